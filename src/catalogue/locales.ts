@@ -1,0 +1,178 @@
+/**
+ * Locales, their fallback chains and negotiation. Every localized field is read
+ * through a chain (e.g. `fr-CA → fr → en`) that always ends at the default
+ * locale, which every document must fill in.
+ */
+
+import { z } from "@hono/zod-openapi";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { type Database, guardWhen, isGuardFailure, releaseGuard } from "../db/client";
+import { auditLog, locales } from "../db/schema";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import type { Localized } from "./documents";
+
+export type LocaleRow = typeof locales.$inferSelect;
+
+export interface LocaleSet {
+  rows: LocaleRow[];
+  default: LocaleRow;
+  byCode: Map<string, LocaleRow>;
+}
+
+export async function loadLocales(db: Database): Promise<LocaleSet> {
+  const rows = await db.orm.select().from(locales).where(eq(locales.archived, false)).orderBy(asc(locales.position), asc(locales.code));
+  const def = rows.find((r) => r.isDefault) ?? rows[0];
+  if (!def) throw new ApiError("internal_error", "No locale is configured.");
+  return { rows, default: def, byCode: new Map(rows.map((r) => [r.code, r])) };
+}
+
+/** The fallback chain of a locale, ending at the default locale, without repeats or cycles. */
+export function fallbackChain(set: LocaleSet, code: string): string[] {
+  const chain: string[] = [];
+  let current: string | null = code;
+  while (current && !chain.includes(current) && set.byCode.has(current)) {
+    chain.push(current);
+    current = set.byCode.get(current)?.fallback ?? null;
+  }
+  if (!chain.includes(set.default.code)) chain.push(set.default.code);
+  return chain;
+}
+
+/** Reads a localized field through a chain; undefined only when no locale of the chain has it. */
+export function resolveText(value: Localized | undefined, chain: readonly string[]): string | undefined {
+  if (!value) return undefined;
+  for (const code of chain) {
+    const text = value[code];
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
+/**
+ * Picks the response locale: `?locale=` wins (unknown → 400), then the best
+ * `Accept-Language` match by q-value (exact tag, then its language), then the default.
+ */
+export function negotiateLocale(set: LocaleSet, query: string | undefined, acceptLanguage: string | undefined): string {
+  if (query) {
+    if (set.byCode.has(query)) return query;
+    throw new ApiError("unsupported_locale", `Locale "${query}" is not configured. Available: ${set.rows.map((r) => r.code).join(", ")}.`);
+  }
+  if (acceptLanguage) {
+    const ranges = acceptLanguage
+      .split(",")
+      .map((part, index) => {
+        const [tag = "", ...params] = part.trim().split(";");
+        const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+        return { tag: tag.trim(), q: q ? Number(q.slice(2)) : 1, index };
+      })
+      .filter((r) => r.tag && Number.isFinite(r.q) && r.q > 0)
+      .sort((a, b) => b.q - a.q || a.index - b.index);
+    for (const { tag } of ranges) {
+      if (tag === "*") return set.default.code;
+      const exact = set.rows.find((r) => r.code.toLowerCase() === tag.toLowerCase());
+      if (exact) return exact.code;
+      const language = tag.split("-")[0]?.toLowerCase();
+      const partial = set.rows.find((r) => r.code.toLowerCase() === language);
+      if (partial) return partial.code;
+    }
+  }
+  return set.default.code;
+}
+
+export const LocaleDtoSchema = z
+  .object({
+    code: z.string().openapi({ example: "fr" }),
+    name: z.string().openapi({ example: "Français" }),
+    fallback: z.string().nullable().openapi({ example: "en" }),
+    default: z.boolean(),
+    currency: z.string().openapi({ example: "EUR" }),
+    fallbackChain: z.array(z.string()).openapi({ example: ["fr", "en"] }),
+    version: z.number().int(),
+  })
+  .openapi("LocaleInfo");
+
+export function localeDto(set: LocaleSet, row: LocaleRow) {
+  return {
+    code: row.code,
+    name: row.name,
+    fallback: row.fallback,
+    default: row.isDefault,
+    currency: row.currency,
+    fallbackChain: fallbackChain(set, row.code),
+    version: row.version,
+  };
+}
+
+/** Every locale, archived ones included (for editors). */
+export async function listAllLocales(db: Database): Promise<LocaleRow[]> {
+  return db.orm.select().from(locales).orderBy(asc(locales.position), asc(locales.code));
+}
+
+/**
+ * Writes a locale (create when `expectedVersion` is null). Keeps exactly one
+ * default: making one the default clears the flag elsewhere in the same atomic unit.
+ */
+export async function saveLocale(
+  db: Database,
+  doc: { code: string; name: string; fallback: string | null; default: boolean; currency: string; position?: number },
+  expectedVersion: number | null,
+  now: Date,
+  actorKeyId: string | null = null,
+): Promise<LocaleRow> {
+  const all = await listAllLocales(db);
+  const existing = all.find((l) => l.code === doc.code);
+  if (expectedVersion === null && existing) throw new ApiError("already_exists", `Locale "${doc.code}" already exists.`);
+  if (expectedVersion !== null && !existing) throw new ApiError("not_found", `No locale "${doc.code}".`);
+  if (doc.fallback !== null && !all.some((l) => l.code === doc.fallback && !l.archived)) {
+    throw new ApiError("invalid_reference", `Fallback locale "${doc.fallback}" does not exist.`);
+  }
+  if (doc.fallback === doc.code) throw new ApiError("invalid_reference", "A locale cannot fall back to itself.");
+  const isDefault = doc.default || all.filter((l) => !l.archived && l.code !== doc.code).every((l) => !l.isDefault);
+  if (existing?.isDefault && !doc.default) {
+    throw new ApiError("conflict", "Make another locale the default instead of unsetting this one.");
+  }
+  const at = now.toISOString();
+  const row: LocaleRow = {
+    code: doc.code,
+    name: doc.name,
+    fallback: doc.fallback,
+    isDefault,
+    currency: doc.currency,
+    position: doc.position ?? existing?.position ?? all.length,
+    archived: false,
+    version: (existing?.version ?? 0) + 1,
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+  };
+  const token = newId("wt");
+  try {
+    await db.atomic((orm) => [
+      existing
+        ? orm
+            .update(locales)
+            .set(row)
+            .where(and(eq(locales.code, doc.code), eq(locales.version, expectedVersion ?? 0)))
+        : orm.insert(locales).values(row),
+      guardWhen(token, sql`SELECT changes()`),
+      ...(isDefault ? [orm.update(locales).set({ isDefault: false }).where(sql`${locales.code} <> ${doc.code}`)] : []),
+      orm.insert(auditLog).values({
+        id: newId("aud"),
+        at,
+        keyId: actorKeyId,
+        action: existing ? "locale.update" : "locale.create",
+        entityType: "locale",
+        entityKey: doc.code,
+        fromVersion: existing?.version ?? null,
+        toVersion: row.version,
+      }),
+      releaseGuard(token),
+    ]);
+  } catch (error) {
+    if (isGuardFailure(error)) {
+      throw new ApiError("precondition_failed", "This locale changed since you read it.", { extra: { currentVersion: existing?.version } });
+    }
+    throw error;
+  }
+  return row;
+}

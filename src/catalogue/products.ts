@@ -1,0 +1,365 @@
+/**
+ * Products: their entity kind (what a live revision projects for delivery),
+ * inventory, the delivery queries (keyset pages, filters, FTS search) and the
+ * localized view every channel projects from.
+ */
+
+import { z } from "@hono/zod-openapi";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { type Database, guardWhen, isGuardFailure, raw, releaseGuard, type Statement } from "../db/client";
+import { inventory, publishedProductCategories, publishedProducts, revisions } from "../db/schema";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { bestAvailability, productAvailabilitySql, refreshAvailabilitySql, variantAvailability } from "./availability";
+import { AVAILABILITIES, type Availability, ProductDoc, type Variant } from "./documents";
+import type { EntityKind, EntryRow } from "./entries";
+import { type LocaleSet, resolveText } from "./locales";
+import { type Money, MoneySchema, money } from "./money";
+
+export type InventoryRow = typeof inventory.$inferSelect;
+
+export const productKind: EntityKind<ProductDoc> = {
+  type: "product",
+  plural: "products",
+  schema: ProductDoc,
+  keyOf: (doc) => doc.slug,
+  project(orm, { entryId, revisionId, doc, now }) {
+    const titles = Object.values(doc.title).join("\n");
+    return [
+      // Listing follows the live revision: only its variants count towards availability.
+      orm.update(inventory).set({ listed: false }).where(eq(inventory.entryId, entryId)),
+      orm
+        .insert(inventory)
+        .values(
+          doc.variants.map((v) => ({
+            sku: v.sku,
+            entryId,
+            stock: 0,
+            listed: true,
+            lowStockThreshold: v.lowStockThreshold,
+            backorder: v.backorder,
+            updatedAt: now,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: inventory.sku,
+          set: {
+            listed: true,
+            lowStockThreshold: sql`excluded.low_stock_threshold`,
+            backorder: sql`excluded.backorder`,
+          },
+          setWhere: sql`${inventory.entryId} = excluded.entry_id`,
+        }),
+      raw(sql`INSERT INTO published_products (entry_id, slug, revision_id, availability, published_at)
+        VALUES (${entryId}, ${doc.slug}, ${revisionId}, ${productAvailabilitySql(entryId)}, ${now})`),
+      ...(doc.categories.length
+        ? [orm.insert(publishedProductCategories).values(doc.categories.map((category) => ({ category, slug: doc.slug, entryId })))]
+        : []),
+      raw(sql`INSERT INTO products_fts (entry_id, slug, title, summary, description, categories)
+        VALUES (${entryId}, ${doc.slug}, ${titles}, ${Object.values(doc.summary).join("\n")},
+          ${Object.values(doc.description).join("\n")}, ${doc.categories.join(" ").replaceAll("-", " ")})`),
+    ];
+  },
+  unproject(orm, entryId) {
+    return [
+      orm.delete(publishedProductCategories).where(eq(publishedProductCategories.entryId, entryId)),
+      orm.delete(publishedProducts).where(eq(publishedProducts.entryId, entryId)),
+      raw(sql`DELETE FROM products_fts WHERE entry_id = ${entryId}`),
+    ];
+  },
+  async validate(db, doc, entry) {
+    const skus = doc.variants.map((v) => v.sku);
+    const owners = await db.orm
+      .select({ sku: inventory.sku, entryId: inventory.entryId })
+      .from(inventory)
+      .where(inArray(inventory.sku, skus));
+    const taken = owners.filter((o) => o.entryId !== entry?.id);
+    if (taken.length) {
+      throw new ApiError("already_exists", `SKU ${taken.map((t) => t.sku).join(", ")} already belongs to another product.`);
+    }
+  },
+};
+
+/** Inventory rows for new SKUs of a draft (stock given, or 0). Existing SKUs keep their stock. */
+export function inventoryInserts(
+  orm: Parameters<EntityKind<ProductDoc>["project"]>[0],
+  entryId: string,
+  variants: readonly (Variant & { stock?: number })[],
+  now: string,
+): Statement[] {
+  if (!variants.length) return [];
+  return [
+    orm
+      .insert(inventory)
+      .values(
+        variants.map((v) => ({
+          sku: v.sku,
+          entryId,
+          stock: v.stock ?? 0,
+          listed: false,
+          lowStockThreshold: v.lowStockThreshold,
+          backorder: v.backorder,
+          updatedAt: now,
+        })),
+      )
+      .onConflictDoNothing(),
+  ];
+}
+
+export async function inventoryFor(db: Database, entryIds: string[]): Promise<Map<string, InventoryRow>> {
+  if (!entryIds.length) return new Map();
+  const rows = await db.orm.select().from(inventory).where(inArray(inventory.entryId, entryIds));
+  return new Map(rows.map((r) => [r.sku, r]));
+}
+
+// ---------------------------------------------------------------------------
+// The localized view: the one projection of a product every channel renders.
+
+export const VariantViewSchema = z
+  .object({
+    sku: z.string().openapi({ example: "MER-CREW-NAVY-M" }),
+    title: z.string().openapi({ example: "Navy / M" }),
+    options: z.record(z.string(), z.string()).openapi({ example: { color: "Navy", size: "M" } }),
+    price: MoneySchema,
+    compareAtPrice: MoneySchema.nullable(),
+    availability: z.enum(AVAILABILITIES),
+  })
+  .openapi("ProductVariant");
+
+export const ProductViewSchema = z
+  .object({
+    slug: z.string().openapi({ example: "merino-crew-sweater" }),
+    locale: z.string().openapi({ example: "en" }),
+    url: z.string().openapi({
+      description: "The product's web page; apps open it as a universal / app link.",
+      example: "https://shop.example/products/merino-crew-sweater",
+    }),
+    title: z.string().openapi({ example: "Merino crew sweater" }),
+    summary: z.string(),
+    description: z.string(),
+    categories: z.array(z.string()).openapi({ example: ["knitwear", "men"] }),
+    media: z.array(z.object({ url: z.string(), alt: z.string() })),
+    attributes: z.array(z.object({ key: z.string(), label: z.string(), value: z.string() })),
+    price: MoneySchema.openapi({ description: "The lowest variant price." }),
+    availability: z.enum(AVAILABILITIES).openapi({ description: "The best availability over the variants." }),
+    variants: z.array(VariantViewSchema),
+    revision: z.number().int().openapi({ description: "The published revision this view comes from." }),
+    publishedAt: z.string(),
+  })
+  .openapi("Product");
+export type ProductView = z.infer<typeof ProductViewSchema>;
+
+export interface ViewContext {
+  locales: LocaleSet;
+  locale: string;
+  chain: string[];
+  baseUrl: string;
+}
+
+function variantTitle(v: Variant, chain: string[]): string {
+  return resolveText(v.title, chain) ?? (Object.values(v.options).join(" / ") || v.sku);
+}
+
+function priceIn(prices: Record<string, number>, currency: string, fallbackCurrency: string): [number, string] | null {
+  if (prices[currency] !== undefined) return [prices[currency], currency];
+  if (prices[fallbackCurrency] !== undefined) return [prices[fallbackCurrency], fallbackCurrency];
+  const [first] = Object.entries(prices);
+  return first ? [first[1], first[0]] : null;
+}
+
+/** Builds the localized product view — where prices are formatted and availability is worded, once. */
+export function productView(
+  doc: ProductDoc,
+  stock: Map<string, InventoryRow>,
+  meta: { revision: number; publishedAt: string },
+  ctx: ViewContext,
+): ProductView {
+  const { chain, locale } = ctx;
+  const currency = ctx.locales.byCode.get(locale)?.currency ?? ctx.locales.default.currency;
+  const text = (v: Record<string, string>) => resolveText(v, chain) ?? "";
+  const variants = doc.variants.map((v) => {
+    const row = stock.get(v.sku);
+    const [amount, cur] = priceIn(v.prices, currency, ctx.locales.default.currency) ?? [0, currency];
+    const compare = v.compareAtPrices ? priceIn(v.compareAtPrices, cur, cur) : null;
+    return {
+      sku: v.sku,
+      title: variantTitle(v, chain),
+      options: v.options,
+      price: money(amount, cur, locale),
+      compareAtPrice: compare && compare[1] === cur && compare[0] > amount ? money(compare[0], cur, locale) : null,
+      availability: variantAvailability(row?.stock ?? 0, v.lowStockThreshold, v.backorder),
+    };
+  });
+  const cheapest = variants.reduce<Money | null>((min, v) => (!min || v.price.amount < min.amount ? v.price : min), null);
+  return {
+    slug: doc.slug,
+    locale,
+    url: `${ctx.baseUrl}/products/${doc.slug}`,
+    title: text(doc.title),
+    summary: text(doc.summary),
+    description: text(doc.description),
+    categories: doc.categories,
+    media: doc.media.map((m) => ({ url: m.url, alt: text(m.alt) })),
+    attributes: doc.attributes.map((a) => ({ key: a.key, label: text(a.label), value: text(a.value) })),
+    price: cheapest ?? money(0, currency, locale),
+    availability: bestAvailability(variants.map((v) => v.availability)),
+    variants,
+    revision: meta.revision,
+    publishedAt: meta.publishedAt,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Delivery queries: published content only.
+
+export interface LiveProduct {
+  entryId: string;
+  doc: ProductDoc;
+  revision: number;
+  publishedAt: string;
+}
+
+const liveColumns = {
+  entryId: publishedProducts.entryId,
+  slug: publishedProducts.slug,
+  document: revisions.document,
+  revision: revisions.number,
+  publishedAt: publishedProducts.publishedAt,
+};
+
+function toLive(row: { entryId: string; document: string; revision: number; publishedAt: string }): LiveProduct {
+  return { entryId: row.entryId, doc: JSON.parse(row.document) as ProductDoc, revision: row.revision, publishedAt: row.publishedAt };
+}
+
+export async function findLiveProduct(db: Database, slug: string): Promise<LiveProduct | null> {
+  const [row] = await db.orm
+    .select(liveColumns)
+    .from(publishedProducts)
+    .innerJoin(revisions, eq(revisions.id, publishedProducts.revisionId))
+    .where(eq(publishedProducts.slug, slug))
+    .limit(1);
+  return row ? toLive(row) : null;
+}
+
+export interface ProductQuery {
+  limit: number;
+  cursor?: string | undefined;
+  category?: string | undefined;
+  availability?: Availability | undefined;
+  q?: string | undefined;
+}
+
+/** Turns free text into a safe FTS5 query: each word a quoted prefix term, all required. */
+export function ftsQuery(q: string): string | null {
+  const words = q
+    .normalize("NFKC")
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 12);
+  if (!words.length) return null;
+  return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(" ");
+}
+
+type SlugCursor = { s: string; f: string };
+type RankCursor = { r: number; s: string; f: string };
+const isSlugCursor = (v: Record<string, unknown>): v is SlugCursor => typeof v.s === "string" && typeof v.f === "string" && !("r" in v);
+const isRankCursor = (v: Record<string, unknown>): v is RankCursor =>
+  typeof v.s === "string" && typeof v.f === "string" && typeof v.r === "number";
+
+/**
+ * One page of live products. Without `q`: keyset on slug (stable under inserts,
+ * cost independent of depth). With `q`: FTS5 bm25 order, keyset on (rank, slug).
+ * The cursor remembers the filters; reusing it with others is a 400.
+ */
+export async function listLiveProducts(db: Database, query: ProductQuery): Promise<{ items: LiveProduct[]; nextCursor: string | null }> {
+  const filterKey = [query.category ?? "", query.availability ?? "", query.q ?? ""].join("|");
+  if (query.q !== undefined) {
+    const match = ftsQuery(query.q);
+    if (!match) return { items: [], nextCursor: null };
+    const after = query.cursor ? decodeCursor(query.cursor, isRankCursor) : null;
+    if (after && after.f !== filterKey) throw new ApiError("invalid_cursor", "This cursor belongs to other filters.");
+    const rows = (await db.orm.all(sql`
+      SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision,
+             p.published_at AS publishedAt, f.rank AS rank
+      FROM products_fts f
+      JOIN published_products p ON p.entry_id = f.entry_id
+      JOIN revisions r ON r.id = p.revision_id
+      ${query.category ? sql`JOIN published_product_categories c ON c.entry_id = p.entry_id AND c.category = ${query.category}` : sql``}
+      WHERE products_fts MATCH ${match}
+      ${query.availability ? sql`AND p.availability = ${query.availability}` : sql``}
+      ${after ? sql`AND (f.rank > ${after.r} OR (f.rank = ${after.r} AND p.slug > ${after.s}))` : sql``}
+      ORDER BY f.rank, p.slug
+      LIMIT ${query.limit + 1}`)) as {
+      entryId: string;
+      slug: string;
+      document: string;
+      revision: number;
+      publishedAt: string;
+      rank: number;
+    }[];
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toLive),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ r: last.rank, s: last.slug, f: filterKey }) : null,
+    };
+  }
+  const after = query.cursor ? decodeCursor(query.cursor, isSlugCursor) : null;
+  if (after && after.f !== filterKey) throw new ApiError("invalid_cursor", "This cursor belongs to other filters.");
+  const conditions = [
+    after ? gt(publishedProducts.slug, after.s) : undefined,
+    query.availability ? eq(publishedProducts.availability, query.availability) : undefined,
+  ].filter(Boolean);
+  const base = db.orm.select(liveColumns).from(publishedProducts).innerJoin(revisions, eq(revisions.id, publishedProducts.revisionId));
+  const rows = await (query.category
+    ? base
+        .innerJoin(
+          publishedProductCategories,
+          and(eq(publishedProductCategories.entryId, publishedProducts.entryId), eq(publishedProductCategories.category, query.category)),
+        )
+        .where(and(...conditions))
+        .orderBy(asc(publishedProductCategories.slug))
+    : base.where(and(...conditions)).orderBy(asc(publishedProducts.slug))
+  ).limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toLive),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ s: last.slug, f: filterKey }) : null,
+  };
+}
+
+/** Sets a SKU's stock (operational: effective at once, no publish), with its own version. */
+export async function setStock(db: Database, sku: string, stock: number, expectedVersion: number, now: Date): Promise<InventoryRow> {
+  const [row] = await db.orm.select().from(inventory).where(eq(inventory.sku, sku)).limit(1);
+  if (!row) throw new ApiError("not_found", `No SKU "${sku}".`);
+  const token = newId("wt");
+  try {
+    await db.atomic((orm) => [
+      orm
+        .update(inventory)
+        .set({ stock, version: sql`${inventory.version} + 1`, updatedAt: now.toISOString() })
+        .where(and(eq(inventory.sku, sku), eq(inventory.version, expectedVersion))),
+      // The compare-and-set on the inventory version must have matched exactly one row.
+      guardWhen(token, sql`SELECT changes()`),
+      raw(refreshAvailabilitySql(row.entryId)),
+      releaseGuard(token),
+    ]);
+  } catch (error) {
+    if (isGuardFailure(error)) {
+      const [current] = await db.orm.select().from(inventory).where(eq(inventory.sku, sku));
+      throw new ApiError("precondition_failed", "The stock changed since you read it. Re-read and retry.", {
+        extra: { currentVersion: current?.version ?? null },
+        headers: current ? { etag: `"v${current.version}"` } : {},
+      });
+    }
+    throw error;
+  }
+  return { ...row, stock, version: expectedVersion + 1, updatedAt: now.toISOString() };
+}
+
+/** A product's inventory rows; SKUs dropped from the draft keep theirs (history, rollback). */
+export async function skusOf(db: Database, entry: EntryRow): Promise<InventoryRow[]> {
+  return db.orm.select().from(inventory).where(eq(inventory.entryId, entry.id)).orderBy(asc(inventory.sku));
+}

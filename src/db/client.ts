@@ -1,0 +1,92 @@
+/**
+ * The storage seam. `Database` hides which driver runs underneath: queries are
+ * written once against `orm` and always awaited (drizzle's better-sqlite3 queries
+ * are thenable too), and multi-statement writes go through {@link Database.atomic}.
+ *
+ * This module is runtime-neutral; the better-sqlite3 driver lives in
+ * `sqlite.ts` (Node only) and the D1 driver in `d1.ts`.
+ */
+import type { SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** A drizzle database over either driver (sync better-sqlite3 or async D1). */
+export type Orm = BaseSQLiteDatabase<"sync" | "async", unknown, Schema>;
+
+/** A raw SQL statement inside an atomic write (drizzle builders are accepted as they are). */
+export interface RawStatement {
+  readonly raw: SQL;
+}
+
+/** Anything {@link Database.atomic} accepts: a drizzle insert/update/delete builder, or {@link raw}. */
+export type Statement = { run: () => unknown } | RawStatement;
+
+export interface Database {
+  readonly orm: Orm;
+  readonly driver: "better-sqlite3" | "d1";
+  /**
+   * Runs the statements as one atomic unit: a transaction on better-sqlite3,
+   * `batch` on D1 (which rejects interactive transactions). The builder is called
+   * once; it must not read — reads happen before, and compare-and-set conditions
+   * go into the statements themselves (see {@link guard}).
+   */
+  atomic(build: (orm: Orm) => Statement[]): Promise<void>;
+  /** Read-your-writes token for D1 read replication (undefined on better-sqlite3). */
+  bookmark?(): string | null;
+}
+
+/** Wraps raw SQL for {@link Database.atomic}. */
+export function raw(query: SQL): RawStatement {
+  return { raw: query };
+}
+
+export function isRaw(s: Statement): s is RawStatement {
+  return "raw" in s;
+}
+
+/**
+ * A statement that aborts the atomic unit unless exactly one row of `table`
+ * of `entries` carries `token` in its `write_token` column — i.e. unless the compare-and-set
+ * before it matched. D1 batches cannot branch, so the abort is a CHECK failure.
+ * Put it right after the compare-and-set and {@link releaseGuard} last.
+ */
+export function guard(token: string): RawStatement {
+  return guardWhen(token, sql`SELECT COUNT(*) FROM entries WHERE write_token = ${token}`);
+}
+
+/** A guard that fails unless `condition` (a scalar SQL expression) is 1. */
+export function guardWhen(token: string, condition: SQL): RawStatement {
+  return raw(sql`INSERT INTO write_guards (token, ok) SELECT ${token}, (${condition})`);
+}
+
+export function releaseGuard(token: string): RawStatement {
+  return raw(sql`DELETE FROM write_guards WHERE token = ${token}`);
+}
+
+/** True when an atomic write was aborted by a guard (its compare-and-set lost). */
+export function isGuardFailure(error: unknown): boolean {
+  const text = errorText(error);
+  return text.includes("write_guards_ok") || text.includes("ok = 1");
+}
+
+/** True when a write hit a UNIQUE constraint. */
+export function isUniqueViolation(error: unknown): boolean {
+  return errorText(error).includes("UNIQUE constraint failed");
+}
+
+function errorText(error: unknown): string {
+  let text = "";
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof Error) {
+      text += ` ${current.message}`;
+      current = current.cause;
+    } else {
+      text += ` ${String(current)}`;
+      break;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,66 @@
+/**
+ * The embedded driver: better-sqlite3 on a local file (Node only — imported by
+ * `src/node.ts`, the CLI and tests, never by the runtime-neutral app).
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import BetterSqlite3 from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { type Database, isRaw, type Orm } from "./client";
+import * as schema from "./schema";
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../migrations");
+
+export interface SqliteDatabase extends Database {
+  readonly client: BetterSqlite3.Database;
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) a SQLite database, sets the durability pragmas,
+ * checks they took, and applies the migrations.
+ *
+ * @example
+ * const db = openSqlite("./data/unison.db");
+ * const memory = openSqlite(":memory:");
+ */
+export function openSqlite(path: string, options: { migrate?: boolean } = {}): SqliteDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const client = new BetterSqlite3(path);
+  // RELIABILITY 5: acknowledged writes survive a crash — WAL with synchronous=FULL.
+  if (path !== ":memory:") client.pragma("journal_mode = WAL");
+  client.pragma("synchronous = FULL");
+  client.pragma("foreign_keys = ON");
+  client.pragma("busy_timeout = 5000");
+  assertPragmas(client, path);
+  const orm = drizzle(client, { schema }) as unknown as Orm;
+  if (options.migrate !== false) migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
+  return {
+    orm,
+    client,
+    driver: "better-sqlite3",
+    async atomic(build) {
+      // better-sqlite3 transactions are synchronous: every statement runs inside this callback.
+      client.transaction(() => {
+        for (const statement of build(orm)) {
+          if (isRaw(statement)) orm.run(statement.raw);
+          else statement.run();
+        }
+      })();
+    },
+    close() {
+      client.close();
+    },
+  };
+}
+
+function assertPragmas(client: BetterSqlite3.Database, path: string) {
+  const mode = client.pragma("journal_mode", { simple: true });
+  const sync = client.pragma("synchronous", { simple: true });
+  const fk = client.pragma("foreign_keys", { simple: true });
+  if ((path !== ":memory:" && mode !== "wal") || sync !== 2 || fk !== 1) {
+    throw new Error(`SQLite durability settings did not take (journal_mode=${mode}, synchronous=${sync}, foreign_keys=${fk}).`);
+  }
+}

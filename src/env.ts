@@ -1,0 +1,51 @@
+/**
+ * Configuration, parsed once by zod. The only reader of `process.env` (via
+ * `src/node.ts`) or Worker bindings (via `src/worker.ts`): both hand their
+ * string map to {@link parseConfig}.
+ */
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
+
+export const ConfigSchema = z.object({
+  /** Public https origin the web channel is served from; links in every channel point here. */
+  PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:8787"),
+  /** When true, delivery GETs need a key with `catalog:read`. */
+  DELIVERY_REQUIRES_KEY: bool.default(false),
+  /** Cap on request bodies, in bytes (the import endpoint has its own, larger cap). */
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50_000_000)
+    .default(256 * 1024),
+  IMPORT_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100_000_000)
+    .default(20 * 1024 * 1024),
+  /** Shared CDN cache lifetime for public delivery responses, in seconds. */
+  DELIVERY_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
+  LOG_REQUESTS: bool.default(true),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * @example
+ * const config = parseConfig(process.env);
+ */
+export function parseConfig(source: Record<string, unknown>): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = source[key];
+    if (typeof value === "string" && value !== "") picked[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  return parsed.data;
+}
