@@ -78,8 +78,15 @@ export const Override = z
   .openapi("Override");
 export type Override = z.infer<typeof Override>;
 
+/** An https URL, or a path under `/media/` on the project's own domain (resolved against PUBLIC_BASE_URL). */
+const MediaUrl = z
+  .string()
+  .max(2048)
+  .regex(/^(https:\/\/[^\s]+|\/media\/[A-Za-z0-9._/-]+)$/, "Use an https URL or a /media/… path.")
+  .openapi({ example: "/media/products/merino-crew-sweater-1.svg" });
+
 export const Media = z.strictObject({
-  url: HttpsUrl,
+  url: MediaUrl,
   alt: localized(300).openapi({ description: "Alternative text, required in the default locale." }),
 });
 

@@ -200,7 +200,7 @@ export function productView(
     summary: text(doc.summary),
     description: text(doc.description),
     categories: doc.categories,
-    media: doc.media.map((m) => ({ url: m.url, alt: text(m.alt) })),
+    media: doc.media.map((m) => ({ url: m.url.startsWith("/") ? `${ctx.baseUrl}${m.url}` : m.url, alt: text(m.alt) })),
     attributes: doc.attributes.map((a) => ({ key: a.key, label: text(a.label), value: text(a.value) })),
     price: cheapest ?? money(0, currency, locale),
     availability: bestAvailability(variants.map((v) => v.availability)),
