@@ -111,7 +111,12 @@ export function problemResponse(
   const body = problemBody(code, detail, requestId, extra);
   return new Response(JSON.stringify(body), {
     status: body.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers },
+    headers: {
+      "content-type": PROBLEM_CONTENT_TYPE,
+      "cache-control": "no-store",
+      ...(requestId ? { "x-request-id": requestId } : {}),
+      ...headers,
+    },
   });
 }
 

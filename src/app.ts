@@ -1,0 +1,177 @@
+/**
+ * `createApp(deps)` builds the whole Unison API as one runtime-neutral Hono app.
+ * `src/node.ts` runs it on Node with better-sqlite3, `src/worker.ts` on Workers
+ * with D1; tests call `app.request()` in-process on a fresh database.
+ */
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { BeforePublish } from "./catalogue/entries";
+import type { Database } from "./db/client";
+import type { Config } from "./env";
+import type { AppEnv } from "./lib/context";
+import { createRouter } from "./lib/create-router";
+import { ApiError, problemResponse } from "./lib/errors";
+import { type Clock, systemClock } from "./lib/ids";
+import { authenticate, KEY_PREFIX } from "./lib/keys";
+import { SECURITY_SCHEME } from "./lib/route";
+import { registerAdminRoutes } from "./routes/admin/admin.index";
+import { registerDeliveryRoutes } from "./routes/delivery/delivery.index";
+import { registerSystemRoutes } from "./routes/system/system.index";
+
+export interface AppDeps {
+  /** The database for this request (one per process on Node; a D1 session per request on Workers). */
+  resolveDb: (c: Context<AppEnv>) => Database;
+  config: Config;
+  clock?: Clock;
+  /** Where request log lines go (never headers or keys). */
+  log?: (line: string) => void;
+  /** The publish gate (the consistency engine plugs in here). */
+  beforePublish?: BeforePublish;
+}
+
+/** Query parameters that would carry a credential; keys are refused there (they end up in logs and caches). */
+const CREDENTIAL_PARAMS = ["api_key", "apikey", "access_token", "token", "key"];
+
+/**
+ * @example
+ * const app = createApp({ resolveDb: () => db, config: parseConfig({}) });
+ * const res = await app.request("/v1/products");
+ */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? ((line: string) => console.log(line));
+
+  app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
+
+  // Request log: method, path without the query string, status, time, key id. Never headers.
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    if (deps.config.LOG_REQUESTS) {
+      log(
+        JSON.stringify({
+          at: clock().toISOString(),
+          requestId: c.get("requestId"),
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          keyId: c.get("principal")?.keyId ?? null,
+        }),
+      );
+    }
+  });
+
+  app.use(async (c, next) => {
+    c.set("config", deps.config);
+    c.set("clock", clock);
+    c.set("db", deps.resolveDb(c));
+    c.set("principal", null);
+
+    const url = new URL(c.req.url);
+    for (const [name, value] of url.searchParams) {
+      if (CREDENTIAL_PARAMS.includes(name.toLowerCase()) || value.startsWith(KEY_PREFIX)) {
+        throw new ApiError("credentials_in_query", "Send API keys in the Authorization header, never in the URL.");
+      }
+    }
+    const authorization = c.req.header("authorization");
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      const principal = match?.[1] ? await authenticate(c.get("db"), match[1]) : null;
+      if (!principal) {
+        throw new ApiError("invalid_api_key", "The API key is unknown, malformed or revoked.", {
+          headers: { "www-authenticate": 'Bearer realm="unison", error="invalid_token"' },
+        });
+      }
+      c.set("principal", principal);
+    }
+    await next();
+  });
+
+  // Body limits (also enforced on chunked bodies without Content-Length); the bulk import has its own.
+  const tooLarge = (limit: number) => () => {
+    throw new ApiError("payload_too_large", `The request body is larger than ${limit} bytes.`);
+  };
+  const defaultLimit = bodyLimit({ maxSize: deps.config.BODY_LIMIT_BYTES, onError: tooLarge(deps.config.BODY_LIMIT_BYTES) });
+  const importLimit = bodyLimit({ maxSize: deps.config.IMPORT_BODY_LIMIT_BYTES, onError: tooLarge(deps.config.IMPORT_BODY_LIMIT_BYTES) });
+  app.use(async (c, next) => (c.req.path === "/v1/admin/import" ? importLimit(c, next) : defaultLimit(c, next)));
+
+  // JSON APIs take JSON: a body of another media type is 415 before any handler runs.
+  app.use("/v1/*", async (c, next) => {
+    const method = c.req.method;
+    if ((method === "POST" || method === "PUT" || method === "PATCH") && !c.req.path.startsWith("/v1/inbound/")) {
+      const type = c.req.header("content-type");
+      const hasBody = c.req.header("content-length") !== "0" && (type !== undefined || c.req.header("transfer-encoding") !== undefined);
+      if (hasBody && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type ?? "")) {
+        throw new ApiError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
+      }
+    }
+    await next();
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", SECURITY_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "unison_sk_…",
+    description:
+      "An API key: `Authorization: Bearer unison_sk_…`. Keys carry scopes: `catalog:read`, `catalog:write`, `catalog:publish`, `actions:invoke`, `customers:read`, `admin` (all). Keys in query strings are refused.",
+  });
+
+  registerSystemRoutes(app);
+  registerDeliveryRoutes(app);
+  registerAdminRoutes(app, { beforePublish: deps.beforePublish });
+
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length) {
+      return problemResponse(
+        "method_not_allowed",
+        `${c.req.method} is not supported here. Allowed: ${allowed.join(", ")}.`,
+        c.get("requestId"),
+        {},
+        {
+          allow: allowed.join(", "),
+        },
+      );
+    }
+    return problemResponse("route_not_found", `No route for ${c.req.method} ${c.req.path}.`, c.get("requestId"));
+  });
+
+  app.onError((error, c) => {
+    const id = c.get("requestId");
+    if (error instanceof ApiError) return problemResponse(error.code, error.message, id, error.extra, error.headers);
+    if (error instanceof HTTPException) {
+      if (error.status === 400) return problemResponse("malformed_json", "The request body is not valid JSON.", id);
+      if (error.status === 413) return problemResponse("payload_too_large", "The request body is too large.", id);
+      if (error.status === 401) return problemResponse("unauthorized", error.message || "Unauthorized.", id);
+    }
+    log(
+      JSON.stringify({ level: "error", requestId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+    );
+    return problemResponse("internal_error", "Something went wrong on our side. Quote the request id when you report it.", id);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** Methods registered for a path, for 405 + Allow (HEAD comes with GET). */
+function allowedMethods(app: ReturnType<typeof createRouter>, path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === "ALL") continue;
+    const pattern = new RegExp(
+      `^${route.path
+        .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+        .replace(/:[^/]+/g, "[^/]+")
+        .replace(/\*/g, ".*")}$`,
+    );
+    if (pattern.test(path)) methods.add(route.method);
+  }
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
+}

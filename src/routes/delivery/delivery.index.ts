@@ -1,0 +1,97 @@
+/**
+ * Delivery handlers: negotiate the locale, read the live projection, build the
+ * views, and answer with CDN-friendly caching (strong ETag, 304, Vary).
+ */
+import type { Context } from "hono";
+import { etag } from "hono/etag";
+import { actionView, findLiveAction, listLiveActions } from "../../catalogue/actions";
+import { fallbackChain, loadLocales, localeDto, negotiateLocale } from "../../catalogue/locales";
+import { findLiveMessage, listLiveMessages, messageView } from "../../catalogue/messages";
+import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
+import type { AppEnv } from "../../lib/context";
+import type { Router } from "../../lib/create-router";
+import { ApiError } from "../../lib/errors";
+import { getMessage, getProduct, listActions, listLocales, listMessages, listProducts } from "./delivery.routes";
+
+/** Resolves the response locale and its fallback chain for a delivery request. */
+export async function viewContext(c: Context<AppEnv>, queryLocale: string | undefined): Promise<ViewContext> {
+  const locales = await loadLocales(c.get("db"));
+  const locale = negotiateLocale(locales, queryLocale, c.req.header("accept-language"));
+  return { locales, locale, chain: fallbackChain(locales, locale), baseUrl: c.get("config").PUBLIC_BASE_URL };
+}
+
+function cacheHeaders(c: Context<AppEnv>, locale: string | null) {
+  const config = c.get("config");
+  if (locale) c.header("content-language", locale);
+  c.header("vary", config.DELIVERY_REQUIRES_KEY ? "Accept-Language, Authorization" : "Accept-Language");
+  c.header(
+    "cache-control",
+    config.DELIVERY_REQUIRES_KEY
+      ? "private, no-cache"
+      : `public, max-age=${config.DELIVERY_MAX_AGE}, stale-while-revalidate=${config.DELIVERY_MAX_AGE * 5}`,
+  );
+}
+
+export function registerDeliveryRoutes(app: Router) {
+  for (const path of ["/v1/products", "/v1/products/*", "/v1/messages", "/v1/messages/*", "/v1/actions", "/v1/locales"]) {
+    app.use(path, async (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? etag()(c, next) : next()));
+  }
+
+  app.openapi(listProducts, async (c) => {
+    const query = c.req.valid("query");
+    const ctx = await viewContext(c, query.locale);
+    const db = c.get("db");
+    const { items, nextCursor } = await listLiveProducts(db, query);
+    const stock = await inventoryFor(
+      db,
+      items.map((i) => i.entryId),
+    );
+    cacheHeaders(c, ctx.locale);
+    return c.json({ data: items.map((i) => productView(i.doc, stock, i, ctx)), nextCursor, locale: ctx.locale }, 200);
+  });
+
+  app.openapi(getProduct, async (c) => {
+    const { slug } = c.req.valid("param");
+    const ctx = await viewContext(c, c.req.valid("query").locale);
+    const db = c.get("db");
+    const live = await findLiveProduct(db, slug);
+    if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
+    const stock = await inventoryFor(db, [live.entryId]);
+    cacheHeaders(c, ctx.locale);
+    return c.json(productView(live.doc, stock, live, ctx), 200);
+  });
+
+  app.openapi(listMessages, async (c) => {
+    const query = c.req.valid("query");
+    const ctx = await viewContext(c, query.locale);
+    const now = c.get("clock")();
+    const { items, nextCursor } = await listLiveMessages(c.get("db"), query, now);
+    cacheHeaders(c, ctx.locale);
+    return c.json({ data: items.map((m) => messageView(m.doc, m, ctx, now)), nextCursor, locale: ctx.locale }, 200);
+  });
+
+  app.openapi(getMessage, async (c) => {
+    const { key } = c.req.valid("param");
+    const ctx = await viewContext(c, c.req.valid("query").locale);
+    const live = await findLiveMessage(c.get("db"), key);
+    if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
+    cacheHeaders(c, ctx.locale);
+    return c.json(messageView(live.doc, live, ctx, c.get("clock")()), 200);
+  });
+
+  app.openapi(listActions, async (c) => {
+    const query = c.req.valid("query");
+    const ctx = await viewContext(c, query.locale);
+    const { items, nextCursor } = await listLiveActions(c.get("db"), query);
+    cacheHeaders(c, ctx.locale);
+    return c.json({ data: items.map((a) => actionView(a.doc, a, ctx)), nextCursor, locale: ctx.locale }, 200);
+  });
+
+  app.openapi(listLocales, async (c) => {
+    const set = await loadLocales(c.get("db"));
+    cacheHeaders(c, null);
+    return c.json({ data: set.rows.map((r) => localeDto(set, r)) }, 200);
+  });
+}
+
+export { findLiveAction };

@@ -1,0 +1,177 @@
+/** Delivery: published, localized content. Public by default; `DELIVERY_REQUIRES_KEY=true` requires `catalog:read`. */
+import { z } from "@hono/zod-openapi";
+import { ActionViewSchema } from "../../catalogue/actions";
+import { AVAILABILITIES, Key, LocaleCode, MESSAGE_KINDS, Slug } from "../../catalogue/documents";
+import { LocaleDtoSchema } from "../../catalogue/locales";
+import { MessageViewSchema } from "../../catalogue/messages";
+import { ProductViewSchema } from "../../catalogue/products";
+import { errorResponses } from "../../lib/errors";
+import { defineRoute } from "../../lib/route";
+
+export const MAX_PAGE = 100;
+
+const localeQuery = LocaleCode.optional().openapi({
+  description: "The response locale. Without it, `Accept-Language` is negotiated; the resolved locale is in `Content-Language`.",
+});
+const pageQuery = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE)
+    .default(20)
+    .openapi({ description: `Page size, 1–${MAX_PAGE}.`, example: 20 }),
+  cursor: z.string().max(512).optional().openapi({ description: "The `nextCursor` of the previous page." }),
+};
+const etagHeaders = {
+  ETag: {
+    description: "Strong validator of this representation; send it back in `If-None-Match` to get 304.",
+    schema: { type: "string" as const },
+  },
+  "Content-Language": { description: "The resolved locale.", schema: { type: "string" as const } },
+};
+const notModified = { 304: { description: "Not modified (your `If-None-Match` matches)." } };
+
+const page = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+      locale: z.string().openapi({ example: "en" }),
+    })
+    .openapi(name);
+
+export const listProducts = defineRoute({
+  method: "get",
+  path: "/v1/products",
+  tags: ["Delivery"],
+  operationId: "listProducts",
+  summary: "List published products",
+  description:
+    "Pages through live products in slug order (keyset pagination: stable when products are added). Filter by `category` and `availability`; `q` searches titles, summaries, descriptions and categories in every locale (FTS5, prefix matching) and orders by relevance.",
+  scope: "catalog:read",
+  publicRead: true,
+  request: {
+    query: z.object({
+      ...pageQuery,
+      category: Slug.optional().openapi({ example: "knitwear" }),
+      availability: z.enum(AVAILABILITIES).optional(),
+      q: z.string().min(1).max(200).optional().openapi({ example: "merino sweater" }),
+      locale: localeQuery,
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of products.",
+      headers: etagHeaders,
+      content: { "application/json": { schema: page(ProductViewSchema, "ProductPage") } },
+    },
+    ...notModified,
+  },
+});
+
+export const getProduct = defineRoute({
+  method: "get",
+  path: "/v1/products/{slug}",
+  tags: ["Delivery"],
+  operationId: "getProduct",
+  summary: "Get a published product",
+  description: "The localized product view — the same facts every channel renders: title, formatted price, availability, variants.",
+  scope: "catalog:read",
+  publicRead: true,
+  request: { params: z.object({ slug: Slug }), query: z.object({ locale: localeQuery }) },
+  responses: {
+    200: { description: "The product.", headers: etagHeaders, content: { "application/json": { schema: ProductViewSchema } } },
+    ...notModified,
+    ...errorResponses(404),
+  },
+});
+
+export const listMessages = defineRoute({
+  method: "get",
+  path: "/v1/messages",
+  tags: ["Delivery"],
+  operationId: "listMessages",
+  summary: "List published messages",
+  description:
+    "Live messages (promotions, announcements, policies, FAQs, system texts) in key order. By default only those whose validity window includes now.",
+  scope: "catalog:read",
+  publicRead: true,
+  request: {
+    query: z.object({
+      ...pageQuery,
+      kind: z.enum(MESSAGE_KINDS).optional(),
+      includeInactive: z
+        .enum(["true", "false"])
+        .optional()
+        .transform((v) => v === "true")
+        .openapi({ description: "Also list messages outside their validity window." }),
+      locale: localeQuery,
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of messages.",
+      headers: etagHeaders,
+      content: { "application/json": { schema: page(MessageViewSchema, "MessagePage") } },
+    },
+    ...notModified,
+  },
+});
+
+export const getMessage = defineRoute({
+  method: "get",
+  path: "/v1/messages/{key}",
+  tags: ["Delivery"],
+  operationId: "getMessage",
+  summary: "Get a published message",
+  description: "One message, localized, with its facts and whether it is live now.",
+  scope: "catalog:read",
+  publicRead: true,
+  request: { params: z.object({ key: Key }), query: z.object({ locale: localeQuery }) },
+  responses: {
+    200: { description: "The message.", headers: etagHeaders, content: { "application/json": { schema: MessageViewSchema } } },
+    ...notModified,
+    ...errorResponses(404),
+  },
+});
+
+export const listActions = defineRoute({
+  method: "get",
+  path: "/v1/actions",
+  tags: ["Delivery"],
+  operationId: "listActions",
+  summary: "List the action catalogue",
+  description: "What customers can do on every channel, with localized labels and SMS keywords. Invoke one with `POST /v1/actions/{key}`.",
+  scope: "catalog:read",
+  publicRead: true,
+  request: { query: z.object({ ...pageQuery, locale: localeQuery }) },
+  responses: {
+    200: {
+      description: "A page of actions.",
+      headers: etagHeaders,
+      content: { "application/json": { schema: page(ActionViewSchema, "ActionPage") } },
+    },
+    ...notModified,
+  },
+});
+
+export const listLocales = defineRoute({
+  method: "get",
+  path: "/v1/locales",
+  tags: ["Delivery"],
+  operationId: "listLocales",
+  summary: "List locales",
+  description: "The configured locales with their fallback chains and currencies.",
+  scope: "catalog:read",
+  publicRead: true,
+  request: {},
+  responses: {
+    200: {
+      description: "The locales.",
+      headers: { ETag: etagHeaders.ETag },
+      content: { "application/json": { schema: z.object({ data: z.array(LocaleDtoSchema) }).openapi("LocaleList") } },
+    },
+    ...notModified,
+  },
+});

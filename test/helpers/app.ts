@@ -1,0 +1,58 @@
+import { type AppDeps, createApp } from "../../src/app";
+import type { SqliteDatabase } from "../../src/db/sqlite";
+import { parseConfig } from "../../src/env";
+import { createApiKey, type Scope } from "../../src/lib/keys";
+import { freshDb } from "./db";
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  db: SqliteDatabase;
+  logs: string[];
+  /** A key with these scopes, as an Authorization header. */
+  auth(...scopes: Scope[]): Promise<Record<string, string>>;
+  /** Shorthand for JSON requests. */
+  request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  now: Date;
+}
+
+/** A full app on a fresh in-memory database (real migrations, en + fr locales), with its log captured. */
+export async function createTestApp(
+  options: { config?: Record<string, string>; now?: Date } & Partial<Pick<AppDeps, "beforePublish">> = {},
+): Promise<TestApp> {
+  const now = options.now ?? new Date("2026-11-24T12:00:00Z");
+  const db = await freshDb(now);
+  const logs: string[] = [];
+  const app = createApp({
+    resolveDb: () => db,
+    config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", ...options.config }),
+    clock: () => now,
+    log: (line) => logs.push(line),
+    beforePublish: options.beforePublish,
+  });
+  return {
+    app,
+    db,
+    logs,
+    now,
+    async auth(...scopes) {
+      const { secret } = await createApiKey(db, { name: `test ${scopes.join(" ")}`, scopes }, now);
+      return { authorization: `Bearer ${secret}` };
+    },
+    request(method, path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      let body: string | undefined;
+      if (init.body !== undefined) {
+        body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+        headers["content-type"] ??= "application/json";
+      }
+      return app.request(path, { method, headers, body });
+    },
+  };
+}
+
+/** Asserts a status, showing the body when it differs; returns the parsed JSON. */
+export async function expectStatus(res: Response, status: number): Promise<any> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
