@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTestApp, expectStatus } from "../helpers/app";
+import { createTestApp, expectStatus, json } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 import { dump } from "../helpers/snapshot";
 
@@ -33,7 +33,7 @@ describe("editors' API errors change nothing", () => {
       body: { ...productDoc("Bad Slug"), title: { en: "" }, id: "x", version: 4, variants: [{ sku: "A", prices: { EUR: -1 } }] },
       headers: editor,
     });
-    const body = await res.json();
+    const body = await json(res);
     expectProblem(res, body, 400, "validation_failed");
     const pointers = body.errors.map((e: { pointer: string }) => e.pointer).sort();
     expect(pointers).toEqual(["/id", "/media/0/url", "/slug", "/title/en", "/variants/0/prices/EUR", "/version"]);
@@ -45,12 +45,12 @@ describe("editors' API errors change nothing", () => {
     const { t, editor } = await withDraft();
     const before = dump(t.db);
     const none = await t.request("PATCH", "/v1/admin/products/wool-hat", { body: { title: { en: "X" } }, headers: editor });
-    expectProblem(none, await none.json(), 428, "precondition_required");
+    expectProblem(none, await json(none), 428, "precondition_required");
     const stale = await t.request("PATCH", "/v1/admin/products/wool-hat", {
       body: { title: { en: "X" } },
       headers: { ...editor, "if-match": '"v7"' },
     });
-    const body = await stale.json();
+    const body = await json(stale);
     expectProblem(stale, body, 412, "precondition_failed");
     expect(body.currentVersion).toBe(1);
     expect(stale.headers.get("etag")).toBe('"v1"');
@@ -66,7 +66,7 @@ describe("editors' API errors change nothing", () => {
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 412, 412, 412]);
-    const winner = await results.find((r) => r.status === 200)!.json();
+    const winner = await json(results.find((r) => r.status === 200)!);
     const current = await expectStatus(await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor }), 200);
     expect(current.draft.title.en).toBe(winner.draft.title.en);
     expect(current.version).toBe(2);
@@ -78,7 +78,7 @@ describe("editors' API errors change nothing", () => {
       body: { slug: "other", variants: [], overrides: [] },
       headers: { ...editor, "if-match": '"v1"' },
     });
-    const body = await res.json();
+    const body = await json(res);
     expectProblem(res, body, 400, "validation_failed");
     expect(body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["/overrides", "/slug", "/variants"]);
   });
@@ -87,12 +87,12 @@ describe("editors' API errors change nothing", () => {
     const { t, editor } = await withDraft();
     const before = dump(t.db);
     const dup = await t.request("POST", "/v1/admin/products", { body: productDoc("wool-hat"), headers: editor });
-    expectProblem(dup, await dup.json(), 409, "already_exists");
+    expectProblem(dup, await json(dup), 409, "already_exists");
     const sku = await t.request("POST", "/v1/admin/products", {
       body: { ...productDoc("other-hat"), variants: [{ sku: "WOOL-HAT-M", prices: { EUR: 100 } }] },
       headers: editor,
     });
-    expectProblem(sku, await sku.json(), 409, "already_exists");
+    expectProblem(sku, await json(sku), 409, "already_exists");
     expect(dump(t.db)).toEqual(before);
   });
 
@@ -100,15 +100,15 @@ describe("editors' API errors change nothing", () => {
     const { t, editor } = await withDraft();
     const before = dump(t.db);
     const malformed = await t.request("POST", "/v1/admin/products", { body: "{not json", headers: editor });
-    expectProblem(malformed, await malformed.json(), 400, "malformed_json");
+    expectProblem(malformed, await json(malformed), 400, "malformed_json");
     const form = await t.request("POST", "/v1/admin/products", {
       body: "a=1",
       headers: { ...editor, "content-type": "application/x-www-form-urlencoded" },
     });
-    expectProblem(form, await form.json(), 415, "unsupported_media_type");
+    expectProblem(form, await json(form), 415, "unsupported_media_type");
     const big = JSON.stringify({ ...productDoc("big"), description: { en: "x".repeat(300_000) } });
     const large = await t.request("POST", "/v1/admin/products", { body: big, headers: editor });
-    expectProblem(large, await large.json(), 413, "payload_too_large");
+    expectProblem(large, await json(large), 413, "payload_too_large");
     const stream = new ReadableStream({
       start(controller) {
         for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode("x".repeat(10_000)));
@@ -122,19 +122,19 @@ describe("editors' API errors change nothing", () => {
       // @ts-expect-error Node's fetch needs duplex for streamed bodies
       duplex: "half",
     });
-    expectProblem(chunked, await chunked.json(), 413, "payload_too_large");
+    expectProblem(chunked, await json(chunked), 413, "payload_too_large");
     expect(dump(t.db)).toEqual(before);
   });
 
   it("unknown routes are 404 problems and known paths with the wrong method are 405 with Allow", async () => {
     const { t } = await withDraft();
     const missing = await t.request("GET", "/v1/nothing-here");
-    expectProblem(missing, await missing.json(), 404, "route_not_found");
+    expectProblem(missing, await json(missing), 404, "route_not_found");
     const wrong = await t.request("DELETE", "/v1/products");
-    expectProblem(wrong, await wrong.json(), 405, "method_not_allowed");
+    expectProblem(wrong, await json(wrong), 405, "method_not_allowed");
     expect(wrong.headers.get("allow")).toBe("GET, HEAD");
     const missingProduct = await t.request("GET", "/v1/products/nope");
-    expectProblem(missingProduct, await missingProduct.json(), 404, "not_found");
+    expectProblem(missingProduct, await json(missingProduct), 404, "not_found");
   });
 
   it("publishing an archived product is 409; archive takes it off delivery and restore brings the draft back", async () => {
@@ -143,7 +143,7 @@ describe("editors' API errors change nothing", () => {
     await expectStatus(await t.request("POST", "/v1/admin/products/wool-hat/archive", { headers: { ...editor, "if-match": '"v2"' } }), 200);
     await expectStatus(await t.request("GET", "/v1/products/wool-hat"), 404);
     const res = await t.request("POST", "/v1/admin/products/wool-hat/publish", { headers: { ...editor, "if-match": '"v3"' } });
-    expectProblem(res, await res.json(), 409, "conflict");
+    expectProblem(res, await json(res), 409, "conflict");
     const list = await expectStatus(await t.request("GET", "/v1/admin/products", { headers: editor }), 200);
     expect(list.data).toEqual([]);
     const restored = await expectStatus(

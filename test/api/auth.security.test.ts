@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTestApp, expectStatus } from "../helpers/app";
+import { createTestApp, expectStatus, json } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 import { dump } from "../helpers/snapshot";
 
@@ -9,11 +9,11 @@ describe("keys and scopes", () => {
     const anon = await t.request("POST", "/v1/admin/products", { body: productDoc("a") });
     expect(anon.status).toBe(401);
     expect(anon.headers.get("www-authenticate")).toMatch(/^Bearer /);
-    expect((await anon.json()).code).toBe("unauthorized");
+    expect((await json(anon)).code).toBe("unauthorized");
     const reader = await t.auth("catalog:read");
     const weak = await t.request("POST", "/v1/admin/products", { body: productDoc("a"), headers: reader });
     expect(weak.status).toBe(403);
-    expect((await weak.json()).code).toBe("insufficient_scope");
+    expect((await json(weak)).code).toBe("insufficient_scope");
     const writer = await t.auth("catalog:write");
     await expectStatus(await t.request("POST", "/v1/admin/products", { body: productDoc("a"), headers: writer }), 201);
     const publish = await t.request("POST", "/v1/admin/products/a/publish", { headers: { ...writer, "if-match": '"v1"' } });
@@ -26,14 +26,14 @@ describe("keys and scopes", () => {
     const t = await createTestApp();
     const bad = await t.request("GET", "/v1/products", { headers: { authorization: "Bearer unison_sk_0000" } });
     expect(bad.status).toBe(401);
-    expect((await bad.json()).code).toBe("invalid_api_key");
+    expect((await json(bad)).code).toBe("invalid_api_key");
     const { authorization } = await t.auth("catalog:read");
     const secret = authorization.slice("Bearer ".length);
     const inQuery = await t.request("GET", `/v1/products?api_key=${secret}`);
     expect(inQuery.status).toBe(400);
-    expect((await inQuery.json()).code).toBe("credentials_in_query");
+    expect((await json(inQuery)).code).toBe("credentials_in_query");
     const disguised = await t.request("GET", `/v1/products?q=${secret}`);
-    expect((await disguised.json()).code).toBe("credentials_in_query");
+    expect((await json(disguised)).code).toBe("credentials_in_query");
   });
 
   it("keys are stored only as hashes, never logged, and revocation takes effect on the next request", async () => {
@@ -75,11 +75,11 @@ describe("keys and scopes", () => {
     const t = await createTestApp();
     const res = await t.request("GET", "/v1/products?locale=not-a-locale!");
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.code).toBe("validation_failed");
     expect(body.errors[0]).toMatchObject({ in: "query", pointer: "/locale" });
     const res2 = await t.request("GET", "/v1/products?locale=es");
     expect(res2.status).toBe(400);
-    expect((await res2.json()).code).toBe("unsupported_locale");
+    expect((await json(res2)).code).toBe("unsupported_locale");
   });
 });

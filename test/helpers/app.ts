@@ -9,7 +9,7 @@ export interface TestApp {
   db: SqliteDatabase;
   logs: string[];
   /** A key with these scopes, as an Authorization header. */
-  auth(...scopes: Scope[]): Promise<Record<string, string>>;
+  auth(...scopes: Scope[]): Promise<{ authorization: string }>;
   /** Shorthand for JSON requests. */
   request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   now: Date;
@@ -38,7 +38,7 @@ export async function createTestApp(
       const { secret } = await createApiKey(db, { name: `test ${scopes.join(" ")}`, scopes }, now);
       return { authorization: `Bearer ${secret}` };
     },
-    request(method, path, init = {}) {
+    async request(method, path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
       let body: string | undefined;
       if (init.body !== undefined) {
@@ -55,4 +55,9 @@ export async function expectStatus(res: Response, status: number): Promise<any> 
   const text = await res.text();
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** The JSON body of a response, loosely typed for assertions. */
+export function json(res: Response): Promise<any> {
+  return res.json();
 }
