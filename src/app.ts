@@ -15,6 +15,7 @@ import { createRouter } from "./lib/create-router";
 import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
+import { rateLimit } from "./lib/rate-limit";
 import { SECURITY_SCHEME } from "./lib/route";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { registerDeliveryRoutes } from "./routes/delivery/delivery.index";
@@ -90,6 +91,10 @@ export function createApp(deps: AppDeps) {
     }
     await next();
   });
+
+  if (deps.config.RATE_LIMIT_PER_MINUTE > 0) {
+    app.use("/v1/*", rateLimit({ limit: deps.config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, now: () => clock().getTime() }));
+  }
 
   // Body limits (also enforced on chunked bodies without Content-Length); the bulk import has its own.
   const tooLarge = (limit: number) => () => {

@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
   /** Shared CDN cache lifetime for public delivery responses, in seconds. */
   DELIVERY_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
   LOG_REQUESTS: bool.default(true),
+  /** Requests per minute per API key (or per client address without a key); 0 turns limiting off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { createTestApp, json } from "../helpers/app";
+
+describe("rate limits per credential", () => {
+  it("a key over its budget gets 429 with Retry-After and RateLimit headers while another key is unaffected", async () => {
+    const t = await createTestApp({ config: { RATE_LIMIT_PER_MINUTE: "5" } });
+    const noisy = await t.auth("catalog:read");
+    const quiet = await t.auth("catalog:read");
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.request("GET", "/v1/products", { headers: noisy })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const limited = await t.request("GET", "/v1/products", { headers: noisy });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(limited.headers.get("ratelimit-policy")).toBe('"default";q=5;w=60');
+    expect((await json(limited)).code).toBe("rate_limited");
+    const ok = await t.request("GET", "/v1/products", { headers: quiet });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("ratelimit")).toBe('"default";r=4;t=60');
+  });
+});
