@@ -63,9 +63,15 @@ describe("messages and actions", () => {
     expect(stop.status).toBe(400);
     expect((await json(stop)).errors[0].pointer).toBe("/keyword");
     await expectStatus(await t.request("POST", "/v1/admin/actions", { body: action, headers: editor }), 201);
-    const patch = await t.request("PATCH", "/v1/admin/actions/add_to_cart", { body: { keyword: "HELP" }, headers: { ...editor, "if-match": '"v1"' } });
+    const patch = await t.request("PATCH", "/v1/admin/actions/add_to_cart", {
+      body: { keyword: "HELP" },
+      headers: { ...editor, "if-match": '"v1"' },
+    });
     expect(patch.status).toBe(400);
-    await expectStatus(await t.request("POST", "/v1/admin/actions/add_to_cart/publish", { headers: { ...editor, "if-match": '"v1"' } }), 200);
+    await expectStatus(
+      await t.request("POST", "/v1/admin/actions/add_to_cart/publish", { headers: { ...editor, "if-match": '"v1"' } }),
+      200,
+    );
     const list = await expectStatus(await t.request("GET", "/v1/actions?locale=fr"), 200);
     expect(list.data).toEqual([expect.objectContaining({ key: "add_to_cart", label: "Ajouter au panier", keyword: "ADD", enabled: true })]);
   });
@@ -74,15 +80,24 @@ describe("messages and actions", () => {
     const t = await createTestApp();
     const editor = await t.auth("catalog:write");
     const created = await expectStatus(
-      await t.request("POST", "/v1/admin/locales", { body: { code: "fr-CA", name: "Français (Canada)", fallback: "fr", currency: "CAD" }, headers: editor }),
+      await t.request("POST", "/v1/admin/locales", {
+        body: { code: "fr-CA", name: "Français (Canada)", fallback: "fr", currency: "CAD" },
+        headers: editor,
+      }),
       201,
     );
     expect(created).toMatchObject({ code: "fr-CA", fallbackChain: ["fr-CA", "fr", "en"], default: false });
-    const bad = await t.request("POST", "/v1/admin/locales", { body: { code: "de", name: "Deutsch", fallback: "xx", currency: "EUR" }, headers: editor });
+    const bad = await t.request("POST", "/v1/admin/locales", {
+      body: { code: "de", name: "Deutsch", fallback: "xx", currency: "EUR" },
+      headers: editor,
+    });
     expect(bad.status).toBe(422);
     const stale = await t.request("PATCH", "/v1/admin/locales/fr", { body: { default: true }, headers: { ...editor, "if-match": '"v9"' } });
     expect(stale.status).toBe(412);
-    await expectStatus(await t.request("PATCH", "/v1/admin/locales/fr", { body: { default: true }, headers: { ...editor, "if-match": '"v1"' } }), 200);
+    await expectStatus(
+      await t.request("PATCH", "/v1/admin/locales/fr", { body: { default: true }, headers: { ...editor, "if-match": '"v1"' } }),
+      200,
+    );
     const locales = await expectStatus(await t.request("GET", "/v1/locales"), 200);
     expect(locales.data.filter((l: { default: boolean }) => l.default).map((l: { code: string }) => l.code)).toEqual(["fr"]);
   });
