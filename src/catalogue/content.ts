@@ -1,0 +1,441 @@
+/**
+ * One source as files: the content bundle (locales, products, messages,
+ * actions), its validation, import and export. Runtime-neutral — the CLI reads
+ * and writes directories (`src/cli/content-files.ts`); the admin API takes the
+ * same bundle as JSON.
+ *
+ * Import validates everything first and writes nothing when anything is wrong;
+ * it is idempotent (unchanged entities are not written and get no revision);
+ * export writes the canonical form, so import-then-export reproduces the files
+ * byte for byte.
+ */
+
+import { z } from "@hono/zod-openapi";
+import { asc, eq, inArray, ne } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { entries, inventory, locales as localesTable, revisions } from "../db/schema";
+import { type FieldError, zodIssuesToFieldErrors } from "../lib/errors";
+import { actionKind } from "./actions";
+import { ActionDoc, LocaleDoc, MessageDoc, OVERRIDABLE_FIELDS, ProductDoc, Variant } from "./documents";
+import {
+  createEntry,
+  type EntityKind,
+  type EntryRow,
+  publishEntry,
+  restoreEntry,
+  serialize,
+  updateDraft,
+  type WriteContext,
+} from "./entries";
+import { listAllLocales, saveLocale } from "./locales";
+import { messageKind } from "./messages";
+import { inventoryInserts, productKind, setStock } from "./products";
+
+/** A product file: the document, with each variant's stock (which goes to inventory). */
+export const ProductFile = ProductDoc.extend({
+  variants: z
+    .array(Variant.extend({ stock: z.number().int().min(0).max(10_000_000).default(0) }))
+    .min(1)
+    .max(100),
+}).openapi("ProductFile");
+export type ProductFile = z.infer<typeof ProductFile>;
+
+export const LocalesFile = z.array(LocaleDoc).min(1).max(50);
+
+export interface RawFile {
+  /** Where it came from, for problem reports: `products/wool-hat.json`, or `products[3]` for JSON bodies. */
+  path: string;
+  data: unknown;
+}
+
+export interface ContentBundle {
+  locales: RawFile | null;
+  products: RawFile[];
+  messages: RawFile[];
+  actions: RawFile[];
+}
+
+export interface ContentProblem {
+  file: string;
+  pointer: string;
+  message: string;
+}
+
+export interface ParsedBundle {
+  locales: LocaleDoc[] | null;
+  products: ProductFile[];
+  messages: MessageDoc[];
+  actions: ActionDoc[];
+}
+
+export type EntityCounts = { created: number; updated: number; unchanged: number };
+export interface ImportReport {
+  problems: ContentProblem[];
+  locales: EntityCounts;
+  products: EntityCounts;
+  messages: EntityCounts;
+  actions: EntityCounts;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The canonical text of a content file. */
+export function fileText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Wraps a JSON body (`{ locales, products, messages, actions }`) as a bundle with synthetic paths. */
+export function bundleFromJson(body: {
+  locales?: unknown;
+  products?: unknown[];
+  messages?: unknown[];
+  actions?: unknown[];
+}): ContentBundle {
+  const list = (name: string, items: unknown[] | undefined) => (items ?? []).map((data, i) => ({ path: `${name}[${i}]`, data }));
+  return {
+    locales: body.locales === undefined ? null : { path: "locales", data: body.locales },
+    products: list("products", body.products),
+    messages: list("messages", body.messages),
+    actions: list("actions", body.actions),
+  };
+}
+
+function fromFieldErrors(file: string, errors: FieldError[]): ContentProblem[] {
+  return errors.map((e) => ({ file, pointer: e.pointer, message: e.message }));
+}
+
+/** Localized maps of a document (top level and nested), for the default-locale and known-locale rules. */
+function localizedFields(value: unknown, pointer: string, out: { pointer: string; map: Record<string, string> }[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => localizedFields(v, `${pointer}/${i}`, out));
+    return;
+  }
+  if (!value || typeof value !== "object") return;
+  const LOCALIZED = ["title", "summary", "description", "body", "short", "label", "value", "confirmation", "alt"];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k === "overrides" || k === "options" || k === "prices" || k === "compareAtPrices" || k === "facts") continue;
+    if (LOCALIZED.includes(k) && v && typeof v === "object" && !Array.isArray(v)) {
+      out.push({ pointer: `${pointer}/${k}`, map: v as Record<string, string> });
+    } else localizedFields(v, `${pointer}/${k}`, out);
+  }
+}
+
+/**
+ * Validates a whole bundle: every file against its schema, then the rules that
+ * span files. Reports every problem (file + JSON Pointer), not just the first.
+ */
+export function validateBundle(
+  bundle: ContentBundle,
+  existingLocales: LocaleDoc[] = [],
+): { ok: true; parsed: ParsedBundle } | { ok: false; problems: ContentProblem[] } {
+  const problems: ContentProblem[] = [];
+  const parse = <T>(schema: z.ZodType<T, unknown>, file: RawFile): T | null => {
+    const result = schema.safeParse(file.data);
+    if (result.success) return result.data;
+    problems.push(...fromFieldErrors(file.path, zodIssuesToFieldErrors(result.error.issues, "body")));
+    return null;
+  };
+
+  const locales = bundle.locales ? parse(LocalesFile as z.ZodType<LocaleDoc[], unknown>, bundle.locales) : null;
+  const effectiveLocales = locales ?? existingLocales;
+  if (bundle.locales && locales) {
+    const defaults = locales.filter((l) => l.default);
+    if (defaults.length !== 1)
+      problems.push({
+        file: bundle.locales.path,
+        pointer: "",
+        message: `Exactly one locale must be the default (found ${defaults.length}).`,
+      });
+    const codes = new Set<string>();
+    locales.forEach((l, i) => {
+      if (codes.has(l.code)) problems.push({ file: bundle.locales!.path, pointer: `/${i}/code`, message: `Duplicate locale "${l.code}".` });
+      codes.add(l.code);
+    });
+    locales.forEach((l, i) => {
+      if (l.fallback !== null && !codes.has(l.fallback)) {
+        problems.push({
+          file: bundle.locales!.path,
+          pointer: `/${i}/fallback`,
+          message: `Fallback "${l.fallback}" is not a configured locale.`,
+        });
+      }
+    });
+  }
+  if (!effectiveLocales.length) problems.push({ file: "locales.json", pointer: "", message: "No locales: add locales.json." });
+  const known = new Set(effectiveLocales.map((l) => l.code));
+  const defaultCode = effectiveLocales.find((l) => l.default)?.code;
+
+  const checkFile = (
+    file: RawFile,
+    key: string,
+    keyField: string,
+    type: keyof typeof OVERRIDABLE_FIELDS,
+    data: Record<string, unknown>,
+  ) => {
+    const base = file.path.split("/").pop() ?? "";
+    if (base.endsWith(".json") && base !== `${key}.json`) {
+      problems.push({ file: file.path, pointer: `/${keyField}`, message: `The file name must be "${key}.json" (its ${keyField}).` });
+    }
+    checkLocales(file, type, data);
+  };
+  /** Locale rules, also run on files that failed their schema so that one pass reports everything. */
+  const checkLocales = (file: RawFile, type: keyof typeof OVERRIDABLE_FIELDS, data: Record<string, unknown>) => {
+    const fields: { pointer: string; map: Record<string, string> }[] = [];
+    localizedFields(data, "", fields);
+    for (const { pointer, map } of fields) {
+      if (defaultCode && map[defaultCode] === undefined)
+        problems.push({ file: file.path, pointer, message: `Missing the default locale "${defaultCode}".` });
+      for (const code of Object.keys(map)) {
+        if (!known.has(code))
+          problems.push({ file: file.path, pointer: `${pointer}/${code}`, message: `"${code}" is not a configured locale.` });
+      }
+    }
+    const overrides = Array.isArray(data.overrides) ? (data.overrides as { field: string; locale: string }[]) : [];
+    overrides.forEach((o, i) => {
+      if (!(OVERRIDABLE_FIELDS[type] as readonly string[]).includes(o.field)) {
+        problems.push({ file: file.path, pointer: `/overrides/${i}/field`, message: `"${o.field}" cannot be overridden.` });
+      }
+      if (!known.has(o.locale))
+        problems.push({ file: file.path, pointer: `/overrides/${i}/locale`, message: `"${o.locale}" is not a configured locale.` });
+    });
+  };
+
+  const uniqueKeys = { products: new Map<string, string>(), messages: new Map<string, string>(), actions: new Map<string, string>() };
+  const skus = new Map<string, string>();
+
+  const products: ProductFile[] = [];
+  for (const file of bundle.products) {
+    const doc = parse(ProductFile as unknown as z.ZodType<ProductFile, unknown>, file);
+    if (!doc) {
+      if (isObject(file.data)) checkLocales(file, "product", file.data);
+      continue;
+    }
+    checkFile(file, doc.slug, "slug", "product", doc as unknown as Record<string, unknown>);
+    const other = uniqueKeys.products.get(doc.slug);
+    if (other) problems.push({ file: file.path, pointer: "/slug", message: `Slug "${doc.slug}" is also used by ${other}.` });
+    uniqueKeys.products.set(doc.slug, file.path);
+    doc.variants.forEach((v, i) => {
+      const owner = skus.get(v.sku);
+      if (owner) problems.push({ file: file.path, pointer: `/variants/${i}/sku`, message: `SKU ${v.sku} is also used by ${owner}.` });
+      skus.set(v.sku, file.path);
+    });
+    products.push(doc);
+  }
+  const simple = <T extends { key: string }>(
+    files: RawFile[],
+    schema: z.ZodType<T, unknown>,
+    type: "message" | "action",
+    map: Map<string, string>,
+  ) => {
+    const out: T[] = [];
+    for (const file of files) {
+      const doc = parse(schema, file);
+      if (!doc) {
+        if (isObject(file.data)) checkLocales(file, type, file.data);
+        continue;
+      }
+      checkFile(file, doc.key, "key", type, doc as unknown as Record<string, unknown>);
+      const other = map.get(doc.key);
+      if (other) problems.push({ file: file.path, pointer: "/key", message: `Key "${doc.key}" is also used by ${other}.` });
+      map.set(doc.key, file.path);
+      out.push(doc);
+    }
+    return out;
+  };
+  const messages = simple(bundle.messages, MessageDoc as unknown as z.ZodType<MessageDoc, unknown>, "message", uniqueKeys.messages);
+  const actions = simple(bundle.actions, ActionDoc as unknown as z.ZodType<ActionDoc, unknown>, "action", uniqueKeys.actions);
+  const keywords = new Map<string, string>();
+  for (const a of actions) {
+    const other = keywords.get(a.keyword);
+    if (other)
+      problems.push({
+        file: uniqueKeys.actions.get(a.key) ?? a.key,
+        pointer: "/keyword",
+        message: `Keyword ${a.keyword} is also used by ${other}.`,
+      });
+    keywords.set(a.keyword, a.key);
+  }
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, parsed: { locales, products, messages, actions } };
+}
+
+function localeDocOf(row: typeof localesTable.$inferSelect): LocaleDoc {
+  return { code: row.code, name: row.name, fallback: row.fallback, default: row.isDefault, currency: row.currency };
+}
+
+interface Existing {
+  entry: EntryRow;
+  publishedText: string | null;
+}
+
+async function existingEntries(db: Database, type: EntityKind<never>["type"]): Promise<Map<string, Existing>> {
+  const rows = await db.orm.select().from(entries).where(eq(entries.type, type));
+  const revIds = rows.map((r) => r.publishedRevisionId).filter((x): x is string => !!x);
+  const texts = new Map<string, string>();
+  for (let i = 0; i < revIds.length; i += 500) {
+    const chunk = revIds.slice(i, i + 500);
+    for (const r of await db.orm
+      .select({ id: revisions.id, document: revisions.document })
+      .from(revisions)
+      .where(inArray(revisions.id, chunk))) {
+      texts.set(r.id, r.document);
+    }
+  }
+  return new Map(
+    rows.map((r) => [r.key, { entry: r, publishedText: r.publishedRevisionId ? (texts.get(r.publishedRevisionId) ?? null) : null }]),
+  );
+}
+
+/**
+ * Imports a bundle. Nothing is written when any file has a problem.
+ *
+ * @example
+ * const report = await importContent(db, bundle, { keyId: null, now: new Date() });
+ * if (report.problems.length) console.error(report.problems);
+ */
+export async function importContent(
+  db: Database,
+  bundle: ContentBundle,
+  ctx: WriteContext,
+  options: { publish?: boolean; dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ImportReport> {
+  const publish = options.publish ?? true;
+  const zero = (): EntityCounts => ({ created: 0, updated: 0, unchanged: 0 });
+  const report: ImportReport = { problems: [], locales: zero(), products: zero(), messages: zero(), actions: zero() };
+  const currentLocales = (await listAllLocales(db)).filter((l) => !l.archived);
+  const validated = validateBundle(bundle, currentLocales.map(localeDocOf));
+  if (!validated.ok) return { ...report, problems: validated.problems };
+  const { parsed } = validated;
+
+  // Locales first: documents are validated against them. Fallback targets before the locales that use them.
+  if (parsed.locales) {
+    const pending = [...parsed.locales].sort((a, b) => Number(b.default) - Number(a.default));
+    const done = new Set(currentLocales.map((l) => l.code));
+    for (let guard = 0; pending.length && guard < 100; guard++) {
+      const doc = pending.shift()!;
+      if (doc.fallback && !done.has(doc.fallback) && pending.some((p) => p.code === doc.fallback)) {
+        pending.push(doc);
+        continue;
+      }
+      const existing = currentLocales.find((l) => l.code === doc.code);
+      const position = parsed.locales.indexOf(doc);
+      if (existing && JSON.stringify(localeDocOf(existing)) === JSON.stringify(doc) && existing.position === position) {
+        report.locales.unchanged++;
+      } else if (!options.dryRun) {
+        await saveLocale(db, { ...doc, position }, existing ? existing.version : null, ctx.now, ctx.keyId);
+        report.locales[existing ? "updated" : "created"]++;
+      } else report.locales[existing ? "updated" : "created"]++;
+      done.add(doc.code);
+    }
+  }
+
+  const total = parsed.products.length + parsed.messages.length + parsed.actions.length;
+  let progress = 0;
+  const tick = () => {
+    progress++;
+    if (options.onProgress && (progress % 500 === 0 || progress === total)) options.onProgress(progress, total);
+  };
+
+  const stockNow = new Map<string, { stock: number; version: number; entryId: string }>();
+  if (parsed.products.length) {
+    for (const row of await db.orm
+      .select({ sku: inventory.sku, stock: inventory.stock, version: inventory.version, entryId: inventory.entryId })
+      .from(inventory)) {
+      stockNow.set(row.sku, row);
+    }
+  }
+
+  const products = await existingEntries(db, "product");
+  for (const file of parsed.products) {
+    const { variants, ...rest } = file;
+    const doc = ProductDoc.parse({ ...rest, variants: variants.map(({ stock: _s, ...v }) => v) });
+    const text = serialize(doc);
+    const found = products.get(doc.slug);
+    const stockChanges = variants.filter((v) => stockNow.get(v.sku)?.stock !== v.stock);
+    const draftSame = !!found && found.entry.draft === text && found.entry.status !== "archived";
+    const liveSame = !publish || found?.publishedText === text;
+    tick();
+    if (draftSame && liveSame && stockChanges.length === 0) {
+      report.products.unchanged++;
+      continue;
+    }
+    report.products[found ? "updated" : "created"]++;
+    if (options.dryRun) continue;
+    let entry = found?.entry ?? null;
+    if (!entry) {
+      entry = await createEntry(db, productKind, ctx, doc, (orm, id) => inventoryInserts(orm, id, variants, ctx.now.toISOString()));
+    } else {
+      if (entry.status === "archived") entry = await restoreEntry(db, productKind, ctx, entry, entry.version);
+      const current = entry;
+      if (current.draft !== text) {
+        entry = await updateDraft(db, productKind, ctx, current, current.version, doc, {
+          extra: (orm) =>
+            inventoryInserts(
+              orm,
+              current.id,
+              variants.filter((v) => !stockNow.has(v.sku)),
+              ctx.now.toISOString(),
+            ),
+        });
+      }
+      for (const v of variants) {
+        const row = stockNow.get(v.sku);
+        if (row && row.stock !== v.stock) await setStock(db, v.sku, v.stock, row.version, ctx.now);
+      }
+    }
+    if (publish && (found?.publishedText !== text || entry.status !== "published")) {
+      await publishEntry(db, productKind, ctx, entry, entry.version);
+    }
+  }
+
+  const simple = async <D extends MessageDoc | ActionDoc>(docs: D[], kind: EntityKind<D>, counts: EntityCounts) => {
+    const existing = await existingEntries(db, kind.type);
+    for (const doc of docs) {
+      const text = serialize(doc);
+      const found = existing.get(doc.key);
+      tick();
+      if (found && found.entry.draft === text && (!publish || found.publishedText === text) && found.entry.status !== "archived") {
+        counts.unchanged++;
+        continue;
+      }
+      counts[found ? "updated" : "created"]++;
+      if (options.dryRun) continue;
+      let entry = found?.entry ?? (await createEntry(db, kind, ctx, doc));
+      if (entry.status === "archived") entry = await restoreEntry(db, kind, ctx, entry, entry.version);
+      if (found && entry.draft !== text) entry = await updateDraft(db, kind, ctx, entry, entry.version, doc);
+      if (publish) entry = await publishEntry(db, kind, ctx, entry, entry.version);
+    }
+  };
+  await simple(parsed.messages, messageKind, report.messages);
+  await simple(parsed.actions, actionKind, report.actions);
+  return report;
+}
+
+/** The whole catalogue (non-archived drafts, current stock, locales) as canonical files. */
+export async function exportContent(db: Database): Promise<{ path: string; text: string }[]> {
+  const files: { path: string; text: string }[] = [];
+  const localeRows = (
+    await db.orm
+      .select()
+      .from(localesTable)
+      .where(eq(localesTable.archived, false))
+      .orderBy(asc(localesTable.position), asc(localesTable.code))
+  ).map(localeDocOf);
+  files.push({ path: "locales.json", text: fileText(localeRows) });
+  const stock = new Map<string, number>();
+  for (const row of await db.orm.select({ sku: inventory.sku, stock: inventory.stock }).from(inventory)) stock.set(row.sku, row.stock);
+  const rows = await db.orm.select().from(entries).where(ne(entries.status, "archived")).orderBy(asc(entries.type), asc(entries.key));
+  for (const row of rows) {
+    const doc = JSON.parse(row.draft) as Record<string, unknown>;
+    if (row.type === "product") {
+      const product = doc as unknown as ProductDoc;
+      const withStock = ProductFile.parse({ ...product, variants: product.variants.map((v) => ({ ...v, stock: stock.get(v.sku) ?? 0 })) });
+      files.push({ path: `products/${row.key}.json`, text: fileText(withStock) });
+    } else {
+      files.push({ path: `${row.type}s/${row.key}.json`, text: fileText(doc) });
+    }
+  }
+  return files;
+}

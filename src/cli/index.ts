@@ -1,0 +1,190 @@
+/**
+ * `unison` — the command line: serve, migrate, import, export, keys.
+ * Exit codes: 0 ok, 1 problems found, 2 usage error.
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { exportContent, importContent } from "../catalogue/content";
+import { openSqlite } from "../db/sqlite";
+import { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
+import { ContentReadError, readContentDir, writeContentDir } from "./content-files";
+
+const HELP = `unison — the canonical catalogue from the command line
+
+Usage: unison <command> [options]
+
+Commands:
+  serve [--port N] [--host H]            start the API, storefront, docs and studio
+  migrate                                apply the database migrations
+  import <dir> [--draft] [--dry-run]     validate a content directory, then import it (all or nothing)
+  export <dir>                           write the catalogue as canonical content files
+  keys create --name N --scope S [...]   create an API key (printed once)
+  keys list                              list keys (never the keys themselves)
+  keys revoke <id>                       revoke a key (effective on the next request)
+
+Options:
+  --db <path>      the SQLite database (default ./data/unison.db, or DATABASE_PATH)
+  --progress       show import progress on stderr
+  -h, --help       this help
+
+Scopes: ${SCOPES.join(", ")}
+Exit codes: 0 ok, 1 problems found, 2 usage error.`;
+
+class UsageError extends Error {}
+
+export async function main(
+  argv: string[],
+  out = (s: string) => process.stdout.write(`${s}\n`),
+  err = (s: string) => process.stderr.write(`${s}\n`),
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: "string" },
+        port: { type: "string" },
+        host: { type: "string" },
+        draft: { type: "boolean" },
+        "dry-run": { type: "boolean" },
+        progress: { type: "boolean" },
+        name: { type: "string" },
+        scope: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  }
+  try {
+    parsed = parse();
+  } catch (error) {
+    err(`unison: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (command || values.help ? out : err)(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const dbPath = resolve(values.db ?? process.env.DATABASE_PATH ?? "data/unison.db");
+  try {
+    switch (command) {
+      case "serve": {
+        const { serve } = await import("../node");
+        const port = values.port === undefined ? undefined : Number(values.port);
+        if (port !== undefined && !Number.isInteger(port)) throw new UsageError("--port takes a number");
+        await serve({ dbPath, ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
+        return await new Promise<number>(() => {});
+      }
+      case "migrate": {
+        const db = openSqlite(dbPath);
+        const applied = db.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get() as { n: number };
+        out(`${dbPath}: ${applied.n} migration(s) applied; up to date.`);
+        db.close();
+        return 0;
+      }
+      case "import": {
+        const dir = rest[0];
+        if (!dir) throw new UsageError("import needs a directory");
+        let bundle: Awaited<ReturnType<typeof readContentDir>>;
+        try {
+          bundle = await readContentDir(resolve(dir));
+        } catch (error) {
+          if (error instanceof ContentReadError) {
+            for (const p of error.problems) err(`${p.file}: ${p.message}`);
+            return 1;
+          }
+          throw error;
+        }
+        const db = openSqlite(dbPath);
+        const report = await importContent(
+          db,
+          bundle,
+          { keyId: null, now: new Date() },
+          {
+            publish: !values.draft,
+            dryRun: values["dry-run"] ?? false,
+            ...(values.progress || process.stderr.isTTY
+              ? { onProgress: (done: number, total: number) => err(`imported ${done}/${total}`) }
+              : {}),
+          },
+        );
+        db.close();
+        if (report.problems.length) {
+          for (const p of report.problems) err(`${p.file}:${p.pointer || "/"}: ${p.message}`);
+          err(`${report.problems.length} problem(s); nothing was imported.`);
+          return 1;
+        }
+        for (const type of ["locales", "products", "messages", "actions"] as const) {
+          const c = report[type];
+          out(`${type.padEnd(9)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}`);
+        }
+        if (values["dry-run"]) out("(dry run: nothing was written)");
+        return 0;
+      }
+      case "export": {
+        const dir = rest[0];
+        if (!dir) throw new UsageError("export needs a directory");
+        const db = openSqlite(dbPath);
+        const files = await exportContent(db);
+        db.close();
+        await writeContentDir(resolve(dir), files);
+        out(`wrote ${files.length} file(s) to ${resolve(dir)}`);
+        return 0;
+      }
+      case "keys": {
+        const [sub, id] = rest;
+        const db = openSqlite(dbPath);
+        try {
+          if (sub === "create") {
+            const scopes = values.scope ?? [];
+            if (!values.name || !scopes.length) throw new UsageError("keys create needs --name and at least one --scope");
+            const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+            if (bad.length) throw new UsageError(`unknown scope(s): ${bad.join(", ")}`);
+            const { key, secret } = await createApiKey(db, { name: values.name, scopes: scopes as Scope[] }, new Date());
+            out(`${key.id}  ${key.scopes.join(",")}\n${secret}\n(store it now: it is not shown again)`);
+            return 0;
+          }
+          if (sub === "list") {
+            for (const k of await listApiKeys(db))
+              out(`${k.id}  ${k.start}…  ${k.name}  [${k.scopes.join(",")}]${k.revokedAt ? `  revoked ${k.revokedAt}` : ""}`);
+            return 0;
+          }
+          if (sub === "revoke") {
+            if (!id) throw new UsageError("keys revoke needs a key id");
+            const key = await revokeApiKey(db, id, new Date());
+            if (!key) {
+              err(`no key ${id}`);
+              return 1;
+            }
+            out(`revoked ${key.id} at ${key.revokedAt}`);
+            return 0;
+          }
+          throw new UsageError("keys takes create, list or revoke");
+        } finally {
+          db.close();
+        }
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`unison: ${error.message}\n\nRun "unison --help" for usage.`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+const invokedDirectly = process.argv[1]?.endsWith("cli/index.ts") || process.argv[1]?.endsWith("bin/unison.mjs");
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`unison: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

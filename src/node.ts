@@ -1,0 +1,102 @@
+/**
+ * The Node entry: the runtime-neutral app on @hono/node-server with the
+ * embedded better-sqlite3 database (the default way to run Unison).
+ *
+ * On first start it migrates `./data/unison.db`, seeds it from `content/`, and
+ * creates a local admin key, printed once.
+ */
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve as serveNode } from "@hono/node-server";
+import { createApp } from "./app";
+import { importContent } from "./catalogue/content";
+import { readContentDir } from "./cli/content-files";
+import { openSqlite, type SqliteDatabase } from "./db/sqlite";
+import { parseConfig } from "./env";
+import { countApiKeys, createApiKey } from "./lib/keys";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  dbPath?: string;
+  contentDir?: string;
+  /** Environment to read configuration from (defaults to process.env). */
+  env?: Record<string, string | undefined>;
+  /** Where start-up messages go. */
+  print?: (line: string) => void;
+}
+
+/** Seeds an empty database from a content directory; returns whether it did. */
+export async function seedIfEmpty(db: SqliteDatabase, contentDir: string, print: (line: string) => void): Promise<boolean> {
+  const count = db.client.prepare("SELECT COUNT(*) AS n FROM entries").get() as { n: number };
+  if (count.n > 0 || !existsSync(contentDir)) return false;
+  const bundle = await readContentDir(contentDir);
+  const report = await importContent(db, bundle, { keyId: null, now: new Date() }, { publish: true });
+  if (report.problems.length) {
+    throw new Error(`content/ does not validate:\n${report.problems.map((p) => `  ${p.file}:${p.pointer}: ${p.message}`).join("\n")}`);
+  }
+  print(`Seeded the catalogue from ${contentDir}.`);
+  return true;
+}
+
+/**
+ * Starts the server.
+ *
+ * @example
+ * const server = await serve({ port: 8787 });
+ * // … later
+ * await server.close();
+ */
+export async function serve(options: ServeOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const port = options.port ?? Number(env.PORT ?? 8787);
+  const host = options.host ?? env.HOST ?? "127.0.0.1";
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const config = parseConfig({ PUBLIC_BASE_URL: origin, ...env });
+  const dbPath = options.dbPath ?? env.DATABASE_PATH ?? resolve("data/unison.db");
+  const db = openSqlite(dbPath);
+  await seedIfEmpty(db, options.contentDir ?? env.CONTENT_DIR ?? resolve(ROOT, "content"), print);
+  if ((await countApiKeys(db)) === 0) {
+    const { secret } = await createApiKey(db, { name: "local admin (created on first start)", scopes: ["admin"] }, new Date());
+    print(`Local admin key (shown once; store it): ${secret}`);
+  }
+
+  const app = createApp({ resolveDb: () => db, config });
+  const server = serveNode({ fetch: app.fetch, port, hostname: host });
+  await new Promise<void>((ready, fail) => {
+    server.once("listening", ready);
+    server.once("error", fail);
+  });
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
+  print(`Unison is running on ${db.client.name}
+  API          ${url}/v1/products
+  API docs     ${url}/docs
+  OpenAPI      ${url}/openapi.json
+  Health       ${url}/healthz`);
+  return {
+    url,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => {
+          db.close();
+          done();
+        });
+      }),
+  };
+}
+
+const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const running = await serve();
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
