@@ -109,7 +109,9 @@ function fromFieldErrors(file: string, errors: FieldError[]): ContentProblem[] {
 /** Localized maps of a document (top level and nested), for the default-locale and known-locale rules. */
 function localizedFields(value: unknown, pointer: string, out: { pointer: string; map: Record<string, string> }[]): void {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => localizedFields(v, `${pointer}/${i}`, out));
+    value.forEach((v, i) => {
+      localizedFields(v, `${pointer}/${i}`, out);
+    });
     return;
   }
   if (!value || typeof value !== "object") return;
