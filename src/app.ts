@@ -90,6 +90,9 @@ export function createApp(deps: AppDeps) {
       c.set("principal", principal);
     }
     await next();
+    // D1 read replication: hand the client the session's bookmark so its next read sees this request's writes.
+    const bookmark = c.get("db").bookmark?.();
+    if (bookmark) c.res.headers.set("x-d1-bookmark", bookmark);
   });
 
   if (deps.config.RATE_LIMIT_PER_MINUTE > 0) {
@@ -109,8 +112,13 @@ export function createApp(deps: AppDeps) {
     const method = c.req.method;
     if ((method === "POST" || method === "PUT" || method === "PATCH") && !c.req.path.startsWith("/v1/inbound/")) {
       const type = c.req.header("content-type");
-      const hasBody = c.req.header("content-length") !== "0" && (type !== undefined || c.req.header("transfer-encoding") !== undefined);
-      if (hasBody && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type ?? "")) {
+      const empty = c.req.raw.body === null || c.req.header("content-length") === "0";
+      if (empty && type !== undefined) {
+        // Many clients send a JSON content type with no body (POST …/publish). That is "no body", not malformed JSON.
+        const headers = new Headers(c.req.raw.headers);
+        headers.delete("content-type");
+        c.req.raw = new Request(c.req.raw.url, { method, headers });
+      } else if (!empty && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type ?? "")) {
         throw new ApiError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
       }
     }

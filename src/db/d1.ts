@@ -4,9 +4,13 @@
  * with read replication each request runs in a session whose bookmark gives
  * read-your-writes (RELIABILITY 7).
  */
+import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { type Database, isRaw, type Orm } from "./client";
 import * as schema from "./schema";
+
+const dialect = new SQLiteAsyncDialect();
 
 /**
  * Wraps a D1 binding, or a D1 session (`env.DB.withSession(bookmark)`).
@@ -20,10 +24,15 @@ export function openD1(binding: D1Database | D1DatabaseSession): Database {
     orm: orm as unknown as Orm,
     driver: "d1",
     async atomic(build) {
-      const statements = build(orm as unknown as Orm).map((s) => (isRaw(s) ? orm.run(s.raw) : s));
-      if (statements.length === 0) return;
-      // biome-ignore lint/suspicious/noExplicitAny: drizzle's batch wants a non-empty tuple of its own builder types.
-      await orm.batch(statements as any);
+      // Each statement is rendered to SQL + parameters and sent in one D1 batch (a single transaction).
+      // drizzle's own batch() cannot take raw SQL items, which the guards need.
+      const statements = build(orm as unknown as Orm).map((s) => {
+        const query = isRaw(s)
+          ? dialect.sqlToQuery(s.raw as SQL)
+          : (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+        return binding.prepare(query.sql).bind(...query.params);
+      });
+      if (statements.length) await binding.batch(statements);
     },
     bookmark() {
       return "getBookmark" in binding ? binding.getBookmark() : null;

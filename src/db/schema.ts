@@ -208,3 +208,248 @@ export const writeGuards = sqliteTable(
   },
   (t) => [check("write_guards_ok", sql`${t.ok} = 1`)],
 );
+
+// ---------------------------------------------------------------------------
+// Journeys: customers, their identities on channels, carts, orders, the
+// cross-channel timeline, handoffs, agent cases — operational data written by
+// actions (`src/journeys/`), never by editors.
+
+/** Where a customer can be reached; each maps to a renderer (`web`, `mobile`, `sms`, or `chat` for the messaging apps). */
+export const JOURNEY_CHANNELS = ["sms", "whatsapp", "slack", "telegram", "messenger", "web", "mobile"] as const;
+export type JourneyChannel = (typeof JOURNEY_CHANNELS)[number];
+
+export const ORDER_STATUSES = ["placed", "cancelled", "return_requested", "returned"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const INTERACTION_DIRECTIONS = ["inbound", "outbound", "action"] as const;
+export type InteractionDirection = (typeof INTERACTION_DIRECTIONS)[number];
+
+export const customers = sqliteTable("customers", {
+  id: text("id").primaryKey(),
+  /** The channel the customer was first seen on (acquisition, for insights). */
+  firstChannel: text("first_channel", { enum: JOURNEY_CHANNELS }).notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** A customer's handle on one channel (a phone number for SMS, a Slack user id, a web session …). One handle, one customer. */
+export const identities = sqliteTable(
+  "identities",
+  {
+    id: text("id").primaryKey(),
+    channel: text("channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    externalId: text("external_id").notNull(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    createdAt: text("created_at").notNull(),
+    /** When a handoff (or a request naming both) attached this identity to its customer. */
+    linkedAt: text("linked_at"),
+  },
+  (t) => [uniqueIndex("identities_channel_external").on(t.channel, t.externalId), index("identities_customer").on(t.customerId)],
+);
+
+/** The customer's one open cart, created with the customer. Every change bumps `version` (checkout compares and sets it). */
+export const carts = sqliteTable(
+  "carts",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    version: integer("version").notNull().default(1),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("carts_customer").on(t.customerId)],
+);
+
+/** One line per SKU; the unit price and currency are captured when the line is first added. */
+export const cartLines = sqliteTable(
+  "cart_lines",
+  {
+    id: text("id").primaryKey(),
+    cartId: text("cart_id")
+      .notNull()
+      .references(() => carts.id),
+    sku: text("sku").notNull(),
+    /** The product entry and slug at add time: to find the live price and availability again. */
+    entryId: text("entry_id").notNull(),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+    currency: text("currency").notNull(),
+    addedAt: text("added_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("cart_lines_cart_sku").on(t.cartId, t.sku), check("cart_lines_quantity", sql`${t.quantity} BETWEEN 1 AND 999`)],
+);
+
+/** Amounts in minor units. Payment is out of scope: `amount_due` is what the customer owes. */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    number: text("number").notNull(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    channel: text("channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    currency: text("currency").notNull(),
+    subtotal: integer("subtotal").notNull(),
+    total: integer("total").notNull(),
+    amountDue: integer("amount_due").notNull(),
+    itemCount: integer("item_count").notNull(),
+    version: integer("version").notNull().default(1),
+    placedAt: text("placed_at").notNull(),
+    cancelledAt: text("cancelled_at"),
+    returnRequestedAt: text("return_requested_at"),
+    returnReason: text("return_reason"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("orders_number").on(t.number), index("orders_customer").on(t.customerId, t.id)],
+);
+
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    position: integer("position").notNull(),
+    sku: text("sku").notNull(),
+    entryId: text("entry_id").notNull(),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+    lineTotal: integer("line_total").notNull(),
+  },
+  (t) => [uniqueIndex("order_lines_order_position").on(t.orderId, t.position)],
+);
+
+/**
+ * RELIABILITY 1–2: one row per (API key, Idempotency-Key). Claimed `in_flight`
+ * by an INSERT that fails on conflict; set `done` with the response in the same
+ * atomic unit as the business change, by the holder of `claim_token` only.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    apiKeyId: text("api_key_id").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the operation and its canonical body: a different body under the same key is refused. */
+    requestHash: text("request_hash").notNull(),
+    requestPath: text("request_path").notNull(),
+    state: text("state", { enum: ["in_flight", "done"] }).notNull(),
+    claimToken: text("claim_token"),
+    /** A claim whose request died is taken over after this lease. */
+    lockedUntil: text("locked_until"),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: text("created_at").notNull(),
+    /** At least 24 hours after creation; after it the key may be used afresh. */
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index("idempotency_keys_expires").on(t.expiresAt)],
+);
+
+/**
+ * The customer's timeline across channels. `seq` (SQLite's rowid, assigned at
+ * commit on the single writer) orders it strictly even when several isolates
+ * write in the same millisecond; `id` is the public handle.
+ */
+export const interactions = sqliteTable(
+  "interactions",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    channel: text("channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    direction: text("direction", { enum: INTERACTION_DIRECTIONS }).notNull(),
+    actionKey: text("action_key"),
+    summary: text("summary").notNull(),
+    /** JSON: the action's input and outcome, or the message sent. */
+    payload: text("payload"),
+    at: text("at").notNull(),
+  },
+  (t) => [uniqueIndex("interactions_id").on(t.id), index("interactions_customer").on(t.customerId, t.seq)],
+);
+
+/** A short, single-use, expiring code that moves a customer's journey to another channel. */
+export const handoffs = sqliteTable(
+  "handoffs",
+  {
+    code: text("code").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    fromChannel: text("from_channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    toChannel: text("to_channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    redeemedAt: text("redeemed_at"),
+    redeemedIdentityId: text("redeemed_identity_id"),
+  },
+  (t) => [index("handoffs_customer").on(t.customerId)],
+);
+
+/** An agent case: the customer's cross-channel timeline and cart as they were when the case opened. One open case per customer. */
+export const cases = sqliteTable(
+  "cases",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    status: text("status", { enum: ["open", "closed"] }).notNull(),
+    channel: text("channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    message: text("message"),
+    /** JSON: `{ timeline, cart }`. */
+    snapshot: text("snapshot").notNull(),
+    openedAt: text("opened_at").notNull(),
+    closedAt: text("closed_at"),
+    closedBy: text("closed_by"),
+    resolution: text("resolution"),
+  },
+  (t) => [
+    uniqueIndex("cases_one_open_per_customer").on(t.customerId).where(sql`status = 'open'`),
+    index("cases_status").on(t.status, t.id),
+  ],
+);
+
+/** "Notify me when it is back in stock": one request per customer and SKU until it is notified. */
+export const stockNotifications = sqliteTable(
+  "stock_notifications",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    sku: text("sku").notNull(),
+    channel: text("channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    createdAt: text("created_at").notNull(),
+    notifiedAt: text("notified_at"),
+  },
+  (t) => [uniqueIndex("stock_notifications_customer_sku").on(t.customerId, t.sku), index("stock_notifications_sku").on(t.sku)],
+);
+
+export const ratings = sqliteTable(
+  "ratings",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    orderId: text("order_id").references(() => orders.id),
+    channel: text("channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    score: integer("score").notNull(),
+    comment: text("comment"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("ratings_channel").on(t.channel, t.createdAt), check("ratings_score", sql`${t.score} BETWEEN 1 AND 5`)],
+);

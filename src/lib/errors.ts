@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   conflict: 409,
   already_exists: 409,
   idempotency_in_flight: 409,
+  out_of_stock: 409,
+  handoff_used: 409,
+  handoff_expired: 410,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -31,6 +34,8 @@ export const ERROR_CODES = {
   invalid_reference: 422,
   idempotency_key_reused: 422,
   parity_failed: 422,
+  action_disabled: 422,
+  cart_empty: 422,
   precondition_required: 428,
   rate_limited: 429,
   internal_error: 500,
@@ -45,6 +50,7 @@ const TITLES: Record<number, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
+  410: "Gone",
   412: "Precondition Failed",
   413: "Content Too Large",
   415: "Unsupported Media Type",
@@ -184,6 +190,13 @@ export const ProblemSchema = z
       .optional()
       .openapi({ description: 'For 412: the entity\'s current version (its ETag is `"v<version>"`).' }),
     violations: z.array(z.record(z.string(), z.unknown())).optional().openapi({ description: "For parity failures: each violation." }),
+    skus: z
+      .array(z.string())
+      .optional()
+      .openapi({
+        description: "For `out_of_stock`: the SKUs that cannot be supplied in the quantities asked.",
+        example: ["MER-CREW-NAVY-M"],
+      }),
   })
   .openapi("Problem", { description: "An RFC 9457 problem document." });
 

@@ -153,3 +153,24 @@ describe("editors' API errors change nothing", () => {
     expect(restored.status).toBe("draft");
   });
 });
+
+describe("requests without a body", () => {
+  it("POST …/publish with a JSON content type and an empty body is accepted as 'no body'", async () => {
+    const { t, editor } = await withDraft();
+    const res = await t.app.request("/v1/admin/products/wool-hat/publish", {
+      method: "POST",
+      headers: { ...editor, "if-match": '"v1"', "content-type": "application/json", "content-length": "0" },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+  });
+
+  it("a required body that is missing is a validation error, not a crash", async () => {
+    const { t, editor } = await withDraft();
+    const res = await t.app.request("/v1/admin/products", {
+      method: "POST",
+      headers: { ...editor, "content-type": "application/json", "content-length": "0" },
+    });
+    expect(res.status).toBe(400);
+    expect((await json(res)).code).toBe("validation_failed");
+  });
+});

@@ -1,0 +1,47 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getPlatformProxy } from "wrangler";
+import type { Database } from "../../src/db/client";
+import { openD1 } from "../../src/db/d1";
+
+export const ROOT = join(import.meta.dirname, "../..");
+
+/** Runs wrangler from this repo, non-interactively, with no telemetry. */
+export function wrangler(args: string[]) {
+  const result = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+  });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+export interface LocalD1 {
+  dir: string;
+  binding: D1Database;
+  db: Database;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh local D1 (the same SQLite-in-workerd that `wrangler dev` uses) in a
+ * temp dir, with the real migrations applied by `wrangler d1 migrations apply`.
+ */
+export async function localD1(): Promise<LocalD1> {
+  const dir = await mkdtemp(join(tmpdir(), "unison-d1-"));
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", dir]);
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: join(ROOT, "wrangler.toml"), persist: { path: join(dir, "v3") } });
+  return {
+    dir,
+    binding: proxy.env.DB,
+    db: openD1(proxy.env.DB),
+    async dispose() {
+      await proxy.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

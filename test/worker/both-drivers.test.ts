@@ -1,0 +1,113 @@
+/**
+ * One query suite, two drivers: the same domain code against better-sqlite3
+ * and against a real local D1 (workerd's SQLite, via wrangler). D1 has no
+ * interactive transactions, so these prove the atomic-write helper and its
+ * guards behave the same on both.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { createEntry, parseDocument, publishEntry, updateDraft } from "../../src/catalogue/entries";
+import { saveLocale } from "../../src/catalogue/locales";
+import { findLiveProduct, inventoryInserts, listLiveProducts, productKind, setStock } from "../../src/catalogue/products";
+import { type Database, raw } from "../../src/db/client";
+import { openSqlite } from "../../src/db/sqlite";
+import { ApiError } from "../../src/lib/errors";
+import { newId } from "../../src/lib/ids";
+import { type LocalD1, localD1 } from "../helpers/d1";
+import { productDoc } from "../helpers/db";
+
+const ctx = { keyId: null, now: new Date("2026-11-24T12:00:00Z") };
+const opened: LocalD1[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((d) => d.dispose()));
+});
+
+const drivers: [string, () => Promise<Database>][] = [
+  ["better-sqlite3", async () => openSqlite(":memory:")],
+  [
+    "d1",
+    async () => {
+      const d1 = await localD1();
+      opened.push(d1);
+      return d1.db;
+    },
+  ],
+];
+
+async function seeded(open: () => Promise<Database>) {
+  const db = await open();
+  await saveLocale(db, { code: "en", name: "English", fallback: null, default: true, currency: "EUR" }, null, ctx.now);
+  await saveLocale(db, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, ctx.now);
+  return db;
+}
+
+async function count(db: Database, table: string): Promise<number> {
+  const row = (await db.orm.get(sql.raw(`SELECT COUNT(*) AS n FROM ${table}`))) as { n: number };
+  return row.n;
+}
+
+describe.each(drivers)("on %s", (driver, open) => {
+  it("creates, publishes and serves a product, with FTS search", async () => {
+    const db = await seeded(open);
+    expect(db.driver).toBe(driver);
+    const doc = parseDocument(productKind, productDoc("wool-hat", { title: { en: "Merino beanie", fr: "Bonnet en laine" } }));
+    const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
+      inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 9 }], ctx.now.toISOString()),
+    );
+    await publishEntry(db, productKind, ctx, entry, 1);
+    expect((await findLiveProduct(db, "wool-hat"))?.revision).toBe(1);
+    const found = await listLiveProducts(db, { limit: 10, q: "bonnet" });
+    expect(found.items.map((i) => i.doc.slug)).toEqual(["wool-hat"]);
+    const row = (await db.orm.get(sql`SELECT availability FROM published_products WHERE slug = 'wool-hat'`)) as { availability: string };
+    expect(row.availability).toBe("in_stock");
+  });
+
+  it("a compare-and-set that loses aborts the whole atomic unit and leaves no guard behind", async () => {
+    const db = await seeded(open);
+    const doc = parseDocument(productKind, productDoc("wool-hat"));
+    const entry = await createEntry(db, productKind, ctx, doc);
+    await updateDraft(db, productKind, ctx, entry, 1, { ...doc, title: { en: "First", fr: "Premier" } });
+    const auditBefore = await count(db, "audit_log");
+    const error = await updateDraft(db, productKind, ctx, entry, 1, { ...doc, title: { en: "Lost", fr: "Perdu" } }).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe("precondition_failed");
+    expect((error as ApiError).extra.currentVersion).toBe(2);
+    expect(await count(db, "audit_log")).toBe(auditBefore);
+    expect(await count(db, "write_guards")).toBe(0);
+    const draft = (await db.orm.get(sql`SELECT draft FROM entries WHERE key = 'wool-hat'`)) as { draft: string };
+    expect(JSON.parse(draft.draft).title.en).toBe("First");
+  });
+
+  it("the inventory compare-and-set (a guard on changes()) refuses a stale version and changes nothing", async () => {
+    const db = await seeded(open);
+    const doc = parseDocument(productKind, productDoc("wool-hat"));
+    const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
+      inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 9 }], ctx.now.toISOString()),
+    );
+    await publishEntry(db, productKind, ctx, entry, 1);
+    await setStock(db, "WOOL-HAT-M", 2, 1, ctx.now);
+    const stale = await setStock(db, "WOOL-HAT-M", 50, 1, ctx.now).catch((e) => e);
+    expect((stale as ApiError).code).toBe("precondition_failed");
+    const row = (await db.orm.get(
+      sql`SELECT i.stock, i.version, p.availability FROM inventory i JOIN published_products p ON p.entry_id = i.entry_id`,
+    )) as Record<string, unknown>;
+    expect(row).toEqual({ stock: 2, version: 2, availability: "low_stock" });
+    expect(await count(db, "write_guards")).toBe(0);
+  });
+
+  it("a failure in the last statement of an atomic unit leaves nothing applied", async () => {
+    const db = await seeded(open);
+    const before = await count(db, "audit_log");
+    const duplicate = newId("aud");
+    const row = { at: ctx.now.toISOString(), keyId: null, action: "test", entityType: "t", entityKey: "k" };
+    const failure = await db
+      .atomic((orm) => [
+        raw(sql`INSERT INTO audit_log (id, at, action, entity_type, entity_key) VALUES (${newId("aud")}, ${row.at}, 'one', 't', 'k')`),
+        raw(sql`INSERT INTO audit_log (id, at, action, entity_type, entity_key) VALUES (${duplicate}, ${row.at}, 'two', 't', 'k')`),
+        raw(sql`INSERT INTO audit_log (id, at, action, entity_type, entity_key) VALUES (${duplicate}, ${row.at}, 'dup', 't', 'k')`),
+      ])
+      .catch((e) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect(await count(db, "audit_log")).toBe(before);
+  });
+});

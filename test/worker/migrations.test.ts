@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { openSqlite } from "../../src/db/sqlite";
+import { type LocalD1, localD1, wrangler } from "../helpers/d1";
+
+const BOOKKEEPING = /^(sqlite_|_cf_|d1_migrations|__drizzle_migrations)/;
+const normalize = (s: string | null) => (s ?? "").replace(/\s+/g, " ").replace(/"/g, "`").trim();
+
+type Row = { type: string; name: string; tbl_name: string; sql: string | null };
+const project = (rows: Row[]) =>
+  rows
+    .filter((r) => !BOOKKEEPING.test(r.name))
+    .map((r) => `${r.type} ${r.name} on ${r.tbl_name}: ${normalize(r.sql)}`)
+    .sort();
+
+let d1: LocalD1;
+afterAll(async () => d1?.dispose());
+
+describe("one migration history for both runtimes", () => {
+  it("the same migrations/ give the same schema on better-sqlite3 and on local D1, and re-applying is a no-op", async () => {
+    d1 = await localD1();
+    const onD1 = (await d1.binding.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master").all<Row>()).results;
+    const sqlite = openSqlite(":memory:");
+    const onNode = sqlite.client.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master").all() as Row[];
+    expect(project(onD1)).toEqual(project(onNode));
+    expect(project(onNode).length).toBeGreaterThan(20);
+
+    const again = wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", d1.dir]);
+    expect(again).toMatch(/No migrations to apply/);
+  }, 60_000);
+
+  it("re-running the drizzle migrator on a migrated file changes nothing", async () => {
+    const { mkdtemp } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const file = join(await mkdtemp(join(tmpdir(), "unison-mig-")), "u.db");
+    const first = openSqlite(file);
+    const before = first.client.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
+    const applied = first.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get();
+    first.close();
+    const second = openSqlite(file);
+    expect(second.client.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all()).toEqual(before);
+    expect(second.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get()).toEqual(applied);
+    expect(second.client.pragma("integrity_check", { simple: true })).toBe("ok");
+    second.close();
+  });
+});

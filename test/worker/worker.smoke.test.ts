@@ -1,0 +1,110 @@
+/**
+ * The real Worker (src/worker.ts bundled by wrangler, run by workerd) against a
+ * real local D1 with the project's migrations: the editors' flow and delivery over HTTP.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import { saveLocale } from "../../src/catalogue/locales";
+import { createApiKey } from "../../src/lib/keys";
+import { type LocalD1, localD1, ROOT } from "../helpers/d1";
+import { productDoc } from "../helpers/db";
+
+let d1: LocalD1;
+let worker: Unstable_DevWorker;
+let editor: Record<string, string>;
+
+beforeAll(async () => {
+  d1 = await localD1();
+  const now = new Date();
+  await saveLocale(d1.db, { code: "en", name: "English", fallback: null, default: true, currency: "EUR" }, null, now);
+  await saveLocale(d1.db, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, now);
+  const { secret } = await createApiKey(d1.db, { name: "smoke", scopes: ["catalog:write", "catalog:publish"] }, now);
+  editor = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+  worker = await unstable_dev(join(ROOT, "src/worker.ts"), {
+    config: join(ROOT, "wrangler.toml"),
+    local: true,
+    persistTo: d1.dir,
+    ip: "127.0.0.1",
+    port: 0,
+    logLevel: "error",
+    experimental: { disableExperimentalWarning: true, testMode: true },
+    vars: { PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await d1?.dispose();
+});
+
+describe("the Worker on local D1", () => {
+  it("GET /healthz reports the d1 driver", async () => {
+    const res = await worker.fetch("/healthz");
+    expect(await res.json()).toMatchObject({ status: "ok", driver: "d1" });
+  });
+
+  it("editors create, update with If-Match and publish; delivery serves it with ETags, locales, cursors and search", async () => {
+    const created = await worker.fetch("/v1/admin/products", {
+      method: "POST",
+      headers: editor,
+      body: JSON.stringify(productDoc("wool-hat")),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(created.headers.get("x-d1-bookmark")).toBeTruthy();
+    const noMatch = await worker.fetch("/v1/admin/products/wool-hat", {
+      method: "PATCH",
+      headers: editor,
+      body: JSON.stringify({ title: { en: "X" } }),
+    });
+    expect(noMatch.status).toBe(428);
+    const stale = await worker.fetch("/v1/admin/products/wool-hat", {
+      method: "PATCH",
+      headers: { ...editor, "if-match": '"v9"' },
+      body: JSON.stringify({ title: { en: "X" } }),
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get("content-type")).toBe("application/problem+json");
+    const patched = await worker.fetch("/v1/admin/products/wool-hat", {
+      method: "PATCH",
+      headers: { ...editor, "if-match": '"v1"' },
+      body: JSON.stringify({ title: { en: "Merino beanie" } }),
+    });
+    expect(patched.status).toBe(200);
+    const published = await worker.fetch("/v1/admin/products/wool-hat/publish", {
+      method: "POST",
+      headers: { ...editor, "if-match": '"v2"' },
+    });
+    expect(published.status, await published.clone().text()).toBe(200);
+    await worker.fetch("/v1/admin/products", { method: "POST", headers: editor, body: JSON.stringify(productDoc("rain-coat")) });
+    await worker.fetch("/v1/admin/products/rain-coat/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } });
+
+    const bookmark = published.headers.get("x-d1-bookmark")!;
+    const fr = await worker.fetch("/v1/products/wool-hat", { headers: { "accept-language": "fr", "x-d1-bookmark": bookmark } });
+    expect(fr.status).toBe(200);
+    expect(fr.headers.get("content-language")).toBe("fr");
+    const view = (await fr.json()) as { title: string; price: { formatted: string } };
+    expect(view.title).toBe("Titre wool-hat");
+    const etag = fr.headers.get("etag")!;
+    const again = await worker.fetch("/v1/products/wool-hat", { headers: { "accept-language": "fr", "if-none-match": etag } });
+    expect(again.status).toBe(304);
+
+    const first = (await (await worker.fetch("/v1/products?limit=1")).json()) as { data: { slug: string }[]; nextCursor: string };
+    expect(first.data.map((p) => p.slug)).toEqual(["rain-coat"]);
+    const second = (await (await worker.fetch(`/v1/products?limit=1&cursor=${first.nextCursor}`)).json()) as { data: { slug: string }[] };
+    expect(second.data.map((p) => p.slug)).toEqual(["wool-hat"]);
+    const search = (await (await worker.fetch("/v1/products?q=beanie")).json()) as { data: { slug: string }[] };
+    expect(search.data.map((p) => p.slug)).toEqual(["wool-hat"]);
+  });
+
+  it("errors are problem+json on the Worker too", async () => {
+    const bad = await worker.fetch("/v1/admin/products", { method: "POST", headers: editor, body: JSON.stringify({ slug: "Bad Slug" }) });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toBe("application/problem+json");
+    const body = (await bad.json()) as { code: string; errors: { pointer: string }[] };
+    expect(body.code).toBe("validation_failed");
+    expect(body.errors.map((e) => e.pointer)).toContain("/slug");
+    const anon = await worker.fetch("/v1/admin/products");
+    expect(anon.status).toBe(401);
+  });
+});
