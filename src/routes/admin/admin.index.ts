@@ -20,6 +20,7 @@ import { messageKind } from "../../catalogue/messages";
 import { productKind } from "../../catalogue/products";
 import type { Router } from "../../lib/create-router";
 import { registerCatalogueAdminRoutes } from "./catalogue.index";
+import { registerContentRoutes } from "./content.index";
 import { registerEntryRoutes } from "./entries.handlers";
 import { entryRoutes, type KindSpec } from "./entries.routes";
 import { ProductCreate, registerProductAdminRoutes } from "./products.index";
@@ -116,4 +117,5 @@ export function registerAdminRoutes(app: Router, options: { beforePublish?: Befo
     { beforePublish: options.beforePublish },
   );
   registerCatalogueAdminRoutes(app);
+  registerContentRoutes(app);
 }
