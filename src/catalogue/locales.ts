@@ -176,3 +176,47 @@ export async function saveLocale(
   }
   return row;
 }
+
+/** Archives a locale: delivery stops offering it; documents keep their text in it. The default cannot be archived. */
+export async function archiveLocale(
+  db: Database,
+  code: string,
+  expectedVersion: number,
+  now: Date,
+  actorKeyId: string | null = null,
+): Promise<LocaleRow> {
+  const all = await listAllLocales(db);
+  const existing = all.find((l) => l.code === code);
+  if (!existing || existing.archived) throw new ApiError("not_found", `No active locale "${code}".`);
+  if (existing.isDefault) throw new ApiError("conflict", "The default locale cannot be archived; make another locale the default first.");
+  const dependants = all.filter((l) => !l.archived && l.fallback === code).map((l) => l.code);
+  if (dependants.length)
+    throw new ApiError("conflict", `Locales ${dependants.join(", ")} fall back to "${code}"; change their fallback first.`);
+  const at = now.toISOString();
+  const token = newId("wt");
+  try {
+    await db.atomic((orm) => [
+      orm
+        .update(locales)
+        .set({ archived: true, version: expectedVersion + 1, updatedAt: at })
+        .where(and(eq(locales.code, code), eq(locales.version, expectedVersion))),
+      guardWhen(token, sql`SELECT changes()`),
+      orm.insert(auditLog).values({
+        id: newId("aud"),
+        at,
+        keyId: actorKeyId,
+        action: "locale.archive",
+        entityType: "locale",
+        entityKey: code,
+        fromVersion: expectedVersion,
+        toVersion: expectedVersion + 1,
+      }),
+      releaseGuard(token),
+    ]);
+  } catch (error) {
+    if (isGuardFailure(error))
+      throw new ApiError("precondition_failed", "This locale changed since you read it.", { extra: { currentVersion: existing.version } });
+    throw error;
+  }
+  return { ...existing, archived: true, version: expectedVersion + 1, updatedAt: at };
+}

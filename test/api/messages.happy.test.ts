@@ -100,5 +100,12 @@ describe("messages and actions", () => {
     );
     const locales = await expectStatus(await t.request("GET", "/v1/locales"), 200);
     expect(locales.data.filter((l: { default: boolean }) => l.default).map((l: { code: string }) => l.code)).toEqual(["fr"]);
+
+    const dependedOn = await t.request("POST", "/v1/admin/locales/fr/archive", { headers: { ...editor, "if-match": '"v2"' } });
+    expect(dependedOn.status).toBe(409);
+    await expectStatus(await t.request("POST", "/v1/admin/locales/fr-CA/archive", { headers: { ...editor, "if-match": '"v1"' } }), 200);
+    expect((await t.request("GET", "/v1/products?locale=fr-CA")).status).toBe(400);
+    const audit = await expectStatus(await t.request("GET", "/v1/admin/audit?entityType=locale&entityKey=fr-CA", { headers: editor }), 200);
+    expect(audit.data.map((a: { action: string }) => a.action)).toEqual(["locale.archive", "locale.create"]);
   });
 });

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { LocaleCode, LocaleDoc } from "../../catalogue/documents";
 import { requireVersion } from "../../catalogue/entries";
-import { LocaleDtoSchema, listAllLocales, loadLocales, localeDto, saveLocale } from "../../catalogue/locales";
+import { archiveLocale, LocaleDtoSchema, listAllLocales, loadLocales, localeDto, saveLocale } from "../../catalogue/locales";
 import { auditLog } from "../../db/schema";
 import type { Router } from "../../lib/create-router";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
@@ -77,6 +77,22 @@ const updateLocale = defineRoute({
   responses: {
     200: { description: "Updated.", headers: etagHeader, content: { "application/json": { schema: LocaleDtoSchema } } },
     ...errorResponses(404, 409, 412, 422, 428),
+  },
+});
+
+const archiveLocaleRoute = defineRoute({
+  method: "post",
+  path: "/v1/admin/locales/{code}/archive",
+  tags: [tag],
+  operationId: "archiveLocale",
+  summary: "Archive a locale",
+  description:
+    "Delivery stops offering the locale (requests for it get 400); documents keep their text in it. Not the default locale, nor one another locale falls back to. Needs `If-Match`.",
+  scope: "catalog:write",
+  request: { params: z.object({ code: LocaleCode }), headers: ifMatchHeader },
+  responses: {
+    200: { description: "Archived.", headers: etagHeader, content: { "application/json": { schema: LocaleDtoSchema } } },
+    ...errorResponses(404, 409, 412, 428),
   },
 });
 
@@ -210,6 +226,18 @@ export function registerCatalogueAdminRoutes(app: Router) {
     const set = await loadLocales(db);
     c.header("etag", `"v${row.version}"`);
     return c.json(localeDto(set, row), 200);
+  });
+
+  app.openapi(archiveLocaleRoute, async (c) => {
+    const db = c.get("db");
+    const { code } = c.req.valid("param");
+    const existing = (await listAllLocales(db)).find((l) => l.code === code && !l.archived);
+    if (!existing) throw new ApiError("not_found", `No active locale "${code}".`);
+    const version = requireVersion(c.req.header("if-match"), existing);
+    const row = await archiveLocale(db, code, version, c.get("clock")(), c.get("principal")?.keyId ?? null);
+    const set = await loadLocales(db);
+    c.header("etag", `"v${row.version}"`);
+    return c.json({ ...localeDto(set, row), fallbackChain: [row.code] }, 200);
   });
 
   app.openapi(listKeys, async (c) => {
