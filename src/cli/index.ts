@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { exportContent, importContent } from "../catalogue/content";
 import { openSqlite } from "../db/sqlite";
-import { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
+import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
 import { ContentReadError, readContentDir, writeContentDir } from "./content-files";
 
 const HELP = `unison — the canonical catalogue from the command line
@@ -19,6 +19,7 @@ Commands:
   import <dir> [--draft] [--dry-run]     validate a content directory, then import it (all or nothing)
   export <dir>                           write the catalogue as canonical content files
   keys create --name N --scope S [...]   create an API key (printed once)
+        [--sql]                          print it as an SQL INSERT instead (for D1: wrangler d1 execute)
   keys list                              list keys (never the keys themselves)
   keys revoke <id>                       revoke a key (effective on the next request)
 
@@ -51,6 +52,7 @@ export async function main(
         progress: { type: "boolean" },
         name: { type: "string" },
         scope: { type: "string", multiple: true },
+        sql: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -142,6 +144,11 @@ export async function main(
             if (!values.name || !scopes.length) throw new UsageError("keys create needs --name and at least one --scope");
             const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
             if (bad.length) throw new UsageError(`unknown scope(s): ${bad.join(", ")}`);
+            if (values.sql) {
+              const { sql, secret, id: keyId } = await apiKeyInsertSql({ name: values.name, scopes: scopes as Scope[] }, new Date());
+              out(`${sql}\n-- key ${keyId}: ${secret}\n-- (store it now: it is not shown again; only its hash is in the SQL)`);
+              return 0;
+            }
             const { key, secret } = await createApiKey(db, { name: values.name, scopes: scopes as Scope[] }, new Date());
             out(`${key.id}  ${key.scopes.join(",")}\n${secret}\n(store it now: it is not shown again)`);
             return 0;

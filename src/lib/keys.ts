@@ -73,16 +73,7 @@ export async function createApiKey(
   now: Date,
   actorKeyId: string | null = null,
 ): Promise<{ key: ApiKeyDto; secret: string }> {
-  const secret = `${KEY_PREFIX}${randomHex(24)}`;
-  const row = {
-    id: newId("key"),
-    name: input.name,
-    start: secret.slice(0, KEY_PREFIX.length + 4),
-    hash: await sha256Hex(secret),
-    scopes: JSON.stringify([...new Set(input.scopes)]),
-    createdAt: now.toISOString(),
-    revokedAt: null,
-  };
+  const { row, secret } = await newKeyRow(input, now);
   await db.atomic((orm) => [
     orm.insert(apiKeys).values(row),
     orm.insert(auditLog).values({
@@ -96,6 +87,35 @@ export async function createApiKey(
     }),
   ]);
   return { key: toDto(row), secret };
+}
+
+/** A new key's row (hash only) and its secret, without storing it. */
+async function newKeyRow(input: { name: string; scopes: readonly Scope[] }, now: Date) {
+  const secret = `${KEY_PREFIX}${randomHex(24)}`;
+  const row = {
+    id: newId("key"),
+    name: input.name,
+    start: secret.slice(0, KEY_PREFIX.length + 4),
+    hash: await sha256Hex(secret),
+    scopes: JSON.stringify([...new Set(input.scopes)]),
+    createdAt: now.toISOString(),
+    revokedAt: null,
+  };
+  return { row, secret };
+}
+
+/**
+ * A key as one SQL statement, for databases this process cannot reach (the first key of a D1
+ * deployment: `wrangler d1 execute DB --remote --command "<sql>"`). Only the hash is in the SQL.
+ */
+export async function apiKeyInsertSql(
+  input: { name: string; scopes: readonly Scope[] },
+  now: Date,
+): Promise<{ sql: string; secret: string; id: string }> {
+  const { row, secret } = await newKeyRow(input, now);
+  const q = (v: string) => `'${v.replaceAll("'", "''")}'`;
+  const sql = `INSERT INTO api_keys (id, name, start, hash, scopes, created_at, revoked_at) VALUES (${q(row.id)}, ${q(row.name)}, ${q(row.start)}, ${q(row.hash)}, ${q(row.scopes)}, ${q(row.createdAt)}, NULL);`;
+  return { sql, secret, id: row.id };
 }
 
 /** Resolves a presented key to its principal; null when unknown or revoked (checked on every request). */

@@ -72,3 +72,19 @@ describe("the unison CLI", () => {
     expect(unison(["--help"]).code).toBe(0);
   });
 });
+
+describe("keys for databases the CLI cannot reach", () => {
+  it("keys create --sql prints an INSERT with only the hash, which a D1-style execute accepts and the key then authenticates", async () => {
+    const result = unison(["keys", "create", "--name", "deploy", "--scope", "admin", "--sql"]);
+    expect(result.code, result.stderr).toBe(0);
+    const secret = /unison_sk_[0-9a-f]{48}/.exec(result.stdout)![0];
+    const insert = result.stdout.split("\n")[0]!;
+    expect(insert).toMatch(/^INSERT INTO api_keys/);
+    expect(insert).not.toContain(secret);
+    const { openSqlite } = await import("../../src/db/sqlite");
+    const { authenticate } = await import("../../src/lib/keys");
+    const db = openSqlite(":memory:");
+    db.client.exec(insert);
+    expect(await authenticate(db, secret)).toMatchObject({ name: "deploy", scopes: ["admin"] });
+  });
+});
