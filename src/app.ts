@@ -20,6 +20,7 @@ import { SECURITY_SCHEME } from "./lib/route";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { registerDeliveryRoutes } from "./routes/delivery/delivery.index";
 import { registerSystemRoutes } from "./routes/system/system.index";
+import { registerAssetRoutes } from "./routes/web/assets.index";
 
 export interface AppDeps {
   /** The database for this request (one per process on Node; a D1 session per request on Workers). */
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps) {
   });
 
   registerSystemRoutes(app);
+  registerAssetRoutes(app);
   registerDeliveryRoutes(app);
   registerAdminRoutes(app, { beforePublish: deps.beforePublish });
 

@@ -28,6 +28,30 @@ export const ConfigSchema = z.object({
   /** Shared CDN cache lifetime for public delivery responses, in seconds. */
   DELIVERY_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
   LOG_REQUESTS: bool.default(true),
+  /** iOS apps (TEAMID.bundle.id, comma-separated) that open the store's links (apple-app-site-association). */
+  APPLE_APP_IDS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  /** The Android app that opens the store's links (assetlinks.json), and its signing certificate fingerprints. */
+  ANDROID_PACKAGE: z
+    .string()
+    .regex(/^[a-zA-Z][\w.]*$/)
+    .optional(),
+  ANDROID_CERT_SHA256: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   /** Requests per minute per API key (or per client address without a key); 0 turns limiting off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });
