@@ -29,6 +29,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Where request log lines go (never headers or keys). */
   log?: (line: string) => void;
+  /** The client's network address (for limits on requests without a key); from the runtime, never from forwarding headers. */
+  clientAddress?: (c: Context<AppEnv>) => string | undefined;
   /** The publish gate (the consistency engine plugs in here). */
   beforePublish?: BeforePublish;
 }
@@ -97,7 +99,15 @@ export function createApp(deps: AppDeps) {
   });
 
   if (deps.config.RATE_LIMIT_PER_MINUTE > 0) {
-    app.use("/v1/*", rateLimit({ limit: deps.config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, now: () => clock().getTime() }));
+    app.use(
+      "/v1/*",
+      rateLimit({
+        limit: deps.config.RATE_LIMIT_PER_MINUTE,
+        windowSeconds: 60,
+        now: () => clock().getTime(),
+        clientAddress: deps.clientAddress ?? (() => undefined),
+      }),
+    );
   }
 
   // Body limits (also enforced on chunked bodies without Content-Length); the bulk import has its own.

@@ -8,7 +8,7 @@
  * (a cheap first line — put Cloudflare's rate limiting rules in front for a
  * global limit).
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 
@@ -19,11 +19,16 @@ export interface RateLimitOptions {
   now: () => number;
   /** Upper bound on tracked credentials; the oldest windows are dropped first. */
   maxTracked?: number;
+  /**
+   * The client's address for requests without a key, from the runtime (the socket on Node,
+   * CF-Connecting-IP on Workers). Forwarding headers are not trusted: anyone can set them.
+   */
+  clientAddress: (c: Context<AppEnv>) => string | undefined;
 }
 
 /**
  * @example
- * app.use(rateLimit({ limit: 600, windowSeconds: 60, now: Date.now }));
+ * app.use(rateLimit({ limit: 600, windowSeconds: 60, now: Date.now, clientAddress: (c) => c.req.header("cf-connecting-ip") }));
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const windows = new Map<string, { start: number; count: number }>();
@@ -32,12 +37,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   const policy = `"default";q=${options.limit};w=${options.windowSeconds}`;
   return async (c, next) => {
     const principal = c.get("principal");
-    const client =
-      c.req.header("cf-connecting-ip") ??
-      c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ??
-      c.req.header("x-real-ip") ??
-      "anonymous";
-    const id = principal ? `key:${principal.keyId}` : `ip:${client}`;
+    const id = principal ? `key:${principal.keyId}` : `ip:${options.clientAddress(c) ?? "unknown"}`;
     const now = options.now();
     let window = windows.get(id);
     if (!window || now - window.start >= windowMs) {

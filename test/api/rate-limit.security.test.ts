@@ -19,3 +19,23 @@ describe("rate limits per credential", () => {
     expect(ok.headers.get("ratelimit")).toBe('"default";r=4;t=60');
   });
 });
+
+describe("rate limits without a key", () => {
+  it("anonymous clients are limited per address from the runtime, not by forgeable forwarding headers", async () => {
+    const { createApp } = await import("../../src/app");
+    const { parseConfig } = await import("../../src/env");
+    const { freshDb } = await import("../helpers/db");
+    const db = await freshDb();
+    const app = createApp({
+      resolveDb: () => db,
+      config: parseConfig({ RATE_LIMIT_PER_MINUTE: "2", LOG_REQUESTS: "false" }),
+      clientAddress: (c) => c.req.header("x-test-peer"),
+    });
+    const get = (peer: string, forwarded?: string) =>
+      app.request("/v1/products", { headers: { "x-test-peer": peer, ...(forwarded ? { "x-forwarded-for": forwarded } : {}) } });
+    expect((await get("10.0.0.1", "1.1.1.1")).status).toBe(200);
+    expect((await get("10.0.0.1", "2.2.2.2")).status).toBe(200);
+    expect((await get("10.0.0.1", "3.3.3.3")).status).toBe(429);
+    expect((await get("10.0.0.2")).status).toBe(200);
+  });
+});
