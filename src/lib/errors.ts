@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   precondition_required: 428,
   rate_limited: 429,
   internal_error: 500,
+  service_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -58,6 +59,7 @@ const TITLES: Record<number, string> = {
   428: "Precondition Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** One failing field: where it is (`in` + JSON Pointer) and what is wrong with it. */

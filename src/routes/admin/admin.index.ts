@@ -50,7 +50,7 @@ const MessagePatch = z
     endsAt: z.string().datetime({ offset: true }).nullable().optional(),
     facts: MessageFacts.partial().optional(),
   })
-  .openapi("MessagePatch");
+  .openapi("MessagePatch", { example: { short: { en: "WINTER20: 20% off knitwear" }, endsAt: "2027-01-06T00:00:00Z" } });
 
 const ActionPatch = z
   .strictObject({
@@ -64,7 +64,7 @@ const ActionPatch = z
       .refine((k) => !(COMPLIANCE_WORDS as readonly string[]).includes(k), "This keyword is reserved for SMS compliance.")
       .optional(),
   })
-  .openapi("ActionPatch");
+  .openapi("ActionPatch", { example: { label: { en: "Add to bag" }, enabled: true } });
 
 const productSpec: KindSpec = {
   plural: "products",

@@ -56,7 +56,7 @@ const LocalePatch = z
       .regex(/^[A-Z]{3}$/)
       .optional(),
   })
-  .openapi("LocalePatch");
+  .openapi("LocalePatch", { example: { name: "Français (France)", fallback: "en" } });
 
 const updateLocale = defineRoute({
   method: "patch",

@@ -9,7 +9,7 @@ import { defineRoute } from "../../lib/route";
 const Counts = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() });
 
 const BundleSchema = z
-  .object({
+  .strictObject({
     locales: z.array(z.unknown()).optional().openapi({ description: "As `content/locales.json`." }),
     products: z
       .array(z.unknown())

@@ -312,7 +312,11 @@ function buildEntryRoutes(spec: KindSpec) {
         headers: ifMatchHeader,
         body: {
           required: true,
-          content: { "application/json": { schema: z.strictObject({ revision: z.number().int().min(1) }).openapi("RollbackRequest") } },
+          content: {
+            "application/json": {
+              schema: z.strictObject({ revision: z.number().int().min(1).openapi({ example: 2 }) }).openapi("RollbackRequest"),
+            },
+          },
         },
       },
       responses: { ...one("Rolled back."), ...write },
@@ -332,7 +336,11 @@ function buildEntryRoutes(spec: KindSpec) {
         body: {
           required: true,
           content: {
-            "application/json": { schema: z.strictObject({ value: z.string().trim().min(1).max(4096) }).openapi("OverrideRequest") },
+            "application/json": {
+              schema: z
+                .strictObject({ value: z.string().trim().min(1).max(4096).openapi({ example: "Merino crew" }) })
+                .openapi("OverrideRequest"),
+            },
           },
         },
       },

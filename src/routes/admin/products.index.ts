@@ -21,9 +21,13 @@ const Stock = z
   .max(10_000_000)
   .openapi({ description: "Units on hand (operational: effective at once, no publish).", example: 12 });
 
-const VariantCreate = Variant.extend({ stock: Stock.optional() }).openapi("VariantCreate");
+// Flat objects, not `.extend()`: extending a registered schema yields `allOf` of two closed objects
+// (additionalProperties: false in each), which no instance can satisfy under a strict validator.
+const VariantCreate = z.strictObject({ ...Variant.shape, stock: Stock.optional() }).openapi("VariantCreate");
 
-export const ProductCreate = ProductDoc.extend({ variants: z.array(VariantCreate).min(1).max(100) }).openapi("ProductCreate");
+export const ProductCreate = z
+  .strictObject({ ...ProductDoc.shape, variants: z.array(VariantCreate).min(1).max(100) })
+  .openapi("ProductCreate");
 
 const VariantPatch = z
   .strictObject({
@@ -34,7 +38,10 @@ const VariantPatch = z
     backorder: z.enum(["deny", "preorder"]).optional(),
     lowStockThreshold: z.number().int().min(0).max(10_000).optional(),
   })
-  .openapi("VariantPatch", { description: "JSON Merge Patch of one variant; the SKU is read-only and stock has its own operation." });
+  .openapi("VariantPatch", {
+    description: "JSON Merge Patch of one variant; the SKU is read-only and stock has its own operation.",
+    example: { prices: { EUR: 7900 }, compareAtPrices: { EUR: 8900 }, lowStockThreshold: 3 },
+  });
 
 const InventorySchema = z
   .object({
@@ -74,7 +81,10 @@ const putInventory = defineRoute({
   request: {
     params: z.object({ sku: z.string().min(1).max(64) }),
     headers: ifMatchHeader,
-    body: { required: true, content: { "application/json": { schema: z.strictObject({ stock: Stock }).openapi("InventoryUpdate") } } },
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.strictObject({ stock: Stock }).openapi("InventoryUpdate", { example: { stock: 12 } }) } },
+    },
   },
   responses: {
     200: { description: "The stock.", headers: etagHeader, content: { "application/json": { schema: InventorySchema } } },

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Router } from "../../lib/create-router";
-import { errorResponses } from "../../lib/errors";
+import { ApiError, errorResponses } from "../../lib/errors";
 
 export const API_VERSION = "1.0.0";
 
@@ -12,7 +12,7 @@ const health = createRoute({
   tags: ["System"],
   operationId: "getHealth",
   summary: "Health check",
-  description: "Reports whether the API can reach its database. No key needed.",
+  description: "Reports whether the API can reach its database (503 when it cannot). No key needed; not rate limited.",
   security: [],
   responses: {
     200: {
@@ -25,14 +25,18 @@ const health = createRoute({
         },
       },
     },
-    ...errorResponses(500),
+    ...errorResponses(503),
   },
 });
 
 export function registerSystemRoutes(app: Router) {
   app.openapi(health, async (c) => {
     const db = c.get("db");
-    await db.orm.get(sql`SELECT 1`);
+    try {
+      await db.orm.get(sql`SELECT 1`);
+    } catch {
+      throw new ApiError("service_unavailable", "The database is not reachable.", { headers: { "retry-after": "5" } });
+    }
     c.header("cache-control", "no-store");
     return c.json({ status: "ok" as const, driver: db.driver, version: API_VERSION }, 200);
   });
