@@ -1,0 +1,292 @@
+/**
+ * Orders: checkout turns the cart into an order; cancel restocks; a return is
+ * requested. Payment is out of scope: an order records the amount due.
+ *
+ * Stock is never oversold. Each line's decrement is one compare-and-set
+ * statement (`… WHERE sku = ? AND stock >= ?`) followed by a guard that aborts
+ * the whole atomic unit when it matched no row, so a checkout either takes
+ * every line's stock and places the order, or changes nothing. The delivery
+ * projection's availability is refreshed in the same unit.
+ */
+import { z } from "@hono/zod-openapi";
+import { and, asc, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
+import { refreshAvailabilitySql } from "../catalogue/availability";
+import { MoneySchema, money } from "../catalogue/money";
+import { type Database, guardWhen, type Orm, raw, releaseGuard, type Statement } from "../db/client";
+import { cartLines, inventory, ORDER_STATUSES, orderLines, orders } from "../db/schema";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type CartState, cartCurrency, cartVersionCas, inventoryBySku, Sku } from "./carts";
+import { JourneyChannelSchema } from "./channels";
+import { newOrderNumber } from "./codes";
+import type { ActionContext } from "./plan";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+
+export const OrderNumber = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^UN-[0-9A-Z]{8}$/, "An order number looks like UN-K7QM3XZT.")
+  .openapi({ example: "UN-K7QM3XZT" });
+
+export const OrderSchema = z
+  .object({
+    number: z.string().openapi({ example: "UN-K7QM3XZT" }),
+    customer: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    channel: JourneyChannelSchema.openapi({ description: "Where the order was placed." }),
+    placedAt: z.string(),
+    lines: z.array(
+      z.object({
+        sku: Sku,
+        product: z.string().openapi({ example: "merino-crew-sweater" }),
+        title: z.string(),
+        quantity: z.number().int(),
+        unitPrice: MoneySchema,
+        lineTotal: MoneySchema,
+      }),
+    ),
+    itemCount: z.number().int(),
+    subtotal: MoneySchema,
+    total: MoneySchema,
+    amountDue: MoneySchema.openapi({ description: "What the customer owes (payment is out of scope); 0 once cancelled." }),
+    cancelledAt: z.string().nullable(),
+    returnRequestedAt: z.string().nullable(),
+    returnReason: z.string().nullable(),
+  })
+  .openapi("Order");
+export type OrderView = z.infer<typeof OrderSchema>;
+
+export function orderView(order: OrderRow, lines: readonly OrderLineRow[], locale: string): OrderView {
+  const m = (amount: number) => money(amount, order.currency, locale);
+  return {
+    number: order.number,
+    customer: order.customerId,
+    status: order.status,
+    channel: order.channel,
+    placedAt: order.placedAt,
+    lines: [...lines]
+      .sort((a, b) => a.position - b.position)
+      .map((l) => ({
+        sku: l.sku,
+        product: l.slug,
+        title: l.title,
+        quantity: l.quantity,
+        unitPrice: m(l.unitPrice),
+        lineTotal: m(l.lineTotal),
+      })),
+    itemCount: order.itemCount,
+    subtotal: m(order.subtotal),
+    total: m(order.total),
+    amountDue: m(order.amountDue),
+    cancelledAt: order.cancelledAt,
+    returnRequestedAt: order.returnRequestedAt,
+    returnReason: order.returnReason,
+  };
+}
+
+export async function linesOf(db: Database, orderIds: readonly string[]): Promise<Map<string, OrderLineRow[]>> {
+  const out = new Map<string, OrderLineRow[]>();
+  if (!orderIds.length) return out;
+  const rows = await db.orm
+    .select()
+    .from(orderLines)
+    .where(inArray(orderLines.orderId, [...orderIds]))
+    .orderBy(asc(orderLines.position));
+  for (const row of rows) out.set(row.orderId, [...(out.get(row.orderId) ?? []), row]);
+  return out;
+}
+
+/** The customer's order with that number. Another customer's order is "not found" too: its existence is not theirs to learn. */
+export async function findCustomerOrder(
+  db: Database,
+  customerId: string,
+  number: string,
+): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
+  const [order] = await db.orm
+    .select()
+    .from(orders)
+    .where(and(eq(orders.number, number), eq(orders.customerId, customerId)))
+    .limit(1);
+  if (!order) throw new ApiError("not_found", `You have no order ${number}.`);
+  return { order, lines: (await linesOf(db, [order.id])).get(order.id) ?? [] };
+}
+
+type IdCursor = { i: string };
+const isIdCursor = (v: Record<string, unknown>): v is IdCursor => typeof v.i === "string";
+
+/** A customer's orders, newest first (ids are time-ordered), keyset-paged. */
+export async function listCustomerOrders(
+  db: Database,
+  customerId: string,
+  query: { limit: number; cursor?: string | undefined },
+  locale: string,
+): Promise<{ items: OrderView[]; nextCursor: string | null }> {
+  const after = query.cursor ? decodeCursor(query.cursor, isIdCursor) : null;
+  const rows = await db.orm
+    .select()
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), after ? lt(orders.id, after.i) : undefined))
+    .orderBy(desc(orders.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const lines = await linesOf(
+    db,
+    page.map((o) => o.id),
+  );
+  const last = page.at(-1);
+  return {
+    items: page.map((o) => orderView(o, lines.get(o.id) ?? [], locale)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ i: last.id }) : null,
+  };
+}
+
+export interface OrderChange {
+  statements: (orm: Orm) => Statement[];
+  order: OrderView;
+}
+
+/** Takes `quantity` of a SKU, or aborts the unit: the one statement that makes overselling impossible. */
+function takeStock(orm: Orm, sku: string, quantity: number, now: string): Statement[] {
+  const token = newId("wt");
+  return [
+    orm
+      .update(inventory)
+      // Preorder SKUs keep selling at zero; the CHECK (stock >= 0) holds either way.
+      .set({ stock: sql`MAX(${inventory.stock} - ${quantity}, 0)`, version: sql`${inventory.version} + 1`, updatedAt: now })
+      .where(
+        and(eq(inventory.sku, sku), eq(inventory.listed, true), or(gte(inventory.stock, quantity), eq(inventory.backorder, "preorder"))),
+      ),
+    guardWhen(token, sql`SELECT changes()`),
+    releaseGuard(token),
+  ];
+}
+
+function putBackStock(orm: Orm, sku: string, quantity: number, now: string): Statement {
+  return orm
+    .update(inventory)
+    .set({ stock: sql`${inventory.stock} + ${quantity}`, version: sql`${inventory.version} + 1`, updatedAt: now })
+    .where(eq(inventory.sku, sku));
+}
+
+/**
+ * Places an order from the cart and empties it. Reads stock first to refuse
+ * early with the SKUs that are short; the statements check again, atomically.
+ */
+export async function planCheckout(ctx: ActionContext, state: CartState): Promise<OrderChange> {
+  if (!state.lines.length) throw new ApiError("cart_empty", "Your cart is empty.");
+  const stock = await inventoryBySku(
+    ctx.db,
+    state.lines.map((l) => l.sku),
+  );
+  const short = state.lines.filter((l) => {
+    const row = stock.get(l.sku);
+    if (!row?.listed) return true;
+    return row.stock < l.quantity && row.backorder !== "preorder";
+  });
+  if (short.length) {
+    const parts = short.map((l) => {
+      const row = stock.get(l.sku);
+      if (!row?.listed) return `${l.sku} is no longer sold`;
+      return row.stock > 0 ? `only ${row.stock} of ${l.sku} left (you asked for ${l.quantity})` : `${l.sku} is out of stock`;
+    });
+    throw new ApiError("out_of_stock", `Not enough stock: ${parts.join("; ")}. Nothing was ordered.`, {
+      extra: { skus: short.map((l) => l.sku) },
+    });
+  }
+
+  const now = ctx.now.toISOString();
+  const currency = cartCurrency(state, ctx.view);
+  const subtotal = state.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+  const order: OrderRow = {
+    id: newId("ord"),
+    number: newOrderNumber(),
+    customerId: ctx.customer.id,
+    status: "placed",
+    channel: ctx.channel,
+    currency,
+    subtotal,
+    total: subtotal,
+    amountDue: subtotal,
+    itemCount: state.lines.reduce((n, l) => n + l.quantity, 0),
+    version: 1,
+    placedAt: now,
+    cancelledAt: null,
+    returnRequestedAt: null,
+    returnReason: null,
+    updatedAt: now,
+  };
+  const lines: OrderLineRow[] = state.lines.map((l, position) => ({
+    id: newId("ol"),
+    orderId: order.id,
+    position,
+    sku: l.sku,
+    entryId: l.entryId,
+    slug: l.slug,
+    title: l.title,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    lineTotal: l.unitPrice * l.quantity,
+  }));
+  const products = [...new Set(state.lines.map((l) => stock.get(l.sku)?.entryId ?? l.entryId))];
+  return {
+    order: orderView(order, lines, ctx.view.locale),
+    statements: (orm) => [
+      ...state.lines.flatMap((l) => takeStock(orm, l.sku, l.quantity, now)),
+      ...products.map((entryId) => raw(refreshAvailabilitySql(entryId))),
+      // Someone changed the cart since it was read (another channel): re-plan rather than order a stale cart.
+      ...cartVersionCas(orm, state.cart, now),
+      orm.insert(orders).values(order),
+      orm.insert(orderLines).values(lines),
+      orm.delete(cartLines).where(eq(cartLines.cartId, state.cart.id)),
+    ],
+  };
+}
+
+/** Moves an order from `placed` to `status` if nobody changed it since it was read. */
+function orderCas(orm: Orm, order: OrderRow, changes: Partial<OrderRow>): Statement[] {
+  const token = newId("wt");
+  return [
+    orm
+      .update(orders)
+      .set({ ...changes, version: sql`${orders.version} + 1` })
+      .where(and(eq(orders.id, order.id), eq(orders.version, order.version), eq(orders.status, "placed"))),
+    guardWhen(token, sql`SELECT changes()`),
+    releaseGuard(token),
+  ];
+}
+
+function requirePlaced(order: OrderRow, what: string) {
+  if (order.status !== "placed") {
+    throw new ApiError("conflict", `Order ${order.number} is ${order.status.replace("_", " ")}; only a placed order can be ${what}.`);
+  }
+}
+
+/** Cancels a placed order and puts its stock back, atomically. */
+export function planCancel(ctx: ActionContext, order: OrderRow, lines: readonly OrderLineRow[]): OrderChange {
+  requirePlaced(order, "cancelled");
+  const now = ctx.now.toISOString();
+  const changes = { status: "cancelled" as const, amountDue: 0, cancelledAt: now, updatedAt: now };
+  return {
+    order: orderView({ ...order, ...changes, version: order.version + 1 }, lines, ctx.view.locale),
+    statements: (orm) => [
+      ...orderCas(orm, order, changes),
+      ...lines.map((l) => putBackStock(orm, l.sku, l.quantity, now)),
+      ...[...new Set(lines.map((l) => l.entryId))].map((entryId) => raw(refreshAvailabilitySql(entryId))),
+    ],
+  };
+}
+
+/** Records a return request for a placed order (the goods coming back, and the refund, are handled outside). */
+export function planReturn(ctx: ActionContext, order: OrderRow, lines: readonly OrderLineRow[], reason: string | null): OrderChange {
+  requirePlaced(order, "returned");
+  const now = ctx.now.toISOString();
+  const changes = { status: "return_requested" as const, returnRequestedAt: now, returnReason: reason, updatedAt: now };
+  return {
+    order: orderView({ ...order, ...changes, version: order.version + 1 }, lines, ctx.view.locale),
+    statements: (orm) => orderCas(orm, order, changes),
+  };
+}
