@@ -45,3 +45,28 @@ export async function localD1(): Promise<LocalD1> {
     },
   };
 }
+
+/**
+ * The two drivers as `describe.each` rows: better-sqlite3 in memory and a fresh
+ * local D1 per call. Call `dispose()` in `afterAll` to remove the D1 temp dirs.
+ *
+ * @example
+ * const { drivers, dispose } = bothDrivers();
+ * afterAll(dispose);
+ * describe.each(drivers)("on %s", (driver, open) => { … });
+ */
+export function bothDrivers() {
+  const opened: LocalD1[] = [];
+  const drivers: [string, () => Promise<Database>][] = [
+    ["better-sqlite3", async () => (await import("../../src/db/sqlite")).openSqlite(":memory:")],
+    [
+      "d1",
+      async () => {
+        const d1 = await localD1();
+        opened.push(d1);
+        return d1.db;
+      },
+    ],
+  ];
+  return { drivers, dispose: async () => void (await Promise.all(opened.map((d) => d.dispose()))) };
+}

@@ -11,31 +11,16 @@ import { createEntry, parseDocument, publishEntry } from "../../src/catalogue/en
 import { saveLocale } from "../../src/catalogue/locales";
 import { inventoryInserts, productKind } from "../../src/catalogue/products";
 import type { Database } from "../../src/db/client";
-import { openSqlite } from "../../src/db/sqlite";
 import { ActionRequestSchema, invokeAction } from "../../src/journeys/invoke";
 import { ApiError } from "../../src/lib/errors";
-import { type LocalD1, localD1 } from "../helpers/d1";
+import { bothDrivers } from "../helpers/d1";
 import { productDoc } from "../helpers/db";
 import { viewContextFor } from "./helpers";
 
 const now = new Date("2026-11-24T12:00:00Z");
 const ctx = { keyId: null, now };
-const opened: LocalD1[] = [];
-afterAll(async () => {
-  await Promise.all(opened.map((d) => d.dispose()));
-});
-
-const drivers: [string, () => Promise<Database>][] = [
-  ["better-sqlite3", async () => openSqlite(":memory:")],
-  [
-    "d1",
-    async () => {
-      const d1 = await localD1();
-      opened.push(d1);
-      return d1.db;
-    },
-  ],
-];
+const { drivers, dispose } = bothDrivers();
+afterAll(dispose);
 
 async function seeded(open: () => Promise<Database>, stock: number) {
   const db = await open();

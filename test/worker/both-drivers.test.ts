@@ -10,29 +10,14 @@ import { createEntry, parseDocument, publishEntry, updateDraft } from "../../src
 import { saveLocale } from "../../src/catalogue/locales";
 import { findLiveProduct, inventoryInserts, listLiveProducts, productKind, setStock } from "../../src/catalogue/products";
 import { type Database, raw } from "../../src/db/client";
-import { openSqlite } from "../../src/db/sqlite";
 import { ApiError } from "../../src/lib/errors";
 import { newId } from "../../src/lib/ids";
-import { type LocalD1, localD1 } from "../helpers/d1";
+import { bothDrivers } from "../helpers/d1";
 import { productDoc } from "../helpers/db";
 
 const ctx = { keyId: null, now: new Date("2026-11-24T12:00:00Z") };
-const opened: LocalD1[] = [];
-afterAll(async () => {
-  await Promise.all(opened.map((d) => d.dispose()));
-});
-
-const drivers: [string, () => Promise<Database>][] = [
-  ["better-sqlite3", async () => openSqlite(":memory:")],
-  [
-    "d1",
-    async () => {
-      const d1 = await localD1();
-      opened.push(d1);
-      return d1.db;
-    },
-  ],
-];
+const { drivers, dispose } = bothDrivers();
+afterAll(dispose);
 
 async function seeded(open: () => Promise<Database>) {
   const db = await open();
@@ -101,7 +86,7 @@ describe.each(drivers)("on %s", (driver, open) => {
     const duplicate = newId("aud");
     const row = { at: ctx.now.toISOString(), keyId: null, action: "test", entityType: "t", entityKey: "k" };
     const failure = await db
-      .atomic((orm) => [
+      .atomic((_orm) => [
         raw(sql`INSERT INTO audit_log (id, at, action, entity_type, entity_key) VALUES (${newId("aud")}, ${row.at}, 'one', 't', 'k')`),
         raw(sql`INSERT INTO audit_log (id, at, action, entity_type, entity_key) VALUES (${duplicate}, ${row.at}, 'two', 't', 'k')`),
         raw(sql`INSERT INTO audit_log (id, at, action, entity_type, entity_key) VALUES (${duplicate}, ${row.at}, 'dup', 't', 'k')`),

@@ -6,23 +6,13 @@ import { LocaleDtoSchema } from "../../catalogue/locales";
 import { MessageViewSchema } from "../../catalogue/messages";
 import { ProductViewSchema } from "../../catalogue/products";
 import { errorResponses } from "../../lib/errors";
+import { pageOf, pageQuery } from "../../lib/pagination";
 import { defineRoute } from "../../lib/route";
-
-export const MAX_PAGE = 100;
 
 const localeQuery = LocaleCode.optional().openapi({
   description: "The response locale. Without it, `Accept-Language` is negotiated; the resolved locale is in `Content-Language`.",
 });
-const pageQuery = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE)
-    .default(20)
-    .openapi({ description: `Page size, 1–${MAX_PAGE}.`, example: 20 }),
-  cursor: z.string().max(512).optional().openapi({ description: "The `nextCursor` of the previous page." }),
-};
+const pageParams = pageQuery(20);
 const etagHeaders = {
   ETag: {
     description: "Strong validator of this representation; send it back in `If-None-Match` to get 304.",
@@ -32,14 +22,7 @@ const etagHeaders = {
 };
 const notModified = { 304: { description: "Not modified (your `If-None-Match` matches)." } };
 
-const page = <T extends z.ZodTypeAny>(item: T, name: string) =>
-  z
-    .object({
-      data: z.array(item),
-      nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
-      locale: z.string().openapi({ example: "en" }),
-    })
-    .openapi(name);
+const page = <T extends z.ZodTypeAny>(item: T, name: string) => pageOf(item, name, { locale: z.string().openapi({ example: "en" }) });
 
 export const listProducts = defineRoute({
   method: "get",
@@ -53,7 +36,7 @@ export const listProducts = defineRoute({
   publicRead: true,
   request: {
     query: z.object({
-      ...pageQuery,
+      ...pageParams,
       category: Slug.optional().openapi({ example: "knitwear" }),
       availability: z.enum(AVAILABILITIES).optional(),
       q: z.string().min(1).max(200).optional().openapi({ example: "merino sweater" }),
@@ -99,7 +82,7 @@ export const listMessages = defineRoute({
   publicRead: true,
   request: {
     query: z.object({
-      ...pageQuery,
+      ...pageParams,
       kind: z.enum(MESSAGE_KINDS).optional(),
       includeInactive: z
         .enum(["true", "false"])
@@ -145,7 +128,7 @@ export const listActions = defineRoute({
   description: "What customers can do on every channel, with localized labels and SMS keywords. Invoke one with `POST /v1/actions/{key}`.",
   scope: "catalog:read",
   publicRead: true,
-  request: { query: z.object({ ...pageQuery, locale: localeQuery }) },
+  request: { query: z.object({ ...pageParams, locale: localeQuery }) },
   responses: {
     200: {
       description: "A page of actions.",

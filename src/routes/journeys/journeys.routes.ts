@@ -20,30 +20,14 @@ import { InteractionSchema } from "../../journeys/interactions";
 import { ActionRequestSchema, ReplySchema } from "../../journeys/invoke";
 import { OrderSchema } from "../../journeys/orders";
 import { errorResponses } from "../../lib/errors";
+import { pageOf, pageQuery } from "../../lib/pagination";
 import { defineRoute } from "../../lib/route";
 
-export const MAX_PAGE = 100;
-
-const pageQuery = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE)
-    .default(50)
-    .openapi({ description: `Page size, 1–${MAX_PAGE}.`, example: 50 }),
-  cursor: z.string().max(512).optional().openapi({ description: "The `nextCursor` of the previous page." }),
-};
+const pageParams = pageQuery(50);
 const localeQuery = LocaleCode.optional().openapi({
   description: "The locale prices are formatted in. Without it, `Accept-Language` is negotiated.",
 });
-const page = <T extends z.ZodTypeAny>(item: T, name: string) =>
-  z
-    .object({
-      data: z.array(item),
-      nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
-    })
-    .openapi(name);
+const page = <T extends z.ZodTypeAny>(item: T, name: string) => pageOf(item, name);
 
 const customerParams = z.object({ id: CustomerIdSchema });
 
@@ -154,7 +138,7 @@ export const getTimelineRoute = defineRoute({
   request: {
     params: customerParams,
     query: z.object({
-      ...pageQuery,
+      ...pageParams,
       order: z.enum(["asc", "desc"]).default("asc"),
       channel: JourneyChannelSchema.optional().openapi({ description: "Only this channel's interactions." }),
     }),
@@ -188,7 +172,7 @@ export const listOrdersRoute = defineRoute({
   summary: "List a customer's orders",
   description: "The customer's orders from every channel, newest first.",
   scope: "customers:read",
-  request: { params: customerParams, query: z.object({ ...pageQuery, locale: localeQuery }) },
+  request: { params: customerParams, query: z.object({ ...pageParams, locale: localeQuery }) },
   responses: {
     200: { description: "A page of orders.", content: { "application/json": { schema: page(OrderSchema, "OrderPage") } } },
     ...errorResponses(404),
@@ -236,7 +220,7 @@ export const listCasesRoute = defineRoute({
   scope: "customers:read",
   request: {
     query: z.object({
-      ...pageQuery,
+      ...pageParams,
       status: z.enum(["open", "closed"]).optional(),
       customer: CustomerIdSchema.optional(),
     }),
