@@ -19,6 +19,7 @@ import { actionKind } from "./actions";
 import { ActionDoc, LocaleDoc, MessageDoc, OVERRIDABLE_FIELDS, ProductDoc, Variant } from "./documents";
 import {
   createEntry,
+  createPublishedStatements,
   type EntityKind,
   type EntryRow,
   publishEntry,
@@ -76,6 +77,9 @@ export interface ImportReport {
   messages: EntityCounts;
   actions: EntityCounts;
 }
+
+/** New products created and published per atomic write during bulk import. */
+const BULK_CHUNK = 200;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -276,8 +280,9 @@ async function existingEntries(db: Database, type: EntityKind<never>["type"]): P
   const rows = await db.orm.select().from(entries).where(eq(entries.type, type));
   const revIds = rows.map((r) => r.publishedRevisionId).filter((x): x is string => !!x);
   const texts = new Map<string, string>();
-  for (let i = 0; i < revIds.length; i += 500) {
-    const chunk = revIds.slice(i, i + 500);
+  // D1 allows at most 100 bound parameters per statement.
+  for (let i = 0; i < revIds.length; i += 90) {
+    const chunk = revIds.slice(i, i + 90);
     for (const r of await db.orm
       .select({ id: revisions.id, document: revisions.document })
       .from(revisions)
@@ -350,11 +355,36 @@ export async function importContent(
   }
 
   const products = await existingEntries(db, "product");
+  // SKUs already owned by another product are a problem like any other: reported before anything is written.
+  const skuProblems: ContentProblem[] = [];
+  parsed.products.forEach((file, index) => {
+    const own = products.get(file.slug)?.entry.id;
+    file.variants.forEach((v, i) => {
+      const owner = stockNow.get(v.sku)?.entryId;
+      if (owner && owner !== own) {
+        skuProblems.push({
+          file: bundle.products[index]?.path ?? file.slug,
+          pointer: `/variants/${i}/sku`,
+          message: `SKU ${v.sku} belongs to another product.`,
+        });
+      }
+    });
+  });
+  if (skuProblems.length) return { ...report, problems: skuProblems };
+
+  // New products that go live are created and published in bulk: many per atomic unit.
+  const fresh: { doc: ProductDoc; variants: ProductFile["variants"] }[] = [];
   for (const file of parsed.products) {
     const { variants, ...rest } = file;
     const doc = ProductDoc.parse({ ...rest, variants: variants.map(({ stock: _s, ...v }) => v) });
     const text = serialize(doc);
     const found = products.get(doc.slug);
+    if (!found && publish) {
+      report.products.created++;
+      tick();
+      fresh.push({ doc, variants });
+      continue;
+    }
     const stockChanges = variants.filter((v) => stockNow.get(v.sku)?.stock !== v.stock);
     const draftSame = !!found && found.entry.draft === text && found.entry.status !== "archived";
     const liveSame = !publish || found?.publishedText === text;
@@ -389,6 +419,17 @@ export async function importContent(
     }
     if (publish && (found?.publishedText !== text || entry.status !== "published")) {
       await publishEntry(db, productKind, ctx, entry, entry.version);
+    }
+  }
+  if (!options.dryRun) {
+    for (let i = 0; i < fresh.length; i += BULK_CHUNK) {
+      const chunk = fresh.slice(i, i + BULK_CHUNK);
+      const now = ctx.now.toISOString();
+      await db.atomic((orm) =>
+        chunk.flatMap(({ doc, variants }) =>
+          createPublishedStatements(orm, productKind, ctx, doc, (o, id) => inventoryInserts(o, id, variants, now)),
+        ),
+      );
     }
   }
 

@@ -277,6 +277,55 @@ async function goLive<D extends { overrides: Override[] }>(
   );
 }
 
+/**
+ * The statements that create an entry already published as revision 1 — exactly
+ * what `createEntry` followed by `publishEntry` write, in one unit. Bulk import
+ * puts many of these in one atomic write. The caller validates first.
+ */
+export function createPublishedStatements<D extends { overrides: Override[] }>(
+  orm: Orm,
+  kind: EntityKind<D>,
+  ctx: WriteContext,
+  doc: D,
+  extra: (orm: Orm, entryId: string) => Statement[] = () => [],
+): Statement[] {
+  const now = ctx.now.toISOString();
+  const revisionId = newId("rev");
+  const document = serialize(doc);
+  const row: EntryRow = {
+    id: newId(kind.type.slice(0, 3)),
+    type: kind.type,
+    key: kind.keyOf(doc),
+    status: "published",
+    draft: document,
+    version: 2,
+    writeToken: newId("wt"),
+    publishedRevisionId: revisionId,
+    lastRevisionNumber: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return [
+    orm.insert(entries).values(row),
+    ...extra(orm, row.id),
+    orm.insert(auditLog).values(auditRow(ctx, `${kind.type}.create`, row, { toVersion: 1 })),
+    orm
+      .insert(revisions)
+      .values({
+        id: revisionId,
+        entryId: row.id,
+        number: 1,
+        document,
+        note: null,
+        restoredFrom: null,
+        createdAt: now,
+        createdBy: ctx.keyId,
+      }),
+    ...kind.project(orm, { entryId: row.id, revisionId, doc, now }),
+    orm.insert(auditLog).values(auditRow(ctx, `${kind.type}.publish`, row, { fromVersion: 1, toVersion: 2, toRevision: 1 })),
+  ];
+}
+
 export async function publishEntry<D extends { overrides: Override[] }>(
   db: Database,
   kind: EntityKind<D>,

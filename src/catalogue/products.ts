@@ -29,10 +29,11 @@ export const productKind: EntityKind<ProductDoc> = {
     return [
       // Listing follows the live revision: only its variants count towards availability.
       orm.update(inventory).set({ listed: false }).where(eq(inventory.entryId, entryId)),
-      orm
-        .insert(inventory)
-        .values(
-          doc.variants.map((v) => ({
+      // One statement per SKU: D1 allows at most 100 bound parameters per statement.
+      ...doc.variants.map((v) =>
+        orm
+          .insert(inventory)
+          .values({
             sku: v.sku,
             entryId,
             stock: 0,
@@ -40,17 +41,13 @@ export const productKind: EntityKind<ProductDoc> = {
             lowStockThreshold: v.lowStockThreshold,
             backorder: v.backorder,
             updatedAt: now,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: inventory.sku,
-          set: {
-            listed: true,
-            lowStockThreshold: sql`excluded.low_stock_threshold`,
-            backorder: sql`excluded.backorder`,
-          },
-          setWhere: sql`${inventory.entryId} = excluded.entry_id`,
-        }),
+          })
+          .onConflictDoUpdate({
+            target: inventory.sku,
+            set: { listed: true, lowStockThreshold: sql`excluded.low_stock_threshold`, backorder: sql`excluded.backorder` },
+            setWhere: sql`${inventory.entryId} = excluded.entry_id`,
+          }),
+      ),
       raw(sql`INSERT INTO published_products (entry_id, slug, revision_id, availability, published_at)
         VALUES (${entryId}, ${doc.slug}, ${revisionId}, ${productAvailabilitySql(entryId)}, ${now})`),
       ...(doc.categories.length
@@ -88,23 +85,21 @@ export function inventoryInserts(
   variants: readonly (Variant & { stock?: number })[],
   now: string,
 ): Statement[] {
-  if (!variants.length) return [];
-  return [
+  // One statement per SKU: D1 allows at most 100 bound parameters per statement.
+  return variants.map((v) =>
     orm
       .insert(inventory)
-      .values(
-        variants.map((v) => ({
-          sku: v.sku,
-          entryId,
-          stock: v.stock ?? 0,
-          listed: false,
-          lowStockThreshold: v.lowStockThreshold,
-          backorder: v.backorder,
-          updatedAt: now,
-        })),
-      )
+      .values({
+        sku: v.sku,
+        entryId,
+        stock: v.stock ?? 0,
+        listed: false,
+        lowStockThreshold: v.lowStockThreshold,
+        backorder: v.backorder,
+        updatedAt: now,
+      })
       .onConflictDoNothing(),
-  ];
+  );
 }
 
 export async function inventoryFor(db: Database, entryIds: string[]): Promise<Map<string, InventoryRow>> {
