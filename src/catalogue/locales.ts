@@ -6,7 +6,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { type Database, guardWhen, isGuardFailure, releaseGuard } from "../db/client";
+import { type Database, guardWhen, isGuardFailure, prepared, releaseGuard } from "../db/client";
 import { auditLog, locales } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -21,7 +21,9 @@ export interface LocaleSet {
 }
 
 export async function loadLocales(db: Database): Promise<LocaleSet> {
-  const rows = await db.orm.select().from(locales).where(eq(locales.archived, false)).orderBy(asc(locales.position), asc(locales.code));
+  const rows = await prepared(db, "active-locales", (orm) =>
+    orm.select().from(locales).where(eq(locales.archived, false)).orderBy(asc(locales.position), asc(locales.code)).prepare(),
+  ).all();
   const def = rows.find((r) => r.isDefault) ?? rows[0];
   if (!def) throw new ApiError("internal_error", "No locale is configured.");
   return { rows, default: def, byCode: new Map(rows.map((r) => [r.code, r])) };

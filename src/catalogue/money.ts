@@ -5,13 +5,15 @@
  */
 import { z } from "@hono/zod-openapi";
 
-const formatters = new Map<string, Intl.NumberFormat>();
+const formatters = new Map<string, { format: Intl.NumberFormat; scale: number }>();
 
-function formatter(locale: string, currency: string): Intl.NumberFormat {
+/** One formatter per locale and currency, with the currency's minor-unit scale (reading it is not free). */
+function formatter(locale: string, currency: string) {
   const id = `${locale}|${currency}`;
   let f = formatters.get(id);
   if (!f) {
-    f = new Intl.NumberFormat(locale, { style: "currency", currency });
+    const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    f = { format, scale: 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2) };
     formatters.set(id, f);
   }
   return f;
@@ -32,6 +34,5 @@ export type Money = z.infer<typeof MoneySchema>;
  */
 export function money(amount: number, currency: string, locale: string): Money {
   const f = formatter(locale, currency);
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return { amount, currency, formatted: f.format(amount / 10 ** digits) };
+  return { amount, currency, formatted: f.format.format(amount / f.scale) };
 }

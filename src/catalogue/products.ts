@@ -6,7 +6,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import { type Database, guardWhen, isGuardFailure, raw, releaseGuard, type Statement } from "../db/client";
+import { type Database, guardWhen, isGuardFailure, prepared, raw, releaseGuard, type Statement } from "../db/client";
 import { inventory, publishedProductCategories, publishedProducts, revisions } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
@@ -104,7 +104,18 @@ export function inventoryInserts(
 
 export async function inventoryFor(db: Database, entryIds: string[]): Promise<Map<string, InventoryRow>> {
   if (!entryIds.length) return new Map();
-  const rows = await db.orm.select().from(inventory).where(inArray(inventory.entryId, entryIds));
+  const rows =
+    entryIds.length === 1
+      ? await prepared(db, "inventory-of-entry", (orm) =>
+          orm
+            .select()
+            .from(inventory)
+            .where(eq(inventory.entryId, sql.placeholder("entryId")))
+            .prepare(),
+        ).all({
+          entryId: entryIds[0],
+        })
+      : await db.orm.select().from(inventory).where(inArray(inventory.entryId, entryIds));
   return new Map(rows.map((r) => [r.sku, r]));
 }
 
@@ -228,12 +239,16 @@ function toLive(row: { entryId: string; document: string; revision: number; publ
 }
 
 export async function findLiveProduct(db: Database, slug: string): Promise<LiveProduct | null> {
-  const [row] = await db.orm
-    .select(liveColumns)
-    .from(publishedProducts)
-    .innerJoin(revisions, eq(revisions.id, publishedProducts.revisionId))
-    .where(eq(publishedProducts.slug, slug))
-    .limit(1);
+  const query = prepared(db, "live-product-by-slug", (orm) =>
+    orm
+      .select(liveColumns)
+      .from(publishedProducts)
+      .innerJoin(revisions, eq(revisions.id, publishedProducts.revisionId))
+      .where(eq(publishedProducts.slug, sql.placeholder("slug")))
+      .limit(1)
+      .prepare(),
+  );
+  const [row] = await query.all({ slug });
   return row ? toLive(row) : null;
 }
 

@@ -5,8 +5,8 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { and, desc, eq, isNull } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { type Database, prepared } from "../db/client";
 import { apiKeys, auditLog } from "../db/schema";
 import { newId } from "./ids";
 
@@ -122,11 +122,14 @@ export async function apiKeyInsertSql(
 export async function authenticate(db: Database, presented: string): Promise<Principal | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = await sha256Hex(presented);
-  const [row] = await db.orm
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const [row] = await prepared(db, "active-key-by-hash", (orm) =>
+    orm
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.hash, sql.placeholder("hash")), isNull(apiKeys.revokedAt)))
+      .limit(1)
+      .prepare(),
+  ).all({ hash });
   if (!row) return null;
   return { keyId: row.id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[] };
 }

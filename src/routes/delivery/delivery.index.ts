@@ -3,7 +3,6 @@
  * views, and answer with CDN-friendly caching (strong ETag, 304, Vary).
  */
 import type { Context } from "hono";
-import { etag } from "hono/etag";
 import { actionView, findLiveAction, listLiveActions } from "../../catalogue/actions";
 import { fallbackChain, loadLocales, localeDto, negotiateLocale } from "../../catalogue/locales";
 import { findLiveMessage, listLiveMessages, messageView } from "../../catalogue/messages";
@@ -11,6 +10,7 @@ import { findLiveProduct, inventoryFor, listLiveProducts, productView, type View
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
+import { jsonWithEtag } from "../../lib/etag";
 import { getMessage, getProduct, listActions, listLocales, listMessages, listProducts } from "./delivery.routes";
 
 /** Resolves the response locale and its fallback chain for a delivery request. */
@@ -33,10 +33,6 @@ function cacheHeaders(c: Context<AppEnv>, locale: string | null) {
 }
 
 export function registerDeliveryRoutes(app: Router) {
-  for (const path of ["/v1/products", "/v1/products/*", "/v1/messages", "/v1/messages/*", "/v1/actions", "/v1/locales"]) {
-    app.use(path, async (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? etag()(c, next) : next()));
-  }
-
   app.openapi(listProducts, async (c) => {
     const query = c.req.valid("query");
     const ctx = await viewContext(c, query.locale);
@@ -47,7 +43,7 @@ export function registerDeliveryRoutes(app: Router) {
       items.map((i) => i.entryId),
     );
     cacheHeaders(c, ctx.locale);
-    return c.json({ data: items.map((i) => productView(i.doc, stock, i, ctx)), nextCursor, locale: ctx.locale }, 200);
+    return jsonWithEtag(c, { data: items.map((i) => productView(i.doc, stock, i, ctx)), nextCursor, locale: ctx.locale }) as never;
   });
 
   app.openapi(getProduct, async (c) => {
@@ -58,7 +54,7 @@ export function registerDeliveryRoutes(app: Router) {
     if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
     const stock = await inventoryFor(db, [live.entryId]);
     cacheHeaders(c, ctx.locale);
-    return c.json(productView(live.doc, stock, live, ctx), 200);
+    return jsonWithEtag(c, productView(live.doc, stock, live, ctx)) as never;
   });
 
   app.openapi(listMessages, async (c) => {
@@ -67,7 +63,7 @@ export function registerDeliveryRoutes(app: Router) {
     const now = c.get("clock")();
     const { items, nextCursor } = await listLiveMessages(c.get("db"), query, now);
     cacheHeaders(c, ctx.locale);
-    return c.json({ data: items.map((m) => messageView(m.doc, m, ctx, now)), nextCursor, locale: ctx.locale }, 200);
+    return jsonWithEtag(c, { data: items.map((m) => messageView(m.doc, m, ctx, now)), nextCursor, locale: ctx.locale }) as never;
   });
 
   app.openapi(getMessage, async (c) => {
@@ -76,7 +72,7 @@ export function registerDeliveryRoutes(app: Router) {
     const live = await findLiveMessage(c.get("db"), key);
     if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
     cacheHeaders(c, ctx.locale);
-    return c.json(messageView(live.doc, live, ctx, c.get("clock")()), 200);
+    return jsonWithEtag(c, messageView(live.doc, live, ctx, c.get("clock")())) as never;
   });
 
   app.openapi(listActions, async (c) => {
@@ -84,13 +80,13 @@ export function registerDeliveryRoutes(app: Router) {
     const ctx = await viewContext(c, query.locale);
     const { items, nextCursor } = await listLiveActions(c.get("db"), query);
     cacheHeaders(c, ctx.locale);
-    return c.json({ data: items.map((a) => actionView(a.doc, a, ctx)), nextCursor, locale: ctx.locale }, 200);
+    return jsonWithEtag(c, { data: items.map((a) => actionView(a.doc, a, ctx)), nextCursor, locale: ctx.locale }) as never;
   });
 
   app.openapi(listLocales, async (c) => {
     const set = await loadLocales(c.get("db"));
     cacheHeaders(c, null);
-    return c.json({ data: set.rows.map((r) => localeDto(set, r)) }, 200);
+    return jsonWithEtag(c, { data: set.rows.map((r) => localeDto(set, r)) }) as never;
   });
 }
 

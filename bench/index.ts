@@ -1,0 +1,248 @@
+/**
+ * Unison's benchmarks. Every figure is a ratio against a baseline measured in the
+ * same run (these machines are noisy); absolute numbers are printed for context.
+ *
+ *   npm run bench                  all three
+ *   npm run bench -- --only http   one of: http, scale, import
+ *   npm run bench -- --quick       shorter runs (smoke)
+ *
+ * 1. http    GET /v1/products/{slug} vs a bare Hono server with a constant body (autocannon, loopback)
+ * 2. scale   list / deep cursor / category / search at 1,000 vs 100,000 products
+ * 3. import  10,000 generated products through the real import vs a plain INSERT loop
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import BetterSqlite3 from "better-sqlite3";
+import { createApp } from "../src/app";
+import { importContent } from "../src/catalogue/content";
+import { openSqlite, type SqliteDatabase } from "../src/db/sqlite";
+import { parseConfig } from "../src/env";
+import { generatedBundle, generatedProduct } from "./catalogue";
+
+const args = process.argv.slice(2);
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const quick = args.includes("--quick");
+const ROOT = join(import.meta.dirname, "..");
+const ctx = () => ({ keyId: null, now: new Date() });
+const summary: Record<string, unknown> = {};
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function seeded(count: number, file?: string): Promise<SqliteDatabase> {
+  const db = openSqlite(file ?? ":memory:");
+  const CHUNK = 10_000;
+  for (let offset = 0; offset < count; offset += CHUNK) {
+    const report = await importContent(db, generatedBundle(Math.min(CHUNK, count - offset), offset), ctx());
+    if (report.problems.length) throw new Error(JSON.stringify(report.problems.slice(0, 3)));
+  }
+  return db;
+}
+
+// ---------------------------------------------------------------------------
+// 1. HTTP: the product endpoint against a bare Hono server, same load tool, same run.
+
+function startServer(mode: "unison" | "bare", path: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/server.ts"), mode, path], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      const port = /listening (\d+)/.exec(chunk.toString())?.[1];
+      if (port) resolve({ child, port: Number(port) });
+    });
+    child.once("exit", (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+}
+
+async function load(url: string, seconds: number) {
+  const result = await autocannon({ url, connections: 10, duration: seconds });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+async function benchHttp() {
+  const dir = mkdtempSync(join(tmpdir(), "unison-bench-"));
+  const dbPath = join(dir, "bench.db");
+  (await seeded(1000, dbPath)).close();
+  const slug = generatedProduct(500).slug;
+  const unison = await startServer("unison", dbPath);
+  const body = await (await fetch(`http://127.0.0.1:${unison.port}/v1/products/${slug}`)).text();
+  writeFileSync(join(dir, "body.json"), body);
+  const bare = await startServer("bare", join(dir, "body.json"));
+  const seconds = quick ? 2 : 5;
+  try {
+    await load(`http://127.0.0.1:${unison.port}/v1/products/${slug}`, 1);
+    await load(`http://127.0.0.1:${bare.port}/`, 1);
+    const rounds: { unison: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }[] = [];
+    for (let i = 0; i < 2; i++) {
+      rounds.push({
+        bare: await load(`http://127.0.0.1:${bare.port}/`, seconds),
+        unison: await load(`http://127.0.0.1:${unison.port}/v1/products/${slug}`, seconds),
+      });
+    }
+    const best = (k: "unison" | "bare") => rounds.map((r) => r[k]).sort((a, b) => b.rps - a.rps)[0]!;
+    const u = best("unison");
+    const b = best("bare");
+    const ratio = u.rps / b.rps;
+    console.log(
+      `\n1. GET /v1/products/{slug} (body ${body.length} B) vs bare Hono constant JSON, autocannon 10 connections × ${seconds} s, best of 2`,
+    );
+    console.log(`   unison ${u.rps.toFixed(0)} req/s, p99 ${u.p99} ms, errors ${u.errors}`);
+    console.log(`   bare   ${b.rps.toFixed(0)} req/s, p99 ${b.p99} ms, errors ${b.errors}`);
+    console.log(`   ratio  ${ratio.toFixed(2)} (goal ≥ 0.6)`);
+    summary.http = {
+      unisonRps: Math.round(u.rps),
+      bareRps: Math.round(b.rps),
+      ratio: Number(ratio.toFixed(3)),
+      unisonP99: u.p99,
+      bareP99: b.p99,
+      bodyBytes: body.length,
+    };
+  } finally {
+    unison.child.kill("SIGTERM");
+    bare.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 2. Scale: does the cost of a page grow with the catalogue?
+
+async function timeRequests(app: ReturnType<typeof createApp>, path: () => string, n: number) {
+  const times: number[] = [];
+  for (let i = 0; i < n + 20; i++) {
+    const t0 = performance.now();
+    const res = await app.request(path());
+    await res.text();
+    if (res.status !== 200) throw new Error(`${path()} → ${res.status}`);
+    if (i >= 20) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+}
+
+async function measureAt(count: number) {
+  const t0 = performance.now();
+  const db = await seeded(count);
+  const seedSeconds = (performance.now() - t0) / 1000;
+  const app = createApp({ resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0" }) });
+  // A cursor 90 % of the way through: the slug there, encoded as the API encodes it.
+  const slugs = (db.client.prepare("SELECT slug FROM published_products ORDER BY slug").all() as { slug: string }[]).map((r) => r.slug);
+  const deepSlug = slugs[Math.floor(slugs.length * 0.9)]!;
+  const first = (await (await app.request("/v1/products?limit=20")).json()) as { nextCursor: string | null };
+  const filterKey = "||";
+  const deepCursor = Buffer.from(JSON.stringify({ s: deepSlug, f: filterKey })).toString("base64url");
+  if (!first.nextCursor) throw new Error("no cursor");
+  const n = quick ? 50 : 300;
+  const result = {
+    first: await timeRequests(app, () => "/v1/products?limit=20", n),
+    deep: await timeRequests(app, () => `/v1/products?limit=20&cursor=${deepCursor}`, n),
+    category: await timeRequests(app, () => "/v1/products?limit=20&category=kitchen", n),
+    availability: await timeRequests(app, () => "/v1/products?limit=20&availability=low_stock", n),
+    searchCommon: await timeRequests(app, () => "/v1/products?limit=20&q=merino", n),
+    searchRare: await timeRequests(
+      app,
+      () => `/v1/products?limit=20&q=${encodeURIComponent(generatedProduct(Math.floor(count / 2)).title.en)}`,
+      n,
+    ),
+  };
+  db.close();
+  return { result, seedSeconds };
+}
+
+async function benchScale() {
+  const small = quick ? 200 : 1_000;
+  const large = quick ? 5_000 : 100_000;
+  const a = await measureAt(small);
+  const b = await measureAt(large);
+  console.log(
+    `\n2. Pages and search at ${small.toLocaleString("en")} vs ${large.toLocaleString("en")} products (in-process app.request, p50 / p99)`,
+  );
+  const rows: Record<string, unknown> = {};
+  for (const key of Object.keys(a.result) as (keyof typeof a.result)[]) {
+    const x = a.result[key];
+    const y = b.result[key];
+    const ratio = y.p50 / x.p50;
+    console.log(`   ${key.padEnd(13)} ${ms(x.p50)} / ${ms(x.p99)}  →  ${ms(y.p50)} / ${ms(y.p99)}   ratio p50 ${ratio.toFixed(2)}`);
+    rows[key] = {
+      smallP50: Number(x.p50.toFixed(3)),
+      smallP99: Number(x.p99.toFixed(3)),
+      largeP50: Number(y.p50.toFixed(3)),
+      largeP99: Number(y.p99.toFixed(3)),
+      ratioP50: Number(ratio.toFixed(2)),
+    };
+  }
+  console.log(`   (goal: first and deep page ratio ≤ 1.5; seeding ${large.toLocaleString("en")} took ${b.seedSeconds.toFixed(1)} s)`);
+  summary.scale = { small, large, ...rows };
+}
+
+// ---------------------------------------------------------------------------
+// 3. Import: the real path against a plain INSERT loop of the same number of rows.
+
+async function benchImport() {
+  const count = quick ? 1_000 : 10_000;
+  const dir = mkdtempSync(join(tmpdir(), "unison-bench-"));
+  try {
+    const bundle = generatedBundle(count);
+    const baselineDb = new BetterSqlite3(join(dir, "baseline.db"));
+    baselineDb.pragma("journal_mode = WAL");
+    baselineDb.pragma("synchronous = FULL");
+    baselineDb.exec("CREATE TABLE docs (id TEXT PRIMARY KEY, doc TEXT NOT NULL)");
+    const insert = baselineDb.prepare("INSERT INTO docs (id, doc) VALUES (?, ?)");
+    let t0 = performance.now();
+    baselineDb.transaction(() => {
+      for (const p of bundle.products) insert.run((p.data as { slug: string }).slug, JSON.stringify(p.data));
+    })();
+    const baselineSeconds = (performance.now() - t0) / 1000;
+    baselineDb.close();
+
+    const db = openSqlite(join(dir, "import.db"));
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    t0 = performance.now();
+    const report = await importContent(db, bundle, ctx());
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    if (report.products.created !== count) throw new Error(JSON.stringify(report.problems.slice(0, 3)));
+    db.close();
+    const rate = count / seconds;
+    const baselineRate = count / baselineSeconds;
+    console.log(
+      `\n3. Import of ${count.toLocaleString("en")} generated products (validate all, create + publish, FTS, inventory; WAL, synchronous=FULL)`,
+    );
+    console.log(
+      `   import    ${rate.toFixed(0)} products/s (${seconds.toFixed(2)} s), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (+${((peak - rssBefore) / 2 ** 20).toFixed(0)} MiB)`,
+    );
+    console.log(`   baseline  ${baselineRate.toFixed(0)} rows/s: one INSERT of the JSON per product in one transaction`);
+    console.log(`   ratio     ${(rate / baselineRate).toFixed(3)} of the bare insert rate`);
+    summary.import = {
+      count,
+      productsPerSecond: Math.round(rate),
+      baselineRowsPerSecond: Math.round(baselineRate),
+      ratio: Number((rate / baselineRate).toFixed(4)),
+      peakRssMiB: Math.round(peak / 2 ** 20),
+      growthMiB: Math.round((peak - rssBefore) / 2 ** 20),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const benches: Record<string, () => Promise<void>> = { http: benchHttp, scale: benchScale, import: benchImport };
+if (only && !benches[only]) {
+  console.error(`unknown benchmark "${only}"; one of: ${Object.keys(benches).join(", ")}`);
+  process.exit(2);
+}
+console.log(`Unison benchmarks — node ${process.version}, ${new Date().toISOString()}${quick ? " (quick)" : ""}`);
+for (const [name, run] of Object.entries(benches)) if (!only || only === name) await run();
+console.log(`\nsummary ${JSON.stringify(summary)}`);

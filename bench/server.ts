@@ -1,0 +1,37 @@
+/**
+ * A server process for the HTTP benchmark, so the load generator and the server
+ * do not share one event loop (the machine has 2 cores: one each).
+ *
+ *   tsx bench/server.ts unison <db path>   the real app on a seeded SQLite file
+ *   tsx bench/server.ts bare <json file>    a bare Hono server answering a constant JSON body
+ *
+ * Prints `listening <port>` when ready.
+ */
+import { readFileSync } from "node:fs";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { createApp } from "../src/app";
+import { openSqlite } from "../src/db/sqlite";
+import { parseConfig } from "../src/env";
+
+const [mode, path] = process.argv.slice(2);
+if (!path || (mode !== "unison" && mode !== "bare")) {
+  console.error("usage: server.ts unison <db> | bare <json>");
+  process.exit(2);
+}
+
+let fetch: (request: Request) => Response | Promise<Response>;
+if (mode === "unison") {
+  const db = openSqlite(path);
+  // Logging and rate limits off: this measures the request path, not the log sink or a 429.
+  const app = createApp({ resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0" }) });
+  fetch = app.fetch;
+} else {
+  const body = readFileSync(path, "utf8");
+  const app = new Hono();
+  app.get("*", (c) => c.body(body, 200, { "content-type": "application/json" }));
+  fetch = app.fetch;
+}
+
+const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) => console.log(`listening ${info.port}`));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
