@@ -217,3 +217,31 @@ describe("products: editors to delivery", () => {
     expect(await slugs("NEAR(")).toEqual([]);
   });
 });
+
+describe("search pages", () => {
+  it("GET /v1/products?q= pages by cursor through every match exactly once, with filters applied inside the ranking", async () => {
+    const t = await createTestApp();
+    for (let i = 0; i < 7; i++)
+      await publishedProduct(t, `hat-${i}`, { title: { en: `Wool hat ${i}`, fr: `Bonnet ${i}` }, categories: [i % 2 ? "odd" : "even"] });
+    await publishedProduct(t, "rain-coat", {
+      title: { en: "Rain coat", fr: "Imperméable" },
+      description: { en: "Waterproof.", fr: "Étanche." },
+    });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: { slug: string }[]; nextCursor: string | null } = await expectStatus(
+        await t.request("GET", `/v1/products?q=hat&limit=3${cursor ? `&cursor=${cursor}` : ""}`),
+        200,
+      );
+      seen.push(...page.data.map((p) => p.slug));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(["hat-0", "hat-1", "hat-2", "hat-3", "hat-4", "hat-5", "hat-6"]);
+    const odd = await expectStatus(await t.request("GET", "/v1/products?q=hat&category=odd&limit=10"), 200);
+    expect(odd.data.map((p: { slug: string }) => p.slug).sort()).toEqual(["hat-1", "hat-3", "hat-5"]);
+    const first = await expectStatus(await t.request("GET", "/v1/products?q=hat&limit=2"), 200);
+    const other = await t.request("GET", `/v1/products?q=coat&limit=2&cursor=${first.nextCursor}`);
+    expect(other.status).toBe(400);
+  });
+});
