@@ -186,19 +186,27 @@ export function createApp(deps: AppDeps) {
 
 export type App = ReturnType<typeof createApp>;
 
-/** Methods registered for a path, for 405 + Allow (HEAD comes with GET). */
+const routePatterns = new WeakMap<object, { method: string; pattern: RegExp }[]>();
+
+/** Methods registered for a path, for 405 + Allow (HEAD comes with GET). Patterns are compiled once per app. */
 function allowedMethods(app: ReturnType<typeof createRouter>, path: string): string[] {
-  const methods = new Set<string>();
-  for (const route of app.routes) {
-    if (route.method === "ALL") continue;
-    const pattern = new RegExp(
-      `^${route.path
-        .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
-        .replace(/:[^/]+/g, "[^/]+")
-        .replace(/\*/g, ".*")}$`,
-    );
-    if (pattern.test(path)) methods.add(route.method);
+  let patterns = routePatterns.get(app);
+  if (!patterns) {
+    patterns = app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(
+          `^${r.path
+            .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+            .replace(/:[^/]+/g, "[^/]+")
+            .replace(/\*/g, ".*")}$`,
+        ),
+      }));
+    routePatterns.set(app, patterns);
   }
+  const methods = new Set<string>();
+  for (const { method, pattern } of patterns) if (pattern.test(path)) methods.add(method);
   if (methods.has("GET")) methods.add("HEAD");
   return [...methods].sort();
 }

@@ -309,18 +309,16 @@ export function createPublishedStatements<D extends { overrides: Override[] }>(
     orm.insert(entries).values(row),
     ...extra(orm, row.id),
     orm.insert(auditLog).values(auditRow(ctx, `${kind.type}.create`, row, { toVersion: 1 })),
-    orm
-      .insert(revisions)
-      .values({
-        id: revisionId,
-        entryId: row.id,
-        number: 1,
-        document,
-        note: null,
-        restoredFrom: null,
-        createdAt: now,
-        createdBy: ctx.keyId,
-      }),
+    orm.insert(revisions).values({
+      id: revisionId,
+      entryId: row.id,
+      number: 1,
+      document,
+      note: null,
+      restoredFrom: null,
+      createdAt: now,
+      createdBy: ctx.keyId,
+    }),
     ...kind.project(orm, { entryId: row.id, revisionId, doc, now }),
     orm.insert(auditLog).values(auditRow(ctx, `${kind.type}.publish`, row, { fromVersion: 1, toVersion: 2, toRevision: 1 })),
   ];
