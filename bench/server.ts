@@ -34,4 +34,4 @@ if (mode === "unison") {
 }
 
 const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) => console.log(`listening ${info.port}`));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => server.close(() => process.exit(0)));

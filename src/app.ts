@@ -117,7 +117,11 @@ export function createApp(deps: AppDeps) {
   };
   const defaultLimit = bodyLimit({ maxSize: deps.config.BODY_LIMIT_BYTES, onError: tooLarge(deps.config.BODY_LIMIT_BYTES) });
   const importLimit = bodyLimit({ maxSize: deps.config.IMPORT_BODY_LIMIT_BYTES, onError: tooLarge(deps.config.IMPORT_BODY_LIMIT_BYTES) });
-  app.use(async (c, next) => (c.req.path === "/v1/admin/import" ? importLimit(c, next) : defaultLimit(c, next)));
+  app.use(async (c, next) => {
+    // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Request (half a delivery read).
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return c.req.path === "/v1/admin/import" ? importLimit(c, next) : defaultLimit(c, next);
+  });
 
   // JSON APIs take JSON: a body of another media type is 415 before any handler runs.
   app.use("/v1/*", async (c, next) => {
