@@ -2,6 +2,7 @@ import { type AppDeps, createApp } from "../../src/app";
 import type { SqliteDatabase } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
 import { createApiKey, type Scope } from "../../src/lib/keys";
+import { checkResponse } from "./contract";
 import { freshDb } from "./db";
 
 export interface TestApp {
@@ -17,7 +18,7 @@ export interface TestApp {
 
 /** A full app on a fresh in-memory database (real migrations, en + fr locales), with its log captured. */
 export async function createTestApp(
-  options: { config?: Record<string, string>; now?: Date } & Partial<Pick<AppDeps, "beforePublish">> = {},
+  options: { config?: Record<string, string>; now?: Date; checkContract?: boolean } & Partial<Pick<AppDeps, "beforePublish">> = {},
 ): Promise<TestApp> {
   const now = options.now ?? new Date("2026-11-24T12:00:00Z");
   const db = await freshDb(now);
@@ -38,15 +39,25 @@ export async function createTestApp(
       const { secret } = await createApiKey(db, { name: `test ${scopes.join(" ")}`, scopes }, now);
       return { authorization: `Bearer ${secret}` };
     },
-    async request(method, path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      let body: string | undefined;
-      if (init.body !== undefined) {
-        body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-        headers["content-type"] ??= "application/json";
-      }
-      return app.request(path, { method, headers, body });
-    },
+    request: requester(app, options.checkContract ?? true),
+  };
+}
+
+/**
+ * JSON requests against an app; unless turned off, every response is checked
+ * against the operation's declared contract (test/helpers/contract.ts).
+ */
+export function requester(app: ReturnType<typeof createApp>, checkContract = true): TestApp["request"] {
+  return async (method, path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const response = await app.request(path, { method, headers, body });
+    if (checkContract) await checkResponse(app, method, path, response);
+    return response;
   };
 }
 

@@ -5,7 +5,7 @@ import { fallbackChain, loadLocales } from "../../src/catalogue/locales";
 import type { ViewContext } from "../../src/catalogue/products";
 import type { Database } from "../../src/db/client";
 import { parseConfig } from "../../src/env";
-import { createTestApp, expectStatus, type TestApp } from "../helpers/app";
+import { createTestApp, expectStatus, requester, type TestApp } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 
 const CONFIRMATIONS: Record<string, [string, string, string]> = {
@@ -125,15 +125,7 @@ function withDb(t: TestApp, db: Database): TestApp {
   return {
     ...t,
     app,
-    async request(method, path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      let body: string | undefined;
-      if (init.body !== undefined) {
-        body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-        headers["content-type"] ??= "application/json";
-      }
-      return app.request(path, { method, headers, body });
-    },
+    request: requester(app),
   };
 }
 
