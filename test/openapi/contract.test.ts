@@ -4,25 +4,33 @@ import { checkResponse } from "../helpers/contract";
 
 const json = (body: unknown, status: number, type = "application/json") =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": type } });
+const problem = {
+  type: "https://unison.dev/problems/not-found",
+  title: "Not Found",
+  status: 404,
+  detail: "No product.",
+  code: "not_found",
+  requestId: null,
+};
 
 describe("the response contract check used by every API test", () => {
-  it("refuses a body that breaks the declared schema, an undeclared status and a wrong media type; accepts problems and 304", async () => {
+  it("refuses a body that breaks the declared schema, an undeclared status and a wrong media type", async () => {
     const { app } = await createTestApp();
-    await expect(checkResponse(app, "GET", "/v1/products/wool-hat", json({ slug: "wool-hat" }, 200))).rejects.toThrow(
-      /does not match the declared schema/,
-    );
-    await expect(checkResponse(app, "GET", "/v1/products/wool-hat", json({}, 418))).rejects.toThrow(/not a declared response/);
+    const product = "/v1/products/wool-hat";
+    await expect(checkResponse(app, "GET", product, json({ slug: "wool-hat" }, 200))).rejects.toThrow(/does not match the declared schema/);
+    await expect(checkResponse(app, "GET", product, json({}, 418))).rejects.toThrow(/not a declared response/);
+    const html = new Response("<p>hi</p>", { status: 200, headers: { "content-type": "text/html" } });
+    await expect(checkResponse(app, "GET", product, html)).rejects.toThrow(/content type/);
+    await expect(checkResponse(app, "GET", product, json({ status: 404 }, 404, "application/problem+json"))).rejects.toThrow(/schema/);
+  });
+
+  it("accepts declared problems, global problem statuses, 304 and routes outside the API description", async () => {
+    const { app } = await createTestApp();
     await expect(
-      checkResponse(
-        app,
-        "GET",
-        "/v1/products/wool-hat",
-        new Response("<p>hi</p>", { status: 200, headers: { "content-type": "text/html" } }),
-      ),
-    ).rejects.toThrow(/content type/);
-    await expect(
-      checkResponse(app, "GET", "/v1/products/wool-hat", json({ status: 404 }, 404, "application/problem+json")),
+      checkResponse(app, "GET", "/v1/products/wool-hat", json(problem, 404, "application/problem+json")),
     ).resolves.toBeUndefined();
+    const tooLarge = json({ ...problem, status: 413, code: "payload_too_large" }, 413, "application/problem+json");
+    await expect(checkResponse(app, "GET", "/v1/locales", tooLarge)).resolves.toBeUndefined();
     await expect(checkResponse(app, "GET", "/v1/products/wool-hat", new Response(null, { status: 304 }))).resolves.toBeUndefined();
     await expect(checkResponse(app, "GET", "/media/products/x.svg", new Response("x", { status: 200 }))).resolves.toBeUndefined();
   });
