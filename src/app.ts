@@ -19,6 +19,7 @@ import { rateLimit } from "./lib/rate-limit";
 import { SECURITY_SCHEME } from "./lib/route";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { registerDeliveryRoutes } from "./routes/delivery/delivery.index";
+import { registerInboundSmsRoutes } from "./routes/inbound/sms.index";
 import { registerJourneyRoutes } from "./routes/journeys/journeys.index";
 import { registerSystemRoutes } from "./routes/system/system.index";
 import { registerAssetRoutes } from "./routes/web/assets.index";
@@ -154,6 +155,7 @@ export function createApp(deps: AppDeps) {
   registerDeliveryRoutes(app);
   registerAdminRoutes(app, { beforePublish: deps.beforePublish });
   registerJourneyRoutes(app);
+  registerInboundSmsRoutes(app);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

@@ -28,6 +28,11 @@ export const ConfigSchema = z.object({
   /** Shared CDN cache lifetime for public delivery responses, in seconds. */
   DELIVERY_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
   LOG_REQUESTS: bool.default(true),
+  /** Twilio's auth token: inbound SMS (POST /v1/inbound/sms) is verified with it; without it SMS is off (503). */
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Who the SMS HELP answer names, and how to reach support. */
+  SMS_BRAND: z.string().min(1).max(40).default("Fjord & Pine"),
+  SMS_SUPPORT: z.string().min(1).max(60).default("support@fjordandpine.example"),
   /** iOS apps (TEAMID.bundle.id, comma-separated) that open the store's links (apple-app-site-association). */
   APPLE_APP_IDS: z
     .string()

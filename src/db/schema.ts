@@ -453,3 +453,13 @@ export const ratings = sqliteTable(
   },
   (t) => [index("ratings_channel").on(t.channel, t.createdAt), check("ratings_score", sql`${t.score} BETWEEN 1 AND 5`)],
 );
+
+/**
+ * SMS consent per phone number (CTIA / Twilio compliance words). A number that
+ * sent STOP is never sent anything until it sends START again.
+ */
+export const smsConsent = sqliteTable("sms_consent", {
+  phone: text("phone").primaryKey(),
+  optedOut: integer("opted_out", { mode: "boolean" }).notNull(),
+  updatedAt: text("updated_at").notNull(),
+});

@@ -145,3 +145,16 @@ export async function demo() {
     expect(diagnostics).toEqual([]);
   }, 60_000);
 });
+
+describe("tags", () => {
+  it("every tag an operation uses is declared with a description", async () => {
+    const t = await createTestApp();
+    const doc = JSON.parse(await (await t.request("GET", "/openapi.json")).text());
+    const declared = new Map((doc.tags as { name: string; description?: string }[]).map((tag) => [tag.name, tag.description]));
+    const used = new Set<string>();
+    for (const item of Object.values(doc.paths as Record<string, Record<string, { tags?: string[] }>>)) {
+      for (const op of Object.values(item)) for (const tag of op.tags ?? []) used.add(tag);
+    }
+    for (const tag of used) expect(declared.get(tag), tag).toBeTruthy();
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Reading an inbound SMS: compliance words first (CHANNELS.md, SMS), then
+ * action keywords from the catalogue ("ADD MER-CRE-M 2"), then numbered choices
+ * from the menu every unknown message gets. Pure and runtime-neutral.
+ */
+import type { ActionView } from "../catalogue/actions";
+
+/** Only a single-word message triggers these. */
+export const OPT_OUT_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
+export const OPT_IN_WORDS = new Set(["START", "YES", "UNSTOP"]);
+export const HELP_WORDS = new Set(["HELP", "INFO"]);
+
+export type SmsCommand =
+  | { kind: "opt_out" }
+  | { kind: "opt_in" }
+  | { kind: "help" }
+  | { kind: "action"; key: string; input: Record<string, unknown> }
+  | { kind: "unknown" };
+
+/** Actions that need nothing but the keyword: what the numbered menu offers. */
+const MENU_ACTIONS = ["view_cart", "checkout", "contact_agent", "handoff"];
+
+/** The numbered menu: argument-free actions, in a fixed order. */
+export function smsMenu(actions: readonly ActionView[]): ActionView[] {
+  return MENU_ACTIONS.map((key) => actions.find((a) => a.key === key && a.enabled)).filter((a): a is ActionView => !!a);
+}
+
+const integer = (s: string | undefined) => (s !== undefined && /^\d{1,6}$/.test(s) ? Number(s) : s);
+
+/** Turns the words after a keyword into the action's input (the action's own schema validates it). */
+function inputFor(key: string, args: string[], rest: string): Record<string, unknown> {
+  switch (key) {
+    case "view_product":
+      return { slug: args[0]?.toLowerCase() };
+    case "add_to_cart":
+      return { sku: args[0]?.toUpperCase(), ...(args[1] !== undefined ? { quantity: integer(args[1]) } : {}) };
+    case "update_quantity":
+      return { sku: args[0]?.toUpperCase(), quantity: integer(args[1]) };
+    case "remove_from_cart":
+    case "notify_back_in_stock":
+      return { sku: args[0]?.toUpperCase() };
+    case "order_status":
+    case "cancel_order":
+      return { orderNumber: args[0]?.toUpperCase() };
+    case "request_return": {
+      const reason = rest.split(/\s+/).slice(1).join(" ").trim();
+      return { orderNumber: args[0]?.toUpperCase(), ...(reason ? { reason } : {}) };
+    }
+    case "contact_agent":
+      return rest ? { message: rest } : {};
+    case "rate_experience": {
+      const comment = rest.split(/\s+/).slice(1).join(" ").trim();
+      return { score: integer(args[0]), ...(comment ? { comment } : {}) };
+    }
+    case "handoff":
+      return { to: "web" };
+    default:
+      return {};
+  }
+}
+
+/**
+ * @example
+ * parseSms("add mer-cre-m 2", actions) // { kind: "action", key: "add_to_cart", input: { sku: "MER-CRE-M", quantity: 2 } }
+ */
+export function parseSms(body: string, actions: readonly ActionView[]): SmsCommand {
+  const text = body.normalize("NFKC").trim();
+  const words = text.split(/\s+/).filter(Boolean);
+  const first = (words[0] ?? "").toUpperCase().replace(/[.!?]+$/, "");
+  if (words.length === 1) {
+    if (OPT_OUT_WORDS.has(first)) return { kind: "opt_out" };
+    if (OPT_IN_WORDS.has(first)) return { kind: "opt_in" };
+    if (HELP_WORDS.has(first)) return { kind: "help" };
+    if (/^\d{1,2}$/.test(first)) {
+      const chosen = smsMenu(actions)[Number(first) - 1];
+      return chosen ? { kind: "action", key: chosen.key, input: inputFor(chosen.key, [], "") } : { kind: "unknown" };
+    }
+  }
+  const action = actions.find((a) => a.enabled && a.keyword === first);
+  if (!action) return { kind: "unknown" };
+  const rest = text.slice(words[0]?.length ?? 0).trim();
+  return { kind: "action", key: action.key, input: inputFor(action.key, words.slice(1), rest) };
+}
+
+/** The keyword menu: "Reply 1 or CART to view your cart, …". */
+export function menuText(actions: readonly ActionView[]): string {
+  const menu = smsMenu(actions)
+    .map((a, i) => `${i + 1} or ${a.keyword}: ${a.label}`)
+    .join("; ");
+  return `Reply ${menu}. HELP for help, STOP to opt out.`;
+}
+
+export function helpText(brand: string, support: string): string {
+  return `${brand}: reply with a keyword, e.g. CART. Support: ${support}. Msg&data rates may apply. Reply STOP to cancel.`;
+}
+
+/** TwiML with one message, or none (`<Response/>`): XML-escaped, control characters removed. */
+export function twiml(message: string | null): string {
+  if (message === null) return '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+  const clean = message
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+    .replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string);
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${clean}</Message></Response>`;
+}

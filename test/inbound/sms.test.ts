@@ -1,0 +1,154 @@
+/**
+ * The Twilio SMS webhook, signed exactly as Twilio signs (the official `twilio`
+ * package is the oracle), end to end on a real database with the demo store.
+ */
+import { join } from "node:path";
+import twilio from "twilio";
+import { describe, expect, it } from "vitest";
+import { importContent } from "../../src/catalogue/content";
+import { readContentDir } from "../../src/cli/content-files";
+import { createTestApp } from "../helpers/app";
+import { dump } from "../helpers/snapshot";
+
+const TOKEN = "test-auth-token-0123456789abcdef";
+const BASE = "https://shop.example";
+const FROM = "+4791234567";
+
+async function smsApp(config: Record<string, string> = {}) {
+  const t = await createTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, ...config } });
+  await importContent(t.db, await readContentDir(join(import.meta.dirname, "../../content")), { keyId: null, now: t.now });
+  let n = 0;
+  const send = async (
+    body: string,
+    options: { sid?: string; from?: string; signature?: string; extra?: Record<string, string>; url?: string } = {},
+  ) => {
+    const params: Record<string, string> = {
+      MessageSid: options.sid ?? `SM${String(++n).padStart(32, "0")}`,
+      From: options.from ?? FROM,
+      To: "+4798765432",
+      Body: body,
+      ...options.extra,
+    };
+    const signature = options.signature ?? twilio.getExpectedTwilioSignature(TOKEN, options.url ?? `${BASE}/v1/inbound/sms`, params);
+    const res = await t.app.request("/v1/inbound/sms", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+      body: new URLSearchParams(params).toString(),
+    });
+    return { res, text: await res.text() };
+  };
+  return { t, send };
+}
+
+const message = (xml: string) => /<Message>([\s\S]*)<\/Message>/.exec(xml)?.[1] ?? null;
+
+describe("POST /v1/inbound/sms (Twilio)", () => {
+  it("runs a keyword as the action and answers with TwiML; the cart is the customer's on every channel", async () => {
+    const { t, send } = await smsApp();
+    const { res, text } = await send("add rib-bea-fores 2");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/xml; charset=utf-8");
+    expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>Added to your cart\./);
+    const cart = await send("CART");
+    expect(message(cart.text)).toContain("Here is your cart.");
+    const customers = t.db.client.prepare("SELECT customer_id FROM identities WHERE channel = 'sms' AND external_id = ?").all(FROM);
+    expect(customers).toHaveLength(1);
+    const lines = t.db.client.prepare("SELECT sku, quantity FROM cart_lines").all();
+    expect(lines).toEqual([{ sku: "RIB-BEA-FORES", quantity: 2 }]);
+    const timeline = t.db.client.prepare("SELECT direction, channel FROM interactions ORDER BY seq").all();
+    expect(timeline.filter((r: any) => r.direction === "inbound")).toHaveLength(2);
+  });
+
+  it("a replayed MessageSid is processed once and gets its first reply again", async () => {
+    const { t, send } = await smsApp();
+    const first = await send("ADD RIB-BEA-FORES 1", { sid: "SMdup" });
+    const again = await send("ADD RIB-BEA-FORES 1", { sid: "SMdup" });
+    expect(message(again.text)).toBe(message(first.text));
+    expect(t.db.client.prepare("SELECT quantity FROM cart_lines").all()).toEqual([{ quantity: 1 }]);
+  });
+
+  it("STOP opts out and sends nothing; nothing is sent to the number afterwards; START opts back in; HELP names brand, support, rates and STOP", async () => {
+    const { send } = await smsApp();
+    expect((await send("STOP")).text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect((await send("ADD RIB-BEA-FORES 1")).text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect((await send("help")).text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect(message((await send("start")).text)).toContain("subscribed again");
+    const help = message((await send("HELP")).text)!;
+    expect(help).toContain("Fjord &amp; Pine");
+    expect(help).toContain("Msg&amp;data rates may apply");
+    expect(help).toContain("Reply STOP to cancel");
+    for (const word of ["STOPALL", "unsubscribe", "Cancel", "END", "QUIT", "REVOKE", "OPTOUT"]) {
+      expect((await send(word, { from: "+4790000001" })).text, word).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    }
+  });
+
+  it("only a single word is a compliance word: 'stop the order' is not an opt-out", async () => {
+    const { send } = await smsApp();
+    const reply = message((await send("stop the order please")).text)!;
+    expect(reply).toContain("Reply 1 or CART");
+    expect(message((await send("CART")).text)).toContain("cart");
+  });
+
+  it("unknown text gets the keyword menu; a number picks from it; bad arguments explain themselves in the SMS", async () => {
+    const { send } = await smsApp();
+    const menu = message((await send("hello?")).text)!;
+    expect(menu).toBe(
+      "Reply 1 or CART: View cart; 2 or BUY: Check out; 3 or AGENT: Talk to us; 4 or WEB: Continue online. HELP for help, STOP to opt out.",
+    );
+    expect(message((await send("1")).text)).toContain("Here is your cart.");
+    const bad = message((await send("ADD")).text)!;
+    expect(bad).toContain("Reply 1 or CART");
+  });
+
+  it("refuses a bad or missing signature, a tampered body and another URL with 403 problem+json, changing nothing", async () => {
+    const { t, send } = await smsApp();
+    const before = dump(t.db);
+    for (const attempt of [
+      await send("ADD RIB-BEA-FORES 1", { signature: "AAAA" }),
+      await send("ADD RIB-BEA-FORES 1", { signature: "" }),
+      await send("ADD RIB-BEA-FORES 1", { url: "https://evil.example/v1/inbound/sms" }),
+    ]) {
+      expect(attempt.res.status).toBe(403);
+      expect(attempt.res.headers.get("content-type")).toBe("application/problem+json");
+    }
+    const signed = { MessageSid: "SMx", From: FROM, To: "+1", Body: "CART" };
+    const tampered = await t.app.request("/v1/inbound/sms", {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilio.getExpectedTwilioSignature(TOKEN, `${BASE}/v1/inbound/sms`, signed),
+      },
+      body: new URLSearchParams({ ...signed, Body: "BUY" }).toString(),
+    });
+    expect(tampered.status).toBe(403);
+    expect(dump(t.db)).toEqual(before);
+  });
+
+  it("accepts the URL signed with an explicit default port, and parameters Twilio adds without notice", async () => {
+    const { send } = await smsApp();
+    const withPort = await send("CART", { url: "https://shop.example:443/v1/inbound/sms" });
+    expect(withPort.res.status).toBe(200);
+    const extra = await send("CART", { extra: { NumMedia: "0", SmsStatus: "received", ApiVersion: "2010-04-01", FutureField: "x" } });
+    expect(extra.res.status).toBe(200);
+  });
+
+  it("escapes catalogue and customer text in TwiML, and a malformed form is a 400 after the signature check", async () => {
+    const { send } = await smsApp();
+    const agent = await send('AGENT <b>help</b> & "quotes"');
+    expect(agent.res.status).toBe(200);
+    expect(agent.text).not.toContain("<b>");
+    const badFrom = await send("CART", { from: "not-a-phone" });
+    expect(badFrom.res.status).toBe(400);
+    expect((JSON.parse(badFrom.text) as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe("/From");
+  });
+
+  it("without TWILIO_AUTH_TOKEN the webhook is off (503)", async () => {
+    const t = await createTestApp();
+    const res = await t.app.request("/v1/inbound/sms", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Body=HI",
+    });
+    expect(res.status).toBe(503);
+  });
+});
