@@ -20,6 +20,7 @@ import { SECURITY_SCHEME } from "./lib/route";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { registerDeliveryRoutes } from "./routes/delivery/delivery.index";
 import { registerInboundSmsRoutes } from "./routes/inbound/sms.index";
+import { registerInsightsRoutes } from "./routes/journeys/insights.index";
 import { registerJourneyRoutes } from "./routes/journeys/journeys.index";
 import { registerSystemRoutes } from "./routes/system/system.index";
 import { registerAssetRoutes } from "./routes/web/assets.index";
@@ -156,6 +157,7 @@ export function createApp(deps: AppDeps) {
   registerAdminRoutes(app, { beforePublish: deps.beforePublish });
   registerJourneyRoutes(app);
   registerInboundSmsRoutes(app);
+  registerInsightsRoutes(app);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);
