@@ -15,6 +15,7 @@ import { importContent } from "./catalogue/content";
 import { readContentDir } from "./cli/content-files";
 import { openSqlite, type SqliteDatabase } from "./db/sqlite";
 import { parseConfig } from "./env";
+import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -31,7 +32,12 @@ export interface ServeOptions {
 }
 
 /** Seeds an empty database from a content directory; returns whether it did. */
-export async function seedIfEmpty(db: SqliteDatabase, contentDir: string, print: (line: string) => void): Promise<boolean> {
+export async function seedIfEmpty(
+  db: SqliteDatabase,
+  contentDir: string,
+  print: (line: string) => void,
+  options: { demoJourneys: boolean; baseUrl: string } = { demoJourneys: false, baseUrl: "" },
+): Promise<boolean> {
   const count = db.client.prepare("SELECT COUNT(*) AS n FROM entries").get() as { n: number };
   if (count.n > 0 || !existsSync(contentDir)) return false;
   const bundle = await readContentDir(contentDir);
@@ -40,6 +46,10 @@ export async function seedIfEmpty(db: SqliteDatabase, contentDir: string, print:
     throw new Error(`content/ does not validate:\n${report.problems.map((p) => `  ${p.file}:${p.pointer}: ${p.message}`).join("\n")}`);
   }
   print(`Seeded the catalogue from ${contentDir}.`);
+  if (options.demoJourneys) {
+    const demo = await generateDemoJourneys(db, { customers: 40, now: new Date(), baseUrl: options.baseUrl });
+    print(`Generated ${demo.customers} demo customer journeys (${demo.actions} actions) so insights and timelines have data.`);
+  }
   return true;
 }
 
@@ -60,7 +70,10 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const config = parseConfig({ PUBLIC_BASE_URL: origin, ...env });
   const dbPath = options.dbPath ?? env.DATABASE_PATH ?? resolve("data/unison.db");
   const db = openSqlite(dbPath);
-  await seedIfEmpty(db, options.contentDir ?? env.CONTENT_DIR ?? resolve(ROOT, "content"), print);
+  await seedIfEmpty(db, options.contentDir ?? env.CONTENT_DIR ?? resolve(ROOT, "content"), print, {
+    demoJourneys: env.DEMO_JOURNEYS !== "false",
+    baseUrl: config.PUBLIC_BASE_URL,
+  });
   if ((await countApiKeys(db)) === 0) {
     const { secret } = await createApiKey(db, { name: "local admin (created on first start)", scopes: ["admin"] }, new Date());
     print(`Local admin key (shown once; store it): ${secret}`);
