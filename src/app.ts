@@ -19,6 +19,7 @@ import { rateLimit } from "./lib/rate-limit";
 import { SECURITY_SCHEME } from "./lib/route";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { registerDeliveryRoutes } from "./routes/delivery/delivery.index";
+import { registerInboundChatRoutes } from "./routes/inbound/chat.index";
 import { registerInboundSmsRoutes } from "./routes/inbound/sms.index";
 import { registerInsightsRoutes } from "./routes/journeys/insights.index";
 import { registerJourneyRoutes } from "./routes/journeys/journeys.index";
@@ -157,6 +158,7 @@ export function createApp(deps: AppDeps) {
   registerAdminRoutes(app, { beforePublish: deps.beforePublish });
   registerJourneyRoutes(app);
   registerInboundSmsRoutes(app);
+  registerInboundChatRoutes(app);
   registerInsightsRoutes(app);
 
   app.notFound((c) => {

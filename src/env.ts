@@ -33,6 +33,14 @@ export const ConfigSchema = z.object({
   /** Who the SMS HELP answer names, and how to reach support. */
   SMS_BRAND: z.string().min(1).max(40).default("Fjord & Pine"),
   SMS_SUPPORT: z.string().min(1).max(60).default("support@fjordandpine.example"),
+  /** Telegram: the secret token set with setWebhook; requests without it are refused. */
+  TELEGRAM_SECRET_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/)
+    .optional(),
+  /** WhatsApp Cloud API: the app secret (X-Hub-Signature-256) and the webhook verify token. */
+  WHATSAPP_APP_SECRET: z.string().min(8).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
   /** iOS apps (TEAMID.bundle.id, comma-separated) that open the store's links (apple-app-site-association). */
   APPLE_APP_IDS: z
     .string()

@@ -28,7 +28,7 @@ export function smsMenu(actions: readonly ActionView[]): ActionView[] {
 const integer = (s: string | undefined) => (s !== undefined && /^\d{1,6}$/.test(s) ? Number(s) : s);
 
 /** Turns the words after a keyword into the action's input (the action's own schema validates it). */
-function inputFor(key: string, args: string[], rest: string): Record<string, unknown> {
+export function inputFor(key: string, args: string[], rest: string): Record<string, unknown> {
   switch (key) {
     case "view_product":
       return { slug: args[0]?.toLowerCase() };
@@ -80,6 +80,21 @@ export function parseSms(body: string, actions: readonly ActionView[]): SmsComma
   if (!action) return { kind: "unknown" };
   const rest = text.slice(words[0]?.length ?? 0).trim();
   return { kind: "action", key: action.key, input: inputFor(action.key, words.slice(1), rest) };
+}
+
+/**
+ * Chat button payloads (WhatsApp `button_reply.id`, Telegram `callback_data`, …) are
+ * `a:<action key>[:<argument>]` — compact enough for Telegram's 64 bytes.
+ *
+ * @example
+ * decodePostback("a:add_to_cart:MER-CRE-M") // { key: "add_to_cart", input: { sku: "MER-CRE-M" } }
+ */
+export function decodePostback(data: string, actions: readonly ActionView[]): SmsCommand {
+  const match = /^a:([a-z][a-z0-9_]{0,40})(?::(.{1,40}))?$/.exec(data);
+  const action = match && actions.find((a) => a.enabled && a.key === match[1]);
+  if (!match || !action) return { kind: "unknown" };
+  const arg = match[2];
+  return { kind: "action", key: action.key, input: inputFor(action.key, arg ? [arg] : [], arg ?? "") };
 }
 
 /** The keyword menu: "Reply 1 or CART to view your cart, …". */

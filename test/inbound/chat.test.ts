@@ -1,0 +1,135 @@
+import { createHmac } from "node:crypto";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { importContent } from "../../src/catalogue/content";
+import { readContentDir } from "../../src/cli/content-files";
+import { createTestApp } from "../helpers/app";
+import { dump } from "../helpers/snapshot";
+
+const APP_SECRET = "meta-app-secret-123";
+const VERIFY = "verify-token-123";
+const TG = "tg_secret-token";
+
+async function chatApp() {
+  const t = await createTestApp({ config: { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY, TELEGRAM_SECRET_TOKEN: TG } });
+  await importContent(t.db, await readContentDir(join(import.meta.dirname, "../../content")), { keyId: null, now: t.now });
+  return t;
+}
+
+const waEvent = (messages: unknown[]) =>
+  JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [{ id: "1", changes: [{ field: "messages", value: { messaging_product: "whatsapp", messages } }] }],
+  });
+const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+
+describe("WhatsApp Cloud API webhook", () => {
+  it("answers Meta's verification handshake only with the configured token", async () => {
+    const t = await chatApp();
+    const ok = await t.app.request(`/v1/inbound/chat/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("1158201444");
+    const bad = await t.app.request("/v1/inbound/chat/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1");
+    expect(bad.status).toBe(403);
+  });
+
+  it("runs a text keyword and a reply button as actions for the sender, once per message id, recording the native reply", async () => {
+    const t = await chatApp();
+    const post = (body: string, signature = sign(body)) =>
+      t.app.request("/v1/inbound/chat/whatsapp", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+        body,
+      });
+    const add = waEvent([
+      {
+        from: "4791234567",
+        id: "wamid.A",
+        type: "interactive",
+        interactive: { type: "button_reply", button_reply: { id: "a:add_to_cart:RIB-BEA-FORES", title: "Add to cart" } },
+      },
+    ]);
+    expect(await (await post(add)).json()).toEqual({ processed: 1 });
+    expect((await post(add)).status).toBe(200);
+    expect(t.db.client.prepare("SELECT sku, quantity FROM cart_lines").all()).toEqual([{ sku: "RIB-BEA-FORES", quantity: 1 }]);
+    await post(waEvent([{ from: "4791234567", id: "wamid.B", type: "text", text: { body: "cart" } }]));
+    const outbound = t.db.client
+      .prepare("SELECT payload FROM interactions WHERE channel = 'whatsapp' AND direction = 'outbound' AND action_key IS NULL ORDER BY seq")
+      .all() as { payload: string }[];
+    const last = JSON.parse(outbound.at(-1)!.payload);
+    expect(last).toMatchObject({ messaging_product: "whatsapp", to: "4791234567", type: "text", context: { message_id: "wamid.B" } });
+    expect(last.text.body).toContain("Here is your cart.");
+  });
+
+  it("refuses a wrong signature, a body changed after signing and malformed JSON, changing nothing", async () => {
+    const t = await chatApp();
+    const before = dump(t.db);
+    const body = waEvent([{ from: "4791234567", id: "wamid.X", type: "text", text: { body: "CART" } }]);
+    const attempts = [
+      { body, signature: sign(body, "other-secret") },
+      { body: body.replace("CART", "BUY"), signature: sign(body) },
+      { body, signature: "" },
+      { body: "{not json", signature: sign("{not json") },
+    ];
+    const statuses = [];
+    for (const a of attempts) {
+      const res = await t.app.request("/v1/inbound/chat/whatsapp", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": a.signature },
+        body: a.body,
+      });
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([403, 403, 403, 400]);
+    expect(dump(t.db)).toEqual(before);
+  });
+});
+
+describe("Telegram bot webhook", () => {
+  const send = (t: Awaited<ReturnType<typeof chatApp>>, update: unknown, secret: string | null = TG) =>
+    t.app.request("/v1/inbound/chat/telegram", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(secret !== null ? { "x-telegram-bot-api-secret-token": secret } : {}) },
+      body: JSON.stringify(update),
+    });
+
+  it("answers a text keyword with sendMessage (HTML-escaped) and a button with answerCallbackQuery, always", async () => {
+    const t = await chatApp();
+    const res = await send(t, { update_id: 10, message: { message_id: 1, chat: { id: 555 }, text: "ADD RIB-BEA-FORES 2" } });
+    const reply = (await res.json()) as { text: string };
+    expect(reply).toMatchObject({ method: "sendMessage", chat_id: 555, parse_mode: "HTML" });
+    expect(reply.text).toContain("Added to your cart.");
+    const cb = await (
+      await send(t, {
+        update_id: 11,
+        callback_query: { id: "cbq-1", from: { id: 555 }, message: { chat: { id: 555 } }, data: "a:view_cart" },
+      })
+    ).json();
+    expect(cb).toMatchObject({ method: "answerCallbackQuery", callback_query_id: "cbq-1" });
+    const unknown = await (await send(t, { update_id: 12, callback_query: { id: "cbq-2", from: { id: 555 }, data: "garbage" } })).json();
+    expect(unknown).toMatchObject({ method: "answerCallbackQuery", callback_query_id: "cbq-2" });
+    const menu = (await (
+      await send(t, { update_id: 13, message: { message_id: 2, chat: { id: 555 }, text: "<script>hi</script>" } })
+    ).json()) as { text: string };
+    expect(menu.text).not.toContain("<script>");
+    expect(t.db.client.prepare("SELECT quantity FROM cart_lines").all()).toEqual([{ quantity: 2 }]);
+  });
+
+  it("a redelivered update_id is processed once", async () => {
+    const t = await chatApp();
+    const update = { update_id: 42, message: { message_id: 1, chat: { id: 777 }, text: "ADD RIB-BEA-FORES 1" } };
+    await send(t, update);
+    await send(t, update);
+    expect(t.db.client.prepare("SELECT quantity FROM cart_lines").all()).toEqual([{ quantity: 1 }]);
+  });
+
+  it("refuses a missing or wrong secret token with 403 and changes nothing", async () => {
+    const t = await chatApp();
+    const before = dump(t.db);
+    const update = { update_id: 1, message: { message_id: 1, chat: { id: 1 }, text: "CART" } };
+    expect((await send(t, update, null)).status).toBe(403);
+    expect((await send(t, update, "wrong")).status).toBe(403);
+    expect(dump(t.db)).toEqual(before);
+  });
+});
