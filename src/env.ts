@@ -38,6 +38,8 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,256}$/)
     .optional(),
+  /** Slack: the app's signing secret (X-Slack-Signature, v0). */
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   /** WhatsApp Cloud API: the app secret (X-Hub-Signature-256) and the webhook verify token. */
   WHATSAPP_APP_SECRET: z.string().min(8).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),

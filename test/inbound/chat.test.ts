@@ -133,3 +133,72 @@ describe("Telegram bot webhook", () => {
     expect(dump(t.db)).toEqual(before);
   });
 });
+
+describe("Slack webhook", () => {
+  const SECRET = "slack-signing-secret";
+  async function slackApp() {
+    const t = await createTestApp({ config: { SLACK_SIGNING_SECRET: SECRET } });
+    await importContent(t.db, await readContentDir(join(import.meta.dirname, "../../content")), { keyId: null, now: t.now });
+    const ts = String(Math.floor(t.now.getTime() / 1000));
+    const post = (body: string, type: string, options: { timestamp?: string; signature?: string } = {}) => {
+      const timestamp = options.timestamp ?? ts;
+      const signature = options.signature ?? `v0=${createHmac("sha256", SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+      return t.app.request("/v1/inbound/chat/slack", {
+        method: "POST",
+        headers: { "content-type": type, "x-slack-request-timestamp": timestamp, "x-slack-signature": signature },
+        body,
+      });
+    };
+    return { t, post, ts };
+  }
+  const FORM = "application/x-www-form-urlencoded";
+
+  it("answers URL verification and a slash command with an escaped Block Kit message carrying the text fallback", async () => {
+    const { post } = await slackApp();
+    const challenge = await post(JSON.stringify({ type: "url_verification", challenge: "abc123" }), "application/json");
+    expect(await challenge.json()).toEqual({ challenge: "abc123" });
+    const res = await post(
+      new URLSearchParams({ command: "/shop", text: "add rib-bea-fores 1", user_id: "U1", trigger_id: "t1" }).toString(),
+      FORM,
+    );
+    const message = (await res.json()) as { text: string; blocks: { text: { text: string } }[] };
+    expect(message.text).toContain("Added to your cart.");
+    expect(message.blocks[0]!.text.text).toBe(message.text);
+    const menu = (await (
+      await post(new URLSearchParams({ command: "/shop", text: "<hi> & bye", user_id: "U1", trigger_id: "t2" }).toString(), FORM)
+    ).json()) as { text: string };
+    expect(menu.text).not.toMatch(/<hi>/);
+  });
+
+  it("runs a block_actions button value as its action once per interaction and records the reply for response_url", async () => {
+    const { t, post } = await slackApp();
+    const payload = JSON.stringify({
+      type: "block_actions",
+      user: { id: "U9" },
+      trigger_id: "trig-1",
+      actions: [{ action_id: "add", value: "a:add_to_cart:RIB-BEA-FORES" }],
+    });
+    const body = new URLSearchParams({ payload }).toString();
+    expect((await post(body, FORM)).status).toBe(200);
+    expect((await post(body, FORM)).status).toBe(200);
+    expect(t.db.client.prepare("SELECT quantity FROM cart_lines").all()).toEqual([{ quantity: 1 }]);
+    const reply = t.db.client
+      .prepare(
+        "SELECT payload FROM interactions WHERE channel = 'slack' AND direction = 'outbound' AND action_key IS NULL ORDER BY seq DESC LIMIT 1",
+      )
+      .get() as { payload: string };
+    expect(JSON.parse(reply.payload)).toMatchObject({ replace_original: false, blocks: [{ type: "section" }] });
+  });
+
+  it("refuses a bad signature and a timestamp more than five minutes old, changing nothing", async () => {
+    const { t, post, ts } = await slackApp();
+    const before = dump(t.db);
+    const body = new URLSearchParams({ command: "/shop", text: "cart", user_id: "U1" }).toString();
+    expect((await post(body, FORM, { signature: "v0=00" })).status).toBe(403);
+    const old = String(Number(ts) - 301);
+    const stale = await post(body, FORM, { timestamp: old });
+    expect(stale.status).toBe(403);
+    expect(((await stale.json()) as { detail: string }).detail).toMatch(/5 minutes/);
+    expect(dump(t.db)).toEqual(before);
+  });
+});

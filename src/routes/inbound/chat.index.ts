@@ -13,7 +13,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { actionView, listLiveActions } from "../../catalogue/actions";
 import type { JourneyChannel } from "../../db/schema";
-import { verifyMeta, verifyTelegram } from "../../inbound/signatures";
+import { parseForm, verifyMeta, verifySlack, verifyTelegram } from "../../inbound/signatures";
 import { decodePostback, menuText, parseSms, type SmsCommand } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
 import { recordInteraction } from "../../journeys/interactions";
@@ -211,7 +211,170 @@ const whatsapp = createRoute({
   },
 });
 
+// --- Slack -----------------------------------------------------------------------
+
+const slackEscape = (text: string) => text.replace(/[&<>]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[ch] as string);
+
+/** A Block Kit reply: escaped text in a section, with the top-level `text` fallback Slack requires. */
+function slackMessage(text: string) {
+  const safe = slackEscape(text).slice(0, 3000);
+  return {
+    response_type: "ephemeral",
+    replace_original: false,
+    text: safe,
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: safe } }],
+  };
+}
+
+const SlackBlockActions = z
+  .object({
+    type: z.literal("block_actions"),
+    user: z.object({ id: z.string().min(1).max(64) }).passthrough(),
+    trigger_id: z.string().max(200).optional(),
+    actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() }).passthrough()).min(1),
+  })
+  .passthrough();
+
+const SlackEvent = z.union([
+  z.object({ type: z.literal("url_verification"), challenge: z.string().max(200) }).passthrough(),
+  z
+    .object({
+      type: z.literal("event_callback"),
+      event_id: z.string().max(100),
+      event: z
+        .object({
+          type: z.string(),
+          user: z.string().max(64).optional(),
+          text: z.string().max(4000).optional(),
+          bot_id: z.string().optional(),
+        })
+        .passthrough(),
+    })
+    .passthrough(),
+]);
+
+const slack = createRoute({
+  method: "post",
+  path: "/v1/inbound/chat/slack",
+  tags: ["Inbound channels"],
+  operationId: "inboundSlack",
+  summary: "Slack webhook (interactivity, slash commands, Events API)",
+  description:
+    "Signed by Slack: `X-Slack-Signature` = `v0=` HMAC-SHA256 of `v0:{X-Slack-Request-Timestamp}:{raw body}` with `SLACK_SIGNING_SECRET`; requests more than 5 minutes old are refused. Interactivity (`payload` form field, `block_actions`): button values `a:<action>[:<arg>]` run that action (acknowledged with an empty 200; the Block Kit reply, for `response_url`, is recorded on the timeline). Slash commands: the text runs a keyword, answered with a Block Kit message. Events API: `url_verification` is answered; `message` events run keywords, once per `event_id`.",
+  security: [],
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/x-www-form-urlencoded": {
+          schema: z.record(z.string(), z.unknown()).openapi("SlackForm", { example: { command: "/shop", text: "cart", user_id: "U123" } }),
+        },
+        "application/json": {
+          schema: z.record(z.string(), z.unknown()).openapi("SlackEvent", {
+            example: { type: "url_verification", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" },
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "A Block Kit message (slash command), the challenge (URL verification), or an empty acknowledgement.",
+      content: { "application/json": { schema: z.record(z.string(), z.unknown()).openapi("SlackResponse") } },
+    },
+    ...errorResponses(400, 403, 503),
+  },
+});
+
 export function registerInboundChatRoutes(app: Router) {
+  app.openapi(slack, async (c) => {
+    const secret = c.get("config").SLACK_SIGNING_SECRET;
+    if (!secret) throw new ApiError("service_unavailable", "Slack is not configured on this server (SLACK_SIGNING_SECRET).");
+    const raw = await c.req.text();
+    const now = c.get("clock")();
+    const verdict = await verifySlack(
+      secret,
+      { signature: c.req.header("x-slack-signature"), timestamp: c.req.header("x-slack-request-timestamp") },
+      raw,
+      Math.floor(now.getTime() / 1000),
+    );
+    if (verdict === "stale") throw new ApiError("forbidden", "The request timestamp is more than 5 minutes from now (replay protection).");
+    if (verdict !== "ok") throw new ApiError("forbidden", "The X-Slack-Signature does not match this request.");
+    const record = async (user: string, text: string) => {
+      const db = c.get("db");
+      const { customer } = await resolveCustomer(db, { identity: { channel: "slack", externalId: user }, channel: "slack" }, now);
+      await db.atomic((orm) => [
+        recordInteraction(orm, {
+          customerId: customer.id,
+          channel: "slack",
+          direction: "outbound",
+          summary: text.slice(0, 160),
+          payload: slackMessage(text),
+          at: now.toISOString(),
+        }),
+      ]);
+    };
+
+    if ((c.req.header("content-type") ?? "").startsWith("application/json")) {
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        throw new ApiError("malformed_json", "The request body is not valid JSON.");
+      }
+      const event = SlackEvent.safeParse(json);
+      if (!event.success) throw new ApiError("validation_failed", "Not a Slack Events API request this app handles.");
+      if (event.data.type === "url_verification") return c.json({ challenge: event.data.challenge }, 200);
+      const e = event.data.event;
+      if (e.type !== "message" || !e.user || e.bot_id || e.text === undefined) return c.json({}, 200);
+      const text = await handle(c, "slack", e.user, event.data.event_id, (actions) => parseSms(e.text ?? "", actions), e.text);
+      await record(e.user, text);
+      return c.json({}, 200);
+    }
+
+    const form = parseForm(raw);
+    const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    const payload = first(form.payload);
+    if (payload !== undefined) {
+      let json: unknown;
+      try {
+        json = JSON.parse(payload);
+      } catch {
+        throw new ApiError("malformed_json", "The payload field is not valid JSON.");
+      }
+      const interaction = SlackBlockActions.safeParse(json);
+      if (!interaction.success) return c.json({}, 200); // other interaction types are acknowledged and ignored
+      const { user, actions, trigger_id } = interaction.data;
+      for (const [i, action] of actions.entries()) {
+        const data = action.value ?? action.action_id;
+        const text = await handle(
+          c,
+          "slack",
+          user.id,
+          `${trigger_id ?? action.action_id}:${i}`,
+          (catalogue) => decodePostback(data, catalogue),
+          `[button] ${data}`,
+        );
+        await record(user.id, text);
+      }
+      return c.json({}, 200);
+    }
+    const user = first(form.user_id);
+    const command = first(form.command);
+    if (!user || !command)
+      throw new ApiError("validation_failed", "Expected a slash command (command, user_id) or an interactivity payload.");
+    const text = first(form.text) ?? "";
+    const reply = await handle(
+      c,
+      "slack",
+      user,
+      first(form.trigger_id) ?? `${user}:${raw.length}:${now.getTime()}`,
+      (actions) => parseSms(text, actions),
+      `${command} ${text}`.trim(),
+    );
+    return c.json(slackMessage(reply), 200);
+  });
+
   app.openapi(telegram, async (c) => {
     const secret = c.get("config").TELEGRAM_SECRET_TOKEN;
     if (!secret) throw new ApiError("service_unavailable", "Telegram is not configured on this server (TELEGRAM_SECRET_TOKEN).");
