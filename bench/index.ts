@@ -3,12 +3,13 @@
  * same run (these machines are noisy); absolute numbers are printed for context.
  *
  *   npm run bench                  all three
- *   npm run bench -- --only http   one of: http, scale, import
+ *   npm run bench -- --only http   one of: http, scale, import, actions
  *   npm run bench -- --quick       shorter runs (smoke)
  *
  * 1. http    GET /v1/products/{slug} vs a bare Hono server with a constant body (autocannon, loopback)
  * 2. scale   list / deep cursor / category / search at 1,000 vs 100,000 products
  * 3. import  10,000 generated products through the real import vs a plain INSERT loop
+ * 4. actions POST /v1/actions/add_to_cart (fresh Idempotency-Key, and the replay path) vs the delivery read
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +19,7 @@ import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
 import { createApp } from "../src/app";
 import { importContent } from "../src/catalogue/content";
+import { readContentDir } from "../src/cli/content-files";
 import { openSqlite, type SqliteDatabase } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
 import { generatedBundle, generatedProduct } from "./catalogue";
@@ -47,15 +49,18 @@ async function seeded(count: number, file?: string): Promise<SqliteDatabase> {
 // ---------------------------------------------------------------------------
 // 1. HTTP: the product endpoint against a bare Hono server, same load tool, same run.
 
-function startServer(mode: "unison" | "bare", path: string): Promise<{ child: ChildProcess; port: number }> {
+function startServer(mode: "unison" | "bare", path: string): Promise<{ child: ChildProcess; port: number; key?: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/server.ts"), mode, path], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
+    let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
-      const port = /listening (\d+)/.exec(chunk.toString())?.[1];
-      if (port) resolve({ child, port: Number(port) });
+      out += chunk.toString();
+      const port = /listening (\d+)/.exec(out)?.[1];
+      const key = /key (unison_sk_\w+)/.exec(out)?.[1];
+      if (port) resolve({ child, port: Number(port), ...(key ? { key } : {}) });
     });
     child.once("exit", (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
@@ -107,6 +112,91 @@ async function benchHttp() {
   } finally {
     unison.child.kill("SIGTERM");
     bare.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 4. Actions: add_to_cart with a fresh Idempotency-Key per request, and the replay path.
+
+async function benchActions() {
+  const dir = mkdtempSync(join(tmpdir(), "unison-bench-"));
+  const dbPath = join(dir, "bench.db");
+  const db = await seeded(1000, dbPath);
+  // The action catalogue (labels, keywords) comes from the demo store.
+  const demo = await readContentDir(join(ROOT, "content"));
+  await importContent(db, { locales: null, products: [], messages: [], actions: demo.actions }, ctx());
+  db.close();
+  const server = await startServer("unison", dbPath);
+  const base = `http://127.0.0.1:${server.port}`;
+  const seconds = quick ? 2 : 5;
+  const product = generatedProduct(500);
+  const sku = product.variants[0]!.sku;
+  const headers = { authorization: `Bearer ${server.key}`, "content-type": "application/json" };
+  let n = 0;
+  const fresh = () => ({
+    method: "POST",
+    path: "/v1/actions/add_to_cart",
+    setupRequest: (request: { headers?: Record<string, string>; body?: string }) => {
+      n++;
+      return {
+        ...request,
+        method: "POST",
+        path: "/v1/actions/add_to_cart",
+        headers: { ...headers, "idempotency-key": `bench-${process.pid}-${n}` },
+        // A customer per request: one cart line each, as real traffic spreads over many carts.
+        body: JSON.stringify({ channel: "web", identity: { channel: "web", externalId: `bench-${n}` }, input: { sku, quantity: 1 } }),
+      };
+    },
+  });
+  const replayBody = JSON.stringify({
+    channel: "web",
+    identity: { channel: "web", externalId: "bench-replay" },
+    input: { sku, quantity: 1 },
+  });
+  try {
+    const first = await fetch(`${base}/v1/actions/add_to_cart`, {
+      method: "POST",
+      headers: { ...headers, "idempotency-key": "replay-1" },
+      body: replayBody,
+    });
+    if (first.status !== 200) throw new Error(`add_to_cart → ${first.status}: ${await first.text()}`);
+    await load(`${base}/v1/products/${product.slug}`, 1);
+    const delivery = await load(`${base}/v1/products/${product.slug}`, seconds);
+    const r1 = await autocannon({ url: base, connections: 10, duration: seconds, requests: [fresh()] });
+    const r2 = await autocannon({
+      url: `${base}/v1/actions/add_to_cart`,
+      connections: 10,
+      duration: seconds,
+      method: "POST",
+      headers: { ...headers, "idempotency-key": "replay-1" },
+      body: replayBody,
+    });
+    const write = { rps: r1.requests.average, p99: r1.latency.p99, errors: r1.errors + r1.non2xx };
+    const replay = { rps: r2.requests.average, p99: r2.latency.p99, errors: r2.errors + r2.non2xx };
+    console.log(
+      `\n4. POST /v1/actions/add_to_cart vs GET /v1/products/{slug} on the same server, autocannon 10 connections × ${seconds} s`,
+    );
+    console.log(`   delivery   ${delivery.rps.toFixed(0)} req/s, p99 ${delivery.p99} ms`);
+    console.log(
+      `   fresh key  ${write.rps.toFixed(0)} req/s, p99 ${write.p99} ms, non-2xx ${write.errors}   ratio ${(write.rps / delivery.rps).toFixed(2)}`,
+    );
+    console.log(
+      `   replay     ${replay.rps.toFixed(0)} req/s, p99 ${replay.p99} ms, non-2xx ${replay.errors}   ratio ${(replay.rps / delivery.rps).toFixed(2)}`,
+    );
+    summary.actions = {
+      deliveryRps: Math.round(delivery.rps),
+      freshRps: Math.round(write.rps),
+      freshP99: write.p99,
+      freshErrors: write.errors,
+      replayRps: Math.round(replay.rps),
+      replayP99: replay.p99,
+      replayErrors: replay.errors,
+      freshRatio: Number((write.rps / delivery.rps).toFixed(3)),
+      replayRatio: Number((replay.rps / delivery.rps).toFixed(3)),
+    };
+  } finally {
+    server.child.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -238,7 +328,7 @@ async function benchImport() {
   }
 }
 
-const benches: Record<string, () => Promise<void>> = { http: benchHttp, scale: benchScale, import: benchImport };
+const benches: Record<string, () => Promise<void>> = { http: benchHttp, scale: benchScale, import: benchImport, actions: benchActions };
 if (only && !benches[only]) {
   console.error(`unknown benchmark "${only}"; one of: ${Object.keys(benches).join(", ")}`);
   process.exit(2);

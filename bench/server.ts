@@ -13,6 +13,7 @@ import { Hono } from "hono";
 import { createApp } from "../src/app";
 import { openSqlite } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
+import { createApiKey } from "../src/lib/keys";
 
 const [mode, path] = process.argv.slice(2);
 if (!path || (mode !== "unison" && mode !== "bare")) {
@@ -26,6 +27,8 @@ if (mode === "unison") {
   // Logging and rate limits off: this measures the request path, not the log sink or a 429.
   const app = createApp({ resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0" }) });
   fetch = app.fetch;
+  const { secret } = await createApiKey(db, { name: "bench", scopes: ["actions:invoke"] }, new Date());
+  console.log(`key ${secret}`);
 } else {
   const body = readFileSync(path, "utf8");
   const app = new Hono();
