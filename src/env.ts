@@ -7,6 +7,17 @@ import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** A comma-separated list. */
+const list = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
 export const ConfigSchema = z.object({
   /** Public https origin the web channel is served from; links in every channel point here. */
   PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:8787"),
@@ -44,29 +55,13 @@ export const ConfigSchema = z.object({
   WHATSAPP_APP_SECRET: z.string().min(8).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
   /** iOS apps (TEAMID.bundle.id, comma-separated) that open the store's links (apple-app-site-association). */
-  APPLE_APP_IDS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+  APPLE_APP_IDS: list,
   /** The Android app that opens the store's links (assetlinks.json), and its signing certificate fingerprints. */
   ANDROID_PACKAGE: z
     .string()
     .regex(/^[a-zA-Z][\w.]*$/)
     .optional(),
-  ANDROID_CERT_SHA256: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+  ANDROID_CERT_SHA256: list,
   /** Requests per minute per API key (or per client address without a key); 0 turns limiting off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });
