@@ -19,7 +19,7 @@ beforeAll(async () => {
   const now = new Date();
   await saveLocale(d1.db, { code: "en", name: "English", fallback: null, default: true, currency: "EUR" }, null, now);
   await saveLocale(d1.db, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, now);
-  const { secret } = await createApiKey(d1.db, { name: "smoke", scopes: ["catalog:write", "catalog:publish"] }, now);
+  const { secret } = await createApiKey(d1.db, { name: "smoke", scopes: ["catalog:write", "catalog:publish", "actions:invoke"] }, now);
   editor = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
   worker = await unstable_dev(join(ROOT, "src/worker.ts"), {
     config: join(ROOT, "wrangler.toml"),
@@ -29,7 +29,7 @@ beforeAll(async () => {
     port: 0,
     logLevel: "error",
     experimental: { disableExperimentalWarning: true, testMode: true },
-    vars: { PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" },
+    vars: { PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false", TWILIO_AUTH_TOKEN: "worker-test-auth-token-0123" },
   });
 }, 120_000);
 
@@ -106,5 +106,59 @@ describe("the Worker on local D1", () => {
     expect(body.errors.map((e) => e.pointer)).toContain("/slug");
     const anon = await worker.fetch("/v1/admin/products");
     expect(anon.status).toBe(401);
+  });
+});
+
+describe("actions and inbound SMS in workerd", () => {
+  it("POST /v1/actions/add_to_cart replays a repeated Idempotency-Key, and a Twilio-signed SMS runs a keyword (Web Crypto HMAC-SHA1 in workerd)", async () => {
+    const action = {
+      key: "add_to_cart",
+      label: { en: "Add to cart" },
+      confirmation: { en: "Added to your cart." },
+      appliesTo: ["product"],
+      keyword: "ADD",
+    };
+    expect((await worker.fetch("/v1/admin/actions", { method: "POST", headers: editor, body: JSON.stringify(action) })).status).toBe(201);
+    expect(
+      (await worker.fetch("/v1/admin/actions/add_to_cart/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } })).status,
+    ).toBe(200);
+    // Its own product, so this test does not depend on the others.
+    const doc = productDoc("sms-hat");
+    const sku = doc.variants[0]!.sku;
+    const created = await worker.fetch("/v1/admin/products", {
+      method: "POST",
+      headers: editor,
+      body: JSON.stringify({ ...doc, variants: [{ ...doc.variants[0], stock: 5 }] }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(
+      (await worker.fetch("/v1/admin/products/sms-hat/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } })).status,
+    ).toBe(200);
+    const body = JSON.stringify({
+      channel: "web",
+      identity: { channel: "web", externalId: "worker-session" },
+      input: { sku, quantity: 1 },
+    });
+    const first = await worker.fetch("/v1/actions/add_to_cart", { method: "POST", headers: { ...editor, "idempotency-key": "w-1" }, body });
+    expect(first.status, await first.clone().text()).toBe(200);
+    const again = await worker.fetch("/v1/actions/add_to_cart", { method: "POST", headers: { ...editor, "idempotency-key": "w-1" }, body });
+    expect(await again.text()).toBe(await first.text());
+
+    const twilio = (await import("twilio")).default;
+    const params = { MessageSid: "SMworker1", From: "+4791234567", To: "+4798765432", Body: `ADD ${sku}` };
+    const signature = twilio.getExpectedTwilioSignature("worker-test-auth-token-0123", "https://shop.example/v1/inbound/sms", params);
+    const sms = await worker.fetch("/v1/inbound/sms", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(sms.status, await sms.clone().text()).toBe(200);
+    expect(await sms.text()).toContain("<Message>Added to your cart.");
+    const forged = await worker.fetch("/v1/inbound/sms", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+      body: new URLSearchParams({ ...params, Body: "ADD X-1 9" }).toString(),
+    });
+    expect(forged.status).toBe(403);
   });
 });
