@@ -152,3 +152,20 @@ describe("POST /v1/inbound/sms (Twilio)", () => {
     expect(res.status).toBe(503);
   });
 });
+
+describe("SMS replies are cheap and bounded", () => {
+  // Truncation to the segment budget is unit-tested in test/channels/sms-text.test.ts.
+  it("typographic characters in replies are Smart-Encoded so the reply stays GSM-7", async () => {
+    const { smsInfo } = await import("../../src/channels/sms-text");
+    const { send } = await smsApp({ SMS_BRAND: "Fjord “&” Pine — Oslo", SMS_SUPPORT: "support@fjordandpine.example" });
+    const help = message((await send("HELP")).text)!;
+    expect(help).toContain("Fjord &quot;&amp;&quot; Pine - Oslo");
+    const plain = help
+      .replaceAll("&quot;", '"')
+      .replaceAll("&amp;", "&")
+      .replaceAll("&apos;", "'")
+      .replaceAll("&lt;", "<")
+      .replaceAll("&gt;", ">");
+    expect(smsInfo(plain).encoding).toBe("GSM-7");
+  });
+});

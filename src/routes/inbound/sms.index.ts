@@ -7,6 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { actionView, listLiveActions } from "../../catalogue/actions";
+import { fitSms, SMS_SEGMENT_BUDGET } from "../../channels/sms-text";
 import { smsConsent } from "../../db/schema";
 import { parseForm, verifyTwilio } from "../../inbound/signatures";
 import { helpText, menuText, parseSms, twiml } from "../../inbound/sms";
@@ -81,7 +82,9 @@ export function registerInboundSmsRoutes(app: Router) {
     const db = c.get("db");
     const now = c.get("clock")();
     const view = await viewContext(c, undefined);
-    const xml = (message: string | null) => c.body(twiml(message), 200, { "content-type": "text/xml; charset=utf-8" });
+    // Replies are Smart-Encoded (GSM-7 where possible) and kept within the segment budget.
+    const xml = (message: string | null) =>
+      c.body(twiml(message === null ? null : fitSms(message, SMS_SEGMENT_BUDGET).text), 200, { "content-type": "text/xml; charset=utf-8" });
 
     // Compliance words come first, and a number that opted out gets nothing at all.
     const actions = (await listLiveActions(db, { limit: 100 })).items.map((a) => actionView(a.doc, a, view));

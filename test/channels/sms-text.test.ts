@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { fitSms, smartEncode, smsInfo } from "../../src/channels/sms-text";
+
+describe("SMS encoding and segments (GSM 03.38 / UCS-2, as Twilio counts)", () => {
+  it("GSM-7: 160 characters fit one segment, 161 need two (153 each), 307 need three", () => {
+    expect(smsInfo("a".repeat(160))).toEqual({ encoding: "GSM-7", segments: 1, units: 160 });
+    expect(smsInfo("a".repeat(161)).segments).toBe(2);
+    expect(smsInfo("a".repeat(306)).segments).toBe(2);
+    expect(smsInfo("a".repeat(307)).segments).toBe(3);
+  });
+
+  it("extension characters (€ [ ] { } ^ ~ \\ |) count two", () => {
+    expect(smsInfo("€".repeat(80))).toEqual({ encoding: "GSM-7", segments: 1, units: 160 });
+    expect(smsInfo("€".repeat(81)).segments).toBe(2);
+    expect(smsInfo("{}[]~^\\|").units).toBe(16);
+  });
+
+  it("one character outside GSM-7 switches the whole message to UCS-2: 70 per segment, 67 when split; emoji count two", () => {
+    expect(smsInfo("ç").encoding).toBe("UCS-2");
+    expect(smsInfo(`ç${"a".repeat(69)}`).segments).toBe(1);
+    expect(smsInfo(`ç${"a".repeat(70)}`).segments).toBe(2);
+    expect(smsInfo("😀")).toEqual({ encoding: "UCS-2", segments: 1, units: 2 });
+    expect(smsInfo("😀".repeat(35)).segments).toBe(1);
+    expect(smsInfo("😀".repeat(36)).segments).toBe(2);
+    expect(smsInfo("é à è ù ü ñ É Ç ß").encoding).toBe("GSM-7");
+  });
+
+  it("Smart Encoding turns typographic characters into GSM-7 ones, so French prices and quotes stay GSM-7", () => {
+    expect(smartEncode("“quoted” ‘single’ — dash – en… ")).toBe("\"quoted\" 'single' - dash - en... ");
+    const price = new Intl.NumberFormat("fr", { style: "currency", currency: "EUR" }).format(89);
+    expect(smsInfo(price).encoding).toBe("UCS-2");
+    expect(smsInfo(smartEncode(price)).encoding).toBe("GSM-7");
+    expect(smartEncode(price)).toMatch(/^89,00\s+€$/);
+  });
+
+  it("fitSms keeps a message within its segment budget, cutting on a grapheme boundary with '...'", () => {
+    const short = fitSms("Reply CART to see your cart.", 3);
+    expect(short).toMatchObject({ text: "Reply CART to see your cart.", truncated: false, segments: 1 });
+    const long = fitSms(`${"word ".repeat(200)}end`, 3);
+    expect(long.truncated).toBe(true);
+    expect(long.segments).toBe(3);
+    expect(long.text.endsWith("...")).toBe(true);
+    expect(long.text.length).toBeGreaterThan(3 * 153 - 10);
+    expect(fitSms(`${"word ".repeat(200)}end`, 3).text).toBe(long.text);
+    const family = "👨‍👩‍👧";
+    const emoji = fitSms(family.repeat(100), 2);
+    expect(emoji.segments).toBeLessThanOrEqual(2);
+    const body = emoji.text.slice(0, -3);
+    expect(body.length % family.length).toBe(0);
+    expect(body).toBe(family.repeat(body.length / family.length));
+  });
+});
