@@ -36,3 +36,14 @@ export function money(amount: number, currency: string, locale: string): Money {
   const f = formatter(locale, currency);
   return { amount, currency, formatted: f.format.format(amount / f.scale) };
 }
+
+/**
+ * The amount as a decimal string in major units (`"89.00"`), for structured data such as JSON-LD `offers.price`.
+ *
+ * @example
+ * decimalAmount({ amount: 8900, currency: "EUR", formatted: "€89.00" }) // "89.00"
+ */
+export function decimalAmount(value: Money): string {
+  const digits = Math.log10(formatter("en", value.currency).scale);
+  return (value.amount / 10 ** digits).toFixed(digits);
+}

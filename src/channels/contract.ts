@@ -1,0 +1,351 @@
+/**
+ * The channel contract (DESIGN.md, "The consistency contract"). Every renderer
+ * turns a channel-neutral view into its channel's native body and returns a
+ * manifest of what it shows and offers; every renderer can also *inspect* a
+ * body — parse the HTML, JSON or text it produced — so the consistency engine
+ * checks what a customer really gets, not what the manifest claims.
+ *
+ * Runtime-neutral: no Node-only imports (renderers run on Workers too).
+ */
+import type { ActionView } from "../catalogue/actions";
+import type { Channel } from "../catalogue/documents";
+
+export type { Channel };
+
+/** A fact every channel must show: the same bytes before channel truncation (CHANNELS.md rule 3). */
+export interface Fact {
+  /** What it is: `title`, `price`, `availability`, `code`, `percentage`, `date`, `link`, `status`, `total` … */
+  name: string;
+  /** The canonical text, formatted once in the view model (Intl). Renderers that show the fact show this. */
+  value: string;
+  /**
+   * Other spellings that count as showing the fact (a date written "6 January 2027" in an editor's text).
+   * The canonical `value` always counts.
+   */
+  alternatives?: string[];
+}
+
+/**
+ * An action offered on an entity, with its arguments (CHANNELS.md rule 2: every
+ * control decodes back to exactly one action id and its arguments).
+ */
+export interface ActionOffer {
+  /** The action id (the catalogue key): `add_to_cart`. */
+  key: string;
+  /** The canonical label in the view's locale (a channel override already applied). */
+  label: string;
+  /** The SMS reply keyword from the catalogue. */
+  keyword: string;
+  /** The fixed arguments, as the action's input schema takes them: `{ sku: "MER-CREW-NAVY-M" }`. */
+  input: Record<string, string | number>;
+  /** Arguments the customer supplies (a quantity, a score): named, never pre-filled. */
+  params: string[];
+  /** The compact postback: `a:<key>[:<argument>]` (≤ 64 bytes for Telegram's `callback_data`). */
+  postback: string;
+  /** What an SMS customer types: the keyword and the argument, `ADD MER-CREW-NAVY-M`. */
+  command: string;
+  /** The https page on the web channel where this action is at home (universal / app link). */
+  deepLink: string;
+}
+
+/** How a rendered control decodes back to an action. */
+export type Control =
+  | { kind: "form"; method: "post"; action: string }
+  | { kind: "deepLink"; url: string }
+  | { kind: "keyword"; text: string }
+  | { kind: "postback"; payload: string };
+
+/** A degradation a renderer took to stay within its channel's limits (reported, never silent). */
+export interface Degradation {
+  /** The limit that forced it, e.g. `whatsapp.buttons.max` or `sms.segments`. */
+  rule: string;
+  detail: string;
+}
+
+export interface Manifest {
+  facts: Fact[];
+  actions: { key: string; input: Record<string, string | number>; label: string; control: Control }[];
+  degradations: Degradation[];
+}
+
+export interface Rendered {
+  channel: Channel;
+  /** The platform format (`html`, `screen`, `text`, `generic`, `whatsapp`, `slack`, `telegram`, `messenger`). */
+  format: string;
+  contentType: string;
+  /** The exact bytes to send. */
+  body: string;
+  manifest: Manifest;
+}
+
+/** What a parsed body offers a customer: its visible text, its controls, its links and the limits it breaks. */
+export interface Inspection {
+  /** All text a customer can read, markup removed and entities decoded. */
+  text: string;
+  /** Every control found in the body, decoded to an action (or to `null` when it decodes to none). */
+  controls: { label: string; decoded: { key: string; input: Record<string, unknown> } | null; control: Control }[];
+  /** Every URL a customer can follow (links, images, deep links). */
+  links: string[];
+  /** Channel limits the body breaks (CHANNELS.md), each a rule and a detail. */
+  limits: Degradation[];
+}
+
+export interface RenderOptions {
+  /** The platform format; each renderer has a default. */
+  format?: string | undefined;
+  /** The https origin the web channel serves (PUBLIC_BASE_URL): every link points there. */
+  baseUrl: string;
+}
+
+export interface InspectOptions {
+  format: string;
+  baseUrl: string;
+  /** The live action catalogue in the view's locale (keywords decode against it). */
+  actions: readonly ActionView[];
+}
+
+/**
+ * One channel's renderer. The registry (`renderers/index.ts`) holds exactly one
+ * per channel; the consistency engine renders through `render` and judges
+ * through `inspect`.
+ *
+ * @example
+ * const out = renderers.sms.render(view, { baseUrl: "https://shop.example" });
+ * const seen = renderers.sms.inspect(out.body, { format: out.format, baseUrl, actions });
+ */
+export interface Renderer {
+  channel: Channel;
+  /** The formats it renders; the first is the default. */
+  formats: readonly [string, ...string[]];
+  render(view: EntityView, options: RenderOptions): Rendered;
+  inspect(body: string, options: InspectOptions): Inspection;
+  /** How a fact's text appears on this channel before matching (SMS smart-encodes typographic characters). */
+  normalizeFact?(text: string): string;
+}
+
+// ---------------------------------------------------------------------------
+// Views: what renderers project. Built once per entity, revision and locale in
+// `views.ts` — the only place prices, dates and availability are worded.
+
+export interface ViewBase {
+  locale: string;
+  /** The page on the web channel that shows this view. */
+  url: string;
+  facts: Fact[];
+  actions: ActionOffer[];
+  /** Localized interface words (buttons, headings); see `wording.ts`. */
+  ui: UiStrings;
+}
+
+export interface VariantRender {
+  sku: string;
+  title: string;
+  price: string;
+  compareAtPrice: string | null;
+  availability: string;
+  availabilityText: string;
+  purchasable: boolean;
+}
+
+export interface ProductRenderView extends ViewBase {
+  kind: "product";
+  slug: string;
+  title: string;
+  summary: string;
+  description: string;
+  price: string;
+  /** Amount and currency of `price`, for structured data (JSON-LD). */
+  priceAmount: string;
+  currency: string;
+  compareAtPrice: string | null;
+  availability: string;
+  availabilityText: string;
+  /** schema.org availability URL, for JSON-LD. */
+  schemaAvailability: string;
+  categories: string[];
+  media: { url: string; alt: string }[];
+  attributes: { label: string; value: string }[];
+  variants: VariantRender[];
+  /** The SKU the default add-to-cart control adds (the first purchasable variant). */
+  defaultSku: string;
+}
+
+export interface ProductListRenderView extends ViewBase {
+  kind: "product_list";
+  title: string;
+  /** The category this list shows, or null for the whole catalogue / a search. */
+  category: string | null;
+  items: {
+    slug: string;
+    url: string;
+    title: string;
+    price: string;
+    availabilityText: string;
+    image: { url: string; alt: string } | null;
+    /** The item's own offers (view_product at least). */
+    actions: ActionOffer[];
+  }[];
+  nextUrl: string | null;
+}
+
+export interface MessageRenderView extends ViewBase {
+  kind: "message";
+  key: string;
+  messageKind: string;
+  title: string;
+  body: string;
+  short: string;
+  live: boolean;
+}
+
+export interface CartRenderView extends ViewBase {
+  kind: "cart";
+  title: string;
+  lines: {
+    sku: string;
+    slug: string;
+    url: string;
+    title: string;
+    quantity: number;
+    unitPrice: string;
+    lineTotal: string;
+    priceChangedTo: string | null;
+    actions: ActionOffer[];
+  }[];
+  itemCount: number;
+  subtotal: string;
+  empty: boolean;
+}
+
+export interface OrderRenderView extends ViewBase {
+  kind: "order";
+  title: string;
+  number: string;
+  status: string;
+  statusText: string;
+  placedAt: string;
+  lines: { title: string; quantity: number; lineTotal: string }[];
+  total: string;
+  amountDue: string;
+}
+
+/** The reply to an action: its confirmation, what it changed, and what the customer can do next. */
+export interface ActionResultRenderView extends ViewBase {
+  kind: "action_result";
+  action: string;
+  title: string;
+  text: string;
+  ok: boolean;
+}
+
+export type EntityView =
+  | ProductRenderView
+  | ProductListRenderView
+  | MessageRenderView
+  | CartRenderView
+  | OrderRenderView
+  | ActionResultRenderView;
+export type ViewKind = EntityView["kind"];
+
+/** Interface words per locale (chrome, not content): kept apart so the view carries them to every renderer. */
+export interface UiStrings {
+  reply: string;
+  or: string;
+  more: string;
+  menu: string;
+  details: string;
+  price: string;
+  quantity: string;
+  total: string;
+  variant: string;
+  cart: string;
+  emptyCart: string;
+  order: string;
+  status: string;
+  code: string;
+  validUntil: string;
+  link: string;
+  choose: string;
+}
+
+// ---------------------------------------------------------------------------
+// Shared, pure helpers: renderers and the engine use the same matcher, so what
+// a renderer believes it shows is what the engine finds.
+
+/** Text as compared: NFC, every kind of space one ASCII space, runs collapsed, trimmed. */
+export function normText(text: string): string {
+  return text
+    .normalize("NFC")
+    .replace(/[\s\u00a0\u2007\u202f\u2009\u200a]+/gu, " ")
+    .trim();
+}
+
+/** Whether `text` shows the fact (its canonical value or an accepted alternative), after the channel's normalisation. */
+export function showsFact(text: string, fact: Fact, normalize: (s: string) => string = (s) => s): boolean {
+  const haystack = normText(normalize(text)).toLowerCase();
+  return [fact.value, ...(fact.alternatives ?? [])].some((form) => haystack.includes(normText(normalize(form)).toLowerCase()));
+}
+
+/** The facts `text` does not show yet: what a renderer must add (a facts line) so nothing is lost. */
+export function factsNotIn(facts: readonly Fact[], text: string, normalize?: (s: string) => string): Fact[] {
+  return facts.filter((f) => !showsFact(text, f, normalize));
+}
+
+/** The postback of an action: `a:<key>[:<argument>]`, the format inbound chat decodes. */
+export function postbackFor(key: string, argument: string | number | undefined): string {
+  return argument === undefined ? `a:${key}` : `a:${key}:${argument}`;
+}
+
+/** Whether a decoded control is exactly this offer: the same action and the same fixed arguments. */
+export function decodesTo(decoded: { key: string; input: Record<string, unknown> } | null, offer: ActionOffer): boolean {
+  if (!decoded || decoded.key !== offer.key) return false;
+  return Object.entries(offer.input).every(([name, value]) => String(decoded.input[name] ?? "") === String(value));
+}
+
+/**
+ * Characters as CHANNELS.md counts them: the larger of UTF-16 units and graphemes.
+ *
+ * @example
+ * charCount("👍🏽") // 4 (two code points, four UTF-16 units, one grapheme)
+ */
+export function charCount(text: string): number {
+  return Math.max(text.length, graphemes(text).length);
+}
+
+const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+export function graphemes(text: string): string[] {
+  return segmenter ? Array.from(segmenter.segment(text), (s) => s.segment) : Array.from(text);
+}
+
+/**
+ * Cuts `text` to at most `max` characters (as {@link charCount} counts) on a
+ * grapheme boundary, ending with `…` when cut. Deterministic.
+ *
+ * @example
+ * truncate("Merino crew-neck sweater", 12) // "Merino crew…"
+ */
+export function truncate(text: string, max: number, ellipsis = "…"): string {
+  if (charCount(text) <= max) return text;
+  const parts = graphemes(text);
+  let out = "";
+  for (const part of parts) {
+    if (charCount(`${out}${part}${ellipsis}`) > max) break;
+    out += part;
+  }
+  return `${out.trimEnd()}${ellipsis}`;
+}
+
+/**
+ * Distinct labels within one message (CHANNELS.md: never two identical labels):
+ * truncates each to `max`, and suffixes a number where two would collide.
+ */
+export function uniqueLabels(labels: readonly string[], max: number): string[] {
+  const seen = new Set<string>();
+  return labels.map((label) => {
+    let candidate = truncate(label, max);
+    for (let n = 2; seen.has(candidate); n++) candidate = truncate(label, max - String(n).length - 1).concat(` ${n}`);
+    seen.add(candidate);
+    return candidate;
+  });
+}

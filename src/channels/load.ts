@@ -1,0 +1,65 @@
+/**
+ * Reading what renderers need from the catalogue: the live action catalogue
+ * (with overrides), and the views of live or draft products and messages.
+ * Delivery, preview, the publish gate and the audit all come through here, so
+ * preview renders exactly what delivery will (CHANNELS.md rule 6).
+ */
+import { actionView, listLiveActions } from "../catalogue/actions";
+import type { Channel, MessageDoc, ProductDoc } from "../catalogue/documents";
+import { type MessageView, messageView } from "../catalogue/messages";
+import { type InventoryRow, type ProductView, productView, type ViewContext } from "../catalogue/products";
+import type { Database } from "../db/client";
+import type { MessageRenderView, ProductRenderView } from "./contract";
+import { type CatalogueAction, messageRenderView, productRenderView } from "./views";
+
+/** Every live action, localized for `ctx`, with its overrides. */
+export async function catalogueActions(db: Database, ctx: ViewContext): Promise<CatalogueAction[]> {
+  const out: CatalogueAction[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listLiveActions(db, { limit: 100, cursor });
+    for (const live of page.items) out.push({ view: actionView(live.doc, live, ctx), overrides: live.doc.overrides });
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+/** A product document (live or draft) with its stock, localized once; `forChannel` specialises it. */
+export interface ProductSource {
+  doc: ProductDoc;
+  view: ProductView;
+  actions: readonly CatalogueAction[];
+}
+
+export function productSource(
+  doc: ProductDoc,
+  stock: Map<string, InventoryRow>,
+  meta: { revision: number; publishedAt: string },
+  ctx: ViewContext,
+  actions: readonly CatalogueAction[],
+): ProductSource {
+  return { doc, view: productView(doc, stock, meta, ctx), actions };
+}
+
+export function productForChannel(source: ProductSource, channel: Channel): ProductRenderView {
+  return productRenderView(source.doc, source.view, source.actions, channel);
+}
+
+export interface MessageSource {
+  doc: MessageDoc;
+  view: MessageView;
+  baseUrl: string;
+}
+
+export function messageSource(
+  doc: MessageDoc,
+  meta: { revision: number; publishedAt: string },
+  ctx: ViewContext,
+  now: Date,
+): MessageSource {
+  return { doc, view: messageView(doc, meta, ctx, now), baseUrl: ctx.baseUrl };
+}
+
+export function messageForChannel(source: MessageSource, channel: Channel): MessageRenderView {
+  return messageRenderView(source.doc, source.view, channel, source.baseUrl);
+}

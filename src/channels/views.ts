@@ -1,0 +1,360 @@
+/**
+ * View models for renderers: built once per entity, revision and locale from
+ * the canonical delivery views, then specialised per channel only by that
+ * channel's overrides. This is the one place where prices, dates, percentages
+ * and availability become text, where the facts every channel must show are
+ * listed, and where the actions that apply to an entity are decided — so every
+ * renderer projects the same facts and offers the same actions.
+ */
+import type { ActionView } from "../catalogue/actions";
+import type { Channel, Override, ProductDoc } from "../catalogue/documents";
+import type { MessageView } from "../catalogue/messages";
+import { decimalAmount } from "../catalogue/money";
+import type { ProductView } from "../catalogue/products";
+import type { CartView } from "../journeys/carts";
+import type { OrderView } from "../journeys/orders";
+import {
+  type ActionOffer,
+  type ActionResultRenderView,
+  type CartRenderView,
+  type EntityView,
+  type Fact,
+  type MessageRenderView,
+  type OrderRenderView,
+  type ProductListRenderView,
+  type ProductRenderView,
+  postbackFor,
+} from "./contract";
+import { wording } from "./wording";
+
+/** A live catalogue action with its overrides: labels can be overridden per channel, like any base field. */
+export interface CatalogueAction {
+  view: ActionView;
+  overrides: readonly Override[];
+}
+
+const SCHEMA_AVAILABILITY: Record<string, string> = {
+  in_stock: "https://schema.org/InStock",
+  low_stock: "https://schema.org/LimitedAvailability",
+  preorder: "https://schema.org/PreOrder",
+  out_of_stock: "https://schema.org/OutOfStock",
+};
+
+const PURCHASABLE = new Set(["in_stock", "low_stock", "preorder"]);
+
+/** The text of a field on a channel: its override for (channel, locale, field) if there is one, else the base text. */
+function overridden(overrides: readonly Override[], channel: Channel, locale: string, field: string, base: string): string {
+  return overrides.find((o) => o.channel === channel && o.locale === locale && o.field === field)?.value ?? base;
+}
+
+function offer(action: CatalogueAction, channel: Channel, input: Record<string, string | number>, deepLink: string, params: string[] = []) {
+  const argument = Object.values(input)[0];
+  const label = overridden(action.overrides, channel, action.view.locale, "label", action.view.label);
+  return {
+    key: action.view.key,
+    label,
+    keyword: action.view.keyword,
+    input,
+    params,
+    postback: postbackFor(action.view.key, argument),
+    command: argument === undefined ? action.view.keyword : `${action.view.keyword} ${argument}`,
+    deepLink,
+  } satisfies ActionOffer;
+}
+
+function applicable(actions: readonly CatalogueAction[], target: "product" | "cart" | "order" | "global"): CatalogueAction[] {
+  return actions.filter((a) => a.view.enabled && a.view.appliesTo.includes(target));
+}
+
+// --- Dates and percentages, formatted once --------------------------------------------------
+
+const dateFormats = new Map<string, Intl.DateTimeFormat[]>();
+
+function dateFormatsFor(locale: string): Intl.DateTimeFormat[] {
+  let formats = dateFormats.get(locale);
+  if (!formats) {
+    formats = [
+      new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }),
+      new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
+      new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }),
+    ];
+    dateFormats.set(locale, formats);
+  }
+  return formats;
+}
+
+/** A calendar date as a fact: the locale's long form, and its other common spellings as alternatives. */
+export function dateFact(isoDate: string, locale: string): Fact {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  const [long, ...others] = dateFormatsFor(locale).map((f) => f.format(date));
+  const day = date.getUTCDate();
+  const monthLong = new Intl.DateTimeFormat(locale, { month: "long", timeZone: "UTC" }).format(date);
+  const year = date.getUTCFullYear();
+  const alternatives = [...others, `${day} ${monthLong} ${year}`, `${monthLong} ${day}, ${year}`, isoDate];
+  return { name: "date", value: long ?? isoDate, alternatives: [...new Set(alternatives)].filter((a) => a !== long) };
+}
+
+export function percentFact(value: number, locale: string): Fact {
+  const formatted = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(value / 100);
+  return { name: "percentage", value: formatted, alternatives: [`${value}%`, `${value} %`] };
+}
+
+// --- Products ------------------------------------------------------------------------------
+
+/**
+ * The product as every channel renders it.
+ *
+ * @example
+ * const view = productRenderView(doc, productView(doc, stock, live, ctx), actions, "sms");
+ */
+export function productRenderView(
+  doc: Pick<ProductDoc, "overrides">,
+  product: ProductView,
+  actions: readonly CatalogueAction[],
+  channel: Channel,
+): ProductRenderView {
+  const words = wording(product.locale);
+  const text = (field: "title" | "summary" | "description") => overridden(doc.overrides, channel, product.locale, field, product[field]);
+  const variants = product.variants.map((v) => ({
+    sku: v.sku,
+    title: v.title,
+    price: v.price.formatted,
+    compareAtPrice: v.compareAtPrice?.formatted ?? null,
+    availability: v.availability,
+    availabilityText: words.availability[v.availability],
+    purchasable: PURCHASABLE.has(v.availability),
+  }));
+  const cheapest = product.variants.find((v) => v.price.amount === product.price.amount && v.price.currency === product.price.currency);
+  const defaultVariant = variants.find((v) => v.purchasable) ?? variants[0];
+  const defaultSku = defaultVariant?.sku ?? "";
+  const purchasable = variants.some((v) => v.purchasable);
+  const title = text("title");
+  const offers: ActionOffer[] = [];
+  for (const action of applicable(actions, "product")) {
+    switch (action.view.key) {
+      case "add_to_cart":
+        if (purchasable) offers.push(offer(action, channel, { sku: defaultSku }, product.url, ["quantity"]));
+        break;
+      case "notify_back_in_stock":
+        if (!purchasable) offers.push(offer(action, channel, { sku: defaultSku }, product.url));
+        break;
+      default:
+        offers.push(offer(action, channel, { slug: product.slug }, product.url));
+    }
+  }
+  const availabilityText = words.availability[product.availability];
+  return {
+    kind: "product",
+    locale: product.locale,
+    url: product.url,
+    slug: product.slug,
+    title,
+    summary: text("summary"),
+    description: text("description"),
+    price: product.price.formatted,
+    priceAmount: decimalAmount(product.price),
+    currency: product.price.currency,
+    compareAtPrice: cheapest?.compareAtPrice?.formatted ?? null,
+    availability: product.availability,
+    availabilityText,
+    schemaAvailability: SCHEMA_AVAILABILITY[product.availability] ?? SCHEMA_AVAILABILITY.out_of_stock!,
+    categories: product.categories,
+    media: product.media,
+    attributes: product.attributes.map((a) => ({ label: a.label, value: a.value })),
+    variants,
+    defaultSku,
+    facts: [
+      { name: "title", value: title },
+      { name: "price", value: product.price.formatted },
+      { name: "availability", value: availabilityText },
+    ],
+    actions: offers,
+    ui: words.ui,
+  };
+}
+
+/** A page of products (the catalogue, a category, a search). */
+export function productListRenderView(
+  products: readonly { doc: Pick<ProductDoc, "overrides">; view: ProductView }[],
+  actions: readonly CatalogueAction[],
+  channel: Channel,
+  page: { locale: string; url: string; title?: string; category: string | null; nextUrl: string | null },
+): ProductListRenderView {
+  const words = wording(page.locale);
+  const view = applicable(actions, "product").find((a) => a.view.key === "view_product");
+  const items = products.map(({ doc, view: p }) => ({
+    slug: p.slug,
+    url: p.url,
+    title: overridden(doc.overrides, channel, p.locale, "title", p.title),
+    price: p.price.formatted,
+    availabilityText: words.availability[p.availability],
+    image: p.media[0] ?? null,
+    actions: view ? [offer(view, channel, { slug: p.slug }, p.url)] : [],
+  }));
+  return {
+    kind: "product_list",
+    locale: page.locale,
+    url: page.url,
+    title: page.title ?? words.catalogueTitle,
+    category: page.category,
+    items,
+    nextUrl: page.nextUrl,
+    facts: items.flatMap((i) => [
+      { name: "title", value: i.title },
+      { name: "price", value: i.price },
+    ]),
+    actions: items.flatMap((i) => i.actions),
+    ui: words.ui,
+  };
+}
+
+// --- Messages ------------------------------------------------------------------------------
+
+export function messageRenderView(
+  doc: { overrides: readonly Override[] },
+  message: MessageView,
+  channel: Channel,
+  baseUrl: string,
+): MessageRenderView {
+  const text = (field: "title" | "body" | "short") => overridden(doc.overrides, channel, message.locale, field, message[field]);
+  return {
+    kind: "message",
+    locale: message.locale,
+    url: `${baseUrl}/messages/${message.key}`,
+    key: message.key,
+    messageKind: message.kind,
+    title: text("title"),
+    body: text("body"),
+    short: text("short"),
+    live: message.live,
+    facts: [
+      ...message.facts.codes.map((code) => ({ name: "code", value: code })),
+      ...message.facts.percentages.map((p) => percentFact(p, message.locale)),
+      ...message.facts.dates.map((d) => dateFact(d, message.locale)),
+      ...message.facts.links.map((link) => ({ name: "link", value: link })),
+    ],
+    actions: [],
+    ui: wording(message.locale).ui,
+  };
+}
+
+// --- Carts and orders ----------------------------------------------------------------------
+
+export function cartRenderView(cart: CartView, actions: readonly CatalogueAction[], channel: Channel, locale: string, baseUrl: string) {
+  const words = wording(locale);
+  const url = `${baseUrl}/cart`;
+  const cartActions = applicable(actions, "cart");
+  const find = (key: string) => cartActions.find((a) => a.view.key === key);
+  const lines = cart.lines.map((line) => {
+    const lineActions: ActionOffer[] = [];
+    const update = find("update_quantity");
+    const remove = find("remove_from_cart");
+    if (update) lineActions.push(offer(update, channel, { sku: line.sku }, url, ["quantity"]));
+    if (remove) lineActions.push(offer(remove, channel, { sku: line.sku }, url));
+    return {
+      sku: line.sku,
+      slug: line.product,
+      url: line.url,
+      title: line.title,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice.formatted,
+      lineTotal: line.lineTotal.formatted,
+      priceChangedTo: line.priceChanged && line.currentPrice ? line.currentPrice.formatted : null,
+      actions: lineActions,
+    };
+  });
+  const top: ActionOffer[] = [];
+  const checkout = find("checkout");
+  if (checkout && lines.length) top.push(offer(checkout, channel, {}, url));
+  const empty = lines.length === 0;
+  return {
+    kind: "cart",
+    locale,
+    url,
+    title: words.cartTitle,
+    lines,
+    itemCount: cart.itemCount,
+    subtotal: cart.subtotal.formatted,
+    empty,
+    facts: empty
+      ? [{ name: "status", value: words.ui.emptyCart }]
+      : [...lines.flatMap((l) => [{ name: "title", value: l.title }]), { name: "total", value: cart.subtotal.formatted }],
+    actions: [...top, ...lines.flatMap((l) => l.actions)],
+    ui: words.ui,
+  } satisfies CartRenderView;
+}
+
+export function orderRenderView(
+  order: OrderView,
+  actions: readonly CatalogueAction[],
+  channel: Channel,
+  locale: string,
+  baseUrl: string,
+): OrderRenderView {
+  const words = wording(locale);
+  const url = `${baseUrl}/orders/${order.number}`;
+  const offers: ActionOffer[] = [];
+  for (const action of applicable(actions, "order")) {
+    const ref = { orderNumber: order.number };
+    switch (action.view.key) {
+      case "cancel_order":
+      case "request_return":
+        if (order.status === "placed") offers.push(offer(action, channel, ref, url));
+        break;
+      case "rate_experience":
+        offers.push(offer(action, channel, {}, url, ["score"]));
+        break;
+      default:
+        offers.push(offer(action, channel, ref, url));
+    }
+  }
+  const statusText = words.orderStatus[order.status];
+  return {
+    kind: "order",
+    locale,
+    url,
+    title: words.orderTitle(order.number),
+    number: order.number,
+    status: order.status,
+    statusText,
+    placedAt: order.placedAt,
+    lines: order.lines.map((l) => ({ title: l.title, quantity: l.quantity, lineTotal: l.lineTotal.formatted })),
+    total: order.total.formatted,
+    amountDue: order.amountDue.formatted,
+    facts: [
+      { name: "order", value: order.number },
+      { name: "status", value: statusText },
+      { name: "total", value: order.total.formatted },
+    ],
+    actions: offers,
+    ui: words.ui,
+  };
+}
+
+/** The reply to an action call: its confirmation and detail, and the offers that naturally come next. */
+export function actionResultRenderView(input: {
+  action: string;
+  title: string;
+  text: string;
+  ok: boolean;
+  locale: string;
+  url: string;
+  facts?: Fact[];
+  next?: ActionOffer[];
+}): ActionResultRenderView {
+  return {
+    kind: "action_result",
+    action: input.action,
+    title: input.title,
+    text: input.text,
+    ok: input.ok,
+    locale: input.locale,
+    url: input.url,
+    facts: input.facts ?? [],
+    actions: input.next ?? [],
+    ui: wording(input.locale).ui,
+  };
+}
+
+/** Every view kind has a builder above; this is what a renderer can be asked to draw. */
+export type { EntityView };

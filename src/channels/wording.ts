@@ -1,0 +1,90 @@
+/**
+ * The words the system itself says — availability, order status, interface
+ * chrome — per language, worded once here so every channel says the same
+ * thing. Content (titles, labels, messages) comes from the catalogue; this is
+ * only what the catalogue cannot carry. Unknown languages fall back to English.
+ */
+import type { Availability } from "../catalogue/documents";
+import type { OrderStatus } from "../db/schema";
+import type { UiStrings } from "./contract";
+
+interface Wording {
+  availability: Record<Availability, string>;
+  orderStatus: Record<OrderStatus, string>;
+  ui: UiStrings;
+  /** "Order UN-K7QM3XZT" */
+  orderTitle: (number: string) => string;
+  cartTitle: string;
+  catalogueTitle: string;
+}
+
+const en: Wording = {
+  availability: { in_stock: "In stock", low_stock: "Only a few left", preorder: "Available to pre-order", out_of_stock: "Out of stock" },
+  orderStatus: {
+    placed: "Placed",
+    cancelled: "Cancelled",
+    return_requested: "Return requested",
+    returned: "Returned",
+  },
+  ui: {
+    reply: "Reply",
+    or: "or",
+    more: "More…",
+    menu: "Options",
+    details: "Details",
+    price: "Price",
+    quantity: "Quantity",
+    total: "Total",
+    variant: "Option",
+    cart: "Cart",
+    emptyCart: "Your cart is empty.",
+    order: "Order",
+    status: "Status",
+    code: "Code",
+    validUntil: "Until",
+    link: "Link",
+    choose: "Choose",
+  },
+  orderTitle: (n) => `Order ${n}`,
+  cartTitle: "Your cart",
+  catalogueTitle: "All products",
+};
+
+const fr: Wording = {
+  availability: { in_stock: "En stock", low_stock: "Plus que quelques pièces", preorder: "En précommande", out_of_stock: "Épuisé" },
+  orderStatus: {
+    placed: "Passée",
+    cancelled: "Annulée",
+    return_requested: "Retour demandé",
+    returned: "Retournée",
+  },
+  ui: {
+    reply: "Répondez",
+    or: "ou",
+    more: "Plus…",
+    menu: "Options",
+    details: "Détails",
+    price: "Prix",
+    quantity: "Quantité",
+    total: "Total",
+    variant: "Option",
+    cart: "Panier",
+    emptyCart: "Votre panier est vide.",
+    order: "Commande",
+    status: "Statut",
+    code: "Code",
+    validUntil: "Jusqu'au",
+    link: "Lien",
+    choose: "Choisir",
+  },
+  orderTitle: (n) => `Commande ${n}`,
+  cartTitle: "Votre panier",
+  catalogueTitle: "Tous les produits",
+};
+
+const BY_LANGUAGE: Record<string, Wording> = { en, fr };
+
+/** The wording for a locale (`fr-CA` → `fr`), English when the language has none. */
+export function wording(locale: string): Wording {
+  return BY_LANGUAGE[locale] ?? BY_LANGUAGE[locale.split("-")[0] ?? ""] ?? en;
+}
