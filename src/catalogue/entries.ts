@@ -225,8 +225,20 @@ export async function updateDraft<D extends { overrides: Override[] }>(
   ]);
 }
 
-/** Hook run before a document goes live (the consistency gate plugs in here). */
-export type BeforePublish = (input: { type: EntityType; key: string; doc: unknown; force: { reason: string } | null }) => Promise<void>;
+/**
+ * Hook run before a document goes live (the consistency gate plugs in here). It
+ * throws to refuse; when forced it lets the document through and returns what
+ * it would have refused, for the audit log.
+ */
+export type BeforePublish = (input: {
+  db: Database;
+  now: Date;
+  type: EntityType;
+  entryId: string;
+  key: string;
+  doc: unknown;
+  force: { reason: string } | null;
+}) => Promise<{ overridden: unknown[] } | undefined>;
 
 /**
  * Publishes `doc` as a new revision: freezes it, makes it live in the delivery
@@ -239,7 +251,7 @@ async function goLive<D extends { overrides: Override[] }>(
   entry: EntryRow,
   expectedVersion: number,
   doc: D,
-  meta: { note: string | null; restoredFrom: number | null; action: string },
+  meta: { note: string | null; restoredFrom: number | null; action: string; detail?: Record<string, unknown> },
 ): Promise<EntryRow> {
   const now = ctx.now.toISOString();
   const number = entry.lastRevisionNumber + 1;
@@ -270,7 +282,8 @@ async function goLive<D extends { overrides: Override[] }>(
           toVersion: expectedVersion + 1,
           fromRevision: previous,
           toRevision: number,
-          detail: meta.note || meta.restoredFrom ? { note: meta.note, restoredFrom: meta.restoredFrom } : undefined,
+          detail:
+            meta.note || meta.restoredFrom || meta.detail ? { note: meta.note, restoredFrom: meta.restoredFrom, ...meta.detail } : undefined,
         }),
       ),
     ],
@@ -335,12 +348,21 @@ export async function publishEntry<D extends { overrides: Override[] }>(
   if (entry.status === "archived") throw new ApiError("conflict", `This ${kind.type} is archived; restore it before publishing.`);
   const doc = parseDocument(kind, JSON.parse(entry.draft), "The stored draft no longer validates; fix it before publishing.");
   await kind.validate?.(db, doc, entry);
-  await options.beforePublish?.({ type: kind.type, key: entry.key, doc, force: options.force ?? null });
+  const gate = await options.beforePublish?.({
+    db,
+    now: ctx.now,
+    type: kind.type,
+    entryId: entry.id,
+    key: entry.key,
+    doc,
+    force: options.force ?? null,
+  });
   const note = options.force ? `${options.note ? `${options.note} — ` : ""}forced: ${options.force.reason}` : (options.note ?? null);
   return goLive(db, kind, ctx, entry, expectedVersion, doc, {
     note,
     restoredFrom: null,
     action: options.force ? `${kind.type}.publish_forced` : `${kind.type}.publish`,
+    ...(options.force ? { detail: { forced: options.force.reason, violations: gate?.overridden ?? [] } } : {}),
   });
 }
 
@@ -397,7 +419,7 @@ export async function rollbackEntry<D extends { overrides: Override[] }>(
   const revision = await getRevision(db, entry, revisionNumber);
   const doc = parseDocument(kind, JSON.parse(revision.document), `Revision ${revisionNumber} no longer validates.`);
   await kind.validate?.(db, doc, entry);
-  await beforePublish?.({ type: kind.type, key: entry.key, doc, force: null });
+  await beforePublish?.({ db, now: ctx.now, type: kind.type, entryId: entry.id, key: entry.key, doc, force: null });
   return goLive(db, kind, ctx, entry, expectedVersion, doc, {
     note: `Rollback to revision ${revisionNumber}`,
     restoredFrom: revisionNumber,

@@ -1,0 +1,232 @@
+/**
+ * Audits: one entity (the publish gate, preview) or the whole published
+ * catalogue (`GET /v1/consistency`, `unison check`), on every channel, format
+ * and locale. Each render is checked by the engine; results are cached per
+ * view (see `cache.ts`), so an unchanged entity costs a hash, not a render.
+ */
+import type { ActionView } from "../catalogue/actions";
+import { type ActionDoc, CHANNELS, type Channel, type MessageDoc, type ProductDoc } from "../catalogue/documents";
+import { staleOverrides } from "../catalogue/entries";
+import { fallbackChain, type LocaleSet, loadLocales } from "../catalogue/locales";
+import { listLiveMessages } from "../catalogue/messages";
+import { type InventoryRow, inventoryFor, listLiveProducts, type ViewContext } from "../catalogue/products";
+import type { EntityView, Rendered } from "../channels/contract";
+import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../channels/load";
+import type { CatalogueAction } from "../channels/views";
+import type { Database } from "../db/client";
+import { publishedMessages, publishedProductCategories, publishedProducts } from "../db/schema";
+import { strongEtag } from "../lib/etag";
+import { type RenderCache, renderChecked } from "./cache";
+import { type CheckContext, pagesOf, type Registry, type Rule, type Violation } from "./engine";
+
+export interface AuditEnv {
+  registry: Registry;
+  baseUrl: string;
+  now: Date;
+  cache?: RenderCache | undefined;
+  /** Only these channels (default: all). */
+  channels?: readonly Channel[] | undefined;
+}
+
+/** Per-locale inputs every render of an audit shares: computed once per audit, not per entity. */
+export interface AuditScope {
+  locales: LocaleSet;
+  perLocale: { ctx: ViewContext; actions: CatalogueAction[]; actionViews: ActionView[] }[];
+  live: { products: Set<string>; messages: Set<string>; categories: Set<string> };
+  /** Names this scope's live pages and catalogue: cached checks are valid only within the same stamp. */
+  stamp: string;
+}
+
+export async function auditScope(db: Database, baseUrl: string): Promise<AuditScope> {
+  const locales = await loadLocales(db);
+  const perLocale = await Promise.all(
+    locales.rows.map(async (row) => {
+      const ctx: ViewContext = { locales, locale: row.code, chain: fallbackChain(locales, row.code), baseUrl };
+      const actions = await catalogueActions(db, ctx);
+      return { ctx, actions, actionViews: actions.map((a) => a.view) };
+    }),
+  );
+  const [products, messages, categories] = await Promise.all([
+    db.orm.select({ k: publishedProducts.slug }).from(publishedProducts),
+    db.orm.select({ k: publishedMessages.key }).from(publishedMessages),
+    db.orm.selectDistinct({ k: publishedProductCategories.category }).from(publishedProductCategories),
+  ]);
+  const live = {
+    products: new Set(products.map((r) => r.k)),
+    messages: new Set(messages.map((r) => r.k)),
+    categories: new Set(categories.map((r) => r.k)),
+  };
+  const stamp = strongEtag(
+    JSON.stringify([[...live.products].sort(), [...live.messages].sort(), [...live.categories].sort(), perLocale.map((p) => p.actions)]),
+  );
+  return { locales, perLocale, live, stamp };
+}
+
+export interface EntityAudit {
+  entity: Violation["entity"];
+  violations: Violation[];
+  /** Every render, per channel, format and locale (what preview shows side by side). */
+  renders: (Rendered & { locale: string })[];
+}
+
+type Subject =
+  | { type: "product"; doc: ProductDoc; stock: Map<string, InventoryRow>; meta: { revision: number; publishedAt: string } }
+  | { type: "message"; doc: MessageDoc; meta: { revision: number; publishedAt: string } };
+
+/** Stale overrides are an editorial violation: publishing them would ship text written for an older base. */
+function staleViolations(entity: Violation["entity"], doc: ProductDoc | MessageDoc): Violation[] {
+  return staleOverrides(doc as never).map((o) => ({
+    entity,
+    channel: o.channel,
+    format: null,
+    locale: o.locale,
+    rule: "stale_override" as Rule,
+    field: `overrides/${o.channel}/${o.locale}/${o.field}`,
+    detail: `The ${o.channel} override of ${o.field} (${o.locale}) was written for "${o.basedOn}"; the base text has changed since. Confirm or reset it.`,
+  }));
+}
+
+/** Audits one product or message document on every channel, format and locale. */
+export function auditSubject(subject: Subject, scope: AuditScope, env: AuditEnv, options: { withRenders?: boolean } = {}): EntityAudit {
+  const key = subject.type === "product" ? subject.doc.slug : subject.doc.key;
+  const entity = { type: subject.type, key };
+  const violations = staleViolations(entity, subject.doc);
+  const renders: EntityAudit["renders"] = [];
+  // The entity itself is live once published: its own page counts as existing.
+  const live = {
+    products: subject.type === "product" ? new Set([...scope.live.products, key]) : scope.live.products,
+    messages: subject.type === "message" ? new Set([...scope.live.messages, key]) : scope.live.messages,
+    categories: subject.type === "product" ? new Set([...scope.live.categories, ...subject.doc.categories]) : scope.live.categories,
+  };
+  const pageExists = pagesOf(live);
+  const added = live.products.size + live.messages.size + live.categories.size;
+  const stamp =
+    added === scope.live.products.size + scope.live.messages.size + scope.live.categories.size ? scope.stamp : `${scope.stamp}+${key}`;
+  const foreign =
+    subject.type === "product" ? new Set(subject.doc.media.map((m) => m.url)) : new Set<string>(subject.doc.facts.links ?? []);
+  for (const { ctx, actions, actionViews } of scope.perLocale) {
+    const check: CheckContext & { stamp: string } = {
+      baseUrl: env.baseUrl,
+      actions: actionViews,
+      pageExists,
+      allowedForeign: foreign,
+      stamp,
+    };
+    const source =
+      subject.type === "product"
+        ? productSource(subject.doc, subject.stock, subject.meta, ctx, actions)
+        : messageSource(subject.doc, subject.meta, ctx, env.now);
+    for (const channel of env.channels ?? CHANNELS) {
+      const view: EntityView =
+        subject.type === "product"
+          ? productForChannel(source as ReturnType<typeof productSource>, channel)
+          : messageForChannel(source as ReturnType<typeof messageSource>, channel);
+      const result = renderChecked(env.registry[channel], view, entity, check, env.cache);
+      violations.push(...result.violations);
+      if (options.withRenders) for (const r of result.rendered) renders.push({ ...r, locale: ctx.locale });
+    }
+  }
+  return { entity, violations, renders };
+}
+
+/** An action's SMS keyword must be unique among live actions (else SMS replies would be ambiguous). */
+export function keywordConflicts(
+  doc: Pick<ActionDoc, "key" | "keyword">,
+  others: readonly Pick<ActionView, "key" | "keyword">[],
+): Violation[] {
+  const clash = others.find((a) => a.key !== doc.key && a.keyword === doc.keyword);
+  return clash
+    ? [
+        {
+          entity: { type: "action", key: doc.key },
+          channel: "sms",
+          format: null,
+          locale: null,
+          rule: "keyword_conflict",
+          field: "keyword",
+          detail: `The keyword ${doc.keyword} already runs "${clash.key}".`,
+        },
+      ]
+    : [];
+}
+
+export interface AuditReport {
+  summary: {
+    entities: number;
+    renders: number;
+    violations: number;
+    entitiesWithViolations: number;
+    byRule: Record<string, number>;
+    byChannel: Record<string, number>;
+  };
+  entities: { entity: Violation["entity"]; violations: Violation[] }[];
+}
+
+/**
+ * Audits every published product and message. `filter` narrows what is
+ * reported (by channel or rule) without changing what is checked.
+ */
+export async function auditCatalogue(
+  db: Database,
+  env: AuditEnv,
+  filter: { rule?: Rule | undefined; onProgress?: (done: number) => void } = {},
+): Promise<AuditReport> {
+  const scope = await auditScope(db, env.baseUrl);
+  const results: EntityAudit[] = [];
+  let renders = 0;
+  const formatsPerLocale = (env.channels ?? CHANNELS).reduce((n, ch) => n + env.registry[ch].formats.length, 0);
+  let cursor: string | undefined;
+  do {
+    const page = await listLiveProducts(db, { limit: 100, cursor });
+    const stock = await inventoryFor(
+      db,
+      page.items.map((p) => p.entryId),
+    );
+    for (const live of page.items) {
+      results.push(auditSubject({ type: "product", doc: live.doc, stock, meta: live }, scope, env));
+      renders += formatsPerLocale * scope.perLocale.length;
+    }
+    filter.onProgress?.(results.length);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  cursor = undefined;
+  do {
+    const page = await listLiveMessages(db, { limit: 100, cursor, includeInactive: true }, env.now);
+    for (const live of page.items) {
+      results.push(auditSubject({ type: "message", doc: live.doc, meta: live }, scope, env));
+      renders += formatsPerLocale * scope.perLocale.length;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const actionViews = scope.perLocale[0]?.actionViews ?? [];
+  for (const action of actionViews) {
+    results.push({ entity: { type: "action", key: action.key }, violations: keywordConflicts(action, actionViews), renders: [] });
+  }
+  const byRule: Record<string, number> = {};
+  const byChannel: Record<string, number> = {};
+  const entities = results
+    .map((r) => ({
+      entity: r.entity,
+      violations: r.violations.filter(
+        (v) => (!filter.rule || v.rule === filter.rule) && (!env.channels || !v.channel || env.channels.includes(v.channel)),
+      ),
+    }))
+    .filter((r) => r.violations.length);
+  for (const { violations } of entities) {
+    for (const v of violations) {
+      byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
+      if (v.channel) byChannel[v.channel] = (byChannel[v.channel] ?? 0) + 1;
+    }
+  }
+  return {
+    summary: {
+      entities: results.length,
+      renders,
+      violations: entities.reduce((n, e) => n + e.violations.length, 0),
+      entitiesWithViolations: entities.length,
+      byRule,
+      byChannel,
+    },
+    entities,
+  };
+}

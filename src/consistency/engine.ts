@@ -1,0 +1,151 @@
+/**
+ * The consistency engine (DESIGN.md, "The consistency contract"): renders a
+ * view on a channel through the same renderer delivery uses, then judges the
+ * *body* — parsed back by the channel's own `inspect` — against the view's
+ * facts and actions and the channel's limits. The manifest is what a renderer
+ * claims; the body is what a customer gets, so only the body is trusted.
+ */
+import type { ActionView } from "../catalogue/actions";
+import type { Channel } from "../catalogue/documents";
+import { decodesTo, type EntityView, type Inspection, type Rendered, type Renderer, showsFact } from "../channels/contract";
+
+/** The rules a render can break. Stable: they appear in API responses and `unison check` output. */
+export const RULES = [
+  "fact_missing",
+  "action_missing",
+  "limit_exceeded",
+  "link_foreign",
+  "link_dead",
+  "stale_override",
+  "keyword_conflict",
+  "render_failed",
+] as const;
+export type Rule = (typeof RULES)[number];
+
+export interface Violation {
+  entity: { type: "product" | "message" | "action"; key: string };
+  channel: Channel | null;
+  format: string | null;
+  locale: string | null;
+  rule: Rule;
+  /** What is wrong, in words an editor can act on. */
+  detail: string;
+  /** The field of the entity concerned, when one is (`title`, `price`, `overrides/sms/fr/title` …). */
+  field?: string;
+}
+
+/** One channel's renderer per channel. Exhaustive: the compiler refuses a registry that misses a channel. */
+export type Registry = Record<Channel, Renderer>;
+
+export interface CheckContext {
+  baseUrl: string;
+  /** The live action catalogue in the view's locale: keywords and postbacks decode against it. */
+  actions: readonly ActionView[];
+  /** Whether a path on the project's own domain is a live page (`/products/x`, `/messages/y` …). */
+  pageExists: (path: string) => boolean;
+  /** URLs that may point off the domain because the entity itself names them (its media, its message links). */
+  allowedForeign?: ReadonlySet<string>;
+}
+
+export interface ChannelCheck {
+  rendered: Rendered[];
+  violations: Violation[];
+}
+
+/** Which facts name a field of the entity (so a violation can point an editor at it). */
+const FACT_FIELDS: Record<string, string> = { title: "title", price: "variants", availability: "variants" };
+
+/**
+ * Renders `view` in every format of `renderer` and checks each body.
+ *
+ * @example
+ * const { violations } = checkChannel(renderers.sms, view, { type: "product", key: "merino-crew-sweater" }, ctx);
+ */
+export function checkChannel(
+  renderer: Renderer,
+  view: EntityView,
+  entity: Violation["entity"],
+  ctx: CheckContext,
+  formats: readonly string[] = renderer.formats,
+): ChannelCheck {
+  const rendered: Rendered[] = [];
+  const violations: Violation[] = [];
+  for (const format of formats) {
+    const where = { entity, channel: renderer.channel, format, locale: view.locale };
+    let out: Rendered;
+    let seen: Inspection;
+    try {
+      out = renderer.render(view, { baseUrl: ctx.baseUrl, format });
+      seen = renderer.inspect(out.body, { format, baseUrl: ctx.baseUrl, actions: ctx.actions });
+    } catch (error) {
+      // Strict templates throw on a missing variable: a render that fails is a violation, never a blank.
+      violations.push({ ...where, rule: "render_failed", detail: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    rendered.push(out);
+    for (const fact of view.facts) {
+      if (!showsFact(seen.text, fact, renderer.normalizeFact)) {
+        violations.push({
+          ...where,
+          rule: "fact_missing",
+          detail: `The ${fact.name} "${fact.value}" does not appear in the ${renderer.channel}/${format} output.`,
+          ...(FACT_FIELDS[fact.name] ? { field: FACT_FIELDS[fact.name] } : {}),
+        });
+      }
+    }
+    for (const offer of view.actions) {
+      if (!seen.controls.some((c) => decodesTo(c.decoded, offer))) {
+        const args = Object.entries(offer.input)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ");
+        violations.push({
+          ...where,
+          rule: "action_missing",
+          detail: `No control offers "${offer.key}"${args ? ` (${args})` : ""} in the ${renderer.channel}/${format} output.`,
+        });
+      }
+    }
+    for (const limit of seen.limits) {
+      violations.push({ ...where, rule: "limit_exceeded", detail: `${limit.rule}: ${limit.detail}` });
+    }
+    for (const link of new Set(seen.links)) {
+      const own = link === ctx.baseUrl || link.startsWith(`${ctx.baseUrl}/`);
+      if (!own) {
+        // SMS carriers block A2P traffic with foreign links (CHANNELS.md, SMS): no exception there.
+        if (renderer.channel !== "sms" && ctx.allowedForeign?.has(link)) continue;
+        violations.push({ ...where, rule: "link_foreign", detail: `${link} is not on ${ctx.baseUrl}.` });
+      } else {
+        const path = new URL(link).pathname;
+        if (!ctx.pageExists(path)) violations.push({ ...where, rule: "link_dead", detail: `${link} does not open a live page.` });
+      }
+    }
+  }
+  return { rendered, violations };
+}
+
+/**
+ * The pages the web channel serves, as a predicate over paths: used to prove
+ * that every link a channel sends opens something.
+ */
+export function pagesOf(live: { products: ReadonlySet<string>; messages: ReadonlySet<string>; categories: ReadonlySet<string> }) {
+  return (path: string): boolean => {
+    if (path === "/" || path === "/cart" || path.startsWith("/media/")) return true;
+    const [, area, id, ...rest] = path.split("/");
+    if (rest.length || !id) return false;
+    const name = decodeURIComponent(id);
+    switch (area) {
+      case "products":
+        return live.products.has(name);
+      case "messages":
+        return live.messages.has(name);
+      case "categories":
+        return live.categories.has(name);
+      case "orders":
+      case "h":
+      case "actions":
+        return true; // per customer, or a form target: exists by construction of the routes
+      default:
+        return false;
+    }
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The publish gate: before a product, message or action goes live, render it
+ * on every channel and locale through the delivery code path and refuse with
+ * 422 `parity_failed` (every violation listed) when channels would disagree.
+ * An editor with `catalog:publish` may force it with a reason; the reason and
+ * the violations it overrode go to the audit log.
+ */
+import type { ActionDoc, MessageDoc, ProductDoc } from "../catalogue/documents";
+import type { BeforePublish } from "../catalogue/entries";
+import { inventoryFor } from "../catalogue/products";
+import type { Database } from "../db/client";
+import { ApiError } from "../lib/errors";
+import { auditScope, auditSubject, type EntityAudit, keywordConflicts } from "./audit";
+import type { RenderCache } from "./cache";
+import type { Registry, Violation } from "./engine";
+
+export interface GateOptions {
+  registry: Registry;
+  baseUrl: string;
+  cache?: RenderCache | undefined;
+}
+
+/** Audits a document as it would be published (a draft, a revision to roll back to), without writing anything. */
+export async function auditDocument(
+  db: Database,
+  input: { type: "product" | "message" | "action"; entryId: string; doc: unknown; now: Date; revision: number },
+  options: GateOptions & { withRenders?: boolean },
+): Promise<EntityAudit> {
+  const scope = await auditScope(db, options.baseUrl);
+  const env = { registry: options.registry, baseUrl: options.baseUrl, now: input.now, cache: options.cache };
+  const meta = { revision: input.revision, publishedAt: input.now.toISOString() };
+  if (input.type === "product") {
+    const doc = input.doc as ProductDoc;
+    const stock = await inventoryFor(db, [input.entryId]);
+    return auditSubject({ type: "product", doc, stock, meta }, scope, env, { withRenders: options.withRenders ?? false });
+  }
+  if (input.type === "message") {
+    return auditSubject({ type: "message", doc: input.doc as MessageDoc, meta }, scope, env, { withRenders: options.withRenders ?? false });
+  }
+  const doc = input.doc as ActionDoc;
+  return {
+    entity: { type: "action", key: doc.key },
+    violations: keywordConflicts(doc, scope.perLocale[0]?.actionViews ?? []),
+    renders: [],
+  };
+}
+
+/** The problem a refused publish answers with. */
+export function parityFailed(violations: readonly Violation[]): ApiError {
+  const channels = [...new Set(violations.map((v) => v.channel).filter(Boolean))].join(", ");
+  return new ApiError(
+    "parity_failed",
+    `Publishing would make channels disagree: ${violations.length} violation(s)${channels ? ` on ${channels}` : ""}. Fix them, or force with a reason.`,
+    { extra: { violations } },
+  );
+}
+
+/**
+ * @example
+ * createApp({ …, beforePublish: publishGate({ registry: renderers, baseUrl }) });
+ */
+export function publishGate(options: GateOptions): BeforePublish {
+  return async ({ db, now, type, entryId, doc, force }) => {
+    const audit = await auditDocument(db, { type, entryId, doc, now, revision: 0 }, options);
+    if (!audit.violations.length) return undefined;
+    if (!force) throw parityFailed(audit.violations);
+    return { overridden: audit.violations };
+  };
+}
