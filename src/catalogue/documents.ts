@@ -59,13 +59,6 @@ export const localized = (max: number) =>
     .transform(sortedRecord);
 export type Localized = Record<string, string>;
 
-const HttpsUrl = z
-  .string()
-  .max(2048)
-  .url()
-  .regex(/^https:\/\//, "Use an https URL.")
-  .openapi({ example: "https://images.unison.dev/merino-crew/navy.jpg" });
-
 export const Override = z
   .strictObject({
     channel: z.enum(CHANNELS),
@@ -168,7 +161,19 @@ export const MessageFacts = z
       .max(10)
       .default([])
       .openapi({ example: ["2026-12-31"] }),
-    links: z.array(HttpsUrl).max(10).default([]),
+    links: z
+      .array(
+        z
+          .string()
+          .max(2048)
+          .regex(
+            /^(https:\/\/[^\s]+|\/[A-Za-z0-9._~/-]*)$/,
+            "Use an https URL, or a path on the shop's own domain such as /messages/returns_policy (resolved against PUBLIC_BASE_URL).",
+          ),
+      )
+      .max(10)
+      .default([])
+      .openapi({ example: ["/messages/returns_policy"] }),
   })
   .openapi("MessageFacts", { description: "The facts a message carries; every channel must show each of them." });
 

@@ -283,7 +283,9 @@ async function goLive<D extends { overrides: Override[] }>(
           fromRevision: previous,
           toRevision: number,
           detail:
-            meta.note || meta.restoredFrom || meta.detail ? { note: meta.note, restoredFrom: meta.restoredFrom, ...meta.detail } : undefined,
+            meta.note || meta.restoredFrom || meta.detail
+              ? { note: meta.note, restoredFrom: meta.restoredFrom, ...meta.detail }
+              : undefined,
         }),
       ),
     ],

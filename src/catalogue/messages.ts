@@ -77,7 +77,8 @@ export function messageView(doc: MessageDoc, meta: { revision: number; published
     startsAt: doc.startsAt,
     endsAt: doc.endsAt,
     live: isLive(doc, now),
-    facts: doc.facts,
+    // Paths are links on the shop's own domain, resolved like media paths.
+    facts: { ...doc.facts, links: doc.facts.links.map((link) => (link.startsWith("/") ? `${ctx.baseUrl}${link}` : link)) },
     revision: meta.revision,
     publishedAt: meta.publishedAt,
   };
