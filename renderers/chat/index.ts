@@ -1,0 +1,62 @@
+/**
+ * The chat renderer (CHANNELS.md: WhatsApp, Slack, Telegram, Messenger, and a
+ * platform-neutral `generic` message). The body is the JSON the platform's
+ * API takes, without the recipient (the sender adds `to` / `chat_id` /
+ * `channel` / `recipient`). Text parts come from precompiled templates shared
+ * by every platform (`shared.ts`); each platform's structure and limits live in
+ * its adapter, which also reads a body back for the consistency engine.
+ *
+ * @example
+ * const out = chatRenderer.render(view, { baseUrl, format: "whatsapp" });
+ * const seen = chatRenderer.inspect(out.body, { format: "whatsapp", baseUrl, actions });
+ */
+import type { EntityView, Inspection, InspectOptions, Rendered, Renderer, RenderOptions } from "../../src/channels/contract";
+import { generic } from "./generic";
+import { messenger } from "./messenger";
+import { type Adapter, CHAT_FORMATS, type ChatFormat, stripControls } from "./shared";
+import { slack } from "./slack";
+import { telegram } from "./telegram";
+import { whatsapp } from "./whatsapp";
+
+export { CHAT_FORMATS, type ChatFormat };
+
+const ADAPTERS = { generic, whatsapp, slack, telegram, messenger } satisfies Record<ChatFormat, Adapter>;
+
+function adapterFor(format: string): Adapter {
+  if (!Object.hasOwn(ADAPTERS, format)) throw new Error(`The chat channel has no format "${format}" (it has ${CHAT_FORMATS.join(", ")}).`);
+  return ADAPTERS[format as ChatFormat];
+}
+
+export const chatRenderer: Renderer = {
+  channel: "chat",
+  formats: CHAT_FORMATS,
+  // Control characters are removed from every chat text, so facts are compared without them.
+  normalizeFact: stripControls,
+
+  render(view: EntityView, options: RenderOptions): Rendered {
+    const format = options.format ?? CHAT_FORMATS[0];
+    const out = adapterFor(format).render(view);
+    return {
+      channel: "chat",
+      format,
+      contentType: "application/json; charset=utf-8",
+      body: JSON.stringify(out.body),
+      manifest: {
+        facts: view.facts,
+        actions: out.controls.map((c) => ({ key: c.offer.key, input: c.offer.input, label: c.label, control: c.control })),
+        degradations: out.degradations,
+      },
+    };
+  },
+
+  inspect(body: string, options: InspectOptions): Inspection {
+    const adapter = adapterFor(options.format);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch (error) {
+      return { text: "", controls: [], links: [], limits: [{ rule: "chat.json", detail: `The body is not JSON: ${String(error)}` }] };
+    }
+    return adapter.inspect(parsed, options);
+  },
+};

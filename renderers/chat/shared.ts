@@ -1,0 +1,333 @@
+/**
+ * What every chat platform shares: the message text (precompiled templates,
+ * one per view kind, plus a tail with the facts line, the textual fallbacks and
+ * the link), the planning of native controls under a platform's limits, and the
+ * inspection helpers that read a body back (controls decoded the way inbound
+ * webhooks decode them, keywords the way inbound text is parsed).
+ *
+ * Runtime-neutral: no Node-only imports (renderers run on Workers too).
+ */
+import Handlebars from "handlebars/runtime";
+import type { ActionOffer, Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
+import { charCount, factsNotIn, graphemes, postbackFor, uniqueLabels } from "../../src/channels/contract";
+import { decodePostback, parseSms } from "../../src/inbound/sms";
+import { templates } from "./templates.generated";
+
+/** The platform formats of the chat channel; the first is the default. */
+export const CHAT_FORMATS = ["generic", "whatsapp", "slack", "telegram", "messenger"] as const;
+export type ChatFormat = (typeof CHAT_FORMATS)[number];
+
+/** What an adapter hands back to the renderer: the platform's JSON, and what the manifest needs. */
+export interface AdapterOutput {
+  body: unknown;
+  controls: { offer: ActionOffer; label: string; control: Inspection["controls"][number]["control"] }[];
+  degradations: Degradation[];
+}
+
+/** One platform: renders a view into its API's JSON and reads such JSON back. */
+export interface Adapter {
+  render(view: EntityView): AdapterOutput;
+  inspect(body: unknown, options: InspectOptions): Inspection;
+}
+
+// --- Text --------------------------------------------------------------------------------
+
+const hb = Handlebars.create();
+const draw = {
+  product: hb.template(templates.product),
+  product_list: hb.template(templates.product_list),
+  message: hb.template(templates.message),
+  cart: hb.template(templates.cart),
+  order: hb.template(templates.order),
+  action_result: hb.template(templates.action_result),
+} satisfies Record<EntityView["kind"], unknown>;
+const tail = hb.template(templates.tail);
+
+/** Control characters (other than the newline) have no place in a chat message: platforms reject or mangle them. */
+export function stripControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
+function clean(text: string): string {
+  return stripControls(text)
+    .replace(/[ \t]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function kindContext(view: EntityView, compact: boolean): Record<string, unknown> {
+  if (view.kind === "product_list") return { ...view, items: view.items.map((item, i) => ({ ...item, n: i + 1 })), compact };
+  return { ...view, compact };
+}
+
+/** How a body is drawn: short form or not, the title on the first line or shown elsewhere (a header), the fallbacks. */
+export interface TextOptions {
+  compact: boolean;
+  /** True when the platform has no header for the title, so the text starts with it. */
+  withTitle: boolean;
+  /** Offers that could not become native controls: written out as their command and deep link. */
+  fallbacks: readonly { offer: ActionOffer }[];
+}
+
+/**
+ * The plain text of a view: its kind's template, then a facts line with every
+ * fact the text (and the header) does not show yet, the textual fallbacks, and
+ * the link to the view's web page.
+ */
+export function viewText(view: EntityView, options: TextOptions): string {
+  const main = clean(draw[view.kind](kindContext(view, options.compact)));
+  const head = options.withTitle ? `${view.title}\n${main}` : main;
+  const shown = options.withTitle ? head : `${view.title}\n${head}`;
+  const factLine = factsNotIn(view.facts, stripControls(shown), stripControls)
+    .map((f) => f.value)
+    .join(" · ");
+  const fallbacks = options.fallbacks.map(({ offer }) => ({ label: offer.label, command: offer.command, deepLink: offer.deepLink }));
+  return clean(`${head}\n${tail({ factLine, fallbacks, url: view.url, ui: view.ui })}`);
+}
+
+/**
+ * The text within a platform's limit: the full form, else the short form
+ * (reported), else the short form cut on a grapheme boundary with an ellipsis,
+ * followed by the link to the full page (reported). `measure` counts as the
+ * platform does (escaped text for Slack, visible text for Telegram).
+ */
+export function fitText(
+  view: EntityView,
+  options: Omit<TextOptions, "compact">,
+  limit: { max: number; rule: string; measure?: (text: string) => number },
+  degradations: Degradation[],
+): string {
+  const measure = limit.measure ?? charCount;
+  const full = viewText(view, { ...options, compact: false });
+  if (measure(full) <= limit.max) return full;
+  const short = viewText(view, { ...options, compact: true });
+  if (measure(short) <= limit.max) {
+    degradations.push({ rule: limit.rule, detail: `Short form sent: the full text is ${measure(full)} of ${limit.max} characters.` });
+    return short;
+  }
+  // Binary search over grapheme prefixes (truncate() would re-count every prefix: quadratic on long texts).
+  const parts = graphemes(short);
+  const cut = (n: number) => `${parts.slice(0, n).join("").trimEnd()}…\n${view.url}`;
+  let lo = 0;
+  let hi = parts.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(cut(mid)) <= limit.max) lo = mid;
+    else hi = mid - 1;
+  }
+  degradations.push({ rule: limit.rule, detail: `Cut to ${limit.max} characters with a link to ${view.url}.` });
+  return cut(lo);
+}
+
+// --- Controls ----------------------------------------------------------------------------
+
+/** A native control planned for an offer: its label (truncated, unique) and what it is about (an item's title). */
+export interface Planned {
+  offer: ActionOffer;
+  label: string;
+  detail: string | null;
+}
+
+/** What each offer of a list or a cart is about: the item or line it belongs to (a row description). */
+function detailsOf(view: EntityView): Map<ActionOffer, string> {
+  const details = new Map<ActionOffer, string>();
+  if (view.kind === "product_list") for (const item of view.items) for (const o of item.actions) details.set(o, item.title);
+  if (view.kind === "cart") for (const line of view.lines) for (const o of line.actions) details.set(o, line.title);
+  return details;
+}
+
+/** What a platform allows its native controls. */
+export interface ControlRules {
+  labelMax: number;
+  labelRule: string;
+  postbackFits: (postback: string) => boolean;
+  postbackRule: string;
+  /** How many native controls one message takes; beyond, the last one becomes a "More…" control. */
+  maxNative?: number;
+  maxRule?: string;
+  /** Whether fallbacks are drawn as (URL) buttons too, so they need labels. */
+  labelFallbacks?: boolean;
+}
+
+/** The native controls, the offers written out as text (fallbacks), and the label of the "More…" control if any. */
+export interface ControlPlan {
+  native: Planned[];
+  fallbacks: Planned[];
+  more: string | null;
+}
+
+/**
+ * The postback of a "More…" control: the hand-off to the web page, where every
+ * action is at home (the overflowing ones are also written out in the text).
+ */
+export const MORE_POSTBACK = postbackFor("handoff", undefined);
+
+/** A label or header on one line, without control characters. */
+export function oneLine(text: string): string {
+  return stripControls(text).replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Splits a view's offers into native controls (whose postback fits the
+ * platform, up to its count) and textual fallbacks (command + deep link),
+ * labelling them within `labelMax` and uniquely. Every split is reported.
+ */
+export function planControls(view: EntityView, rules: ControlRules, degradations: Degradation[]): ControlPlan {
+  const misfits = view.actions.filter((o) => !rules.postbackFits(o.postback));
+  for (const o of misfits) {
+    degradations.push({
+      rule: rules.postbackRule,
+      detail: `"${o.postback}" does not fit; ${o.key} is offered as "${o.command}" and a link.`,
+    });
+  }
+  let native = view.actions.filter((o) => rules.postbackFits(o.postback));
+  let overflow: ActionOffer[] = [];
+  const max = rules.maxNative ?? Number.POSITIVE_INFINITY;
+  if (native.length > max) {
+    overflow = native.slice(max - 1);
+    native = native.slice(0, max - 1);
+    degradations.push({
+      rule: rules.maxRule ?? rules.postbackRule,
+      detail: `${native.length + overflow.length} actions, ${max} controls: ${overflow.length} offered as text behind "${view.ui.more}".`,
+    });
+  }
+  const fallbacks = [...misfits, ...overflow];
+  const labelled = rules.labelFallbacks ? [...native, ...fallbacks] : native;
+  const more = overflow.length ? [view.ui.more] : [];
+  const labels = uniqueLabels([...labelled.map((o) => oneLine(o.label)), ...more], rules.labelMax);
+  const details = detailsOf(view);
+  const plan = (offer: ActionOffer, i: number) => ({ offer, label: labels[i] ?? offer.label, detail: details.get(offer) ?? null });
+  const planned = labelled.map(plan);
+  for (const p of planned) {
+    if (p.label !== p.offer.label) degradations.push({ rule: rules.labelRule, detail: `"${p.offer.label}" shown as "${p.label}".` });
+  }
+  return {
+    native: planned.slice(0, native.length),
+    fallbacks: rules.labelFallbacks
+      ? planned.slice(native.length)
+      : fallbacks.map((offer) => ({ offer, label: offer.label, detail: null })),
+    more: overflow.length ? (labels.at(-1) ?? null) : null,
+  };
+}
+
+/** UTF-8 bytes, as Telegram counts `callback_data`. */
+export function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+// --- Inspection --------------------------------------------------------------------------
+
+/** A JSON value as an object (or an empty one): bodies are read defensively, they may be anyone's. */
+export function obj(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function str(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/** Collects what an inspection finds; `finish` adds the keyword commands the text offers and the links it shows. */
+export class Reader {
+  readonly texts: string[] = [];
+  readonly controls: Inspection["controls"] = [];
+  readonly links: string[] = [];
+  readonly limits: Degradation[] = [];
+
+  constructor(private readonly options: InspectOptions) {}
+
+  text(value: unknown): void {
+    if (typeof value === "string" && value) this.texts.push(value);
+  }
+
+  /** A control carrying a postback, decoded the way the inbound webhooks decode it. */
+  postback(label: string, payload: string): void {
+    const command = decodePostback(payload, this.options.actions);
+    this.controls.push({
+      label,
+      decoded: command.kind === "action" ? { key: command.key, input: command.input } : null,
+      control: { kind: "postback", payload },
+    });
+  }
+
+  /** A URL button: it opens a page, it decodes to no action by itself. */
+  url(label: string, url: string): void {
+    this.controls.push({ label, decoded: null, control: { kind: "deepLink", url } });
+    this.links.push(url);
+  }
+
+  link(url: unknown): void {
+    if (typeof url === "string" && url) this.links.push(url);
+  }
+
+  /** Checks a length: `count` is what the body has, `max` what the platform takes. */
+  max(rule: string, count: number, max: number, what: string): void {
+    if (count > max) this.limits.push({ rule, detail: `${what}: ${count}, the limit is ${max}.` });
+  }
+
+  breach(rule: string, detail: string): void {
+    this.limits.push({ rule, detail });
+  }
+
+  /** Labels that must differ within one message (CHANNELS.md: never two identical labels). */
+  unique(rule: string, labels: readonly string[]): void {
+    const seen = new Set<string>();
+    for (const label of labels) {
+      if (seen.has(label)) this.breach(rule, `"${label}" appears twice.`);
+      seen.add(label);
+    }
+  }
+
+  finish(): Inspection {
+    const text = this.texts.join("\n");
+    for (const c of keywordControls(text, this.options)) this.controls.push(c);
+    for (const m of text.matchAll(/https?:\/\/[^\s<>"]+/g)) this.links.push(m[0].replace(/[.,;)]$/, ""));
+    return { text, controls: this.controls, links: [...new Set(this.links)], limits: this.limits };
+  }
+}
+
+/**
+ * The textual fallbacks a message offers: catalogue keywords with their
+ * argument ("ADD MER-CRE-SWE-S-NAVY"), read as inbound chat text is read.
+ */
+function keywordControls(text: string, options: InspectOptions): Inspection["controls"] {
+  const keywords = new Set(options.actions.filter((a) => a.enabled).map((a) => a.keyword));
+  const out: Inspection["controls"] = [];
+  for (const match of text.matchAll(
+    /(?<![\p{L}\p{N}-])([A-Z][A-Z0-9]{1,11})(?: ([A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))?(?![\p{L}\p{N}])/gu,
+  )) {
+    const [, keyword = "", argument] = match;
+    if (!keywords.has(keyword)) continue;
+    const command = argument ? `${keyword} ${argument}` : keyword;
+    const parsed = parseSms(command, options.actions);
+    out.push({
+      label: command,
+      decoded: parsed.kind === "action" ? { key: parsed.key, input: parsed.input } : null,
+      control: { kind: "keyword", text: command },
+    });
+  }
+  return out;
+}
+
+// --- Manifest entries ----------------------------------------------------------------------
+
+type ManifestControl = AdapterOutput["controls"][number];
+
+/** A native control carrying the offer's postback. */
+export function postbackControl(p: Planned): ManifestControl {
+  return { offer: p.offer, label: p.label, control: { kind: "postback", payload: p.offer.postback } };
+}
+
+/** A textual fallback: the command written in the message. */
+export function keywordControl(p: Planned): ManifestControl {
+  return { offer: p.offer, label: p.label, control: { kind: "keyword", text: p.offer.command } };
+}
+
+/** A URL button to the offer's deep link (its command is written in the message too). */
+export function linkControl(p: Planned): ManifestControl {
+  return { offer: p.offer, label: p.label, control: { kind: "deepLink", url: p.offer.deepLink } };
+}
