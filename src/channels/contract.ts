@@ -95,6 +95,26 @@ export interface RenderOptions {
   format?: string | undefined;
   /** The https origin the web channel serves (PUBLIC_BASE_URL): every link points there. */
   baseUrl: string;
+  /** The storefront's page frame around the view; only the web renderer reads it, the others ignore it. */
+  chrome?: WebChrome;
+}
+
+/** The frame of a storefront page (header, switchers, banner): session state the view itself does not carry. */
+export interface WebChrome {
+  /** The shop's name in the header. */
+  shopName: string;
+  /** The locale switcher: one link per locale, to this page in that locale. */
+  locales: { code: string; name: string; url: string; current: boolean }[];
+  /** The category filter of the catalogue pages. */
+  categories: { label: string; url: string; current: boolean }[];
+  /** Live promotions, shown as a banner on every page. */
+  banner: { title: string; short: string; url: string }[];
+  /** Items in the session's cart, or null when the session has no cart yet. */
+  cartCount: number | null;
+  /** The search text of a search page (refills the search box). */
+  query: string;
+  /** A one-time notice (an action's confirmation after its redirect), or null. */
+  notice: string | null;
 }
 
 export interface InspectOptions {

@@ -1,0 +1,300 @@
+/**
+ * The web renderer (CHANNELS.md, Web): full, valid HTML5 documents served by
+ * the storefront. Every action is a real `<button type="submit">` in a
+ * `<form method="post" action="<baseUrl>/actions/<key>">`, so the page works
+ * without JavaScript; a product page carries one JSON-LD `Product` and the
+ * Open Graph tags, and its structured data says exactly what the page shows.
+ *
+ * Templates are precompiled (Workers forbid `Handlebars.compile`) with HTML
+ * escaping on: catalogue text is only ever inserted with `{{ }}`. The one
+ * unescaped insertion is the JSON-LD, through the `json` helper, which makes
+ * `</script>` impossible by escaping `<`, `>` and `&` as JSON `\u` escapes.
+ */
+import Handlebars from "handlebars/runtime";
+import type {
+  ActionOffer,
+  EntityView,
+  Inspection,
+  InspectOptions,
+  ProductRenderView,
+  Rendered,
+  Renderer,
+  RenderOptions,
+  WebChrome,
+} from "../../src/channels/contract";
+import { factsNotIn } from "../../src/channels/contract";
+import { dateFact } from "../../src/channels/views";
+import { MAX_LINE_QUANTITY } from "../../src/journeys/carts";
+import { inspectHtml } from "./inspect";
+import { templates } from "./templates.generated";
+import { webWords } from "./words";
+
+export { webWords } from "./words";
+
+/**
+ * C0 and C1 control characters (tab, line feed and carriage return aside) are
+ * parse errors in HTML (WHATWG "control-character-in-input-stream"): they are
+ * removed from catalogue text, and the fact matcher removes them too.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** Catalogue text as the web channel shows it: without control characters. */
+export function webText(text: string): string {
+  return text.replace(CONTROL, "");
+}
+
+/** JSON for a `<script>` data block: `<`, `>` and `&` escaped so no string can close the element or open a comment. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+const hb = Handlebars.create();
+hb.registerHelper("json", (value: unknown) => new hb.SafeString(scriptJson(value)));
+for (const name of ["layout", "styles", "form", "missing_facts"] as const) hb.registerPartial(name, hb.template(templates[name]));
+const draw = {
+  product: hb.template(templates.product),
+  product_list: hb.template(templates.product_list),
+  message: hb.template(templates.message),
+  cart: hb.template(templates.cart),
+  order: hb.template(templates.order),
+  action_result: hb.template(templates.action_result),
+} satisfies Record<EntityView["kind"], unknown>;
+
+/** Languages written right to left: the page's base direction. */
+const RTL = new Set(["ar", "fa", "he", "ur", "yi"]);
+
+// --- Forms ---------------------------------------------------------------------------------
+
+interface FormField {
+  id: string;
+  name: string;
+  label: string;
+  value: string | number;
+  min: number | null;
+  max: number | null;
+  options: { value: string; label: string; selected: boolean; disabled: boolean }[] | null;
+}
+
+/** One action offer as an HTML form: fixed arguments as hidden inputs, customer arguments as labelled fields. */
+export interface ActionForm {
+  key: string;
+  action: string;
+  label: string;
+  hidden: { name: string; value: string | number }[];
+  fields: FormField[];
+}
+
+/** What a form needs beyond the offer: a unique id prefix, and page state (a variant choice, a line's quantity). */
+interface FormSetting {
+  id: string;
+  locale: string;
+  ui: EntityView["ui"];
+  variants?: ProductRenderView["variants"];
+  quantity?: number;
+}
+
+function paramField(param: string, setting: FormSetting): FormField {
+  const words = webWords(setting.locale);
+  const id = `${setting.id}-${param}`;
+  if (param === "score") {
+    const options = [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${n} / 5`, selected: n === 5, disabled: false }));
+    return { id, name: param, label: words.score, value: 5, min: null, max: null, options };
+  }
+  // Quantities as the cart takes them: 1 to MAX_LINE_QUANTITY (src/journeys/carts.ts).
+  const label = param === "quantity" ? setting.ui.quantity : param;
+  return { id, name: param, label, value: setting.quantity ?? 1, min: 1, max: MAX_LINE_QUANTITY, options: null };
+}
+
+/** The variant choice of an add-to-cart form: every variant, unsellable ones disabled, the offer's SKU selected. */
+function variantField(setting: FormSetting, sku: string): FormField {
+  const options = (setting.variants ?? []).map((v) => ({
+    value: v.sku,
+    label: webText(`${v.title} — ${v.price} — ${v.availabilityText}`),
+    selected: v.sku === sku,
+    disabled: !v.purchasable && v.sku !== sku,
+  }));
+  return { id: `${setting.id}-sku`, name: "sku", label: setting.ui.variant, value: sku, min: null, max: null, options };
+}
+
+function actionForm(offer: ActionOffer, baseUrl: string, setting: FormSetting): ActionForm {
+  const hidden: ActionForm["hidden"] = [];
+  const fields: FormField[] = [];
+  for (const [name, value] of Object.entries(offer.input)) {
+    if (name === "sku" && offer.key === "add_to_cart" && (setting.variants?.length ?? 0) > 1) {
+      fields.push(variantField(setting, String(value)));
+    } else hidden.push({ name, value });
+  }
+  for (const param of offer.params) fields.push(paramField(param, setting));
+  return { key: offer.key, action: `${baseUrl}/actions/${encodeURIComponent(offer.key)}`, label: webText(offer.label), hidden, fields };
+}
+
+function formsOf(offers: readonly ActionOffer[], baseUrl: string, view: EntityView, prefix: string, extra: Partial<FormSetting> = {}) {
+  return offers.map((offer, i) => actionForm(offer, baseUrl, { id: `${prefix}${i}`, locale: view.locale, ui: view.ui, ...extra }));
+}
+
+// --- Page context --------------------------------------------------------------------------
+
+const NO_CHROME = (baseUrl: string): WebChrome => ({
+  shopName: new URL(baseUrl).host,
+  locales: [],
+  categories: [],
+  banner: [],
+  cartCount: null,
+  query: "",
+  notice: null,
+});
+
+/** Removes control characters from every string of a page context (deep), so no template can emit one; counts them. */
+function cleanDeep<T>(value: T, removed: { count: number }): T {
+  if (typeof value === "string") {
+    const clean = webText(value);
+    removed.count += value.length - clean.length;
+    return clean as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => cleanDeep(v, removed)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanDeep(v, removed)])) as T;
+  }
+  return value;
+}
+
+function productJsonLd(view: ProductRenderView, image: string) {
+  return {
+    "@context": "https://schema.org",
+    "@type": "Product",
+    name: view.title,
+    description: view.summary,
+    sku: view.defaultSku,
+    url: view.url,
+    image: view.media.length ? view.media.map((m) => m.url) : [image],
+    offers: {
+      "@type": "Offer",
+      url: view.url,
+      price: view.priceAmount,
+      priceCurrency: view.currency,
+      availability: view.schemaAvailability,
+    },
+  };
+}
+
+function kindContext(view: EntityView, baseUrl: string, degradations: Rendered["manifest"]["degradations"]): Record<string, unknown> {
+  const shown = (text: string) => factsNotIn(view.facts, text, webText);
+  switch (view.kind) {
+    case "product": {
+      const ogImage = view.media[0]?.url ?? `${baseUrl}/media/products/${view.slug}.svg`;
+      if (!view.media.length) {
+        degradations.push({ rule: "web.og.image", detail: "The product has no media; og:image and JSON-LD use its placeholder image." });
+      }
+      return {
+        ogImage,
+        jsonLd: productJsonLd(view, ogImage),
+        forms: formsOf(view.actions, baseUrl, view, "p", { variants: view.variants }),
+      };
+    }
+    case "product_list": {
+      const items = view.items.map((item, i) => ({ ...item, forms: formsOf(item.actions, baseUrl, view, `i${i}-`) }));
+      const inItems = new Set(view.items.flatMap((item) => item.actions));
+      return {
+        items,
+        forms: formsOf(
+          view.actions.filter((a) => !inItems.has(a)),
+          baseUrl,
+          view,
+          "l",
+        ),
+      };
+    }
+    case "cart": {
+      const lines = view.lines.map((line, i) => ({
+        ...line,
+        forms: formsOf(line.actions, baseUrl, view, `c${i}-`, { quantity: line.quantity }),
+      }));
+      const inLines = new Set(view.lines.flatMap((line) => line.actions));
+      return {
+        lines,
+        forms: formsOf(
+          view.actions.filter((a) => !inLines.has(a)),
+          baseUrl,
+          view,
+          "c",
+        ),
+      };
+    }
+    case "order":
+      return { placedOn: dateFact(view.placedAt.slice(0, 10), view.locale).value, forms: formsOf(view.actions, baseUrl, view, "o") };
+    case "message":
+      return { missingFacts: shown(`${view.title}\n${view.body}`), forms: formsOf(view.actions, baseUrl, view, "m") };
+    case "action_result":
+      return { missingFacts: shown(`${view.title}\n${view.text}`), forms: formsOf(view.actions, baseUrl, view, "r") };
+  }
+}
+
+function pageContext(view: EntityView, options: RenderOptions, degradations: Rendered["manifest"]["degradations"]) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const chrome = options.chrome ?? NO_CHROME(baseUrl);
+  const language = view.locale.split("-")[0] ?? view.locale;
+  const removed = { count: 0 };
+  const context = cleanDeep(
+    {
+      ...view,
+      ...kindContext(view, baseUrl, degradations),
+      lang: view.locale,
+      dir: RTL.has(language) ? "rtl" : "ltr",
+      pageTitle: `${view.title} · ${chrome.shopName}`,
+      home: `${baseUrl}/`,
+      cartUrl: `${baseUrl}/cart`,
+      cartCount: chrome.cartCount,
+      chrome,
+      words: webWords(view.locale),
+    },
+    removed,
+  );
+  if (removed.count) {
+    degradations.push({ rule: "web.text.control", detail: `${removed.count} control character(s) removed: HTML forbids them.` });
+  }
+  return context;
+}
+
+/** Facts a body must show, as this channel writes them (control characters removed). */
+function normalizeFact(text: string): string {
+  return webText(text);
+}
+
+export const webRenderer: Renderer = {
+  channel: "web",
+  formats: ["html"],
+  normalizeFact,
+
+  render(view: EntityView, options: RenderOptions): Rendered {
+    const degradations: Rendered["manifest"]["degradations"] = [];
+    const template = draw[view.kind] as (ctx: unknown) => string;
+    const body = template(pageContext(view, options, degradations));
+    const baseUrl = options.baseUrl.replace(/\/+$/, "");
+    return {
+      channel: "web",
+      format: options.format ?? "html",
+      contentType: "text/html; charset=utf-8",
+      body,
+      manifest: {
+        facts: view.facts,
+        actions: view.actions.map((a) => ({
+          key: a.key,
+          input: a.input,
+          label: a.label,
+          control: { kind: "form", method: "post", action: `${baseUrl}/actions/${a.key}` },
+        })),
+        degradations,
+      },
+    };
+  },
+
+  inspect(body: string, options: InspectOptions): Inspection {
+    return inspectHtml(body, options.baseUrl);
+  },
+};
