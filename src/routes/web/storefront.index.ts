@@ -1,0 +1,247 @@
+/**
+ * The storefront: the web channel's own pages, server-rendered by the web
+ * renderer from the same views the API renders. Plain `app.get`/`app.post`
+ * (pages, not API operations, so they stay out of the OpenAPI document).
+ *
+ * Every action button posts a form to `POST /actions/:key`, which runs the
+ * action through `invokeAction` like every other channel and answers with a
+ * 303 (post/redirect/get), so the shop works without JavaScript.
+ */
+import { webWords } from "../../../renderers/web/index";
+import { findLiveMessage } from "../../catalogue/messages";
+import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
+import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
+import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
+import { HandoffCode, redeemHandoff } from "../../journeys/handoffs";
+import { invokeAction } from "../../journeys/invoke";
+import { findCustomerOrder, orderView } from "../../journeys/orders";
+import type { Router } from "../../lib/create-router";
+import { ApiError } from "../../lib/errors";
+import {
+  categoryLabel,
+  chromeFor,
+  ensureSession,
+  type PageContext,
+  pageContext,
+  sendPage,
+  sendProblem,
+  sessionCart,
+  sessionCustomer,
+  setNotice,
+  webIdentity,
+} from "./storefront.pages";
+
+/** Products per catalogue page. */
+const PAGE_SIZE = 48;
+/** The API key id the storefront's actions are recorded under (idempotency scope, timeline). */
+const STOREFRONT_KEY = "storefront";
+/** Form fields that the action schemas take as numbers. */
+const NUMERIC_FIELDS = new Set(["quantity", "score"]);
+/** Read-only actions: their confirmation is the page they lead to, no notice needed. */
+const VIEWS = new Set(["view_product", "view_cart", "order_status"]);
+
+/** The stored response of an action, as far as the storefront reads it: the result and reply, or a problem (RFC 9457). */
+interface OutcomeBody {
+  result?: { order?: { number?: string } };
+  reply?: { text?: string };
+  title?: string;
+  detail?: string;
+}
+
+type PageHandler = (c: PageContext, ctx: ViewContext) => Promise<Response>;
+
+/** Runs a page handler; a client error (unknown slug, bad cursor, refused action) becomes an HTML page with its status. */
+function page(handler: PageHandler) {
+  return async (c: PageContext) => {
+    const ctx = await pageContext(c);
+    try {
+      return await handler(c, ctx);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      const words = webWords(ctx.locale);
+      return error.status === 404
+        ? sendProblem(c, ctx, 404, words.notFoundTitle, words.notFoundText)
+        : sendProblem(c, ctx, error.status, words.refusedTitle, error.message);
+    }
+  };
+}
+
+async function listPage(c: PageContext, ctx: ViewContext, category: string | null) {
+  const db = c.get("db");
+  const q = c.req.query("q")?.trim() || undefined;
+  const { items, nextCursor } = await listLiveProducts(db, {
+    limit: PAGE_SIZE,
+    cursor: c.req.query("cursor"),
+    q,
+    category: category ?? undefined,
+  });
+  if (category && !items.length && !c.req.query("cursor")) throw new ApiError("not_found", `No category "${category}".`);
+  const stock = await inventoryFor(
+    db,
+    items.map((i) => i.entryId),
+  );
+  const products = items.map((live) => ({ doc: live.doc, view: productView(live.doc, stock, live, ctx) }));
+  const path = category ? `/categories/${encodeURIComponent(category)}` : "/";
+  const next = new URLSearchParams({ ...(q ? { q } : {}), ...(nextCursor ? { cursor: nextCursor } : {}) });
+  const view = productListRenderView(products, await catalogueActions(db, ctx), "web", {
+    locale: ctx.locale,
+    url: `${ctx.baseUrl}${path}${q ? `?${new URLSearchParams({ q })}` : ""}`,
+    title: q ? webWords(ctx.locale).searchTitle(q) : category ? categoryLabel(category) : undefined,
+    category,
+    nextUrl: nextCursor ? `${ctx.baseUrl}${path}?${next}` : null,
+  });
+  return sendPage(c, view, await chromeFor(c, ctx, { category }), { etag: true });
+}
+
+/** The form's fields as the action's input: strings, with quantities and scores as numbers. */
+function formInput(form: Record<string, unknown>): Record<string, string | number> {
+  const input: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(form)) {
+    if (typeof value !== "string") continue;
+    input[name] = NUMERIC_FIELDS.has(name) && /^\d{1,6}$/.test(value.trim()) ? Number(value) : value;
+  }
+  return input;
+}
+
+/** Where a browser goes after an action succeeded (post/redirect/get). */
+function nextPage(c: PageContext, base: string, key: string, input: Record<string, string | number>, result: OutcomeBody["result"]) {
+  switch (key) {
+    case "add_to_cart":
+    case "update_quantity":
+    case "remove_from_cart":
+    case "view_cart":
+      return `${base}/cart`;
+    case "checkout":
+      return `${base}/orders/${encodeURIComponent(result?.order?.number ?? "")}`;
+    case "cancel_order":
+    case "request_return":
+    case "order_status":
+      return `${base}/orders/${encodeURIComponent(String(input.orderNumber ?? ""))}`;
+    case "view_product":
+      return `${base}/products/${encodeURIComponent(String(input.slug ?? ""))}`;
+    default: {
+      // Back to the page the form was on, when it was one of ours.
+      const referer = c.req.header("referer");
+      return referer?.startsWith(`${base}/`) ? referer : `${base}/`;
+    }
+  }
+}
+
+async function postAction(c: PageContext, ctx: ViewContext) {
+  const key = c.req.param("key") ?? "";
+  const origin = c.req.header("origin");
+  // A form posted from another site (CSRF) is refused; same-site browsers send our own origin.
+  if (origin !== undefined && origin !== new URL(c.get("config").PUBLIC_BASE_URL).origin) {
+    const words = webWords(ctx.locale);
+    return sendProblem(c, ctx, 403, words.forbiddenTitle, words.forbiddenText);
+  }
+  const input = formInput(await c.req.parseBody());
+  const session = ensureSession(c);
+  const outcome = await invokeAction(c.get("db"), {
+    key,
+    request: { channel: "web", identity: webIdentity(session), locale: ctx.locale, input },
+    // A fresh key per post: a browser never retries a POST by itself, and post/redirect/get means a
+    // refresh reloads the page it was sent to, not the form. Two clicks are two intended changes.
+    idempotencyKey: crypto.randomUUID(),
+    apiKeyId: STOREFRONT_KEY,
+    requestId: c.get("requestId"),
+    view: ctx,
+    now: c.get("clock")(),
+  });
+  const body = JSON.parse(outcome.body) as OutcomeBody;
+  if (outcome.status >= 400) {
+    const view = actionResultRenderView({
+      action: key,
+      title: webWords(ctx.locale).refusedTitle,
+      text: String(body.detail ?? body.title ?? ""),
+      ok: false,
+      locale: ctx.locale,
+      url: `${ctx.baseUrl}/actions/${key}`,
+    });
+    return sendPage(c, view, await chromeFor(c, ctx), { status: outcome.status });
+  }
+  if (!VIEWS.has(key) && body.reply?.text) setNotice(c, body.reply.text);
+  return c.redirect(nextPage(c, ctx.baseUrl, key, input, body.result), 303);
+}
+
+/**
+ * The storefront's pages and its form target.
+ *
+ * @example
+ * registerStorefrontRoutes(app); // GET /, /products/:slug, /cart … and POST /actions/:key
+ */
+export function registerStorefrontRoutes(app: Router) {
+  app.get(
+    "/",
+    page((c, ctx) => listPage(c, ctx, null)),
+  );
+
+  app.get(
+    "/categories/:category",
+    page((c, ctx) => listPage(c, ctx, c.req.param("category") ?? "")),
+  );
+
+  app.get(
+    "/products/:slug",
+    page(async (c, ctx) => {
+      const db = c.get("db");
+      const slug = c.req.param("slug") ?? "";
+      const live = await findLiveProduct(db, slug);
+      if (!live) throw new ApiError("not_found", `No product "${slug}".`);
+      const source = productSource(live.doc, await inventoryFor(db, [live.entryId]), live, ctx, await catalogueActions(db, ctx));
+      return sendPage(c, productForChannel(source, "web"), await chromeFor(c, ctx), { etag: true });
+    }),
+  );
+
+  app.get(
+    "/messages/:key",
+    page(async (c, ctx) => {
+      const key = c.req.param("key") ?? "";
+      const live = await findLiveMessage(c.get("db"), key);
+      if (!live) throw new ApiError("not_found", `No message "${key}".`);
+      const view = messageForChannel(messageSource(live.doc, live, ctx, c.get("clock")()), "web");
+      return sendPage(c, view, await chromeFor(c, ctx), { etag: true });
+    }),
+  );
+
+  app.get(
+    "/cart",
+    page(async (c, ctx) => {
+      const cart = await sessionCart(c, ctx);
+      const view = cartRenderView(cart, await catalogueActions(c.get("db"), ctx), "web", ctx.locale, ctx.baseUrl);
+      return sendPage(c, view, await chromeFor(c, ctx, { cartCount: cart.itemCount }));
+    }),
+  );
+
+  app.get(
+    "/orders/:number",
+    page(async (c, ctx) => {
+      const number = (c.req.param("number") ?? "").toUpperCase();
+      const customer = await sessionCustomer(c);
+      // Only the session's own orders: another customer's order is "not found" (its existence is not ours to tell).
+      if (!customer) throw new ApiError("not_found", `You have no order ${number}.`);
+      const { order, lines } = await findCustomerOrder(c.get("db"), customer, number);
+      const view = orderRenderView(
+        orderView(order, lines, ctx.locale),
+        await catalogueActions(c.get("db"), ctx),
+        "web",
+        ctx.locale,
+        ctx.baseUrl,
+      );
+      return sendPage(c, view, await chromeFor(c, ctx));
+    }),
+  );
+
+  app.post("/actions/:key", page(postAction));
+
+  app.get(
+    "/h/:code",
+    page(async (c, ctx) => {
+      const code = HandoffCode.safeParse((c.req.param("code") ?? "").toUpperCase());
+      if (!code.success) throw new ApiError("not_found", "No such handoff code.");
+      // Redeeming links this browser's session to the customer who asked for the handoff: their cart opens here.
+      await redeemHandoff(c.get("db"), { code: code.data, identity: webIdentity(ensureSession(c)) }, c.get("clock")(), ctx);
+      return c.redirect(`${ctx.baseUrl}/cart`, 303);
+    }),
+  );
+}
