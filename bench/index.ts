@@ -10,6 +10,9 @@
  * 2. scale   list / deep cursor / category / search at 1,000 vs 100,000 products
  * 3. import  10,000 generated products through the real import vs a plain INSERT loop
  * 4. actions POST /v1/actions/add_to_cart (fresh Idempotency-Key, and the replay path) vs the delivery read
+ * 5. render  GET /v1/render/{channel}/products/{slug} per channel (cached) vs the delivery JSON (bench/render.ts)
+ * 6. publish cold render + parity check of one product on every channel and locale: p99
+ * 7. audit   full audit of 10,000 generated products: renders per second, peak memory
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +26,7 @@ import { readContentDir } from "../src/cli/content-files";
 import { openSqlite, type SqliteDatabase } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
 import { generatedBundle, generatedProduct } from "./catalogue";
+import { benchAudit, benchPublish, benchRenderHttp, seededWithActions } from "./render";
 
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
@@ -328,7 +332,28 @@ async function benchImport() {
   }
 }
 
-const benches: Record<string, () => Promise<void>> = { http: benchHttp, scale: benchScale, import: benchImport, actions: benchActions };
+async function benchRender() {
+  const dir = mkdtempSync(join(tmpdir(), "unison-bench-"));
+  const dbPath = join(dir, "bench.db");
+  (await seededWithActions(1000, dbPath)).close();
+  const server = await startServer("unison", dbPath);
+  try {
+    await benchRenderHttp(server.port, generatedProduct(500).slug, quick ? 2 : 4, summary);
+  } finally {
+    server.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const benches: Record<string, () => Promise<void>> = {
+  http: benchHttp,
+  scale: benchScale,
+  import: benchImport,
+  actions: benchActions,
+  render: benchRender,
+  publish: () => benchPublish(quick, summary),
+  audit: () => benchAudit(quick, summary),
+};
 if (only && !benches[only]) {
   console.error(`unknown benchmark "${only}"; one of: ${Object.keys(benches).join(", ")}`);
   process.exit(2);

@@ -7,7 +7,11 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { renderers } from "../renderers";
 import type { BeforePublish } from "./catalogue/entries";
+import { createRenderCache } from "./consistency/cache";
+import type { Registry } from "./consistency/engine";
+import { publishGate } from "./consistency/gate";
 import type { Database } from "./db/client";
 import type { Config } from "./env";
 import type { AppEnv } from "./lib/context";
@@ -23,8 +27,10 @@ import { registerInboundChatRoutes } from "./routes/inbound/chat.index";
 import { registerInboundSmsRoutes } from "./routes/inbound/sms.index";
 import { registerInsightsRoutes } from "./routes/journeys/insights.index";
 import { registerJourneyRoutes } from "./routes/journeys/journeys.index";
+import { registerRenderRoutes } from "./routes/render/render.index";
 import { registerSystemRoutes } from "./routes/system/system.index";
 import { registerAssetRoutes } from "./routes/web/assets.index";
+import { registerStorefrontRoutes } from "./routes/web/storefront.index";
 
 export interface AppDeps {
   /** The database for this request (one per process on Node; a D1 session per request on Workers). */
@@ -35,8 +41,10 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** The client's network address (for limits on requests without a key); from the runtime, never from forwarding headers. */
   clientAddress?: (c: Context<AppEnv>) => string | undefined;
-  /** The publish gate (the consistency engine plugs in here). */
+  /** The publish gate; by default the consistency engine's, over `renderers`. */
   beforePublish?: BeforePublish;
+  /** The channel renderers (default: the registry in `renderers/`). */
+  renderers?: Registry;
 }
 
 /** Query parameters that would carry a credential; keys are refused there (they end up in logs and caches). */
@@ -51,6 +59,9 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((line: string) => console.log(line));
+  const registry = deps.renderers ?? renderers;
+  const renderCache = createRenderCache();
+  const beforePublish = deps.beforePublish ?? publishGate({ registry, baseUrl: deps.config.PUBLIC_BASE_URL, cache: renderCache });
 
   app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
 
@@ -78,6 +89,8 @@ export function createApp(deps: AppDeps) {
     c.set("clock", clock);
     c.set("db", deps.resolveDb(c));
     c.set("principal", null);
+    c.set("renderers", registry);
+    c.set("renderCache", renderCache);
 
     const url = new URL(c.req.url);
     for (const [name, value] of url.searchParams) {
@@ -154,8 +167,10 @@ export function createApp(deps: AppDeps) {
 
   registerSystemRoutes(app);
   registerAssetRoutes(app);
+  registerStorefrontRoutes(app);
   registerDeliveryRoutes(app);
-  registerAdminRoutes(app, { beforePublish: deps.beforePublish });
+  registerAdminRoutes(app, { beforePublish });
+  registerRenderRoutes(app);
   registerJourneyRoutes(app);
   registerInboundSmsRoutes(app);
   registerInboundChatRoutes(app);

@@ -43,7 +43,7 @@ const SCHEMA_AVAILABILITY: Record<string, string> = {
 const PURCHASABLE = new Set(["in_stock", "low_stock", "preorder"]);
 
 /** The text of a field on a channel: its override for (channel, locale, field) if there is one, else the base text. */
-function overridden(overrides: readonly Override[], channel: Channel, locale: string, field: string, base: string): string {
+export function overridden(overrides: readonly Override[], channel: Channel, locale: string, field: string, base: string): string {
   return overrides.find((o) => o.channel === channel && o.locale === locale && o.field === field)?.value ?? base;
 }
 

@@ -4,8 +4,12 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { renderers } from "../../renderers";
 import { exportContent, importContent } from "../catalogue/content";
+import { CHANNELS, type Channel } from "../catalogue/documents";
+import { auditCatalogue } from "../consistency/audit";
 import { openSqlite } from "../db/sqlite";
+import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
 import { ContentReadError, readContentDir, writeContentDir } from "./content-files";
 
@@ -18,6 +22,8 @@ Commands:
   migrate                                apply the database migrations
   import <dir> [--draft] [--dry-run]     validate a content directory, then import it (all or nothing)
   export <dir>                           write the catalogue as canonical content files
+  check [<dir>] [--format text|json]     audit every channel and locale (a content directory, or the database);
+        [--channel C] [--base-url URL]   exits 1 on any parity violation — gate a content repository's CI with it
   keys create --name N --scope S [...]   create an API key (printed once)
         [--sql]                          print it as an SQL INSERT instead (for D1: wrangler d1 execute)
   keys list                              list keys (never the keys themselves)
@@ -53,6 +59,9 @@ export async function main(
         name: { type: "string" },
         scope: { type: "string", multiple: true },
         sql: { type: "boolean" },
+        format: { type: "string" },
+        channel: { type: "string" },
+        "base-url": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -124,6 +133,59 @@ export async function main(
         }
         if (values["dry-run"]) out("(dry run: nothing was written)");
         return 0;
+      }
+      case "check": {
+        const format = values.format ?? "text";
+        if (format !== "text" && format !== "json") throw new UsageError("--format takes text or json");
+        const channel = values.channel;
+        if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) {
+          throw new UsageError(`--channel takes one of ${CHANNELS.join(", ")}`);
+        }
+        const baseUrl = values["base-url"] ?? parseConfig(process.env).PUBLIC_BASE_URL;
+        let db: ReturnType<typeof openSqlite>;
+        if (rest[0]) {
+          // A content directory: import it into a throwaway database, exactly as `import` would.
+          let bundle: Awaited<ReturnType<typeof readContentDir>>;
+          try {
+            bundle = await readContentDir(resolve(rest[0]));
+          } catch (error) {
+            if (error instanceof ContentReadError) {
+              for (const p of error.problems) err(`${p.file}: ${p.message}`);
+              return 1;
+            }
+            throw error;
+          }
+          db = openSqlite(":memory:");
+          const report = await importContent(db, bundle, { keyId: null, now: new Date() });
+          if (report.problems.length) {
+            for (const p of report.problems) err(`${p.file}:${p.pointer || "/"}: ${p.message}`);
+            db.close();
+            return 1;
+          }
+        } else {
+          db = openSqlite(dbPath);
+        }
+        const report = await auditCatalogue(db, {
+          registry: renderers,
+          baseUrl,
+          now: new Date(),
+          channels: channel ? [channel as Channel] : undefined,
+        });
+        db.close();
+        if (format === "json") out(JSON.stringify(report, null, 2));
+        else {
+          for (const { violations } of report.entities) {
+            for (const v of violations) {
+              const where = [v.channel, v.format].filter(Boolean).join("/") || "-";
+              out(`${v.entity.type}/${v.entity.key}  ${where}  ${v.locale ?? "-"}  ${v.rule}: ${v.detail}`);
+            }
+          }
+          const s = report.summary;
+          out(
+            `${s.entities} entities, ${s.renders} renders checked: ${s.violations} violation(s) in ${s.entitiesWithViolations} entities.`,
+          );
+        }
+        return report.summary.violations ? 1 : 0;
       }
       case "export": {
         const dir = rest[0];

@@ -16,13 +16,15 @@
  *    replayed, and noted on the timeline.
  */
 import { z } from "@hono/zod-openapi";
-import { actionView, findLiveAction } from "../catalogue/actions";
+import { renderers } from "../../renderers";
 import { LocaleCode } from "../catalogue/documents";
 import type { ViewContext } from "../catalogue/products";
+import { catalogueActions } from "../channels/load";
+import { type CatalogueAction, overridden } from "../channels/views";
 import { type Database, isGuardFailure, isUniqueViolation, type Orm, type Statement } from "../db/client";
 import { ApiError, problemBody, validationError } from "../lib/errors";
 import { ACTION_HANDLERS, ACTION_KEYS, type ActionKey, actionSchemaRefs, isActionKey } from "./actions";
-import { IdentitySchema, type JourneyChannel, JourneyChannelSchema, RENDERER_OF } from "./channels";
+import { IdentitySchema, JourneyChannelSchema, RENDERER_OF } from "./channels";
 import { CustomerIdSchema, resolveCustomer } from "./customers";
 import {
   type Claim,
@@ -35,6 +37,7 @@ import {
 } from "./idempotency";
 import { recordInteraction } from "./interactions";
 import type { ActionContext, Plan } from "./plan";
+import { renderReply } from "./replies";
 
 /** How often a handler re-plans after losing a compare-and-set before the client is asked to retry. */
 const MAX_ATTEMPTS = 8;
@@ -44,23 +47,26 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** attempt)));
 }
 
-export const PLAIN_TEXT = "text/plain; charset=utf-8";
 
 /**
- * The reply for the calling channel. Today `body` is the plain-text
- * confirmation; the channel renderers will put their native payload there
- * (TwiML for SMS, a platform message for chat, HTML for web, a screen for
- * mobile), announced by `contentType`. `text` stays plain text for
- * transcripts, accessibility and the timeline.
+ * The reply for the calling channel, drawn by that channel's renderer: SMS
+ * text (the inbound SMS webhook wraps it in TwiML), a WhatsApp / Slack /
+ * Telegram / Messenger payload, a mobile screen, a web page — announced by
+ * `contentType`, with the natural next steps as native controls. `text` stays
+ * plain text for transcripts, accessibility and the timeline.
  */
 export const ReplySchema = z
   .object({
     channel: JourneyChannelSchema,
     renderer: z.enum(["web", "mobile", "sms", "chat"]).openapi({ description: "The renderer that draws replies for this channel." }),
-    contentType: z.string().openapi({ example: PLAIN_TEXT }),
+    format: z.string().openapi({
+      description: "The platform format (`text`, `whatsapp`, `slack`, `telegram`, `messenger`, `html`, `screen`).",
+      example: "whatsapp",
+    }),
+    contentType: z.string().openapi({ example: "application/json" }),
     body: z.union([z.string(), z.record(z.string(), z.unknown())]).openapi({
-      description: "What to send on the channel, in `contentType` (plain text for now).",
-      example: "Added to your cart. Merino crew sweater ×1 — €89.00",
+      description: "What to send on the channel, in `contentType`: text for SMS and web, the platform's JSON object for chat and mobile.",
+      example: { messaging_product: "whatsapp", type: "interactive" },
     }),
     text: z.string().openapi({ description: "The reply as plain text.", example: "Added to your cart. Merino crew sweater ×1 — €89.00" }),
   })
@@ -152,10 +158,12 @@ export async function invokeAction(db: Database, call: InvokeInput): Promise<Inv
   let ctx: ActionContext;
   let input: unknown;
   let confirmation: string;
+  let catalogue: CatalogueAction[];
   try {
-    const live = await findLiveAction(db, key);
+    catalogue = await catalogueActions(db, call.view);
+    const live = catalogue.find((a) => a.view.key === key);
     if (!live) throw new ApiError("not_found", `The action "${key}" is not published in the catalogue.`);
-    if (!live.doc.enabled) throw new ApiError("action_disabled", `The action "${key}" is turned off in the catalogue.`);
+    if (!live.view.enabled) throw new ApiError("action_disabled", `The action "${key}" is turned off in the catalogue.`);
     const parsed = handler.input.safeParse(call.request.input ?? {});
     if (!parsed.success) {
       throw validationError(
@@ -179,7 +187,8 @@ export async function invokeAction(db: Database, call: InvokeInput): Promise<Inv
       view: call.view,
       keyId: call.apiKeyId,
     };
-    confirmation = actionView(live.doc, live, call.view).confirmation;
+    const renderer = RENDERER_OF[call.request.channel];
+    confirmation = overridden(live.overrides, renderer, call.view.locale, "confirmation", live.view.confirmation);
   } catch (error) {
     // The request itself was wrong (or we failed before starting): nothing happened, nothing is stored.
     if (claim) await releaseIdempotencyKey(db, claim);
@@ -195,7 +204,16 @@ export async function invokeAction(db: Database, call: InvokeInput): Promise<Inv
       if (claim) await releaseIdempotencyKey(db, claim);
       throw error;
     }
-    const reply = replyFor(ctx.channel, confirmation, plan.detail);
+    const reply = renderReply(renderers, {
+      channel: ctx.channel,
+      action: key,
+      confirmation,
+      detail: plan.detail,
+      result: plan.result,
+      locale: call.view.locale,
+      baseUrl: call.view.baseUrl,
+      actions: catalogue,
+    });
     const body = JSON.stringify({ action: key, customer: ctx.customer.id, result: plan.result, reply });
     try {
       await db.atomic((orm) => [
@@ -247,11 +265,6 @@ async function refuse(
     throw failure;
   }
   return { status: error.status, body, replayed: false, headers: error.headers };
-}
-
-function replyFor(channel: JourneyChannel, confirmation: string, detail: string | undefined): Reply {
-  const text = [confirmation, detail].filter((part): part is string => Boolean(part?.trim())).join(" ");
-  return { channel, renderer: RENDERER_OF[channel], contentType: PLAIN_TEXT, body: text, text };
 }
 
 /** The action on the timeline (with its input and outcome), then what was sent back. */

@@ -61,7 +61,10 @@ describe("consistency engine", () => {
     const broken = tampered((body) => `${body}\n${"x".repeat(500)}`);
     const { violations } = checkChannel(broken, view, entity, ctx);
     expect(violations).toEqual([
-      expect.objectContaining({ rule: "limit_exceeded", detail: expect.stringMatching(/^sms\.segments: 5 segments \(GSM-7\); the budget is 3\.$/) }),
+      expect.objectContaining({
+        rule: "limit_exceeded",
+        detail: expect.stringMatching(/^sms\.segments: 5 segments \(GSM-7\); the budget is 3\.$/),
+      }),
     ]);
   });
 

@@ -57,8 +57,15 @@ describe("WhatsApp Cloud API webhook", () => {
       .prepare("SELECT payload FROM interactions WHERE channel = 'whatsapp' AND direction = 'outbound' AND action_key IS NULL ORDER BY seq")
       .all() as { payload: string }[];
     const last = JSON.parse(outbound.at(-1)!.payload);
-    expect(last).toMatchObject({ messaging_product: "whatsapp", to: "4791234567", type: "text", context: { message_id: "wamid.B" } });
-    expect(last.text.body).toContain("Here is your cart.");
+    // The chat renderer's Cloud API payload: the cart confirmation, with checkout as a reply button carrying its postback.
+    expect(last).toMatchObject({
+      messaging_product: "whatsapp",
+      to: "4791234567",
+      type: "interactive",
+      context: { message_id: "wamid.B" },
+    });
+    expect(last.interactive.body.text).toContain("Here is your cart.");
+    expect(last.interactive.action.buttons).toEqual([{ type: "reply", reply: { id: "a:checkout", title: "Check out" } }]);
   });
 
   it("refuses a wrong signature, a body changed after signing and malformed JSON, changing nothing", async () => {
@@ -161,9 +168,11 @@ describe("Slack webhook", () => {
       new URLSearchParams({ command: "/shop", text: "add rib-bea-fores 1", user_id: "U1", trigger_id: "t1" }).toString(),
       FORM,
     );
-    const message = (await res.json()) as { text: string; blocks: { text: { text: string } }[] };
-    expect(message.text).toContain("Added to your cart.");
-    expect(message.blocks[0]!.text.text).toBe(message.text);
+    const message = (await res.json()) as { text: string; response_type: string; blocks: any[] };
+    expect(message.response_type).toBe("ephemeral");
+    expect(message.text).toContain("Added to your cart. Ribbed beanie (Forest) ×1");
+    expect(message.blocks.map((b) => b.type)).toEqual(["header", "section", "actions"]);
+    expect(message.blocks[2].elements.map((e: any) => e.value)).toEqual(["a:checkout"]);
     const menu = (await (
       await post(new URLSearchParams({ command: "/shop", text: "<hi> & bye", user_id: "U1", trigger_id: "t2" }).toString(), FORM)
     ).json()) as { text: string };
@@ -187,7 +196,10 @@ describe("Slack webhook", () => {
         "SELECT payload FROM interactions WHERE channel = 'slack' AND direction = 'outbound' AND action_key IS NULL ORDER BY seq DESC LIMIT 1",
       )
       .get() as { payload: string };
-    expect(JSON.parse(reply.payload)).toMatchObject({ replace_original: false, blocks: [{ type: "section" }] });
+    expect(JSON.parse(reply.payload)).toMatchObject({
+      replace_original: false,
+      blocks: [{ type: "header" }, { type: "section" }, { type: "actions", elements: [{ value: "a:checkout" }] }],
+    });
   });
 
   it("refuses a bad signature and a timestamp more than five minutes old, changing nothing", async () => {

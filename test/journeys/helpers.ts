@@ -3,8 +3,10 @@ import { expect } from "vitest";
 import { createApp } from "../../src/app";
 import { fallbackChain, loadLocales } from "../../src/catalogue/locales";
 import type { ViewContext } from "../../src/catalogue/products";
+import { smartEncode } from "../../src/channels/sms-text";
 import type { Database } from "../../src/db/client";
 import { parseConfig } from "../../src/env";
+import { FORMAT_OF } from "../../src/journeys/replies";
 import { createTestApp, expectStatus, requester, type TestApp } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 
@@ -129,11 +131,23 @@ function withDb(t: TestApp, db: Database): TestApp {
   };
 }
 
+const REPLY_TYPES = {
+  sms: "text/plain; charset=utf-8",
+  web: "text/html; charset=utf-8",
+  mobile: "application/json",
+  chat: "application/json; charset=utf-8",
+} as const;
+
 /** Parses a successful action response and checks its envelope. */
 export async function ok(res: Response, action?: string): Promise<any> {
   const body = await expectStatus(res, 200);
   if (action) expect(body.action).toBe(action);
-  expect(body.reply).toMatchObject({ contentType: "text/plain; charset=utf-8" });
+  // The reply is drawn by the calling channel's renderer, in its platform format.
+  const channel = body.reply.channel as keyof typeof FORMAT_OF;
+  expect(body.reply.format).toBe(FORMAT_OF[channel]);
+  expect(body.reply.contentType).toBe(REPLY_TYPES[body.reply.renderer as keyof typeof REPLY_TYPES]);
+  if (channel === "sms") expect(body.reply.body).toContain(smartEncode(body.reply.text));
+  else if (body.reply.renderer === "chat" || body.reply.renderer === "mobile") expect(typeof body.reply.body).toBe("object");
   return body;
 }
 

@@ -20,7 +20,8 @@ export async function viewContext(c: Context<AppEnv>, queryLocale: string | unde
   return { locales, locale, chain: fallbackChain(locales, locale), baseUrl: c.get("config").PUBLIC_BASE_URL };
 }
 
-function cacheHeaders(c: Context<AppEnv>, locale: string | null) {
+/** CDN-friendly caching for public delivery responses (shared by the render endpoints). */
+export function cacheHeaders(c: Context<AppEnv>, locale: string | null) {
   const config = c.get("config");
   if (locale) c.header("content-language", locale);
   c.header("vary", config.DELIVERY_REQUIRES_KEY ? "Accept-Language, Authorization" : "Accept-Language");

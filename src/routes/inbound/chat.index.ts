@@ -23,7 +23,13 @@ import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { viewContext } from "../delivery/delivery.index";
 
-/** Runs one chat command for a platform user and returns the reply text. */
+/** A reply: its plain text, and the platform payload the chat renderer drew when an action ran. */
+interface ChatReply {
+  text: string;
+  payload: Record<string, unknown> | null;
+}
+
+/** Runs one chat command for a platform user and returns the reply. */
 async function handle(
   c: Context<AppEnv>,
   platform: JourneyChannel,
@@ -31,7 +37,7 @@ async function handle(
   messageId: string,
   parse: (actions: ReturnType<typeof actionView>[]) => SmsCommand,
   summary: string,
-): Promise<string> {
+): Promise<ChatReply> {
   const db = c.get("db");
   const now = c.get("clock")();
   const view = await viewContext(c, undefined);
@@ -49,7 +55,7 @@ async function handle(
     }),
   ]);
   const command = parse(actions);
-  if (command.kind !== "action") return menuText(actions).replace("HELP for help, STOP to opt out.", "").trim();
+  if (command.kind !== "action") return { text: menuText(actions).replace("HELP for help, STOP to opt out.", "").trim(), payload: null };
   try {
     const outcome = await invokeAction(db, {
       key: command.key,
@@ -60,10 +66,11 @@ async function handle(
       view,
       now,
     });
-    const body = JSON.parse(outcome.body) as { reply?: { text: string }; detail?: string };
-    return body.reply?.text ?? body.detail ?? menuText(actions);
+    const body = JSON.parse(outcome.body) as { reply?: { text: string; body: unknown }; detail?: string };
+    const payload = body.reply && typeof body.reply.body === "object" ? (body.reply.body as Record<string, unknown>) : null;
+    return { text: body.reply?.text ?? body.detail ?? menuText(actions), payload };
   } catch (error) {
-    if (error instanceof ApiError && error.status < 500) return error.message;
+    if (error instanceof ApiError && error.status < 500) return { text: error.message, payload: null };
     throw error;
   }
 }
@@ -300,7 +307,10 @@ export function registerInboundChatRoutes(app: Router) {
     );
     if (verdict === "stale") throw new ApiError("forbidden", "The request timestamp is more than 5 minutes from now (replay protection).");
     if (verdict !== "ok") throw new ApiError("forbidden", "The X-Slack-Signature does not match this request.");
-    const record = async (user: string, text: string) => {
+    /** The Slack message for a reply: the chat renderer's Block Kit (buttons carry postbacks), else escaped text. */
+    const message = (reply: ChatReply) =>
+      reply.payload ? { response_type: "ephemeral", replace_original: false, ...reply.payload } : slackMessage(reply.text);
+    const record = async (user: string, reply: ChatReply) => {
       const db = c.get("db");
       const { customer } = await resolveCustomer(db, { identity: { channel: "slack", externalId: user }, channel: "slack" }, now);
       await db.atomic((orm) => [
@@ -308,8 +318,8 @@ export function registerInboundChatRoutes(app: Router) {
           customerId: customer.id,
           channel: "slack",
           direction: "outbound",
-          summary: text.slice(0, 160),
-          payload: slackMessage(text),
+          summary: reply.text.slice(0, 160),
+          payload: message(reply),
           at: now.toISOString(),
         }),
       ]);
@@ -327,8 +337,8 @@ export function registerInboundChatRoutes(app: Router) {
       if (event.data.type === "url_verification") return c.json({ challenge: event.data.challenge }, 200);
       const e = event.data.event;
       if (e.type !== "message" || !e.user || e.bot_id || e.text === undefined) return c.json({}, 200);
-      const text = await handle(c, "slack", e.user, event.data.event_id, (actions) => parseSms(e.text ?? "", actions), e.text);
-      await record(e.user, text);
+      const reply = await handle(c, "slack", e.user, event.data.event_id, (actions) => parseSms(e.text ?? "", actions), e.text);
+      await record(e.user, reply);
       return c.json({}, 200);
     }
 
@@ -347,7 +357,7 @@ export function registerInboundChatRoutes(app: Router) {
       const { user, actions, trigger_id } = interaction.data;
       for (const [i, action] of actions.entries()) {
         const data = action.value ?? action.action_id;
-        const text = await handle(
+        const reply = await handle(
           c,
           "slack",
           user.id,
@@ -355,7 +365,7 @@ export function registerInboundChatRoutes(app: Router) {
           (catalogue) => decodePostback(data, catalogue),
           `[button] ${data}`,
         );
-        await record(user.id, text);
+        await record(user.id, reply);
       }
       return c.json({}, 200);
     }
@@ -372,7 +382,7 @@ export function registerInboundChatRoutes(app: Router) {
       (actions) => parseSms(text, actions),
       `${command} ${text}`.trim(),
     );
-    return c.json(slackMessage(reply), 200);
+    return c.json(message(reply), 200);
   });
 
   app.openapi(telegram, async (c) => {
@@ -385,7 +395,7 @@ export function registerInboundChatRoutes(app: Router) {
     const update = parsed.data;
     if (update.callback_query) {
       const q = update.callback_query;
-      const text = await handle(
+      const { text } = await handle(
         c,
         "telegram",
         String(q.message?.chat.id ?? q.from.id),
@@ -398,7 +408,7 @@ export function registerInboundChatRoutes(app: Router) {
     }
     if (update.message?.text !== undefined) {
       const m = update.message;
-      const text = await handle(
+      const reply = await handle(
         c,
         "telegram",
         String(m.chat.id),
@@ -406,7 +416,9 @@ export function registerInboundChatRoutes(app: Router) {
         (actions) => parseSms(m.text ?? "", actions),
         m.text ?? "",
       );
-      return c.json({ method: "sendMessage", chat_id: m.chat.id, text: escapeHtml(text).slice(0, 4096), parse_mode: "HTML" }, 200);
+      // The chat renderer's sendMessage (HTML escaped, inline keyboard of callback_data postbacks), addressed to this chat.
+      if (reply.payload) return c.json({ ...reply.payload, chat_id: m.chat.id }, 200);
+      return c.json({ method: "sendMessage", chat_id: m.chat.id, text: escapeHtml(reply.text).slice(0, 4096), parse_mode: "HTML" }, 200);
     }
     return c.json({}, 200); // other update kinds (edits, joins…) need no answer
   });
@@ -439,7 +451,7 @@ export function registerInboundChatRoutes(app: Router) {
       for (const change of entry.changes) {
         for (const m of change.value.messages ?? []) {
           const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
-          const text = await handle(
+          const { text, payload } = await handle(
             c,
             "whatsapp",
             m.from,
@@ -461,11 +473,13 @@ export function registerInboundChatRoutes(app: Router) {
               summary: text.slice(0, 160),
               // The Cloud API message the sender posts to /{phone-number-id}/messages.
               payload: {
-                messaging_product: "whatsapp",
-                recipient_type: "individual",
+                ...(payload ?? {
+                  messaging_product: "whatsapp",
+                  recipient_type: "individual",
+                  type: "text",
+                  text: { body: text.slice(0, 4096) },
+                }),
                 to: m.from,
-                type: "text",
-                text: { body: text.slice(0, 4096) },
                 context: { message_id: m.id },
               },
               at: c.get("clock")().toISOString(),

@@ -128,8 +128,10 @@ export function registerInboundSmsRoutes(app: Router) {
         view,
         now,
       });
-      const body = JSON.parse(outcome.body) as { reply?: { text: string }; detail?: string };
-      return xml(body.reply?.text ?? body.detail ?? menuText(actions));
+      // The reply as the SMS renderer drew it (within the segment budget, next steps as keywords).
+      const body = JSON.parse(outcome.body) as { reply?: { body: unknown; text: string }; detail?: string };
+      const reply = typeof body.reply?.body === "string" ? body.reply.body : body.reply?.text;
+      return xml(reply ?? body.detail ?? menuText(actions));
     } catch (error) {
       // The customer sent something we could not act on: tell them why, in the SMS, not as an HTTP error.
       if (error instanceof ApiError && error.status < 500) return xml(`${error.message} ${menuText(actions)}`);

@@ -1,0 +1,100 @@
+/**
+ * Replies to actions, rendered for the channel the customer is on: the same
+ * action result, drawn by that channel's renderer (TwiML-ready text for SMS, a
+ * native WhatsApp / Slack / Telegram / Messenger payload for chat, a screen
+ * for mobile, a page for web), with what the customer can naturally do next —
+ * offered as that channel's controls.
+ */
+import type { ProductView } from "../catalogue/products";
+import type { ActionOffer, Fact } from "../channels/contract";
+import { actionResultRenderView, type CatalogueAction, cartRenderView, orderRenderView, productRenderView } from "../channels/views";
+import type { Registry } from "../consistency/engine";
+import type { CartView } from "./carts";
+import type { JourneyChannel } from "./channels";
+import { RENDERER_OF } from "./channels";
+import type { OrderView } from "./orders";
+
+/** The platform format each journey channel's replies are drawn in. */
+export const FORMAT_OF = {
+  sms: "text",
+  whatsapp: "whatsapp",
+  slack: "slack",
+  telegram: "telegram",
+  messenger: "messenger",
+  web: "html",
+  mobile: "screen",
+} as const satisfies Record<JourneyChannel, string>;
+
+export interface ReplyInput {
+  channel: JourneyChannel;
+  action: string;
+  /** The catalogue's confirmation text ("Added to your cart."). */
+  confirmation: string;
+  /** What the action did, in words ("Merino crew ×1 — €89.00"). */
+  detail: string | undefined;
+  /** The action's result (`cart`, `order`, `product` …), for the next steps. */
+  result: unknown;
+  locale: string;
+  baseUrl: string;
+  actions: readonly CatalogueAction[];
+}
+
+export interface RenderedReply {
+  channel: JourneyChannel;
+  renderer: (typeof RENDERER_OF)[JourneyChannel];
+  format: string;
+  contentType: string;
+  /** The native payload: text for SMS and web, the platform's JSON object for chat and mobile. */
+  body: string | Record<string, unknown>;
+  /** The reply as plain text (transcripts, accessibility, the timeline). */
+  text: string;
+}
+
+/** What comes next after an action, from its result: checkout after a cart change, order actions after an order … */
+function nextSteps(input: ReplyInput, renderer: (typeof RENDERER_OF)[JourneyChannel]): { next: ActionOffer[]; facts: Fact[]; url: string } {
+  const result = (input.result ?? {}) as { cart?: CartView; order?: OrderView; product?: ProductView };
+  if (result.order) {
+    const view = orderRenderView(result.order, input.actions, renderer, input.locale, input.baseUrl);
+    return { next: view.actions.filter((a) => a.key !== input.action), facts: view.facts.filter((f) => f.name !== "total"), url: view.url };
+  }
+  if (result.cart) {
+    const view = cartRenderView(result.cart, input.actions, renderer, input.locale, input.baseUrl);
+    return { next: view.actions.filter((a) => Object.keys(a.input).length === 0), facts: [], url: view.url };
+  }
+  if (result.product) {
+    const view = productRenderView({ overrides: [] }, result.product, input.actions, renderer);
+    return { next: view.actions.filter((a) => a.key !== input.action), facts: view.facts, url: view.url };
+  }
+  return { next: [], facts: [], url: `${input.baseUrl}/` };
+}
+
+/**
+ * @example
+ * const reply = renderReply(renderers, { channel: "whatsapp", action: "add_to_cart", confirmation, detail, result, locale, baseUrl, actions });
+ */
+export function renderReply(registry: Registry, input: ReplyInput): RenderedReply {
+  const renderer = RENDERER_OF[input.channel];
+  const text = [input.confirmation, input.detail].filter((part): part is string => Boolean(part?.trim())).join(" ");
+  const { next, facts, url } = nextSteps(input, renderer);
+  const view = actionResultRenderView({
+    action: input.action,
+    title: input.confirmation,
+    text,
+    ok: true,
+    locale: input.locale,
+    url,
+    facts,
+    next,
+  });
+  const format = FORMAT_OF[input.channel];
+  const rendered = registry[renderer].render(view, { baseUrl: input.baseUrl, format });
+  const json = rendered.contentType.includes("json");
+  return {
+    channel: input.channel,
+    renderer,
+    format,
+    contentType: rendered.contentType,
+    body: json ? (JSON.parse(rendered.body) as Record<string, unknown>) : rendered.body,
+    text,
+  };
+}

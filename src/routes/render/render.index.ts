@@ -1,0 +1,118 @@
+/**
+ * Render, preview and audit handlers: thin — read the catalogue, build the
+ * view once, render through the registry (cached), respond.
+ */
+import type { Context } from "hono";
+import type { Channel } from "../../catalogue/documents";
+import { getEntry } from "../../catalogue/entries";
+import { findLiveMessage } from "../../catalogue/messages";
+import { findLiveProduct, inventoryFor } from "../../catalogue/products";
+import type { EntityView } from "../../channels/contract";
+import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
+import { auditCatalogue } from "../../consistency/audit";
+import { renderCached } from "../../consistency/cache";
+import { auditDocument } from "../../consistency/gate";
+import type { AppEnv } from "../../lib/context";
+import type { Router } from "../../lib/create-router";
+import { ApiError, validationError } from "../../lib/errors";
+import { matchesIfNoneMatch } from "../../lib/etag";
+import { cacheHeaders, viewContext } from "../delivery/delivery.index";
+import { consistencyReport, previewMessage, previewProduct, renderMessage, renderProduct } from "./render.routes";
+
+/** The renderer for a channel and a format it supports (a format of another channel is a 400 on `format`). */
+function rendererFor(c: Context<AppEnv>, channel: Channel, format: string | undefined) {
+  const renderer = c.get("renderers")[channel];
+  if (format !== undefined && !renderer.formats.includes(format)) {
+    throw validationError(
+      [{ code: "custom", path: ["format"], message: `The ${channel} channel renders ${renderer.formats.join(", ")}.`, input: format }],
+      "query",
+    );
+  }
+  return renderer;
+}
+
+function respondRendered(c: Context<AppEnv>, channel: Channel, view: EntityView, format: string | undefined, locale: string) {
+  const renderer = rendererFor(c, channel, format);
+  const out = renderCached(renderer, view, { baseUrl: c.get("config").PUBLIC_BASE_URL, format }, c.get("renderCache"));
+  cacheHeaders(c, locale);
+  c.header("etag", out.etag);
+  if (matchesIfNoneMatch(c.req.header("if-none-match"), out.etag)) return c.body(null, 304);
+  c.header("content-type", out.contentType);
+  c.header("x-unison-degradations", String(out.manifest.degradations.length));
+  return c.body(out.body, 200);
+}
+
+export function registerRenderRoutes(app: Router) {
+  app.openapi(renderProduct, async (c) => {
+    const { channel, slug } = c.req.valid("param");
+    const { locale, format } = c.req.valid("query");
+    rendererFor(c, channel, format);
+    const ctx = await viewContext(c, locale);
+    const db = c.get("db");
+    const live = await findLiveProduct(db, slug);
+    if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
+    const [stock, actions] = await Promise.all([inventoryFor(db, [live.entryId]), catalogueActions(db, ctx)]);
+    const view = productForChannel(productSource(live.doc, stock, live, ctx, actions), channel);
+    return respondRendered(c, channel, view, format, ctx.locale) as never;
+  });
+
+  app.openapi(renderMessage, async (c) => {
+    const { channel, key } = c.req.valid("param");
+    const { locale, format } = c.req.valid("query");
+    rendererFor(c, channel, format);
+    const ctx = await viewContext(c, locale);
+    const live = await findLiveMessage(c.get("db"), key);
+    if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
+    const view = messageForChannel(messageSource(live.doc, live, ctx, c.get("clock")()), channel);
+    return respondRendered(c, channel, view, format, ctx.locale) as never;
+  });
+
+  for (const [route, type] of [
+    [previewProduct, "product"],
+    [previewMessage, "message"],
+  ] as const) {
+    app.openapi(route, async (c) => {
+      const params = c.req.valid("param") as { slug?: string; key?: string };
+      const db = c.get("db");
+      const entry = await getEntry(db, type, params.slug ?? params.key ?? "");
+      const audit = await auditDocument(
+        db,
+        { type, entryId: entry.id, doc: JSON.parse(entry.draft), now: c.get("clock")(), revision: entry.lastRevisionNumber + 1 },
+        { registry: c.get("renderers"), baseUrl: c.get("config").PUBLIC_BASE_URL, cache: c.get("renderCache"), withRenders: true },
+      );
+      c.header("cache-control", "private, no-store");
+      return c.json(
+        {
+          entity: { type, key: entry.key, version: entry.version, status: entry.status },
+          verdict: { ok: audit.violations.length === 0, violations: audit.violations },
+          renders: audit.renders.map((r) => ({
+            channel: r.channel,
+            format: r.format,
+            locale: r.locale,
+            contentType: r.contentType,
+            body: r.body,
+            manifest: r.manifest,
+          })),
+        },
+        200,
+      ) as never;
+    });
+  }
+
+  app.openapi(consistencyReport, async (c) => {
+    const { channel, rule } = c.req.valid("query");
+    const report = await auditCatalogue(
+      c.get("db"),
+      {
+        registry: c.get("renderers"),
+        baseUrl: c.get("config").PUBLIC_BASE_URL,
+        now: c.get("clock")(),
+        cache: c.get("renderCache"),
+        channels: channel ? [channel] : undefined,
+      },
+      { rule },
+    );
+    c.header("cache-control", "private, no-cache");
+    return c.json(report, 200) as never;
+  });
+}
