@@ -8,6 +8,8 @@
  */
 import { SegmentedMessage } from "sms-segments-calculator";
 import SmartEncodingMap from "sms-segments-calculator/dist/libs/SmartEncodingMap";
+import UnicodeToGSM from "sms-segments-calculator/dist/libs/UnicodeToGSM";
+import { graphemes } from "./contract";
 
 /** The segment budget of one SMS we send (policy; Twilio recommends ≤ 320 characters). */
 export const SMS_SEGMENT_BUDGET = 3;
@@ -19,26 +21,91 @@ export interface SmsInfo {
   units: number;
 }
 
-export function smsInfo(text: string): SmsInfo {
-  const message = new SegmentedMessage(text);
-  const gsm = message.encodingName === "GSM-7";
-  // The calculator's numberOfCharacters counts GSM-7 septets, but graphemes in UCS-2; billing counts UTF-16 units there.
-  return { encoding: gsm ? "GSM-7" : "UCS-2", segments: message.segmentsCount, units: gsm ? message.numberOfCharacters : text.length };
+/**
+ * The calculator ships CommonJS with `exports.default`: bundlers and vitest
+ * unwrap it, Node's own ESM loader (tsx, `npm start`) does not.
+ */
+function cjsDefault<T>(module: unknown): T {
+  const m = module as { default?: unknown; __esModule?: boolean };
+  return (m && typeof m === "object" && "default" in m && m.default && typeof m.default === "object" ? m.default : m) as T;
 }
 
-const smartMap = SmartEncodingMap as unknown as Record<string, string>;
+/** GSM 03.38 as Twilio's calculator maps it: UTF-16 code unit → its septets (extension characters are two). */
+const GSM = cjsDefault<Record<number, readonly number[] | undefined>>(UnicodeToGSM);
+
+/** Bits per segment (140 octets), and what is left when a concatenation header (6 octets) is needed. */
+const SEGMENT_BITS = 1120;
+const SPLIT_SEGMENT_BITS = 1120 - 48;
+
+/**
+ * Greedy segmentation exactly as Twilio's calculator does it: units never
+ * straddle two segments (an extension character's escape pair, a grapheme).
+ */
+function segmentsOf(sizes: readonly number[], total: number): number {
+  if (total <= SEGMENT_BITS) return 1;
+  let segments = 1;
+  let free = SPLIT_SEGMENT_BITS;
+  for (const size of sizes) {
+    if (size > free) {
+      segments++;
+      free = SPLIT_SEGMENT_BITS;
+    }
+    free -= size;
+  }
+  return segments;
+}
+
+/** Characters whose grapheme clustering changed after Unicode 10 (emoji sequences): the calculator's own splitter decides. */
+const NEWER_CLUSTERS = /[\u200d\ufe0f\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]/u;
+
+/**
+ * Encoding, segments and billed units of a text, as Twilio counts them. A
+ * direct count (microseconds) for GSM-7 and for UCS-2 without emoji
+ * sequences; Twilio's calculator itself for the rest, so the answer is always
+ * the calculator's (a test compares the two on generated texts).
+ *
+ * @example
+ * smsInfo("€".repeat(81)) // { encoding: "GSM-7", segments: 2, units: 162 }
+ */
+export function smsInfo(text: string): SmsInfo {
+  let septets = 0;
+  let gsm = true;
+  for (let i = 0; i < text.length; i++) {
+    const units = GSM[text.charCodeAt(i)];
+    if (!units) {
+      gsm = false;
+      break;
+    }
+    septets += units.length;
+  }
+  if (gsm) {
+    if (septets <= 160) return { encoding: "GSM-7", segments: 1, units: septets };
+    const sizes: number[] = [];
+    for (let i = 0; i < text.length; i++) sizes.push(7 * (GSM[text.charCodeAt(i)]?.length ?? 1));
+    return { encoding: "GSM-7", segments: segmentsOf(sizes, septets * 7), units: septets };
+  }
+  if (text.length <= 70) return { encoding: "UCS-2", segments: 1, units: text.length };
+  if (NEWER_CLUSTERS.test(text)) {
+    return { encoding: "UCS-2", segments: new SegmentedMessage(text).segmentsCount, units: text.length };
+  }
+  return {
+    encoding: "UCS-2",
+    segments: segmentsOf(
+      // Twilio's calculator splits CR LF into two characters.
+      graphemes(text).flatMap((g) => (g === "\r\n" ? [16, 16] : [g.length * 16])),
+      text.length * 16,
+    ),
+    units: text.length,
+  };
+}
+
+const smartMap = cjsDefault<Record<string, string>>(SmartEncodingMap);
 
 /** Twilio's Smart Encoding: curly quotes, dashes, ellipses, non-breaking and narrow spaces … become GSM-7 characters. */
 export function smartEncode(text: string): string {
   let out = "";
   for (const char of text) out += smartMap[char] ?? char;
   return out;
-}
-
-const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
-
-function graphemes(text: string): string[] {
-  return segmenter ? Array.from(segmenter.segment(text), (s) => s.segment) : Array.from(text);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SegmentedMessage } from "sms-segments-calculator";
 import { describe, expect, it } from "vitest";
 import { fitSms, smartEncode, smsInfo } from "../../src/channels/sms-text";
 
@@ -48,5 +49,48 @@ describe("SMS encoding and segments (GSM 03.38 / UCS-2, as Twilio counts)", () =
     const body = emoji.text.slice(0, -3);
     expect(body.length % family.length).toBe(0);
     expect(body).toBe(family.repeat(body.length / family.length));
+  });
+});
+
+describe("the direct SMS count agrees with Twilio's calculator", () => {
+  it("on 3,000 generated texts mixing GSM-7, extension characters, accents, CR LF and emoji, at every segment boundary", () => {
+    const pieces = [
+      "a",
+      "Z",
+      "7",
+      " ",
+      "\n",
+      "\r\n",
+      "€",
+      "{",
+      "^",
+      "é",
+      "ç",
+      "â",
+      "ß",
+      "Ω",
+      "—",
+      "’",
+      "😀",
+      "👍🏽",
+      "👨‍👩‍👧",
+      "🇫🇷",
+      "\u00a0",
+      "漢",
+    ];
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let n = 0; n < 3000; n++) {
+      const length = Math.floor(random() * 480);
+      const alphabet = pieces.slice(0, 5 + Math.floor(random() * pieces.length));
+      let text = "";
+      while (text.length < length) text += random() < 0.85 ? "a" : alphabet[Math.floor(random() * alphabet.length)];
+      const oracle = new SegmentedMessage(text);
+      const ours = smsInfo(text);
+      expect([ours.encoding, ours.segments], JSON.stringify(text)).toEqual([oracle.encodingName, oracle.segmentsCount]);
+    }
   });
 });
