@@ -47,7 +47,23 @@ export function overridden(overrides: readonly Override[], channel: Channel, loc
   return overrides.find((o) => o.channel === channel && o.locale === locale && o.field === field)?.value ?? base;
 }
 
-function offer(action: CatalogueAction, channel: Channel, input: Record<string, string | number>, deepLink: string, params: string[] = []) {
+/**
+ * What a customer types for a parameter they must supply (SMS and chat cannot ask in a form):
+ * "RATE 1-5". Optional parameters (a quantity, default 1) get no hint.
+ */
+const REQUIRED_PARAM_HINTS: Record<string, string> = { score: "1-5" };
+
+/** The choices a chat or SMS customer is offered for a required parameter (a score: one control per value). */
+export const PARAM_CHOICES: Record<string, readonly number[]> = { score: [5, 4, 3, 2, 1] };
+
+/** An offer of a catalogue action with its fixed arguments (exported for replies that ask for a parameter). */
+export function offer(
+  action: CatalogueAction,
+  channel: Channel,
+  input: Record<string, string | number>,
+  deepLink: string,
+  params: string[] = [],
+) {
   const argument = Object.values(input)[0];
   const label = overridden(action.overrides, channel, action.view.locale, "label", action.view.label);
   return {
@@ -57,7 +73,7 @@ function offer(action: CatalogueAction, channel: Channel, input: Record<string, 
     input,
     params,
     postback: postbackFor(action.view.key, argument),
-    command: argument === undefined ? action.view.keyword : `${action.view.keyword} ${argument}`,
+    command: [action.view.keyword, argument, ...params.map((p) => REQUIRED_PARAM_HINTS[p])].filter((w) => w !== undefined).join(" "),
     deepLink,
   } satisfies ActionOffer;
 }

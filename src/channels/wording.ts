@@ -16,6 +16,8 @@ interface Wording {
   orderTitle: (number: string) => string;
   cartTitle: string;
   catalogueTitle: string;
+  /** Asking a chat or SMS customer for a parameter a control could not carry. */
+  choose: Record<string, string>;
 }
 
 const en: Wording = {
@@ -48,6 +50,7 @@ const en: Wording = {
   orderTitle: (n) => `Order ${n}`,
   cartTitle: "Your cart",
   catalogueTitle: "All products",
+  choose: { score: "How was it? Choose a score from 1 to 5." },
 };
 
 const fr: Wording = {
@@ -80,6 +83,7 @@ const fr: Wording = {
   orderTitle: (n) => `Commande ${n}`,
   cartTitle: "Votre panier",
   catalogueTitle: "Tous les produits",
+  choose: { score: "Comment était-ce ? Choisissez une note de 1 à 5." },
 };
 
 const BY_LANGUAGE: Record<string, Wording> = { en, fr };

@@ -9,6 +9,7 @@
  * compile until it has a handler.
  */
 import { z } from "@hono/zod-openapi";
+import { wording } from "../channels/wording";
 import { Slug } from "../catalogue/documents";
 import { findLiveProduct, inventoryFor, ProductViewSchema, productView } from "../catalogue/products";
 import { ratings, stockNotifications } from "../db/schema";
@@ -196,7 +197,7 @@ export const ACTION_HANDLERS = {
       return readOnly(
         { order: orderView(order, lines, ctx.view.locale) },
         `Checked order ${order.number}`,
-        `${order.number}: ${order.status}`,
+        `${order.number}: ${wording(ctx.view.locale).orderStatus[order.status]}`,
       );
     },
   }),

@@ -7,7 +7,16 @@
  */
 import type { ProductView } from "../catalogue/products";
 import type { ActionOffer, Fact } from "../channels/contract";
-import { actionResultRenderView, type CatalogueAction, cartRenderView, orderRenderView, productRenderView } from "../channels/views";
+import {
+  actionResultRenderView,
+  type CatalogueAction,
+  cartRenderView,
+  offer,
+  orderRenderView,
+  PARAM_CHOICES,
+  productRenderView,
+} from "../channels/views";
+import { wording } from "../channels/wording";
 import type { Registry } from "../consistency/engine";
 import type { CartView } from "./carts";
 import type { JourneyChannel } from "./channels";
@@ -86,6 +95,54 @@ export function renderReply(registry: Registry, input: ReplyInput): RenderedRepl
     facts,
     next,
   });
+  const format = FORMAT_OF[input.channel];
+  const rendered = registry[renderer].render(view, { baseUrl: input.baseUrl, format });
+  const json = rendered.contentType.includes("json");
+  return {
+    channel: input.channel,
+    renderer,
+    format,
+    contentType: rendered.contentType,
+    body: json ? (JSON.parse(rendered.body) as Record<string, unknown>) : rendered.body,
+    text,
+  };
+}
+
+/** Actions whose required parameter the customer chooses from fixed values. */
+const CHOSEN_PARAMS: Record<string, keyof typeof PARAM_CHOICES> = { rate_experience: "score" };
+
+/**
+ * A chat button or an SMS keyword cannot carry what a customer must choose
+ * (a score): when a command arrives without it, the reply asks, offering one
+ * control per choice — "★ 5 … 1" as buttons, `RATE 5 … RATE 1` as keywords.
+ * Returns null when nothing is missing.
+ *
+ * @example
+ * askForMissing(renderers, { channel: "whatsapp", key: "rate_experience", input: {}, locale, baseUrl, actions })
+ */
+export function askForMissing(
+  registry: Registry,
+  input: {
+    channel: JourneyChannel;
+    key: string;
+    input: Record<string, unknown>;
+    locale: string;
+    baseUrl: string;
+    actions: readonly CatalogueAction[];
+  },
+): RenderedReply | null {
+  const missing = CHOSEN_PARAMS[input.key];
+  const action = input.actions.find((a) => a.view.key === input.key && a.view.enabled);
+  if (!missing || input.input[missing] !== undefined || !action) return null;
+  const renderer = RENDERER_OF[input.channel];
+  const url = `${input.baseUrl}/`;
+  const next = (PARAM_CHOICES[missing] ?? []).map((value) => ({
+    ...offer(action, renderer, { [missing]: value }, url),
+    // Stars are not GSM-7: on SMS they would switch the whole reply to UCS-2.
+    label: renderer === "sms" ? `${value}/5` : "★".repeat(value),
+  }));
+  const text = wording(input.locale).choose[missing] ?? action.view.label;
+  const view = actionResultRenderView({ action: input.key, title: action.view.label, text, ok: true, locale: input.locale, url, next });
   const format = FORMAT_OF[input.channel];
   const rendered = registry[renderer].render(view, { baseUrl: input.baseUrl, format });
   const json = rendered.contentType.includes("json");

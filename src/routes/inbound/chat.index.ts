@@ -12,12 +12,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { actionView, listLiveActions } from "../../catalogue/actions";
+import { catalogueActions } from "../../channels/load";
 import type { JourneyChannel } from "../../db/schema";
 import { parseForm, verifyMeta, verifySlack, verifyTelegram } from "../../inbound/signatures";
 import { decodePostback, menuText, parseSms, type SmsCommand } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
 import { recordInteraction } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
+import { askForMissing } from "../../journeys/replies";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
@@ -55,6 +57,18 @@ async function handle(
     }),
   ]);
   const command = parse(actions);
+  if (command.kind === "action") {
+    // A button that cannot carry the customer's choice (a score): ask for it with one control per value.
+    const ask = askForMissing(c.get("renderers"), {
+      channel: platform,
+      key: command.key,
+      input: command.input,
+      locale: view.locale,
+      baseUrl: view.baseUrl,
+      actions: await catalogueActions(db, view),
+    });
+    if (ask) return { text: ask.text, payload: ask.body as Record<string, unknown> };
+  }
   if (command.kind !== "action") return { text: menuText(actions).replace("HELP for help, STOP to opt out.", "").trim(), payload: null };
   try {
     const outcome = await invokeAction(db, {

@@ -7,6 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { actionView, listLiveActions } from "../../catalogue/actions";
+import { catalogueActions } from "../../channels/load";
 import { fitSms, SMS_SEGMENT_BUDGET } from "../../channels/sms-text";
 import { smsConsent } from "../../db/schema";
 import { parseForm, verifyTwilio } from "../../inbound/signatures";
@@ -14,6 +15,7 @@ import { helpText, menuText, parseSms, twiml } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
 import { recordInteraction } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
+import { askForMissing } from "../../journeys/replies";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses, validationError } from "../../lib/errors";
 import { viewContext } from "../delivery/delivery.index";
@@ -117,6 +119,15 @@ export function registerInboundSmsRoutes(app: Router) {
       }),
     ]);
     if (command.kind === "unknown") return xml(menuText(actions));
+    const ask = askForMissing(c.get("renderers"), {
+      channel: "sms",
+      key: command.key,
+      input: command.input,
+      locale: view.locale,
+      baseUrl: view.baseUrl,
+      actions: await catalogueActions(db, view),
+    });
+    if (ask) return xml(String(ask.body));
 
     try {
       const outcome = await invokeAction(db, {
