@@ -24,7 +24,13 @@ export const SCHEMA_VERSION = "1.0";
 export const SCREEN_CONTENT_TYPE = "application/json";
 
 const text = z.string().min(1);
-const https = z.string().regex(/^https:\/\/[^\s]+$/, "an https URL");
+/**
+ * Links are https (universal / app links need it). Plain http is accepted only on loopback hosts, so a shop
+ * developed locally (PUBLIC_BASE_URL=http://127.0.0.1:8787) renders and audits like a deployed one.
+ */
+const https = z
+  .string()
+  .regex(/^(https:\/\/[^\s]+|http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/[^\s]*)?)$/, "an https URL (http only on loopback)");
 
 /** What an app shows when it does not know a component's type (the fallback rule). */
 export const FallbackSchema = z.looseObject({ type: z.literal("text"), text: z.string() });

@@ -47,7 +47,6 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** attempt)));
 }
 
-
 /**
  * The reply for the calling channel, drawn by that channel's renderer: SMS
  * text (the inbound SMS webhook wraps it in TwiML), a WhatsApp / Slack /

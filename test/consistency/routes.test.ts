@@ -203,3 +203,11 @@ describe("GET /v1/consistency", () => {
     expect(web.summary.violations).toBe(0);
   });
 });
+
+describe("the quick start's own base URL", () => {
+  it("audits the demo store clean when PUBLIC_BASE_URL is the local http://127.0.0.1:8787 default (loopback http is allowed for development)", async () => {
+    const t = await demoApp({ config: { PUBLIC_BASE_URL: "http://127.0.0.1:8787" } });
+    const report = await expectStatus(await t.request("GET", "/v1/consistency", { headers: await t.auth("catalog:read") }), 200);
+    expect(report.summary.violations).toBe(0);
+  });
+});
