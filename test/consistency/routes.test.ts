@@ -67,7 +67,10 @@ describe("GET /v1/render/{channel}/…", () => {
     for (const { sku } of product.draft.variants) {
       const row = await expectStatus(await t.request("GET", `/v1/admin/inventory/${sku}`, { headers: admin }), 200);
       await expectStatus(
-        await t.request("PUT", `/v1/admin/inventory/${sku}`, { headers: { ...admin, "if-match": `"v${row.version}"` }, body: { stock: 0 } }),
+        await t.request("PUT", `/v1/admin/inventory/${sku}`, {
+          headers: { ...admin, "if-match": `"v${row.version}"` },
+          body: { stock: 0 },
+        }),
         200,
       );
     }
@@ -143,27 +146,36 @@ describe("GET /v1/preview/… and the publish gate", () => {
     expect(entryOf.detail.violations.map((v: any) => v.rule)).toContain("stale_override");
   });
 
-  it("refuses every publish when one channel drops an action from its body, naming the channel and the action", async () => {
-    const dropping: Renderer = {
-      ...smsRenderer,
-      render: (view, options) => {
-        const out = smsRenderer.render(view, options);
-        return { ...out, body: out.body.replace(/ADD [A-Z0-9-]+/g, "") };
-      },
-    };
-    const t = await demoApp({ renderers: { ...renderers, sms: dropping } });
-    const editor = await t.auth("catalog:write", "catalog:publish");
-    const entry = await expectStatus(await t.request("GET", "/v1/admin/products/ribbed-beanie", { headers: editor }), 200);
-    const refused = await expectStatus(
-      await t.request("POST", "/v1/admin/products/ribbed-beanie/publish", { headers: { ...editor, "if-match": `"v${entry.version}"` } }),
-      422,
-    );
-    expect(refused.violations.map((v: any) => `${v.channel}/${v.locale}/${v.rule}`).sort()).toEqual([
-      "sms/en/action_missing",
-      "sms/fr/action_missing",
-    ]);
-    expect(refused.violations[0].detail).toContain("add_to_cart");
+  /** The SMS renderer with its body broken after rendering; its manifest still claims everything. */
+  const broken = (rewrite: (body: string) => string): Renderer => ({
+    ...smsRenderer,
+    render: (view, options) => {
+      const out = smsRenderer.render(view, options);
+      return { ...out, body: rewrite(out.body) };
+    },
   });
+  for (const [what, rewrite, rule] of [
+    ["drops an action from its body", (body: string) => body.replace(/ADD [A-Z0-9-]+/g, ""), "action_missing"],
+    ["formats the price its own way", (body: string) => body.replaceAll("€", "EUR"), "fact_missing"],
+    ["goes over its segment budget", (body: string) => `${body}\n${"x".repeat(480)}`, "limit_exceeded"],
+  ] as const) {
+    it(`refuses to publish when one channel ${what}, naming the channel, the locale and the rule`, async () => {
+      const t = await demoApp({ renderers: { ...renderers, sms: broken(rewrite) } });
+      const editor = await t.auth("catalog:write", "catalog:publish");
+      const entry = await expectStatus(await t.request("GET", "/v1/admin/products/ribbed-beanie", { headers: editor }), 200);
+      const refused = await expectStatus(
+        await t.request("POST", "/v1/admin/products/ribbed-beanie/publish", { headers: { ...editor, "if-match": `"v${entry.version}"` } }),
+        422,
+      );
+      expect(refused.code).toBe("parity_failed");
+      expect([...new Set(refused.violations.map((v: any) => `${v.channel}/${v.locale}/${v.rule}`))].sort()).toEqual([
+        `sms/en/${rule}`,
+        `sms/fr/${rule}`,
+      ]);
+      const after = await expectStatus(await t.request("GET", "/v1/admin/products/ribbed-beanie", { headers: editor }), 200);
+      expect(after.version).toBe(entry.version);
+    });
+  }
 });
 
 describe("GET /v1/consistency", () => {
