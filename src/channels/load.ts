@@ -4,16 +4,49 @@
  * Delivery, preview, the publish gate and the audit all come through here, so
  * preview renders exactly what delivery will (CHANNELS.md rule 6).
  */
+
+import { sql } from "drizzle-orm";
 import { actionView, listLiveActions } from "../catalogue/actions";
 import type { Channel, MessageDoc, ProductDoc } from "../catalogue/documents";
 import { type MessageView, messageView } from "../catalogue/messages";
 import { type InventoryRow, type ProductView, productView, type ViewContext } from "../catalogue/products";
-import type { Database } from "../db/client";
+import { type Database, prepared } from "../db/client";
+import { publishedActions } from "../db/schema";
 import type { MessageRenderView, ProductRenderView } from "./contract";
 import { type CatalogueAction, messageRenderView, productRenderView } from "./views";
 
+/**
+ * The live action catalogue changes only when an action is published; every
+ * render needs it. One tiny query names its live revisions (ids are globally
+ * unique), and the parsed, localized catalogue is kept per (revisions, locale
+ * chain, base URL): a publish changes the stamp, so nothing stale is served.
+ */
+const catalogueCache = new Map<string, CatalogueAction[]>();
+const CATALOGUE_CACHE_SIZE = 32;
+
+async function catalogueStamp(db: Database): Promise<string> {
+  const query = prepared(db, "live-actions-stamp", (orm) =>
+    orm
+      .select({ stamp: sql<string | null>`group_concat(${publishedActions.revisionId}, ',')` })
+      .from(publishedActions)
+      .prepare(),
+  );
+  const [row] = await query.all();
+  return row?.stamp ?? "";
+}
+
 /** Every live action, localized for `ctx`, with its overrides. */
 export async function catalogueActions(db: Database, ctx: ViewContext): Promise<CatalogueAction[]> {
+  const key = `${await catalogueStamp(db)}|${ctx.chain.join(">")}|${ctx.locale}|${ctx.baseUrl}`;
+  const hit = catalogueCache.get(key);
+  if (hit) return hit;
+  const out = await loadCatalogueActions(db, ctx);
+  if (catalogueCache.size >= CATALOGUE_CACHE_SIZE) catalogueCache.delete(catalogueCache.keys().next().value as string);
+  catalogueCache.set(key, out);
+  return out;
+}
+
+async function loadCatalogueActions(db: Database, ctx: ViewContext): Promise<CatalogueAction[]> {
   const out: CatalogueAction[] = [];
   let cursor: string | undefined;
   do {

@@ -83,6 +83,29 @@ describe("GET /v1/render/{channel}/…", () => {
   });
 });
 
+describe("the action catalogue behind every render", () => {
+  it("a published label change shows on every channel's next render (the cached catalogue is keyed by its live revisions)", async () => {
+    const t = await demoApp();
+    expect(await (await t.request("GET", "/v1/render/sms/products/ribbed-beanie")).text()).toContain("(Add to cart)");
+    const editor = await t.auth("catalog:write", "catalog:publish");
+    const entry = await expectStatus(await t.request("GET", "/v1/admin/actions/add_to_cart", { headers: editor }), 200);
+    const patched = await expectStatus(
+      await t.request("PATCH", "/v1/admin/actions/add_to_cart", {
+        headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
+        body: { label: { en: "Add to bag" } },
+      }),
+      200,
+    );
+    await expectStatus(
+      await t.request("POST", "/v1/admin/actions/add_to_cart/publish", { headers: { ...editor, "if-match": `"v${patched.version}"` } }),
+      200,
+    );
+    expect(await (await t.request("GET", "/v1/render/sms/products/ribbed-beanie")).text()).toContain("(Add to bag)");
+    const wa = await expectStatus(await t.request("GET", "/v1/render/chat/products/ribbed-beanie?format=whatsapp"), 200);
+    expect(JSON.stringify(wa)).toContain("Add to bag");
+  });
+});
+
 describe("GET /v1/preview/… and the publish gate", () => {
   it("previews a draft on every channel, format and locale with the verdict; it needs catalog:write", async () => {
     const t = await demoApp();
