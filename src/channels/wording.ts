@@ -18,6 +18,8 @@ interface Wording {
   catalogueTitle: string;
   /** Asking a chat or SMS customer for a parameter a control could not carry. */
   choose: Record<string, string>;
+  /** The reply when a handoff code is redeemed on a messaging channel. */
+  continued: string;
 }
 
 const en: Wording = {
@@ -51,6 +53,7 @@ const en: Wording = {
   cartTitle: "Your cart",
   catalogueTitle: "All products",
   choose: { score: "How was it? Choose a score from 1 to 5." },
+  continued: "Welcome back: your journey continues here.",
 };
 
 const fr: Wording = {
@@ -84,6 +87,7 @@ const fr: Wording = {
   cartTitle: "Votre panier",
   catalogueTitle: "Tous les produits",
   choose: { score: "Comment était-ce ? Choisissez une note de 1 à 5." },
+  continued: "Bon retour : votre parcours continue ici.",
 };
 
 const BY_LANGUAGE: Record<string, Wording> = { en, fr };

@@ -4,6 +4,7 @@
  * from the menu every unknown message gets. Pure and runtime-neutral.
  */
 import type { ActionView } from "../catalogue/actions";
+import { HANDOFF_CODE_LENGTH, isCodeLike } from "../journeys/codes";
 
 /** Only a single-word message triggers these. */
 export const OPT_OUT_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
@@ -15,6 +16,8 @@ export type SmsCommand =
   | { kind: "opt_in" }
   | { kind: "help" }
   | { kind: "action"; key: string; input: Record<string, unknown> }
+  /** A handoff code sent as the whole message: continue this journey here. */
+  | { kind: "redeem"; code: string }
   | { kind: "unknown" };
 
 /** Actions that need nothing but the keyword: what the numbered menu offers. */
@@ -77,7 +80,10 @@ export function parseSms(body: string, actions: readonly ActionView[]): SmsComma
     }
   }
   const action = actions.find((a) => a.enabled && a.keyword === first);
-  if (!action) return { kind: "unknown" };
+  if (!action) {
+    // "K7QM3XZT" alone: the handoff code another channel gave (a keyword wins over a code-shaped word).
+    return words.length === 1 && isCodeLike(first, HANDOFF_CODE_LENGTH) ? { kind: "redeem", code: first } : { kind: "unknown" };
+  }
   const rest = text.slice(words[0]?.length ?? 0).trim();
   return { kind: "action", key: action.key, input: inputFor(action.key, words.slice(1), rest) };
 }

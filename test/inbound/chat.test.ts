@@ -24,6 +24,41 @@ const waEvent = (messages: unknown[]) =>
 const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 describe("WhatsApp Cloud API webhook", () => {
+  it("a handoff code sent as a message links the WhatsApp user to the customer who asked for it, and answers with their cart", async () => {
+    const t = await chatApp();
+    const post = (body: string) =>
+      t.app.request("/v1/inbound/chat/whatsapp", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) },
+        body,
+      });
+    const invoker = await t.auth("actions:invoke");
+    const sms = { channel: "sms", identity: { channel: "sms", externalId: "+33612345678" } };
+    const added = await t.request("POST", "/v1/actions/add_to_cart", {
+      headers: { ...invoker, "idempotency-key": "h1" },
+      body: { ...sms, input: { sku: "RIB-BEA-FORES" } },
+    });
+    const customer = (await added.json()).customer;
+    const handed = await t.request("POST", "/v1/actions/handoff", {
+      headers: { ...invoker, "idempotency-key": "h2" },
+      body: { ...sms, input: { to: "whatsapp" } },
+    });
+    const code = (await handed.json()).result.handoff.code as string;
+    expect((await post(waEvent([{ from: "4790001111", id: "wamid.H", type: "text", text: { body: code } }]))).status).toBe(200);
+    const owner = t.db.client
+      .prepare("SELECT customer_id AS c FROM identities WHERE channel = 'whatsapp' AND external_id = '4790001111'")
+      .get() as {
+      c: string;
+    };
+    expect(owner.c).toBe(customer);
+    const reply = t.db.client
+      .prepare("SELECT payload FROM interactions WHERE channel = 'whatsapp' AND direction = 'outbound' ORDER BY seq DESC LIMIT 1")
+      .get() as { payload: string };
+    const payload = JSON.parse(reply.payload);
+    expect(payload.interactive.body.text).toContain("Welcome back: your journey continues here. Ribbed beanie (Forest) ×1");
+    expect(payload.interactive.action.buttons).toEqual([{ type: "reply", reply: { id: "a:checkout", title: "Check out" } }]);
+  });
+
   it("answers Meta's verification handshake only with the configured token", async () => {
     const t = await chatApp();
     const ok = await t.app.request(`/v1/inbound/chat/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`);

@@ -169,3 +169,34 @@ describe("SMS replies are cheap and bounded", () => {
     expect(smsInfo(plain).encoding).toBe("GSM-7");
   });
 });
+
+describe("continuing on SMS with a handoff code", () => {
+  it("a code sent alone links the phone to the customer who asked for it: the reply is their cart; a second use is refused", async () => {
+    const { t, send } = await smsApp();
+    const invoker = { ...(await t.auth("actions:invoke")), "idempotency-key": "k1" };
+    const web = { channel: "web", identity: { channel: "web", externalId: "session-1" } };
+    const added = await t.request("POST", "/v1/actions/add_to_cart", {
+      headers: invoker,
+      body: { ...web, input: { sku: "RIB-BEA-FORES" } },
+    });
+    const customer = (await added.json()).customer;
+    const handed = await t.request("POST", "/v1/actions/handoff", {
+      headers: { ...invoker, "idempotency-key": "k2" },
+      body: { ...web, input: { to: "sms" } },
+    });
+    const code = (await handed.json()).result.handoff.code as string;
+
+    const reply = message((await send(code.toLowerCase())).text);
+    expect(reply).toContain("Welcome back: your journey continues here. Ribbed beanie (Forest) ×1 - €29.00");
+    expect(reply).toContain("Reply BUY (Check out)");
+    const owner = t.db.client.prepare("SELECT customer_id AS c FROM identities WHERE channel = 'sms' AND external_id = ?").get(FROM) as {
+      c: string;
+    };
+    expect(owner.c).toBe(customer);
+    // The phone now shares the web cart: BUY by SMS checks it out.
+    expect(message((await send("BUY")).text)).toContain("Your order is placed.");
+
+    const again = message((await send(code)).text);
+    expect(again).toContain("This handoff code was already used.");
+  });
+});

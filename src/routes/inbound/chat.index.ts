@@ -14,6 +14,7 @@ import type { Context } from "hono";
 import { actionView, listLiveActions } from "../../catalogue/actions";
 import { catalogueActions } from "../../channels/load";
 import type { JourneyChannel } from "../../db/schema";
+import { continueHere } from "../../inbound/continue";
 import { parseForm, verifyMeta, verifySlack, verifyTelegram } from "../../inbound/signatures";
 import { decodePostback, menuText, parseSms, type SmsCommand } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
@@ -68,6 +69,10 @@ async function handle(
       actions: await catalogueActions(db, view),
     });
     if (ask) return { text: ask.text, payload: ask.body as Record<string, unknown> };
+  }
+  if (command.kind === "redeem") {
+    const continued = await continueHere(db, c.get("renderers"), { code: command.code, identity, view, now });
+    return { text: continued.text, payload: continued.reply && typeof continued.reply.body === "object" ? continued.reply.body : null };
   }
   if (command.kind !== "action") return { text: menuText(actions).replace("HELP for help, STOP to opt out.", "").trim(), payload: null };
   try {

@@ -10,6 +10,7 @@ import { actionView, listLiveActions } from "../../catalogue/actions";
 import { catalogueActions } from "../../channels/load";
 import { fitSms, SMS_SEGMENT_BUDGET } from "../../channels/sms-text";
 import { smsConsent } from "../../db/schema";
+import { continueHere } from "../../inbound/continue";
 import { parseForm, verifyTwilio } from "../../inbound/signatures";
 import { helpText, menuText, parseSms, twiml } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
@@ -119,6 +120,12 @@ export function registerInboundSmsRoutes(app: Router) {
       }),
     ]);
     if (command.kind === "unknown") return xml(menuText(actions));
+    if (command.kind === "redeem") {
+      const continued = await continueHere(db, c.get("renderers"), { code: command.code, identity, view, now });
+      return xml(
+        continued.reply && typeof continued.reply.body === "string" ? continued.reply.body : `${continued.text} ${menuText(actions)}`,
+      );
+    }
     const ask = askForMissing(c.get("renderers"), {
       channel: "sms",
       key: command.key,
