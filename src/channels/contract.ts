@@ -323,13 +323,15 @@ export function decodesTo(decoded: { key: string; input: Record<string, unknown>
 }
 
 /**
- * Characters as CHANNELS.md counts them: the larger of UTF-16 units and graphemes.
+ * Characters as CHANNELS.md counts them: the larger of UTF-16 units and
+ * graphemes — which is always the UTF-16 length, since every grapheme has at
+ * least one unit (so no segmentation is needed to count).
  *
  * @example
  * charCount("👍🏽") // 4 (two code points, four UTF-16 units, one grapheme)
  */
 export function charCount(text: string): number {
-  return Math.max(text.length, graphemes(text).length);
+  return text.length;
 }
 
 const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
@@ -346,11 +348,10 @@ export function graphemes(text: string): string[] {
  * truncate("Merino crew-neck sweater", 12) // "Merino crew…"
  */
 export function truncate(text: string, max: number, ellipsis = "…"): string {
-  if (charCount(text) <= max) return text;
-  const parts = graphemes(text);
+  if (text.length <= max) return text;
   let out = "";
-  for (const part of parts) {
-    if (charCount(`${out}${part}${ellipsis}`) > max) break;
+  for (const part of graphemes(text)) {
+    if (out.length + part.length + ellipsis.length > max) break;
     out += part;
   }
   return `${out.trimEnd()}${ellipsis}`;

@@ -38,12 +38,12 @@ describe("WhatsApp Cloud API webhook", () => {
       headers: { ...invoker, "idempotency-key": "h1" },
       body: { ...sms, input: { sku: "RIB-BEA-FORES" } },
     });
-    const customer = (await added.json()).customer;
+    const customer = ((await added.json()) as any).customer;
     const handed = await t.request("POST", "/v1/actions/handoff", {
       headers: { ...invoker, "idempotency-key": "h2" },
       body: { ...sms, input: { to: "whatsapp" } },
     });
-    const code = (await handed.json()).result.handoff.code as string;
+    const code = ((await handed.json()) as any).result.handoff.code as string;
     expect((await post(waEvent([{ from: "4790001111", id: "wamid.H", type: "text", text: { body: code } }]))).status).toBe(200);
     const owner = t.db.client
       .prepare("SELECT customer_id AS c FROM identities WHERE channel = 'whatsapp' AND external_id = '4790001111'")

@@ -179,12 +179,12 @@ describe("continuing on SMS with a handoff code", () => {
       headers: invoker,
       body: { ...web, input: { sku: "RIB-BEA-FORES" } },
     });
-    const customer = (await added.json()).customer;
+    const customer = ((await added.json()) as any).customer;
     const handed = await t.request("POST", "/v1/actions/handoff", {
       headers: { ...invoker, "idempotency-key": "k2" },
       body: { ...web, input: { to: "sms" } },
     });
-    const code = (await handed.json()).result.handoff.code as string;
+    const code = ((await handed.json()) as any).result.handoff.code as string;
 
     const reply = message((await send(code.toLowerCase())).text);
     expect(reply).toContain("Welcome back: your journey continues here. Ribbed beanie (Forest) ×1 - €29.00");
