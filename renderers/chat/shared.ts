@@ -10,7 +10,9 @@
 import Handlebars from "handlebars/runtime";
 import type { ActionOffer, Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
 import { charCount, factsNotIn, graphemes, postbackFor, uniqueLabels } from "../../src/channels/contract";
-import { decodePostback, parseSms } from "../../src/inbound/sms";
+import { keywordControls } from "../../src/channels/keywords";
+import { viewTemplates } from "../../src/channels/templates";
+import { decodePostback } from "../../src/inbound/sms";
 import { templates } from "./templates.generated";
 
 /** The platform formats of the chat channel; the first is the default. */
@@ -33,14 +35,7 @@ export interface Adapter {
 // --- Text --------------------------------------------------------------------------------
 
 const hb = Handlebars.create();
-const draw = {
-  product: hb.template(templates.product),
-  product_list: hb.template(templates.product_list),
-  message: hb.template(templates.message),
-  cart: hb.template(templates.cart),
-  order: hb.template(templates.order),
-  action_result: hb.template(templates.action_result),
-} satisfies Record<EntityView["kind"], unknown>;
+const draw = viewTemplates(hb, templates);
 const tail = hb.template(templates.tail);
 
 /** Control characters (other than the newline) have no place in a chat message: platforms reject or mangle them. */
@@ -284,33 +279,10 @@ export class Reader {
 
   finish(): Inspection {
     const text = this.texts.join("\n");
-    for (const c of keywordControls(text, this.options)) this.controls.push(c);
+    for (const c of keywordControls(text, this.options.actions)) this.controls.push(c);
     for (const m of text.matchAll(/https?:\/\/[^\s<>"]+/g)) this.links.push(m[0].replace(/[.,;)]$/, ""));
     return { text, controls: this.controls, links: [...new Set(this.links)], limits: this.limits };
   }
-}
-
-/**
- * The textual fallbacks a message offers: catalogue keywords with their
- * argument ("ADD MER-CRE-SWE-S-NAVY"), read as inbound chat text is read.
- */
-function keywordControls(text: string, options: InspectOptions): Inspection["controls"] {
-  const keywords = new Set(options.actions.filter((a) => a.enabled).map((a) => a.keyword));
-  const out: Inspection["controls"] = [];
-  for (const match of text.matchAll(
-    /(?<![\p{L}\p{N}-])([A-Z][A-Z0-9]{1,11})(?: ([A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))?(?![\p{L}\p{N}])/gu,
-  )) {
-    const [, keyword = "", argument] = match;
-    if (!keywords.has(keyword)) continue;
-    const command = argument ? `${keyword} ${argument}` : keyword;
-    const parsed = parseSms(command, options.actions);
-    out.push({
-      label: command,
-      decoded: parsed.kind === "action" ? { key: parsed.key, input: parsed.input } : null,
-      control: { kind: "keyword", text: command },
-    });
-  }
-  return out;
 }
 
 // --- Manifest entries ----------------------------------------------------------------------

@@ -12,8 +12,9 @@
 import Handlebars from "handlebars/runtime";
 import type { EntityView, Inspection, InspectOptions, Rendered, Renderer, RenderOptions } from "../../src/channels/contract";
 import { factsNotIn } from "../../src/channels/contract";
+import { keywordControls } from "../../src/channels/keywords";
 import { fitSms, SMS_SEGMENT_BUDGET, smartEncode, smsInfo } from "../../src/channels/sms-text";
-import { parseSms } from "../../src/inbound/sms";
+import { viewTemplates } from "../../src/channels/templates";
 import { templates } from "./templates.generated";
 
 /** Twilio's body maximum, in characters. */
@@ -21,14 +22,7 @@ export const TWILIO_MAX_BODY = 1600;
 
 const hb = Handlebars.create();
 hb.registerPartial("menu", hb.template(templates.menu));
-const draw = {
-  product: hb.template(templates.product),
-  product_list: hb.template(templates.product_list),
-  message: hb.template(templates.message),
-  cart: hb.template(templates.cart),
-  order: hb.template(templates.order),
-  action_result: hb.template(templates.action_result),
-} satisfies Record<EntityView["kind"], unknown>;
+const draw = viewTemplates(hb, templates);
 
 /** Control characters (other than the newline) have no place in an SMS. */
 function clean(text: string): string {
@@ -97,22 +91,7 @@ export const smsRenderer: Renderer = {
   },
 
   inspect(body: string, options: InspectOptions): Inspection {
-    const keywords = new Set(options.actions.filter((a) => a.enabled).map((a) => a.keyword));
-    const controls: Inspection["controls"] = [];
-    // A keyword is an uppercase word from the catalogue, optionally followed by one argument (a SKU, slug or order number).
-    for (const match of body.matchAll(
-      /(?<![\p{L}\p{N}-])([A-Z][A-Z0-9]{1,11})(?: ([A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))?(?![\p{L}\p{N}])/gu,
-    )) {
-      const [, keyword = "", argument] = match;
-      if (!keywords.has(keyword)) continue;
-      const text = argument ? `${keyword} ${argument}` : keyword;
-      const command = parseSms(text, options.actions);
-      controls.push({
-        label: text,
-        decoded: command.kind === "action" ? { key: command.key, input: command.input } : null,
-        control: { kind: "keyword", text },
-      });
-    }
+    const controls = keywordControls(body, options.actions);
     const info = smsInfo(body);
     const limits: Inspection["limits"] = [];
     if (info.segments > SMS_SEGMENT_BUDGET) {

@@ -23,6 +23,7 @@ import type {
   WebChrome,
 } from "../../src/channels/contract";
 import { factsNotIn } from "../../src/channels/contract";
+import { viewTemplates } from "../../src/channels/templates";
 import { dateFact } from "../../src/channels/views";
 import { MAX_LINE_QUANTITY } from "../../src/journeys/carts";
 import { inspectHtml } from "./inspect";
@@ -57,14 +58,7 @@ export function scriptJson(value: unknown): string {
 const hb = Handlebars.create();
 hb.registerHelper("json", (value: unknown) => new hb.SafeString(scriptJson(value)));
 for (const name of ["layout", "styles", "form", "missing_facts"] as const) hb.registerPartial(name, hb.template(templates[name]));
-const draw = {
-  product: hb.template(templates.product),
-  product_list: hb.template(templates.product_list),
-  message: hb.template(templates.message),
-  cart: hb.template(templates.cart),
-  order: hb.template(templates.order),
-  action_result: hb.template(templates.action_result),
-} satisfies Record<EntityView["kind"], unknown>;
+const draw = viewTemplates(hb, templates);
 
 /** Languages written right to left: the page's base direction. */
 const RTL = new Set(["ar", "fa", "he", "ur", "yi"]);

@@ -6,7 +6,7 @@
  * offered as that channel's controls.
  */
 import type { ProductView } from "../catalogue/products";
-import type { ActionOffer, Fact } from "../channels/contract";
+import type { ActionOffer, EntityView, Fact } from "../channels/contract";
 import {
   actionResultRenderView,
   type CatalogueAction,
@@ -77,6 +77,22 @@ function nextSteps(input: ReplyInput, renderer: (typeof RENDERER_OF)[JourneyChan
   return { next: [], facts: [], url: `${input.baseUrl}/` };
 }
 
+/** A reply view drawn by the channel's renderer in its platform format; JSON payloads come back as objects. */
+function draw(registry: Registry, channel: JourneyChannel, view: EntityView, baseUrl: string, text: string): RenderedReply {
+  const renderer = RENDERER_OF[channel];
+  const format = FORMAT_OF[channel];
+  const rendered = registry[renderer].render(view, { baseUrl, format });
+  const json = rendered.contentType.includes("json");
+  return {
+    channel,
+    renderer,
+    format,
+    contentType: rendered.contentType,
+    body: json ? (JSON.parse(rendered.body) as Record<string, unknown>) : rendered.body,
+    text,
+  };
+}
+
 /**
  * @example
  * const reply = renderReply(renderers, { channel: "whatsapp", action: "add_to_cart", confirmation, detail, result, locale, baseUrl, actions });
@@ -87,7 +103,8 @@ export function renderReply(registry: Registry, input: ReplyInput): RenderedRepl
   const { next, facts, url } = nextSteps(input, renderer);
   const view = actionResultRenderView({
     action: input.action,
-    title: input.confirmation,
+    // The heading names the action ("Order status"); the text carries the confirmation and what happened.
+    title: input.actions.find((a) => a.view.key === input.action)?.view.label ?? input.confirmation,
     text,
     ok: true,
     locale: input.locale,
@@ -95,17 +112,7 @@ export function renderReply(registry: Registry, input: ReplyInput): RenderedRepl
     facts,
     next,
   });
-  const format = FORMAT_OF[input.channel];
-  const rendered = registry[renderer].render(view, { baseUrl: input.baseUrl, format });
-  const json = rendered.contentType.includes("json");
-  return {
-    channel: input.channel,
-    renderer,
-    format,
-    contentType: rendered.contentType,
-    body: json ? (JSON.parse(rendered.body) as Record<string, unknown>) : rendered.body,
-    text,
-  };
+  return draw(registry, input.channel, view, input.baseUrl, text);
 }
 
 /** Actions whose required parameter the customer chooses from fixed values. */
@@ -143,15 +150,5 @@ export function askForMissing(
   }));
   const text = wording(input.locale).choose[missing] ?? action.view.label;
   const view = actionResultRenderView({ action: input.key, title: action.view.label, text, ok: true, locale: input.locale, url, next });
-  const format = FORMAT_OF[input.channel];
-  const rendered = registry[renderer].render(view, { baseUrl: input.baseUrl, format });
-  const json = rendered.contentType.includes("json");
-  return {
-    channel: input.channel,
-    renderer,
-    format,
-    contentType: rendered.contentType,
-    body: json ? (JSON.parse(rendered.body) as Record<string, unknown>) : rendered.body,
-    text,
-  };
+  return draw(registry, input.channel, view, input.baseUrl, text);
 }
