@@ -9,9 +9,9 @@
  * compile until it has a handler.
  */
 import { z } from "@hono/zod-openapi";
-import { wording } from "../channels/wording";
 import { Slug } from "../catalogue/documents";
 import { findLiveProduct, inventoryFor, ProductViewSchema, productView } from "../catalogue/products";
+import { wording } from "../channels/wording";
 import { ratings, stockNotifications } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";

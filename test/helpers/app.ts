@@ -18,7 +18,9 @@ export interface TestApp {
 
 /** A full app on a fresh in-memory database (real migrations, en + fr locales), with its log captured. */
 export async function createTestApp(
-  options: { config?: Record<string, string>; now?: Date; checkContract?: boolean } & Partial<Pick<AppDeps, "beforePublish" | "renderers">> = {},
+  options: { config?: Record<string, string>; now?: Date; checkContract?: boolean } & Partial<
+    Pick<AppDeps, "beforePublish" | "renderers">
+  > = {},
 ): Promise<TestApp> {
   const now = options.now ?? new Date("2026-11-24T12:00:00Z");
   const db = await freshDb(now);
