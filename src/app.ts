@@ -31,6 +31,7 @@ import { registerRenderRoutes } from "./routes/render/render.index";
 import { registerSystemRoutes } from "./routes/system/system.index";
 import { registerAssetRoutes } from "./routes/web/assets.index";
 import { registerStorefrontRoutes } from "./routes/web/storefront.index";
+import { registerStudioRoutes } from "./studio/studio.index";
 
 export interface AppDeps {
   /** The database for this request (one per process on Node; a D1 session per request on Workers). */
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps) {
   registerSystemRoutes(app);
   registerAssetRoutes(app);
   registerStorefrontRoutes(app);
+  registerStudioRoutes(app);
   registerDeliveryRoutes(app);
   registerAdminRoutes(app, { beforePublish });
   registerRenderRoutes(app);

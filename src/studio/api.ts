@@ -1,0 +1,40 @@
+/**
+ * The studio is a client of the editors' API: every write (and most reads) is
+ * an in-process request to `/v1/admin/…` with the editor's own key, so
+ * validation, scopes, `If-Match`, the audit log and the publish gate are
+ * exactly the API's — the studio adds none of its own rules.
+ */
+import type { Router } from "../lib/create-router";
+import type { Session } from "./session";
+import type { StudioContext } from "./view";
+
+export interface ApiResult {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: API bodies are read loosely and checked where used.
+  body: any;
+}
+
+export type Api = (method: string, path: string, options?: { body?: unknown; version?: number }) => Promise<ApiResult>;
+
+/** An API client for one request: the editor's key as Bearer, JSON bodies, `If-Match` from a version. */
+export function apiClient(app: Router, c: StudioContext, session: Session): Api {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${session.key}`, accept: "application/json" };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (options.version !== undefined) headers["if-match"] = `"v${options.version}"`;
+    // The same bindings as this request (the D1 binding on Workers); the sub-request resolves its own database session.
+    const res = await app.request(
+      path,
+      { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) },
+      c.env,
+    );
+    const text = await res.text();
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = { detail: text };
+    }
+    return { status: res.status, body };
+  };
+}
