@@ -90,6 +90,8 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
   print(`Unison is running on ${db.client.name}
   API          ${url}/v1/products
+  Storefront   ${url}/
+  Studio       ${url}/studio   (sign in with the admin key)
   API docs     ${url}/docs
   OpenAPI      ${url}/openapi.json
   Health       ${url}/healthz`);

@@ -99,7 +99,14 @@ export function smsInfo(text: string): SmsInfo {
   };
 }
 
-const smartMap = cjsDefault<Record<string, string>>(SmartEncodingMap);
+/**
+ * The calculator's map turns every Unicode space (U+00A0 in French prices, U+2009 …) into two ASCII
+ * spaces; Twilio's published Smart Encoding list transliterates them to "a space". One space it is:
+ * "89,00 €", not "89,00  €".
+ */
+const smartMap = Object.fromEntries(
+  Object.entries(cjsDefault<Record<string, string>>(SmartEncodingMap)).map(([from, to]) => [from, to.trim() === "" ? " " : to]),
+);
 
 /** Twilio's Smart Encoding: curly quotes, dashes, ellipses, non-breaking and narrow spaces … become GSM-7 characters. */
 export function smartEncode(text: string): string {
