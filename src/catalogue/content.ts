@@ -28,7 +28,7 @@ import {
   updateDraft,
   type WriteContext,
 } from "./entries";
-import { listAllLocales, saveLocale } from "./locales";
+import { listAllLocales, localizedFields, saveLocale } from "./locales";
 import { messageKind } from "./messages";
 import { inventoryInserts, productKind, setStock } from "./products";
 
@@ -111,23 +111,6 @@ function fromFieldErrors(file: string, errors: FieldError[]): ContentProblem[] {
 }
 
 /** Localized maps of a document (top level and nested), for the default-locale and known-locale rules. */
-function localizedFields(value: unknown, pointer: string, out: { pointer: string; map: Record<string, string> }[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      localizedFields(v, `${pointer}/${i}`, out);
-    });
-    return;
-  }
-  if (!value || typeof value !== "object") return;
-  const LOCALIZED = ["title", "summary", "description", "body", "short", "label", "value", "confirmation", "alt"];
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k === "overrides" || k === "options" || k === "prices" || k === "compareAtPrices" || k === "facts") continue;
-    if (LOCALIZED.includes(k) && v && typeof v === "object" && !Array.isArray(v)) {
-      out.push({ pointer: `${pointer}/${k}`, map: v as Record<string, string> });
-    } else localizedFields(v, `${pointer}/${k}`, out);
-  }
-}
-
 /**
  * Validates a whole bundle: every file against its schema, then the rules that
  * span files. Reports every problem (file + JSON Pointer), not just the first.

@@ -16,6 +16,7 @@ import { auditLog, type EntityType, entries, revisions } from "../db/schema";
 import { ApiError, toPointer, validationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import type { Override } from "./documents";
+import { checkDocumentLocales } from "./locales";
 
 export type EntryRow = typeof entries.$inferSelect;
 
@@ -128,6 +129,7 @@ export async function createEntry<D extends { overrides: Override[] }>(
   doc: D,
   extra: (orm: Orm, entryId: string) => Statement[] = () => [],
 ): Promise<EntryRow> {
+  await checkDocumentLocales(db, doc);
   await kind.validate?.(db, doc, null);
   const now = ctx.now.toISOString();
   const row: EntryRow = {
@@ -210,6 +212,7 @@ export async function updateDraft<D extends { overrides: Override[] }>(
   options: { action?: string; detail?: unknown; extra?: (orm: Orm) => Statement[] } = {},
 ): Promise<EntryRow> {
   if (entry.status === "archived") throw new ApiError("conflict", `This ${kind.type} is archived; restore it before editing.`);
+  await checkDocumentLocales(db, doc);
   await kind.validate?.(db, doc, entry);
   const before = JSON.parse(entry.draft) as unknown;
   const changed = diffDocuments(before, doc).map((d) => d.path);

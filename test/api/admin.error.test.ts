@@ -26,6 +26,28 @@ function expectProblem(res: Response, body: Record<string, unknown>, status: num
 }
 
 describe("editors' API errors change nothing", () => {
+  it("a document must keep the default locale in every localized field and use only configured locales (400 per field), writing nothing", async () => {
+    const { t, editor } = await withDraft();
+    const before = dump(t.db);
+    const entry = await expectStatus(await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor }), 200);
+    const dropped = await t.request("PATCH", "/v1/admin/products/wool-hat", {
+      headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
+      body: { title: { en: null }, summary: { de: "Ein Hut." } },
+    });
+    const body = await json(dropped);
+    expectProblem(dropped, body, 400, "validation_failed");
+    expect(body.errors.map((e: { pointer: string; code: string }) => `${e.pointer} ${e.code}`).sort()).toEqual([
+      "/summary/de unknown_locale",
+      "/title missing_default_locale",
+    ]);
+    const created = await t.request("POST", "/v1/admin/products", {
+      headers: editor,
+      body: productDoc("beret", { title: { fr: "Béret" } }),
+    });
+    expectProblem(created, await json(created), 400, "validation_failed");
+    expect(dump(t.db)).toEqual(before);
+  });
+
   it("POST /v1/admin/products names every invalid field by JSON Pointer, refuses unknown and read-only fields, and writes nothing", async () => {
     const { t, editor } = await withDraft();
     const before = dump(t.db);
