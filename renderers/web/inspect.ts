@@ -40,7 +40,21 @@ function textOf(node: ChildNode, skip: (el: Element) => boolean): string {
 
 const hiddenOrInvisible = (el: Element) => INVISIBLE.has(el.name) || el.attribs.hidden !== undefined;
 
-function elements(root: ChildNode[], name: string): Element[] {
+/** Elements by tag name, indexed once per page (every check below asks it instead of walking the tree again). */
+type Index = Map<string, Element[]>;
+
+function indexOf(root: ChildNode[]): Index {
+  const index: Index = new Map();
+  for (const el of DomUtils.findAll(() => true, root)) {
+    const list = index.get(el.name);
+    if (list) list.push(el);
+    else index.set(el.name, [el]);
+  }
+  return index;
+}
+
+function elements(root: ChildNode[] | Index, name: string): Element[] {
+  if (root instanceof Map) return root.get(name) ?? [];
   return DomUtils.findAll((el) => el.name === name, root);
 }
 
@@ -89,14 +103,13 @@ function formControl(form: Element, baseUrl: string): Inspection["controls"][num
   return { label, decoded, control };
 }
 
-function meta(root: ChildNode[], property: string): string | undefined {
-  return DomUtils.findOne((el) => el.name === "meta" && (el.attribs.property === property || el.attribs.name === property), root)?.attribs
-    .content;
+function meta(index: Index, property: string): string | undefined {
+  return elements(index, "meta").find((el) => el.attribs.property === property || el.attribs.name === property)?.attribs.content;
 }
 
-function links(root: ChildNode[]): string[] {
+function links(index: Index): string[] {
   const out: string[] = [];
-  for (const el of DomUtils.findAll(() => true, root)) {
+  for (const el of [...elements(index, "a"), ...elements(index, "img"), ...elements(index, "link"), ...elements(index, "form")]) {
     const href = el.attribs.href;
     // A fragment (the skip link) stays on the page: there is nothing to follow.
     if (el.name === "a" && href !== undefined && !href.startsWith("#")) out.push(href);
@@ -105,10 +118,23 @@ function links(root: ChildNode[]): string[] {
     if (el.name === "form" && el.attribs.action !== undefined) out.push(el.attribs.action);
   }
   for (const property of ["og:url", "og:image"]) {
-    const content = meta(root, property);
+    const content = meta(index, property);
     if (content !== undefined) out.push(content);
   }
   return out;
+}
+
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+/** One formatter per language and currency (building one costs more than the rest of a price check). */
+function currencyFormat(lang: string, currency: string): Intl.NumberFormat {
+  const key = `${lang}|${currency}`;
+  let format = currencyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang, { style: "currency", currency });
+    currencyFormats.set(key, format);
+  }
+  return format;
 }
 
 /** Whether the (lower-cased) visible text shows a price of `amount` in `currency`, formatted as the page's language formats it. */
@@ -116,13 +142,13 @@ function showsPrice(text: string, lang: string, amount: unknown, currency: unkno
   if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) return false;
   const value = Number(amount);
   if ((typeof amount !== "string" && typeof amount !== "number") || !Number.isFinite(value)) return false;
-  const formatted = new Intl.NumberFormat(lang, { style: "currency", currency }).format(value);
+  const formatted = currencyFormat(lang, currency).format(value);
   return text.includes(normText(formatted).toLowerCase());
 }
 
-function jsonLdLimits(root: ChildNode[], text: string, lang: string): Degradation[] {
-  const scripts = DomUtils.findAll((el) => el.name === "script" && el.attribs.type === "application/ld+json", root);
-  const isProductPage = meta(root, "og:type") === "product";
+function jsonLdLimits(index: Index, text: string, lang: string): Degradation[] {
+  const scripts = elements(index, "script").filter((el) => el.attribs.type === "application/ld+json");
+  const isProductPage = meta(index, "og:type") === "product";
   if (!scripts.length) return isProductPage ? [{ rule: "web.jsonld", detail: "A product page without JSON-LD." }] : [];
   const limits: Degradation[] = [];
   const products: Record<string, unknown>[] = [];
@@ -159,12 +185,12 @@ function jsonLdLimits(root: ChildNode[], text: string, lang: string): Degradatio
   return limits;
 }
 
-function openGraphLimits(root: ChildNode[]): Degradation[] {
-  if (meta(root, "og:type") !== "product") return [];
-  return OPEN_GRAPH.filter((p) => !meta(root, p)).map((p) => ({ rule: "web.opengraph", detail: `A product page without ${p}.` }));
+function openGraphLimits(index: Index): Degradation[] {
+  if (meta(index, "og:type") !== "product") return [];
+  return OPEN_GRAPH.filter((p) => !meta(index, p)).map((p) => ({ rule: "web.opengraph", detail: `A product page without ${p}.` }));
 }
 
-function a11yLimits(root: ChildNode[]): Degradation[] {
+function a11yLimits(root: Index): Degradation[] {
   const limits: Degradation[] = [];
   const add = (detail: string) => limits.push({ rule: "web.a11y", detail });
   const html = elements(root, "html")[0];
@@ -174,7 +200,7 @@ function a11yLimits(root: ChildNode[]): Degradation[] {
   for (const img of elements(root, "img")) if (img.attribs.alt === undefined) add(`<img src="${img.attribs.src ?? ""}"> has no alt.`);
   for (const button of elements(root, "button")) if (!buttonName(button)) add("A <button> has no accessible name.");
   const labelled = new Set(elements(root, "label").map((l) => l.attribs.for));
-  const fields = DomUtils.findAll((el) => ["input", "select", "textarea"].includes(el.name), root);
+  const fields = ["input", "select", "textarea"].flatMap((name) => elements(root, name));
   for (const field of fields) {
     if (field.name === "input" && UNLABELLED_TYPES.has(field.attribs.type ?? "text")) continue;
     if (field.attribs["aria-label"] || (field.attribs.id && labelled.has(field.attribs.id)) || hasLabelAncestor(field)) continue;
@@ -198,17 +224,18 @@ function hasLabelAncestor(el: Element): boolean {
 export function inspectHtml(body: string, baseUrl: string): Inspection {
   const base = baseUrl.replace(/\/+$/, "");
   const root = parseDocument(body, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }).children;
-  const title = elements(root, "title")[0];
+  const index = indexOf(root);
+  const title = elements(index, "title")[0];
   const visible = root.map((node) => textOf(node, hiddenOrInvisible)).join("");
   const text = normText(`${title ? DomUtils.textContent(title) : ""} ${visible}`);
-  const lang = elements(root, "html")[0]?.attribs.lang || "en";
-  const limits = [...jsonLdLimits(root, text.toLowerCase(), lang), ...openGraphLimits(root), ...a11yLimits(root)];
+  const lang = elements(index, "html")[0]?.attribs.lang || "en";
+  const limits = [...jsonLdLimits(index, text.toLowerCase(), lang), ...openGraphLimits(index), ...a11yLimits(index)];
   if (!/^<!doctype html>/i.test(body.trimStart()))
     limits.push({ rule: "web.doctype", detail: "The page does not start with <!doctype html>." });
   return {
     text,
-    controls: elements(root, "form").map((form) => formControl(form, base)),
-    links: links(root),
+    controls: elements(index, "form").map((form) => formControl(form, base)),
+    links: links(index),
     limits,
   };
 }

@@ -300,15 +300,28 @@ export function normText(text: string): string {
     .trim();
 }
 
+/** Text prepared for fact matching once (normalised, spaces folded, lower case), then asked about many facts. */
+function haystackOf(text: string, normalize: (s: string) => string): string {
+  return normText(normalize(text)).toLowerCase();
+}
+
+function shownIn(haystack: string, fact: Fact, normalize: (s: string) => string): boolean {
+  if (haystack.includes(normText(normalize(fact.value)).toLowerCase())) return true;
+  return (fact.alternatives ?? []).some((form) => haystack.includes(normText(normalize(form)).toLowerCase()));
+}
+
+const same = (s: string) => s;
+
 /** Whether `text` shows the fact (its canonical value or an accepted alternative), after the channel's normalisation. */
-export function showsFact(text: string, fact: Fact, normalize: (s: string) => string = (s) => s): boolean {
-  const haystack = normText(normalize(text)).toLowerCase();
-  return [fact.value, ...(fact.alternatives ?? [])].some((form) => haystack.includes(normText(normalize(form)).toLowerCase()));
+export function showsFact(text: string, fact: Fact, normalize: (s: string) => string = same): boolean {
+  return shownIn(haystackOf(text, normalize), fact, normalize);
 }
 
 /** The facts `text` does not show yet: what a renderer must add (a facts line) so nothing is lost. */
-export function factsNotIn(facts: readonly Fact[], text: string, normalize?: (s: string) => string): Fact[] {
-  return facts.filter((f) => !showsFact(text, f, normalize));
+export function factsNotIn(facts: readonly Fact[], text: string, normalize: (s: string) => string = same): Fact[] {
+  if (!facts.length) return [];
+  const haystack = haystackOf(text, normalize);
+  return facts.filter((f) => !shownIn(haystack, f, normalize));
 }
 
 /** The postback of an action: `a:<key>[:<argument>]`, the format inbound chat decodes. */

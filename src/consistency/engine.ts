@@ -7,7 +7,7 @@
  */
 import type { ActionView } from "../catalogue/actions";
 import type { Channel } from "../catalogue/documents";
-import { decodesTo, type EntityView, type Inspection, type Rendered, type Renderer, showsFact } from "../channels/contract";
+import { decodesTo, type EntityView, factsNotIn, type Inspection, type Rendered, type Renderer } from "../channels/contract";
 
 /** The rules a render can break. Stable: they appear in API responses and `unison check` output. */
 export const RULES = [
@@ -83,15 +83,13 @@ export function checkChannel(
       continue;
     }
     rendered.push(out);
-    for (const fact of view.facts) {
-      if (!showsFact(seen.text, fact, renderer.normalizeFact)) {
-        violations.push({
-          ...where,
-          rule: "fact_missing",
-          detail: `The ${fact.name} "${fact.value}" does not appear in the ${renderer.channel}/${format} output.`,
-          ...(FACT_FIELDS[fact.name] ? { field: FACT_FIELDS[fact.name] } : {}),
-        });
-      }
+    for (const fact of factsNotIn(view.facts, seen.text, renderer.normalizeFact)) {
+      violations.push({
+        ...where,
+        rule: "fact_missing",
+        detail: `The ${fact.name} "${fact.value}" does not appear in the ${renderer.channel}/${format} output.`,
+        ...(FACT_FIELDS[fact.name] ? { field: FACT_FIELDS[fact.name] } : {}),
+      });
     }
     for (const offer of view.actions) {
       if (!seen.controls.some((c) => decodesTo(c.decoded, offer))) {
