@@ -162,3 +162,25 @@ describe("actions and inbound SMS in workerd", () => {
     expect(forged.status).toBe(403);
   });
 });
+
+describe("channels, the storefront and the studio in workerd", () => {
+  it("renders a published product on every channel, serves its storefront page and the studio's sign-in — no Node-only code on Workers", async () => {
+    // wool-hat was published through the publish gate above: every channel rendered and was checked in workerd.
+    const types = { web: "text/html", mobile: "application/json", sms: "text/plain", chat: "application/json" } as const;
+    for (const [channel, type] of Object.entries(types)) {
+      const res = await worker.fetch(`/v1/render/${channel}/products/wool-hat${channel === "chat" ? "?format=telegram" : ""}`);
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(res.headers.get("content-type")).toContain(type);
+      expect(text).toContain("Merino beanie");
+    }
+    const page = await worker.fetch("/products/wool-hat");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="application/ld+json">');
+    const studio = await worker.fetch("/studio", { redirect: "manual" });
+    expect(studio.status).toBe(303);
+    const signin = await worker.fetch("/studio/signin");
+    expect(signin.status).toBe(200);
+    expect(await signin.text()).toContain("<form");
+  });
+});
