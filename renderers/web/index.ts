@@ -144,16 +144,32 @@ const NO_CHROME = (baseUrl: string): WebChrome => ({
   notice: null,
 });
 
-/** Removes control characters from every string of a page context (deep), so no template can emit one; counts them. */
+/**
+ * Removes control characters from every string of a page context (deep), so no template can emit one; counts
+ * them. Copy on write: a subtree without control characters is returned as it is (most pages have none).
+ */
 function cleanDeep<T>(value: T, removed: { count: number }): T {
   if (typeof value === "string") {
     const clean = webText(value);
     removed.count += value.length - clean.length;
     return clean as T;
   }
-  if (Array.isArray(value)) return value.map((v) => cleanDeep(v, removed)) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const cleaned = cleanDeep(value[i], removed);
+      if (cleaned !== value[i]) (out ??= value.slice())[i] = cleaned;
+    }
+    return (out ?? value) as T;
+  }
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanDeep(v, removed)])) as T;
+    let out: Record<string, unknown> | null = null;
+    for (const key in value) {
+      const current = (value as Record<string, unknown>)[key];
+      const cleaned = cleanDeep(current, removed);
+      if (cleaned !== current) (out ??= { ...(value as Record<string, unknown>) })[key] = cleaned;
+    }
+    return (out ?? value) as T;
   }
   return value;
 }
