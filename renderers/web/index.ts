@@ -158,7 +158,9 @@ function cleanDeep<T>(value: T, removed: { count: number }): T {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const cleaned = cleanDeep(value[i], removed);
-      if (cleaned !== value[i]) (out ??= value.slice())[i] = cleaned;
+      if (cleaned === value[i]) continue;
+      out ??= value.slice();
+      out[i] = cleaned;
     }
     return (out ?? value) as T;
   }
@@ -167,7 +169,9 @@ function cleanDeep<T>(value: T, removed: { count: number }): T {
     for (const key in value) {
       const current = (value as Record<string, unknown>)[key];
       const cleaned = cleanDeep(current, removed);
-      if (cleaned !== current) (out ??= { ...(value as Record<string, unknown>) })[key] = cleaned;
+      if (cleaned === current) continue;
+      out ??= { ...(value as Record<string, unknown>) };
+      out[key] = cleaned;
     }
     return (out ?? value) as T;
   }
