@@ -250,6 +250,9 @@ export function localizedFields(value: unknown, pointer: string, out: { pointer:
  * await checkDocumentLocales(db, doc); // throws validation_failed for { title: { fr: "…" } } when en is the default
  */
 export async function checkDocumentLocales(db: Database, doc: unknown): Promise<void> {
+  // A server with no locale yet (before its first import) has nothing to check against.
+  const rows = await listAllLocales(db);
+  if (!rows.some((r) => !r.archived)) return;
   const set = await loadLocales(db);
   const fields: { pointer: string; map: Record<string, string> }[] = [];
   localizedFields(doc, "", fields);

@@ -25,6 +25,7 @@ afterAll(dispose);
 async function seeded(open: () => Promise<Database>, stock: number) {
   const db = await open();
   await saveLocale(db, { code: "en", name: "English", fallback: null, default: true, currency: "EUR" }, null, now);
+  await saveLocale(db, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, now);
   for (const key of ["add_to_cart", "checkout"]) {
     const doc = parseDocument(actionKind, {
       key,
