@@ -56,6 +56,23 @@ function kindContext(view: EntityView, compact: boolean): Record<string, unknown
   return { ...view, compact };
 }
 
+/**
+ * A view's template text, drawn once per view and form: the five platform formats of one view share it (the
+ * audit renders them back to back). Views are values — built fresh, never mutated — so identity is a safe key.
+ */
+const drawnTexts = new WeakMap<EntityView, { full?: string; compact?: string }>();
+
+function templateText(view: EntityView, compact: boolean): string {
+  let texts = drawnTexts.get(view);
+  if (!texts) {
+    texts = {};
+    drawnTexts.set(view, texts);
+  }
+  const form = compact ? "compact" : "full";
+  texts[form] ??= clean(draw[view.kind](kindContext(view, compact)));
+  return texts[form];
+}
+
 /** How a body is drawn: short form or not, the title on the first line or shown elsewhere (a header), the fallbacks. */
 export interface TextOptions {
   compact: boolean;
@@ -71,7 +88,7 @@ export interface TextOptions {
  * the link to the view's web page.
  */
 export function viewText(view: EntityView, options: TextOptions): string {
-  const main = clean(draw[view.kind](kindContext(view, options.compact)));
+  const main = templateText(view, options.compact);
   const head = options.withTitle ? `${view.title}\n${main}` : main;
   const shown = options.withTitle ? head : `${view.title}\n${head}`;
   const factLine = factsNotIn(view.facts, stripControls(shown), stripControls)
