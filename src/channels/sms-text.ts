@@ -68,6 +68,16 @@ const NEWER_CLUSTERS = /[\u200d\ufe0f\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]/u;
  * smsInfo("€".repeat(81)) // { encoding: "GSM-7", segments: 2, units: 162 }
  */
 export function smsInfo(text: string): SmsInfo {
+  // Rendering asks about the same text several times (budget checks, fitting, inspection): remember the last answer.
+  if (text === lastInfo[0]) return lastInfo[1];
+  const info = countSms(text);
+  lastInfo = [text, info];
+  return info;
+}
+
+let lastInfo: [string, SmsInfo] = ["", { encoding: "GSM-7", segments: 1, units: 0 }];
+
+function countSms(text: string): SmsInfo {
   let septets = 0;
   let gsm = true;
   for (let i = 0; i < text.length; i++) {
