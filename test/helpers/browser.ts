@@ -45,16 +45,16 @@ export interface AxeViolation {
  * Runs axe-core on the page and returns the serious and critical violations.
  * The page's CSP forbids scripts, so the context must be opened with `bypassCSP: true`.
  */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+export async function seriousViolations(page: Page, options: { iframes?: boolean } = {}): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axe.source });
-  const violations = await page.evaluate(async () => {
-    const results = await (window as unknown as { axe: typeof axe }).axe.run(document);
+  const violations = await page.evaluate(async (runOptions) => {
+    const results = await (window as unknown as { axe: typeof axe }).axe.run(document, runOptions);
     return results.violations.map((v) => ({
       id: v.id,
       impact: v.impact ?? null,
       help: v.help,
       targets: v.nodes.map((n) => n.target.join(" ")),
     }));
-  });
+  }, options);
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }

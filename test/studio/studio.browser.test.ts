@@ -8,11 +8,10 @@
  * the second sees the conflict. Every studio page is checked with axe-core.
  * Screenshots go to test-artifacts/studio-*.png.
  */
-import axe from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/lib/keys";
-import { launchBrowser, screenshot } from "../helpers/browser";
+import { launchBrowser, screenshot, seriousViolations } from "../helpers/browser";
 import { type RunningServer, startServer } from "../helpers/server";
 import { PUBLISHER } from "./helpers";
 
@@ -52,20 +51,8 @@ async function openGroup(page: Page, name: string) {
   if (!(await group.evaluate((d) => (d as HTMLDetailsElement).open))) await group.locator("summary").click();
 }
 
-/** axe-core on the page (the sandboxed previews are inert documents axe cannot enter; the storefront's own tests audit that HTML). */
-async function seriousViolations(page: Page) {
-  await page.addScriptTag({ content: axe.source });
-  const violations = await page.evaluate(async () => {
-    const results = await (window as unknown as { axe: typeof axe }).axe.run(document, { iframes: false });
-    return results.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact ?? null,
-      help: v.help,
-      targets: v.nodes.map((n) => n.target.join(" ")),
-    }));
-  });
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
+/** axe-core on the page; the sandboxed previews are inert documents axe cannot enter (the storefront's own tests audit that HTML). */
+const studioViolations = (page: Page) => seriousViolations(page, { iframes: false });
 
 describe("the studio in Chromium", () => {
   it("edits a title with a live preview on every channel, refuses a publish that breaks parity, then publishes the fix", async () => {
@@ -188,7 +175,7 @@ describe("the studio in Chromium", () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${server.url}/studio/signin`);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await studioViolations(page)).toEqual([]);
     await screenshot(page, "studio-signin");
     await page.getByLabel("Editor key").fill(publisherKey);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -206,7 +193,7 @@ describe("the studio in Chromium", () => {
     ] as const;
     for (const [path, shot] of pages) {
       await page.goto(`${server.url}${path}`);
-      expect({ path, violations: await seriousViolations(page) }).toEqual({ path, violations: [] });
+      expect({ path, violations: await studioViolations(page) }).toEqual({ path, violations: [] });
       if (shot) await screenshot(page, shot);
     }
     // The conflict page: someone saves through the API while the form is open.
@@ -222,7 +209,7 @@ describe("the studio in Chromium", () => {
     await page.getByLabel("Summary (en)", { exact: true }).fill("Changed here.");
     await page.getByRole("button", { name: "Save draft" }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Someone else saved first");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await studioViolations(page)).toEqual([]);
     await context.close();
   }, 40_000);
 });
