@@ -18,6 +18,16 @@ async function demoApp(options: Parameters<typeof createTestApp>[0] = {}): Promi
   return t;
 }
 
+/** Reads an entry and merge-patches its draft with the version it read (If-Match); returns the patched entry. */
+async function patchDraft(t: TestApp, editor: Record<string, string>, path: string, patch: unknown): Promise<any> {
+  const entry = await expectStatus(await t.request("GET", path, { headers: editor }), 200);
+  const res = await t.request("PATCH", path, {
+    headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
+    body: patch,
+  });
+  return expectStatus(res, 200);
+}
+
 const TYPES = { web: "text/html", mobile: "application/json", sms: "text/plain", chat: "application/json" } as const;
 
 describe("GET /v1/render/{channel}/…", () => {
@@ -88,14 +98,7 @@ describe("the action catalogue behind every render", () => {
     const t = await demoApp();
     expect(await (await t.request("GET", "/v1/render/sms/products/ribbed-beanie")).text()).toContain("(Add to cart)");
     const editor = await t.auth("catalog:write", "catalog:publish");
-    const entry = await expectStatus(await t.request("GET", "/v1/admin/actions/add_to_cart", { headers: editor }), 200);
-    const patched = await expectStatus(
-      await t.request("PATCH", "/v1/admin/actions/add_to_cart", {
-        headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
-        body: { label: { en: "Add to bag" } },
-      }),
-      200,
-    );
+    const patched = await patchDraft(t, editor, "/v1/admin/actions/add_to_cart", { label: { en: "Add to bag" } });
     await expectStatus(
       await t.request("POST", "/v1/admin/actions/add_to_cart/publish", { headers: { ...editor, "if-match": `"v${patched.version}"` } }),
       200,
@@ -129,14 +132,7 @@ describe("GET /v1/preview/… and the publish gate", () => {
   it("refuses to publish a draft whose SMS title override went stale (422 with each violation), changing nothing; a forced publish records why", async () => {
     const t = await demoApp();
     const editor = await t.auth("catalog:write", "catalog:publish");
-    const entry = await expectStatus(await t.request("GET", "/v1/admin/products/merino-crew-sweater", { headers: editor }), 200);
-    const patched = await expectStatus(
-      await t.request("PATCH", "/v1/admin/products/merino-crew-sweater", {
-        headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
-        body: { title: { en: "Merino crew-neck jumper" } },
-      }),
-      200,
-    );
+    const patched = await patchDraft(t, editor, "/v1/admin/products/merino-crew-sweater", { title: { en: "Merino crew-neck jumper" } });
     const preview = await expectStatus(await t.request("GET", "/v1/preview/products/merino-crew-sweater", { headers: editor }), 200);
     expect(preview.verdict.ok).toBe(false);
     expect(preview.verdict.violations).toContainEqual(
@@ -211,14 +207,7 @@ describe("GET /v1/consistency", () => {
     expect(clean.summary.renders).toBe((33 + 13) * 16);
 
     const editor = await t.auth("catalog:write", "catalog:publish");
-    const entry = await expectStatus(await t.request("GET", "/v1/admin/products/merino-crew-sweater", { headers: editor }), 200);
-    const patched = await expectStatus(
-      await t.request("PATCH", "/v1/admin/products/merino-crew-sweater", {
-        headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
-        body: { title: { en: "Merino crew-neck jumper" } },
-      }),
-      200,
-    );
+    const patched = await patchDraft(t, editor, "/v1/admin/products/merino-crew-sweater", { title: { en: "Merino crew-neck jumper" } });
     await expectStatus(
       await t.request("POST", "/v1/admin/products/merino-crew-sweater/publish", {
         headers: { ...editor, "if-match": `"v${patched.version}"` },
