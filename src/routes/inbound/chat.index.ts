@@ -11,7 +11,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { actionView, listLiveActions } from "../../catalogue/actions";
+import type { actionView } from "../../catalogue/actions";
 import { catalogueActions } from "../../channels/load";
 import type { JourneyChannel } from "../../db/schema";
 import { continueHere } from "../../inbound/continue";
@@ -44,7 +44,9 @@ async function handle(
   const db = c.get("db");
   const now = c.get("clock")();
   const view = await viewContext(c, undefined);
-  const actions = (await listLiveActions(db, { limit: 100 })).items.map((a) => actionView(a.doc, a, view));
+  // One read of the live catalogue (cached by its revisions): keywords decode against it, replies offer from it.
+  const catalogue = await catalogueActions(db, view);
+  const actions = catalogue.map((a) => a.view);
   const identity = { channel: platform, externalId: user };
   const resolved = await resolveCustomer(db, { identity, channel: platform }, now);
   await db.atomic((orm) => [
@@ -66,7 +68,7 @@ async function handle(
       input: command.input,
       locale: view.locale,
       baseUrl: view.baseUrl,
-      actions: await catalogueActions(db, view),
+      actions: catalogue,
     });
     if (ask) return { text: ask.text, payload: ask.body as Record<string, unknown> };
   }

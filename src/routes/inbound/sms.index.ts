@@ -6,7 +6,6 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { actionView, listLiveActions } from "../../catalogue/actions";
 import { catalogueActions } from "../../channels/load";
 import { fitSms, SMS_SEGMENT_BUDGET } from "../../channels/sms-text";
 import { smsConsent } from "../../db/schema";
@@ -90,7 +89,9 @@ export function registerInboundSmsRoutes(app: Router) {
       c.body(twiml(message === null ? null : fitSms(message, SMS_SEGMENT_BUDGET).text), 200, { "content-type": "text/xml; charset=utf-8" });
 
     // Compliance words come first, and a number that opted out gets nothing at all.
-    const actions = (await listLiveActions(db, { limit: 100 })).items.map((a) => actionView(a.doc, a, view));
+    // One read of the live catalogue (cached by its revisions): keywords decode against it, replies offer from it.
+    const catalogue = await catalogueActions(db, view);
+    const actions = catalogue.map((a) => a.view);
     const command = parseSms(Body, actions);
     const at = now.toISOString();
     if (command.kind === "opt_out" || command.kind === "opt_in") {
@@ -132,7 +133,7 @@ export function registerInboundSmsRoutes(app: Router) {
       input: command.input,
       locale: view.locale,
       baseUrl: view.baseUrl,
-      actions: await catalogueActions(db, view),
+      actions: catalogue,
     });
     if (ask) return xml(String(ask.body));
 

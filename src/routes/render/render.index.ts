@@ -7,7 +7,7 @@ import type { Channel } from "../../catalogue/documents";
 import { getEntry } from "../../catalogue/entries";
 import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct, inventoryFor } from "../../catalogue/products";
-import type { EntityView } from "../../channels/contract";
+import type { EntityView, Renderer } from "../../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
 import { auditCatalogue } from "../../consistency/audit";
 import { renderCached } from "../../consistency/cache";
@@ -31,8 +31,7 @@ function rendererFor(c: Context<AppEnv>, channel: Channel, format: string | unde
   return renderer;
 }
 
-function respondRendered(c: Context<AppEnv>, channel: Channel, view: EntityView, format: string | undefined, locale: string) {
-  const renderer = rendererFor(c, channel, format);
+function respondRendered(c: Context<AppEnv>, renderer: Renderer, view: EntityView, format: string | undefined, locale: string) {
   const out = renderCached(renderer, view, { baseUrl: c.get("config").PUBLIC_BASE_URL, format }, c.get("renderCache"));
   cacheHeaders(c, locale);
   c.header("etag", out.etag);
@@ -46,25 +45,26 @@ export function registerRenderRoutes(app: Router) {
   app.openapi(renderProduct, async (c) => {
     const { channel, slug } = c.req.valid("param");
     const { locale, format } = c.req.valid("query");
-    rendererFor(c, channel, format);
+    // The format is checked before any read: a wrong one is a 400 whatever the slug.
+    const renderer = rendererFor(c, channel, format);
     const ctx = await viewContext(c, locale);
     const db = c.get("db");
     const live = await findLiveProduct(db, slug);
     if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
     const [stock, actions] = await Promise.all([inventoryFor(db, [live.entryId]), catalogueActions(db, ctx)]);
     const view = productForChannel(productSource(live.doc, stock, live, ctx, actions), channel);
-    return respondRendered(c, channel, view, format, ctx.locale) as never;
+    return respondRendered(c, renderer, view, format, ctx.locale) as never;
   });
 
   app.openapi(renderMessage, async (c) => {
     const { channel, key } = c.req.valid("param");
     const { locale, format } = c.req.valid("query");
-    rendererFor(c, channel, format);
+    const renderer = rendererFor(c, channel, format);
     const ctx = await viewContext(c, locale);
     const live = await findLiveMessage(c.get("db"), key);
     if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
     const view = messageForChannel(messageSource(live.doc, live, ctx, c.get("clock")()), channel);
-    return respondRendered(c, channel, view, format, ctx.locale) as never;
+    return respondRendered(c, renderer, view, format, ctx.locale) as never;
   });
 
   for (const [route, type] of [
