@@ -6,7 +6,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { type Database, guardWhen, isGuardFailure, prepared, releaseGuard } from "../db/client";
+import { type Database, guardWhen, isGuardFailure, memoized, prepared, releaseGuard } from "../db/client";
 import { auditLog, locales } from "../db/schema";
 import { ApiError, type FieldError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -20,13 +20,16 @@ export interface LocaleSet {
   byCode: Map<string, LocaleRow>;
 }
 
-export async function loadLocales(db: Database): Promise<LocaleSet> {
-  const rows = await prepared(db, "active-locales", (orm) =>
-    orm.select().from(locales).where(eq(locales.archived, false)).orderBy(asc(locales.position), asc(locales.code)).prepare(),
-  ).all();
-  const def = rows.find((r) => r.isDefault) ?? rows[0];
-  if (!def) throw new ApiError("internal_error", "No locale is configured.");
-  return { rows, default: def, byCode: new Map(rows.map((r) => [r.code, r])) };
+export function loadLocales(db: Database): Promise<LocaleSet> {
+  // Read on every request that negotiates a locale; remembered until the database changes. Treat it as frozen.
+  return memoized(db, "locales", async () => {
+    const rows = await prepared(db, "active-locales", (orm) =>
+      orm.select().from(locales).where(eq(locales.archived, false)).orderBy(asc(locales.position), asc(locales.code)).prepare(),
+    ).all();
+    const def = rows.find((r) => r.isDefault) ?? rows[0];
+    if (!def) throw new ApiError("internal_error", "No locale is configured.");
+    return { rows, default: def, byCode: new Map(rows.map((r) => [r.code, r])) };
+  });
 }
 
 /** The fallback chain of a locale, ending at the default locale, without repeats or cycles. */

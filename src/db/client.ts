@@ -9,6 +9,7 @@
 import type { SQL } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { Lru } from "../lib/lru";
 import type * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -35,6 +36,13 @@ export interface Database {
   atomic(build: (orm: Orm) => Statement[]): Promise<void>;
   /** Read-your-writes token for D1 read replication (undefined on better-sqlite3). */
   bookmark?(): string | null;
+  /**
+   * A token that changes whenever the content may have changed: after any write
+   * on this connection and after any commit by another connection (a CLI import
+   * into the same file). Absent where the driver cannot tell cheaply (D1); then
+   * {@link memoized} reads through every time.
+   */
+  changeStamp?(): string;
 }
 
 /** Wraps raw SQL for {@link Database.atomic}. */
@@ -90,6 +98,36 @@ export function prepared<T>(db: Database, name: string, build: (orm: Orm) => T):
   }
   return query;
 }
+
+const memos = new WeakMap<Orm, Lru<{ stamp: string; value: unknown }>>();
+
+/**
+ * A read remembered until the database changes: `load` runs again only when
+ * {@link Database.changeStamp} moved since the remembered answer (or the key
+ * aged out of a bounded LRU). The stamp is taken before `load` reads, so an
+ * answer is never kept under a stamp older than the data it saw. Keys must
+ * name everything the answer depends on besides the database (locale, query).
+ *
+ * @example
+ * const set = await memoized(db, "locales", () => readLocales(db));
+ */
+export async function memoized<T>(db: Database, key: string, load: () => Promise<T>): Promise<T> {
+  const stamp = db.changeStamp?.();
+  if (stamp === undefined) return load();
+  let memo = memos.get(db.orm);
+  if (!memo) {
+    memo = new Lru(MEMO_ENTRIES);
+    memos.set(db.orm, memo);
+  }
+  const hit = memo.get(key);
+  if (hit?.stamp === stamp) return hit.value as T;
+  const value = await load();
+  memo.set(key, { stamp, value });
+  return value;
+}
+
+/** How many remembered reads a database keeps (a product body is a few kB). */
+const MEMO_ENTRIES = 2048;
 
 /** True when an atomic write was aborted by a guard (its compare-and-set lost). */
 export function isGuardFailure(error: unknown): boolean {

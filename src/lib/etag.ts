@@ -32,7 +32,11 @@ export function matchesIfNoneMatch(header: string | undefined, tag: string): boo
  */
 export function jsonWithEtag(c: Context, data: unknown): Response {
   const body = JSON.stringify(data);
-  const tag = strongEtag(body);
+  return sendJson(c, body, strongEtag(body));
+}
+
+/** Sends JSON already serialized, with its tag (from {@link strongEtag} of the same bytes), or 304. */
+export function sendJson(c: Context, body: string, tag: string): Response {
   c.header("etag", tag);
   if (matchesIfNoneMatch(c.req.header("if-none-match"), tag)) return c.body(null, 304);
   c.header("content-type", "application/json");

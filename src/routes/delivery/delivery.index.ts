@@ -7,11 +7,15 @@ import { actionView, findLiveAction, listLiveActions } from "../../catalogue/act
 import { fallbackChain, loadLocales, localeDto, negotiateLocale } from "../../catalogue/locales";
 import { findLiveMessage, listLiveMessages, messageView } from "../../catalogue/messages";
 import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
+import { memoized } from "../../db/client";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
-import { jsonWithEtag } from "../../lib/etag";
+import { jsonWithEtag, sendJson, strongEtag } from "../../lib/etag";
 import { getMessage, getProduct, listActions, listLocales, listMessages, listProducts } from "./delivery.routes";
+
+/** Delivery reads whose answer depends only on the URL, Accept-Language and the data — not on the clock (messages have validity windows). */
+export const CACHEABLE_DELIVERY = /^\/v1\/(products(\/[^/]+)?|actions|locales)$/;
 
 /** Resolves the response locale and its fallback chain for a delivery request. */
 export async function viewContext(c: Context<AppEnv>, queryLocale: string | undefined): Promise<ViewContext> {
@@ -51,11 +55,16 @@ export function registerDeliveryRoutes(app: Router) {
     const { slug } = c.req.valid("param");
     const ctx = await viewContext(c, c.req.valid("query").locale);
     const db = c.get("db");
-    const live = await findLiveProduct(db, slug);
-    if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
-    const stock = await inventoryFor(db, [live.entryId]);
+    // The hottest read of the API: its bytes are remembered until the database changes (a publish, a stock move).
+    const answer = await memoized(db, `product|${ctx.locale}|${slug}`, async () => {
+      const live = await findLiveProduct(db, slug);
+      if (!live) return null;
+      const body = JSON.stringify(productView(live.doc, await inventoryFor(db, [live.entryId]), live, ctx));
+      return { body, tag: strongEtag(body) };
+    });
+    if (!answer) throw new ApiError("not_found", `No published product with slug "${slug}".`);
     cacheHeaders(c, ctx.locale);
-    return jsonWithEtag(c, productView(live.doc, stock, live, ctx)) as never;
+    return sendJson(c, answer.body, answer.tag) as never;
   });
 
   app.openapi(listMessages, async (c) => {
