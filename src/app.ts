@@ -6,7 +6,6 @@
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import { renderers } from "../renderers";
 import type { BeforePublish } from "./catalogue/entries";
 import { createRenderCache } from "./consistency/cache";
@@ -14,15 +13,16 @@ import type { Registry } from "./consistency/engine";
 import { publishGate } from "./consistency/gate";
 import type { Database } from "./db/client";
 import type { Config } from "./env";
-import type { AppEnv } from "./lib/context";
+import { type AppEnv, hasAuthorization, representationHeader } from "./lib/context";
 import { createRouter } from "./lib/create-router";
 import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
 import { rateLimit } from "./lib/rate-limit";
+import { responseCache } from "./lib/response-cache";
 import { SECURITY_SCHEME } from "./lib/route";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
-import { registerDeliveryRoutes } from "./routes/delivery/delivery.index";
+import { CACHEABLE_DELIVERY, registerDeliveryRoutes } from "./routes/delivery/delivery.index";
 import { registerInboundChatRoutes } from "./routes/inbound/chat.index";
 import { registerInboundSmsRoutes } from "./routes/inbound/sms.index";
 import { registerInsightsRoutes } from "./routes/journeys/insights.index";
@@ -64,28 +64,52 @@ export function createApp(deps: AppDeps) {
   const renderCache = createRenderCache();
   const beforePublish = deps.beforePublish ?? publishGate({ registry, baseUrl: deps.config.PUBLIC_BASE_URL, cache: renderCache });
 
-  app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
+  /** Every error as problem+json; anything unexpected is logged by request id and answered without its details. */
+  const answerError = (error: unknown, c: Context<AppEnv>): Response => {
+    const id = c.get("requestId");
+    if (error instanceof ApiError) return problemResponse(error.code, error.message, id, error.extra, error.headers);
+    if (error instanceof HTTPException) {
+      if (error.status === 400) return problemResponse("malformed_json", "The request body is not valid JSON.", id);
+      if (error.status === 413) return problemResponse("payload_too_large", "The request body is too large.", id);
+      if (error.status === 401) return problemResponse("unauthorized", error.message || "Unauthorized.", id);
+    }
+    log(
+      JSON.stringify({ level: "error", requestId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+    );
+    return problemResponse("internal_error", "Something went wrong on our side. Quote the request id when you report it.", id);
+  };
 
-  // Request log: method, path without the query string, status, time, key id. Never headers.
+  /** The credential rules: keys only in the Authorization header, and only known, unrevoked keys. A promise only when there is a key to look up. */
+  const admit = (c: Context<AppEnv>): Promise<void> | undefined => {
+    if (c.req.url.includes("?")) {
+      for (const [name, value] of new URL(c.req.url).searchParams) {
+        if (CREDENTIAL_PARAMS.includes(name.toLowerCase()) || value.startsWith(KEY_PREFIX)) {
+          throw new ApiError("credentials_in_query", "Send API keys in the Authorization header, never in the URL.");
+        }
+      }
+    }
+    if (!hasAuthorization(c)) return undefined;
+    const authorization = c.req.header("authorization") ?? "";
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    return (token ? authenticate(c.get("db"), token) : Promise.resolve(null)).then((principal) => {
+      if (!principal) {
+        throw new ApiError("invalid_api_key", "The API key is unknown, malformed or revoked.", {
+          headers: { "www-authenticate": 'Bearer realm="unison", error="invalid_token"' },
+        });
+      }
+      c.set("principal", principal);
+    });
+  };
+
+  // One middleware for what every request needs (each layer of hono's chain costs an async hop):
+  // its id, its context, the credential rules and its log line (method, path without the query, status,
+  // time, key id — never headers).
   app.use(async (c, next) => {
     const started = performance.now();
-    await next();
-    if (deps.config.LOG_REQUESTS) {
-      log(
-        JSON.stringify({
-          at: clock().toISOString(),
-          requestId: c.get("requestId"),
-          method: c.req.method,
-          path: c.req.path,
-          status: c.res.status,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          keyId: c.get("principal")?.keyId ?? null,
-        }),
-      );
-    }
-  });
-
-  app.use(async (c, next) => {
+    const incoming = representationHeader(c, "x-request-id");
+    const id = incoming && incoming.length <= 128 && !/[^\w\-=]/.test(incoming) ? incoming : crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("x-request-id", id);
     c.set("config", deps.config);
     c.set("clock", clock);
     c.set("db", deps.resolveDb(c));
@@ -93,27 +117,31 @@ export function createApp(deps: AppDeps) {
     c.set("renderers", registry);
     c.set("renderCache", renderCache);
 
-    const url = new URL(c.req.url);
-    for (const [name, value] of url.searchParams) {
-      if (CREDENTIAL_PARAMS.includes(name.toLowerCase()) || value.startsWith(KEY_PREFIX)) {
-        throw new ApiError("credentials_in_query", "Send API keys in the Authorization header, never in the URL.");
+    try {
+      const admitting = admit(c);
+      if (admitting) await admitting;
+      await next();
+      // D1 read replication: hand the client the session's bookmark so its next read sees this request's writes.
+      const bookmark = c.get("db").bookmark?.();
+      if (bookmark) c.res.headers.set("x-d1-bookmark", bookmark);
+    } catch (error) {
+      // Refused before any route ran (a key in the URL, an unknown key): answered here so the log line has its status.
+      c.res = answerError(error, c);
+    } finally {
+      if (deps.config.LOG_REQUESTS) {
+        log(
+          JSON.stringify({
+            at: clock().toISOString(),
+            requestId: id,
+            method: c.req.method,
+            path: c.req.path,
+            status: c.res.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            keyId: c.get("principal")?.keyId ?? null,
+          }),
+        );
       }
     }
-    const authorization = c.req.header("authorization");
-    if (authorization !== undefined) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      const principal = match?.[1] ? await authenticate(c.get("db"), match[1]) : null;
-      if (!principal) {
-        throw new ApiError("invalid_api_key", "The API key is unknown, malformed or revoked.", {
-          headers: { "www-authenticate": 'Bearer realm="unison", error="invalid_token"' },
-        });
-      }
-      c.set("principal", principal);
-    }
-    await next();
-    // D1 read replication: hand the client the session's bookmark so its next read sees this request's writes.
-    const bookmark = c.get("db").bookmark?.();
-    if (bookmark) c.res.headers.set("x-d1-bookmark", bookmark);
   });
 
   if (deps.config.RATE_LIMIT_PER_MINUTE > 0) {
@@ -128,22 +156,20 @@ export function createApp(deps: AppDeps) {
     );
   }
 
+  // Public delivery reads that depend only on the URL, the language and the data: answered from memory until the database changes.
+  app.use("/v1/*", responseCache({ paths: CACHEABLE_DELIVERY, entries: deps.config.RESPONSE_CACHE_ENTRIES }));
+
   // Body limits (also enforced on chunked bodies without Content-Length); the bulk import has its own.
   const tooLarge = (limit: number) => () => {
     throw new ApiError("payload_too_large", `The request body is larger than ${limit} bytes.`);
   };
   const defaultLimit = bodyLimit({ maxSize: deps.config.BODY_LIMIT_BYTES, onError: tooLarge(deps.config.BODY_LIMIT_BYTES) });
   const importLimit = bodyLimit({ maxSize: deps.config.IMPORT_BODY_LIMIT_BYTES, onError: tooLarge(deps.config.IMPORT_BODY_LIMIT_BYTES) });
-  app.use(async (c, next) => {
-    // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Request (half a delivery read).
-    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    return c.req.path === "/v1/admin/import" ? importLimit(c, next) : defaultLimit(c, next);
-  });
-
   // JSON APIs take JSON: a body of another media type is 415 before any handler runs.
-  app.use("/v1/*", async (c, next) => {
+  const jsonOnly = (c: Context<AppEnv>, next: () => Promise<void>) => {
     const method = c.req.method;
-    if ((method === "POST" || method === "PUT" || method === "PATCH") && !c.req.path.startsWith("/v1/inbound/")) {
+    const path = c.req.path;
+    if (path.startsWith("/v1/") && (method === "POST" || method === "PUT" || method === "PATCH") && !path.startsWith("/v1/inbound/")) {
       const type = c.req.header("content-type");
       const empty = c.req.raw.body === null || c.req.header("content-length") === "0";
       if (empty && type !== undefined) {
@@ -155,7 +181,13 @@ export function createApp(deps: AppDeps) {
         throw new ApiError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
       }
     }
-    await next();
+    return next();
+  };
+  app.use((c, next) => {
+    // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Request (half a delivery read).
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const limit = c.req.path === "/v1/admin/import" ? importLimit : defaultLimit;
+    return limit(c, () => jsonOnly(c, next));
   });
 
   app.openAPIRegistry.registerComponent("securitySchemes", SECURITY_SCHEME, {
@@ -194,19 +226,7 @@ export function createApp(deps: AppDeps) {
     return problemResponse("route_not_found", `No route for ${c.req.method} ${c.req.path}.`, c.get("requestId"));
   });
 
-  app.onError((error, c) => {
-    const id = c.get("requestId");
-    if (error instanceof ApiError) return problemResponse(error.code, error.message, id, error.extra, error.headers);
-    if (error instanceof HTTPException) {
-      if (error.status === 400) return problemResponse("malformed_json", "The request body is not valid JSON.", id);
-      if (error.status === 413) return problemResponse("payload_too_large", "The request body is too large.", id);
-      if (error.status === 401) return problemResponse("unauthorized", error.message || "Unauthorized.", id);
-    }
-    log(
-      JSON.stringify({ level: "error", requestId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
-    );
-    return problemResponse("internal_error", "Something went wrong on our side. Quote the request id when you report it.", id);
-  });
+  app.onError(answerError);
 
   return app;
 }

@@ -38,6 +38,8 @@ export const ConfigSchema = z.object({
     .default(20 * 1024 * 1024),
   /** Shared CDN cache lifetime for public delivery responses, in seconds. */
   DELIVERY_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Public delivery answers kept in memory until the database changes (products, actions, locales); 0 turns it off. */
+  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2048),
   LOG_REQUESTS: bool.default(true),
   /** Twilio's auth token: inbound SMS (POST /v1/inbound/sms) is verified with it; without it SMS is off (503). */
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),

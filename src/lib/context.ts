@@ -18,3 +18,23 @@ export interface AppEnv {
     renderCache: RenderCache;
   };
 }
+
+/**
+ * A request header, read from the runtime's own header map when it has one
+ * (`@hono/node-server` passes Node's parsed `incoming.headers`): building the
+ * Fetch `Headers` of a request costs more than a cached delivery answer. For
+ * headers that only select a representation (language, validators, request
+ * id); credentials go through `c.req.header`.
+ */
+export function representationHeader(c: { env: unknown; req: { header(name: string): string | undefined } }, name: string) {
+  const incoming = (c.env as { incoming?: { headers?: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  if (!incoming?.headers) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** True when the request carries an Authorization header (without building the Fetch `Headers` on Node). */
+export function hasAuthorization(c: { env: unknown; req: { header(name: string): string | undefined } }): boolean {
+  const incoming = (c.env as { incoming?: { headers?: Record<string, unknown> } } | undefined)?.incoming;
+  return incoming?.headers ? incoming.headers.authorization !== undefined : c.req.header("authorization") !== undefined;
+}

@@ -1,0 +1,187 @@
+/**
+ * The in-process response cache of public delivery reads (src/lib/response-cache.ts):
+ * it answers repeated reads from memory, and never once the data changed — a publish,
+ * a stock move, or a commit by another connection to the same file.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { importContent } from "../../src/catalogue/content";
+import { saveLocale } from "../../src/catalogue/locales";
+import { openSqlite } from "../../src/db/sqlite";
+import { parseConfig } from "../../src/env";
+import { createTestApp, expectStatus, requester } from "../helpers/app";
+import { productDoc } from "../helpers/db";
+
+async function withProduct(config: Record<string, string> = {}) {
+  const t = await createTestApp({ config });
+  const editor = await t.auth("catalog:write", "catalog:publish");
+  const created = await expectStatus(
+    await t.request("POST", "/v1/admin/products", {
+      body: { ...productDoc("wool-hat"), variants: [{ sku: "WOOL-HAT-M", options: { size: "M" }, prices: { EUR: 2500 }, stock: 9 }] },
+      headers: editor,
+    }),
+    201,
+  );
+  await expectStatus(
+    await t.request("POST", "/v1/admin/products/wool-hat/publish", { headers: { ...editor, "if-match": `"v${created.version}"` } }),
+    200,
+  );
+  return { t, editor };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("response cache: public delivery reads until the data changes", () => {
+  it("answers a repeated read from memory with the same bytes, its own request id, and says so in Cache-Status", async () => {
+    const { t } = await withProduct();
+    const first = await t.request("GET", "/v1/products/wool-hat");
+    expect(first.headers.get("cache-status")).toBe("unison; fwd=uri-miss; stored");
+    const second = await t.request("GET", "/v1/products/wool-hat");
+    expect(second.headers.get("cache-status")).toBe("unison; hit");
+    expect(await second.text()).toBe(await first.text());
+    for (const name of ["etag", "content-type", "content-language", "cache-control", "vary"]) {
+      expect(second.headers.get(name), name).toBe(first.headers.get(name));
+    }
+    expect(second.headers.get("x-request-id")).toMatch(/^[\w-]{36}$/);
+    expect(second.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+
+    const notModified = await t.request("GET", "/v1/products/wool-hat", { headers: { "if-none-match": first.headers.get("etag")! } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get("cache-status")).toBe("unison; hit");
+    expect(notModified.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(await notModified.text()).toBe("");
+  });
+
+  it("keys answers by Accept-Language and the full query", async () => {
+    const { t } = await withProduct();
+    const en = await expectStatus(await t.request("GET", "/v1/products/wool-hat"), 200);
+    const fr = await t.request("GET", "/v1/products/wool-hat", { headers: { "accept-language": "fr-FR,fr;q=0.9" } });
+    expect(fr.headers.get("content-language")).toBe("fr");
+    expect(((await fr.json()) as { title: string }).title).not.toBe(en.title);
+    const byQuery = await t.request("GET", "/v1/products/wool-hat?locale=fr");
+    expect(byQuery.headers.get("cache-status")).toBe("unison; fwd=uri-miss; stored");
+    expect(byQuery.headers.get("content-language")).toBe("fr");
+    const again = await t.request("GET", "/v1/products/wool-hat");
+    expect(again.headers.get("cache-status")).toBe("unison; hit");
+    expect(again.headers.get("content-language")).toBe("en");
+  });
+
+  it("forgets everything on a write: a publish and a stock move are seen by the very next read", async () => {
+    const { t, editor } = await withProduct();
+    await t.request("GET", "/v1/products/wool-hat");
+    expect((await t.request("GET", "/v1/products/wool-hat")).headers.get("cache-status")).toBe("unison; hit");
+
+    const draft = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
+    await expectStatus(
+      await t.request("PATCH", "/v1/admin/products/wool-hat", {
+        body: { title: { en: "Felted wool hat" } },
+        headers: { ...editor, "if-match": draft.headers.get("etag")!, "content-type": "application/merge-patch+json" },
+      }),
+      200,
+    );
+    const patched = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
+    await expectStatus(
+      await t.request("POST", "/v1/admin/products/wool-hat/publish", { headers: { ...editor, "if-match": patched.headers.get("etag")! } }),
+      200,
+    );
+    const republished = await t.request("GET", "/v1/products/wool-hat");
+    expect(republished.headers.get("cache-status")).toBe("unison; fwd=stale; stored");
+    expect(((await republished.json()) as { title: string }).title).toBe("Felted wool hat");
+
+    const inv = await t.request("GET", "/v1/admin/inventory/WOOL-HAT-M", { headers: editor });
+    await expectStatus(
+      await t.request("PUT", "/v1/admin/inventory/WOOL-HAT-M", {
+        body: { stock: 0 },
+        headers: { ...editor, "if-match": inv.headers.get("etag")! },
+      }),
+      200,
+    );
+    const soldOut = await expectStatus(await t.request("GET", "/v1/products/wool-hat"), 200);
+    expect(soldOut.availability).toBe("out_of_stock");
+  });
+
+  it("sees a commit by another connection to the same file (a CLI import while the server runs) on the next read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "unison-cache-"));
+    dirs.push(dir);
+    const file = join(dir, "shop.db");
+    const server = openSqlite(file);
+    const now = new Date("2026-11-24T12:00:00Z");
+    const ctx = { keyId: null, now };
+    await saveLocale(server, { code: "en", name: "English", fallback: null, default: true, currency: "EUR" }, null, now);
+    await saveLocale(server, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, now);
+    const bundle = (doc: unknown) => ({
+      locales: null,
+      products: [{ path: "products/wool-hat.json", data: doc }],
+      messages: [],
+      actions: [],
+    });
+    expect((await importContent(server, bundle(productDoc("wool-hat")), ctx)).problems).toEqual([]);
+    const app = createApp({
+      resolveDb: () => server,
+      config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }),
+      clock: () => now,
+    });
+    const request = requester(app);
+    const before = await expectStatus(await request("GET", "/v1/products/wool-hat"), 200);
+    expect((await request("GET", "/v1/products/wool-hat")).headers.get("cache-status")).toBe("unison; hit");
+
+    const cli = openSqlite(file);
+    const report = await importContent(
+      cli,
+      bundle(productDoc("wool-hat", { title: { en: "Imported elsewhere", fr: "Importé ailleurs" } })),
+      ctx,
+    );
+    expect(report.problems).toEqual([]);
+    cli.close();
+
+    const after = await request("GET", "/v1/products/wool-hat");
+    expect(after.headers.get("cache-status")).toBe("unison; fwd=stale; stored");
+    const view = (await after.json()) as { title: string };
+    expect(view.title).toBe("Imported elsewhere");
+    expect(view.title).not.toBe(before.title);
+    server.close();
+  });
+
+  it("does not serve keyed requests, private delivery, time-dependent messages, or failures from memory", async () => {
+    const { t } = await withProduct();
+    const reader = await t.auth("catalog:read");
+    await t.request("GET", "/v1/products/wool-hat");
+    const keyed = await t.request("GET", "/v1/products/wool-hat", { headers: reader });
+    expect(keyed.status).toBe(200);
+    expect(keyed.headers.get("cache-status")).toBeNull();
+
+    expect((await t.request("GET", "/v1/messages")).headers.get("cache-status")).toBeNull();
+
+    for (let i = 0; i < 2; i++) {
+      const missing = await t.request("GET", "/v1/products/no-such-hat");
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get("cache-status")).toBe("unison; fwd=uri-miss");
+    }
+    for (let i = 0; i < 2; i++) {
+      const invalid = await t.request("GET", "/v1/products?limit=1000");
+      expect(invalid.status).toBe(400);
+      expect(invalid.headers.get("cache-status")).toBe("unison; fwd=uri-miss");
+    }
+
+    const { t: closed } = await withProduct({ DELIVERY_REQUIRES_KEY: "true" });
+    const key = await closed.auth("catalog:read");
+    await closed.request("GET", "/v1/products/wool-hat", { headers: key });
+    const privately = await closed.request("GET", "/v1/products/wool-hat", { headers: key });
+    expect(privately.status).toBe(200);
+    expect(privately.headers.get("cache-status")).toBeNull();
+  });
+
+  it("RESPONSE_CACHE_ENTRIES=0 turns it off", async () => {
+    const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: "0" });
+    await t.request("GET", "/v1/products/wool-hat");
+    const again = await t.request("GET", "/v1/products/wool-hat");
+    expect(again.status).toBe(200);
+    expect(again.headers.get("cache-status")).toBeNull();
+  });
+});
