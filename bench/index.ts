@@ -53,9 +53,14 @@ async function seeded(count: number, file?: string): Promise<SqliteDatabase> {
 // ---------------------------------------------------------------------------
 // 1. HTTP: the product endpoint against a bare Hono server, same load tool, same run.
 
-function startServer(mode: "unison" | "bare", path: string): Promise<{ child: ChildProcess; port: number; key?: string }> {
+function startServer(
+  mode: "unison" | "bare",
+  path: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; port: number; key?: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/server.ts"), mode, path], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -81,41 +86,64 @@ async function benchHttp() {
   (await seeded(1000, dbPath)).close();
   const slug = generatedProduct(500).slug;
   const unison = await startServer("unison", dbPath);
+  // The same app with the in-process response cache off: routing, validation and the handler on every request.
+  const uncached = await startServer("unison", dbPath, { RESPONSE_CACHE_ENTRIES: "0" });
   const body = await (await fetch(`http://127.0.0.1:${unison.port}/v1/products/${slug}`)).text();
   writeFileSync(join(dir, "body.json"), body);
   const bare = await startServer("bare", join(dir, "body.json"));
-  const seconds = quick ? 2 : 5;
+  const seconds = quick ? 2 : 3;
+  const roundCount = quick ? 3 : 7;
+  const urls = {
+    bare: `http://127.0.0.1:${bare.port}/`,
+    unison: `http://127.0.0.1:${unison.port}/v1/products/${slug}`,
+    uncached: `http://127.0.0.1:${uncached.port}/v1/products/${slug}`,
+  };
   try {
-    await load(`http://127.0.0.1:${unison.port}/v1/products/${slug}`, 1);
-    await load(`http://127.0.0.1:${bare.port}/`, 1);
-    const rounds: { unison: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }[] = [];
-    for (let i = 0; i < 2; i++) {
+    for (const url of Object.values(urls)) await load(url, 1);
+    // Paired rounds, back to back, and the median of the per-round ratios: the machine's speed drifts
+    // by ±30% over a minute, so one best-of figure per side would compare different moments.
+    const rounds: Record<keyof typeof urls, Awaited<ReturnType<typeof load>>>[] = [];
+    for (let i = 0; i < roundCount; i++) {
       rounds.push({
-        bare: await load(`http://127.0.0.1:${bare.port}/`, seconds),
-        unison: await load(`http://127.0.0.1:${unison.port}/v1/products/${slug}`, seconds),
+        bare: await load(urls.bare, seconds),
+        unison: await load(urls.unison, seconds),
+        uncached: await load(urls.uncached, seconds),
       });
     }
-    const best = (k: "unison" | "bare") => rounds.map((r) => r[k]).sort((a, b) => b.rps - a.rps)[0]!;
-    const u = best("unison");
-    const b = best("bare");
-    const ratio = u.rps / b.rps;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratios = (k: "unison" | "uncached") => rounds.map((r) => r[k].rps / r.bare.rps);
+    const stats = (k: keyof typeof urls) => ({
+      rps: median(rounds.map((r) => r[k].rps)),
+      p99: median(rounds.map((r) => r[k].p99)),
+      errors: rounds.reduce((n, r) => n + r[k].errors, 0),
+    });
+    const b = stats("bare");
+    const u = stats("unison");
+    const n = stats("uncached");
+    const ratio = median(ratios("unison"));
+    const ratioUncached = median(ratios("uncached"));
+    const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
     console.log(
-      `\n1. GET /v1/products/{slug} (body ${body.length} B) vs bare Hono constant JSON, autocannon 10 connections × ${seconds} s, best of 2`,
+      `\n1. GET /v1/products/{slug} (body ${body.length} B) vs bare Hono constant JSON, autocannon 10 connections, ${roundCount} paired rounds × ${seconds} s (medians)`,
     );
-    console.log(`   unison ${u.rps.toFixed(0)} req/s, p99 ${u.p99} ms, errors ${u.errors}`);
-    console.log(`   bare   ${b.rps.toFixed(0)} req/s, p99 ${b.p99} ms, errors ${b.errors}`);
-    console.log(`   ratio  ${ratio.toFixed(2)} (goal ≥ 0.6)`);
+    console.log(`   bare                 ${b.rps.toFixed(0)} req/s, p99 ${b.p99} ms, errors ${b.errors}`);
+    console.log(`   unison               ${u.rps.toFixed(0)} req/s, p99 ${u.p99} ms, errors ${u.errors}`);
+    console.log(`   unison, no resp. cache ${n.rps.toFixed(0)} req/s, p99 ${n.p99} ms, errors ${n.errors}`);
+    console.log(`   ratio  ${ratio.toFixed(2)} (rounds ${range(ratios("unison"))}; goal ≥ 0.6)`);
+    console.log(`   ratio without the response cache ${ratioUncached.toFixed(2)} (rounds ${range(ratios("uncached"))})`);
     summary.http = {
       unisonRps: Math.round(u.rps),
+      uncachedRps: Math.round(n.rps),
       bareRps: Math.round(b.rps),
       ratio: Number(ratio.toFixed(3)),
+      ratioUncached: Number(ratioUncached.toFixed(3)),
       unisonP99: u.p99,
+      uncachedP99: n.p99,
       bareP99: b.p99,
       bodyBytes: body.length,
     };
   } finally {
-    unison.child.kill("SIGTERM");
-    bare.child.kill("SIGTERM");
+    for (const server of [unison, uncached, bare]) server.child.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
 }

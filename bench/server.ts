@@ -25,7 +25,14 @@ let fetch: (request: Request) => Response | Promise<Response>;
 if (mode === "unison") {
   const db = openSqlite(path);
   // Logging and rate limits off: this measures the request path, not the log sink or a 429.
-  const app = createApp({ resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0" }) });
+  const app = createApp({
+    resolveDb: () => db,
+    config: parseConfig({
+      LOG_REQUESTS: "false",
+      RATE_LIMIT_PER_MINUTE: "0",
+      RESPONSE_CACHE_ENTRIES: process.env.RESPONSE_CACHE_ENTRIES,
+    }),
+  });
   fetch = app.fetch;
   const { secret } = await createApiKey(db, { name: "bench", scopes: ["actions:invoke"] }, new Date());
   console.log(`key ${secret}`);
