@@ -92,16 +92,19 @@ export function auditSubject(subject: Subject, scope: AuditScope, env: AuditEnv,
   const entity = { type: subject.type, key };
   const violations = staleViolations(entity, subject.doc);
   const renders: EntityAudit["renders"] = [];
-  // The entity itself is live once published: its own page counts as existing.
+  // The entity itself is live once published: its own page counts as existing. The sets are copied only
+  // when it adds to them (a draft being previewed) — in an audit of the live catalogue it never does, and a
+  // copy per entity of a 10,000-entry set made the audit quadratic.
+  const withAll = (set: ReadonlySet<string>, add: readonly string[]) => (add.every((v) => set.has(v)) ? set : new Set([...set, ...add]));
   const live = {
-    products: subject.type === "product" ? new Set([...scope.live.products, key]) : scope.live.products,
-    messages: subject.type === "message" ? new Set([...scope.live.messages, key]) : scope.live.messages,
-    categories: subject.type === "product" ? new Set([...scope.live.categories, ...subject.doc.categories]) : scope.live.categories,
+    products: subject.type === "product" ? withAll(scope.live.products, [key]) : scope.live.products,
+    messages: subject.type === "message" ? withAll(scope.live.messages, [key]) : scope.live.messages,
+    categories: subject.type === "product" ? withAll(scope.live.categories, subject.doc.categories) : scope.live.categories,
   };
   const pageExists = pagesOf(live);
-  const added = live.products.size + live.messages.size + live.categories.size;
-  const stamp =
-    added === scope.live.products.size + scope.live.messages.size + scope.live.categories.size ? scope.stamp : `${scope.stamp}+${key}`;
+  const unchanged =
+    live.products === scope.live.products && live.messages === scope.live.messages && live.categories === scope.live.categories;
+  const stamp = unchanged ? scope.stamp : `${scope.stamp}+${key}`;
   const foreign =
     subject.type === "product" ? new Set(subject.doc.media.map((m) => m.url)) : new Set<string>(subject.doc.facts.links ?? []);
   for (const { ctx, actions, actionViews } of scope.perLocale) {

@@ -121,4 +121,34 @@ describe("consistency engine", () => {
     ]);
     expect(keywordConflicts({ key: "add_to_cart", keyword: "ADD" }, await demo.actions())).toEqual([]);
   });
+
+  it("audits a live entity against the shared live pages without copying them, and a draft with its own page added", async () => {
+    const scope = await auditScope(demo.db, BASE_URL);
+    // Counts every walk over the live product slugs: copying the set for each entity made a full audit quadratic.
+    let walks = 0;
+    class CountingSet extends Set<string> {
+      override [Symbol.iterator]() {
+        walks++;
+        return super[Symbol.iterator]();
+      }
+      override values() {
+        walks++;
+        return super.values();
+      }
+    }
+    const counted = { ...scope, live: { ...scope.live, products: new CountingSet(scope.live.products) } };
+    const env = { registry: { sms: smsRenderer } as never, baseUrl: BASE_URL, now: demo.now, channels: ["sms"] as const };
+    const { findLiveProduct } = await import("../../src/catalogue/products");
+    const live = await findLiveProduct(demo.db, "merino-crew-sweater");
+    const meta = { revision: 1, publishedAt: demo.now.toISOString() };
+    const published = auditSubject({ type: "product", doc: live!.doc, stock: new Map(), meta }, counted, env);
+    expect(published.violations).toEqual([]);
+    expect(walks).toBe(0);
+
+    // A draft under a new slug links to its own page: that page counts as live for its own audit only.
+    const draft = auditSubject({ type: "product", doc: { ...live!.doc, slug: "merino-crew-draft" }, stock: new Map(), meta }, counted, env);
+    expect(draft.violations.filter((v) => v.rule === "link_dead")).toEqual([]);
+    expect(walks).toBe(1);
+    expect(counted.live.products.has("merino-crew-draft")).toBe(false);
+  });
 });
