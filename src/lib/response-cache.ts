@@ -7,7 +7,7 @@
  * map lookup instead of routing, validation and a query.
  *
  * Only what cannot differ between callers is kept: GET, no Authorization,
- * public delivery (not `DELIVERY_REQUIRES_KEY`), a 200 JSON answer, and the
+ * public delivery (not `DELIVERY_REQUIRES_KEY`), a 200 textual answer, and the
  * representation headers (not the request id or rate-limit headers, which
  * the pipeline sets per request). Where the driver cannot give a stamp (D1),
  * nothing is cached. Every answer it sees says what it did in an RFC 9211
@@ -20,7 +20,9 @@ import { matchesIfNoneMatch } from "./etag";
 import { Lru } from "./lru";
 
 /** The headers that belong to the representation, kept with the body. */
-const KEPT = ["content-type", "content-language", "cache-control", "vary", "etag"] as const;
+const KEPT = ["content-type", "content-language", "cache-control", "vary", "etag", "x-unison-degradations"] as const;
+/** Bodies kept as text: JSON, HTML, plain text (a render's TwiML is XML). */
+const TEXTUAL = /^(application\/([\w.+-]*\+)?(json|xml)|text\/)/;
 /** RFC 9211 `Cache-Status`, so operators (and tests) see what the cache did. */
 const HIT = "unison; hit";
 /** Larger answers (a 100-item page is ~60 kB) go through every time. */
@@ -75,7 +77,7 @@ export function responseCache(options: ResponseCacheOptions): MiddlewareHandler<
     await next();
     const res = c.res;
     const forward = hit ? "unison; fwd=stale" : "unison; fwd=uri-miss";
-    if (res.status !== 200 || !res.headers.get("content-type")?.startsWith("application/json")) {
+    if (res.status !== 200 || !TEXTUAL.test(res.headers.get("content-type") ?? "")) {
       res.headers.set("cache-status", forward);
       return;
     }

@@ -188,4 +188,39 @@ describe("response cache: public delivery reads until the data changes", () => {
     expect(again.status).toBe(200);
     expect(again.headers.get("cache-status")).toBeNull();
   });
+
+  it("answers each channel's render of a product from memory too, with its content type, until a publish", async () => {
+    const { t, editor } = await withProduct();
+    for (const path of [
+      "/v1/render/web/products/wool-hat",
+      "/v1/render/sms/products/wool-hat",
+      "/v1/render/chat/products/wool-hat?format=slack",
+    ]) {
+      const first = await t.request("GET", path);
+      expect(first.status, path).toBe(200);
+      const second = await t.request("GET", path);
+      expect(second.headers.get("cache-status"), path).toBe("unison; hit");
+      expect(second.headers.get("content-type")).toBe(first.headers.get("content-type"));
+      expect(second.headers.get("x-unison-degradations")).toBe(first.headers.get("x-unison-degradations"));
+      expect(await second.text()).toBe(await first.text());
+    }
+    const draft = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
+    await expectStatus(
+      await t.request("PATCH", "/v1/admin/products/wool-hat", {
+        body: { title: { en: "Felted wool hat" } },
+        headers: { ...editor, "if-match": draft.headers.get("etag")!, "content-type": "application/merge-patch+json" },
+      }),
+      200,
+    );
+    const patched = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
+    await expectStatus(
+      await t.request("POST", "/v1/admin/products/wool-hat/publish", { headers: { ...editor, "if-match": patched.headers.get("etag")! } }),
+      200,
+    );
+    const page = await t.request("GET", "/v1/render/web/products/wool-hat");
+    expect(page.headers.get("cache-status")).toBe("unison; fwd=stale; stored");
+    expect(await page.text()).toContain("Felted wool hat");
+    // Message renders depend on the clock (validity windows): never from memory.
+    expect((await t.request("GET", "/v1/render/sms/messages/no-such-message")).headers.get("cache-status")).toBeNull();
+  });
 });

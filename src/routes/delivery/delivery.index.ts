@@ -14,8 +14,11 @@ import { ApiError } from "../../lib/errors";
 import { jsonWithEtag, sendJson, strongEtag } from "../../lib/etag";
 import { getMessage, getProduct, listActions, listLocales, listMessages, listProducts } from "./delivery.routes";
 
-/** Delivery reads whose answer depends only on the URL, Accept-Language and the data — not on the clock (messages have validity windows). */
-export const CACHEABLE_DELIVERY = /^\/v1\/(products(\/[^/]+)?|actions|locales)$/;
+/**
+ * Public reads whose answer depends only on the URL, Accept-Language and the data — not on the clock
+ * (messages have validity windows): products, their channel renders, actions, locales.
+ */
+export const CACHEABLE_DELIVERY = /^\/v1\/(products(\/[^/]+)?|render\/[a-z]+\/products\/[^/]+|actions|locales)$/;
 
 /** Resolves the response locale and its fallback chain for a delivery request. */
 export async function viewContext(c: Context<AppEnv>, queryLocale: string | undefined): Promise<ViewContext> {
