@@ -30,7 +30,8 @@ const MAX_BODY = 256 * 1024;
 
 interface Entry {
   stamp: string;
-  body: string;
+  /** The bytes, encoded once (a hit then costs no UTF-8 encoding, and Content-Length is their length). */
+  body: Uint8Array<ArrayBuffer>;
   headers: [string, string][];
   etag: string | undefined;
 }
@@ -81,8 +82,8 @@ export function responseCache(options: ResponseCacheOptions): MiddlewareHandler<
       res.headers.set("cache-status", forward);
       return;
     }
-    const body = await res.clone().text();
-    if (body.length > MAX_BODY) {
+    const body = new Uint8Array(await res.clone().arrayBuffer());
+    if (body.byteLength > MAX_BODY) {
       res.headers.set("cache-status", forward);
       return;
     }
