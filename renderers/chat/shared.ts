@@ -88,6 +88,24 @@ export interface TextOptions {
  * the link to the view's web page.
  */
 export function viewText(view: EntityView, options: TextOptions): string {
+  // The five platform formats of a view mostly ask for the same text (same form, title, fallbacks): drawn once.
+  const key = `${options.compact ? "c" : "f"}${options.withTitle ? "t" : "-"}${options.fallbacks.map(({ offer }) => `\n${offer.label}\t${offer.command}\t${offer.deepLink}`).join("")}`;
+  let texts = viewTexts.get(view);
+  if (!texts) {
+    texts = new Map();
+    viewTexts.set(view, texts);
+  }
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = drawViewText(view, options);
+    texts.set(key, text);
+  }
+  return text;
+}
+
+const viewTexts = new WeakMap<EntityView, Map<string, string>>();
+
+function drawViewText(view: EntityView, options: TextOptions): string {
   const main = templateText(view, options.compact);
   const head = options.withTitle ? `${view.title}\n${main}` : main;
   const shown = options.withTitle ? head : `${view.title}\n${head}`;

@@ -113,12 +113,21 @@ export function checkChannel(
         if (renderer.channel !== "sms" && ctx.allowedForeign?.has(link)) continue;
         violations.push({ ...where, rule: "link_foreign", detail: `${link} is not on ${ctx.baseUrl}.` });
       } else {
-        const path = new URL(link).pathname;
+        const path = pathOf(link, ctx.baseUrl);
         if (!ctx.pageExists(path)) violations.push({ ...where, rule: "link_dead", detail: `${link} does not open a live page.` });
       }
     }
   }
   return { rendered, violations };
+}
+
+/** Plain paths (the renderers' own links) are read off the link; anything else — dot segments, escapes — as a URL parser does. */
+const PLAIN_PATH = /^\/[A-Za-z0-9_~/-]*(?:[?#]|$)/;
+
+function pathOf(link: string, baseUrl: string): string {
+  const rest = link.slice(baseUrl.length);
+  if (PLAIN_PATH.test(rest)) return rest.split(/[?#]/, 1)[0]!;
+  return new URL(link).pathname;
 }
 
 /**
