@@ -13,10 +13,12 @@ import {
   type Component,
   ComponentSchema,
   type ComponentType,
+  type Screen,
   type ScreenAction,
   ScreenSchema,
   type UnknownComponent,
 } from "./schema";
+import { validate as validateScreen } from "./validate.generated";
 
 type Limits = Inspection["limits"];
 /** A component as parsed: a known type, or a later version's type with only its fallback understood. */
@@ -146,6 +148,12 @@ function parse(body: string, limits: Limits): Parsed {
   } catch (error) {
     limits.push({ rule: "mobile.schema", detail: `Not JSON: ${(error as Error).message}` });
     return { title: "", url: null, sections: [], actions: [] };
+  }
+  // The published JSON Schema, compiled ahead of time (renderers/build.ts), decides; zod is asked only about
+  // a screen that fails, for readable issues. The two agree on every screen the tests know (inspect.test.ts).
+  if (validateScreen(json)) {
+    const { screen, sections, actions } = json as Screen;
+    return { title: screen.title, url: screen.url, sections, actions };
   }
   const result = ScreenSchema.safeParse(json);
   if (!result.success) {

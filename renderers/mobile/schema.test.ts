@@ -74,3 +74,68 @@ describe("the published screen JSON Schema", () => {
     expect(ScreenSchema.safeParse(screen).success).toBe(true);
   });
 });
+
+describe("the precompiled screen validator (validate.generated.ts) that inspection uses", () => {
+  /** Every variant of a screen with one value replaced or removed, at every path. */
+  function* mutations(value: unknown, path: (string | number)[] = []): Generator<{ path: string; screen: (root: unknown) => unknown }> {
+    const at = (root: unknown, replace: (parent: Record<string | number, unknown>, key: string | number) => void) => {
+      const copy = structuredClone(root) as Record<string | number, unknown>;
+      let node = copy;
+      for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+      replace(node, path[path.length - 1]!);
+      return copy;
+    };
+    if (path.length) {
+      const where = `/${path.join("/")}`;
+      for (const [name, next] of [
+        ["removed", undefined],
+        ["null", null],
+        ["a number", 7],
+        ["empty", ""],
+        ["http", "http://shop.example/x"],
+        ["a word", "notice"],
+        ["an object", {}],
+        ["a list", []],
+      ] as const) {
+        yield {
+          path: `${where} ${name}`,
+          screen: (root) =>
+            at(root, (parent, key) => {
+              if (next === undefined) {
+                if (Array.isArray(parent)) parent.splice(Number(key), 1);
+                else delete parent[key];
+              } else parent[key] = structuredClone(next);
+            }),
+        };
+      }
+    }
+    if (value && typeof value === "object") {
+      for (const [key, child] of Object.entries(value)) yield* mutations(child, [...path, Array.isArray(value) ? Number(key) : key]);
+    }
+  }
+
+  test("gives zod's verdict on every demo screen and on every one-value mutation of two of them", async () => {
+    const { validate: precompiled } = await import("./validate.generated");
+    const screens = [];
+    for (const locale of ["en", "fr"]) {
+      for (const slug of SLUGS) screens.push(render(await demo.product(slug, "mobile", locale)));
+      screens.push(...Object.values(await everyKind(demo, locale)).map(render));
+    }
+    for (const screen of screens) expect(precompiled(screen)).toBe(true);
+    let checked = 0;
+    let invalid = 0;
+    for (const root of [screens[0], render(await demo.message("winter_sale", "mobile", "fr"))]) {
+      for (const { path, screen } of mutations(root)) {
+        const mutated = screen(root);
+        const zod = ScreenSchema.safeParse(mutated).success;
+        expect(precompiled(mutated), path).toBe(zod);
+        checked++;
+        if (!zod) invalid++;
+      }
+    }
+    // Both verdicts occur many times: the comparison is not between two validators that accept everything.
+    expect(checked).toBeGreaterThan(1000);
+    expect(invalid).toBeGreaterThan(300);
+    expect(checked - invalid).toBeGreaterThan(100);
+  });
+});
