@@ -33,6 +33,8 @@ export interface AuditScope {
   locales: LocaleSet;
   perLocale: { ctx: ViewContext; actions: CatalogueAction[]; actionViews: ActionView[] }[];
   live: { products: Set<string>; messages: Set<string>; categories: Set<string> };
+  /** Whether a path is a live page: one predicate per scope, so what it answered is remembered across entities. */
+  pageExists: (path: string) => boolean;
   /** Names this scope's live pages and catalogue: cached checks are valid only within the same stamp. */
   stamp: string;
 }
@@ -59,7 +61,7 @@ export async function auditScope(db: Database, baseUrl: string): Promise<AuditSc
   const stamp = strongEtag(
     JSON.stringify([[...live.products].sort(), [...live.messages].sort(), [...live.categories].sort(), perLocale.map((p) => p.actions)]),
   );
-  return { locales, perLocale, live, stamp };
+  return { locales, perLocale, live, pageExists: pagesOf(live), stamp };
 }
 
 export interface EntityAudit {
@@ -101,9 +103,9 @@ export function auditSubject(subject: Subject, scope: AuditScope, env: AuditEnv,
     messages: subject.type === "message" ? withAll(scope.live.messages, [key]) : scope.live.messages,
     categories: subject.type === "product" ? withAll(scope.live.categories, subject.doc.categories) : scope.live.categories,
   };
-  const pageExists = pagesOf(live);
   const unchanged =
     live.products === scope.live.products && live.messages === scope.live.messages && live.categories === scope.live.categories;
+  const pageExists = unchanged ? scope.pageExists : pagesOf(live);
   const stamp = unchanged ? scope.stamp : `${scope.stamp}+${key}`;
   const foreign =
     subject.type === "product" ? new Set(subject.doc.media.map((m) => m.url)) : new Set<string>(subject.doc.facts.links ?? []);

@@ -113,12 +113,28 @@ export function checkChannel(
         if (renderer.channel !== "sms" && ctx.allowedForeign?.has(link)) continue;
         violations.push({ ...where, rule: "link_foreign", detail: `${link} is not on ${ctx.baseUrl}.` });
       } else {
-        const path = pathOf(link, ctx.baseUrl);
-        if (!ctx.pageExists(path)) violations.push({ ...where, rule: "link_dead", detail: `${link} does not open a live page.` });
+        if (!linkOpens(ctx, link)) violations.push({ ...where, rule: "link_dead", detail: `${link} does not open a live page.` });
       }
     }
   }
   return { rendered, violations };
+}
+
+/** Whether an own-domain link opens a live page, remembered per page predicate (a store's navigation repeats on every page). */
+const opened = new WeakMap<CheckContext["pageExists"], Map<string, boolean>>();
+
+function linkOpens(ctx: CheckContext, link: string): boolean {
+  let known = opened.get(ctx.pageExists);
+  if (!known) {
+    known = new Map();
+    opened.set(ctx.pageExists, known);
+  }
+  let opens = known.get(link);
+  if (opens === undefined) {
+    opens = ctx.pageExists(pathOf(link, ctx.baseUrl));
+    known.set(link, opens);
+  }
+  return opens;
 }
 
 /** Plain paths (the renderers' own links) are read off the link; anything else — dot segments, escapes — as a URL parser does. */
