@@ -398,9 +398,9 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":7,"column":30},"end":{"line":7,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":7,"column":28},"end":{"line":7,"column":35}}}) : helper)))
     + "\">\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"head"),depth0,{"name":"head","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + "\n<style>"
-    + ((stack1 = container.invokePartial(lookupProperty(partials,"styles"),depth0,{"name":"styles","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
+    + "\n<link rel=\"stylesheet\" href=\""
+    + alias4((((helper = lookupProperty(helpers,"stylesheet") || alias1(depth0, "stylesheet", {"start":{"line":9,"column":31},"end":{"line":9,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"stylesheet","hash":{},"data":data,"loc":{"start":{"line":9,"column":29},"end":{"line":9,"column":43}}}) : helper)))
+    + "\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
     + alias4(alias5(alias1(lookupProperty(depth0,"words"), "skip", {"start":{"line":12,"column":31},"end":{"line":12,"column":41}} ), depth0))
     + "</a>\n<header class=\"site\">\n<a class=\"brand\" href=\""
     + alias4((((helper = lookupProperty(helpers,"home") || alias1(depth0, "home", {"start":{"line":14,"column":25},"end":{"line":14,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"home","hash":{},"data":data,"loc":{"start":{"line":14,"column":23},"end":{"line":14,"column":31}}}) : helper)))

@@ -15,6 +15,18 @@ describe("files the web channel serves for every channel", () => {
     expect((await t.request("GET", "/media/other/x.svg")).status).toBe(404);
   });
 
+  it("GET /assets/{name} serves the storefront stylesheet under its content-named file, immutable; other names are 404", async () => {
+    const t = await createTestApp();
+    const { STYLESHEET } = await import("../../renderers/web");
+    const css = await t.request("GET", `/assets/${STYLESHEET.name}`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+    expect(css.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(await css.text()).toContain("header.site{display:flex");
+    expect((await t.request("GET", "/assets/storefront-00000000.css")).status).toBe(404);
+    expect((await t.request("GET", "/assets/../package.json")).status).toBe(404);
+  });
+
   it("app-link association files list the configured apps and are served as JSON without redirects", async () => {
     const t = await createTestApp({
       config: { APPLE_APP_IDS: "ABCDE12345.dev.unison.shop", ANDROID_PACKAGE: "dev.unison.shop", ANDROID_CERT_SHA256: "14:6D:E9" },

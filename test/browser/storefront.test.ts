@@ -73,4 +73,28 @@ describe("the storefront in Chromium", () => {
     await screenshot(page, "cart-en");
     await context.close();
   });
+
+  it("styles every page from the one stylesheet the CSP allows (no inline style), cached for a year", async () => {
+    // CSP enforced here (no bypass): a stylesheet it blocked would leave the page unstyled.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const sheets: { url: string; status: number; cache: string | undefined }[] = [];
+    page.on("response", (res) => {
+      if (res.request().resourceType() === "stylesheet")
+        sheets.push({ url: res.url(), status: res.status(), cache: res.headers()["cache-control"] });
+    });
+    const blocked: string[] = [];
+    page.on("console", (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) blocked.push(msg.text());
+    });
+    await page.goto(`${server.url}/products/merino-crew-sweater`);
+    expect(blocked).toEqual([]);
+    expect(sheets).toEqual([
+      { url: expect.stringMatching(/\/assets\/storefront-[0-9a-z]{8}\.css$/), status: 200, cache: "public, max-age=31536000, immutable" },
+    ]);
+    // The header is a flex row and the brand bold: rules that exist only in the stylesheet.
+    expect(await page.locator("header.site").evaluate((el) => getComputedStyle(el).display)).toBe("flex");
+    expect(await page.locator(".brand").evaluate((el) => getComputedStyle(el).fontWeight)).toBe("700");
+    await context.close();
+  });
 });

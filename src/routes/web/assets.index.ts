@@ -1,9 +1,10 @@
 /**
- * Files the web channel serves for the other channels: media under `/media/`
+ * Files the web channel serves: its stylesheet under `/assets/`, media under `/media/`
  * (deterministic SVG placeholders for the demo store's `/media/products/…`
  * images) and the app-link association files that let one https link open the
  * app or the web page (CHANNELS.md, Mobile).
  */
+import { STYLESHEET } from "../../../renderers/web";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
 
@@ -41,6 +42,15 @@ export function registerAssetRoutes(app: Router) {
     c.header("cache-control", "public, max-age=86400, immutable");
     c.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'");
     return c.body(placeholderSvg(match[1]));
+  });
+
+  // The storefront's stylesheet, named by its content: cached for a year, and a new build links to a new name.
+  app.get("/assets/:name", (c) => {
+    if (c.req.param("name") !== STYLESHEET.name) throw new ApiError("not_found", "No such asset.");
+    c.header("content-type", "text/css; charset=utf-8");
+    c.header("cache-control", "public, max-age=31536000, immutable");
+    c.header("x-content-type-options", "nosniff");
+    return c.body(STYLESHEET.css);
   });
 
   // Universal links (iOS) and App Links (Android): product, cart and handoff URLs open the app when installed.

@@ -30,13 +30,13 @@ const NOTICE_COOKIE = "unison_notice";
 const BANNER_MAX = 3;
 
 /**
- * Pages allow their own origin, inline styles (the renderer's one `<style>`)
- * and no script at all: the only `<script>` is the JSON-LD data block, which
+ * Pages allow their own origin (the stylesheet under /assets/), no inline
+ * style and no script at all: the only `<script>` is the JSON-LD data block, which
  * browsers never execute. Forms may post only to the shop.
  */
 const SECURITY_HEADERS = {
   "content-security-policy":
-    "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'",
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
   "x-frame-options": "DENY",
