@@ -304,25 +304,9 @@ function haystackOf(text: string, normalize: (s: string) => string): string {
   return normText(normalize(text)).toLowerCase();
 }
 
-/** A fact's forms as a channel's normalisation writes them: the same facts are asked about by every render and inspection of a view. */
-const needles = new WeakMap<Fact, Map<(s: string) => string, string[]>>();
-
-function needlesOf(fact: Fact, normalize: (s: string) => string): string[] {
-  let byNormalize = needles.get(fact);
-  if (!byNormalize) {
-    byNormalize = new Map();
-    needles.set(fact, byNormalize);
-  }
-  let forms = byNormalize.get(normalize);
-  if (!forms) {
-    forms = [fact.value, ...(fact.alternatives ?? [])].map((form) => haystackOf(form, normalize));
-    byNormalize.set(normalize, forms);
-  }
-  return forms;
-}
-
 function shownIn(haystack: string, fact: Fact, normalize: (s: string) => string): boolean {
-  return needlesOf(fact, normalize).some((needle) => haystack.includes(needle));
+  if (haystack.includes(normText(normalize(fact.value)).toLowerCase())) return true;
+  return (fact.alternatives ?? []).some((form) => haystack.includes(normText(normalize(form)).toLowerCase()));
 }
 
 const same = (s: string) => s;
