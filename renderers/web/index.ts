@@ -23,10 +23,10 @@ import type {
   WebChrome,
 } from "../../src/channels/contract";
 import { factsNotIn } from "../../src/channels/contract";
-import { strongEtag } from "../../src/lib/etag";
 import { viewTemplates } from "../../src/channels/templates";
 import { dateFact } from "../../src/channels/views";
 import { MAX_LINE_QUANTITY } from "../../src/journeys/carts";
+import { strongEtag } from "../../src/lib/etag";
 import { inspectHtml } from "./inspect";
 import { templates } from "./templates.generated";
 import { webWords } from "./words";
