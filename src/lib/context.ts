@@ -19,22 +19,28 @@ export interface AppEnv {
   };
 }
 
+type HeaderReader = { env: unknown; req: { header(name: string): string | undefined } };
+
+/** Node's parsed request headers when `@hono/node-server` passes them (`c.env.incoming`); undefined elsewhere. */
+function nodeHeaders(c: HeaderReader): Record<string, string | string[] | undefined> | undefined {
+  return (c.env as { incoming?: { headers?: Record<string, string | string[] | undefined> } } | undefined)?.incoming?.headers;
+}
+
 /**
- * A request header, read from the runtime's own header map when it has one
- * (`@hono/node-server` passes Node's parsed `incoming.headers`): building the
- * Fetch `Headers` of a request costs more than a cached delivery answer. For
- * headers that only select a representation (language, validators, request
- * id); credentials go through `c.req.header`.
+ * A request header, read from the runtime's own header map when it has one:
+ * building the Fetch `Headers` of a request costs more than a cached delivery
+ * answer. For headers that only select a representation (language,
+ * validators, request id); credentials go through `c.req.header`.
  */
-export function representationHeader(c: { env: unknown; req: { header(name: string): string | undefined } }, name: string) {
-  const incoming = (c.env as { incoming?: { headers?: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
-  if (!incoming?.headers) return c.req.header(name);
-  const value = incoming.headers[name];
+export function representationHeader(c: HeaderReader, name: string): string | undefined {
+  const headers = nodeHeaders(c);
+  if (!headers) return c.req.header(name);
+  const value = headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** True when the request carries an Authorization header (without building the Fetch `Headers` on Node). */
-export function hasAuthorization(c: { env: unknown; req: { header(name: string): string | undefined } }): boolean {
-  const incoming = (c.env as { incoming?: { headers?: Record<string, unknown> } } | undefined)?.incoming;
-  return incoming?.headers ? incoming.headers.authorization !== undefined : c.req.header("authorization") !== undefined;
+export function hasAuthorization(c: HeaderReader): boolean {
+  const headers = nodeHeaders(c);
+  return headers ? headers.authorization !== undefined : c.req.header("authorization") !== undefined;
 }

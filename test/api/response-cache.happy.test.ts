@@ -12,7 +12,7 @@ import { importContent } from "../../src/catalogue/content";
 import { saveLocale } from "../../src/catalogue/locales";
 import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
-import { createTestApp, expectStatus, requester } from "../helpers/app";
+import { createTestApp, expectStatus, patchDraft, requester, type TestApp } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 
 async function withProduct(config: Record<string, string> = {}) {
@@ -30,6 +30,15 @@ async function withProduct(config: Record<string, string> = {}) {
     200,
   );
   return { t, editor };
+}
+
+/** Changes the draft's English title and publishes it (each step with the version it read). */
+async function republishTitle(t: TestApp, editor: Record<string, string>, title: string) {
+  const patched = await patchDraft(t, editor, "/v1/admin/products/wool-hat", { title: { en: title } });
+  await expectStatus(
+    await t.request("POST", "/v1/admin/products/wool-hat/publish", { headers: { ...editor, "if-match": `"v${patched.version}"` } }),
+    200,
+  );
 }
 
 const dirs: string[] = [];
@@ -81,19 +90,7 @@ describe("response cache: public delivery reads until the data changes", () => {
     await t.request("GET", "/v1/products/wool-hat");
     expect((await t.request("GET", "/v1/products/wool-hat")).headers.get("cache-status")).toBe("unison; hit");
 
-    const draft = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
-    await expectStatus(
-      await t.request("PATCH", "/v1/admin/products/wool-hat", {
-        body: { title: { en: "Felted wool hat" } },
-        headers: { ...editor, "if-match": draft.headers.get("etag")!, "content-type": "application/merge-patch+json" },
-      }),
-      200,
-    );
-    const patched = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
-    await expectStatus(
-      await t.request("POST", "/v1/admin/products/wool-hat/publish", { headers: { ...editor, "if-match": patched.headers.get("etag")! } }),
-      200,
-    );
+    await republishTitle(t, editor, "Felted wool hat");
     const republished = await t.request("GET", "/v1/products/wool-hat");
     expect(republished.headers.get("cache-status")).toBe("unison; fwd=stale; stored");
     expect(((await republished.json()) as { title: string }).title).toBe("Felted wool hat");
@@ -204,19 +201,7 @@ describe("response cache: public delivery reads until the data changes", () => {
       expect(second.headers.get("x-unison-degradations")).toBe(first.headers.get("x-unison-degradations"));
       expect(await second.text()).toBe(await first.text());
     }
-    const draft = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
-    await expectStatus(
-      await t.request("PATCH", "/v1/admin/products/wool-hat", {
-        body: { title: { en: "Felted wool hat" } },
-        headers: { ...editor, "if-match": draft.headers.get("etag")!, "content-type": "application/merge-patch+json" },
-      }),
-      200,
-    );
-    const patched = await t.request("GET", "/v1/admin/products/wool-hat", { headers: editor });
-    await expectStatus(
-      await t.request("POST", "/v1/admin/products/wool-hat/publish", { headers: { ...editor, "if-match": patched.headers.get("etag")! } }),
-      200,
-    );
+    await republishTitle(t, editor, "Felted wool hat");
     const page = await t.request("GET", "/v1/render/web/products/wool-hat");
     expect(page.headers.get("cache-status")).toBe("unison; fwd=stale; stored");
     expect(await page.text()).toContain("Felted wool hat");

@@ -8,7 +8,7 @@ import { smsRenderer } from "../../renderers/sms";
 import { importContent } from "../../src/catalogue/content";
 import type { Renderer } from "../../src/channels/contract";
 import { readContentDir } from "../../src/cli/content-files";
-import { createTestApp, expectStatus, type TestApp } from "../helpers/app";
+import { createTestApp, expectStatus, patchDraft, type TestApp } from "../helpers/app";
 import { BASE_URL, CONTENT_DIR, loadDemo } from "../helpers/demo";
 
 async function demoApp(options: Parameters<typeof createTestApp>[0] = {}): Promise<TestApp> {
@@ -16,16 +16,6 @@ async function demoApp(options: Parameters<typeof createTestApp>[0] = {}): Promi
   const report = await importContent(t.db, await readContentDir(CONTENT_DIR), { keyId: null, now: t.now });
   expect(report.problems).toEqual([]);
   return t;
-}
-
-/** Reads an entry and merge-patches its draft with the version it read (If-Match); returns the patched entry. */
-async function patchDraft(t: TestApp, editor: Record<string, string>, path: string, patch: unknown): Promise<any> {
-  const entry = await expectStatus(await t.request("GET", path, { headers: editor }), 200);
-  const res = await t.request("PATCH", path, {
-    headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
-    body: patch,
-  });
-  return expectStatus(res, 200);
 }
 
 const TYPES = { web: "text/html", mobile: "application/json", sms: "text/plain", chat: "application/json" } as const;

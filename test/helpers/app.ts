@@ -75,3 +75,13 @@ export async function expectStatus(res: Response, status: number): Promise<any> 
 export function json(res: Response): Promise<any> {
   return res.json();
 }
+
+/** Reads an entry and merge-patches its draft with the version it read (If-Match); returns the patched entry. */
+export async function patchDraft(t: TestApp, editor: Record<string, string>, path: string, patch: unknown): Promise<any> {
+  const entry = await expectStatus(await t.request("GET", path, { headers: editor }), 200);
+  const res = await t.request("PATCH", path, {
+    headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
+    body: patch,
+  });
+  return expectStatus(res, 200);
+}
