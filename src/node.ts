@@ -8,8 +8,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve as serveNode } from "@hono/node-server";
-import { getConnInfo } from "@hono/node-server/conninfo";
+import { type HttpBindings, serve as serveNode } from "@hono/node-server";
 import { createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { readContentDir } from "./cli/content-files";
@@ -79,7 +78,11 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     print(`Local admin key (shown once; store it): ${secret}`);
   }
 
-  const app = createApp({ resolveDb: () => db, config, clientAddress: (c) => getConnInfo(c).remote.address });
+  const app = createApp({
+    resolveDb: () => db,
+    config,
+    clientAddress: (_request, env) => (env as HttpBindings).incoming.socket.remoteAddress,
+  });
   const server = serveNode({ fetch: app.fetch, port, hostname: host });
   await new Promise<void>((ready, fail) => {
     server.once("listening", ready);

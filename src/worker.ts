@@ -22,7 +22,7 @@ function appFor(env: Env) {
     const app = createApp({
       config: parseConfig(env),
       // Set by Cloudflare's edge; a client cannot forge it.
-      clientAddress: (c) => c.req.header("cf-connecting-ip"),
+      clientAddress: (request) => request.headers.get("cf-connecting-ip") ?? undefined,
       resolveDb: (c) => {
         const bookmark = c.req.header("x-d1-bookmark") ?? "first-unconstrained";
         // Local D1 (miniflare) and older runtimes may lack sessions; the plain binding is then read-your-writes anyway.

@@ -19,28 +19,30 @@ export interface AppEnv {
   };
 }
 
-type HeaderReader = { env: unknown; req: { header(name: string): string | undefined } };
+type NodeHeaders = Record<string, string | string[] | undefined>;
 
-/** Node's parsed request headers when `@hono/node-server` passes them (`c.env.incoming`); undefined elsewhere. */
-function nodeHeaders(c: HeaderReader): Record<string, string | string[] | undefined> | undefined {
-  return (c.env as { incoming?: { headers?: Record<string, string | string[] | undefined> } } | undefined)?.incoming?.headers;
+/** Node's parsed request headers when `@hono/node-server` passes them (`env.incoming`); undefined elsewhere. */
+function nodeHeaders(env: unknown): NodeHeaders | undefined {
+  return (env as { incoming?: { headers?: NodeHeaders } } | undefined)?.incoming?.headers;
 }
 
 /**
  * A request header, read from the runtime's own header map when it has one:
  * building the Fetch `Headers` of a request costs more than a cached delivery
- * answer. For headers that only select a representation (language,
- * validators, request id); credentials go through `c.req.header`.
+ * answer. Works before routing (no Context needed). For headers that only
+ * select a representation (language, validators, request id) and for the
+ * presence of a credential; credentials themselves go through `c.req.header`.
  */
-export function representationHeader(c: HeaderReader, name: string): string | undefined {
-  const headers = nodeHeaders(c);
-  if (!headers) return c.req.header(name);
+export function requestHeader(request: Request, env: unknown, name: string): string | undefined {
+  const headers = nodeHeaders(env);
+  if (!headers) return request.headers.get(name) ?? undefined;
   const value = headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** True when the request carries an Authorization header (without building the Fetch `Headers` on Node). */
-export function hasAuthorization(c: HeaderReader): boolean {
-  const headers = nodeHeaders(c);
-  return headers ? headers.authorization !== undefined : c.req.header("authorization") !== undefined;
+type HeaderReader = { env: unknown; req: { raw: Request } };
+
+/** `requestHeader` for a request being routed. */
+export function representationHeader(c: HeaderReader, name: string): string | undefined {
+  return requestHeader(c.req.raw, c.env, name);
 }

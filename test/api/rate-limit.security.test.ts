@@ -29,7 +29,7 @@ describe("rate limits without a key", () => {
     const app = createApp({
       resolveDb: () => db,
       config: parseConfig({ RATE_LIMIT_PER_MINUTE: "2", LOG_REQUESTS: "false" }),
-      clientAddress: (c) => c.req.header("x-test-peer"),
+      clientAddress: (request) => request.headers.get("x-test-peer") ?? undefined,
     });
     const get = (peer: string, forwarded?: string) =>
       app.request("/v1/products", { headers: { "x-test-peer": peer, ...(forwarded ? { "x-forwarded-for": forwarded } : {}) } });

@@ -178,6 +178,33 @@ describe("response cache: public delivery reads until the data changes", () => {
     expect(privately.headers.get("cache-status")).toBeNull();
   });
 
+  it("answers from memory with the pipeline's request id and log line; credentials in the query and HEAD are routed", async () => {
+    const { t } = await withProduct({ LOG_REQUESTS: "true" });
+    await t.request("GET", "/v1/products/wool-hat");
+    t.logs.length = 0;
+    const hit = await t.request("GET", "/v1/products/wool-hat", { headers: { "x-request-id": "trace-7" } });
+    expect(hit.headers.get("cache-status")).toBe("unison; hit");
+    expect(hit.headers.get("x-request-id")).toBe("trace-7");
+    const forged = await t.request("GET", "/v1/products/wool-hat", { headers: { "x-request-id": "no spaces allowed" } });
+    expect(forged.headers.get("x-request-id")).toMatch(/^[\w-]{36}$/);
+    const lines = t.logs.map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ requestId: "trace-7", method: "GET", path: "/v1/products/wool-hat", status: 200, keyId: null });
+    expect(typeof lines[0].ms).toBe("number");
+    expect(lines[1].requestId).toBe(forged.headers.get("x-request-id"));
+
+    // A key in the URL is refused every time: such a URL is never stored, so never answered from memory.
+    for (let i = 0; i < 2; i++) {
+      const refused = await t.request("GET", "/v1/products/wool-hat?api_key=unison_sk_leaked");
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { code: string }).code).toBe("credentials_in_query");
+    }
+    const head = await t.app.request("/v1/products/wool-hat", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("cache-status")).not.toBe("unison; hit");
+    expect(await head.text()).toBe("");
+  });
+
   it("RESPONSE_CACHE_ENTRIES=0 turns it off", async () => {
     const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: "0" });
     await t.request("GET", "/v1/products/wool-hat");

@@ -9,6 +9,7 @@ import { createConfig, lintFromString } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CACHEABLE_DELIVERY } from "../../src/routes/delivery/delivery.index";
 import { createTestApp } from "../helpers/app";
 
 type Operation = {
@@ -18,7 +19,7 @@ type Operation = {
   tags?: string[];
   security?: Record<string, string[]>[];
   requestBody?: { content: Record<string, { schema: unknown }> };
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 };
 let spec: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
 let source: string;
@@ -156,5 +157,16 @@ describe("tags", () => {
       for (const op of Object.values(item)) for (const tag of op.tags ?? []) used.add(tag);
     }
     for (const tag of used) expect(declared.get(tag), tag).toBeTruthy();
+  });
+
+  it("declares Cache-Status on exactly the GET operations the response cache serves", () => {
+    const served = operations()
+      .filter(({ method, path }) => method === "get" && CACHEABLE_DELIVERY.test(path.replace(/\{[^}]+\}/g, "x")))
+      .map(({ op }) => op.operationId);
+    expect(served.sort()).toEqual(["getProduct", "listActions", "listLocales", "listProducts", "renderProduct"]);
+    for (const { op } of operations()) {
+      const declared = Object.keys(op.responses["200"]?.headers ?? {}).includes("Cache-Status");
+      expect(declared, op.operationId).toBe(served.includes(op.operationId));
+    }
   });
 });

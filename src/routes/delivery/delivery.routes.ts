@@ -7,6 +7,7 @@ import { MessageViewSchema } from "../../catalogue/messages";
 import { ProductViewSchema } from "../../catalogue/products";
 import { errorResponses } from "../../lib/errors";
 import { pageOf, pageQuery } from "../../lib/pagination";
+import { CACHE_STATUS_HEADER } from "../../lib/response-cache";
 import { defineRoute } from "../../lib/route";
 
 const localeQuery = LocaleCode.optional().openapi({
@@ -20,6 +21,8 @@ const etagHeaders = {
   },
   "Content-Language": { description: "The resolved locale.", schema: { type: "string" as const } },
 };
+/** For the operations the response cache serves (`CACHEABLE_DELIVERY`). */
+const cachedHeaders = { ...etagHeaders, "Cache-Status": CACHE_STATUS_HEADER };
 const notModified = { 304: { description: "Not modified (your `If-None-Match` matches)." } };
 
 const page = <T extends z.ZodTypeAny>(item: T, name: string) => pageOf(item, name, { locale: z.string().openapi({ example: "en" }) });
@@ -46,7 +49,7 @@ export const listProducts = defineRoute({
   responses: {
     200: {
       description: "A page of products.",
-      headers: etagHeaders,
+      headers: cachedHeaders,
       content: { "application/json": { schema: page(ProductViewSchema, "ProductPage") } },
     },
     ...notModified,
@@ -64,7 +67,7 @@ export const getProduct = defineRoute({
   publicRead: true,
   request: { params: z.object({ slug: Slug }), query: z.object({ locale: localeQuery }) },
   responses: {
-    200: { description: "The product.", headers: etagHeaders, content: { "application/json": { schema: ProductViewSchema } } },
+    200: { description: "The product.", headers: cachedHeaders, content: { "application/json": { schema: ProductViewSchema } } },
     ...notModified,
     ...errorResponses(404),
   },
@@ -132,7 +135,7 @@ export const listActions = defineRoute({
   responses: {
     200: {
       description: "A page of actions.",
-      headers: etagHeaders,
+      headers: cachedHeaders,
       content: { "application/json": { schema: page(ActionViewSchema, "ActionPage") } },
     },
     ...notModified,
@@ -152,7 +155,7 @@ export const listLocales = defineRoute({
   responses: {
     200: {
       description: "The locales.",
-      headers: { ETag: etagHeaders.ETag },
+      headers: { ETag: etagHeaders.ETag, "Cache-Status": CACHE_STATUS_HEADER },
       content: { "application/json": { schema: z.object({ data: z.array(LocaleDtoSchema) }).openapi("LocaleList") } },
     },
     ...notModified,

@@ -7,6 +7,7 @@ import { CHANNELS, Key, LocaleCode, Slug } from "../../catalogue/documents";
 import { RULES } from "../../consistency/engine";
 import { AuditReportSchema, PreviewSchema } from "../../consistency/schemas";
 import { errorResponses } from "../../lib/errors";
+import { CACHE_STATUS_HEADER } from "../../lib/response-cache";
 import { defineRoute } from "../../lib/route";
 
 export const FORMATS = ["html", "screen", "text", "generic", "whatsapp", "slack", "telegram", "messenger"] as const;
@@ -48,6 +49,12 @@ const rendered = {
   ...errorResponses(404),
 };
 
+/** Product renders are also answered by the response cache. */
+const renderedProduct = {
+  ...rendered,
+  200: { ...rendered[200], headers: { ...rendered[200].headers, "Cache-Status": CACHE_STATUS_HEADER } },
+};
+
 export const renderProduct = defineRoute({
   method: "get",
   path: "/v1/render/{channel}/products/{slug}",
@@ -59,7 +66,7 @@ export const renderProduct = defineRoute({
   scope: "catalog:read",
   publicRead: true,
   request: { params: z.object({ channel: channelParam, slug: Slug }), query: renderQuery },
-  responses: rendered,
+  responses: renderedProduct,
 });
 
 export const renderMessage = defineRoute({
