@@ -253,7 +253,11 @@ async function measureAt(count: number) {
   const t0 = performance.now();
   const db = await seeded(count);
   const seedSeconds = (performance.now() - t0) / 1000;
-  const app = createApp({ resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0" }) });
+  // The response cache off: every request runs its query (a repeated URL would otherwise be a memory hit).
+  const app = createApp({
+    resolveDb: () => db,
+    config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0", RESPONSE_CACHE_ENTRIES: "0" }),
+  });
   // A cursor 90 % of the way through: the slug there, encoded as the API encodes it.
   const slugs = (db.client.prepare("SELECT slug FROM published_products ORDER BY slug").all() as { slug: string }[]).map((r) => r.slug);
   const deepSlug = slugs[Math.floor(slugs.length * 0.9)]!;
@@ -284,7 +288,7 @@ async function benchScale() {
   const a = await measureAt(small);
   const b = await measureAt(large);
   console.log(
-    `\n2. Pages and search at ${small.toLocaleString("en")} vs ${large.toLocaleString("en")} products (in-process app.request, p50 / p99)`,
+    `\n2. Pages and search at ${small.toLocaleString("en")} vs ${large.toLocaleString("en")} products (in-process app.request, response cache off, p50 / p99)`,
   );
   const rows: Record<string, unknown> = {};
   for (const key of Object.keys(a.result) as (keyof typeof a.result)[]) {
