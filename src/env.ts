@@ -64,6 +64,13 @@ export const ConfigSchema = z.object({
     .regex(/^[a-zA-Z][\w.]*$/)
     .optional(),
   ANDROID_CERT_SHA256: list,
+  /**
+   * Hosts outbound webhooks may reach over plain http or on a private, loopback or link-local address
+   * (e.g. `127.0.0.1,localhost` for a receiver on this machine). Everything else must be https to a public address.
+   */
+  WEBHOOK_ALLOW_HOSTS: list,
+  /** How often the Node server sends due webhooks, in milliseconds (Workers: the cron trigger); 0 turns sending off. */
+  WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   /** Requests per minute per API key (or per client address without a key); 0 turns limiting off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });

@@ -5,6 +5,7 @@
  * On first start it migrates `./data/unison.db`, seeds it from `content/`, and
  * creates a local admin key, printed once.
  */
+import { lookup } from "node:dns/promises";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,7 @@ import { openSqlite, type SqliteDatabase } from "./db/sqlite";
 import { parseConfig } from "./env";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
+import { dispatchWebhooks } from "./webhooks/dispatch";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -98,15 +100,47 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   API docs     ${url}/docs
   OpenAPI      ${url}/openapi.json
   Health       ${url}/healthz`);
+  const stopWebhooks = startWebhookTicks(db, config);
   return {
     url,
     close: () =>
       new Promise<void>((done) => {
-        server.close(() => {
+        server.close(async () => {
+          await stopWebhooks();
           db.close();
           done();
         });
       }),
+  };
+}
+
+/**
+ * Sends due outbound webhooks every `WEBHOOK_INTERVAL_MS` (one tick at a time), resolving
+ * receivers' host names so none is reached on a private address. Returns a stop that waits
+ * for the running tick.
+ */
+function startWebhookTicks(db: SqliteDatabase, config: ReturnType<typeof parseConfig>): () => Promise<void> {
+  if (config.WEBHOOK_INTERVAL_MS === 0) return async () => {};
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    running = dispatchWebhooks(db, {
+      now: () => new Date(),
+      baseUrl: config.PUBLIC_BASE_URL,
+      allowHosts: config.WEBHOOK_ALLOW_HOSTS,
+      resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    })
+      .catch((error: unknown) => console.error(JSON.stringify({ level: "error", webhooks: String(error) })))
+      .finally(() => {
+        busy = false;
+      });
+  }, config.WEBHOOK_INTERVAL_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
   };
 }
 

@@ -7,20 +7,22 @@
  */
 import { createApp } from "./app";
 import { openD1 } from "./db/d1";
-import { parseConfig } from "./env";
+import { type Config, parseConfig } from "./env";
+import { dispatchWebhooks } from "./webhooks/dispatch";
 
 export interface Env {
   DB: D1Database;
   [variable: string]: unknown;
 }
 
-let cached: { env: Env; app: ReturnType<typeof createApp> } | null = null;
+let cached: { env: Env; app: ReturnType<typeof createApp>; config: Config } | null = null;
 
 /** One app per isolate: bindings and vars are fixed for its lifetime. */
 function appFor(env: Env) {
   if (cached?.env !== env) {
+    const config = parseConfig(env);
     const app = createApp({
-      config: parseConfig(env),
+      config,
       // Set by Cloudflare's edge; a client cannot forge it.
       clientAddress: (request) => request.headers.get("cf-connecting-ip") ?? undefined,
       resolveDb: (c) => {
@@ -29,13 +31,30 @@ function appFor(env: Env) {
         return openD1(typeof env.DB.withSession === "function" ? env.DB.withSession(bookmark) : env.DB);
       },
     });
-    cached = { env, app };
+    cached = { env, app, config };
   }
-  return cached.app;
+  return cached;
+}
+
+/** One outbound-webhook tick on the plain binding (Workers' fetch cannot reach private networks; literal addresses are refused). */
+function tick(env: Env, config: Config) {
+  return dispatchWebhooks(openD1(env.DB), {
+    now: () => new Date(),
+    baseUrl: config.PUBLIC_BASE_URL,
+    allowHosts: config.WEBHOOK_ALLOW_HOSTS,
+  });
 }
 
 export default {
-  fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-    return appFor(env).fetch(request, env, ctx);
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const { app, config } = appFor(env);
+    const response = await app.fetch(request, env, ctx);
+    // A write may have queued webhook events: send them now rather than at the next cron tick.
+    if (request.method !== "GET" && request.method !== "HEAD" && response.status < 400) ctx.waitUntil(tick(env, config));
+    return response;
+  },
+  /** The cron trigger in wrangler.toml: retries and anything a request did not send. */
+  scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
+    ctx.waitUntil(tick(env, appFor(env).config));
   },
 } satisfies ExportedHandler<Env>;

@@ -463,3 +463,73 @@ export const smsConsent = sqliteTable("sms_consent", {
   optedOut: integer("opted_out", { mode: "boolean" }).notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+/**
+ * Outbound webhook endpoints (Standard Webhooks). The signing secret is kept
+ * as issued (`whsec_…`): signing needs it, so it cannot be hashed like an API
+ * key; it is shown once, at creation.
+ */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  description: text("description"),
+  /** JSON array of event types, or `["*"]`. */
+  events: text("events").notNull(),
+  secret: text("secret").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  /** Why it stopped, when Unison disabled it (e.g. the receiver answered 410 Gone). */
+  disabledReason: text("disabled_reason"),
+  version: integer("version").notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * Catalogue events waiting to be fanned out to endpoints: a trigger on
+ * `audit_log` (migration 0005) writes one row in the same transaction as the
+ * change it reports, so no published change is ever missed or invented. The
+ * dispatcher turns rows into deliveries and deletes them.
+ */
+export const webhookEvents = sqliteTable("webhook_events", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  auditId: text("audit_id").notNull(),
+  action: text("action").notNull(),
+  entityType: text("entity_type").notNull(),
+  entityKey: text("entity_key").notNull(),
+  toRevision: integer("to_revision"),
+  toVersion: integer("to_version"),
+  keyId: text("key_id"),
+  at: text("at").notNull(),
+});
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed", "abandoned"] as const;
+
+/** One message to one endpoint; its id is the `webhook-id`, the same on every attempt. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** The event's audit id (one delivery per endpoint and event, however many dispatchers run). */
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    /** The exact bytes signed and sent on every attempt. */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull(),
+    nextAttemptAt: text("next_attempt_at"),
+    /** While a dispatcher is sending it; another one skips it until then. */
+    leaseUntil: text("lease_until"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt),
+  ],
+);

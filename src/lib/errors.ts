@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   idempotency_key_reused: 422,
   parity_failed: 422,
   action_disabled: 422,
+  webhook_target_refused: 422,
   cart_empty: 422,
   precondition_required: 428,
   rate_limited: 429,

@@ -3,16 +3,21 @@
  * real local D1 with the project's migrations: the editors' flow and delivery over HTTP.
  */
 import { join } from "node:path";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
 import { saveLocale } from "../../src/catalogue/locales";
 import { createApiKey } from "../../src/lib/keys";
+import { queueTestEvent } from "../../src/webhooks/dispatch";
 import { type LocalD1, localD1, ROOT } from "../helpers/d1";
 import { productDoc } from "../helpers/db";
+import { type Receiver, startReceiver } from "../webhooks/receiver";
 
 let d1: LocalD1;
 let worker: Unstable_DevWorker;
 let editor: Record<string, string>;
+let admin: Record<string, string>;
+let receiver: Receiver;
 
 beforeAll(async () => {
   d1 = await localD1();
@@ -21,6 +26,9 @@ beforeAll(async () => {
   await saveLocale(d1.db, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, now);
   const { secret } = await createApiKey(d1.db, { name: "smoke", scopes: ["catalog:write", "catalog:publish", "actions:invoke"] }, now);
   editor = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+  const adminKey = await createApiKey(d1.db, { name: "smoke admin", scopes: ["admin"] }, now);
+  admin = { authorization: `Bearer ${adminKey.secret}`, "content-type": "application/json" };
+  receiver = await startReceiver();
   worker = await unstable_dev(join(ROOT, "src/worker.ts"), {
     config: join(ROOT, "wrangler.toml"),
     local: true,
@@ -28,14 +36,20 @@ beforeAll(async () => {
     ip: "127.0.0.1",
     port: 0,
     logLevel: "error",
-    experimental: { disableExperimentalWarning: true, testMode: true },
-    vars: { PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false", TWILIO_AUTH_TOKEN: "worker-test-auth-token-0123" },
+    experimental: { disableExperimentalWarning: true, testMode: true, testScheduled: true },
+    vars: {
+      PUBLIC_BASE_URL: "https://shop.example",
+      LOG_REQUESTS: "false",
+      TWILIO_AUTH_TOKEN: "worker-test-auth-token-0123",
+      WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
+    },
   });
 }, 120_000);
 
 afterAll(async () => {
   await worker?.stop();
   await d1?.dispose();
+  await receiver?.close();
 });
 
 describe("the Worker on local D1", () => {
@@ -182,5 +196,44 @@ describe("channels, the storefront and the studio in workerd", () => {
     const signin = await worker.fetch("/studio/signin");
     expect(signin.status).toBe(200);
     expect(await signin.text()).toContain("<form");
+  });
+
+  it("sends an outbound webhook itself after the write that queued it (waitUntil), signed in workerd", async () => {
+    const created = await worker.fetch("/v1/admin/webhooks", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ url: `${receiver.url}/hook`, events: ["*"] }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { endpoint, secret } = (await created.json()) as { endpoint: { id: string }; secret: string };
+    const queued = await worker.fetch(`/v1/admin/webhooks/${endpoint.id}/test`, { method: "POST", headers: admin });
+    expect(queued.status).toBe(202);
+    const { deliveryId } = (await queued.json()) as { deliveryId: string };
+    for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(receiver.received).toHaveLength(1);
+    const hit = receiver.received[0]!;
+    expect(hit.headers["webhook-id"]).toBe(deliveryId);
+    const event = new Webhook(secret).verify(hit.body, {
+      "webhook-id": String(hit.headers["webhook-id"]),
+      "webhook-timestamp": String(hit.headers["webhook-timestamp"]),
+      "webhook-signature": String(hit.headers["webhook-signature"]),
+    });
+    expect(event).toMatchObject({ type: "webhook.test" });
+  });
+
+  it("the cron trigger sends what no request did (retries, anything queued elsewhere)", async () => {
+    const created = await worker.fetch("/v1/admin/webhooks", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ url: `${receiver.url}/cron` }),
+    });
+    const { endpoint } = (await created.json()) as { endpoint: { id: string } };
+    await new Promise((r) => setTimeout(r, 200));
+    receiver.received.length = 0;
+    const deliveryId = await queueTestEvent(d1.db, endpoint.id, new Date());
+    const scheduled = await worker.fetch("/__scheduled?cron=*+*+*+*+*");
+    expect(scheduled.status).toBe(200);
+    for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(receiver.received.map((r) => [r.path, r.headers["webhook-id"]])).toEqual([["/cron", deliveryId]]);
   });
 });

@@ -24,6 +24,7 @@ import { registerContentRoutes } from "./content.index";
 import { registerEntryRoutes } from "./entries.handlers";
 import { entryRoutes, type KindSpec } from "./entries.routes";
 import { ProductCreate, registerProductAdminRoutes } from "./products.index";
+import { registerWebhookRoutes } from "./webhooks.index";
 
 /** Merge-patch text per locale: a string sets, `null` removes that locale. */
 const localizedPatch = (max: number) =>
@@ -117,5 +118,6 @@ export function registerAdminRoutes(app: Router, options: { beforePublish?: Befo
     { beforePublish: options.beforePublish },
   );
   registerCatalogueAdminRoutes(app);
+  registerWebhookRoutes(app);
   registerContentRoutes(app);
 }

@@ -59,6 +59,11 @@ export function registerSystemRoutes(app: Router) {
       { name: "Actions (editors)", description: "The action catalogue's labels and keywords." },
       { name: "Catalogue (editors)", description: "Locales, inventory, import/export and the audit log." },
       { name: "Keys", description: "Scoped API keys." },
+      {
+        name: "Webhooks",
+        description:
+          "Outbound webhooks: catalogue events signed per Standard Webhooks, retried with back-off, never sent to private addresses.",
+      },
       { name: "Actions", description: "What customers do, on any channel: POST /v1/actions/{key} with an Idempotency-Key." },
       { name: "Customers", description: "One customer across channels: identities, cart, orders, timeline, handoffs." },
       { name: "Cases", description: "Agent cases carrying the customer's cross-channel history." },
