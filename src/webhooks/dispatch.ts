@@ -24,6 +24,8 @@ export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000]
 /** How long a claimed delivery is left to its sender before another tick may retry it. */
 const LEASE_SECONDS = 60;
 const FAN_OUT_BATCH = 200;
+/** Finished deliveries (delivered, failed, abandoned) are kept this long for the deliveries list, then pruned. */
+export const DELIVERY_RETENTION_DAYS = 30;
 
 export interface DispatchOptions {
   now: () => Date;
@@ -207,6 +209,12 @@ export async function dispatchWebhooks(db: Database, options: DispatchOptions): 
   const report: DispatchReport = { queued: await fanOut(db, options), delivered: 0, retrying: 0, failed: 0, abandoned: 0 };
   const now = options.now();
   const at = now.toISOString();
+  const horizon = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000).toISOString();
+  await db.orm.run(sql`
+    DELETE FROM webhook_deliveries WHERE id IN (
+      SELECT id FROM webhook_deliveries
+      WHERE status IN ('delivered', 'failed', 'abandoned') AND created_at < ${horizon} LIMIT 500
+    )`);
   const lease = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
   // Claim in one statement, so two ticks never send the same attempt.
   const claimed = (await db.orm.all(sql`

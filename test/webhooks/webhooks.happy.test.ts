@@ -6,7 +6,7 @@
  */
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dispatchWebhooks, RETRY_DELAYS_SECONDS } from "../../src/webhooks/dispatch";
+import { DELIVERY_RETENTION_DAYS, dispatchWebhooks, RETRY_DELAYS_SECONDS } from "../../src/webhooks/dispatch";
 import { createTestApp, expectStatus, type TestApp } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 import { type Receiver, startReceiver } from "./receiver";
@@ -170,6 +170,22 @@ describe("outbound webhooks", () => {
       lastStatus: 307,
       lastError: "Redirect (307) not followed.",
     });
+  });
+
+  it("keeps finished deliveries for 30 days, and pending ones however old", async () => {
+    clock = new Date(t.now); // deliveries are created on the app's clock
+    const { endpoint } = await subscribe();
+    receiver.answer(200);
+    await t.request("POST", `/v1/admin/webhooks/${endpoint.id}/test`, { headers: admin });
+    await tick();
+    receiver.answer(500);
+    later(DELIVERY_RETENTION_DAYS * 86_400 - 60);
+    await t.request("POST", `/v1/admin/webhooks/${endpoint.id}/test`, { headers: admin });
+    await tick();
+    expect((await deliveries(endpoint.id)).map((d) => d.status)).toEqual(["pending", "delivered"]);
+    later(120);
+    await tick();
+    expect((await deliveries(endpoint.id)).map((d) => d.status)).toEqual(["pending"]);
   });
 
   it("a refused publish queues no event: events are written with the change, in its transaction", async () => {
