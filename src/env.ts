@@ -56,6 +56,10 @@ export const ConfigSchema = z.object({
   /** WhatsApp Cloud API: the app secret (X-Hub-Signature-256) and the webhook verify token. */
   WHATSAPP_APP_SECRET: z.string().min(8).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+  /** WhatsApp Cloud API: the access token replies are sent with; without it replies are only recorded on the timeline. */
+  WHATSAPP_ACCESS_TOKEN: z.string().min(8).optional(),
+  /** The Graph API base replies are posted to (`{base}/{phone-number-id}/messages`). */
+  WHATSAPP_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
   /** iOS apps (TEAMID.bundle.id, comma-separated) that open the store's links (apple-app-site-association). */
   APPLE_APP_IDS: list,
   /** The Android app that opens the store's links (assetlinks.json), and its signing certificate fingerprints. */

@@ -15,6 +15,7 @@ import { importContent } from "./catalogue/content";
 import { readContentDir } from "./cli/content-files";
 import { openSqlite, type SqliteDatabase } from "./db/sqlite";
 import { parseConfig } from "./env";
+import { sendReplies } from "./inbound/outbox";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
 import { dispatchWebhooks } from "./webhooks/dispatch";
@@ -100,13 +101,13 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   API docs     ${url}/docs
   OpenAPI      ${url}/openapi.json
   Health       ${url}/healthz`);
-  const stopWebhooks = startWebhookTicks(db, config);
+  const stopOutbound = startOutboundTicks(db, config);
   return {
     url,
     close: () =>
       new Promise<void>((done) => {
         server.close(async () => {
-          await stopWebhooks();
+          await stopOutbound();
           db.close();
           done();
         });
@@ -115,24 +116,27 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
 }
 
 /**
- * Sends due outbound webhooks every `WEBHOOK_INTERVAL_MS` (one tick at a time), resolving
- * receivers' host names so none is reached on a private address. Returns a stop that waits
- * for the running tick.
+ * Sends due outbound webhooks and chat replies every `WEBHOOK_INTERVAL_MS` (one tick at a
+ * time), resolving webhook receivers' host names so none is reached on a private address.
+ * Returns a stop that waits for the running tick.
  */
-function startWebhookTicks(db: SqliteDatabase, config: ReturnType<typeof parseConfig>): () => Promise<void> {
+function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseConfig>): () => Promise<void> {
   if (config.WEBHOOK_INTERVAL_MS === 0) return async () => {};
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    running = dispatchWebhooks(db, {
-      now: () => new Date(),
-      baseUrl: config.PUBLIC_BASE_URL,
-      allowHosts: config.WEBHOOK_ALLOW_HOSTS,
-      resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
-    })
-      .catch((error: unknown) => console.error(JSON.stringify({ level: "error", webhooks: String(error) })))
+    running = Promise.all([
+      dispatchWebhooks(db, {
+        now: () => new Date(),
+        baseUrl: config.PUBLIC_BASE_URL,
+        allowHosts: config.WEBHOOK_ALLOW_HOSTS,
+        resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+      }),
+      sendReplies(db, { now: () => new Date(), config }),
+    ])
+      .catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })))
       .finally(() => {
         busy = false;
       });

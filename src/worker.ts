@@ -8,6 +8,7 @@
 import { createApp } from "./app";
 import { openD1 } from "./db/d1";
 import { type Config, parseConfig } from "./env";
+import { sendReplies } from "./inbound/outbox";
 import { dispatchWebhooks } from "./webhooks/dispatch";
 
 export interface Env {
@@ -36,20 +37,23 @@ function appFor(env: Env) {
   return cached;
 }
 
-/** One outbound-webhook tick on the plain binding (Workers' fetch cannot reach private networks; literal addresses are refused). */
+/**
+ * One outbound tick on the plain binding: webhooks (Workers' fetch cannot reach private
+ * networks; literal private addresses are refused) and chat replies.
+ */
 function tick(env: Env, config: Config) {
-  return dispatchWebhooks(openD1(env.DB), {
-    now: () => new Date(),
-    baseUrl: config.PUBLIC_BASE_URL,
-    allowHosts: config.WEBHOOK_ALLOW_HOSTS,
-  });
+  const db = openD1(env.DB);
+  return Promise.all([
+    dispatchWebhooks(db, { now: () => new Date(), baseUrl: config.PUBLIC_BASE_URL, allowHosts: config.WEBHOOK_ALLOW_HOSTS }),
+    sendReplies(db, { now: () => new Date(), config }),
+  ]);
 }
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const { app, config } = appFor(env);
     const response = await app.fetch(request, env, ctx);
-    // A write may have queued webhook events: send them now rather than at the next cron tick.
+    // A write (or a chat webhook) may have queued webhook events or replies: send them now, not at the next cron tick.
     if (request.method !== "GET" && request.method !== "HEAD" && response.status < 400) ctx.waitUntil(tick(env, config));
     return response;
   },

@@ -129,6 +129,28 @@ export async function memoized<T>(db: Database, key: string, load: () => Promise
 /** How many remembered reads a database keeps (a product body is a few kB). */
 const MEMO_ENTRIES = 2048;
 
+/** Outbox tables whose rows are sent by a tick: `status`, `next_attempt_at`, `lease_until`, `attempts`. */
+export type OutboxTable = "webhook_deliveries" | "reply_outbox";
+
+/**
+ * Claims up to `limit` due pending rows of an outbox in one statement (UPDATE … RETURNING),
+ * leasing them for `leaseSeconds`: two ticks running at once (two processes on one file, a
+ * cron trigger and a request) never send the same attempt. Returns the claimed rows.
+ */
+export async function claimDue<T>(db: Database, table: OutboxTable, now: Date, leaseSeconds: number, limit: number): Promise<T[]> {
+  const at = now.toISOString();
+  const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+  const name = sql.raw(table);
+  return (await db.orm.all(sql`
+    UPDATE ${name} SET lease_until = ${lease}
+    WHERE id IN (
+      SELECT id FROM ${name}
+      WHERE status = 'pending' AND next_attempt_at <= ${at} AND (lease_until IS NULL OR lease_until < ${at})
+      ORDER BY next_attempt_at LIMIT ${limit}
+    )
+    RETURNING *`)) as T[];
+}
+
 /** True when an atomic write was aborted by a guard (its compare-and-set lost). */
 export function isGuardFailure(error: unknown): boolean {
   const text = errorText(error);

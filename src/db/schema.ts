@@ -504,6 +504,23 @@ export const webhookEvents = sqliteTable("webhook_events", {
 
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed", "abandoned"] as const;
 
+/**
+ * The columns every outbox shares (`claimDue` in db/client.ts relies on them): a
+ * `pending` row is due at `next_attempt_at`, and while one tick sends it,
+ * `lease_until` keeps the others off it.
+ */
+function outboxColumns<S extends readonly [string, ...string[]]>(statuses: S) {
+  return {
+    status: text("status", { enum: statuses }).notNull(),
+    attempts: integer("attempts").notNull(),
+    nextAttemptAt: text("next_attempt_at"),
+    leaseUntil: text("lease_until"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+  };
+}
+
 /** One message to one endpoint; its id is the `webhook-id`, the same on every attempt. */
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
@@ -517,14 +534,7 @@ export const webhookDeliveries = sqliteTable(
     type: text("type").notNull(),
     /** The exact bytes signed and sent on every attempt. */
     payload: text("payload").notNull(),
-    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
-    attempts: integer("attempts").notNull(),
-    nextAttemptAt: text("next_attempt_at"),
-    /** While a dispatcher is sending it; another one skips it until then. */
-    leaseUntil: text("lease_until"),
-    lastStatus: integer("last_status"),
-    lastError: text("last_error"),
-    createdAt: text("created_at").notNull(),
+    ...outboxColumns(WEBHOOK_DELIVERY_STATUSES),
     deliveredAt: text("delivered_at"),
   },
   (t) => [
@@ -533,4 +543,30 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt),
     index("webhook_deliveries_finished").on(t.status, t.createdAt),
   ],
+);
+
+export const REPLY_OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
+
+/**
+ * Chat replies that are sent after the webhook that caused them is answered:
+ * WhatsApp replies go to the Cloud API (`POST /{phone-number-id}/messages`),
+ * Slack button replies to the interaction's `response_url`. Queued in the same
+ * atomic write as the reply's timeline record; sent and retried by the
+ * outbound tick (src/inbound/outbox.ts).
+ */
+export const replyOutbox = sqliteTable(
+  "reply_outbox",
+  {
+    id: text("id").primaryKey(),
+    /** The platform's id for what is answered (a redelivered webhook queues nothing twice). */
+    key: text("key").notNull(),
+    channel: text("channel", { enum: ["whatsapp", "slack"] }).notNull(),
+    /** WhatsApp: the business phone number id that received the message; Slack: the response_url. */
+    target: text("target").notNull(),
+    /** The exact JSON posted. */
+    payload: text("payload").notNull(),
+    ...outboxColumns(REPLY_OUTBOX_STATUSES),
+    sentAt: text("sent_at"),
+  },
+  (t) => [uniqueIndex("reply_outbox_key").on(t.key), index("reply_outbox_due").on(t.status, t.nextAttemptAt)],
 );

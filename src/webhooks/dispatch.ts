@@ -14,7 +14,7 @@
  * the Node server ticks on a timer, Workers on a cron trigger.
  */
 import { asc, eq, inArray, lte, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { claimDue, type Database } from "../db/client";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
 import { newId } from "../lib/ids";
 import { disableEndpoint, isPrivateAddress, subscribes, targetProblem } from "./endpoints";
@@ -208,28 +208,21 @@ async function attempt(
 export async function dispatchWebhooks(db: Database, options: DispatchOptions): Promise<DispatchReport> {
   const report: DispatchReport = { queued: await fanOut(db, options), delivered: 0, retrying: 0, failed: 0, abandoned: 0 };
   const now = options.now();
-  const at = now.toISOString();
   const horizon = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000).toISOString();
   await db.orm.run(sql`
     DELETE FROM webhook_deliveries WHERE id IN (
       SELECT id FROM webhook_deliveries
       WHERE status IN ('delivered', 'failed', 'abandoned') AND created_at < ${horizon} LIMIT 500
     )`);
-  const lease = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
-  // Claim in one statement, so two ticks never send the same attempt.
-  const claimed = (await db.orm.all(sql`
-    UPDATE webhook_deliveries SET lease_until = ${lease}
-    WHERE id IN (
-      SELECT id FROM webhook_deliveries
-      WHERE status = 'pending' AND next_attempt_at <= ${at} AND (lease_until IS NULL OR lease_until < ${at})
-      ORDER BY next_attempt_at LIMIT ${options.batch ?? 20}
+  const claimed = (
+    await claimDue<{ id: string; endpoint_id: string; payload: string; attempts: number }>(
+      db,
+      "webhook_deliveries",
+      now,
+      LEASE_SECONDS,
+      options.batch ?? 20,
     )
-    RETURNING id, endpoint_id AS endpointId, payload, attempts`)) as {
-    id: string;
-    endpointId: string;
-    payload: string;
-    attempts: number;
-  }[];
+  ).map((row) => ({ id: row.id, endpointId: row.endpoint_id, payload: row.payload, attempts: row.attempts }));
   if (claimed.length === 0) return report;
   const endpoints = new Map(
     (

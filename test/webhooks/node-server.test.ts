@@ -1,8 +1,9 @@
 /**
- * The Node entry sends webhooks on its own: `serve()` ticks every
- * `WEBHOOK_INTERVAL_MS`, so a test event queued over HTTP reaches a real
- * receiver without anyone calling the dispatcher; `close()` stops the ticks.
+ * The Node entry sends on its own: `serve()` ticks every `WEBHOOK_INTERVAL_MS`,
+ * so a webhook test event, or a WhatsApp reply, queued over HTTP reaches a real
+ * receiver without anyone calling the senders; `close()` stops the ticks.
  */
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +38,59 @@ it("serve() delivers a queued webhook within a few ticks", async () => {
     for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([deliveryId]);
     expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: "webhook.test", data: { endpoint: endpoint.id } });
+  } finally {
+    await server.close();
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it("serve() sends a WhatsApp reply through the Cloud API after answering the webhook", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "unison-replies-node-"));
+  const receiver = await startReceiver();
+  const server = await serve({
+    port: 0,
+    dbPath: join(dir, "shop.db"),
+    env: {
+      DEMO_JOURNEYS: "false",
+      LOG_REQUESTS: "false",
+      WEBHOOK_INTERVAL_MS: "50",
+      WHATSAPP_APP_SECRET: "meta-app-secret-123",
+      WHATSAPP_ACCESS_TOKEN: "EAAG-test-access-token",
+      WHATSAPP_GRAPH_URL: `${receiver.url}/v21.0`,
+    },
+    print: () => {},
+  });
+  try {
+    const body = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "1",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                metadata: { phone_number_id: "106540352242922" },
+                messages: [{ from: "4790001111", id: "wamid.S1", type: "text", text: { body: "MENU" } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const res = await fetch(`${server.url}/v1/inbound/chat/whatsapp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-hub-signature-256": `sha256=${createHmac("sha256", "meta-app-secret-123").update(body).digest("hex")}`,
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(receiver.received.map((r) => r.path)).toEqual(["/v21.0/106540352242922/messages"]);
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ to: "4790001111", messaging_product: "whatsapp" });
   } finally {
     await server.close();
     await receiver.close();

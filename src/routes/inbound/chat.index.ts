@@ -4,10 +4,11 @@
  * payloads, and the same action path as every other channel. A platform message
  * id seen twice is processed once (it is the action's idempotency key).
  *
- * Telegram replies in the webhook response (a Bot API method call). WhatsApp
- * replies are sent through the Graph API, which needs the network: the native
- * reply payload is recorded on the customer's timeline (direction `outbound`);
- * a sender that delivers recorded replies is future work.
+ * Telegram replies in the webhook response (a Bot API method call), as do Slack
+ * slash commands. WhatsApp replies go through the Cloud API and Slack button
+ * replies through the interaction's `response_url`: each native reply is
+ * recorded on the customer's timeline (direction `outbound`) and queued for the
+ * outbound tick in the same write (src/inbound/outbox.ts).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -15,6 +16,7 @@ import type { actionView } from "../../catalogue/actions";
 import { catalogueActions } from "../../channels/load";
 import type { JourneyChannel } from "../../db/schema";
 import { continueHere } from "../../inbound/continue";
+import { queueReply, slackResponseUrl } from "../../inbound/outbox";
 import { parseForm, verifyMeta, verifySlack, verifyTelegram } from "../../inbound/signatures";
 import { decodePostback, menuText, parseSms, type SmsCommand } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
@@ -184,7 +186,22 @@ const WhatsAppEvent = z
     entry: z.array(
       z
         .object({
-          changes: z.array(z.object({ value: z.object({ messages: z.array(WhatsAppMessage).optional() }).passthrough() }).passthrough()),
+          changes: z.array(
+            z
+              .object({
+                value: z
+                  .object({
+                    /** The business number that received the messages: replies are sent from it. */
+                    metadata: z
+                      .object({ phone_number_id: z.string().min(1).max(64) })
+                      .passthrough()
+                      .optional(),
+                    messages: z.array(WhatsAppMessage).optional(),
+                  })
+                  .passthrough(),
+              })
+              .passthrough(),
+          ),
         })
         .passthrough(),
     ),
@@ -227,7 +244,7 @@ const whatsapp = createRoute({
   operationId: "inboundWhatsApp",
   summary: "WhatsApp Cloud API webhook",
   description:
-    "Signed by Meta: `X-Hub-Signature-256` is `sha256=` HMAC-SHA256 of the raw body with `WHATSAPP_APP_SECRET`. Text messages run keywords; reply buttons and list rows (`a:<action>[:<arg>]`) run that action. A message id seen twice is processed once. Replies are recorded on the customer's timeline as native Cloud API payloads.",
+    "Signed by Meta: `X-Hub-Signature-256` is `sha256=` HMAC-SHA256 of the raw body with `WHATSAPP_APP_SECRET`. Text messages run keywords; reply buttons and list rows (`a:<action>[:<arg>]`) run that action. A message id seen twice is processed once. Replies are recorded on the customer's timeline as native Cloud API payloads and, with `WHATSAPP_ACCESS_TOKEN` set, sent from the receiving number (`metadata.phone_number_id`) through the Cloud API, retried on 429 and 5xx.",
   security: [],
   request: { body: { required: true, content: { "application/json": { schema: WhatsAppEventDoc } } } },
   responses: {
@@ -259,6 +276,7 @@ const SlackBlockActions = z
     type: z.literal("block_actions"),
     user: z.object({ id: z.string().min(1).max(64) }).passthrough(),
     trigger_id: z.string().max(200).optional(),
+    response_url: z.string().max(1000).optional(),
     actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() }).passthrough()).min(1),
   })
   .passthrough();
@@ -288,7 +306,7 @@ const slack = createRoute({
   operationId: "inboundSlack",
   summary: "Slack webhook (interactivity, slash commands, Events API)",
   description:
-    "Signed by Slack: `X-Slack-Signature` = `v0=` HMAC-SHA256 of `v0:{X-Slack-Request-Timestamp}:{raw body}` with `SLACK_SIGNING_SECRET`; requests more than 5 minutes old are refused. Interactivity (`payload` form field, `block_actions`): button values `a:<action>[:<arg>]` run that action (acknowledged with an empty 200; the Block Kit reply, for `response_url`, is recorded on the timeline). Slash commands: the text runs a keyword, answered with a Block Kit message. Events API: `url_verification` is answered; `message` events run keywords, once per `event_id`.",
+    "Signed by Slack: `X-Slack-Signature` = `v0=` HMAC-SHA256 of `v0:{X-Slack-Request-Timestamp}:{raw body}` with `SLACK_SIGNING_SECRET`; requests more than 5 minutes old are refused. Interactivity (`payload` form field, `block_actions`): button values `a:<action>[:<arg>]` run that action (acknowledged with an empty 200; the Block Kit reply is recorded on the timeline and posted to the interaction's `response_url`). Slash commands: the text runs a keyword, answered with a Block Kit message. Events API: `url_verification` is answered; `message` events run keywords, once per `event_id`.",
   security: [],
   request: {
     body: {
@@ -331,18 +349,23 @@ export function registerInboundChatRoutes(app: Router) {
     /** The Slack message for a reply: the chat renderer's Block Kit (buttons carry postbacks), else escaped text. */
     const message = (reply: ChatReply) =>
       reply.payload ? { response_type: "ephemeral", replace_original: false, ...reply.payload } : slackMessage(reply.text);
-    const record = async (user: string, reply: ChatReply) => {
+    /** Records the reply on the timeline and, with a `response_url` to answer through, queues it to be sent there. */
+    const record = async (user: string, reply: ChatReply, answer?: { key: string; responseUrl: string | null }) => {
       const db = c.get("db");
       const { customer } = await resolveCustomer(db, { identity: { channel: "slack", externalId: user }, channel: "slack" }, now);
+      const body = message(reply);
       await db.atomic((orm) => [
         recordInteraction(orm, {
           customerId: customer.id,
           channel: "slack",
           direction: "outbound",
           summary: reply.text.slice(0, 160),
-          payload: message(reply),
+          payload: body,
           at: now.toISOString(),
         }),
+        ...(answer?.responseUrl
+          ? [queueReply(orm, { key: answer.key, channel: "slack", target: answer.responseUrl, payload: body, now })]
+          : []),
       ]);
     };
 
@@ -376,17 +399,12 @@ export function registerInboundChatRoutes(app: Router) {
       const interaction = SlackBlockActions.safeParse(json);
       if (!interaction.success) return c.json({}, 200); // other interaction types are acknowledged and ignored
       const { user, actions, trigger_id } = interaction.data;
+      const responseUrl = slackResponseUrl(interaction.data.response_url, c.get("config").WEBHOOK_ALLOW_HOSTS);
       for (const [i, action] of actions.entries()) {
         const data = action.value ?? action.action_id;
-        const reply = await handle(
-          c,
-          "slack",
-          user.id,
-          `${trigger_id ?? action.action_id}:${i}`,
-          (catalogue) => decodePostback(data, catalogue),
-          `[button] ${data}`,
-        );
-        await record(user.id, reply);
+        const key = `${trigger_id ?? action.action_id}:${i}`;
+        const reply = await handle(c, "slack", user.id, key, (catalogue) => decodePostback(data, catalogue), `[button] ${data}`);
+        await record(user.id, reply, { key, responseUrl });
       }
       return c.json({}, 200);
     }
@@ -486,25 +504,31 @@ export function registerInboundChatRoutes(app: Router) {
             { identity: { channel: "whatsapp", externalId: m.from }, channel: "whatsapp" },
             c.get("clock")(),
           );
+          // The Cloud API message posted to /{phone-number-id}/messages, from the number that received this one.
+          const message = {
+            ...(payload ?? {
+              messaging_product: "whatsapp",
+              recipient_type: "individual",
+              type: "text",
+              text: { body: text.slice(0, 4096) },
+            }),
+            to: m.from,
+            context: { message_id: m.id },
+          };
+          const from = change.value.metadata?.phone_number_id;
+          const now = c.get("clock")();
           await db.atomic((orm) => [
             recordInteraction(orm, {
               customerId: customer.id,
               channel: "whatsapp",
               direction: "outbound",
               summary: text.slice(0, 160),
-              // The Cloud API message the sender posts to /{phone-number-id}/messages.
-              payload: {
-                ...(payload ?? {
-                  messaging_product: "whatsapp",
-                  recipient_type: "individual",
-                  type: "text",
-                  text: { body: text.slice(0, 4096) },
-                }),
-                to: m.from,
-                context: { message_id: m.id },
-              },
-              at: c.get("clock")().toISOString(),
+              payload: message,
+              at: now.toISOString(),
             }),
+            ...(from && c.get("config").WHATSAPP_ACCESS_TOKEN
+              ? [queueReply(orm, { key: m.id, channel: "whatsapp", target: from, payload: message, now })]
+              : []),
           ]);
           processed++;
         }
