@@ -485,10 +485,11 @@ export const webhookEndpoints = sqliteTable("webhook_endpoints", {
 });
 
 /**
- * Catalogue events waiting to be fanned out to endpoints: a trigger on
- * `audit_log` (migration 0005) writes one row in the same transaction as the
- * change it reports, so no published change is ever missed or invented. The
- * dispatcher turns rows into deliveries and deletes them.
+ * Catalogue events waiting to be fanned out to endpoints: triggers on
+ * `audit_log` (migration 0005) and on `published_products.availability`
+ * (migration 0008) write one row in the same transaction as the change they
+ * report, so no change is ever missed or invented. The dispatcher turns rows
+ * into deliveries and deletes them.
  */
 export const webhookEvents = sqliteTable("webhook_events", {
   seq: integer("seq").primaryKey({ autoIncrement: true }),
@@ -500,6 +501,8 @@ export const webhookEvents = sqliteTable("webhook_events", {
   toVersion: integer("to_version"),
   keyId: text("key_id"),
   at: text("at").notNull(),
+  /** JSON the event carries besides the entity (an availability change: `{ from, to }`). */
+  detail: text("detail"),
 });
 
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed", "abandoned"] as const;

@@ -54,6 +54,7 @@ const EVENT_OF_ACTION: Record<string, string> = {
   rollback: "published",
   unpublish: "unpublished",
   archive: "archived",
+  availability: "availability_changed",
 };
 
 /** The event a `webhook_events` row reports, as sent (Standard Webhooks payload: type, timestamp, data). */
@@ -67,6 +68,7 @@ function eventPayload(row: typeof webhookEvents.$inferSelect, baseUrl: string): 
       : row.entityType === "message"
         ? `/v1/messages/${encodeURIComponent(row.entityKey)}`
         : "/v1/actions";
+  const detail = row.detail ? (JSON.parse(row.detail) as { from?: string; to?: string }) : {};
   const data = {
     entity: row.entityType,
     key: row.entityKey,
@@ -74,7 +76,8 @@ function eventPayload(row: typeof webhookEvents.$inferSelect, baseUrl: string): 
     version: row.toVersion,
     change: row.action,
     keyId: row.keyId,
-    url: verb === "published" ? `${baseUrl}${path}` : null,
+    url: verb === "published" || verb === "availability_changed" ? `${baseUrl}${path}` : null,
+    ...(verb === "availability_changed" ? { availability: detail.to ?? null, previous: detail.from ?? null } : {}),
   };
   return { type, body: JSON.stringify({ type, timestamp: row.at, data }) };
 }

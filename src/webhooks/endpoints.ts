@@ -15,6 +15,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "product.published",
   "product.unpublished",
   "product.archived",
+  "product.availability_changed",
   "message.published",
   "message.unpublished",
   "message.archived",

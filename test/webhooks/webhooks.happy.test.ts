@@ -188,6 +188,34 @@ describe("outbound webhooks", () => {
     expect((await deliveries(endpoint.id)).map((d) => d.status)).toEqual(["pending"]);
   });
 
+  it("a stock move that changes a product's availability is an event; one that does not change it is not", async () => {
+    await subscribe(["product.availability_changed"]);
+    const { editor } = await publishProduct("wool-hat");
+    const setStock = async (stock: number) => {
+      const inv = await t.request("GET", "/v1/admin/inventory/WOOL-HAT-M", { headers: editor });
+      await expectStatus(
+        await t.request("PUT", "/v1/admin/inventory/WOOL-HAT-M", {
+          body: { stock },
+          headers: { ...editor, "if-match": inv.headers.get("etag")! },
+        }),
+        200,
+      );
+    };
+    // Published without stock: out of stock. Restocking changes that once; the same stock again changes nothing.
+    await setStock(40);
+    await setStock(40);
+    await tick();
+    expect(receiver.received).toHaveLength(1);
+    const event = JSON.parse(receiver.received[0]!.body);
+    expect(event).toMatchObject({
+      type: "product.availability_changed",
+      data: { key: "wool-hat", availability: "in_stock", previous: "out_of_stock", url: "https://shop.example/v1/products/wool-hat" },
+    });
+    await setStock(0);
+    await tick();
+    expect(receiver.received.map((r) => JSON.parse(r.body).data.availability)).toEqual(["in_stock", "out_of_stock"]);
+  });
+
   it("a refused publish queues no event: events are written with the change, in its transaction", async () => {
     await subscribe();
     const editor = await t.auth("catalog:write", "catalog:publish");

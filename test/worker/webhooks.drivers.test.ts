@@ -8,7 +8,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEntry, parseDocument, publishEntry } from "../../src/catalogue/entries";
 import { saveLocale } from "../../src/catalogue/locales";
-import { productKind } from "../../src/catalogue/products";
+import { inventoryInserts, productKind, setStock } from "../../src/catalogue/products";
 import { dispatchWebhooks } from "../../src/webhooks/dispatch";
 import { createEndpoint } from "../../src/webhooks/endpoints";
 import { bothDrivers } from "../helpers/d1";
@@ -27,10 +27,16 @@ describe.each(drivers)("on %s", (_driver, open) => {
     await saveLocale(db, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, now);
     const receiver = await startReceiver();
     try {
-      const { endpoint, secret } = await createEndpoint(db, { url: `${receiver.url}/hook`, events: ["product.published"] }, now, [
-        "127.0.0.1",
-      ]);
-      const entry = await createEntry(db, productKind, ctx, parseDocument(productKind, productDoc("wool-hat")));
+      const { endpoint, secret } = await createEndpoint(
+        db,
+        { url: `${receiver.url}/hook`, events: ["product.published", "product.availability_changed"] },
+        now,
+        ["127.0.0.1"],
+      );
+      const doc = parseDocument(productKind, productDoc("wool-hat"));
+      const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
+        inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 9 }], now.toISOString()),
+      );
       await publishEntry(db, productKind, ctx, entry, 1);
       const options = { now: () => new Date(), baseUrl: "https://shop.example", allowHosts: ["127.0.0.1"] };
       const [first, second] = await Promise.all([dispatchWebhooks(db, options), dispatchWebhooks(db, options)]);
@@ -45,6 +51,15 @@ describe.each(drivers)("on %s", (_driver, open) => {
       expect(event).toMatchObject({ type: "product.published", data: { key: "wool-hat" } });
       expect(endpoint.enabled).toBe(true);
       expect(await dispatchWebhooks(db, options)).toMatchObject({ queued: 0, delivered: 0 });
+
+      // The availability trigger: selling out is one event; the same stock again is none.
+      await setStock(db, "WOOL-HAT-M", 0, 1, now);
+      await setStock(db, "WOOL-HAT-M", 0, 2, now);
+      expect(await dispatchWebhooks(db, options)).toMatchObject({ queued: 1, delivered: 1 });
+      expect(JSON.parse(receiver.received[1]!.body)).toMatchObject({
+        type: "product.availability_changed",
+        data: { key: "wool-hat", availability: "out_of_stock", previous: "in_stock" },
+      });
     } finally {
       await receiver.close();
     }

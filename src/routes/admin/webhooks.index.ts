@@ -47,7 +47,7 @@ const createWebhook = defineRoute({
   operationId: "createWebhook",
   summary: "Add a webhook endpoint",
   description:
-    "Unison POSTs each subscribed catalogue event (`product.published`, `product.unpublished`, `product.archived`, and the same for `message` and `action`) as `{ type, timestamp, data }`, signed per Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64 part of `secret`). Verify with any Standard Webhooks library. The URL must be https to a public address (plain http and private addresses only for hosts on `WEBHOOK_ALLOW_HOSTS`). The secret is returned once.",
+    "Unison POSTs each subscribed catalogue event (`product.published`, `product.unpublished`, `product.archived`, `product.availability_changed` — a stock move or an order changed what channels show —, and `published` / `unpublished` / `archived` for `message` and `action`) as `{ type, timestamp, data }`, signed per Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64 part of `secret`). Verify with any Standard Webhooks library. The URL must be https to a public address (plain http and private addresses only for hosts on `WEBHOOK_ALLOW_HOSTS`). The secret is returned once.",
   scope: "admin",
   request: { body: { required: true, content: { "application/json": { schema: WebhookEndpointCreate } } } },
   responses: {
