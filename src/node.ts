@@ -5,11 +5,13 @@
  * On first start it migrates `./data/unison.db`, seeds it from `content/`, and
  * creates a local admin key, printed once.
  */
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type HttpBindings, serve as serveNode } from "@hono/node-server";
+import { Agent, fetch as undiciFetch } from "undici";
 import { createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { readContentDir } from "./cli/content-files";
@@ -19,6 +21,7 @@ import { sendReplies } from "./inbound/outbox";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
 import { dispatchWebhooks } from "./webhooks/dispatch";
+import { isPrivateAddress } from "./webhooks/endpoints";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -122,6 +125,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
  */
 function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseConfig>): () => Promise<void> {
   if (config.WEBHOOK_INTERVAL_MS === 0) return async () => {};
+  const webhookFetch = publicOnlyFetch(config.WEBHOOK_ALLOW_HOSTS);
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;
   const timer = setInterval(() => {
@@ -133,6 +137,7 @@ function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseC
         baseUrl: config.PUBLIC_BASE_URL,
         allowHosts: config.WEBHOOK_ALLOW_HOSTS,
         resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+        fetch: webhookFetch,
       }),
       sendReplies(db, { now: () => new Date(), config }),
     ])
@@ -146,6 +151,36 @@ function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseC
     clearInterval(timer);
     await running;
   };
+}
+
+type Resolve = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
+const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
+
+/**
+ * A fetch whose every connection is checked when it is made: the addresses a host name resolves
+ * to at connect time must all be public (unless the host is on `allowHosts`). Checking before
+ * `fetch` is not enough — fetch resolves again, and a name can answer differently the second
+ * time (DNS rebinding). Literal addresses never reach the lookup; `targetProblem` refuses them.
+ */
+export function publicOnlyFetch(allowHosts: readonly string[], resolve: Resolve = systemResolve): typeof fetch {
+  const allowed = new Set(allowHosts.map((h) => h.toLowerCase()));
+  const agent = new Agent({
+    connect: {
+      lookup(hostname, options, callback) {
+        resolve(hostname, (error, addresses) => {
+          if (error) return callback(error, "", 0);
+          const inside = allowed.has(hostname.toLowerCase()) ? undefined : addresses.find((a) => isPrivateAddress(a.address));
+          if (inside) return callback(new Error(`${hostname} resolves to ${inside.address}, which is not a public address.`), "", 0);
+          if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+          const first = addresses[0];
+          if (!first) return callback(new Error(`${hostname} does not resolve.`), "", 0);
+          callback(null, first.address, first.family);
+        });
+      },
+    },
+  });
+  return ((input: string | URL, init?: RequestInit) =>
+    undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as typeof fetch;
 }
 
 const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
