@@ -97,3 +97,27 @@ it("serve() sends a WhatsApp reply through the Cloud API after answering the web
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it("the outbound ticks write nothing when there is nothing to send, so they never empty the response cache", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "unison-ticks-cache-"));
+  const server = await serve({
+    port: 0,
+    dbPath: join(dir, "shop.db"),
+    env: { DEMO_JOURNEYS: "false", LOG_REQUESTS: "false", WEBHOOK_INTERVAL_MS: "20" },
+    print: () => {},
+  });
+  try {
+    const url = `${server.url}/v1/products/alpaca-cardigan`;
+    const status = async () => {
+      const res = await fetch(url);
+      await res.text();
+      return res.headers.get("cache-status");
+    };
+    expect(await status()).toBe("unison; fwd=uri-miss; stored");
+    await new Promise((r) => setTimeout(r, 300)); // a dozen ticks
+    expect(await status()).toBe("unison; hit");
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
