@@ -46,7 +46,7 @@ function tick(env: Env, config: Config) {
   return Promise.all([
     dispatchWebhooks(db, { now: () => new Date(), baseUrl: config.PUBLIC_BASE_URL, allowHosts: config.WEBHOOK_ALLOW_HOSTS }),
     sendReplies(db, { now: () => new Date(), config }),
-  ]);
+  ]).catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })));
 }
 
 export default {
