@@ -21,7 +21,7 @@ import { sendReplies } from "./inbound/outbox";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
 import { dispatchWebhooks } from "./webhooks/dispatch";
-import { isPrivateAddress } from "./webhooks/endpoints";
+import { isAllowedHost, isPrivateAddress } from "./webhooks/endpoints";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -163,13 +163,12 @@ const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all
  * time (DNS rebinding). Literal addresses never reach the lookup; `targetProblem` refuses them.
  */
 export function publicOnlyFetch(allowHosts: readonly string[], resolve: Resolve = systemResolve): typeof fetch {
-  const allowed = new Set(allowHosts.map((h) => h.toLowerCase()));
   const agent = new Agent({
     connect: {
       lookup(hostname, options, callback) {
         resolve(hostname, (error, addresses) => {
           if (error) return callback(error, "", 0);
-          const inside = allowed.has(hostname.toLowerCase()) ? undefined : addresses.find((a) => isPrivateAddress(a.address));
+          const inside = isAllowedHost(hostname, allowHosts) ? undefined : addresses.find((a) => isPrivateAddress(a.address));
           if (inside) return callback(new Error(`${hostname} resolves to ${inside.address}, which is not a public address.`), "", 0);
           if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
           const first = addresses[0];

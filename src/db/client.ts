@@ -151,6 +151,23 @@ export async function claimDue<T>(db: Database, table: OutboxTable, now: Date, l
     RETURNING *`)) as T[];
 }
 
+/**
+ * Where a failed attempt leaves an outbox row: `pending` again after the next delay of its
+ * schedule (`delays[attempts - 1]`, seconds), or `failed` when the schedule is spent or the
+ * failure is final (`retry` false).
+ */
+export function afterFailure(
+  attempts: number,
+  delays: readonly number[],
+  now: Date,
+  retry = true,
+): { status: "pending" | "failed"; nextAttemptAt: string | null } {
+  const delay = retry ? delays[attempts - 1] : undefined;
+  return delay === undefined
+    ? { status: "failed", nextAttemptAt: null }
+    : { status: "pending", nextAttemptAt: new Date(now.getTime() + delay * 1000).toISOString() };
+}
+
 /** True when an atomic write was aborted by a guard (its compare-and-set lost). */
 export function isGuardFailure(error: unknown): boolean {
   const text = errorText(error);

@@ -8,10 +8,11 @@
  * timeout, 429 or 5xx; any other refusal is final. Runtime-neutral.
  */
 import { eq } from "drizzle-orm";
-import { claimDue, type Database, type Orm } from "../db/client";
+import { afterFailure, claimDue, type Database, type Orm } from "../db/client";
 import { replyOutbox } from "../db/schema";
 import type { Config } from "../env";
 import { newId } from "../lib/ids";
+import { hostOf, isAllowedHost } from "../webhooks/endpoints";
 
 /** Delays after the 1st … 4th failed attempt; the 5th failure is final. Replies are worth less the later they arrive. */
 export const REPLY_RETRY_DELAYS_SECONDS = [5, 30, 120, 600];
@@ -55,7 +56,7 @@ export function slackResponseUrl(raw: string | undefined, allowHosts: readonly s
   } catch {
     return null;
   }
-  if (allowHosts.map((h) => h.toLowerCase()).includes(url.hostname.toLowerCase())) return url.href;
+  if (isAllowedHost(hostOf(url), allowHosts)) return url.href;
   return url.protocol === "https:" && url.hostname === "hooks.slack.com" ? url.href : null;
 }
 
@@ -133,15 +134,14 @@ export async function sendReplies(db: Database, options: SendOptions): Promise<{
           .where(eq(replyOutbox.id, row.id));
         return;
       }
-      const delay = retry ? REPLY_RETRY_DELAYS_SECONDS[attempts - 1] : undefined;
-      if (delay === undefined) report.failed++;
+      const next = afterFailure(attempts, REPLY_RETRY_DELAYS_SECONDS, done, retry);
+      if (next.status === "failed") report.failed++;
       else report.retrying++;
       await db.orm
         .update(replyOutbox)
         .set({
-          status: delay === undefined ? "failed" : "pending",
+          ...next,
           attempts,
-          nextAttemptAt: delay === undefined ? null : new Date(done.getTime() + delay * 1000).toISOString(),
           leaseUntil: null,
           lastStatus: status,
           lastError: error,

@@ -14,10 +14,10 @@
  * the Node server ticks on a timer, Workers on a cron trigger.
  */
 import { asc, eq, inArray, lte, sql } from "drizzle-orm";
-import { claimDue, type Database } from "../db/client";
+import { afterFailure, claimDue, type Database } from "../db/client";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
 import { newId } from "../lib/ids";
-import { disableEndpoint, isPrivateAddress, subscribes, targetProblem } from "./endpoints";
+import { disableEndpoint, hostOf, isAllowedHost, isPrivateAddress, subscribes, targetProblem } from "./endpoints";
 
 /** Delays after the 1st … 7th failed attempt; the 8th failure is final. */
 export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -152,8 +152,8 @@ export async function sign(secret: string, id: string, timestamp: number, body: 
 async function sendProblem(url: string, options: DispatchOptions): Promise<string | null> {
   const problem = targetProblem(url, options.allowHosts);
   if (problem || !options.resolveHost) return problem;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (options.allowHosts.map((h) => h.toLowerCase()).includes(host)) return null;
+  const host = hostOf(new URL(url));
+  if (isAllowedHost(host, options.allowHosts)) return null;
   let addresses: string[];
   try {
     addresses = await options.resolveHost(host);
@@ -284,15 +284,14 @@ export async function dispatchWebhooks(db: Database, options: DispatchOptions): 
           .where(eq(webhookDeliveries.id, delivery.id));
         gone.add(endpoint.id);
       } else {
-        const delay = RETRY_DELAYS_SECONDS[attempts - 1];
-        if (delay === undefined) report.failed++;
+        const next = afterFailure(attempts, RETRY_DELAYS_SECONDS, options.now());
+        if (next.status === "failed") report.failed++;
         else report.retrying++;
         await db.orm
           .update(webhookDeliveries)
           .set({
-            status: delay === undefined ? "failed" : "pending",
+            ...next,
             attempts,
-            nextAttemptAt: delay === undefined ? null : new Date(options.now().getTime() + delay * 1000).toISOString(),
             leaseUntil: null,
             lastStatus: outcome.status,
             lastError: outcome.error,

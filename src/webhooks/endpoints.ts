@@ -112,8 +112,14 @@ export function subscribes(row: { events: string }, type: string): boolean {
 // Where a message may go.
 
 /** The host as the allow-list names it: lower case, IPv6 without brackets. */
-function hostOf(url: URL): string {
+export function hostOf(url: URL): string {
   return url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+}
+
+/** Whether `WEBHOOK_ALLOW_HOSTS` names this host (case-insensitive). */
+export function isAllowedHost(host: string, allowHosts: readonly string[]): boolean {
+  const name = host.toLowerCase();
+  return allowHosts.some((h) => h.toLowerCase() === name);
 }
 
 function ipv4(address: string): number[] | null {
@@ -160,7 +166,7 @@ export function targetProblem(raw: string, allowHosts: readonly string[]): strin
     return "The webhook URL is not a valid URL.";
   }
   const host = hostOf(url);
-  const allowed = allowHosts.map((h) => h.toLowerCase()).includes(host);
+  const allowed = isAllowedHost(host, allowHosts);
   if (url.username || url.password) return "Webhook URLs may not carry credentials; use the signature to authenticate Unison.";
   if (url.protocol !== "https:" && !(url.protocol === "http:" && allowed)) return "Webhook URLs must be https.";
   if (allowed) return null;
