@@ -59,7 +59,7 @@ describe("chat escaping of hostile catalogue strings", () => {
     const body = JSON.parse(out.body);
     expect(body.text).toBe(
       "<b>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; 👍🏽 עברית</b>\n" +
-        "€89.00 · In stock\n" +
+        "€89.00 (Was €110.00) · In stock\n" +
         "Soft &amp; warm &lt;b&gt;really&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; 👍🏽 עברית\n" +
         "https://shop.example/products/merino-crew-sweater",
     );

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 const URL = "https://shop.example/products/merino-crew-sweater";
-const TEXT = `€89.00 · In stock\nA light, warm crew-neck in fine merino wool.\n${URL}`;
+const TEXT = `€89.00 (Was €110.00) · In stock\nA light, warm crew-neck in fine merino wool.\n${URL}`;
 const ADD = "a:add_to_cart:MER-CRE-SWE-S-NAVY";
 const VIEW = "a:view_product:merino-crew-sweater";
 const SALE_TITLE = "Soldes d'hiver : 20 % sur la maille";
@@ -148,7 +148,7 @@ describe("chat formats: exact output", () => {
   it("writes a facts line for facts the text leaves out, and the cart's lines with their changed prices", async () => {
     const view = { ...sweater, summary: "", facts: [...sweater.facts, { name: "code", value: "KNIT10" }] };
     const text = JSON.parse(render(view, "messenger").body).text as string;
-    expect(text).toBe(`Merino crew sweater\n€89.00 · In stock\nKNIT10\n${URL}`);
+    expect(text).toBe(`Merino crew sweater\n€89.00 (Was €110.00) · In stock\nKNIT10\n${URL}`);
     const cart = JSON.parse(render(await cartView(demo), "messenger").body).text as string;
     expect(cart).toBe(
       "Your cart\n• Merino crew sweater (S / Navy) ×2 – €178.00\n• Enamel mug ×1 – €18.00 (Price €15.00)\nTotal: €196.00\nhttps://shop.example/cart",
@@ -170,7 +170,7 @@ describe("chat inspection reads the body, not the view", () => {
     for (const format of chatRenderer.formats) {
       const { seen } = roundTrip(sweater, format, en);
       expect(seen.text, format).toContain("Merino crew sweater");
-      expect(seen.text, format).toContain("€89.00 · In stock");
+      expect(seen.text, format).toContain("€89.00 (Was €110.00) · In stock");
       expect(
         seen.controls.map((c) => c.decoded),
         format,

@@ -9,7 +9,7 @@
  */
 import Handlebars from "handlebars/runtime";
 import type { ActionOffer, Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
-import { charCount, factsNotIn, graphemes, postbackFor, uniqueLabels } from "../../src/channels/contract";
+import { charCount, factsNotIn, graphemes, linksIn, postbackFor, uniqueLabels } from "../../src/channels/contract";
 import { keywordControls } from "../../src/channels/keywords";
 import { viewTemplates } from "../../src/channels/templates";
 import { decodePostback } from "../../src/inbound/sms";
@@ -315,7 +315,7 @@ export class Reader {
   finish(): Inspection {
     const text = this.texts.join("\n");
     for (const c of keywordControls(text, this.options.actions)) this.controls.push(c);
-    for (const m of text.matchAll(/https?:\/\/[^\s<>"]+/g)) this.links.push(m[0].replace(/[.,;)]$/, ""));
+    for (const link of linksIn(text)) this.links.push(link);
     return { text, controls: this.controls, links: [...new Set(this.links)], limits: this.limits };
   }
 }

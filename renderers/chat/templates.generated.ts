@@ -158,6 +158,19 @@ export const templates = {
     + "\n";
 },"useData":true},
   "product": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " ("
+    + ((stack1 = container.lambda(alias1(lookupProperty(depth0,"ui"), "was", {"start":{"line":1,"column":35},"end":{"line":1,"column":41}} ), depth0)) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"compareAtPrice") || alias1(depth0, "compareAtPrice", {"start":{"line":1,"column":46},"end":{"line":1,"column":60}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"compareAtPrice","hash":{},"data":data,"loc":{"start":{"line":1,"column":44},"end":{"line":1,"column":62}}}) : helper))) != null ? stack1 : "")
+    + ")";
+},"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -165,8 +178,8 @@ export const templates = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"summary"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":19},"end":{"line":3,"column":7}}})) != null ? stack1 : "");
-},"1":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"summary"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":19},"end":{"line":3,"column":7}}})) != null ? stack1 : "");
+},"2":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -185,10 +198,11 @@ export const templates = {
     };
 
   return ((stack1 = (((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":9},"end":{"line":1,"column":70}}})) != null ? stack1 : "")
     + " · "
-    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":1,"column":14},"end":{"line":1,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":1,"column":12},"end":{"line":1,"column":32}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":1,"column":75},"end":{"line":1,"column":91}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":1,"column":73},"end":{"line":1,"column":93}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"compact"),{"name":"unless","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":18}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"compact"),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":18}}})) != null ? stack1 : "");
 },"useData":true},
   "product_list": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {

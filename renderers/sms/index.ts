@@ -11,7 +11,7 @@
  */
 import Handlebars from "handlebars/runtime";
 import type { EntityView, Inspection, InspectOptions, Rendered, Renderer, RenderOptions } from "../../src/channels/contract";
-import { factsNotIn } from "../../src/channels/contract";
+import { factsNotIn, linksIn } from "../../src/channels/contract";
 import { keywordControls } from "../../src/channels/keywords";
 import { fitSms, SMS_SEGMENT_BUDGET, smartEncode, smsInfo } from "../../src/channels/sms-text";
 import { viewTemplates } from "../../src/channels/templates";
@@ -99,6 +99,6 @@ export const smsRenderer: Renderer = {
     }
     if (body.length > TWILIO_MAX_BODY)
       limits.push({ rule: "sms.body.max", detail: `${body.length} characters; Twilio takes ${TWILIO_MAX_BODY}.` });
-    return { text: body, controls, links: [...body.matchAll(/https?:\/\/[^\s)]+/g)].map((m) => m[0].replace(/[.,;]$/, "")), limits };
+    return { text: body, controls, links: linksIn(body), limits };
   },
 };

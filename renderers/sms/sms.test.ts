@@ -23,7 +23,7 @@ describe("SMS renderer", () => {
     const out = render(await demo.product("merino-crew-sweater", "sms"));
     expect(out.body).toBe(
       [
-        "Merino crew - €89.00 - In stock",
+        "Merino crew - €89.00 (Was €110.00) - In stock",
         "A light, warm crew-neck in fine merino wool.",
         "https://shop.example/products/merino-crew-sweater",
         "Reply ADD MER-CRE-SWE-S-NAVY (Add to cart) or VIEW merino-crew-sweater (View details).",

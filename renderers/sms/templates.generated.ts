@@ -234,6 +234,19 @@ export const templates = {
     + ((stack1 = container.invokePartial(lookupProperty(partials,"menu"),depth0,{"name":"menu","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "product": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " ("
+    + ((stack1 = container.lambda(alias1(lookupProperty(depth0,"ui"), "was", {"start":{"line":1,"column":47},"end":{"line":1,"column":53}} ), depth0)) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"compareAtPrice") || alias1(depth0, "compareAtPrice", {"start":{"line":1,"column":58},"end":{"line":1,"column":72}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"compareAtPrice","hash":{},"data":data,"loc":{"start":{"line":1,"column":56},"end":{"line":1,"column":74}}}) : helper))) != null ? stack1 : "")
+    + ")";
+},"1":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -254,10 +267,11 @@ export const templates = {
   return ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
     + " - "
     + ((stack1 = (((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":1,"column":14},"end":{"line":1,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":1,"column":12},"end":{"line":1,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":21},"end":{"line":1,"column":82}}})) != null ? stack1 : "")
     + " - "
-    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":1,"column":26},"end":{"line":1,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":1,"column":24},"end":{"line":1,"column":44}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":1,"column":87},"end":{"line":1,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":1,"column":85},"end":{"line":1,"column":105}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"summary"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"summary"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = (((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":3,"column":9},"end":{"line":3,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":3,"column":7},"end":{"line":3,"column":14}}}) : helper))) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"menu"),depth0,{"name":"menu","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");

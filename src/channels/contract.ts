@@ -152,6 +152,12 @@ export interface ViewBase {
   /** The page on the web channel that shows this view. */
   url: string;
   facts: Fact[];
+  /**
+   * The claims the canonical content makes (`money:EUR 89`, `percent:20`, `availability:in_stock` …,
+   * see `src/consistency/claims.ts`), from base texts, never overrides: a render may make these and no
+   * other. Absent on views with no canonical entity behind them (a cart, a reply).
+   */
+  canonical?: string[];
   actions: ActionOffer[];
   /** Localized interface words (buttons, headings); see `wording.ts`. */
   ui: UiStrings;
@@ -275,6 +281,8 @@ export interface UiStrings {
   menu: string;
   details: string;
   price: string;
+  /** Before a struck-through was-price: "Was €110.00". */
+  was: string;
   quantity: string;
   total: string;
   variant: string;
@@ -299,19 +307,52 @@ export function normText(text: string): string {
   return (/[^\u0000-\u007f]/.test(text) ? text.normalize("NFC") : text).replace(/[\s\u00a0\u2007\u202f\u2009\u200a]+/gu, " ").trim();
 }
 
-/** Text prepared for fact matching once (normalised, spaces folded, lower case), then asked about many facts. */
-function haystackOf(text: string, normalize: (s: string) => string): string {
-  return normText(normalize(text)).toLowerCase();
+/** Text prepared for fact matching once (normalised, spaces folded; and in lower case), then asked about many facts. */
+function haystackOf(text: string, normalize: (s: string) => string): { exact: string; folded: string } {
+  const exact = normText(normalize(text));
+  return { exact, folded: exact.toLowerCase() };
 }
 
-function shownIn(haystack: string, fact: Fact, normalize: (s: string) => string): boolean {
-  if (haystack.includes(normText(normalize(fact.value)).toLowerCase())) return true;
-  return (fact.alternatives ?? []).some((form) => haystack.includes(normText(normalize(form)).toLowerCase()));
+/** Codes are case-exact (WINTER20 is not winter20); every other fact matches in any case. */
+const CASE_EXACT = new Set(["code"]);
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * Whether `needle` occurs in `haystack` as a whole token: the characters around it do not continue
+ * it ("20%" is not in "120%", "SALE" not in "Wholesale", "6 January 2027" not in "16 January 2027").
+ */
+export function hasToken(haystack: string, needle: string): boolean {
+  if (!needle) return false;
+  const open = WORD_CHAR.test(needle[0]!);
+  const close = WORD_CHAR.test(needle.at(-1)!);
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) {
+    const before = haystack[i - 1];
+    const after = haystack[i + needle.length];
+    // A number continues through a decimal mark or a digit ("€89.001", "1.20%"); a word through a letter or digit.
+    const continuesBefore =
+      before !== undefined &&
+      (WORD_CHAR.test(before) || (/\d/.test(needle[0]!) && /[.,]/.test(before) && /\d/.test(haystack[i - 2] ?? "")));
+    const continuesAfter =
+      after !== undefined &&
+      (WORD_CHAR.test(after) || (/[.,]/.test(after) && /\d/.test(needle.at(-1)!) && /\d/.test(haystack[i + needle.length + 1] ?? "")));
+    if ((!open || !continuesBefore) && (!close || !continuesAfter)) return true;
+  }
+  return false;
+}
+
+function shownIn(haystack: { exact: string; folded: string }, fact: Fact, normalize: (s: string) => string): boolean {
+  const exact = CASE_EXACT.has(fact.name);
+  const find = (form: string) => {
+    const needle = normText(normalize(form));
+    return exact ? hasToken(haystack.exact, needle) : hasToken(haystack.folded, needle.toLowerCase());
+  };
+  return find(fact.value) || (fact.alternatives ?? []).some(find);
 }
 
 const same = (s: string) => s;
 
-/** Whether `text` shows the fact (its canonical value or an accepted alternative), after the channel's normalisation. */
+/** Whether `text` shows the fact (its canonical value or an accepted alternative) as a whole token, after the channel's normalisation. */
 export function showsFact(text: string, fact: Fact, normalize: (s: string) => string = same): boolean {
   return shownIn(haystackOf(text, normalize), fact, normalize);
 }
@@ -381,4 +422,41 @@ export function uniqueLabels(labels: readonly string[], max: number): string[] {
     seen.add(candidate);
     return candidate;
   });
+}
+
+/**
+ * A link as written in text: with a scheme in any case (`HTTPS://…`), or without one (`www.x.example/…`,
+ * `x.example/path`). The scheme and host are lower-cased and a missing scheme is `https://`, so a link
+ * compares with the shop's origin however it is spelled. A closing parenthesis belongs to the link when
+ * it closes one the link opened (`…/wiki/Fjord_(geography)`); sentence punctuation after it does not.
+ */
+const LINK = /(?<![\p{L}\p{N}@._/-])(?:[a-z][a-z0-9+.-]*:\/\/[^\s<>"]+|www\.[^\s<>"]+|(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[^\s<>"]*)/giu;
+
+/**
+ * @example
+ * linksIn("See WWW.Fjord.example/tent (today).") // ["https://www.fjord.example/tent"]
+ */
+export function linksIn(text: string): string[] {
+  const out: string[] = [];
+  for (const [raw] of text.matchAll(LINK)) {
+    let link = raw.replace(/[.,;:!?'’"]+$/, "");
+    while (link.endsWith(")") && count(link, "(") < count(link, ")")) link = link.slice(0, -1).replace(/[.,;:!?'’"]+$/, "");
+    out.push(normalizeLink(link));
+  }
+  return out;
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (const c of text) if (c === char) n++;
+  return n;
+}
+
+/** Scheme and host in lower case, `https://` when there was none. */
+export function normalizeLink(link: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(link) ? link : `https://${link}`;
+  return withScheme.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i,
+    (_, scheme: string, host: string) => `${scheme.toLowerCase()}${host.toLowerCase()}`,
+  );
 }

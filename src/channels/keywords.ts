@@ -2,14 +2,20 @@
  * Reading SMS-style keyword commands back out of a body ("Reply ADD
  * MER-CRE-SWE-S-NAVY or VIEW merino-crew-sweater"): SMS and the chat text
  * fallbacks both offer actions this way, and decode them exactly as inbound
- * messages are decoded (`parseSms`).
+ * messages are decoded (`parseSms`) — the command is what a customer types,
+ * and `parseSms` is what reads it, so the audit and the inbound path agree on
+ * every argument the catalogue accepts (a one-letter SKU, `ADV32-`, `x`).
  */
 import type { ActionView } from "../catalogue/actions";
 import { parseSms } from "../inbound/sms";
 import type { Inspection } from "./contract";
 
-/** A keyword is an uppercase word from the catalogue, optionally followed by one argument (a SKU, slug or order number). */
-const COMMAND = /(?<![\p{L}\p{N}-])([A-Z][A-Z0-9]{1,11})(?: ([A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))?(?![\p{L}\p{N}])/gu;
+/**
+ * A keyword is an uppercase word of the catalogue; the argument, if any, is the next word. Sentence
+ * punctuation after it (". , ; : ! ? )") is not part of any SKU, slug or order number, so it is not typed.
+ */
+const COMMAND = /(?<![\p{L}\p{N}-])([A-Z][A-Z0-9]{1,11})(?![\p{L}\p{N}-])(?: (\S+))?/gu;
+const TRAILING = /[.,;:!?)]+$/;
 
 /**
  * @example
@@ -18,9 +24,10 @@ const COMMAND = /(?<![\p{L}\p{N}-])([A-Z][A-Z0-9]{1,11})(?: ([A-Za-z0-9][A-Za-z0
 export function keywordControls(text: string, actions: readonly ActionView[]): Inspection["controls"] {
   const keywords = new Set(actions.filter((a) => a.enabled).map((a) => a.keyword));
   const out: Inspection["controls"] = [];
-  for (const [, keyword = "", argument] of text.matchAll(COMMAND)) {
+  for (const [, keyword = "", next] of text.matchAll(COMMAND)) {
     if (!keywords.has(keyword)) continue;
-    const command = argument ? `${keyword} ${argument}` : keyword;
+    const argument = next?.replace(TRAILING, "");
+    const command = argument && !argument.startsWith("(") ? `${keyword} ${argument}` : keyword;
     const parsed = parseSms(command, actions);
     out.push({
       label: command,

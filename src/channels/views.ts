@@ -11,6 +11,7 @@ import type { Channel, Override, ProductDoc } from "../catalogue/documents";
 import type { MessageView } from "../catalogue/messages";
 import { decimalAmount } from "../catalogue/money";
 import type { ProductView } from "../catalogue/products";
+import { claimKey, claimKeys, claimsIn } from "../consistency/claims";
 import type { CartView } from "../journeys/carts";
 import type { OrderView } from "../journeys/orders";
 import {
@@ -20,6 +21,7 @@ import {
   type EntityView,
   type Fact,
   type MessageRenderView,
+  normalizeLink,
   type OrderRenderView,
   type ProductListRenderView,
   type ProductRenderView,
@@ -159,6 +161,7 @@ export function productRenderView(
     }
   }
   const availabilityText = words.availability[product.availability];
+  const compareAtPrice = cheapest?.compareAtPrice?.formatted ?? null;
   return {
     kind: "product",
     locale: product.locale,
@@ -170,7 +173,7 @@ export function productRenderView(
     price: product.price.formatted,
     priceAmount: decimalAmount(product.price),
     currency: product.price.currency,
-    compareAtPrice: cheapest?.compareAtPrice?.formatted ?? null,
+    compareAtPrice,
     availability: product.availability,
     availabilityText,
     schemaAvailability: SCHEMA_AVAILABILITY[product.availability] ?? SCHEMA_AVAILABILITY.out_of_stock!,
@@ -183,10 +186,46 @@ export function productRenderView(
       { name: "title", value: title },
       { name: "price", value: product.price.formatted },
       { name: "availability", value: availabilityText },
+      // Policy (content/README.md): the was-price is a claim, so every channel shows it or none does.
+      ...(compareAtPrice ? [{ name: "compare_at_price", value: compareAtPrice }] : []),
     ],
+    canonical: productClaims(product, variants),
     actions: offers,
     ui: words.ui,
   };
+}
+
+/**
+ * Every claim the canonical product makes in a locale (base texts, never overrides): its prices and
+ * was-prices, availabilities, SKUs, page and media links, and whatever its title, summary,
+ * description, attributes and variant names say. Computed once per localized product (the channels
+ * of one locale share it).
+ */
+const productClaimCache = new WeakMap<ProductView, string[]>();
+
+function productClaims(product: ProductView, variants: readonly { sku: string; availability: string }[]): string[] {
+  let keys = productClaimCache.get(product);
+  if (keys) return keys;
+  const texts = [
+    product.title,
+    product.summary,
+    product.description,
+    product.price.formatted,
+    ...product.attributes.flatMap((a) => [a.label, a.value]),
+    ...product.variants.flatMap((v) => [v.title, v.price.formatted, v.compareAtPrice?.formatted ?? "", ...Object.values(v.options)]),
+    ...product.media.map((m) => m.alt),
+  ];
+  const set = claimKeys(texts, [product.locale]);
+  for (const v of variants) {
+    set.add(claimKey({ kind: "availability", value: v.availability }));
+    set.add(claimKey({ kind: "code", value: v.sku }));
+  }
+  set.add(claimKey({ kind: "availability", value: product.availability }));
+  set.add(claimKey({ kind: "link", value: product.url }));
+  for (const m of product.media) set.add(claimKey({ kind: "link", value: m.url }));
+  keys = [...set].sort();
+  productClaimCache.set(product, keys);
+  return keys;
 }
 
 /** A page of products (the catalogue, a category, a search). */
@@ -233,6 +272,7 @@ export function messageRenderView(
   baseUrl: string,
 ): MessageRenderView {
   const text = (field: "title" | "body" | "short") => overridden(doc.overrides, channel, message.locale, field, message[field]);
+  const { amounts, canonical } = messageClaims(message, baseUrl);
   return {
     kind: "message",
     locale: message.locale,
@@ -248,10 +288,42 @@ export function messageRenderView(
       ...message.facts.percentages.map((p) => percentFact(p, message.locale)),
       ...message.facts.dates.map((d) => dateFact(d, message.locale)),
       ...message.facts.links.map((link) => ({ name: "link", value: link })),
+      ...amounts,
     ],
+    canonical,
     actions: [],
     ui: wording(message.locale).ui,
   };
+}
+
+/**
+ * A message's claims, from its base texts (never overrides): every amount its text states is a fact
+ * every channel keeps ("free shipping over €75"), and its facts and texts are everything a channel may
+ * claim.
+ */
+const messageClaimCache = new WeakMap<MessageView, { amounts: Fact[]; canonical: string[] }>();
+
+function messageClaims(message: MessageView, baseUrl: string): { amounts: Fact[]; canonical: string[] } {
+  let found = messageClaimCache.get(message);
+  if (found) return found;
+  const texts = [message.title, message.body, message.short];
+  const amounts = new Map<string, Fact>();
+  for (const text of texts) {
+    for (const c of claimsIn(text, [message.locale]))
+      if (c.kind === "money" && !amounts.has(c.value)) amounts.set(c.value, { name: "amount", value: c.text.trim() });
+  }
+  const facts = [
+    ...message.facts.codes,
+    ...message.facts.percentages.map((p) => percentFact(p, message.locale)).flatMap((f) => [f.value, ...(f.alternatives ?? [])]),
+    ...message.facts.dates.map((d) => dateFact(d, message.locale)).flatMap((f) => [f.value, ...(f.alternatives ?? [])]),
+  ];
+  const set = claimKeys([...texts, ...facts], [message.locale]);
+  for (const code of message.facts.codes) set.add(claimKey({ kind: "code", value: code }));
+  for (const link of [...message.facts.links, `${baseUrl}/messages/${message.key}`])
+    set.add(claimKey({ kind: "link", value: normalizeLink(link) }));
+  found = { amounts: [...amounts.values()], canonical: [...set].sort() };
+  messageClaimCache.set(message, found);
+  return found;
 }
 
 // --- Carts and orders ----------------------------------------------------------------------

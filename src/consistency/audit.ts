@@ -5,9 +5,9 @@
  * view (see `cache.ts`), so an unchanged entity costs a hash, not a render.
  */
 import type { ActionView } from "../catalogue/actions";
-import { type ActionDoc, CHANNELS, type Channel, type MessageDoc, type ProductDoc } from "../catalogue/documents";
+import { type ActionDoc, CHANNELS, type Channel, type MessageDoc, type Override, type ProductDoc } from "../catalogue/documents";
 import { staleOverrides } from "../catalogue/entries";
-import { fallbackChain, type LocaleSet, loadLocales } from "../catalogue/locales";
+import { fallbackChain, type LocaleSet, loadLocales, resolveText } from "../catalogue/locales";
 import { listLiveMessages } from "../catalogue/messages";
 import { type InventoryRow, inventoryFor, listLiveProducts, type ViewContext } from "../catalogue/products";
 import type { EntityView, Rendered } from "../channels/contract";
@@ -17,6 +17,7 @@ import type { Database } from "../db/client";
 import { publishedMessages, publishedProductCategories, publishedProducts } from "../db/schema";
 import { strongEtag } from "../lib/etag";
 import { type RenderCache, renderChecked } from "./cache";
+import { claimKeys, namesSameEntity, visibleText } from "./claims";
 import { type CheckContext, pagesOf, type Registry, type Rule, type Violation } from "./engine";
 
 export interface AuditEnv {
@@ -88,11 +89,83 @@ function staleViolations(entity: Violation["entity"], doc: ProductDoc | MessageD
   }));
 }
 
+/**
+ * Overrides carry their base's claims (content/README.md, "Overrides"): an override of a text field may
+ * reword and shorten its base text (in the override's locale, read along the locale chain) but make
+ * exactly the same claims — no amount, percentage, date, availability, code or link added, dropped or
+ * changed; a title override names the same entity (it keeps base title words and adds none); a label
+ * override shows something once invisible characters are removed.
+ */
+export function overrideViolations(
+  entity: Violation["entity"],
+  doc: { overrides: readonly Override[] } & Record<string, unknown>,
+  locales: LocaleSet,
+): Violation[] {
+  const out: Violation[] = [];
+  for (const o of doc.overrides) {
+    const base = doc[o.field];
+    const baseText =
+      base && typeof base === "object" ? resolveText(base as Record<string, string>, fallbackChain(locales, o.locale)) : undefined;
+    if (baseText === undefined) continue;
+    const where = { entity, channel: o.channel, format: null, locale: o.locale, field: `overrides/${o.channel}/${o.locale}/${o.field}` };
+    if (o.field === "label" || o.field === "title") {
+      if (!visibleText(o.value)) {
+        out.push({
+          ...where,
+          rule: "label_invisible",
+          detail: `The ${o.channel} ${o.field} (${o.locale}) shows nothing once invisible characters are removed.`,
+        });
+        continue;
+      }
+    }
+    if (o.field === "label" || o.field === "confirmation") continue;
+    const said = claimKeys([o.value], [o.locale]);
+    const meant = claimKeys([baseText], [o.locale]);
+    const added = [...said].filter((k) => !meant.has(k));
+    const dropped = [...meant].filter((k) => !said.has(k));
+    if (added.length || dropped.length) {
+      out.push({
+        ...where,
+        rule: "override_claims",
+        detail: `The ${o.channel} ${o.field} (${o.locale}) must make its base text's claims, no more, no fewer:${added.length ? ` adds ${added.join(", ")}` : ""}${added.length && dropped.length ? ";" : ""}${dropped.length ? ` drops ${dropped.join(", ")}` : ""}.`,
+      });
+    }
+    if (o.field === "title" && entity.type === "product" && !namesSameEntity(o.value, baseText)) {
+      out.push({
+        ...where,
+        rule: "override_entity",
+        detail: `The ${o.channel} title "${o.value}" (${o.locale}) does not name "${baseText}": a title override keeps words of the base title and adds none.`,
+      });
+    }
+  }
+  return out;
+}
+
+/** An action's labels (base and overrides) must each show something: a button without a visible name is no control. */
+export function labelViolations(doc: Pick<ActionDoc, "key" | "label" | "overrides">, locales: LocaleSet): Violation[] {
+  const entity = { type: "action" as const, key: doc.key };
+  const out: Violation[] = [];
+  for (const [locale, label] of Object.entries(doc.label)) {
+    if (!visibleText(label)) {
+      out.push({
+        entity,
+        channel: null,
+        format: null,
+        locale,
+        field: "label",
+        rule: "label_invisible",
+        detail: `The label (${locale}) shows nothing once invisible characters are removed.`,
+      });
+    }
+  }
+  return [...out, ...overrideViolations(entity, doc as never, locales)];
+}
+
 /** Audits one product or message document on every channel, format and locale. */
 export function auditSubject(subject: Subject, scope: AuditScope, env: AuditEnv, options: { withRenders?: boolean } = {}): EntityAudit {
   const key = subject.type === "product" ? subject.doc.slug : subject.doc.key;
   const entity = { type: subject.type, key };
-  const violations = staleViolations(entity, subject.doc);
+  const violations = [...staleViolations(entity, subject.doc), ...overrideViolations(entity, subject.doc as never, scope.locales)];
   const renders: EntityAudit["renders"] = [];
   // The entity itself is live once published: its own page counts as existing. The sets are copied only
   // when it adds to them (a draft being previewed) — in an audit of the live catalogue it never does, and a
@@ -205,7 +278,41 @@ export async function auditCatalogue(
   } while (cursor);
   const actionViews = scope.perLocale[0]?.actionViews ?? [];
   for (const action of actionViews) {
-    results.push({ entity: { type: "action", key: action.key }, violations: keywordConflicts(action, actionViews), renders: [] });
+    const labels = scope.perLocale.flatMap(({ ctx, actions }) => {
+      const found = actions.find((a) => a.view.key === action.key);
+      if (!found) return [];
+      const entity = { type: "action" as const, key: action.key };
+      const own = visibleText(found.view.label)
+        ? []
+        : [
+            {
+              entity,
+              channel: null,
+              format: null,
+              locale: ctx.locale,
+              field: "label",
+              rule: "label_invisible" as Rule,
+              detail: `The label (${ctx.locale}) shows nothing once invisible characters are removed.`,
+            },
+          ];
+      const overrides = found.overrides
+        .filter((o) => o.locale === ctx.locale && o.field === "label" && !visibleText(o.value))
+        .map((o) => ({
+          entity,
+          channel: o.channel,
+          format: null,
+          locale: o.locale,
+          field: `overrides/${o.channel}/${o.locale}/label`,
+          rule: "label_invisible" as Rule,
+          detail: `The ${o.channel} label (${o.locale}) shows nothing once invisible characters are removed.`,
+        }));
+      return [...own, ...overrides];
+    });
+    results.push({
+      entity: { type: "action", key: action.key },
+      violations: [...keywordConflicts(action, actionViews), ...labels],
+      renders: [],
+    });
   }
   const byRule: Record<string, number> = {};
   const byChannel: Record<string, number> = {};

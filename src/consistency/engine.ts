@@ -7,11 +7,25 @@
  */
 import type { ActionView } from "../catalogue/actions";
 import type { Channel } from "../catalogue/documents";
-import { decodesTo, type EntityView, factsNotIn, type Inspection, type Rendered, type Renderer } from "../channels/contract";
+import {
+  decodesTo,
+  type EntityView,
+  factsNotIn,
+  type Inspection,
+  linksIn,
+  normalizeLink,
+  type Rendered,
+  type Renderer,
+} from "../channels/contract";
+import { type Claim, claimsIn, supported, visibleText } from "./claims";
 
 /** The rules a render can break. Stable: they appear in API responses and `unison check` output. */
 export const RULES = [
   "fact_missing",
+  "claim_unsupported",
+  "override_claims",
+  "override_entity",
+  "label_invisible",
   "action_missing",
   "limit_exceeded",
   "link_foreign",
@@ -53,7 +67,16 @@ export interface ChannelCheck {
 }
 
 /** Which facts name a field of the entity (so a violation can point an editor at it). */
-const FACT_FIELDS: Record<string, string> = { title: "title", price: "variants", availability: "variants" };
+const FACT_FIELDS: Record<string, string> = { title: "title", price: "variants", availability: "variants", compare_at_price: "variants" };
+
+const KIND_WORDS: Record<Claim["kind"], string> = {
+  money: "amount",
+  percent: "percentage",
+  date: "date",
+  availability: "availability",
+  code: "code",
+  link: "link",
+};
 
 /**
  * Renders `view` in every format of `renderer` and checks each body.
@@ -91,6 +114,25 @@ export function checkChannel(
         ...(FACT_FIELDS[fact.name] ? { field: FACT_FIELDS[fact.name] } : {}),
       });
     }
+    const links = [...new Set([...seen.links.map(normalizeLink), ...linksIn(seen.text)])];
+    if (view.canonical) {
+      for (const claim of unsupportedClaims(view, seen, ctx)) {
+        violations.push({
+          ...where,
+          rule: "claim_unsupported",
+          detail: `The ${renderer.channel}/${format} output says "${claim.text.trim()}" (${KIND_WORDS[claim.kind]}), which the canonical content does not.`,
+        });
+      }
+    }
+    for (const control of seen.controls) {
+      if (!visibleText(control.label)) {
+        violations.push({
+          ...where,
+          rule: "label_invisible",
+          detail: `A control for ${control.decoded?.key ?? "an action"} has no visible label.`,
+        });
+      }
+    }
     for (const offer of view.actions) {
       if (!seen.controls.some((c) => decodesTo(c.decoded, offer))) {
         const args = Object.entries(offer.input)
@@ -106,11 +148,11 @@ export function checkChannel(
     for (const limit of seen.limits) {
       violations.push({ ...where, rule: "limit_exceeded", detail: `${limit.rule}: ${limit.detail}` });
     }
-    for (const link of new Set(seen.links)) {
-      const own = link === ctx.baseUrl || link.startsWith(`${ctx.baseUrl}/`);
+    for (const link of links) {
+      const own = isOwn(link, ctx.baseUrl);
       if (!own) {
         // SMS carriers block A2P traffic with foreign links (CHANNELS.md, SMS): no exception there.
-        if (renderer.channel !== "sms" && ctx.allowedForeign?.has(link)) continue;
+        if (renderer.channel !== "sms" && allowedForeign(ctx).has(link)) continue;
         violations.push({ ...where, rule: "link_foreign", detail: `${link} is not on ${ctx.baseUrl}.` });
       } else {
         if (!linkOpens(ctx, link)) violations.push({ ...where, rule: "link_dead", detail: `${link} does not open a live page.` });
@@ -118,6 +160,61 @@ export function checkChannel(
     }
   }
   return { rendered, violations };
+}
+
+const isOwn = (link: string, baseUrl: string) => link === baseUrl || link.startsWith(`${baseUrl}/`);
+
+const foreignSets = new WeakMap<ReadonlySet<string>, Set<string>>();
+const NONE: ReadonlySet<string> = new Set();
+
+/** The allowed foreign links, normalised as links read out of text are. */
+function allowedForeign(ctx: CheckContext): ReadonlySet<string> {
+  const given = ctx.allowedForeign ?? NONE;
+  let set = foreignSets.get(given);
+  if (!set) {
+    set = new Set([...given].map(normalizeLink));
+    foreignSets.set(given, set);
+  }
+  return set;
+}
+
+/** Pages that name one entity: a link to another one names another entity. */
+const ENTITY_PAGE = /^\/(products|messages)\/[^/?#]+/;
+
+/**
+ * The claims an output makes that the canonical content does not. Control labels are not claims of the
+ * entity (they name actions, checked on their own), so they are left out of the text first. Foreign links
+ * are `link_foreign`'s concern; own-domain links are claims only when they name another product or message.
+ */
+function unsupportedClaims(view: EntityView, seen: Inspection, ctx: CheckContext): Claim[] {
+  const canonical = canonicalSet(view.canonical ?? []);
+  let text = seen.text;
+  for (const label of new Set([
+    ...seen.controls.map((c) => c.label),
+    ...ctx.actions.map((a) => a.label),
+    ...view.actions.map((a) => a.label),
+  ])) {
+    if (label.trim().length > 2) text = text.split(label).join(" ");
+  }
+  return claimsIn(text, [view.locale]).filter((claim) => {
+    if (claim.kind === "link") {
+      if (!isOwn(claim.value, ctx.baseUrl)) return false;
+      // A link to a page that is not live is `link_dead`'s concern.
+      if (!ENTITY_PAGE.test(claim.value.slice(ctx.baseUrl.length)) || !linkOpens(ctx, claim.value)) return false;
+    }
+    return !supported(claim, canonical);
+  });
+}
+
+const canonicalSets = new WeakMap<readonly string[], Set<string>>();
+
+function canonicalSet(keys: readonly string[]): Set<string> {
+  let set = canonicalSets.get(keys);
+  if (!set) {
+    set = new Set(keys);
+    canonicalSets.set(keys, set);
+  }
+  return set;
 }
 
 /** Whether an own-domain link opens a live page, remembered per page predicate (a store's navigation repeats on every page). */

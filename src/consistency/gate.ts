@@ -5,12 +5,14 @@
  * An editor with `catalog:publish` may force it with a reason; the reason and
  * the violations it overrode go to the audit log.
  */
+
+import { actionView } from "../catalogue/actions";
 import type { ActionDoc, MessageDoc, ProductDoc } from "../catalogue/documents";
 import type { BeforePublish } from "../catalogue/entries";
-import { inventoryFor } from "../catalogue/products";
+import { inventoryFor, listLiveProducts } from "../catalogue/products";
 import type { Database } from "../db/client";
 import { ApiError } from "../lib/errors";
-import { auditScope, auditSubject, type EntityAudit, keywordConflicts } from "./audit";
+import { type AuditEnv, type AuditScope, auditScope, auditSubject, type EntityAudit, keywordConflicts, labelViolations } from "./audit";
 import type { RenderCache } from "./cache";
 import type { Registry, Violation } from "./engine";
 
@@ -27,7 +29,7 @@ export async function auditDocument(
   options: GateOptions & { withRenders?: boolean },
 ): Promise<EntityAudit> {
   const scope = await auditScope(db, options.baseUrl);
-  const env = { registry: options.registry, baseUrl: options.baseUrl, now: input.now, cache: options.cache };
+  const env: AuditEnv = { registry: options.registry, baseUrl: options.baseUrl, now: input.now, cache: options.cache };
   const meta = { revision: input.revision, publishedAt: input.now.toISOString() };
   if (input.type === "product") {
     const doc = input.doc as ProductDoc;
@@ -38,11 +40,44 @@ export async function auditDocument(
     return auditSubject({ type: "message", doc: input.doc as MessageDoc, meta }, scope, env, { withRenders: options.withRenders ?? false });
   }
   const doc = input.doc as ActionDoc;
-  return {
-    entity: { type: "action", key: doc.key },
-    violations: keywordConflicts(doc, scope.perLocale[0]?.actionViews ?? []),
-    renders: [],
+  const violations = [...keywordConflicts(doc, scope.perLocale[0]?.actionViews ?? []), ...labelViolations(doc, scope.locales)];
+  if (doc.enabled && doc.appliesTo.includes("product")) violations.push(...(await productsWithAction(db, doc, scope, env)));
+  return { entity: { type: "action", key: doc.key }, violations, renders: [] };
+}
+
+/** Editorial rules of a product itself: not the action's concern. */
+const OWN_RULES = new Set(["stale_override", "override_claims", "override_entity"]);
+
+/**
+ * An action gates like an entity: with the draft in the catalogue, every live product it applies to is
+ * rendered on every channel, format and locale, and what would break there (an offer that does not
+ * decode with its argument, a label with no visible name, an SMS over budget) refuses the action.
+ */
+async function productsWithAction(db: Database, doc: ActionDoc, scope: AuditScope, env: AuditEnv): Promise<Violation[]> {
+  const draft: AuditScope = {
+    ...scope,
+    perLocale: scope.perLocale.map((p) => {
+      const view = actionView(doc, { revision: 0, publishedAt: env.now.toISOString() }, p.ctx);
+      const actions = [...p.actions.filter((a) => a.view.key !== doc.key), { view, overrides: doc.overrides }];
+      return { ...p, actions, actionViews: actions.map((a) => a.view) };
+    }),
+    stamp: `${scope.stamp}+action:${doc.key}:${JSON.stringify(doc)}`,
   };
+  const out: Violation[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listLiveProducts(db, { limit: 100, cursor });
+    const stock = await inventoryFor(
+      db,
+      page.items.map((p) => p.entryId),
+    );
+    for (const live of page.items) {
+      const audit = auditSubject({ type: "product", doc: live.doc, stock, meta: live }, draft, env);
+      for (const v of audit.violations) if (!OWN_RULES.has(v.rule)) out.push(v);
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
 }
 
 /** The problem a refused publish answers with. */

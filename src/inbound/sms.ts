@@ -30,9 +30,20 @@ export function smsMenu(actions: readonly ActionView[]): ActionView[] {
 
 const integer = (s: string | undefined) => (s !== undefined && /^\d{1,6}$/.test(s) ? Number(s) : s);
 
+/**
+ * The argument an action that is not built in takes, from what it applies to — the same rule the
+ * view models use when they offer it (`views.ts`): a product action takes the product's slug, an
+ * order action the order number, anything else nothing.
+ */
+export function customArgument(appliesTo: readonly string[]): "slug" | "orderNumber" | null {
+  if (appliesTo.includes("product")) return "slug";
+  if (appliesTo.includes("order")) return "orderNumber";
+  return null;
+}
+
 /** Turns the words after a keyword into the action's input (the action's own schema validates it). */
-export function inputFor(key: string, args: string[], rest: string): Record<string, unknown> {
-  switch (key) {
+export function inputFor(action: Pick<ActionView, "key" | "appliesTo">, args: string[], rest: string): Record<string, unknown> {
+  switch (action.key) {
     case "view_product":
       return { slug: args[0]?.toLowerCase() };
     case "add_to_cart":
@@ -57,8 +68,12 @@ export function inputFor(key: string, args: string[], rest: string): Record<stri
     }
     case "handoff":
       return { to: "web" };
-    default:
-      return {};
+    default: {
+      const field = customArgument(action.appliesTo);
+      const arg = args[0];
+      if (!field || arg === undefined) return {};
+      return { [field]: field === "slug" ? arg.toLowerCase() : arg.toUpperCase() };
+    }
   }
 }
 
@@ -76,7 +91,7 @@ export function parseSms(body: string, actions: readonly ActionView[]): SmsComma
     if (HELP_WORDS.has(first)) return { kind: "help" };
     if (/^\d{1,2}$/.test(first)) {
       const chosen = smsMenu(actions)[Number(first) - 1];
-      return chosen ? { kind: "action", key: chosen.key, input: inputFor(chosen.key, [], "") } : { kind: "unknown" };
+      return chosen ? { kind: "action", key: chosen.key, input: inputFor(chosen, [], "") } : { kind: "unknown" };
     }
   }
   const action = actions.find((a) => a.enabled && a.keyword === first);
@@ -85,22 +100,29 @@ export function parseSms(body: string, actions: readonly ActionView[]): SmsComma
     return words.length === 1 && isCodeLike(first, HANDOFF_CODE_LENGTH) ? { kind: "redeem", code: first } : { kind: "unknown" };
   }
   const rest = text.slice(words[0]?.length ?? 0).trim();
-  return { kind: "action", key: action.key, input: inputFor(action.key, words.slice(1), rest) };
+  return { kind: "action", key: action.key, input: inputFor(action, words.slice(1), rest) };
 }
+
+/** The longest postback argument any platform carries (WhatsApp's button id takes 256 characters). */
+export const POSTBACK_ARGUMENT_MAX = 250;
+
+const POSTBACK = new RegExp(`^a:([a-z][a-z0-9_]{0,63})(?::(.{1,${POSTBACK_ARGUMENT_MAX}}))?$`);
 
 /**
  * Chat button payloads (WhatsApp `button_reply.id`, Telegram `callback_data`, …) are
- * `a:<action key>[:<argument>]` — compact enough for Telegram's 64 bytes.
+ * `a:<action key>[:<argument>]`. Any valid action key (≤ 64) and argument (a 64-character SKU, a
+ * 100-character slug) decodes: whether a payload fits a platform is the renderer's concern (it falls
+ * back to a keyword and a link), never the decoder's.
  *
  * @example
  * decodePostback("a:add_to_cart:MER-CRE-M") // { key: "add_to_cart", input: { sku: "MER-CRE-M" } }
  */
 export function decodePostback(data: string, actions: readonly ActionView[]): SmsCommand {
-  const match = /^a:([a-z][a-z0-9_]{0,40})(?::(.{1,40}))?$/.exec(data);
+  const match = POSTBACK.exec(data);
   const action = match && actions.find((a) => a.enabled && a.key === match[1]);
   if (!match || !action) return { kind: "unknown" };
   const arg = match[2];
-  return { kind: "action", key: action.key, input: inputFor(action.key, arg ? [arg] : [], arg ?? "") };
+  return { kind: "action", key: action.key, input: inputFor(action, arg ? [arg] : [], arg ?? "") };
 }
 
 /** The keyword menu: "Reply 1 or CART to view your cart, …". */

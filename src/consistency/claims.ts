@@ -1,0 +1,242 @@
+/**
+ * Claims: what a text asserts that a customer could hold the shop to — money
+ * amounts, percentages, dates, availability, codes and links — read out of any
+ * text and normalised, so "€89.00", "89,00 €" and "EUR 89" are one claim and
+ * "120%" is never "20%". The engine extracts the claims of every rendered
+ * output (whatever its channel: it reads `Inspection.text`) and compares them
+ * with the claims the canonical content makes, both ways; the audit compares
+ * an override's claims with its base text's. Pure and runtime-neutral.
+ */
+import { AVAILABILITIES, type Availability } from "../catalogue/documents";
+import { linksIn } from "../channels/contract";
+import { wording } from "../channels/wording";
+
+export type ClaimKind = "money" | "percent" | "date" | "availability" | "code" | "link";
+
+export interface Claim {
+  kind: ClaimKind;
+  /** The normalised value: `EUR 89`, `20`, `2027-01-06` (or `--01-06` without a year), `in_stock`, `WINTER20`, a link. */
+  value: string;
+  /** The text as written. */
+  text: string;
+}
+
+/** A claim's identity, for sets: `money:EUR 89`. */
+export const claimKey = (c: Pick<Claim, "kind" | "value">) => `${c.kind}:${c.value}`;
+
+// --- Money -----------------------------------------------------------------------------------
+
+const SYMBOLS: Record<string, string> = { "€": "EUR", $: "USD", US$: "USD", "£": "GBP", "¥": "JPY", "₹": "INR", CHF: "CHF", kr: "SEK" };
+const ISO = "EUR|USD|GBP|JPY|CHF|SEK|NOK|DKK|CAD|AUD|NZD|INR|PLN|CZK|HUF|CNY|BRL|MXN";
+const SYMBOL = "US\\$|€|\\$|£|¥|₹";
+const SP = "[ \\u00a0\\u202f\\u2009]";
+/** 89 · 89.00 · 89,00 · 1,234.50 · 1 234,50 · 1.234,50 */
+const NUMBER = `\\d{1,3}(?:[,.\\u00a0\\u202f\\u2009]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?`;
+const MONEY = new RegExp(
+  `(?<![\\p{L}\\p{N}.,])(?:(${SYMBOL}|(?:${ISO})${SP}?)(${NUMBER})|(${NUMBER})${SP}?(${SYMBOL}|(?:${ISO})(?![\\p{L}])))(?![\\p{N}]|[.,]\\d)`,
+  "gu",
+);
+
+/** A number as written in any of the common notations, as a plain decimal string ("1 234,50" → "1234.5"). */
+function parseNumber(text: string): string {
+  const digits = text.replace(/[\u00a0\u202f\u2009 ]/g, "");
+  const decimal = /[.,](\d{1,2})$/.exec(digits);
+  const whole = (decimal ? digits.slice(0, decimal.index) : digits).replace(/[.,]/g, "");
+  const n = Number(`${whole}.${decimal?.[1] ?? "0"}`);
+  return String(n);
+}
+
+function currencyOf(symbol: string): string {
+  const s = symbol.trim();
+  return SYMBOLS[s] ?? s;
+}
+
+// --- Percentages -----------------------------------------------------------------------------
+
+const PERCENT = /(?<![\p{L}\p{N}.,])(\d+(?:[.,]\d+)?)[ \u00a0\u202f\u2009]?(?:%|per ?cent\b|pour ?cent\b)/giu;
+
+// --- Dates -----------------------------------------------------------------------------------
+
+interface MonthNames {
+  pattern: string;
+  byName: Map<string, number>;
+}
+
+const monthNames = new Map<string, MonthNames>();
+
+const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\.$/, "");
+
+/** Month names of the locales (long and short, with or without the abbreviation's dot), from Intl. */
+function monthsOf(locales: readonly string[]): MonthNames {
+  const key = locales.join(",");
+  let found = monthNames.get(key);
+  if (found) return found;
+  const byName = new Map<string, number>();
+  for (const locale of new Set([...locales, "en"])) {
+    for (const style of ["long", "short"] as const) {
+      const f = new Intl.DateTimeFormat(locale, { month: style, timeZone: "UTC" });
+      for (let m = 0; m < 12; m++) byName.set(fold(f.format(new Date(Date.UTC(2020, m, 1)))), m + 1);
+    }
+  }
+  for (const [name, m] of [...byName]) if (name.length > 3) byName.set(name.slice(0, 3), m);
+  const names = [...byName.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  found = { pattern: names.join("|"), byName };
+  monthNames.set(key, found);
+  return found;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+function dateValue(year: string | undefined, month: number, day: number): string | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  return `${year ?? "-"}-${pad(month)}-${pad(day)}`;
+}
+
+/** Dates in the locales' words ("6 January 2027", "January 6, 2027", "6 janv.", "1er janvier"), ISO, or d/m/y. */
+function datesIn(text: string, locales: readonly string[]): Claim[] {
+  const { pattern, byName } = monthsOf(locales);
+  const out: Claim[] = [];
+  const folded = text.normalize("NFD").replace(/\p{M}/gu, "");
+  const dayFirst = new RegExp(
+    `(?<![\\p{L}\\p{N}])(\\d{1,2})(?:er|st|nd|rd|th)?\\.?[ \\u00a0\\u202f](${pattern})\\.?(?:,?[ \\u00a0\\u202f](\\d{4}))?(?![\\p{L}\\p{N}])`,
+    "giu",
+  );
+  const monthFirst = new RegExp(
+    `(?<![\\p{L}\\p{N}])(${pattern})\\.?[ \\u00a0\\u202f](\\d{1,2})(?:st|nd|rd|th)?(?:,?[ \\u00a0\\u202f](\\d{4}))?(?![\\p{L}\\p{N}])`,
+    "giu",
+  );
+  const taken: [number, number][] = [];
+  const push = (index: number, raw: string, value: string | null) => {
+    if (!value || taken.some(([a, b]) => index < b && index + raw.length > a)) return;
+    taken.push([index, index + raw.length]);
+    out.push({ kind: "date", value, text: raw });
+  };
+  for (const m of folded.matchAll(/(?<![\p{N}-])(\d{4})-(\d{2})-(\d{2})(?![\p{N}])/gu)) {
+    push(m.index, m[0], dateValue(m[1], Number(m[2]), Number(m[3])));
+  }
+  for (const m of folded.matchAll(dayFirst)) push(m.index, m[0], dateValue(m[3], byName.get(fold(m[2] ?? "")) ?? 0, Number(m[1])));
+  for (const m of folded.matchAll(monthFirst)) push(m.index, m[0], dateValue(m[3], byName.get(fold(m[1] ?? "")) ?? 0, Number(m[2])));
+  for (const m of folded.matchAll(/(?<![\p{N}/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\p{N}])/gu)) {
+    // Day first (Europe) unless the first number cannot be a day of a month ordering it first.
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    const usOrder = locales[0] === "en-US" || b > 12;
+    push(m.index, m[0], usOrder ? dateValue(m[3], a, b) : dateValue(m[3], b, a));
+  }
+  return out;
+}
+
+// --- Availability ----------------------------------------------------------------------------
+
+const availabilityPhrases = new Map<string, [RegExp, Availability][]>();
+
+function phrasesOf(locales: readonly string[]): [RegExp, Availability][] {
+  const key = locales.join(",");
+  let found = availabilityPhrases.get(key);
+  if (found) return found;
+  const byText = new Map<string, Availability>();
+  for (const locale of new Set([...locales, "en"])) {
+    for (const a of AVAILABILITIES) byText.set(wording(locale).availability[a].toLowerCase(), a);
+  }
+  found = [...byText].map(([text, a]) => [
+    new RegExp(`(?<![\\p{L}\\p{N}])${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "[ \\u00a0]")}(?![\\p{L}\\p{N}])`, "giu"),
+    a,
+  ]);
+  availabilityPhrases.set(key, found);
+  return found;
+}
+
+// --- Codes -----------------------------------------------------------------------------------
+
+/** A code-shaped word: capitals and digits, with at least one of each (WINTER20, K7QM3XZT). */
+const CODE_SHAPED = /(?<![\p{L}\p{N}-])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{4,}(?![\p{L}\p{N}-])/gu;
+/** A word written after "code" (any case): `code SALE`, `Code : WINTER20`, `promo code SPRING`. */
+const AFTER_CODE = /(?<![\p{L}])(?:code|coupon)[ \u00a0]?:?[ \u00a0]([A-Za-z0-9][A-Za-z0-9_-]{2,})/giu;
+
+// --- All of them -----------------------------------------------------------------------------
+
+/**
+ * Every claim a text makes, read in the given locales' words (the view's locale first).
+ *
+ * @example
+ * claimsIn("Today only €19.00! 30% off until 16 January 2027", ["en"]).map(claimKey)
+ * // ["money:EUR 19", "percent:30", "date:2027-01-16"]
+ */
+export function claimsIn(text: string, locales: readonly string[]): Claim[] {
+  const out: Claim[] = [];
+  const amounts: [number, number][] = [];
+  for (const m of text.matchAll(MONEY)) {
+    const symbol = m[1] ?? m[4] ?? "";
+    const amount = m[2] ?? m[3] ?? "";
+    amounts.push([m.index, m.index + m[0].length]);
+    out.push({ kind: "money", value: `${currencyOf(symbol)} ${parseNumber(amount)}`, text: m[0] });
+  }
+  const inAmount = (at: number) => amounts.some(([a, b]) => at >= a && at < b);
+  for (const m of text.matchAll(PERCENT)) out.push({ kind: "percent", value: parseNumber(m[1] ?? ""), text: m[0] });
+  out.push(...datesIn(text, locales));
+  for (const [pattern, availability] of phrasesOf(locales)) {
+    for (const m of text.matchAll(pattern)) out.push({ kind: "availability", value: availability, text: m[0] });
+  }
+  for (const m of text.matchAll(CODE_SHAPED)) if (!inAmount(m.index)) out.push({ kind: "code", value: m[0], text: m[0] });
+  for (const m of text.matchAll(AFTER_CODE)) {
+    const code = m[1] ?? "";
+    if (/[A-Z0-9]/.test(code)) out.push({ kind: "code", value: code, text: m[0] });
+  }
+  for (const link of linksIn(text)) out.push({ kind: "link", value: link, text: link });
+  return out;
+}
+
+/** The distinct claim keys of some texts. */
+export function claimKeys(texts: readonly string[], locales: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const text of texts) for (const c of claimsIn(text, locales)) keys.add(claimKey(c));
+  return keys;
+}
+
+/**
+ * Whether an extracted claim is among the canonical ones. A date written without a year ("until 6 Jan")
+ * claims a canonical date with that day and month.
+ */
+export function supported(claim: Pick<Claim, "kind" | "value">, canonical: ReadonlySet<string>): boolean {
+  if (canonical.has(claimKey(claim))) return true;
+  if (claim.kind === "date" && claim.value.startsWith("--")) {
+    const dayMonth = claim.value.slice(1);
+    for (const key of canonical) if (key.startsWith("date:") && key.endsWith(dayMonth)) return true;
+  }
+  return false;
+}
+
+// --- Names -----------------------------------------------------------------------------------
+
+const STOP_WORDS = new Set(
+  "a an the and or of for with in on to by de du des d la le les l en et à au aux pour avec un une sur".split(" "),
+);
+
+/** The words of a title that name the product: folded to lower case without accents, stop words removed. */
+export function nameWords(title: string): string[] {
+  return fold(title)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w && !STOP_WORDS.has(w));
+}
+
+/**
+ * Whether a title override names the same product as its base title (content/README.md, "Overrides"):
+ * it keeps at least one of the base title's words and adds none — every word of it is a word of the
+ * base title, or the beginning (3 letters or more) of one ("Merino crew" for "Merino crew sweater").
+ */
+export function namesSameEntity(override: string, base: string): boolean {
+  const words = nameWords(override);
+  const baseWords = nameWords(base);
+  if (!words.length) return false;
+  return words.every((w) => baseWords.some((b) => b === w || (w.length >= 3 && b.startsWith(w))));
+}
+
+// --- Invisible text --------------------------------------------------------------------------
+
+/** Characters that draw nothing: zero-width spaces and joiners, word joiner, BOM, soft hyphen, bidi marks, variation selectors. */
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
+
+/** What a label shows once invisible characters and spaces are removed: empty means no visible name. */
+export function visibleText(text: string): string {
+  return text.replace(INVISIBLE, "").replace(/\s+/gu, " ").trim();
+}
