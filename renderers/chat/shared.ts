@@ -150,6 +150,42 @@ export function fitText(
   return cut(lo);
 }
 
+// --- Formatting characters -------------------------------------------------------------------
+
+/**
+ * WhatsApp and Slack mrkdwn read `*bold*`, `_italic_`, `~strike~` and `` `code` `` in message text and
+ * have no escape character. Catalogue text is shown as written: a word joiner (U+2060, invisible,
+ * never a break) after each formatting character keeps a pair from forming. Links are left as they are
+ * (a slug or a message key may hold `_`). Telegram is sent as HTML, where these characters are literal.
+ */
+const MARKUP = /[*_~`]/g;
+const JOINER = "\u2060";
+const URL_SPAN = /(?:https?:\/\/|www\.)[^\s<>"|]+/gi;
+
+function outsideLinks(text: string, change: (part: string) => string): string {
+  let out = "";
+  let at = 0;
+  for (const m of text.matchAll(URL_SPAN)) {
+    out += change(text.slice(at, m.index)) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + change(text.slice(at));
+}
+
+export function neutralizeMarkup(text: string): string {
+  return outsideLinks(text, (part) => part.replace(MARKUP, (c) => `${c}${JOINER}`));
+}
+
+/** The text a reader sees (the joiners removed); a formatting character left active is a broken limit. */
+export function readMarkup(r: Reader, text: string, rule: string): string {
+  outsideLinks(text, (part) => {
+    if (/[*_~`](?!\u2060)/.test(part))
+      r.breach(rule, "Catalogue text has a formatting character (* _ ~ `) the platform would read as markup.");
+    return part;
+  });
+  return text.replaceAll(JOINER, "");
+}
+
 // --- Controls ----------------------------------------------------------------------------
 
 /** A native control planned for an offer: its label (truncated, unique) and what it is about (an item's title). */

@@ -17,11 +17,13 @@ import {
   type ControlPlan,
   fitText,
   linkControl,
+  neutralizeMarkup,
   obj,
   oneLine,
   planControls,
   postbackControl,
   Reader,
+  readMarkup,
   str,
 } from "./shared";
 
@@ -103,7 +105,7 @@ function render(view: EntityView): AdapterOutput {
   );
   const title = oneLine(view.title);
   const header = charCount(title) <= SLACK.header ? title : null;
-  const measure = (text: string) => charCount(slackEscape(text));
+  const measure = (text: string) => charCount(slackEscape(neutralizeMarkup(text)));
   const text = fitText(
     view,
     { withTitle: !header, fallbacks: plan.fallbacks },
@@ -112,11 +114,11 @@ function render(view: EntityView): AdapterOutput {
   );
   const blocks = [
     ...(header ? [{ type: "header", text: plainText(header) }] : []),
-    { type: "section", text: { type: "mrkdwn", text: slackEscape(text) } },
+    { type: "section", text: { type: "mrkdwn", text: slackEscape(neutralizeMarkup(text)) } },
     ...image(view),
     ...actionBlocks(buttons(view, plan), degradations),
   ];
-  const fallbackText = slackEscape(header ? `${header}\n${text}` : text);
+  const fallbackText = slackEscape(neutralizeMarkup(header ? `${header}\n${text}` : text));
   return {
     body: { text: fallbackText, blocks },
     controls: [...plan.native.map(postbackControl), ...plan.fallbacks.map(linkControl)],
@@ -131,7 +133,7 @@ function readMrkdwn(r: Reader, mrkdwn: string): string {
     return label ?? url;
   });
   if (/[<>]|&(?!(?:amp|lt|gt);)/.test(shown)) r.breach("slack.escape", "mrkdwn has an unescaped &, < or >.");
-  return slackUnescape(shown);
+  return readMarkup(r, slackUnescape(shown), "slack.markup");
 }
 
 function inspectText(r: Reader, object: unknown, rule: string, max: number, what: string): void {

@@ -15,12 +15,14 @@ import {
   fitText,
   keywordControl,
   MORE_POSTBACK,
+  neutralizeMarkup,
   obj,
   oneLine,
   type Planned,
   planControls,
   postbackControl,
   Reader,
+  readMarkup,
   str,
 } from "./shared";
 
@@ -44,10 +46,13 @@ export const WHATSAPP = {
 
 const envelope = { messaging_product: "whatsapp", recipient_type: "individual" } as const;
 
+/** Length as sent: formatting characters carry a word joiner. */
+const measure = (text: string) => charCount(neutralizeMarkup(text));
+
 /** A plain text message: for a view without actions, or whose actions all had to become text. */
 function textMessage(view: EntityView, fallbacks: readonly Planned[], degradations: Degradation[]) {
-  const body = fitText(view, { withTitle: true, fallbacks }, { max: WHATSAPP.text, rule: "whatsapp.text.max" }, degradations);
-  return { ...envelope, type: "text", text: { preview_url: true, body } };
+  const body = fitText(view, { withTitle: true, fallbacks }, { max: WHATSAPP.text, rule: "whatsapp.text.max", measure }, degradations);
+  return { ...envelope, type: "text", text: { preview_url: true, body: neutralizeMarkup(body) } };
 }
 
 /** Reply buttons only when every label fits one (a longer label reads better as a 24-character list row than cut to 20). */
@@ -85,7 +90,7 @@ function render(view: EntityView): AdapterOutput {
   const text = fitText(
     view,
     { withTitle: !header, fallbacks: plan.fallbacks },
-    { max: WHATSAPP.body, rule: "whatsapp.body.max" },
+    { max: WHATSAPP.body, rule: "whatsapp.body.max", measure },
     degradations,
   );
   const rows = plan.native.map((p) => ({
@@ -100,7 +105,7 @@ function render(view: EntityView): AdapterOutput {
   const interactive = {
     type: buttons ? "button" : "list",
     ...(header ? { header: { type: "text", text: header } } : {}),
-    body: { text },
+    body: { text: neutralizeMarkup(text) },
     action,
   };
   return {
@@ -161,7 +166,7 @@ function inspectInteractive(r: Reader, interactive: Record<string, unknown>): vo
   } else if (header.type) r.link(str(obj(header[str(header.type)]).link));
   const body = str(obj(interactive.body).text);
   if (!body) r.breach("whatsapp.body.required", "An interactive message needs a body text.");
-  r.text(body);
+  r.text(readMarkup(r, body, "whatsapp.markup"));
   r.max("whatsapp.body.max", charCount(body), WHATSAPP.body, "body");
   const footer = str(obj(interactive.footer).text);
   r.text(footer);
@@ -179,7 +184,7 @@ function inspect(body: unknown, options: InspectOptions): Inspection {
   if (message.type === "text") {
     const text = str(obj(message.text).body);
     if (!text) r.breach("whatsapp.text.required", "A text message needs a body.");
-    r.text(text);
+    r.text(readMarkup(r, text, "whatsapp.markup"));
     r.max("whatsapp.text.max", charCount(text), WHATSAPP.text, "text");
   } else if (message.type === "interactive") inspectInteractive(r, obj(message.interactive));
   else r.breach("whatsapp.type", `Message type "${str(message.type)}" is not one this channel sends.`);

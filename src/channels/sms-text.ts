@@ -55,9 +55,6 @@ function segmentsOf(sizes: readonly number[], total: number): number {
   return segments;
 }
 
-/** Characters whose grapheme clustering changed after Unicode 10 (emoji sequences): the calculator's own splitter decides. */
-const NEWER_CLUSTERS = /[\u200d\ufe0f\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]/u;
-
 /**
  * Encoding, segments and billed units of a text, as Twilio counts them. A
  * direct count (microseconds) for GSM-7 and for UCS-2 without emoji
@@ -95,27 +92,21 @@ function countSms(text: string): SmsInfo {
     return { encoding: "GSM-7", segments: segmentsOf(sizes, septets * 7), units: septets };
   }
   if (text.length <= 70) return { encoding: "UCS-2", segments: 1, units: text.length };
-  if (NEWER_CLUSTERS.test(text)) {
-    return { encoding: "UCS-2", segments: new SegmentedMessage(text).segmentsCount, units: text.length };
-  }
-  return {
-    encoding: "UCS-2",
-    segments: segmentsOf(
-      // Twilio's calculator splits CR LF into two characters.
-      graphemes(text).flatMap((g) => (g === "\r\n" ? [16, 16] : [g.length * 16])),
-      text.length * 16,
-    ),
-    units: text.length,
-  };
+  // Twilio's calculator itself: how it clusters characters (a Devanagari syllable, an emoji sequence)
+  // is what a carrier bills, and it differs from Intl's grapheme clusters.
+  return { encoding: "UCS-2", segments: new SegmentedMessage(text).segmentsCount, units: text.length };
 }
 
 /**
  * The calculator's map turns every Unicode space (U+00A0 in French prices, U+2009 …) into two ASCII
  * spaces; Twilio's published Smart Encoding list transliterates them to "a space". One space it is:
- * "89,00 €", not "89,00  €".
+ * "89,00 €", not "89,00  €". What the table removes (U+200B, U+200C, U+2060, U+FEFF …) stays removed.
  */
 const smartMap = Object.fromEntries(
-  Object.entries(cjsDefault<Record<string, string>>(SmartEncodingMap)).map(([from, to]) => [from, to.trim() === "" ? " " : to]),
+  Object.entries(cjsDefault<Record<string, string>>(SmartEncodingMap)).map(([from, to]) => [
+    from,
+    to !== "" && to.trim() === "" ? " " : to,
+  ]),
 );
 
 /** Twilio's Smart Encoding: curly quotes, dashes, ellipses, non-breaking and narrow spaces … become GSM-7 characters. */

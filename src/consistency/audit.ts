@@ -17,7 +17,7 @@ import type { Database } from "../db/client";
 import { publishedMessages, publishedProductCategories, publishedProducts } from "../db/schema";
 import { strongEtag } from "../lib/etag";
 import { type RenderCache, renderChecked } from "./cache";
-import { claimKeys, namesSameEntity, visibleText } from "./claims";
+import { claimDifference, claimKeys, namesSameEntity, visibleText } from "./claims";
 import { type CheckContext, pagesOf, type Registry, type Rule, type Violation } from "./engine";
 
 export interface AuditEnv {
@@ -121,8 +121,7 @@ export function overrideViolations(
     if (o.field === "label" || o.field === "confirmation") continue;
     const said = claimKeys([o.value], [o.locale]);
     const meant = claimKeys([baseText], [o.locale]);
-    const added = [...said].filter((k) => !meant.has(k));
-    const dropped = [...meant].filter((k) => !said.has(k));
+    const { added, dropped } = claimDifference(said, meant);
     if (added.length || dropped.length) {
       out.push({
         ...where,

@@ -198,17 +198,39 @@ export function claimKeys(texts: readonly string[], locales: readonly string[]):
  */
 export function supported(claim: Pick<Claim, "kind" | "value">, canonical: ReadonlySet<string>): boolean {
   if (canonical.has(claimKey(claim))) return true;
-  if (claim.kind === "date" && claim.value.startsWith("--")) {
-    const dayMonth = claim.value.slice(1);
-    for (const key of canonical) if (key.startsWith("date:") && key.endsWith(dayMonth)) return true;
+  if (claim.kind === "date") {
+    // The same day: "until 6 Jan" and "until 6 January 2027" of a message ending 2027-01-06.
+    const dayMonth = claim.value.slice(-6);
+    if (claim.value.startsWith("--")) {
+      for (const key of canonical) if (key.startsWith("date:") && key.endsWith(dayMonth)) return true;
+    } else if (canonical.has(`date:-${dayMonth}`)) return true;
   }
   return false;
+}
+
+/** What `said` claims that `meant` does not (added), and what `meant` claims that `said` leaves out (dropped). */
+export function claimDifference(said: ReadonlySet<string>, meant: ReadonlySet<string>): { added: string[]; dropped: string[] } {
+  const parse = (key: string) => {
+    const at = key.indexOf(":");
+    return { kind: key.slice(0, at) as ClaimKind, value: key.slice(at + 1) };
+  };
+  return {
+    added: [...said].filter((k) => !supported(parse(k), meant)),
+    dropped: [...meant].filter((k) => !supported(parse(k), said)),
+  };
 }
 
 // --- Names -----------------------------------------------------------------------------------
 
 const STOP_WORDS = new Set(
   "a an the and or of for with in on to by de du des d la le les l en et à au aux pour avec un une sur".split(" "),
+);
+
+/** Numbers written as words (English, French): "2" names what "two" or "deux" does. */
+const NUMBER_WORDS: Record<string, string> = Object.fromEntries(
+  ["one un une", "two deux", "three trois", "four quatre", "five cinq", "six", "seven sept", "eight huit", "nine neuf", "ten dix"].flatMap(
+    (names, i) => names.split(" ").map((w) => [w, String(i + 1)]),
+  ),
 );
 
 /** The words of a title that name the product: folded to lower case without accents, stop words removed. */
@@ -225,7 +247,7 @@ export function nameWords(title: string): string[] {
  */
 export function namesSameEntity(override: string, base: string): boolean {
   const words = nameWords(override);
-  const baseWords = nameWords(base);
+  const baseWords = nameWords(base).flatMap((w) => (NUMBER_WORDS[w] ? [w, NUMBER_WORDS[w]] : [w]));
   if (!words.length) return false;
   return words.every((w) => baseWords.some((b) => b === w || (w.length >= 3 && b.startsWith(w))));
 }
@@ -234,7 +256,7 @@ export function namesSameEntity(override: string, base: string): boolean {
 
 /** Characters that draw nothing: zero-width spaces and joiners, word joiner, BOM, soft hyphen, bidi marks, variation selectors. */
 const INVISIBLE =
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
+  /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|\u034f|\ufe00|\ufe01|\ufe02|\ufe03|\ufe04|\ufe05|\ufe06|\ufe07|\ufe08|\ufe09|\ufe0a|\ufe0b|\ufe0c|\ufe0d|\ufe0e|\ufe0f/gu;
 
 /** What a label shows once invisible characters and spaces are removed: empty means no visible name. */
 export function visibleText(text: string): string {

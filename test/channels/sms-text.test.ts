@@ -93,4 +93,11 @@ describe("the direct SMS count agrees with Twilio's calculator", () => {
       expect([ours.encoding, ours.segments], JSON.stringify(text)).toEqual([oracle.encodingName, oracle.segmentsCount]);
     }
   });
+
+  it("counts a Devanagari text as Twilio's calculator does (its clusters, not Intl's graphemes) and removes U+200B as Smart Encoding's table says", () => {
+    const text = "नमस्ते दुनिया ".repeat(26).slice(0, 338);
+    expect(smsInfo(text)).toEqual({ encoding: "UCS-2", segments: new SegmentedMessage(text).segmentsCount, units: 338 });
+    expect(smsInfo(text).segments).toBe(6);
+    expect(smartEncode("Merino\u200bcrew\u00a0sweater\ufeff")).toBe("Merinocrew sweater");
+  });
 });

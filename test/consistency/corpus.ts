@@ -1,0 +1,382 @@
+/**
+ * The adversarial corpus (issue #11): content that makes channels disagree, each
+ * with the rule that must refuse it, and tricky content that is consistent and
+ * must publish. Every case is a whole entity of its own (a copy of a demo
+ * product or message under a new key, or a new action), so all of them can live
+ * in one catalogue and be audited together.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Rule } from "../../src/consistency/engine";
+import { CONTENT_DIR } from "../helpers/demo";
+
+export type Doc = Record<string, any>;
+
+export interface Case {
+  id: string;
+  /** The class of the issue it belongs to (1–7). */
+  class: string;
+  type: "product" | "message" | "action";
+  doc: Doc;
+  /** The rule that must refuse it; absent for a consistent case. */
+  rule?: Rule;
+}
+
+const read = (path: string): Doc => JSON.parse(readFileSync(join(CONTENT_DIR, path), "utf8"));
+const clone = <T>(v: T): T => structuredClone(v);
+
+let n = 0;
+/** A demo product under a new slug and new SKUs (so cases never collide), changed by `edit`. */
+function product(base: string, edit: (doc: Doc) => void): Doc {
+  const doc = clone(read(`products/${base}.json`));
+  const id = `c${String(++n).padStart(3, "0")}`;
+  doc.slug = `${id}-${doc.slug}`;
+  for (const v of doc.variants) v.sku = `${id.toUpperCase()}-${v.sku}`;
+  for (const m of doc.media) delete m.unused;
+  edit(doc);
+  return doc;
+}
+
+function message(base: string, edit: (doc: Doc) => void): Doc {
+  const doc = clone(read(`messages/${base}.json`));
+  doc.key = `c${String(++n).padStart(3, "0")}_${doc.key}`;
+  edit(doc);
+  return doc;
+}
+
+const override = (channel: string, locale: string, field: string, value: string, basedOn: string) => ({
+  channel,
+  locale,
+  field,
+  value,
+  basedOn,
+});
+
+const CHANNELS = ["web", "mobile", "sms", "chat"] as const;
+
+const TENT_SUMMARY = "A freestanding tent that pitches in five minutes.";
+const SALE_BODY = "Wrap up for less: use code WINTER20 at checkout for 20% off all knitwear until 6 January 2027.";
+const SALE_SHORT = "WINTER20: 20% off knitwear until 6 Jan";
+const SHIP_SHORT = "Free EU shipping over €75";
+
+/** Override texts that add, drop or change a claim of their base (a product summary, a message short form). */
+const SUMMARY_LIES: [string, string][] = [
+  ["money added", "Today only €19.00! Pitches in five minutes."],
+  ["availability contradicted", "Sorry, this tent is out of stock."],
+  ["percentage added", "30% off: a freestanding tent."],
+  ["date added", "Back on 16 January 2027: a freestanding tent."],
+  ["code added", "A freestanding tent. Use code SAVE10."],
+  ["link without a scheme added", "A freestanding tent: www.fjord-deals.example/tent"],
+  ["link in capitals added", "A freestanding tent: HTTPS://fjord-deals.example/tent"],
+];
+
+const SHORT_LIES: [string, string][] = [
+  ["percentage changed", "WINTER20: 30% off knitwear until 6 Jan"],
+  ["percentage inside a bigger one", "WINTER20: 120% off knitwear until 6 Jan"],
+  ["date changed", "WINTER20: 20% off knitwear until 16 Jan"],
+  ["code in another case", "winter20: 20% off knitwear until 6 Jan"],
+  ["code dropped", "20% off knitwear until 6 Jan"],
+];
+
+export function corpus(): Case[] {
+  n = 0;
+  const cases: Case[] = [];
+  const bad = (cls: string, id: string, type: Case["type"], doc: Doc, rule: Rule) => cases.push({ id, class: cls, type, doc, rule });
+  const good = (cls: string, id: string, type: Case["type"], doc: Doc) => cases.push({ id, class: cls, type, doc });
+
+  // 1. Overrides are trusted — now they must carry their base's claims and name the same product.
+  for (const channel of CHANNELS) {
+    bad(
+      "1",
+      `${channel} title override names another product`,
+      "product",
+      product("two-person-tent", (d) => {
+        d.overrides = [override(channel, "en", "title", "Merino crew sweater", "Two-person tent")];
+      }),
+      "override_entity",
+    );
+    for (const [what, text] of SUMMARY_LIES) {
+      bad(
+        "1",
+        `${channel} summary override: ${what}`,
+        "product",
+        product("two-person-tent", (d) => {
+          d.overrides = [override(channel, "en", "summary", text, TENT_SUMMARY)];
+        }),
+        "override_claims",
+      );
+    }
+    bad(
+      "1",
+      `${channel} title override adds a price`,
+      "product",
+      product("two-person-tent", (d) => {
+        d.overrides = [override(channel, "en", "title", "Two-person tent €99", "Two-person tent")];
+      }),
+      "override_claims",
+    );
+  }
+  bad(
+    "1",
+    "French SMS title override names another product",
+    "product",
+    product("two-person-tent", (d) => {
+      d.overrides = [override("sms", "fr", "title", "Pull en mérinos", "Tente deux places")];
+    }),
+    "override_entity",
+  );
+  bad(
+    "1",
+    "SMS title override with nothing visible",
+    "product",
+    product("two-person-tent", (d) => {
+      d.overrides = [override("sms", "en", "title", "\u200b\u200b", "Two-person tent")];
+    }),
+    "label_invisible",
+  );
+
+  // 2 and 3. Substrings and contradictions in a message's overrides.
+  for (const channel of CHANNELS) {
+    for (const [what, text] of SHORT_LIES) {
+      bad(
+        "2",
+        `${channel} short override: ${what}`,
+        "message",
+        message("winter_sale", (d) => {
+          d.overrides = [override(channel, "en", "short", text, SALE_SHORT)];
+        }),
+        "override_claims",
+      );
+    }
+    bad(
+      "3",
+      `${channel} body override contradicts the percentage`,
+      "message",
+      message("winter_sale", (d) => {
+        d.overrides = [override(channel, "en", "body", SALE_BODY.replace("20%", "30%"), SALE_BODY)];
+      }),
+      "override_claims",
+    );
+    bad(
+      "3",
+      `${channel} short override changes the amount of a text`,
+      "message",
+      message("free_shipping", (d) => {
+        d.overrides = [override(channel, "en", "short", "Free EU shipping over €30", SHIP_SHORT)];
+      }),
+      "override_claims",
+    );
+  }
+
+  // 4. Actions gate like entities: a label nobody can see.
+  bad(
+    "4",
+    "action label of zero-width spaces",
+    "action",
+    {
+      key: "c900_peek",
+      label: { en: "\u200b" },
+      confirmation: { en: "Done." },
+      appliesTo: ["cart"],
+      enabled: true,
+      keyword: "PEEK",
+      overrides: [],
+    },
+    "label_invisible",
+  );
+  bad(
+    "4",
+    "action label override of a zero-width space",
+    "action",
+    {
+      key: "c901_track",
+      label: { en: "Track it" },
+      confirmation: { en: "Done." },
+      appliesTo: ["order"],
+      enabled: true,
+      keyword: "TRACKIT",
+      overrides: [override("chat", "en", "label", "\u200b\u2060", "Track it")],
+    },
+    "label_invisible",
+  );
+
+  // Consistent content that looks suspicious.
+  // 1. Overrides that reword and shorten without changing a claim.
+  for (const channel of CHANNELS) {
+    good(
+      "1",
+      `${channel} title override shortens the base title`,
+      "product",
+      product("two-person-tent", (d) => {
+        d.overrides = [override(channel, "en", "title", "Tent, two-person", "Two-person tent")];
+      }),
+    );
+    good(
+      "1",
+      `${channel} summary override rewords it`,
+      "product",
+      product("two-person-tent", (d) => {
+        d.overrides = [override(channel, "en", "summary", "Freestanding; up in five minutes.", TENT_SUMMARY)];
+      }),
+    );
+    good(
+      "2",
+      `${channel} short override writes the amount another way`,
+      "message",
+      message("free_shipping", (d) => {
+        d.overrides = [override(channel, "en", "short", "Free shipping over 75 EUR", SHIP_SHORT)];
+      }),
+    );
+    good(
+      "2",
+      `${channel} short override keeps code, percentage and date`,
+      "message",
+      message("winter_sale", (d) => {
+        d.overrides = [override(channel, "en", "short", "Code WINTER20 = 20% off until 6 January 2027", SALE_SHORT)];
+      }),
+    );
+  }
+  good(
+    "1",
+    "French title override of a French title",
+    "product",
+    product("two-person-tent", (d) => {
+      d.overrides = [override("sms", "fr", "title", "Tente 2 places", "Tente deux places")];
+    }),
+  );
+  good(
+    "2",
+    "a code inside a longer word in the base text",
+    "message",
+    message("winter_sale", (d) => {
+      d.body.en = `Wholesale buyers too: ${SALE_BODY}`;
+    }),
+  );
+  good(
+    "2",
+    "a percentage and 100% in the same product",
+    "product",
+    product("merino-crew-sweater", (d) => {
+      d.summary.en = "100% merino, 20% lighter than our classic.";
+    }),
+  );
+  good(
+    "3",
+    "an amount in a message text that every channel keeps",
+    "message",
+    message("free_shipping", (d) => {
+      d.short.en = "Free shipping on orders over €75";
+    }),
+  );
+  // 5. One codec.
+  good(
+    "5",
+    "a one-letter SKU",
+    "product",
+    product("headlamp", (d) => {
+      d.variants = [{ ...d.variants[0], sku: "A" }];
+    }),
+  );
+  good(
+    "5",
+    "a SKU ending in a hyphen",
+    "product",
+    product("headlamp", (d) => {
+      d.variants = [{ ...d.variants[0], sku: "ADV32-" }];
+    }),
+  );
+  good(
+    "5",
+    "a one-letter slug",
+    "product",
+    product("headlamp", (d) => {
+      d.slug = "x";
+    }),
+  );
+  good(
+    "5",
+    "a 64-character SKU",
+    "product",
+    product("headlamp", (d) => {
+      d.variants = [{ ...d.variants[0], sku: `L${"0123456789ABCDEF".repeat(4)}`.slice(0, 64) }];
+    }),
+  );
+  good(
+    "5",
+    "a 49-character slug",
+    "product",
+    product("headlamp", (d) => {
+      d.slug = "a-headlamp-with-a-slug-of-forty-nine-characters-x".slice(0, 49);
+    }),
+  );
+  good(
+    "5",
+    "a link with parentheses",
+    "message",
+    message("returns_policy", (d) => {
+      d.facts.links = ["https://shop.example/media/guides/fjord_(geography).svg"];
+      d.body.en = `${d.body.en} See https://shop.example/media/guides/fjord_(geography).svg`;
+    }),
+  );
+  // 6. Platform truth: formatting characters are escaped, not formatting.
+  good(
+    "6",
+    "a title with asterisks",
+    "product",
+    product("daypack-25", (d) => {
+      d.title.en = "*ULTRALIGHT* daypack";
+    }),
+  );
+  good(
+    "6",
+    "a title with underscores and tildes",
+    "product",
+    product("daypack-25", (d) => {
+      d.title.en = "_Daypack_ ~25 l~";
+    }),
+  );
+  good(
+    "6",
+    "a title with backticks",
+    "product",
+    product("daypack-25", (d) => {
+      d.title.en = "`Daypack` 25";
+    }),
+  );
+  // 7. Policy: a was-price is shown on every channel.
+  good(
+    "7",
+    "a product with a was-price",
+    "product",
+    product("wool-throw-blanket", () => {}),
+  );
+  good(
+    "7",
+    "a product out of stock",
+    "product",
+    product("headlamp", (d) => {
+      for (const v of d.variants) v.stock = 0;
+    }),
+  );
+  good(
+    "7",
+    "a product on pre-order",
+    "product",
+    product("headlamp", (d) => {
+      for (const v of d.variants) {
+        v.stock = 0;
+        v.backorder = "preorder";
+      }
+    }),
+  );
+  good("4", "a new action that applies to products", "action", {
+    key: "c902_gift",
+    label: { en: "Gift wrap", fr: "Paquet cadeau" },
+    confirmation: { en: "Wrapped.", fr: "Emballé." },
+    appliesTo: ["product"],
+    enabled: true,
+    keyword: "GIFT",
+    overrides: [],
+  });
+  return cases;
+}
