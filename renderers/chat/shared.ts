@@ -300,6 +300,7 @@ export function str(value: unknown): string {
 /** Collects what an inspection finds; `finish` adds the keyword commands the text offers and the links it shows. */
 export class Reader {
   readonly texts: string[] = [];
+  readonly alsoTexts: string[] = [];
   readonly controls: Inspection["controls"] = [];
   readonly links: string[] = [];
   readonly limits: Degradation[] = [];
@@ -308,6 +309,11 @@ export class Reader {
 
   text(value: unknown): void {
     if (typeof value === "string" && value) this.texts.push(value);
+  }
+
+  /** Text some customers see instead of the message (a notification fallback): its claims count too. */
+  also(value: unknown): void {
+    if (typeof value === "string" && value) this.alsoTexts.push(value);
   }
 
   /** A control carrying a postback, decoded the way the inbound webhooks decode it. */
@@ -352,7 +358,13 @@ export class Reader {
     const text = this.texts.join("\n");
     for (const c of keywordControls(text, this.options.actions)) this.controls.push(c);
     for (const link of linksIn(text)) this.links.push(link);
-    return { text, controls: this.controls, links: [...new Set(this.links)], limits: this.limits };
+    return {
+      text,
+      ...(this.alsoTexts.length ? { also: this.alsoTexts.join("\n") } : {}),
+      controls: this.controls,
+      links: [...new Set(this.links)],
+      limits: this.limits,
+    };
   }
 }
 

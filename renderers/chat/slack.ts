@@ -202,6 +202,7 @@ function inspect(body: unknown, options: InspectOptions): Inspection {
   r.max("slack.blocks.max", blocks.length, SLACK.blocks, "blocks");
   // The fallback repeats the blocks (it is what notifications show); read it only when there are no blocks.
   if (!blocks.length) r.text(readMrkdwn(r, str(message.text)));
+  else r.also(readMrkdwn(r, str(message.text)));
   for (const block of blocks) inspectBlock(r, block);
   return r.finish();
 }

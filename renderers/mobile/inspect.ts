@@ -240,5 +240,10 @@ export function inspectScreen(body: string, options: InspectOptions): Inspection
     decoded: decode(action, options, limits),
     control: { kind: "form" as const, method: "post" as const, action: action.request.url },
   }));
-  return { text: screenText(parsed.title, parsed.sections), controls, links, limits };
+  // Older apps show each component's fallback: what those say is claimed too.
+  const also = parsed.sections
+    .flatMap((s) => s.components.map((c) => c.fallback?.text ?? ""))
+    .filter(Boolean)
+    .join("\n");
+  return { text: screenText(parsed.title, parsed.sections), ...(also ? { also } : {}), controls, links, limits };
 }

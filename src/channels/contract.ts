@@ -82,6 +82,11 @@ export interface Rendered {
 export interface Inspection {
   /** All text a customer can read, markup removed and entities decoded. */
   text: string;
+  /**
+   * Text some customers see instead of `text` (a notification's fallback, an older app's fallbacks):
+   * its claims count as the body's, but a fact must be shown in `text` itself.
+   */
+  also?: string;
   /** Every control found in the body, decoded to an action (or to `null` when it decodes to none). */
   controls: { label: string; decoded: { key: string; input: Record<string, unknown> } | null; control: Control }[];
   /** Every URL a customer can follow (links, images, deep links). */

@@ -188,7 +188,7 @@ const ENTITY_PAGE = /^\/(products|messages)\/[^/?#]+/;
  */
 function unsupportedClaims(view: EntityView, seen: Inspection, ctx: CheckContext): Claim[] {
   const canonical = canonicalSet(view.canonical ?? []);
-  let text = seen.text;
+  let text = seen.also ? `${seen.text}\n${seen.also}` : seen.text;
   for (const label of new Set([
     ...seen.controls.map((c) => c.label),
     ...ctx.actions.map((a) => a.label),
