@@ -13,6 +13,7 @@
  * 5. render  GET /v1/render/{channel}/products/{slug} per channel (cached) vs the delivery JSON (bench/render.ts)
  * 6. publish cold render + parity check of one product on every channel and locale: p99
  * 7. audit   full audit of 10,000 generated products: renders per second, peak memory
+ * 8. headers GET /v1/products/{slug}: headers read from Node's parsed request vs through Fetch `Headers`
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -144,6 +145,44 @@ async function benchHttp() {
     };
   } finally {
     for (const server of [unison, uncached, bare]) server.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 8. Headers: what reading Node's parsed headers (src/node.ts, keyed to the Request) buys over Fetch `Headers`.
+
+async function benchHeaders() {
+  const dir = mkdtempSync(join(tmpdir(), "unison-bench-"));
+  const dbPath = join(dir, "bench.db");
+  (await seeded(1000, dbPath)).close();
+  const slug = generatedProduct(500).slug;
+  const servers = {
+    node: await startServer("unison", dbPath),
+    fetch: await startServer("unison", dbPath, { UNISON_HEADERS: "fetch" }),
+    nodeUncached: await startServer("unison", dbPath, { RESPONSE_CACHE_ENTRIES: "0" }),
+    fetchUncached: await startServer("unison", dbPath, { UNISON_HEADERS: "fetch", RESPONSE_CACHE_ENTRIES: "0" }),
+  };
+  const url = (s: { port: number }) => `http://127.0.0.1:${s.port}/v1/products/${slug}`;
+  const seconds = quick ? 2 : 3;
+  const roundCount = quick ? 3 : 5;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  try {
+    for (const s of Object.values(servers)) await load(url(s), 1);
+    const cached: number[] = [];
+    const uncached: number[] = [];
+    for (let i = 0; i < roundCount; i++) {
+      cached.push((await load(url(servers.node), seconds)).rps / (await load(url(servers.fetch), seconds)).rps);
+      uncached.push((await load(url(servers.nodeUncached), seconds)).rps / (await load(url(servers.fetchUncached), seconds)).rps);
+    }
+    console.log(
+      `\n8. GET /v1/products/{slug}: Node's parsed headers vs Fetch Headers, ${roundCount} paired rounds × ${seconds} s (median ratio of req/s)`,
+    );
+    console.log(`   response cache hit     ${median(cached).toFixed(2)} (rounds ${cached.map((r) => r.toFixed(2)).join(", ")})`);
+    console.log(`   response cache off     ${median(uncached).toFixed(2)} (rounds ${uncached.map((r) => r.toFixed(2)).join(", ")})`);
+    summary.headers = { cachedRatio: Number(median(cached).toFixed(3)), uncachedRatio: Number(median(uncached).toFixed(3)) };
+  } finally {
+    for (const s of Object.values(servers)) s.child.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -385,6 +424,7 @@ const benches: Record<string, () => Promise<void>> = {
   render: benchRender,
   publish: () => benchPublish(quick, summary),
   audit: () => benchAudit(quick, summary),
+  headers: benchHeaders,
 };
 if (only && !benches[only]) {
   console.error(`unknown benchmark "${only}"; one of: ${Object.keys(benches).join(", ")}`);

@@ -5,15 +5,16 @@
  *   tsx bench/server.ts unison <db path>   the real app on a seeded SQLite file
  *   tsx bench/server.ts bare <json file>    a bare Hono server answering a constant JSON body
  *
- * Prints `listening <port>` when ready.
+ * Prints `listening <port>` when ready. UNISON_HEADERS=fetch: headers read through Fetch `Headers`
+ * instead of Node's parsed ones (bench/headers.ts compares the two).
  */
 import { readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { createApp } from "../src/app";
 import { openSqlite } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
 import { createApiKey } from "../src/lib/keys";
+import { createNodeFetch, type NodeFetch } from "../src/node";
 
 const [mode, path] = process.argv.slice(2);
 if (!path || (mode !== "unison" && mode !== "bare")) {
@@ -21,19 +22,22 @@ if (!path || (mode !== "unison" && mode !== "bare")) {
   process.exit(2);
 }
 
-let fetch: (request: Request) => Response | Promise<Response>;
+let fetch: NodeFetch;
 if (mode === "unison") {
   const db = openSqlite(path);
-  // Logging and rate limits off: this measures the request path, not the log sink or a 429.
-  const app = createApp({
-    resolveDb: () => db,
-    config: parseConfig({
-      LOG_REQUESTS: "false",
-      RATE_LIMIT_PER_MINUTE: "0",
-      RESPONSE_CACHE_ENTRIES: process.env.RESPONSE_CACHE_ENTRIES,
-    }),
-  });
-  fetch = app.fetch;
+  // The app as `npm start` serves it (src/node.ts), logging and rate limits off: this measures the
+  // request path, not the log sink or a 429. UNISON_HEADERS=fetch reads headers through Fetch `Headers`.
+  fetch = createNodeFetch(
+    {
+      resolveDb: () => db,
+      config: parseConfig({
+        LOG_REQUESTS: "false",
+        RATE_LIMIT_PER_MINUTE: "0",
+        RESPONSE_CACHE_ENTRIES: process.env.RESPONSE_CACHE_ENTRIES,
+      }),
+    },
+    { nodeHeaders: process.env.UNISON_HEADERS !== "fetch" },
+  );
   const { secret } = await createApiKey(db, { name: "bench", scopes: ["actions:invoke"] }, new Date());
   console.log(`key ${secret}`);
 } else {

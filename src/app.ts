@@ -14,7 +14,7 @@ import type { Registry } from "./consistency/engine";
 import { publishGate } from "./consistency/gate";
 import type { Database } from "./db/client";
 import type { Config } from "./env";
-import { type AppEnv, representationHeader, requestHeader } from "./lib/context";
+import { type AppEnv, fetchHeader, type HeaderReader } from "./lib/context";
 import { createRouter } from "./lib/create-router";
 import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
@@ -51,6 +51,12 @@ export interface AppDeps {
   beforePublish?: BeforePublish;
   /** The channel renderers (default: the registry in `renderers/`). */
   renderers?: Registry;
+  /**
+   * Reads a header of exactly the request given (default: `request.headers.get`). Node injects a reader of
+   * the headers it already parsed, keyed to the `Request` object it built (src/node.ts); it never reads
+   * bindings, so an in-process sub-request (the studio's) is judged by its own headers.
+   */
+  requestHeader?: HeaderReader;
 }
 
 /** Query parameters that would carry a credential; keys are refused there (they end up in logs and caches). */
@@ -67,6 +73,7 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
   const registry = deps.renderers ?? renderers;
   const renderCache = createRenderCache();
+  const header = deps.requestHeader ?? fetchHeader;
   const beforePublish = deps.beforePublish ?? publishGate({ registry, baseUrl: deps.config.PUBLIC_BASE_URL, cache: renderCache });
 
   /** Every error as problem+json; anything unexpected is logged by request id and answered without its details. */
@@ -93,7 +100,7 @@ export function createApp(deps: AppDeps) {
         }
       }
     }
-    if (representationHeader(c, "authorization") === undefined) return undefined;
+    if (header(c.req.raw, "authorization") === undefined) return undefined;
     const authorization = c.req.header("authorization") ?? "";
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
     return (token ? authenticate(c.get("db"), token) : Promise.resolve(null)).then((principal) => {
@@ -116,7 +123,7 @@ export function createApp(deps: AppDeps) {
   // its id, its context, the credential rules and its log line.
   app.use(async (c, next) => {
     const started = performance.now();
-    const id = requestIdFrom(representationHeader(c, "x-request-id"));
+    const id = requestIdFrom(header(c.req.raw, "x-request-id"));
     c.set("requestId", id);
     c.header("x-request-id", id);
     c.set("config", deps.config);
@@ -150,7 +157,7 @@ export function createApp(deps: AppDeps) {
 
   // Public delivery reads that depend only on the URL, the language and the data: stored here, and
   // answered from memory before routing (below) until the database changes.
-  const responses = createResponseCache({ paths: CACHEABLE_DELIVERY, entries: deps.config.RESPONSE_CACHE_ENTRIES });
+  const responses = createResponseCache({ paths: CACHEABLE_DELIVERY, entries: deps.config.RESPONSE_CACHE_ENTRIES, header });
   app.use("/v1/*", responses.middleware);
 
   // Body limits (also enforced on chunked bodies without Content-Length); the bulk import has its own.
@@ -230,9 +237,9 @@ export function createApp(deps: AppDeps) {
   if (responses.enabled && !deps.config.DELIVERY_REQUIRES_KEY) {
     const routed = app.fetch;
     const fromMemory = (request: Request, env: unknown): Response | undefined => {
-      if (request.method !== "GET" || requestHeader(request, env, "authorization") !== undefined) return undefined;
+      if (request.method !== "GET" || header(request, "authorization") !== undefined) return undefined;
       const started = performance.now();
-      const answer = responses.lookup(request, env);
+      const answer = responses.lookup(request);
       if (!answer) return undefined;
       let limits: Record<string, string> | undefined;
       if (limiter) {
@@ -240,8 +247,8 @@ export function createApp(deps: AppDeps) {
         if (!limiter.allows(credential)) return undefined;
         limits = limiter.take(credential).headers;
       }
-      const id = requestIdFrom(requestHeader(request, env, "x-request-id"));
-      const res = responses.respond(answer, request, env, id, limits);
+      const id = requestIdFrom(header(request, "x-request-id"));
+      const res = responses.respond(answer, request, id, limits);
       if (deps.config.LOG_REQUESTS) logRequest(started, id, "GET", getPath(request), res.status, null);
       return res;
     };

@@ -10,9 +10,9 @@ import { lookup } from "node:dns/promises";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type HttpBindings, serve as serveNode } from "@hono/node-server";
+import { type Http2Bindings, type HttpBindings, serve as serveNode } from "@hono/node-server";
 import { Agent, fetch as undiciFetch } from "undici";
-import { createApp } from "./app";
+import { type AppDeps, createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { readContentDir } from "./cli/content-files";
 import { openSqlite, type SqliteDatabase } from "./db/sqlite";
@@ -34,6 +34,51 @@ export interface ServeOptions {
   env?: Record<string, string | undefined>;
   /** Where start-up messages go. */
   print?: (line: string) => void;
+  /** An open database to serve instead of opening `dbPath` (tests: an in-memory demo store). Closed by `close()`. */
+  db?: SqliteDatabase;
+  /** Read headers from Node's parsed request (default) or through the Fetch `Headers` (the benchmark's baseline). */
+  nodeHeaders?: boolean;
+}
+
+/** @hono/node-server's fetch callback. */
+export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+
+/**
+ * The runtime-neutral app as @hono/node-server's fetch callback. The app gets no bindings (Node has
+ * none), so nothing of the Node request reaches the core through `env` — an in-process sub-request
+ * forwards the bindings it was given and is judged by its own headers. What the core may read of
+ * Node's request is keyed to the exact `Request` object @hono/node-server built for it: the client's
+ * address (rate limits) and, unless `nodeHeaders` is false, the headers Node already parsed (building
+ * the Fetch `Headers` of a request costs more than a cached delivery answer; `npm run bench` measures it).
+ *
+ * @example
+ * const fetch = createNodeFetch({ resolveDb: () => db, config });
+ * serveNode({ fetch, port: 0, hostname: "127.0.0.1" });
+ */
+export function createNodeFetch(
+  deps: Omit<AppDeps, "requestHeader" | "clientAddress">,
+  options: { nodeHeaders?: boolean } = {},
+): NodeFetch {
+  const incomingOf = new WeakMap<Request, (HttpBindings | Http2Bindings)["incoming"]>();
+  const app = createApp({
+    ...deps,
+    clientAddress: (request) => incomingOf.get(request)?.socket.remoteAddress,
+    ...(options.nodeHeaders === false
+      ? {}
+      : {
+          requestHeader: (request: Request, name: string) => {
+            const incoming = incomingOf.get(request);
+            if (!incoming) return request.headers.get(name) ?? undefined;
+            const value = incoming.headers[name];
+            return Array.isArray(value) ? value.join(", ") : value;
+          },
+        }),
+  });
+  const bindings = Object.freeze({});
+  return (request, env) => {
+    incomingOf.set(request, env.incoming);
+    return app.fetch(request, bindings);
+  };
 }
 
 /** Seeds an empty database from a content directory; returns whether it did. */
@@ -66,30 +111,18 @@ export async function seedIfEmpty(
  * // … later
  * await server.close();
  */
-export async function serve(options: ServeOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function serve(options: ServeOptions = {}): Promise<{ url: string; adminKey?: string; close(): Promise<void> }> {
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const port = options.port ?? Number(env.PORT ?? 8787);
   const host = options.host ?? env.HOST ?? "127.0.0.1";
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  const config = parseConfig({ PUBLIC_BASE_URL: origin, ...env });
-  const dbPath = options.dbPath ?? env.DATABASE_PATH ?? resolve("data/unison.db");
-  const db = openSqlite(dbPath);
-  await seedIfEmpty(db, options.contentDir ?? env.CONTENT_DIR ?? resolve(ROOT, "content"), print, {
-    demoJourneys: env.DEMO_JOURNEYS !== "false",
-    baseUrl: config.PUBLIC_BASE_URL,
+  // The origin is known once the port is bound (PORT=0 picks a free one); requests wait for the app until then.
+  let fetch: NodeFetch | undefined;
+  const server = serveNode({
+    fetch: (request, env: HttpBindings | Http2Bindings) => (fetch ? fetch(request, env) : new Response("starting", { status: 503 })),
+    port,
+    hostname: host,
   });
-  if ((await countApiKeys(db)) === 0) {
-    const { secret } = await createApiKey(db, { name: "local admin (created on first start)", scopes: ["admin"] }, new Date());
-    print(`Local admin key (shown once; store it): ${secret}`);
-  }
-
-  const app = createApp({
-    resolveDb: () => db,
-    config,
-    clientAddress: (_request, env) => (env as HttpBindings).incoming.socket.remoteAddress,
-  });
-  const server = serveNode({ fetch: app.fetch, port, hostname: host });
   await new Promise<void>((ready, fail) => {
     server.once("listening", ready);
     server.once("error", fail);
@@ -97,6 +130,18 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
+  const config = parseConfig({ PUBLIC_BASE_URL: url, ...env });
+  const db = options.db ?? openSqlite(options.dbPath ?? env.DATABASE_PATH ?? resolve("data/unison.db"));
+  await seedIfEmpty(db, options.contentDir ?? env.CONTENT_DIR ?? resolve(ROOT, "content"), print, {
+    demoJourneys: env.DEMO_JOURNEYS !== "false",
+    baseUrl: config.PUBLIC_BASE_URL,
+  });
+  let adminKey: string | undefined;
+  if ((await countApiKeys(db)) === 0) {
+    adminKey = (await createApiKey(db, { name: "local admin (created on first start)", scopes: ["admin"] }, new Date())).secret;
+    print(`Local admin key (shown once; store it): ${adminKey}`);
+  }
+  fetch = createNodeFetch({ resolveDb: () => db, config }, { nodeHeaders: options.nodeHeaders });
   print(`Unison is running on ${db.client.name}
   API          ${url}/v1/products
   Storefront   ${url}/
@@ -107,12 +152,14 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const stopOutbound = startOutboundTicks(db, config);
   return {
     url,
+    ...(adminKey ? { adminKey } : {}),
     close: () =>
-      new Promise<void>((done) => {
-        server.close(async () => {
+      new Promise<void>((done, fail) => {
+        server.close(async (error) => {
           await stopOutbound();
           db.close();
-          done();
+          if (error) fail(error);
+          else done();
         });
       }),
   };

@@ -19,30 +19,14 @@ export interface AppEnv {
   };
 }
 
-type NodeHeaders = Record<string, string | string[] | undefined>;
-
-/** Node's parsed request headers when `@hono/node-server` passes them (`env.incoming`); undefined elsewhere. */
-function nodeHeaders(env: unknown): NodeHeaders | undefined {
-  return (env as { incoming?: { headers?: NodeHeaders } } | undefined)?.incoming?.headers;
-}
-
 /**
- * A request header, read from the runtime's own header map when it has one:
- * building the Fetch `Headers` of a request costs more than a cached delivery
- * answer. Works before routing (no Context needed). For headers that only
- * select a representation (language, validators, request id) and for the
- * presence of a credential; credentials themselves go through `c.req.header`.
+ * Reads one header of exactly this request (lower-case name). The core reads a request's headers
+ * only through the `Request` it is given — never through runtime bindings, which belong to the
+ * outer request when the app calls itself in-process (the studio's `/v1/admin/…` sub-requests).
+ * A runtime may inject a faster reader (`AppDeps.requestHeader`; Node's keyed to the very
+ * `Request` object it came with, in `src/node.ts`) that answers exactly what `headers.get` would.
  */
-export function requestHeader(request: Request, env: unknown, name: string): string | undefined {
-  const headers = nodeHeaders(env);
-  if (!headers) return request.headers.get(name) ?? undefined;
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
+export type HeaderReader = (request: Request, name: string) => string | undefined;
 
-type HeaderReader = { env: unknown; req: { raw: Request } };
-
-/** `requestHeader` for a request being routed. */
-export function representationHeader(c: HeaderReader, name: string): string | undefined {
-  return requestHeader(c.req.raw, c.env, name);
-}
+/** The Fetch way: `request.headers.get(name)`. */
+export const fetchHeader: HeaderReader = (request, name) => request.headers.get(name) ?? undefined;

@@ -23,7 +23,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Database } from "../db/client";
-import { type AppEnv, representationHeader, requestHeader } from "./context";
+import { type AppEnv, fetchHeader, type HeaderReader } from "./context";
 import { matchesIfNoneMatch } from "./etag";
 import { Lru } from "./lru";
 
@@ -59,6 +59,8 @@ export interface ResponseCacheOptions {
   paths: RegExp;
   /** How many answers to keep; 0 turns the cache off. */
   entries: number;
+  /** How a request's headers are read (the runtime's fast reader, if it has one). */
+  header?: HeaderReader;
 }
 
 export interface ResponseCache {
@@ -67,9 +69,9 @@ export interface ResponseCache {
   /** Stores the answers routed through the app that may be stored, and marks each answer's `Cache-Status`. */
   middleware: MiddlewareHandler<AppEnv>;
   /** The stored answer for this GET while its database has not changed since, else undefined. */
-  lookup(request: Request, env: unknown): CachedAnswer | undefined;
+  lookup(request: Request): CachedAnswer | undefined;
   /** The stored answer as a response (304 when `If-None-Match` matches), with its request id and any other per-request headers. */
-  respond(answer: CachedAnswer, request: Request, env: unknown, requestId: string, extra?: Record<string, string>): Response;
+  respond(answer: CachedAnswer, request: Request, requestId: string, extra?: Record<string, string>): Response;
 }
 
 /** The key of a request: path and query (not the origin, which proxies rewrite), and the language asked for. */
@@ -82,13 +84,14 @@ function keyOf(url: string, acceptLanguage: string | undefined): string {
  * const cache = createResponseCache({ paths: /^\/v1\/products(\/[^/]+)?$/, entries: 2048 });
  * app.use("/v1/*", cache.middleware);
  * const fetch = (req: Request, env: unknown) => {
- *   const hit = req.method === "GET" ? cache.lookup(req, env) : undefined;
- *   return hit ? cache.respond(hit, req, env, crypto.randomUUID()) : app.fetch(req, env);
+ *   const hit = req.method === "GET" ? cache.lookup(req) : undefined;
+ *   return hit ? cache.respond(hit, req, crypto.randomUUID()) : app.fetch(req, env);
  * };
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const entries = new Lru<CachedAnswer>(Math.max(1, options.entries));
   const enabled = options.entries > 0;
+  const header = options.header ?? fetchHeader;
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (
@@ -104,7 +107,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     // Taken before the handler reads, so an answer is never kept under an older stamp than its data.
     const stamp = db.changeStamp?.();
     if (stamp === undefined) return next();
-    const key = keyOf(c.req.url, representationHeader(c, "accept-language"));
+    const key = keyOf(c.req.url, header(c.req.raw, "accept-language"));
     const forward = entries.get(key) ? "unison; fwd=stale" : "unison; fwd=uri-miss";
     await next();
     const res = c.res;
@@ -129,19 +132,19 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   return {
     enabled,
     middleware,
-    lookup(request, env) {
+    lookup(request) {
       if (!enabled) return undefined;
-      const answer = entries.get(keyOf(request.url, requestHeader(request, env, "accept-language")));
+      const answer = entries.get(keyOf(request.url, header(request, "accept-language")));
       return answer && answer.db.changeStamp?.() === answer.stamp ? answer : undefined;
     },
-    respond(answer, request, env, requestId, extra) {
+    respond(answer, request, requestId, extra) {
       // A plain header record, not a Fetch Headers: on Node that keeps the answer on @hono/node-server's
       // fast path (no Headers built and walked). Built from a literal, not a spread: V8's spread into a
       // record that then grows costs ~5 µs, as much as the rest of a hit.
       const headers: Record<string, string> = { "x-request-id": requestId, "cache-status": HIT };
       for (const [name, value] of answer.headers) headers[name] = value;
       if (extra) for (const name in extra) headers[name] = extra[name]!;
-      if (answer.etag !== undefined && matchesIfNoneMatch(requestHeader(request, env, "if-none-match"), answer.etag)) {
+      if (answer.etag !== undefined && matchesIfNoneMatch(header(request, "if-none-match"), answer.etag)) {
         return new Response(null, { status: 304, headers });
       }
       return new Response(answer.body, { status: 200, headers });

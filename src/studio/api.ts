@@ -22,7 +22,8 @@ export function apiClient(app: Router, c: StudioContext, session: Session): Api 
     const headers: Record<string, string> = { authorization: `Bearer ${session.key}`, accept: "application/json" };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     if (options.version !== undefined) headers["if-match"] = `"v${options.version}"`;
-    // The same bindings as this request (the D1 binding on Workers); the sub-request resolves its own database session.
+    // The same bindings as this request (the D1 binding on Workers; none on Node), never the request itself:
+    // the sub-request is judged by its own headers and resolves its own database session.
     const res = await app.request(
       path,
       { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) },
@@ -37,4 +38,22 @@ export function apiClient(app: Router, c: StudioContext, session: Session): Api 
     }
     return { status: res.status, body };
   };
+}
+
+/** An API call the page needs answered something else: the studio shows it to the editor instead of an empty page. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    what: string,
+    detail: string,
+  ) {
+    super(`${what} answered ${status}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+/** The body of a 200 answer; any other status is an {@link ApiFailure} naming the call. */
+// biome-ignore lint/suspicious/noExplicitAny: API bodies are read loosely and checked where used.
+export function okBody(res: ApiResult, what: string): any {
+  if (res.status !== 200) throw new ApiFailure(res.status, what, String(res.body?.detail ?? res.body?.title ?? ""));
+  return res.body;
 }

@@ -19,7 +19,7 @@ import type { AppEnv } from "../lib/context";
 import type { Router } from "../lib/create-router";
 import { ApiError } from "../lib/errors";
 import { authenticate, hasScope } from "../lib/keys";
-import { type Api, type ApiResult, apiClient } from "./api";
+import { type Api, ApiFailure, type ApiResult, apiClient, okBody } from "./api";
 import { STUDIO_ASSETS, type StudioAsset } from "./assets";
 import {
   actionSections,
@@ -100,6 +100,11 @@ function guarded(app: Router, handler: Handler, method: "GET" | "POST") {
       return await handler(c, session, apiClient(app, c, session), values);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return sendProblem(c, session, 404, "Not found", error.message);
+      if (error instanceof ApiFailure) {
+        // A failed load is the editor's to see, never an empty page ("0 products") that looks like data.
+        const status = error.status >= 500 ? 502 : error.status;
+        return sendProblem(c, session, status, "Could not load this page", `The API ${error.message}`);
+      }
       throw error;
     }
   };
@@ -147,8 +152,7 @@ function sectionsFor(kind: KindName, doc: Doc, locales: LocaleSet, stock: Map<st
 async function load(c: StudioContext, api: Api, kind: KindName, key: string): Promise<Loaded | null> {
   const res = await api("GET", `/v1/admin/${kind}/${encodeURIComponent(key)}`);
   if (res.status === 404 || res.status === 400) return null;
-  if (res.status !== 200) throw new Error(`GET ${kind}/${key} answered ${res.status}`);
-  const entry = res.body as Loaded["entry"];
+  const entry = okBody(res, `GET /v1/admin/${kind}/${key}`) as Loaded["entry"];
   const locales = await loadLocales(c.get("db"));
   const stock = kind === "products" ? await stockOf(c, entry.id) : new Map<string, StockRow>();
   const sections = sectionsFor(kind, entry.draft, locales, stock);
@@ -466,18 +470,16 @@ export function registerStudioRoutes(app: Router) {
             })),
           );
         });
-        const summary = report.status === 200 ? report.body.summary : null;
-        const entities =
-          report.status === 200
-            ? (report.body.entities as { entity: { type: string; key: string }; violations: { field?: string }[] }[]).map((e) => ({
-                label: `${e.entity.type} ${e.entity.key}`,
-                href: `/studio/${e.entity.type}s/${encodeURIComponent(e.entity.key)}`,
-                violations: e.violations.map((v) => ({ ...v, field: v.field ?? "" })),
-              }))
-            : [];
+        const audit = okBody(report, "GET /v1/consistency");
+        const summary = audit.summary;
+        const entities = (audit.entities as { entity: { type: string; key: string }; violations: { field?: string }[] }[]).map((e) => ({
+          label: `${e.entity.type} ${e.entity.key}`,
+          href: `/studio/${e.entity.type}s/${encodeURIComponent(e.entity.key)}`,
+          violations: e.violations.map((v) => ({ ...v, field: v.field ?? "" })),
+        }));
         return sendPage("dashboard", {
           chrome: chrome(c, session, "Dashboard", "/studio"),
-          summary: summary ?? { entities: 0, renders: 0, violations: 0, entitiesWithViolations: 0 },
+          summary,
           byChannel: ["web", "mobile", "sms", "chat"].map((ch) => ({ label: ch, count: summary?.byChannel?.[ch] ?? 0 })),
           byRule: Object.entries((summary?.byRule ?? {}) as Record<string, number>).map(([rule, count]) => ({ rule, count })),
           entities,
@@ -733,8 +735,9 @@ export function registerStudioRoutes(app: Router) {
         if (!kind) return notFound(c, session, "such page");
         const path = `/v1/admin/${kind}/${encodeURIComponent(key)}`;
         const [entry, list] = await Promise.all([api("GET", path), api("GET", `${path}/revisions`)]);
-        if (entry.status !== 200) return notFound(c, session, "such entry");
-        const rows = (list.body?.data ?? []) as {
+        if (entry.status === 404) return notFound(c, session, "such entry");
+        okBody(entry, `GET ${path}`);
+        const rows = okBody(list, `GET ${path}/revisions`).data as {
           number: number;
           createdAt: string;
           createdBy: string | null;
@@ -818,7 +821,8 @@ export function registerStudioRoutes(app: Router) {
         const key = c.req.param("key") ?? "";
         if (!kind) return notFound(c, session, "such page");
         const res = await api("GET", `/v1/admin/${kind}/${encodeURIComponent(key)}/audit`);
-        if (res.status !== 200) return notFound(c, session, "such entry");
+        if (res.status === 404) return notFound(c, session, "such entry");
+        okBody(res, `GET /v1/admin/${kind}/${key}/audit`);
         const range = (a: number | null, b: number | null) => (a === null && b === null ? "—" : `${a ?? "—"} → ${b ?? "—"}`);
         return sendPage("audit", {
           chrome: chrome(c, session, `Audit log of ${key}`, `/studio/${kind}`),
@@ -854,11 +858,11 @@ async function listAll(api: Api, kind: KindName, query = ""): Promise<Row[]> {
   let cursor: string | null = null;
   for (let page = 0; page < 20; page++) {
     const res: ApiResult = await api("GET", `/v1/admin/${kind}?${query}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-    if (res.status !== 200) break;
-    for (const d of res.body.data as Record<string, unknown>[]) {
+    const body = okBody(res, `GET /v1/admin/${kind}`);
+    for (const d of body.data as Record<string, unknown>[]) {
       out.push({ ...(d as unknown as Row), key: String(d[KINDS[kind].param]) });
     }
-    cursor = res.body.nextCursor;
+    cursor = body.nextCursor;
     if (!cursor) break;
   }
   return out;

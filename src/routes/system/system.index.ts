@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
+import { SWAGGER_UI_CSS, SWAGGER_UI_JS } from "./docs-ui.generated";
 
 export const API_VERSION = "1.0.0";
 
@@ -75,23 +76,50 @@ export function registerSystemRoutes(app: Router) {
     ],
   }));
 
+  // The interactive reference: swagger-ui-dist (pinned, vendored by `npm run build:docs`) served as this
+  // service's own assets, so it works offline and loads nothing from another origin.
   app.get("/docs", (c) => {
-    c.header(
-      "content-security-policy",
-      "default-src 'self'; script-src 'self' https://cdn.jsdelivr.net 'unsafe-inline'; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; font-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'",
-    );
+    c.header("content-security-policy", DOCS_CSP);
+    c.header("x-content-type-options", "nosniff");
+    c.header("referrer-policy", "no-referrer");
     return c.html(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Unison API reference</title>
+<link rel="stylesheet" href="/docs/assets/${SWAGGER_UI_CSS.name}">
 </head>
 <body>
-<noscript>The interactive reference needs JavaScript. The raw description is at <a href="/openapi.json">/openapi.json</a>.</noscript>
-<script id="api-reference" data-url="/openapi.json"></script>
-<script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference@1"></script>
+<main id="swagger-ui"><noscript>The interactive reference needs JavaScript. The raw description is at <a href="/openapi.json">/openapi.json</a>.</noscript></main>
+<script src="/docs/assets/${SWAGGER_UI_JS.name}"></script>
+<script src="/docs/assets/${DOCS_INIT.name}"></script>
 </body>
 </html>`);
   });
+
+  app.get("/docs/assets/:name", (c) => {
+    const asset = DOCS_ASSETS.find((a) => a.name === c.req.param("name"));
+    if (!asset) throw new ApiError("not_found", "No such asset.");
+    c.header("content-type", asset.type);
+    c.header("cache-control", "public, max-age=31536000, immutable");
+    c.header("x-content-type-options", "nosniff");
+    return c.body(asset.text);
+  });
 }
+
+/** Scripts only from this origin, no inline script, no eval; data only from this origin. Swagger UI sets inline styles. */
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Starts Swagger UI on /openapi.json: no validator badge (it calls validator.swagger.io), no top bar. */
+const DOCS_INIT = {
+  name: "docs-init.1.js",
+  text: `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null, presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout" });\n`,
+};
+
+const DOCS_ASSETS = [
+  { ...SWAGGER_UI_JS, type: "text/javascript; charset=utf-8" },
+  { ...SWAGGER_UI_CSS, type: "text/css; charset=utf-8" },
+  { ...DOCS_INIT, type: "text/javascript; charset=utf-8" },
+];
