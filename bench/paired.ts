@@ -163,13 +163,16 @@ async function main() {
     writeFileSync(join(dir, "a.json"), body);
 
     const unisonEnv = { DATABASE_PATH: db, RATE_LIMIT_PER_MINUTE: "0" };
+    // Exactly what `npm start` runs after its build (its node flags included), without npm around it.
+    const startScript = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+    const unison = [process.execPath, ...startScript.split(/\s+/).slice(1)];
     const A = await start("A", [process.execPath, "bench/baselines.mjs", "a", "PORT", join(dir, "a.json")]);
     servers.push(A);
     const B = await start("B", [process.execPath, "bench/baselines.mjs", "b", "PORT", db]);
     servers.push(B);
-    const U = await start("unison", [process.execPath, "dist/node.js"], unisonEnv);
+    const U = await start("unison", unison, unisonEnv);
     servers.push(U);
-    const N = await start("unison, RESPONSE_CACHE_ENTRIES=0", [process.execPath, "dist/node.js"], {
+    const N = await start("unison, RESPONSE_CACHE_ENTRIES=0", unison, {
       ...unisonEnv,
       RESPONSE_CACHE_ENTRIES: "0",
     });
