@@ -2,7 +2,7 @@
 declare module "autocannon" {
   interface Result {
     requests: { average: number };
-    latency: { p99: number; p50: number };
+    latency: { p99: number; p50: number; mean: number };
     errors: number;
     non2xx: number;
   }

@@ -258,7 +258,17 @@ export interface ProductQuery {
   category?: string | undefined;
   availability?: Availability | undefined;
   q?: string | undefined;
+  /** Searches matching more products than this are not ranked (see {@link listLiveProducts}); default {@link RANKED_MATCHES}. */
+  rankedMatches?: number | undefined;
 }
+
+/**
+ * Up to this many matches a search is ordered by relevance (FTS5 bm25). Past it, scoring every
+ * match before the first page costs grows with the catalogue (a common word at 100k products
+ * matches thousands), so such a search lists its matches in index order (the FTS rowid: the
+ * order products were first published) — every page costs the same, however common the word.
+ */
+export const RANKED_MATCHES = 2000;
 
 /** Turns free text into a safe FTS5 query: each word a quoted prefix term, all required. */
 export function ftsQuery(q: string): string | null {
@@ -272,14 +282,16 @@ export function ftsQuery(q: string): string | null {
 }
 
 type SlugCursor = { s: string; f: string };
-type RankCursor = { r: number; i: number; f: string };
+/** A search cursor: rank and FTS rowid of the last row, or (`o: "id"`) only its rowid when the search is in index order. */
+type RankCursor = { r: number; i: number; f: string } | { o: "id"; i: number; f: string };
 const isSlugCursor = (v: Record<string, unknown>): v is SlugCursor => typeof v.s === "string" && typeof v.f === "string" && !("r" in v);
 const isRankCursor = (v: Record<string, unknown>): v is RankCursor =>
-  typeof v.i === "number" && typeof v.f === "string" && typeof v.r === "number";
+  typeof v.i === "number" && typeof v.f === "string" && (typeof v.r === "number" || v.o === "id");
 
 /**
  * One page of live products. Without `q`: keyset on slug (stable under inserts,
- * cost independent of depth). With `q`: FTS5 bm25 order, keyset on (rank, FTS rowid).
+ * cost independent of depth). With `q`: FTS5 bm25 order, keyset on (rank, FTS rowid); when more
+ * than `rankedMatches` products match, FTS rowid order (bounded: no match is scored).
  * The cursor remembers the filters; reusing it with others is a 400.
  */
 export async function listLiveProducts(db: Database, query: ProductQuery): Promise<{ items: LiveProduct[]; nextCursor: string | null }> {
@@ -289,36 +301,52 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
     if (!match) return { items: [], nextCursor: null };
     const after = query.cursor ? decodeCursor(query.cursor, isRankCursor) : null;
     if (after && after.f !== filterKey) throw new ApiError("invalid_cursor", "This cursor belongs to other filters.");
+    const filters = sql`
+        ${query.category ? sql`AND EXISTS (SELECT 1 FROM published_product_categories c WHERE c.entry_id = products_fts.entry_id AND c.category = ${query.category})` : sql``}
+        ${query.availability ? sql`AND EXISTS (SELECT 1 FROM published_products a WHERE a.entry_id = products_fts.entry_id AND a.availability = ${query.availability})` : sql``}`;
+    // Whether to rank: the cursor says so on later pages (one order for the whole walk); a first page
+    // counts matches up to the bound, which reads the index's row ids only.
+    const cap = query.rankedMatches ?? RANKED_MATCHES;
+    const ranked = after
+      ? "r" in after
+      : ((
+          (await db.orm.all(
+            sql`SELECT count(*) AS n FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ${match} ${filters} LIMIT ${cap + 1})`,
+          )) as { n: number }[]
+        )[0]?.n ?? 0) <= cap;
     // Rank and page inside FTS first (ties broken by the FTS rowid, which costs nothing to read),
     // then join only the page: joining every match before sorting was 7× slower at 100k products.
+    const order = ranked ? sql`rank, rowid` : sql`rowid`;
     const rows = (await db.orm.all(sql`
       SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision,
              p.published_at AS publishedAt, m.rank AS rank, m.rowid AS rowid
       FROM (
-        SELECT rowid, entry_id, rank FROM products_fts
+        SELECT rowid, entry_id, ${ranked ? sql`rank` : sql`NULL`} AS rank FROM products_fts
         WHERE products_fts MATCH ${match}
-        ${query.category ? sql`AND EXISTS (SELECT 1 FROM published_product_categories c WHERE c.entry_id = products_fts.entry_id AND c.category = ${query.category})` : sql``}
-        ${query.availability ? sql`AND EXISTS (SELECT 1 FROM published_products a WHERE a.entry_id = products_fts.entry_id AND a.availability = ${query.availability})` : sql``}
-        ${after ? sql`AND (rank > ${after.r} OR (rank = ${after.r} AND rowid > ${after.i}))` : sql``}
-        ORDER BY rank, rowid
+        ${filters}
+        ${after ? ("r" in after ? sql`AND (rank > ${after.r} OR (rank = ${after.r} AND rowid > ${after.i}))` : sql`AND rowid > ${after.i}`) : sql``}
+        ORDER BY ${order}
         LIMIT ${query.limit + 1}
       ) m
       JOIN published_products p ON p.entry_id = m.entry_id
       JOIN revisions r ON r.id = p.revision_id
-      ORDER BY m.rank, m.rowid`)) as {
+      ORDER BY ${ranked ? sql`m.rank, m.rowid` : sql`m.rowid`}`)) as {
       entryId: string;
       slug: string;
       document: string;
       revision: number;
       publishedAt: string;
-      rank: number;
+      rank: number | null;
       rowid: number;
     }[];
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
       items: page.map(toLive),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ r: last.rank, i: last.rowid, f: filterKey }) : null,
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor(last.rank === null ? { o: "id", i: last.rowid, f: filterKey } : { r: last.rank, i: last.rowid, f: filterKey })
+          : null,
     };
   }
   const after = query.cursor ? decodeCursor(query.cursor, isSlugCursor) : null;

@@ -21,8 +21,15 @@ export interface RenderCache {
  * const cache = createRenderCache(); // share it for the life of the process
  */
 export function createRenderCache(size = 4096): RenderCache {
-  return { bodies: new Lru(size), checks: new Lru(size) };
+  // Bodies are bounded in bytes too: 4,096 web pages of 10–60 kB each would otherwise hold 40–240 MB.
+  return {
+    bodies: new Lru(size, { maxWeight: RENDER_CACHE_BYTES, weigh: (r) => r.body.length * 2 + r.etag.length * 2 }),
+    checks: new Lru(size),
+  };
 }
+
+/** What the cached render bodies may weigh together (UTF-16 text). */
+const RENDER_CACHE_BYTES = 8 * 1024 * 1024;
 
 /** The identity of a view: equal views render to equal bytes (renderers are deterministic). */
 export function viewKey(view: EntityView): string {

@@ -2,7 +2,7 @@
  * The embedded driver: better-sqlite3 on a local file (Node only — imported by
  * `src/node.ts`, the CLI and tests, never by the runtime-neutral app).
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
@@ -11,7 +11,10 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { type Database, isRaw, type Orm } from "./client";
 import * as schema from "./schema";
 
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../migrations");
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The project's migrations/: two levels up from src/db/, one up from the built dist/ bundle. */
+export const MIGRATIONS_DIR =
+  [resolve(HERE, "../migrations"), resolve(HERE, "../../migrations")].find(existsSync) ?? resolve(HERE, "../../migrations");
 
 export interface SqliteDatabase extends Database {
   readonly client: BetterSqlite3.Database;

@@ -1,14 +1,24 @@
-/** A small LRU map for in-process caches (render cache, delivery memo). Runtime-neutral. */
+/** A small LRU map for in-process caches (render cache, delivery memo, page memo). Runtime-neutral. */
 
-/** A bounded map that forgets the least recently used entry first. */
+export interface LruBudget<V> {
+  /** The most the values may weigh together (e.g. bytes); the least recently used go first past it. */
+  maxWeight: number;
+  /** The weight of one value (a body's byte length). A value heavier than the budget is not kept. */
+  weigh: (value: V) => number;
+}
+
+/** A bounded map that forgets the least recently used entry first: at most `max` entries, and within `budget` when given. */
 export class Lru<V> {
   readonly #max: number;
   readonly #map = new Map<string, V>();
+  readonly #budget: LruBudget<V> | undefined;
+  #weight = 0;
   hits = 0;
   misses = 0;
 
-  constructor(max: number) {
+  constructor(max: number, budget?: LruBudget<V>) {
     this.#max = max;
+    this.#budget = budget;
   }
 
   get(key: string): V | undefined {
@@ -23,13 +33,38 @@ export class Lru<V> {
     return value;
   }
 
+  /** Whether a key is held, without counting a hit or refreshing it. */
+  has(key: string): boolean {
+    return this.#map.has(key);
+  }
+
   set(key: string, value: V): void {
-    this.#map.delete(key);
+    this.delete(key);
+    const budget = this.#budget;
+    if (budget) {
+      const weight = budget.weigh(value);
+      if (weight > budget.maxWeight) return;
+      this.#weight += weight;
+    }
     this.#map.set(key, value);
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as string);
+    while (this.#map.size > this.#max || (budget && this.#weight > budget.maxWeight)) {
+      this.delete(this.#map.keys().next().value as string);
+    }
+  }
+
+  delete(key: string): void {
+    const old = this.#map.get(key);
+    if (old === undefined) return;
+    this.#map.delete(key);
+    if (this.#budget) this.#weight -= this.#budget.weigh(old);
   }
 
   get size(): number {
     return this.#map.size;
+  }
+
+  /** What the values weigh together (0 without a budget). */
+  get weight(): number {
+    return this.#weight;
   }
 }

@@ -17,6 +17,12 @@
  * caller checks only what varies per request: the method, an Authorization
  * header, the rate limit.
  *
+ * Admission: while the cache has room every answer is stored. Once it is full (in entries or in
+ * bytes), an answer is stored only when its key was asked for before — a stale entry, or a key a
+ * bounded doorkeeper (four times `entries` keys, no bodies) saw miss recently. Traffic that never
+ * repeats (uniform reads over a catalogue far larger than the cache) then costs a key lookup per
+ * miss instead of a copy of the body and an eviction: a miss is never dearer than no cache.
+ *
  * Where the driver cannot give a stamp (D1), nothing is stored. Every answer
  * says what the cache did in an RFC 9211 `Cache-Status` header
  * (`unison; hit`, `unison; fwd=uri-miss; stored`, …). Runtime-neutral.
@@ -35,6 +41,10 @@ const TEXTUAL = /^(application\/([\w.+-]*\+)?(json|xml)|text\/)/;
 const HIT = "unison; hit";
 /** Larger answers (a 100-item page is ~60 kB) go through every time. */
 const MAX_BODY = 256 * 1024;
+/** What the stored answers may weigh together (bodies and keys): the memory bound, whatever `entries` says. */
+const MAX_BYTES = 16 * 1024 * 1024;
+/** Per-entry bookkeeping counted against the budget besides body and key (headers, objects). */
+const ENTRY_OVERHEAD = 512;
 
 /** The `Cache-Status` response header, for the OpenAPI description of the operations this cache serves. */
 export const CACHE_STATUS_HEADER = {
@@ -89,7 +99,13 @@ function keyOf(url: string, acceptLanguage: string | undefined): string {
  * };
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
-  const entries = new Lru<CachedAnswer>(Math.max(1, options.entries));
+  const max = Math.max(1, options.entries);
+  const entries = new Lru<CachedAnswer & { key: string }>(max, {
+    maxWeight: MAX_BYTES,
+    weigh: (a) => a.body.byteLength + a.key.length * 2 + ENTRY_OVERHEAD,
+  });
+  /** Keys that missed while the cache was full, so their second miss is stored. */
+  const doorkeeper = new Lru<true>(max * 4);
   const enabled = options.entries > 0;
   const header = options.header ?? fetchHeader;
 
@@ -108,7 +124,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const stamp = db.changeStamp?.();
     if (stamp === undefined) return next();
     const key = keyOf(c.req.url, header(c.req.raw, "accept-language"));
-    const forward = entries.get(key) ? "unison; fwd=stale" : "unison; fwd=uri-miss";
+    const known = entries.has(key);
+    const forward = known ? "unison; fwd=stale" : "unison; fwd=uri-miss";
+    const full = entries.size >= max || entries.weight >= MAX_BYTES - MAX_BODY;
+    if (!known && full && !doorkeeper.has(key)) {
+      doorkeeper.set(key, true);
+      await next();
+      c.res.headers.set("cache-status", forward);
+      return;
+    }
     await next();
     const res = c.res;
     if (res.status !== 200 || !TEXTUAL.test(res.headers.get("content-type") ?? "")) {
@@ -125,7 +149,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const value = res.headers.get(name);
       if (value !== null) headers.push([name, value]);
     }
-    entries.set(key, { db, stamp, body, headers, etag: res.headers.get("etag") ?? undefined });
+    doorkeeper.delete(key);
+    entries.set(key, { key, db, stamp, body, headers, etag: res.headers.get("etag") ?? undefined });
     res.headers.set("cache-status", `${forward}; stored`);
   };
 

@@ -236,3 +236,20 @@ describe("response cache: public delivery reads until the data changes", () => {
     expect((await t.request("GET", "/v1/render/sms/messages/no-such-message")).headers.get("cache-status")).toBeNull();
   });
 });
+
+describe("response cache admission", () => {
+  it("once full, stores an answer only on its key's second miss: one-off reads cost no copy and evict nothing", async () => {
+    const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: "2" });
+    const status = async (path: string) => (await t.request("GET", path)).headers.get("cache-status");
+    expect(await status("/v1/products/wool-hat")).toBe("unison; fwd=uri-miss; stored");
+    expect(await status("/v1/products/wool-hat?locale=en")).toBe("unison; fwd=uri-miss; stored");
+    // Full: a first sighting goes through unstored, and the two stored answers stay.
+    expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; fwd=uri-miss");
+    expect(await status("/v1/products/wool-hat")).toBe("unison; hit");
+    expect(await status("/v1/products/wool-hat?locale=en")).toBe("unison; hit");
+    // Asked for again: now it is worth a place (the least recently used answer makes room).
+    expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; fwd=uri-miss; stored");
+    expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; hit");
+    expect(await status("/v1/products/wool-hat")).toBe("unison; fwd=uri-miss");
+  });
+});

@@ -21,8 +21,12 @@ import {
   categoryLabel,
   chromeFor,
   ensureSession,
+  memoPage,
+  nextBoundary,
   type PageContext,
   pageContext,
+  renderPage,
+  respondPage,
   sendPage,
   sendProblem,
   sessionCart,
@@ -66,7 +70,7 @@ function page(handler: PageHandler) {
   };
 }
 
-async function listPage(c: PageContext, ctx: ViewContext, category: string | null) {
+async function listPage(c: PageContext, ctx: ViewContext, category: string | null, cartCount: number) {
   const db = c.get("db");
   const q = c.req.query("q")?.trim() || undefined;
   const { items, nextCursor } = await listLiveProducts(db, {
@@ -90,7 +94,7 @@ async function listPage(c: PageContext, ctx: ViewContext, category: string | nul
     category,
     nextUrl: nextCursor ? `${ctx.baseUrl}${path}?${next}` : null,
   });
-  return sendPage(c, view, await chromeFor(c, ctx, { category }), { etag: true });
+  return renderPage(c, view, await chromeFor(c, ctx, { category, cartCount }));
 }
 
 /** The form's fields as the action's input: strings, with quantities and scores as numbers. */
@@ -173,12 +177,15 @@ async function postAction(c: PageContext, ctx: ViewContext) {
 export function registerStorefrontRoutes(app: Router) {
   app.get(
     "/",
-    page((c, ctx) => listPage(c, ctx, null)),
+    page(async (c, ctx) => respondPage(c, await memoPage(c, ctx, (cartCount) => listPage(c, ctx, null, cartCount)), { etag: true })),
   );
 
   app.get(
     "/categories/:category",
-    page((c, ctx) => listPage(c, ctx, c.req.param("category") ?? "")),
+    page(async (c, ctx) => {
+      const category = c.req.param("category") ?? "";
+      return respondPage(c, await memoPage(c, ctx, (cartCount) => listPage(c, ctx, category, cartCount)), { etag: true });
+    }),
   );
 
   app.get(
@@ -186,10 +193,13 @@ export function registerStorefrontRoutes(app: Router) {
     page(async (c, ctx) => {
       const db = c.get("db");
       const slug = c.req.param("slug") ?? "";
-      const live = await findLiveProduct(db, slug);
-      if (!live) throw new ApiError("not_found", `No product "${slug}".`);
-      const source = productSource(live.doc, await inventoryFor(db, [live.entryId]), live, ctx, await catalogueActions(db, ctx));
-      return sendPage(c, productForChannel(source, "web"), await chromeFor(c, ctx), { etag: true });
+      const rendered = await memoPage(c, ctx, async (cartCount) => {
+        const live = await findLiveProduct(db, slug);
+        if (!live) throw new ApiError("not_found", `No product "${slug}".`);
+        const source = productSource(live.doc, await inventoryFor(db, [live.entryId]), live, ctx, await catalogueActions(db, ctx));
+        return renderPage(c, productForChannel(source, "web"), await chromeFor(c, ctx, { cartCount }));
+      });
+      return respondPage(c, rendered, { etag: true });
     }),
   );
 
@@ -197,10 +207,15 @@ export function registerStorefrontRoutes(app: Router) {
     "/messages/:key",
     page(async (c, ctx) => {
       const key = c.req.param("key") ?? "";
-      const live = await findLiveMessage(c.get("db"), key);
-      if (!live) throw new ApiError("not_found", `No message "${key}".`);
-      const view = messageForChannel(messageSource(live.doc, live, ctx, c.get("clock")()), "web");
-      return sendPage(c, view, await chromeFor(c, ctx), { etag: true });
+      const rendered = await memoPage(c, ctx, async (cartCount) => {
+        const live = await findLiveMessage(c.get("db"), key);
+        if (!live) throw new ApiError("not_found", `No message "${key}".`);
+        const now = c.get("clock")();
+        const view = messageForChannel(messageSource(live.doc, live, ctx, now), "web");
+        // The page says whether the message is live: it changes by itself when its window opens or closes.
+        return renderPage(c, view, await chromeFor(c, ctx, { cartCount }), nextBoundary([live.doc], now));
+      });
+      return respondPage(c, rendered, { etag: true });
     }),
   );
 

@@ -6,6 +6,8 @@
  * `webRenderer`, the same code path as the API's render endpoint
  * (CHANNELS.md rule 6).
  */
+
+import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { webRenderer, webWords } from "../../../renderers/web/index";
@@ -15,11 +17,13 @@ import { money } from "../../catalogue/money";
 import type { ViewContext } from "../../catalogue/products";
 import type { EntityView, WebChrome } from "../../channels/contract";
 import { actionResultRenderView } from "../../channels/views";
-import { publishedProductCategories } from "../../db/schema";
+import type { Database, Orm } from "../../db/client";
+import { publishedMessages, publishedProductCategories } from "../../db/schema";
 import { type CartView, cartView, loadCartOf } from "../../journeys/carts";
 import { findIdentity } from "../../journeys/customers";
 import type { AppEnv } from "../../lib/context";
 import { matchesIfNoneMatch, strongEtag } from "../../lib/etag";
+import { Lru } from "../../lib/lru";
 
 export type PageContext = Context<AppEnv>;
 
@@ -140,13 +144,66 @@ function takeNotice(c: PageContext): string | null {
   }
 }
 
-async function liveCategories(c: PageContext): Promise<string[]> {
-  const rows = await c
-    .get("db")
-    .orm.selectDistinct({ category: publishedProductCategories.category })
-    .from(publishedProductCategories)
-    .orderBy(publishedProductCategories.category);
-  return rows.map((r) => r.category);
+/**
+ * What every page's frame shares in one locale: the categories (a `SELECT DISTINCT` over every
+ * product's categories) and the live promotions. Remembered per locale until the database changes
+ * (its change stamp) or the next time a promotion starts or ends, whichever comes first; where the
+ * driver has no stamp (D1) it is read every time.
+ */
+interface SharedFrame {
+  categories: string[];
+  banner: WebChrome["banner"];
+  /** When a promotion next starts or ends (ms since the epoch), or Infinity. */
+  validUntil: number;
+}
+
+const frames = new WeakMap<Orm, Lru<SharedFrame & { stamp: string }>>();
+
+async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<SharedFrame> {
+  const db = c.get("db");
+  const now = c.get("clock")();
+  const stamp = db.changeStamp?.();
+  const key = `${ctx.locale}|${ctx.chain.join(">")}|${ctx.baseUrl}`;
+  let memo = frames.get(db.orm);
+  const hit = memo?.get(key);
+  if (hit && hit.stamp === stamp && now.getTime() < hit.validUntil) return hit;
+  const frame = await loadFrame(db, ctx, now);
+  if (stamp !== undefined) {
+    if (!memo) frames.set(db.orm, (memo = new Lru(64)));
+    memo.set(key, { ...frame, stamp });
+  }
+  return frame;
+}
+
+async function loadFrame(db: Database, ctx: ViewContext, now: Date): Promise<SharedFrame> {
+  const [promotions, categories, windows] = await Promise.all([
+    listLiveMessages(db, { limit: BANNER_MAX, kind: "promotion" }, now),
+    db.orm
+      .selectDistinct({ category: publishedProductCategories.category })
+      .from(publishedProductCategories)
+      .orderBy(publishedProductCategories.category),
+    db.orm
+      .select({ startsAt: publishedMessages.startsAt, endsAt: publishedMessages.endsAt })
+      .from(publishedMessages)
+      .where(eq(publishedMessages.kind, "promotion")),
+  ]);
+  const banner = promotions.items.map((m) => {
+    const view = messageView(m.doc, m, ctx, now);
+    return { title: view.title, short: view.short, url: `${ctx.baseUrl}/messages/${view.key}` };
+  });
+  return { categories: categories.map((r) => r.category), banner, validUntil: nextBoundary(windows, now) };
+}
+
+/** The first instant after `now` at which one of these validity windows opens or closes (Infinity when none does). */
+export function nextBoundary(windows: { startsAt: string | null; endsAt: string | null }[], now: Date): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const { startsAt, endsAt } of windows) {
+    for (const at of [startsAt, endsAt]) {
+      const t = at ? Date.parse(at) : Number.NaN;
+      if (t > now.getTime() && t < next) next = t;
+    }
+  }
+  return next;
 }
 
 /** A category slug as a label: `camp-kitchen` → `Camp kitchen`. */
@@ -166,15 +223,10 @@ export async function chromeFor(c: PageContext, ctx: ViewContext, options: { cat
     params.set("locale", row.code);
     return { code: row.code, name: row.name, url: here(params), current: row.code === ctx.locale };
   });
-  const now = c.get("clock")();
-  const promotions = await listLiveMessages(c.get("db"), { limit: BANNER_MAX, kind: "promotion" }, now);
-  const banner = promotions.items.map((m) => {
-    const view = messageView(m.doc, m, ctx, now);
-    return { title: view.title, short: view.short, url: `${ctx.baseUrl}/messages/${view.key}` };
-  });
+  const frame = await sharedFrame(c, ctx);
   const categories = [
     { label: webWords(ctx.locale).allProducts, url: `${ctx.baseUrl}/`, current: options.category === null },
-    ...(await liveCategories(c)).map((category) => ({
+    ...frame.categories.map((category) => ({
       label: categoryLabel(category),
       url: `${ctx.baseUrl}/categories/${encodeURIComponent(category)}`,
       current: category === options.category,
@@ -185,30 +237,81 @@ export async function chromeFor(c: PageContext, ctx: ViewContext, options: { cat
     shopName: c.get("config").SMS_BRAND,
     locales,
     categories,
-    banner,
+    banner: frame.banner,
     cartCount: cartCount || null,
     query: c.req.query("q") ?? "",
     notice: takeNotice(c),
   } satisfies WebChrome;
 }
 
-/**
- * Sends a rendered view as an HTML page. With `etag`, a strong validator of the
- * exact bytes and 304 when the browser has them; session pages are private.
- */
-export function sendPage(c: PageContext, view: EntityView, chrome: WebChrome, options: { status?: number; etag?: boolean } = {}) {
+/** A rendered page: its bytes as text, their strong validator, and until when it may be served again. */
+export interface RenderedPage {
+  body: string;
+  contentType: string;
+  locale: string;
+  etag: string;
+  /** The next instant its content changes by itself (a promotion or message window), or Infinity. */
+  validUntil: number;
+}
+
+/** Renders a view inside its frame (the same code path as the API's render endpoint). */
+export function renderPage(c: PageContext, view: EntityView, chrome: WebChrome, validUntil = Number.POSITIVE_INFINITY): RenderedPage {
   const rendered = webRenderer.render(view, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
-  c.header("content-language", view.locale);
+  return { body: rendered.body, contentType: rendered.contentType, locale: view.locale, etag: strongEtag(rendered.body), validUntil };
+}
+
+/** Pages remembered (whole, rendered) per database, up to this many bytes of text: the budget, not the catalogue, bounds memory. */
+const PAGE_MEMO_BYTES = 8 * 1024 * 1024;
+const pages = new WeakMap<Orm, Lru<RenderedPage & { stamp: string }>>();
+
+/**
+ * A GET page from memory while nothing it shows can have changed: the same address (path and
+ * query), locale and cart count, the database's change stamp unchanged, before its `validUntil`,
+ * and no one-time notice to show. Otherwise `build` renders it (and it is kept, within a byte
+ * budget). The page's own lookups (product, stock, actions) and its frame are then skipped; only
+ * the session's cart count is read per request, and a request without a session reads nothing.
+ */
+export async function memoPage(
+  c: PageContext,
+  ctx: ViewContext,
+  build: (cartCount: number) => Promise<RenderedPage>,
+): Promise<RenderedPage> {
+  const db = c.get("db");
+  const stamp = db.changeStamp?.();
+  const cartCount = (await sessionCart(c, ctx)).itemCount;
+  if (stamp === undefined || getCookie(c, NOTICE_COOKIE) !== undefined) return build(cartCount);
+  const url = c.req.url;
+  const key = `${url.slice(url.indexOf("/", url.indexOf("//") + 2))}|${ctx.locale}|${cartCount}|${ctx.baseUrl}|${c.get("config").SMS_BRAND}`;
+  let memo = pages.get(db.orm);
+  const hit = memo?.get(key);
+  if (hit && hit.stamp === stamp && c.get("clock")().getTime() < hit.validUntil) return hit;
+  const built = await build(cartCount);
+  const frame = await sharedFrame(c, ctx);
+  if (!memo) pages.set(db.orm, (memo = new Lru(4096, { maxWeight: PAGE_MEMO_BYTES, weigh: (p) => p.body.length * 2 })));
+  memo.set(key, { ...built, validUntil: Math.min(built.validUntil, frame.validUntil), stamp });
+  return built;
+}
+
+/**
+ * Sends a rendered page. With `etag`, a strong validator of the exact bytes and 304 when the
+ * browser has them; session pages are private.
+ */
+export function respondPage(c: PageContext, page: RenderedPage, options: { status?: number; etag?: boolean } = {}) {
+  for (const name in SECURITY_HEADERS) c.header(name, SECURITY_HEADERS[name as keyof typeof SECURITY_HEADERS]);
+  c.header("content-language", page.locale);
   c.header("vary", "Accept-Language, Cookie");
   c.header("cache-control", options.etag ? "private, no-cache" : "no-store");
   if (options.etag) {
-    const tag = strongEtag(rendered.body);
-    c.header("etag", tag);
-    if (matchesIfNoneMatch(c.req.header("if-none-match"), tag)) return c.body(null, 304);
+    c.header("etag", page.etag);
+    if (matchesIfNoneMatch(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
   }
-  c.header("content-type", rendered.contentType);
-  return c.body(rendered.body, (options.status ?? 200) as 200);
+  c.header("content-type", page.contentType);
+  return c.body(page.body, (options.status ?? 200) as 200);
+}
+
+/** Sends a rendered view as an HTML page (see {@link respondPage}). */
+export function sendPage(c: PageContext, view: EntityView, chrome: WebChrome, options: { status?: number; etag?: boolean } = {}) {
+  return respondPage(c, renderPage(c, view, chrome), options);
 }
 
 /** An error page (404, 403, a refused action): the action_result view, not ok, with the problem's text. */

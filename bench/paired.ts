@@ -1,0 +1,278 @@
+/**
+ * The paired benchmark of issue #14, as an outside benchmark measures: every server pinned to core 0
+ * (`taskset -c 0`), autocannon on core 1, 32 connections, no pipelining, the slug rotating on every
+ * request over 1,000 generated products (300-character description, three variants) imported with
+ * `unison import`, defaults kept except RATE_LIMIT_PER_MINUTE=0. Each round measures every target
+ * back to back, with the baselines in the same round:
+ *   A  bare Hono + @hono/node-server answering a constant JSON body
+ *   B  Hono + better-sqlite3 prepared statements: JSON, and a Handlebars HTML page (bench/baselines.mjs)
+ * and prints per-target medians, the median of the per-round ratios and their range. The RSS of the
+ * Unison server's process tree is sampled from /proc throughout.
+ *
+ *   npm run bench:paired                       7 rounds × 4 s
+ *   npm run bench:paired -- --rounds 3 --seconds 2
+ *   npm run bench:paired -- --soak 5           then 5 minutes of mixed load at 32 connections: RSS each
+ *                                              10 s; exits 1 when it grew > 10% after minute 1 or passed 150 MB
+ *   npm run bench:paired -- --products 100000  the same at another catalogue size (generated, never committed)
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { generatedProduct, LOCALES } from "./catalogue";
+
+const ROOT = join(import.meta.dirname, "..");
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const ROUNDS = option("--rounds", 7);
+const SECONDS = option("--seconds", 4);
+const PRODUCTS = option("--products", 1000);
+const SOAK_MINUTES = option("--soak", 0);
+const CONNECTIONS = 32;
+const pinned = (() => {
+  try {
+    execFileSync("taskset", ["-c", "0", "true"]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** A product in the issue's shape: a 300-character description and three variants. */
+function benchProduct(i: number) {
+  const p = generatedProduct(i);
+  const text = (s: string) => `${s} `.repeat(Math.ceil(300 / (s.length + 1))).slice(0, 300);
+  return {
+    ...p,
+    description: { en: text(p.description.en), fr: text(p.description.fr) },
+    variants: [0, 1, 2].map((v) => ({
+      sku: `G${i.toString(36).toUpperCase()}-${v}`,
+      options: { size: ["S", "M", "L"][v]! },
+      prices: { EUR: 1000 + ((i * 37 + v * 500) % 30000) },
+      stock: (i * 13 + v) % 40,
+    })),
+  };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The resident memory of a process and all its descendants, in MB (from /proc). */
+function treeRss(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {}
+  }
+  let kb = 0;
+  const walk = (p: number) => {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+    } catch {}
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return kb / 1024;
+}
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  base: string;
+  peakRss: number;
+}
+
+async function start(name: string, command: string[], env: Record<string, string> = {}): Promise<Server> {
+  const port = await freePort();
+  const argv = pinned ? ["taskset", "-c", "0", ...command] : command;
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}`);
+    try {
+      await fetch(`${base}/healthz`);
+      break;
+    } catch {
+      if (i > 1200) throw new Error(`${name} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { name, child, base, peakRss: 0 };
+}
+
+const slugs = Array.from({ length: 1000 }, (_, i) => generatedProduct(Math.floor((i * PRODUCTS) / 1000)).slug);
+const CATEGORIES = ["knitwear", "outerwear", "footwear", "camping", "kitchen", "home"];
+
+async function load(server: Server, path: (i: number) => string, seconds: number, connections = CONNECTIONS) {
+  let n = 0;
+  const sampler = setInterval(() => {
+    if (server.child.pid) server.peakRss = Math.max(server.peakRss, treeRss(server.child.pid));
+  }, 250);
+  try {
+    const r = await autocannon({
+      url: server.base,
+      connections,
+      duration: seconds,
+      requests: [{ setupRequest: (req) => ({ ...req, path: path(n++) }) }],
+    });
+    return { rps: r.requests.average, mean: r.latency.mean, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.non2xx };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+
+async function main() {
+  // The load generator on the other core.
+  if (pinned) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+  const dir = mkdtempSync(join(tmpdir(), "unison-paired-"));
+  const servers: Server[] = [];
+  try {
+    // The catalogue as content files, imported by the CLI (built first, as npm start would).
+    execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { stdio: "inherit" });
+    const content = join(dir, "content");
+    mkdirSync(join(content, "products"), { recursive: true });
+    writeFileSync(join(content, "locales.json"), JSON.stringify(LOCALES));
+    for (let i = 0; i < PRODUCTS; i++) {
+      const product = benchProduct(i);
+      writeFileSync(join(content, "products", `${product.slug}.json`), JSON.stringify(product));
+    }
+    const db = join(dir, "bench.db");
+    const imported = performance.now();
+    const cli = spawnSync(process.execPath, [join(ROOT, "bin/unison.mjs"), "import", content, "--db", db], { encoding: "utf8" });
+    if (cli.status !== 0) throw new Error(`unison import failed: ${cli.stderr}`);
+    console.log(`${PRODUCTS} products imported with unison import in ${((performance.now() - imported) / 1000).toFixed(1)} s`);
+    const body = JSON.stringify({ data: benchProduct(0) });
+    writeFileSync(join(dir, "a.json"), body);
+
+    const unisonEnv = { DATABASE_PATH: db, RATE_LIMIT_PER_MINUTE: "0" };
+    // Exactly what `npm start` runs after its build (its node flags included), without npm around it.
+    const startScript = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+    const unison = [process.execPath, ...startScript.split(/\s+/).slice(1)];
+    const A = await start("A", [process.execPath, "bench/baselines.mjs", "a", "PORT", join(dir, "a.json")]);
+    servers.push(A);
+    const B = await start("B", [process.execPath, "bench/baselines.mjs", "b", "PORT", db]);
+    servers.push(B);
+    const U = await start("unison", unison, unisonEnv);
+    servers.push(U);
+    const N = await start("unison, RESPONSE_CACHE_ENTRIES=0", unison, {
+      ...unisonEnv,
+      RESPONSE_CACHE_ENTRIES: "0",
+    });
+    servers.push(N);
+
+    const slug = (i: number) => slugs[i % slugs.length]!;
+    const targets = {
+      A: [A, () => "/"],
+      "B json": [B, (i) => `/json/${slug(i)}`],
+      "B html": [B, (i) => `/html/${slug(i)}`],
+      "/v1/products/{slug}": [U, (i) => `/v1/products/${slug(i)}`],
+      "/v1/products/{slug} no cache": [N, (i) => `/v1/products/${slug(i)}`],
+      "/v1/render/web/products/{slug}": [U, (i) => `/v1/render/web/products/${slug(i)}`],
+      "/v1/render/sms/products/{slug}": [U, (i) => `/v1/render/sms/products/${slug(i)}`],
+      "storefront /products/{slug}": [U, (i) => `/products/${slug(i)}`],
+      "storefront /": [U, () => "/"],
+      "storefront /categories/{c}": [U, (i) => `/categories/${CATEGORIES[i % CATEGORIES.length]}`],
+      "/v1/products?q=merino": [U, () => "/v1/products?q=merino"],
+    } satisfies Record<string, [Server, (i: number) => string]>;
+    type Name = keyof typeof targets;
+    for (const [server, path] of Object.values(targets)) await load(server, path, 2);
+
+    const rounds: Record<Name, Awaited<ReturnType<typeof load>>>[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const round = {} as (typeof rounds)[number];
+      for (const [name, [server, path]] of Object.entries(targets) as [Name, [Server, (i: number) => string]][]) {
+        round[name] = await load(server, path, SECONDS);
+      }
+      rounds.push(round);
+      process.stderr.write(`round ${r + 1}/${ROUNDS}\n`);
+    }
+    // Unloaded service time: one connection (autocannon's percentiles are whole milliseconds on loopback: the mean is finer).
+    const single = { A: await load(A, () => "/", SECONDS, 1), U: await load(U, (i) => `/v1/products/${slug(i)}`, SECONDS, 1) };
+
+    const against: Record<Name, Name | null> = {
+      A: null,
+      "B json": "A",
+      "B html": "A",
+      "/v1/products/{slug}": "A",
+      "/v1/products/{slug} no cache": "B json",
+      "/v1/render/web/products/{slug}": "A",
+      "/v1/render/sms/products/{slug}": "A",
+      "storefront /products/{slug}": "B html",
+      "storefront /": "B html",
+      "storefront /categories/{c}": "B html",
+      "/v1/products?q=merino": "B json",
+    };
+    console.log(
+      `\n${PRODUCTS} products, ${CONNECTIONS} connections, ${ROUNDS} paired rounds × ${SECONDS} s, servers ${pinned ? "on core 0" : "unpinned"}; medians (range of per-round ratios)`,
+    );
+    console.log(`${"target".padEnd(34)} ${"req/s".padStart(8)} ${"p50".padStart(6)} ${"p99".padStart(6)}  ratio`);
+    for (const name of Object.keys(targets) as Name[]) {
+      const base = against[name];
+      const ratios = base ? rounds.map((r) => r[name].rps / r[base].rps) : [];
+      const bad = rounds.reduce((n, r) => n + r[name].bad, 0);
+      console.log(
+        `${name.padEnd(34)} ${median(rounds.map((r) => r[name].rps))
+          .toFixed(0)
+          .padStart(8)} ${median(rounds.map((r) => r[name].p50))
+          .toFixed(1)
+          .padStart(6)} ${median(rounds.map((r) => r[name].p99))
+          .toFixed(1)
+          .padStart(
+            6,
+          )}  ${base ? `${median(ratios).toFixed(2)} ÷ ${base} (${range(ratios)})` : ""}${bad ? `  ${bad} errors/non-2xx!` : ""}`,
+      );
+    }
+    console.log(
+      `unloaded (1 connection) mean latency: unison /v1/products/{slug} ${single.U.mean.toFixed(3)} ms, A ${single.A.mean.toFixed(3)} ms (ratio ${(single.U.mean / single.A.mean).toFixed(2)})`,
+    );
+    console.log(
+      `peak RSS of the process tree: unison ${U.peakRss.toFixed(0)} MB, unison without cache ${N.peakRss.toFixed(0)} MB, B ${B.peakRss.toFixed(0)} MB, A ${A.peakRss.toFixed(0)} MB`,
+    );
+
+    if (SOAK_MINUTES > 0) {
+      console.log(
+        `\nsoak: ${SOAK_MINUTES} min of mixed load (API, renders, storefront) at ${CONNECTIONS} connections; RSS of the tree every 10 s`,
+      );
+      const mixed = Object.entries(targets)
+        .filter(([, [server]]) => server === U)
+        .map(([, [, path]]) => path);
+      const samples: number[] = [];
+      for (let t = 0; t < SOAK_MINUTES * 6; t++) {
+        await load(U, (i) => mixed[i % mixed.length]!(Math.floor(i / mixed.length)), 10);
+        samples.push(treeRss(U.child.pid!));
+        process.stderr.write(`${(t + 1) * 10} s: ${samples.at(-1)!.toFixed(0)} MB\n`);
+      }
+      const atMinute1 = samples[5] ?? samples[0]!;
+      const last = samples.at(-1)!;
+      const peak = Math.max(...samples, U.peakRss);
+      console.log(`RSS after minute 1 ${atMinute1.toFixed(0)} MB, at the end ${last.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
+      if (last > atMinute1 * 1.1 || peak > 150) {
+        console.log("FAIL: the process tree grew after minute 1 or passed 150 MB");
+        process.exitCode = 1;
+      }
+    }
+  } finally {
+    for (const s of servers) s.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,89 @@
+/**
+ * The storefront remembers its shared frame (categories, live promotions) and whole rendered
+ * pages, and must never show what a fresh render would not: after a write (the change stamp),
+ * when a promotion's window opens with no write at all (time), and per session (the cart count).
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { importContent } from "../../src/catalogue/content";
+import { readContentDir } from "../../src/cli/content-files";
+import type { SqliteDatabase } from "../../src/db/sqlite";
+import { parseConfig } from "../../src/env";
+import { freshDb } from "../helpers/db";
+import { BASE_URL, CONTENT_DIR } from "../helpers/demo";
+
+let db: SqliteDatabase;
+let now: Date;
+let app: ReturnType<typeof createApp>;
+
+beforeEach(async () => {
+  now = new Date("2027-02-28T23:59:00Z");
+  db = await freshDb(now);
+  const report = await importContent(db, await readContentDir(CONTENT_DIR), { keyId: null, now });
+  expect(report.problems).toEqual([]);
+  app = createApp({ resolveDb: () => db, config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }), clock: () => now, log: () => {} });
+});
+
+async function page(path: string, cookie?: string) {
+  const res = await app.request(path, { headers: cookie ? { cookie } : {} });
+  expect(res.status).toBe(200);
+  return { body: await res.text(), etag: res.headers.get("etag") };
+}
+
+describe("the storefront's memo", () => {
+  it("shows a promotion on every page from the moment its window opens, with no write in between", async () => {
+    for (const path of ["/", "/products/merino-crew-sweater", "/categories/knitwear", "/messages/spring_camping_preview"]) {
+      expect((await page(path)).body, path).not.toContain("SPRING15: 15% off tents");
+    }
+    const before = await page("/products/merino-crew-sweater");
+    now = new Date("2027-03-01T00:00:01Z");
+    for (const path of ["/", "/products/merino-crew-sweater", "/categories/knitwear", "/messages/spring_camping_preview"]) {
+      expect((await page(path)).body, path).toContain("SPRING15: 15% off tents");
+    }
+    expect((await page("/products/merino-crew-sweater")).etag).not.toBe(before.etag);
+  });
+
+  it("a repeat request gets the same bytes; a published change and a new category show on the next request", async () => {
+    const first = await page("/products/merino-crew-sweater");
+    expect(await page("/products/merino-crew-sweater")).toEqual(first);
+    expect(first.body).not.toContain("Lanterns");
+
+    const bundle = await readContentDir(CONTENT_DIR);
+    const sweater = bundle.products.find((p) => (p.data as { slug: string }).slug === "merino-crew-sweater")!.data as {
+      title: Record<string, string>;
+      slug: string;
+    };
+    sweater.title.en = "Merino crew sweater, renamed";
+    const lantern = structuredClone(bundle.products[0]!.data) as { variants: { sku: string }[] } & Record<string, unknown>;
+    Object.assign(lantern, {
+      slug: "storm-lantern",
+      categories: ["lanterns"],
+      variants: [{ ...lantern.variants[0]!, sku: "STORM-LANTERN" }],
+    });
+    bundle.products.push({ path: "products/storm-lantern.json", data: lantern });
+    const report = await importContent(db, bundle, { keyId: null, now }, { publish: true });
+    expect(report.problems).toEqual([]);
+
+    const after = await page("/products/merino-crew-sweater");
+    expect(after.body).toContain("Merino crew sweater, renamed");
+    expect((await page("/")).body).toContain(`href="${BASE_URL}/categories/lanterns"`);
+  });
+
+  it("a session with a cart sees its count; a visitor without a session never sees it", async () => {
+    const anonymous = await page("/products/merino-crew-sweater");
+    expect(anonymous.body).not.toContain("Cart (");
+    const added = await app.request("/actions/add_to_cart", {
+      method: "POST",
+      body: new URLSearchParams({ sku: "MER-CRE-SWE-S-OAT", quantity: "2" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE_URL },
+    });
+    expect(added.status).toBe(303);
+    const session = added.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0]!)
+      .find((pair) => pair.startsWith("unison_session="))!;
+    expect((await page("/products/merino-crew-sweater", session)).body).toContain("Cart (2)");
+    expect((await page("/products/merino-crew-sweater")).body).not.toContain("Cart (");
+    expect((await page("/products/merino-crew-sweater", "unison_session=AAAAAAAAAAAAAAAAAAAAAAAA")).body).not.toContain("Cart (");
+  });
+});
