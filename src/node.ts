@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type HttpBindings, serve as serveNode } from "@hono/node-server";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent, buildConnector, fetch as undiciFetch } from "undici";
 import { createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { readContentDir } from "./cli/content-files";
@@ -20,8 +20,9 @@ import { parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
+import { hostProblem, isPublicAddress } from "./webhooks/address";
 import { dispatchWebhooks } from "./webhooks/dispatch";
-import { isAllowedHost, isPrivateAddress } from "./webhooks/endpoints";
+import { isAllowedHost } from "./webhooks/endpoints";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -157,25 +158,32 @@ type Resolve = (hostname: string, callback: (error: Error | null, addresses: Loo
 const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
 
 /**
- * A fetch whose every connection is checked when it is made: the addresses a host name resolves
- * to at connect time must all be public (unless the host is on `allowHosts`). Checking before
- * `fetch` is not enough — fetch resolves again, and a name can answer differently the second
- * time (DNS rebinding). Literal addresses never reach the lookup; `targetProblem` refuses them.
+ * A fetch whose every connection is checked when it is made: a literal address must be public,
+ * a name must be a public DNS name, and the addresses it resolves to at connect time must all
+ * be public (unless the host is on `allowHosts`). Checking before `fetch` is not enough — fetch
+ * resolves again, and a name can answer differently the second time (DNS rebinding). The
+ * classification is the one used at registration and before sending (`webhooks/address`).
  */
 export function publicOnlyFetch(allowHosts: readonly string[], resolve: Resolve = systemResolve): typeof fetch {
+  const connector = buildConnector({
+    lookup(hostname, options, callback) {
+      resolve(hostname, (error, addresses) => {
+        if (error) return callback(error, "", 0);
+        const inside = isAllowedHost(hostname, allowHosts) ? undefined : addresses.find((a) => !isPublicAddress(a.address));
+        if (inside) return callback(new Error(`${hostname} resolves to ${inside.address}, which is not a public address.`), "", 0);
+        if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        const first = addresses[0];
+        if (!first) return callback(new Error(`${hostname} does not resolve.`), "", 0);
+        callback(null, first.address, first.family);
+      });
+    },
+  });
   const agent = new Agent({
-    connect: {
-      lookup(hostname, options, callback) {
-        resolve(hostname, (error, addresses) => {
-          if (error) return callback(error, "", 0);
-          const inside = isAllowedHost(hostname, allowHosts) ? undefined : addresses.find((a) => isPrivateAddress(a.address));
-          if (inside) return callback(new Error(`${hostname} resolves to ${inside.address}, which is not a public address.`), "", 0);
-          if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-          const first = addresses[0];
-          if (!first) return callback(new Error(`${hostname} does not resolve.`), "", 0);
-          callback(null, first.address, first.family);
-        });
-      },
+    connect(options, callback) {
+      const host = options.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+      const problem = isAllowedHost(host, allowHosts) ? null : hostProblem(host);
+      if (problem) return callback(new Error(problem), null);
+      return connector(options, callback);
     },
   });
   return ((input: string | URL, init?: RequestInit) =>
