@@ -18,6 +18,7 @@ import { type AppEnv, representationHeader, requestHeader } from "./lib/context"
 import { createRouter } from "./lib/create-router";
 import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
+import { assertJsonDepth } from "./lib/json-depth";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
 import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit } from "./lib/rate-limit";
 import { createResponseCache } from "./lib/response-cache";
@@ -174,6 +175,14 @@ export function createApp(deps: AppDeps) {
       } else if (!empty && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type ?? "")) {
         throw new ApiError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
       }
+    }
+    return shallowJson(c, next);
+  };
+  // Deep JSON is refused before any recursive code (validation, merge-patch) sees it; inbound webhooks included.
+  const shallowJson = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const type = c.req.header("content-type");
+    if (c.req.raw.body !== null && (/json/i.test(type ?? "") || (type === undefined && c.req.path.startsWith("/v1/inbound/")))) {
+      assertJsonDepth(await c.req.text());
     }
     return next();
   };

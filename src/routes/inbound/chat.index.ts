@@ -26,6 +26,7 @@ import { askForMissing } from "../../journeys/replies";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
+import { assertJsonDepth } from "../../lib/json-depth";
 import { viewContext } from "../delivery/delivery.index";
 
 /** A reply: its plain text, and the platform payload the chat renderer drew when an action ran. */
@@ -390,6 +391,7 @@ export function registerInboundChatRoutes(app: Router) {
     const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
     const payload = first(form.payload);
     if (payload !== undefined) {
+      assertJsonDepth(payload, "The payload field");
       let json: unknown;
       try {
         json = JSON.parse(payload);
