@@ -8,6 +8,14 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
 import { existsSync } from "node:fs";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerOptions,
+  type ServerResponse,
+} from "node:http";
+import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type HttpBindings, serve as serveNode } from "@hono/node-server";
@@ -90,7 +98,16 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     config,
     clientAddress: (_request, env) => (env as HttpBindings).incoming.socket.remoteAddress,
   });
-  const server = serveNode({ fetch: app.fetch, port, hostname: host });
+  const server = serveNode({
+    fetch: app.fetch,
+    port,
+    hostname: host,
+    createServer: ((serverOptions: ServerOptions, listener: RequestListener) =>
+      createHttpServer(serverOptions, (req, res) => {
+        closeWhenBodyUnread(req, res);
+        listener(req, res);
+      })) as typeof createHttpServer,
+  });
   await new Promise<void>((ready, fail) => {
     server.once("listening", ready);
     server.once("error", fail);
@@ -152,6 +169,54 @@ function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseC
     clearInterval(timer);
     await running;
   };
+}
+
+/** How long, and how many bytes of, a refused body is read and thrown away so its sender can still read the answer. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A response sent before its request body was read to the end (413 for a body over the cap,
+ * 401 before an upload is read) says `Connection: close`: what is left of the body cannot be
+ * told apart from a next request. The connection is then closed the polite way — the answer
+ * is sent and our side half-closed, and what the client is still sending is read and
+ * discarded (up to LINGER_BYTES / LINGER_MS) until it closes its side — so the client reads
+ * the answer instead of a reset (EPIPE) mid-upload.
+ */
+function closeWhenBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete) {
+      this.shouldKeepAlive = false;
+      const socket = req.socket;
+      socket.destroySoon = () => lingerThenClose(req, socket);
+    }
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
+
+function lingerThenClose(req: IncomingMessage, socket: Socket): void {
+  if ((socket as { lingering?: boolean }).lingering || socket.destroyed) return;
+  (socket as { lingering?: boolean }).lingering = true;
+  let read = 0;
+  const close = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  // The body's web stream stopped pulling when the cap was hit and would pause the request again: discard instead.
+  req.removeAllListeners("data");
+  req.on("data", (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > LINGER_BYTES) close();
+  });
+  req.once("end", close);
+  req.once("error", close);
+  socket.once("end", close);
+  socket.once("error", close);
+  socket.end();
+  req.resume();
 }
 
 type Resolve = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
