@@ -167,6 +167,12 @@ export function createApp(deps: AppDeps) {
     if (path.startsWith("/v1/") && (method === "POST" || method === "PUT" || method === "PATCH") && !path.startsWith("/v1/inbound/")) {
       const type = c.req.header("content-type");
       const empty = c.req.raw.body === null || c.req.header("content-length") === "0";
+      if (empty && (method === "PATCH" || path === "/v1/admin/import")) {
+        // A merge-patch or an import with no document is a mistake, not "change nothing".
+        throw new ApiError("validation_failed", "The request body is empty; send a JSON document.", {
+          extra: { errors: [{ in: "body", pointer: "", code: "required", message: "A JSON body is required." }] },
+        });
+      }
       if (empty && type !== undefined) {
         // Many clients send a JSON content type with no body (POST …/publish). That is "no body", not malformed JSON.
         const headers = new Headers(c.req.raw.headers);
