@@ -96,7 +96,7 @@ export async function listTimeline(
 ): Promise<{ items: InteractionView[]; nextCursor: string | null }> {
   const order = query.order ?? "asc";
   const filter = query.channel ?? "";
-  const after = query.cursor ? decodeCursor(query.cursor, isSeqCursor) : null;
+  const after = query.cursor ? decodeCursor(`timeline:${customerId}`, query.cursor, isSeqCursor) : null;
   if (after && (after.o !== order || after.f !== filter)) {
     throw new ApiError("invalid_cursor", "This cursor belongs to another order or filter.");
   }
@@ -116,7 +116,7 @@ export async function listTimeline(
   const last = page.at(-1);
   return {
     items: page.map(interactionView),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ q: last.seq, o: order, f: filter }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(`timeline:${customerId}`, { q: last.seq, o: order, f: filter }) : null,
   };
 }
 
