@@ -18,6 +18,7 @@ import { type AppEnv, fetchHeader, type HeaderReader } from "./lib/context";
 import { createRouter } from "./lib/create-router";
 import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
+import { assertJsonDepth } from "./lib/json-depth";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
 import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit } from "./lib/rate-limit";
 import { createResponseCache } from "./lib/response-cache";
@@ -173,6 +174,12 @@ export function createApp(deps: AppDeps) {
     if (path.startsWith("/v1/") && (method === "POST" || method === "PUT" || method === "PATCH") && !path.startsWith("/v1/inbound/")) {
       const type = c.req.header("content-type");
       const empty = c.req.raw.body === null || c.req.header("content-length") === "0";
+      if (empty && (method === "PATCH" || path === "/v1/admin/import")) {
+        // A merge-patch or an import with no document is a mistake, not "change nothing".
+        throw new ApiError("validation_failed", "The request body is empty; send a JSON document.", {
+          extra: { errors: [{ in: "body", pointer: "", code: "required", message: "A JSON body is required." }] },
+        });
+      }
       if (empty && type !== undefined) {
         // Many clients send a JSON content type with no body (POST …/publish). That is "no body", not malformed JSON.
         const headers = new Headers(c.req.raw.headers);
@@ -181,6 +188,14 @@ export function createApp(deps: AppDeps) {
       } else if (!empty && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type ?? "")) {
         throw new ApiError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
       }
+    }
+    return shallowJson(c, next);
+  };
+  // Deep JSON is refused before any recursive code (validation, merge-patch) sees it; inbound webhooks included.
+  const shallowJson = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const type = c.req.header("content-type");
+    if (c.req.raw.body !== null && (/json/i.test(type ?? "") || (type === undefined && c.req.path.startsWith("/v1/inbound/")))) {
+      assertJsonDepth(await c.req.text());
     }
     return next();
   };

@@ -8,10 +8,18 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
 import { existsSync } from "node:fs";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerOptions,
+  type ServerResponse,
+} from "node:http";
+import type { Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Http2Bindings, type HttpBindings, serve as serveNode } from "@hono/node-server";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent, buildConnector, fetch as undiciFetch } from "undici";
 import { type AppDeps, createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { readContentDir } from "./cli/content-files";
@@ -20,8 +28,9 @@ import { parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
+import { hostProblem, isPublicAddress } from "./webhooks/address";
 import { dispatchWebhooks } from "./webhooks/dispatch";
-import { isAllowedHost, isPrivateAddress } from "./webhooks/endpoints";
+import { isAllowedHost } from "./webhooks/endpoints";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -122,6 +131,11 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     fetch: (request, env: HttpBindings | Http2Bindings) => (fetch ? fetch(request, env) : new Response("starting", { status: 503 })),
     port,
     hostname: host,
+    createServer: ((serverOptions: ServerOptions, listener: RequestListener) =>
+      createHttpServer(serverOptions, (req, res) => {
+        closeWhenBodyUnread(req, res);
+        listener(req, res);
+      })) as typeof createHttpServer,
   });
   await new Promise<void>((ready, fail) => {
     server.once("listening", ready);
@@ -200,29 +214,84 @@ function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseC
   };
 }
 
+/** How long, and how many bytes of, a refused body is read and thrown away so its sender can still read the answer. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A response sent before its request body was read to the end (413 for a body over the cap,
+ * 401 before an upload is read) says `Connection: close`: what is left of the body cannot be
+ * told apart from a next request. The connection is then closed the polite way — the answer
+ * is sent and our side half-closed, and what the client is still sending is read and
+ * discarded (up to LINGER_BYTES / LINGER_MS) until it closes its side — so the client reads
+ * the answer instead of a reset (EPIPE) mid-upload.
+ */
+function closeWhenBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete) {
+      this.shouldKeepAlive = false;
+      const socket = req.socket;
+      socket.destroySoon = () => lingerThenClose(req, socket);
+    }
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
+
+function lingerThenClose(req: IncomingMessage, socket: Socket): void {
+  if ((socket as { lingering?: boolean }).lingering || socket.destroyed) return;
+  (socket as { lingering?: boolean }).lingering = true;
+  let read = 0;
+  const close = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  // The body's web stream stopped pulling when the cap was hit and would pause the request again: discard instead.
+  req.removeAllListeners("data");
+  req.on("data", (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > LINGER_BYTES) close();
+  });
+  req.once("end", close);
+  req.once("error", close);
+  socket.once("end", close);
+  socket.once("error", close);
+  socket.end();
+  req.resume();
+}
+
 type Resolve = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
 const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
 
 /**
- * A fetch whose every connection is checked when it is made: the addresses a host name resolves
- * to at connect time must all be public (unless the host is on `allowHosts`). Checking before
- * `fetch` is not enough — fetch resolves again, and a name can answer differently the second
- * time (DNS rebinding). Literal addresses never reach the lookup; `targetProblem` refuses them.
+ * A fetch whose every connection is checked when it is made: a literal address must be public,
+ * a name must be a public DNS name, and the addresses it resolves to at connect time must all
+ * be public (unless the host is on `allowHosts`). Checking before `fetch` is not enough — fetch
+ * resolves again, and a name can answer differently the second time (DNS rebinding). The
+ * classification is the one used at registration and before sending (`webhooks/address`).
  */
 export function publicOnlyFetch(allowHosts: readonly string[], resolve: Resolve = systemResolve): typeof fetch {
+  const connector = buildConnector({
+    lookup(hostname, options, callback) {
+      resolve(hostname, (error, addresses) => {
+        if (error) return callback(error, "", 0);
+        const inside = isAllowedHost(hostname, allowHosts) ? undefined : addresses.find((a) => !isPublicAddress(a.address));
+        if (inside) return callback(new Error(`${hostname} resolves to ${inside.address}, which is not a public address.`), "", 0);
+        if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        const first = addresses[0];
+        if (!first) return callback(new Error(`${hostname} does not resolve.`), "", 0);
+        callback(null, first.address, first.family);
+      });
+    },
+  });
   const agent = new Agent({
-    connect: {
-      lookup(hostname, options, callback) {
-        resolve(hostname, (error, addresses) => {
-          if (error) return callback(error, "", 0);
-          const inside = isAllowedHost(hostname, allowHosts) ? undefined : addresses.find((a) => isPrivateAddress(a.address));
-          if (inside) return callback(new Error(`${hostname} resolves to ${inside.address}, which is not a public address.`), "", 0);
-          if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-          const first = addresses[0];
-          if (!first) return callback(new Error(`${hostname} does not resolve.`), "", 0);
-          callback(null, first.address, first.family);
-        });
-      },
+    connect(options, callback) {
+      const host = options.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+      const problem = isAllowedHost(host, allowHosts) ? null : hostProblem(host);
+      if (problem) return callback(new Error(problem), null);
+      return connector(options, callback);
     },
   });
   return ((input: string | URL, init?: RequestInit) =>

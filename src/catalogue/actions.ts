@@ -91,7 +91,7 @@ export async function listLiveActions(
   db: Database,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: LiveAction[]; nextCursor: string | null }> {
-  const after = query.cursor ? decodeCursor(query.cursor, isKeyCursor) : null;
+  const after = query.cursor ? decodeCursor("actions", query.cursor, isKeyCursor) : null;
   const rows = await db.orm
     .select(columns)
     .from(publishedActions)
@@ -101,5 +101,5 @@ export async function listLiveActions(
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { items: page.map(toLive), nextCursor: rows.length > query.limit && last ? encodeCursor({ k: last.key }) : null };
+  return { items: page.map(toLive), nextCursor: rows.length > query.limit && last ? encodeCursor("actions", { k: last.key }) : null };
 }

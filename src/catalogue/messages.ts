@@ -117,7 +117,7 @@ export async function listLiveMessages(
   now: Date,
 ): Promise<{ items: LiveMessage[]; nextCursor: string | null }> {
   const filterKey = `${query.kind ?? ""}|${query.includeInactive ? 1 : 0}`;
-  const after = query.cursor ? decodeCursor(query.cursor, isKeyCursor) : null;
+  const after = query.cursor ? decodeCursor("messages", query.cursor, isKeyCursor) : null;
   if (after && after.f !== filterKey) throw new ApiError("invalid_cursor", "This cursor belongs to other filters.");
   const at = now.toISOString();
   const rows = await db.orm
@@ -142,6 +142,6 @@ export async function listLiveMessages(
   const last = page.at(-1);
   return {
     items: page.map((r) => ({ doc: JSON.parse(r.document) as MessageDoc, revision: r.revision, publishedAt: r.publishedAt })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ k: last.key, f: filterKey }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor("messages", { k: last.key, f: filterKey }) : null,
   };
 }

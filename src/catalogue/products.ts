@@ -299,7 +299,7 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
   if (query.q !== undefined) {
     const match = ftsQuery(query.q);
     if (!match) return { items: [], nextCursor: null };
-    const after = query.cursor ? decodeCursor(query.cursor, isRankCursor) : null;
+    const after = query.cursor ? decodeCursor("products", query.cursor, isRankCursor) : null;
     if (after && after.f !== filterKey) throw new ApiError("invalid_cursor", "This cursor belongs to other filters.");
     const filters = sql`
         ${query.category ? sql`AND EXISTS (SELECT 1 FROM published_product_categories c WHERE c.entry_id = products_fts.entry_id AND c.category = ${query.category})` : sql``}
@@ -345,11 +345,11 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
       items: page.map(toLive),
       nextCursor:
         rows.length > query.limit && last
-          ? encodeCursor(last.rank === null ? { o: "id", i: last.rowid, f: filterKey } : { r: last.rank, i: last.rowid, f: filterKey })
+          ? encodeCursor("products", last.rank === null ? { o: "id", i: last.rowid, f: filterKey } : { r: last.rank, i: last.rowid, f: filterKey })
           : null,
     };
   }
-  const after = query.cursor ? decodeCursor(query.cursor, isSlugCursor) : null;
+  const after = query.cursor ? decodeCursor("products", query.cursor, isSlugCursor) : null;
   if (after && after.f !== filterKey) throw new ApiError("invalid_cursor", "This cursor belongs to other filters.");
   const conditions = [
     after ? gt(publishedProducts.slug, after.s) : undefined,
@@ -370,7 +370,7 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
   const last = page.at(-1);
   return {
     items: page.map(toLive),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ s: last.slug, f: filterKey }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor("products", { s: last.slug, f: filterKey }) : null,
   };
 }
 

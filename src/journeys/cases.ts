@@ -117,7 +117,7 @@ export async function listCases(
   query: { limit: number; cursor?: string | undefined; status?: "open" | "closed" | undefined; customer?: string | undefined },
 ): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
   const filter = `${query.status ?? ""}|${query.customer ?? ""}`;
-  const after = query.cursor ? decodeCursor(query.cursor, isIdCursor) : null;
+  const after = query.cursor ? decodeCursor("cases", query.cursor, isIdCursor) : null;
   if (after && after.f !== filter) throw new ApiError("invalid_cursor", "This cursor belongs to other filters.");
   const rows = await db.orm
     .select()
@@ -133,7 +133,10 @@ export async function listCases(
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { items: page.map(caseSummary), nextCursor: rows.length > query.limit && last ? encodeCursor({ i: last.id, f: filter }) : null };
+  return {
+    items: page.map(caseSummary),
+    nextCursor: rows.length > query.limit && last ? encodeCursor("cases", { i: last.id, f: filter }) : null,
+  };
 }
 
 export async function getCase(db: Database, id: string): Promise<CaseRow> {

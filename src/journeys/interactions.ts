@@ -32,6 +32,8 @@ export const InteractionSchema = z
 export type InteractionView = z.infer<typeof InteractionSchema>;
 
 export interface NewInteraction {
+  /** A fixed id (see {@link deliveredMessageId}) makes the record once-only: a second insert with it does nothing. */
+  id?: string;
   customerId: string;
   channel: JourneyChannel;
   direction: InteractionDirection;
@@ -43,8 +45,8 @@ export interface NewInteraction {
 
 /** An insert for the timeline; put it in the atomic unit of the change it records. */
 export function recordInteraction(orm: Orm, entry: NewInteraction): Statement {
-  return orm.insert(interactions).values({
-    id: newId("int"),
+  const insert = orm.insert(interactions).values({
+    id: entry.id ?? newId("int"),
     customerId: entry.customerId,
     channel: entry.channel,
     direction: entry.direction,
@@ -54,6 +56,17 @@ export function recordInteraction(orm: Orm, entry: NewInteraction): Statement {
     payload: entry.payload === undefined ? null : JSON.stringify(entry.payload),
     at: entry.at,
   });
+  return entry.id === undefined ? insert : insert.onConflictDoNothing({ target: interactions.id });
+}
+
+/**
+ * The timeline id of a platform's message (Twilio MessageSid, WhatsApp message id, Slack event or
+ * trigger id, Telegram update id) and of our reply to it: the same on every redelivery, so a
+ * webhook the platform sends twice is one interaction.
+ */
+export async function deliveredMessageId(channel: JourneyChannel, messageId: string, part: "inbound" | "reply"): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${channel}\n${messageId}\n${part}`));
+  return `int_${[...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 export function interactionView(row: InteractionRow): InteractionView {
@@ -83,7 +96,7 @@ export async function listTimeline(
 ): Promise<{ items: InteractionView[]; nextCursor: string | null }> {
   const order = query.order ?? "asc";
   const filter = query.channel ?? "";
-  const after = query.cursor ? decodeCursor(query.cursor, isSeqCursor) : null;
+  const after = query.cursor ? decodeCursor(`timeline:${customerId}`, query.cursor, isSeqCursor) : null;
   if (after && (after.o !== order || after.f !== filter)) {
     throw new ApiError("invalid_cursor", "This cursor belongs to another order or filter.");
   }
@@ -103,7 +116,7 @@ export async function listTimeline(
   const last = page.at(-1);
   return {
     items: page.map(interactionView),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ q: last.seq, o: order, f: filter }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(`timeline:${customerId}`, { q: last.seq, o: order, f: filter }) : null,
   };
 }
 

@@ -163,7 +163,7 @@ export async function invokeAction(db: Database, call: InvokeInput): Promise<Inv
     const live = catalogue.find((a) => a.view.key === key);
     if (!live) throw new ApiError("not_found", `The action "${key}" is not published in the catalogue.`);
     if (!live.view.enabled) throw new ApiError("action_disabled", `The action "${key}" is turned off in the catalogue.`);
-    const parsed = handler.input.safeParse(call.request.input ?? {});
+    const parsed = handler.input.safeParse(call.request.input === undefined ? {} : call.request.input);
     if (!parsed.success) {
       throw validationError(
         parsed.error.issues.map((issue) => ({ ...issue, path: ["input", ...issue.path] })),

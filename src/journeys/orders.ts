@@ -125,7 +125,7 @@ export async function listCustomerOrders(
   query: { limit: number; cursor?: string | undefined },
   locale: string,
 ): Promise<{ items: OrderView[]; nextCursor: string | null }> {
-  const after = query.cursor ? decodeCursor(query.cursor, isIdCursor) : null;
+  const after = query.cursor ? decodeCursor(`orders:${customerId}`, query.cursor, isIdCursor) : null;
   const rows = await db.orm
     .select()
     .from(orders)
@@ -140,7 +140,7 @@ export async function listCustomerOrders(
   const last = page.at(-1);
   return {
     items: page.map((o) => orderView(o, lines.get(o.id) ?? [], locale)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ i: last.id }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(`orders:${customerId}`, { i: last.id }) : null,
   };
 }
 

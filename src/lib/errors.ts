@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   bad_request: 400,
   validation_failed: 400,
   malformed_json: 400,
+  json_too_deep: 400,
   invalid_cursor: 400,
   unsupported_locale: 400,
   credentials_in_query: 400,

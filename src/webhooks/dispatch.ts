@@ -17,7 +17,8 @@ import { asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { afterFailure, claimDue, type Database } from "../db/client";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
 import { newId } from "../lib/ids";
-import { disableEndpoint, hostOf, isAllowedHost, isPrivateAddress, subscribes, targetProblem } from "./endpoints";
+import { isPublicAddress } from "./address";
+import { disableEndpoint, hostOf, isAllowedHost, subscribes, targetProblem } from "./endpoints";
 
 /** Delays after the 1st … 7th failed attempt; the 8th failure is final. */
 export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -160,7 +161,8 @@ async function sendProblem(url: string, options: DispatchOptions): Promise<strin
   } catch {
     return `${host} does not resolve.`;
   }
-  const inside = addresses.find(isPrivateAddress);
+  if (addresses.length === 0) return `${host} does not resolve.`;
+  const inside = addresses.find((a) => !isPublicAddress(a));
   return inside ? `${host} resolves to ${inside}, which is not a public address.` : null;
 }
 

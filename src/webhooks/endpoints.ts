@@ -1,8 +1,9 @@
 /**
  * Outbound webhook endpoints (RELIABILITY 16): who is told when the catalogue
  * changes, and where a message may be sent at all. Targets must be https to a
- * public address; plain http and private, loopback or link-local addresses only
- * for hosts on `WEBHOOK_ALLOW_HOSTS`. Runtime-neutral.
+ * public address or public DNS name (see `./address`); plain http and private,
+ * loopback or link-local addresses only for hosts on `WEBHOOK_ALLOW_HOSTS`.
+ * Runtime-neutral.
  */
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
@@ -10,6 +11,7 @@ import type { Database } from "../db/client";
 import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { hostProblem } from "./address";
 
 export const WEBHOOK_EVENT_TYPES = [
   "product.published",
@@ -122,41 +124,6 @@ export function isAllowedHost(host: string, allowHosts: readonly string[]): bool
   return allowHosts.some((h) => h.toLowerCase() === name);
 }
 
-function ipv4(address: string): number[] | null {
-  const parts = address.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
-  return parts.map(Number);
-}
-
-function privateIpv4([a, b]: number[]): boolean {
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b! >= 64 && b! <= 127) ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b! >= 16 && b! <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 192 && b === 0) ||
-    (a === 198 && (b === 18 || b === 19)) ||
-    a! >= 224
-  );
-}
-
-/** Loopback, private, link-local, shared (CGNAT), multicast, reserved or unspecified — anything not on the public internet. */
-export function isPrivateAddress(address: string): boolean {
-  const v4 = ipv4(address);
-  if (v4) return privateIpv4(v4);
-  const v6 = address.toLowerCase();
-  if (!v6.includes(":")) return false;
-  // IPv4-mapped and NAT64 forms carry an IPv4 address at the end.
-  const embedded = /^(::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
-  if (embedded) return isPrivateAddress(embedded[2]!);
-  if (v6 === "::" || v6 === "::1") return true;
-  const first = Number.parseInt(v6.split(":")[0] || "0", 16);
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
-}
-
 /** Why this URL may not receive webhooks, or null when it may (before name resolution). */
 export function targetProblem(raw: string, allowHosts: readonly string[]): string | null {
   let url: URL;
@@ -170,11 +137,7 @@ export function targetProblem(raw: string, allowHosts: readonly string[]): strin
   if (url.username || url.password) return "Webhook URLs may not carry credentials; use the signature to authenticate Unison.";
   if (url.protocol !== "https:" && !(url.protocol === "http:" && allowed)) return "Webhook URLs must be https.";
   if (allowed) return null;
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) {
-    return `${host} is not a public host.`;
-  }
-  if ((ipv4(host) || host.includes(":")) && isPrivateAddress(host)) return `${host} is not a public address.`;
-  return null;
+  return hostProblem(host);
 }
 
 /** The refusal as a 422 on the `url` field. */

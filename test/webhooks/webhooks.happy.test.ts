@@ -270,7 +270,7 @@ describe("sending only where it is safe", () => {
       now: () => new Date(),
       baseUrl: "https://shop.example",
       allowHosts: [],
-      resolveHost: async () => ["203.0.113.9", "10.1.2.3"],
+      resolveHost: async () => ["93.184.215.14", "10.1.2.3"],
     });
     expect(report.retrying).toBe(1);
     const { data } = await expectStatus(await strict.request("GET", `/v1/admin/webhooks/${endpoint.id}/deliveries`, { headers: key }), 200);

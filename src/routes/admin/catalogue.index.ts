@@ -260,7 +260,12 @@ export function registerCatalogueAdminRoutes(app: Router) {
   app.openapi(listAudit, async (c) => {
     const q = c.req.valid("query");
     const after = q.cursor
-      ? decodeCursor(q.cursor, (v): v is { a: string; i: string } => typeof v.a === "string" && typeof v.i === "string")
+      ? decodeCursor(
+          "audit",
+          q.cursor,
+          (v): v is { a: string; i: string; f: string } =>
+            typeof v.a === "string" && typeof v.i === "string" && v.f === `${q.entityType ?? ""}|${q.entityKey ?? ""}`,
+        )
       : null;
     const rows = await c
       .get("db")
@@ -281,7 +286,10 @@ export function registerCatalogueAdminRoutes(app: Router) {
     return c.json(
       {
         data: page.map((r) => ({ ...r, detail: r.detail ? (JSON.parse(r.detail) as unknown) : null })),
-        nextCursor: rows.length > q.limit && last ? encodeCursor({ a: last.at, i: last.id }) : null,
+        nextCursor:
+          rows.length > q.limit && last
+            ? encodeCursor("audit", { a: last.at, i: last.id, f: `${q.entityType ?? ""}|${q.entityKey ?? ""}` })
+            : null,
       },
       200,
     );

@@ -100,7 +100,10 @@ export function registerEntryRoutes(app: Router, kind: EntityKind<Doc>, spec: Ki
   app.openapi(ops.list, async (c) => {
     const query = c.req.valid("query");
     const db = c.get("db");
-    const after = query.cursor ? decodeCursor(query.cursor, (v): v is { k: string } => typeof v.k === "string") : null;
+    const filter = `${query.status ?? ""}|${query.q ?? ""}`;
+    const after = query.cursor
+      ? decodeCursor(`admin:${kind.type}`, query.cursor, (v): v is { k: string; f: string } => typeof v.k === "string" && v.f === filter)
+      : null;
     const rows = await db.orm
       .select()
       .from(entries)
@@ -121,7 +124,7 @@ export function registerEntryRoutes(app: Router, kind: EntityKind<Doc>, spec: Ki
     return c.json(
       {
         data: page.map((e) => entryDto(e, param, e.publishedRevisionId ? (texts.get(e.publishedRevisionId) ?? null) : null)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor({ k: last.key }) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(`admin:${kind.type}`, { k: last.key, f: filter }) : null,
       },
       200,
     );

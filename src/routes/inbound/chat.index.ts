@@ -20,12 +20,13 @@ import { queueReply, slackResponseUrl } from "../../inbound/outbox";
 import { parseForm, verifyMeta, verifySlack, verifyTelegram } from "../../inbound/signatures";
 import { decodePostback, menuText, parseSms, type SmsCommand } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
-import { recordInteraction } from "../../journeys/interactions";
+import { deliveredMessageId, recordInteraction } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
 import { askForMissing } from "../../journeys/replies";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
+import { assertJsonDepth } from "../../lib/json-depth";
 import { viewContext } from "../delivery/delivery.index";
 
 /** A reply: its plain text, and the platform payload the chat renderer drew when an action ran. */
@@ -51,8 +52,10 @@ async function handle(
   const actions = catalogue.map((a) => a.view);
   const identity = { channel: platform, externalId: user };
   const resolved = await resolveCustomer(db, { identity, channel: platform }, now);
+  const inboundId = await deliveredMessageId(platform, messageId, "inbound");
   await db.atomic((orm) => [
     recordInteraction(orm, {
+      id: inboundId,
       customerId: resolved.customer.id,
       channel: platform,
       direction: "inbound",
@@ -350,12 +353,14 @@ export function registerInboundChatRoutes(app: Router) {
     const message = (reply: ChatReply) =>
       reply.payload ? { response_type: "ephemeral", replace_original: false, ...reply.payload } : slackMessage(reply.text);
     /** Records the reply on the timeline and, with a `response_url` to answer through, queues it to be sent there. */
-    const record = async (user: string, reply: ChatReply, answer?: { key: string; responseUrl: string | null }) => {
+    const record = async (user: string, messageId: string, reply: ChatReply, answer?: { key: string; responseUrl: string | null }) => {
       const db = c.get("db");
       const { customer } = await resolveCustomer(db, { identity: { channel: "slack", externalId: user }, channel: "slack" }, now);
       const body = message(reply);
+      const replyId = await deliveredMessageId("slack", messageId, "reply");
       await db.atomic((orm) => [
         recordInteraction(orm, {
+          id: replyId,
           customerId: customer.id,
           channel: "slack",
           direction: "outbound",
@@ -382,7 +387,7 @@ export function registerInboundChatRoutes(app: Router) {
       const e = event.data.event;
       if (e.type !== "message" || !e.user || e.bot_id || e.text === undefined) return c.json({}, 200);
       const reply = await handle(c, "slack", e.user, event.data.event_id, (actions) => parseSms(e.text ?? "", actions), e.text);
-      await record(e.user, reply);
+      await record(e.user, event.data.event_id, reply);
       return c.json({}, 200);
     }
 
@@ -390,6 +395,7 @@ export function registerInboundChatRoutes(app: Router) {
     const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
     const payload = first(form.payload);
     if (payload !== undefined) {
+      assertJsonDepth(payload, "The payload field");
       let json: unknown;
       try {
         json = JSON.parse(payload);
@@ -404,7 +410,7 @@ export function registerInboundChatRoutes(app: Router) {
         const data = action.value ?? action.action_id;
         const key = `${trigger_id ?? action.action_id}:${i}`;
         const reply = await handle(c, "slack", user.id, key, (catalogue) => decodePostback(data, catalogue), `[button] ${data}`);
-        await record(user.id, reply, { key, responseUrl });
+        await record(user.id, key, reply, { key, responseUrl });
       }
       return c.json({}, 200);
     }
@@ -517,8 +523,10 @@ export function registerInboundChatRoutes(app: Router) {
           };
           const from = change.value.metadata?.phone_number_id;
           const now = c.get("clock")();
+          const replyId = await deliveredMessageId("whatsapp", m.id, "reply");
           await db.atomic((orm) => [
             recordInteraction(orm, {
+              id: replyId,
               customerId: customer.id,
               channel: "whatsapp",
               direction: "outbound",

@@ -13,7 +13,7 @@ import { continueHere } from "../../inbound/continue";
 import { parseForm, verifyTwilio } from "../../inbound/signatures";
 import { helpText, menuText, parseSms, twiml } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
-import { recordInteraction } from "../../journeys/interactions";
+import { deliveredMessageId, recordInteraction } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
 import { askForMissing } from "../../journeys/replies";
 import type { Router } from "../../lib/create-router";
@@ -110,8 +110,10 @@ export function registerInboundSmsRoutes(app: Router) {
 
     const identity = { channel: "sms" as const, externalId: From };
     const resolved = await resolveCustomer(db, { identity, channel: "sms" }, now);
+    const inboundId = await deliveredMessageId("sms", MessageSid, "inbound");
     await db.atomic((orm) => [
       recordInteraction(orm, {
+        id: inboundId,
         customerId: resolved.customer.id,
         channel: "sms",
         direction: "inbound",
