@@ -23,8 +23,9 @@ Commands:
   serve [--port N] [--host H]            start the API, storefront, docs and studio
   migrate                                apply the database migrations
   import <dir> [--draft] [--dry-run]     validate a content directory, then import it (all or nothing)
-  export <dir> [--force]                 write the catalogue as canonical content files into an empty
-                                         folder (--force writes into a folder that has files)
+  export <dir> [--force] [--published]   write the catalogue as canonical content files into an empty
+                                         folder (--force writes into a folder that has files;
+                                         --published: only published entities, as published)
   check [<dir>] [--format text|json]     audit every channel and locale (a content directory, or the database);
         [--channel C] [--base-url URL]   exits 1 on any parity violation — gate a content repository's CI with it
   keys create --name N --scope S [...]   create an API key (printed once)
@@ -95,6 +96,7 @@ export async function main(
         host: { type: "string" },
         draft: { type: "boolean" },
         force: { type: "boolean" },
+        published: { type: "boolean" },
         "dry-run": { type: "boolean" },
         progress: { type: "boolean" },
         name: { type: "string" },
@@ -245,7 +247,7 @@ export async function main(
           );
         }
         const db = openSqlite(dbPath);
-        const files = await exportContent(db);
+        const files = await exportContent(db, { published: values.published ?? false });
         db.close();
         await writeContentDir(resolve(dir), files);
         out(`wrote ${files.length} file(s) to ${resolve(dir)}`);
