@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
-import { exportContent, importContent } from "../catalogue/content";
+import { type ContentBundle, exportContent, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
 import { auditCatalogue } from "../consistency/audit";
 import { openSqlite } from "../db/sqlite";
@@ -26,6 +26,8 @@ Commands:
   export <dir> [--force] [--published]   write the catalogue as canonical content files into an empty
                                          folder (--force writes into a folder that has files;
                                          --published: only published entities, as published)
+  bundle <dir>                           print a content directory as one JSON bundle, for
+                                         POST /v1/admin/import (e.g. into a Worker)
   check [<dir>] [--format text|json]     audit every channel and locale (a content directory, or the database);
         [--channel C] [--base-url URL]   exits 1 on any parity violation — gate a content repository's CI with it
   keys create --name N --scope S [...]   create an API key (printed once)
@@ -54,6 +56,18 @@ async function contentDir(path: string, command: string): Promise<string> {
   if (!info.isDirectory()) throw new UsageError(`${command}: ${dir} is a file, not a folder; expected ${CONTENT_LAYOUT}`);
   if (!(await holdsContent(dir))) throw new UsageError(`${command}: ${dir} holds no content; expected ${CONTENT_LAYOUT}`);
   return dir;
+}
+
+/** Reads a content directory, printing each JSON syntax problem; null when there were any. */
+async function readContent(path: string, command: string, err: (s: string) => void): Promise<ContentBundle | null> {
+  try {
+    return await readContentDir(await contentDir(path, command));
+  } catch (error) {
+    if (!(error instanceof ContentReadError)) throw error;
+    for (const p of error.problems) err(`${p.file}: ${p.message}`);
+    if (command === "import") err(`${error.problems.length} problem(s); nothing was imported.`);
+    return null;
+  }
 }
 
 /**
@@ -141,17 +155,8 @@ export async function main(
       case "import": {
         const dir = rest[0];
         if (!dir) throw new UsageError(`import needs a directory: ${CONTENT_LAYOUT}`);
-        let bundle: Awaited<ReturnType<typeof readContentDir>>;
-        try {
-          bundle = await readContentDir(await contentDir(dir, "import"));
-        } catch (error) {
-          if (error instanceof ContentReadError) {
-            for (const p of error.problems) err(`${p.file}: ${p.message}`);
-            err(`${error.problems.length} problem(s); nothing was imported.`);
-            return 1;
-          }
-          throw error;
-        }
+        const bundle = await readContent(dir, "import", err);
+        if (!bundle) return 1;
         const db = openSqlite(dbPath);
         const progress = progressReporter("imported", values.progress ?? false, err);
         const report = await importContent(
@@ -178,6 +183,22 @@ export async function main(
         if (values["dry-run"]) out("(dry run: nothing was written)");
         return 0;
       }
+      case "bundle": {
+        const dir = rest[0];
+        if (!dir) throw new UsageError(`bundle needs a directory: ${CONTENT_LAYOUT}`);
+        const bundle = await readContent(dir, "bundle", err);
+        if (!bundle) return 1;
+        const data = (files: { data: unknown }[]) => files.map((f) => f.data);
+        out(
+          JSON.stringify({
+            locales: bundle.locales?.data ?? [],
+            products: data(bundle.products),
+            messages: data(bundle.messages),
+            actions: data(bundle.actions),
+          }),
+        );
+        return 0;
+      }
       case "check": {
         const format = values.format ?? "text";
         if (format !== "text" && format !== "json") throw new UsageError("--format takes text or json");
@@ -190,16 +211,8 @@ export async function main(
         let total: number;
         if (rest[0]) {
           // A content directory: import it into a throwaway database, exactly as `import` would.
-          let bundle: Awaited<ReturnType<typeof readContentDir>>;
-          try {
-            bundle = await readContentDir(await contentDir(rest[0], "check"));
-          } catch (error) {
-            if (error instanceof ContentReadError) {
-              for (const p of error.problems) err(`${p.file}: ${p.message}`);
-              return 1;
-            }
-            throw error;
-          }
+          const bundle = await readContent(rest[0], "check", err);
+          if (!bundle) return 1;
           db = openSqlite(":memory:");
           const report = await importContent(db, bundle, { keyId: null, now: new Date() });
           if (report.problems.length) {
