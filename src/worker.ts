@@ -9,10 +9,13 @@ import { createApp } from "./app";
 import { openD1 } from "./db/d1";
 import { type Config, parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
+import { bindingRateLimiter, type RateLimitBinding } from "./lib/rate-limit";
 import { dispatchWebhooks } from "./webhooks/dispatch";
 
 export interface Env {
   DB: D1Database;
+  /** Cloudflare's Rate Limiting binding (`[[ratelimits]]` in wrangler.toml): one budget across isolates. */
+  RATE_LIMITER?: RateLimitBinding;
   [variable: string]: unknown;
 }
 
@@ -35,6 +38,9 @@ function appFor(env: Env, origin?: string) {
     const config = parseConfig(base ? { ...env, PUBLIC_BASE_URL: base } : env);
     const app = createApp({
       config,
+      sharedRateLimiter: env.RATE_LIMITER
+        ? bindingRateLimiter(env.RATE_LIMITER, { limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 })
+        : undefined,
       // Set by Cloudflare's edge; a client cannot forge it.
       clientAddress: (request) => request.headers.get("cf-connecting-ip") ?? undefined,
       resolveDb: (c) => {
