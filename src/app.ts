@@ -20,7 +20,7 @@ import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
 import { assertJsonDepth } from "./lib/json-depth";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
-import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit } from "./lib/rate-limit";
+import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit, type SharedRateLimiter } from "./lib/rate-limit";
 import { createResponseCache } from "./lib/response-cache";
 import { SECURITY_SCHEME } from "./lib/route";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
@@ -58,6 +58,8 @@ export interface AppDeps {
    * bindings, so an in-process sub-request (the studio's) is judged by its own headers.
    */
   requestHeader?: HeaderReader;
+  /** A limiter shared beyond this process (Workers: the Rate Limiting binding); default: counters in memory. */
+  sharedRateLimiter?: SharedRateLimiter | undefined;
 }
 
 /** Query parameters that would carry a credential; keys are refused there (they end up in logs and caches). */
@@ -150,11 +152,13 @@ export function createApp(deps: AppDeps) {
   });
 
   const clientAddress = deps.clientAddress ?? (() => undefined);
+  const shared = deps.config.RATE_LIMIT_PER_MINUTE > 0 ? deps.sharedRateLimiter : undefined;
   const limiter =
-    deps.config.RATE_LIMIT_PER_MINUTE > 0
+    deps.config.RATE_LIMIT_PER_MINUTE > 0 && !shared
       ? createRateLimiter({ limit: deps.config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, now: () => clock().getTime() })
       : undefined;
-  if (limiter) app.use("/v1/*", rateLimit(limiter, clientAddress));
+  const anyLimiter = shared ?? limiter;
+  if (anyLimiter) app.use("/v1/*", rateLimit(anyLimiter, clientAddress));
 
   // Public delivery reads that depend only on the URL, the language and the data: stored here, and
   // answered from memory before routing (below) until the database changes.
@@ -249,7 +253,8 @@ export function createApp(deps: AppDeps) {
   // that takes a hit from about half to about three quarters of a bare Hono server's requests per second
   // (bench/). Anything else — a key, a stale or missing entry, a client over budget (whose 429 is the
   // pipeline's own) — is routed.
-  if (responses.enabled && !deps.config.DELIVERY_REQUIRES_KEY) {
+  // (With a shared limiter every request is routed: its count is an await the synchronous path cannot make.)
+  if (responses.enabled && !deps.config.DELIVERY_REQUIRES_KEY && !shared) {
     const routed = app.fetch;
     const fromMemory = (request: Request, env: unknown): Response | undefined => {
       if (request.method !== "GET" || header(request, "authorization") !== undefined) return undefined;

@@ -22,7 +22,7 @@ import { type Http2Bindings, type HttpBindings, serve as serveNode } from "@hono
 import { Agent, buildConnector, fetch as undiciFetch } from "undici";
 import { type AppDeps, createApp } from "./app";
 import { importContent } from "./catalogue/content";
-import { readContentDir } from "./cli/content-files";
+import { holdsContent, readContentDir } from "./cli/content-files";
 import { openSqlite, type SqliteDatabase } from "./db/sqlite";
 import { parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
@@ -99,6 +99,10 @@ export async function seedIfEmpty(
 ): Promise<boolean> {
   const count = db.client.prepare("SELECT COUNT(*) AS n FROM entries").get() as { n: number };
   if (count.n > 0 || !existsSync(contentDir)) return false;
+  if (!(await holdsContent(contentDir))) {
+    print(`${contentDir} holds no content: starting with an empty catalogue (import one with \`unison import\`).`);
+    return false;
+  }
   const bundle = await readContentDir(contentDir);
   const report = await importContent(db, bundle, { keyId: null, now: new Date() }, { publish: true });
   if (report.problems.length) {

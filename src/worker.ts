@@ -9,21 +9,38 @@ import { createApp } from "./app";
 import { openD1 } from "./db/d1";
 import { type Config, parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
+import { bindingRateLimiter, type RateLimitBinding } from "./lib/rate-limit";
 import { dispatchWebhooks } from "./webhooks/dispatch";
 
 export interface Env {
   DB: D1Database;
+  /** Cloudflare's Rate Limiting binding (`[[ratelimits]]` in wrangler.toml): one budget across isolates. */
+  RATE_LIMITER?: RateLimitBinding;
   [variable: string]: unknown;
 }
 
-let cached: { env: Env; app: ReturnType<typeof createApp>; config: Config } | null = null;
+let cached: { env: Env; apps: Map<string, { app: ReturnType<typeof createApp>; config: Config }> } | null = null;
+/** The origin of the latest request, for the cron's links when PUBLIC_BASE_URL is not set. */
+let lastOrigin: string | undefined;
 
-/** One app per isolate: bindings and vars are fixed for its lifetime. */
-function appFor(env: Env) {
-  if (cached?.env !== env) {
-    const config = parseConfig(env);
+/**
+ * One app per isolate and origin: bindings and vars are fixed for its lifetime. Without
+ * PUBLIC_BASE_URL (`wrangler dev`, or a Worker answering on its workers.dev address), links,
+ * the CSP and the studio's same-origin check use the request's own origin — Cloudflare routes a
+ * request to the Worker by that host, so a client cannot make it up.
+ */
+function appFor(env: Env, origin?: string) {
+  if (cached?.env !== env) cached = { env, apps: new Map() };
+  const configured = typeof env.PUBLIC_BASE_URL === "string" && env.PUBLIC_BASE_URL !== "";
+  const base = configured ? "" : (origin ?? lastOrigin ?? "");
+  let entry = cached.apps.get(base);
+  if (!entry) {
+    const config = parseConfig(base ? { ...env, PUBLIC_BASE_URL: base } : env);
     const app = createApp({
       config,
+      sharedRateLimiter: env.RATE_LIMITER
+        ? bindingRateLimiter(env.RATE_LIMITER, { limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 })
+        : undefined,
       // Set by Cloudflare's edge; a client cannot forge it.
       clientAddress: (request) => request.headers.get("cf-connecting-ip") ?? undefined,
       resolveDb: (c) => {
@@ -32,9 +49,12 @@ function appFor(env: Env) {
         return openD1(typeof env.DB.withSession === "function" ? env.DB.withSession(bookmark) : env.DB);
       },
     });
-    cached = { env, app, config };
+    // A Worker answers on a handful of hostnames; never let the map grow without bound.
+    if (cached.apps.size >= 8) cached.apps.clear();
+    entry = { app, config };
+    cached.apps.set(base, entry);
   }
-  return cached;
+  return entry;
 }
 
 /**
@@ -51,7 +71,9 @@ function tick(env: Env, config: Config) {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const { app, config } = appFor(env);
+    const origin = new URL(request.url).origin;
+    lastOrigin = origin;
+    const { app, config } = appFor(env, origin);
     const response = await app.fetch(request, env, ctx);
     // A write (or a chat webhook) may have queued webhook events or replies: send them now, not at the next cron tick.
     if (request.method !== "GET" && request.method !== "HEAD" && response.status < 400) ctx.waitUntil(tick(env, config));

@@ -112,7 +112,7 @@ export const templates = {
     + alias3((((helper = lookupProperty(helpers,"subtotal") || alias1(depth0, "subtotal", {"start":{"line":18,"column":38},"end":{"line":18,"column":46}} ))),(typeof helper === "function" ? helper.call(alias4,{"name":"subtotal","hash":{},"data":data,"loc":{"start":{"line":18,"column":36},"end":{"line":18,"column":48}}}) : helper)))
     + "</span></p>\n";
 },"3":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -125,14 +125,20 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":10,"column":47},"end":{"line":10,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":10,"column":45},"end":{"line":10,"column":54}}}) : helper)))
     + "</a>"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"priceChangedTo"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":58},"end":{"line":10,"column":146}}})) != null ? stack1 : "")
-    + "</th>\n<td>"
-    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":11,"column":6},"end":{"line":11,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":11,"column":4},"end":{"line":11,"column":16}}}) : helper)))
-    + "</td>\n<td>"
-    + alias4((((helper = lookupProperty(helpers,"unitPrice") || alias1(depth0, "unitPrice", {"start":{"line":12,"column":6},"end":{"line":12,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitPrice","hash":{},"data":data,"loc":{"start":{"line":12,"column":4},"end":{"line":12,"column":17}}}) : helper)))
-    + "</td>\n<td>"
-    + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":13,"column":6},"end":{"line":13,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":13,"column":4},"end":{"line":13,"column":17}}}) : helper)))
-    + "</td>\n<td>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":4},"end":{"line":14,"column":38}}})) != null ? stack1 : "")
+    + "</th>\n<td data-label=\""
+    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":11,"column":18},"end":{"line":11,"column":32}} ), depth0))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":11,"column":38},"end":{"line":11,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":11,"column":36},"end":{"line":11,"column":48}}}) : helper)))
+    + "</td>\n<td data-label=\""
+    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "price", {"start":{"line":12,"column":18},"end":{"line":12,"column":29}} ), depth0))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"unitPrice") || alias1(depth0, "unitPrice", {"start":{"line":12,"column":35},"end":{"line":12,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitPrice","hash":{},"data":data,"loc":{"start":{"line":12,"column":33},"end":{"line":12,"column":46}}}) : helper)))
+    + "</td>\n<td data-label=\""
+    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":13,"column":18},"end":{"line":13,"column":29}} ), depth0))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":13,"column":35},"end":{"line":13,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":13,"column":33},"end":{"line":13,"column":46}}}) : helper)))
+    + "</td>\n<td class=\"line-actions\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":25},"end":{"line":14,"column":59}}})) != null ? stack1 : "")
     + "</td>\n</tr>\n";
 },"4":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -505,7 +511,7 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"missingFacts"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":2,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
-  "order": {"0":function(container,depth0,helpers,partials,data) {
+  "order": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -532,7 +538,7 @@ export const templates = {
     + "</th><th scope=\"col\">"
     + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":8,"column":103},"end":{"line":8,"column":111}} ), depth0))
     + "</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n<p class=\"price\">"
     + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":13,"column":19},"end":{"line":13,"column":27}} ), depth0))
     + " <span>"
@@ -542,10 +548,10 @@ export const templates = {
     + " <span>"
     + alias4((((helper = lookupProperty(helpers,"amountDue") || alias1(depth0, "amountDue", {"start":{"line":14,"column":31},"end":{"line":14,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"amountDue","hash":{},"data":data,"loc":{"start":{"line":14,"column":29},"end":{"line":14,"column":42}}}) : helper)))
     + "</span></p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":15,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":15,"column":34}}})) != null ? stack1 : "")
     + "\n";
-},"1":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -554,10 +560,14 @@ export const templates = {
 
   return "<tr><th scope=\"row\" dir=\"auto\">"
     + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":10,"column":48},"end":{"line":10,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":10,"column":46},"end":{"line":10,"column":55}}}) : helper)))
-    + "</th><td>"
-    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":10,"column":66},"end":{"line":10,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":10,"column":64},"end":{"line":10,"column":76}}}) : helper)))
-    + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":10,"column":87},"end":{"line":10,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":10,"column":85},"end":{"line":10,"column":98}}}) : helper)))
+    + "</th><td data-label=\""
+    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":10,"column":78},"end":{"line":10,"column":92}} ), depth0))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":10,"column":98},"end":{"line":10,"column":106}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":10,"column":96},"end":{"line":10,"column":108}}}) : helper)))
+    + "</td><td data-label=\""
+    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":10,"column":131},"end":{"line":10,"column":142}} ), depth0))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":10,"column":148},"end":{"line":10,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":10,"column":146},"end":{"line":10,"column":159}}}) : helper)))
     + "</td></tr>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -568,7 +578,7 @@ export const templates = {
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"form"),depth0,{"name":"form","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -576,37 +586,37 @@ export const templates = {
         return undefined
     };
 
-  return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"usePartial":true,"useData":true},
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"usePartial":true,"useData":true,"useDepths":true},
   "product": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "<article class=\"product\">\n<div class=\"gallery\">\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"media"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
-    + "</div>\n<div class=\"info\">\n<h1 dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias2(depth0, "title", {"start":{"line":16,"column":17},"end":{"line":16,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":16,"column":15},"end":{"line":16,"column":24}}}) : helper)))
+  return "<article class=\"product\">\n<div class=\"info\">\n<h1 dir=\"auto\">"
+    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":13,"column":17},"end":{"line":13,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":13,"column":15},"end":{"line":13,"column":24}}}) : helper)))
     + "</h1>\n<p class=\"price\"><span>"
-    + alias4((((helper = lookupProperty(helpers,"price") || alias2(depth0, "price", {"start":{"line":17,"column":25},"end":{"line":17,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":17,"column":23},"end":{"line":17,"column":32}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":14,"column":25},"end":{"line":14,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":14,"column":23},"end":{"line":14,"column":32}}}) : helper)))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":39},"end":{"line":17,"column":145}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":39},"end":{"line":14,"column":145}}})) != null ? stack1 : "")
     + "</p>\n<p class=\"availability\">"
-    + alias4((((helper = lookupProperty(helpers,"availabilityText") || alias2(depth0, "availabilityText", {"start":{"line":18,"column":26},"end":{"line":18,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":18,"column":24},"end":{"line":18,"column":44}}}) : helper)))
-    + "</p>\n<p class=\"summary\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"summary") || alias2(depth0, "summary", {"start":{"line":19,"column":32},"end":{"line":19,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":19,"column":30},"end":{"line":19,"column":41}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":15,"column":26},"end":{"line":15,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":15,"column":24},"end":{"line":15,"column":44}}}) : helper)))
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":20,"column":34}}})) != null ? stack1 : "")
-    + "\n<h2>"
-    + alias4(container.lambda(alias2(lookupProperty(depth0,"ui"), "details", {"start":{"line":21,"column":6},"end":{"line":21,"column":16}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":16,"column":34}}})) != null ? stack1 : "")
+    + "\n<p class=\"summary\" dir=\"auto\">"
+    + alias4((((helper = lookupProperty(helpers,"summary") || alias1(depth0, "summary", {"start":{"line":17,"column":32},"end":{"line":17,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":17,"column":30},"end":{"line":17,"column":41}}}) : helper)))
+    + "</p>\n<h2>"
+    + alias4(container.lambda(alias1(lookupProperty(depth0,"ui"), "details", {"start":{"line":18,"column":6},"end":{"line":18,"column":16}} ), depth0))
     + "</h2>\n<p class=\"text\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias2(depth0, "description", {"start":{"line":22,"column":29},"end":{"line":22,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":22,"column":27},"end":{"line":22,"column":42}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":19,"column":29},"end":{"line":19,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":19,"column":27},"end":{"line":19,"column":42}}}) : helper)))
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"attributes"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":25,"column":21}}})) != null ? stack1 : "")
-    + "\n</div>\n</article>\n";
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"attributes"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":21}}})) != null ? stack1 : "")
+    + "\n</div>\n<div class=\"gallery\">\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"media"),{"name":"each","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":0},"end":{"line":26,"column":9}}})) != null ? stack1 : "")
+    + "</div>\n</article>\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -629,19 +639,6 @@ export const templates = {
     + alias4((lookupProperty(helpers,"json")||alias1(depth0, "json", {"start":{"line":9,"column":37},"end":{"line":9,"column":41}} )).call(alias2,lookupProperty(depth0,"jsonLd"),{"name":"json","hash":{},"data":data,"loc":{"start":{"line":9,"column":35},"end":{"line":9,"column":50}}}))
     + "\u003C/script>\n";
 },"2":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<img src=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":13,"column":27},"end":{"line":13,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":13,"column":25},"end":{"line":13,"column":32}}}) : helper)))
-    + "\" alt=\""
-    + alias4((((helper = lookupProperty(helpers,"alt") || alias1(depth0, "alt", {"start":{"line":13,"column":41},"end":{"line":13,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"alt","hash":{},"data":data,"loc":{"start":{"line":13,"column":39},"end":{"line":13,"column":46}}}) : helper)))
-    + "\" width=\"800\" height=\"800\">\n";
-},"3":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -650,11 +647,11 @@ export const templates = {
     };
 
   return " <s><span class=\"visually-hidden\">"
-    + alias2(container.lambda(alias1(lookupProperty(depth0,"words"), "was", {"start":{"line":17,"column":97},"end":{"line":17,"column":106}} ), depth0))
+    + alias2(container.lambda(alias1(lookupProperty(depth0,"words"), "was", {"start":{"line":14,"column":97},"end":{"line":14,"column":106}} ), depth0))
     + "</span> "
-    + alias2((((helper = lookupProperty(helpers,"compareAtPrice") || alias1(depth0, "compareAtPrice", {"start":{"line":17,"column":118},"end":{"line":17,"column":132}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"compareAtPrice","hash":{},"data":data,"loc":{"start":{"line":17,"column":116},"end":{"line":17,"column":134}}}) : helper)))
+    + alias2((((helper = lookupProperty(helpers,"compareAtPrice") || alias1(depth0, "compareAtPrice", {"start":{"line":14,"column":118},"end":{"line":14,"column":132}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"compareAtPrice","hash":{},"data":data,"loc":{"start":{"line":14,"column":116},"end":{"line":14,"column":134}}}) : helper)))
     + "</s>";
-},"4":function(container,depth0,helpers,partials,data) {
+},"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -663,7 +660,7 @@ export const templates = {
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"form"),depth0,{"name":"form","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"5":function(container,depth0,helpers,partials,data) {
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -672,9 +669,9 @@ export const templates = {
     };
 
   return "<dl>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"attributes"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":25,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"attributes"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":22,"column":9}}})) != null ? stack1 : "")
     + "</dl>";
-},"6":function(container,depth0,helpers,partials,data) {
+},"5":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -683,10 +680,23 @@ export const templates = {
     };
 
   return "<dt dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":24,"column":37},"end":{"line":24,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":24,"column":35},"end":{"line":24,"column":44}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":21,"column":37},"end":{"line":21,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":21,"column":35},"end":{"line":21,"column":44}}}) : helper)))
     + "</dt><dd dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":24,"column":66},"end":{"line":24,"column":71}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":24,"column":64},"end":{"line":24,"column":73}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":21,"column":66},"end":{"line":21,"column":71}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":21,"column":64},"end":{"line":21,"column":73}}}) : helper)))
     + "</dd>\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<img src=\""
+    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":25,"column":27},"end":{"line":25,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":25,"column":25},"end":{"line":25,"column":32}}}) : helper)))
+    + "\" alt=\""
+    + alias4((((helper = lookupProperty(helpers,"alt") || alias1(depth0, "alt", {"start":{"line":25,"column":41},"end":{"line":25,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"alt","hash":{},"data":data,"loc":{"start":{"line":25,"column":39},"end":{"line":25,"column":46}}}) : helper)))
+    + "\" width=\"800\" height=\"800\">\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -815,6 +825,6 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "styles": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    return ":root{color-scheme:light;--ink:#1d2327;--muted:#4a5560;--line:#d5dbe0;--accent:#1f5f8b;--bg:#ffffff;--soft:#f3f6f8;--bad:#9b1c1c;--good:#1e6b3a}\n*{box-sizing:border-box}\nbody{margin:0;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;color:var(--ink);background:var(--bg)}\na{color:var(--accent)}\na:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f6ae2d;outline-offset:2px}\n.skip{position:absolute;left:-999px;top:0;background:var(--bg);padding:.5rem}\n.skip:focus{left:.5rem}\nheader.site{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.75rem 1.25rem;border-bottom:1px solid var(--line)}\n.brand{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--ink);margin-right:auto}\nheader ul,.categories ul,.banner ul{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;margin:0;padding:0}\n.search{display:flex;gap:.25rem;align-items:center}\n.banner{background:var(--soft);padding:.5rem 1.25rem}\n.categories{padding:.5rem 1.25rem;border-bottom:1px solid var(--line)}\n[aria-current]{font-weight:700}\nmain{max-width:72rem;margin:0 auto;padding:1.25rem}\nfooter.site{border-top:1px solid var(--line);padding:1rem 1.25rem;color:var(--muted)}\nbutton{font:inherit;padding:.45rem 1rem;border:0;border-radius:.3rem;background:var(--accent);color:#fff;cursor:pointer}\ninput,select{font:inherit;padding:.35rem;border:1px solid var(--muted);border-radius:.3rem}\nform.action{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}\n.product{display:grid;gap:2rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}\n.gallery img,.card img{width:100%;height:auto;display:block;border-radius:.3rem}\n.price{font-size:1.35rem;font-weight:700}\n.price s{color:var(--muted);font-weight:400;font-size:1rem}\n.text{white-space:pre-line}\n.cards{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));list-style:none;padding:0}\n.card{border:1px solid var(--line);border-radius:.4rem;padding:.75rem}\n.card h2{font-size:1.05rem;margin:.5rem 0}\ntable{border-collapse:collapse;width:100%}\nth,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line);vertical-align:top}\n.ok{color:var(--good)}\n.notice{background:#e6f4ea;color:var(--good);padding:.6rem 1rem;border-radius:.3rem}\n.refused{color:var(--bad)}\n.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\n";
+    return ":root{color-scheme:light;--ink:#1d2327;--muted:#4a5560;--line:#d5dbe0;--accent:#1f5f8b;--bg:#ffffff;--soft:#f3f6f8;--bad:#9b1c1c;--good:#1e6b3a}\n*{box-sizing:border-box}\nbody{margin:0;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;color:var(--ink);background:var(--bg)}\na{color:var(--accent)}\na:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f6ae2d;outline-offset:2px}\n.skip{position:absolute;left:-999px;top:0;background:var(--bg);padding:.5rem}\n.skip:focus{left:.5rem}\nheader.site{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.75rem 1.25rem;border-bottom:1px solid var(--line)}\n.brand{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--ink);margin-right:auto}\nheader ul,.categories ul,.banner ul{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;margin:0;padding:0}\n.search{display:flex;flex-wrap:wrap;gap:.25rem;align-items:center;min-width:0}\n.search input{min-width:0;flex:1 1 8rem}\n.banner{background:var(--soft);padding:.5rem 1.25rem}\n.categories{padding:.5rem 1.25rem;border-bottom:1px solid var(--line)}\n[aria-current]{font-weight:700}\nmain{max-width:72rem;margin:0 auto;padding:1.25rem}\nfooter.site{border-top:1px solid var(--line);padding:1rem 1.25rem;color:var(--muted)}\nbutton{font:inherit;padding:.45rem 1rem;border:0;border-radius:.3rem;background:var(--accent);color:#fff;cursor:pointer}\ninput,select{font:inherit;padding:.35rem;border:1px solid var(--muted);border-radius:.3rem;max-width:100%}\nform.action{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}\n.product{display:grid;gap:2rem;grid-template-columns:repeat(auto-fit,minmax(min(18rem,100%),1fr))}\n.product h1{margin:0 0 .5rem}\n.product .price,.product .availability{margin:.25rem 0}\n@media (min-width:40rem){.product .gallery{order:-1}}\n.gallery img,.card img{width:100%;height:auto;display:block;border-radius:.3rem}\n.price{font-size:1.35rem;font-weight:700}\n.price s{color:var(--muted);font-weight:400;font-size:1rem}\n.text{white-space:pre-line}\n.cards{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fill,minmax(min(14rem,100%),1fr));list-style:none;padding:0}\n.card{border:1px solid var(--line);border-radius:.4rem;padding:.75rem}\n.card h2{font-size:1.05rem;margin:.5rem 0}\ntable{border-collapse:collapse;width:100%}\nth,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line);vertical-align:top}\n.ok{color:var(--good)}\n.notice{background:#e6f4ea;color:var(--good);padding:.6rem 1rem;border-radius:.3rem}\n.refused{color:var(--bad)}\n.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\nimg{max-width:100%}\n@media (max-width:40rem){\nheader.site{padding:.5rem .75rem;gap:.5rem}\n.search label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\n.banner,.categories{font-size:.9rem}\n.categories ul{gap:.25rem .6rem}\nh1{font-size:1.5rem;line-height:1.25}\nmain{padding:.75rem}\n.banner,.categories{padding:.4rem .75rem}\ntable,tbody,tr,th,td{display:block;width:100%}\nthead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\ntr{border-bottom:1px solid var(--line);padding:.5rem 0}\nth,td{border:0;padding:.2rem 0}\ntd[data-label]::before{content:attr(data-label) \": \";color:var(--muted)}\n}\n";
 },"useData":true},
 } as unknown as Record<TemplateName, TemplateSpecification>;

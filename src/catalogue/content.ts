@@ -439,8 +439,12 @@ export async function importContent(
   return report;
 }
 
-/** The whole catalogue (non-archived drafts, current stock, locales) as canonical files. */
-export async function exportContent(db: Database): Promise<{ path: string; text: string }[]> {
+/**
+ * The whole catalogue (non-archived drafts, current stock, locales) as canonical files. With
+ * `published`, each entity's published revision instead, and only entities that are live: what a
+ * deploy copies, so an unpublished edit does not go live by import.
+ */
+export async function exportContent(db: Database, options: { published?: boolean } = {}): Promise<{ path: string; text: string }[]> {
   const files: { path: string; text: string }[] = [];
   const localeRows = (
     await db.orm
@@ -452,9 +456,14 @@ export async function exportContent(db: Database): Promise<{ path: string; text:
   files.push({ path: "locales.json", text: fileText(localeRows) });
   const stock = new Map<string, number>();
   for (const row of await db.orm.select({ sku: inventory.sku, stock: inventory.stock }).from(inventory)) stock.set(row.sku, row.stock);
-  const rows = await db.orm.select().from(entries).where(ne(entries.status, "archived")).orderBy(asc(entries.type), asc(entries.key));
+  const rows = await db.orm
+    .select({ type: entries.type, key: entries.key, draft: entries.draft, published: revisions.document })
+    .from(entries)
+    .leftJoin(revisions, eq(revisions.id, entries.publishedRevisionId))
+    .where(options.published ? eq(entries.status, "published") : ne(entries.status, "archived"))
+    .orderBy(asc(entries.type), asc(entries.key));
   for (const row of rows) {
-    const doc = JSON.parse(row.draft) as Record<string, unknown>;
+    const doc = JSON.parse(options.published && row.published ? row.published : row.draft) as Record<string, unknown>;
     if (row.type === "product") {
       const product = doc as unknown as ProductDoc;
       const withStock = ProductFile.parse({ ...product, variants: product.variants.map((v) => ({ ...v, stock: stock.get(v.sku) ?? 0 })) });

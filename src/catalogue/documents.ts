@@ -193,6 +193,22 @@ export const MessageDoc = z
     message: "endsAt must be after startsAt.",
     path: ["endsAt"],
   })
+  .superRefine((m, ctx) => {
+    // content/README.md: promo codes appear literally in `body` and `short` in every locale.
+    for (const code of m.facts.codes) {
+      for (const field of ["body", "short"] as const) {
+        for (const [locale, text] of Object.entries(m[field])) {
+          if (!text.includes(code)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [field, locale],
+              message: `The promo code ${code} (in facts.codes) must appear literally in ${field} (${locale}).`,
+            });
+          }
+        }
+      }
+    }
+  })
   .openapi("MessageDocument");
 export type MessageDoc = z.infer<typeof MessageDoc>;
 

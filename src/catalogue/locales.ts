@@ -20,14 +20,31 @@ export interface LocaleSet {
   byCode: Map<string, LocaleRow>;
 }
 
+/**
+ * What reads negotiate to before any locale is configured (a shop starting from nothing, a Worker before
+ * its first import): it is in no `rows` and no `byCode`, so delivery lists answer empty, `?locale=` is
+ * still refused (400) and documents are not checked against it.
+ */
+export const UNCONFIGURED_LOCALE: LocaleRow = {
+  code: "en",
+  name: "English",
+  fallback: null,
+  isDefault: true,
+  currency: "EUR",
+  position: 0,
+  archived: false,
+  version: 0,
+  createdAt: "1970-01-01T00:00:00.000Z",
+  updatedAt: "1970-01-01T00:00:00.000Z",
+};
+
 export function loadLocales(db: Database): Promise<LocaleSet> {
   // Read on every request that negotiates a locale; remembered until the database changes. Treat it as frozen.
   return memoized(db, "locales", async () => {
     const rows = await prepared(db, "active-locales", (orm) =>
       orm.select().from(locales).where(eq(locales.archived, false)).orderBy(asc(locales.position), asc(locales.code)).prepare(),
     ).all();
-    const def = rows.find((r) => r.isDefault) ?? rows[0];
-    if (!def) throw new ApiError("internal_error", "No locale is configured.");
+    const def = rows.find((r) => r.isDefault) ?? rows[0] ?? UNCONFIGURED_LOCALE;
     return { rows, default: def, byCode: new Map(rows.map((r) => [r.code, r])) };
   });
 }

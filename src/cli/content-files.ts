@@ -41,6 +41,16 @@ async function listJson(dir: string, sub: string): Promise<string[]> {
   }
 }
 
+/** Whether a folder holds any content file: `locales.json`, or JSON under products/, messages/ or actions/. */
+export async function holdsContent(dir: string): Promise<boolean> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  if (names.includes("locales.json")) return true;
+  for (const sub of ["products", "messages", "actions"]) {
+    if (names.includes(sub) && (await listJson(dir, sub)).length) return true;
+  }
+  return false;
+}
+
 /**
  * Reads `locales.json`, `products/*.json`, `messages/*.json`, `actions/*.json`.
  * Throws {@link ContentReadError} listing every file that is not valid JSON.

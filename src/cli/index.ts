@@ -2,16 +2,18 @@
  * `unison` — the command line: serve, migrate, import, export, keys.
  * Exit codes: 0 ok, 1 problems found, 2 usage error.
  */
+import { readdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
-import { exportContent, importContent } from "../catalogue/content";
+import { type ContentBundle, exportContent, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
 import { auditCatalogue } from "../consistency/audit";
 import { openSqlite } from "../db/sqlite";
 import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
-import { ContentReadError, readContentDir, writeContentDir } from "./content-files";
+import { ContentReadError, holdsContent, readContentDir, writeContentDir } from "./content-files";
 
 const HELP = `unison — the canonical catalogue from the command line
 
@@ -21,7 +23,11 @@ Commands:
   serve [--port N] [--host H]            start the API, storefront, docs and studio
   migrate                                apply the database migrations
   import <dir> [--draft] [--dry-run]     validate a content directory, then import it (all or nothing)
-  export <dir>                           write the catalogue as canonical content files
+  export <dir> [--force] [--published]   write the catalogue as canonical content files into an empty
+                                         folder (--force writes into a folder that has files;
+                                         --published: only published entities, as published)
+  bundle <dir>                           print a content directory as one JSON bundle, for
+                                         POST /v1/admin/import (e.g. into a Worker)
   check [<dir>] [--format text|json]     audit every channel and locale (a content directory, or the database);
         [--channel C] [--base-url URL]   exits 1 on any parity violation — gate a content repository's CI with it
   keys create --name N --scope S [...]   create an API key (printed once)
@@ -31,13 +37,62 @@ Commands:
 
 Options:
   --db <path>      the SQLite database (default ./data/unison.db, or DATABASE_PATH)
-  --progress       show import progress on stderr
+  --progress       show import / check progress on stderr (a bar on a terminal, plain lines otherwise;
+                   a terminal always shows the bar)
   -h, --help       this help
 
 Scopes: ${SCOPES.join(", ")}
 Exit codes: 0 ok, 1 problems found, 2 usage error.`;
 
 class UsageError extends Error {}
+
+const CONTENT_LAYOUT = "a content directory: locales.json, products/*.json, messages/*.json, actions/*.json";
+
+/** Refuses, as a usage error, a path that is not a content directory: missing, a file, or empty of content. */
+async function contentDir(path: string, command: string): Promise<string> {
+  const dir = resolve(path);
+  const info = await stat(dir).catch(() => null);
+  if (!info) throw new UsageError(`${command}: the folder ${dir} does not exist; expected ${CONTENT_LAYOUT}`);
+  if (!info.isDirectory()) throw new UsageError(`${command}: ${dir} is a file, not a folder; expected ${CONTENT_LAYOUT}`);
+  if (!(await holdsContent(dir))) throw new UsageError(`${command}: ${dir} holds no content; expected ${CONTENT_LAYOUT}`);
+  return dir;
+}
+
+/** Reads a content directory, printing each JSON syntax problem; null when there were any. */
+async function readContent(path: string, command: string, err: (s: string) => void): Promise<ContentBundle | null> {
+  try {
+    return await readContentDir(await contentDir(path, command));
+  } catch (error) {
+    if (!(error instanceof ContentReadError)) throw error;
+    for (const p of error.problems) err(`${p.file}: ${p.message}`);
+    if (command === "import") err(`${error.problems.length} problem(s); nothing was imported.`);
+    return null;
+  }
+}
+
+/**
+ * Progress on stderr: a bar on a terminal; plain lines when asked for (`--progress`) and stderr is not a
+ * terminal (a CI log); nothing otherwise.
+ */
+function progressReporter(verb: string, asked: boolean, err: (s: string) => void) {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar(
+      { format: `${verb} [{bar}] {value}/{total}`, stream: process.stderr, clearOnComplete: true, hideCursor: true },
+      Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(done: number, total: number) {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.setTotal(total);
+        bar.update(done);
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  return { update: asked ? (done: number, total: number) => err(`${verb} ${done}/${total}`) : undefined, stop() {} };
+}
 
 export async function main(
   argv: string[],
@@ -54,6 +109,8 @@ export async function main(
         port: { type: "string" },
         host: { type: "string" },
         draft: { type: "boolean" },
+        force: { type: "boolean" },
+        published: { type: "boolean" },
         "dry-run": { type: "boolean" },
         progress: { type: "boolean" },
         name: { type: "string" },
@@ -97,18 +154,11 @@ export async function main(
       }
       case "import": {
         const dir = rest[0];
-        if (!dir) throw new UsageError("import needs a directory");
-        let bundle: Awaited<ReturnType<typeof readContentDir>>;
-        try {
-          bundle = await readContentDir(resolve(dir));
-        } catch (error) {
-          if (error instanceof ContentReadError) {
-            for (const p of error.problems) err(`${p.file}: ${p.message}`);
-            return 1;
-          }
-          throw error;
-        }
+        if (!dir) throw new UsageError(`import needs a directory: ${CONTENT_LAYOUT}`);
+        const bundle = await readContent(dir, "import", err);
+        if (!bundle) return 1;
         const db = openSqlite(dbPath);
+        const progress = progressReporter("imported", values.progress ?? false, err);
         const report = await importContent(
           db,
           bundle,
@@ -116,11 +166,10 @@ export async function main(
           {
             publish: !values.draft,
             dryRun: values["dry-run"] ?? false,
-            ...(values.progress || process.stderr.isTTY
-              ? { onProgress: (done: number, total: number) => err(`imported ${done}/${total}`) }
-              : {}),
+            ...(progress.update ? { onProgress: progress.update } : {}),
           },
         );
+        progress.stop();
         db.close();
         if (report.problems.length) {
           for (const p of report.problems) err(`${p.file}:${p.pointer || "/"}: ${p.message}`);
@@ -134,6 +183,22 @@ export async function main(
         if (values["dry-run"]) out("(dry run: nothing was written)");
         return 0;
       }
+      case "bundle": {
+        const dir = rest[0];
+        if (!dir) throw new UsageError(`bundle needs a directory: ${CONTENT_LAYOUT}`);
+        const bundle = await readContent(dir, "bundle", err);
+        if (!bundle) return 1;
+        const data = (files: { data: unknown }[]) => files.map((f) => f.data);
+        out(
+          JSON.stringify({
+            locales: bundle.locales?.data ?? [],
+            products: data(bundle.products),
+            messages: data(bundle.messages),
+            actions: data(bundle.actions),
+          }),
+        );
+        return 0;
+      }
       case "check": {
         const format = values.format ?? "text";
         if (format !== "text" && format !== "json") throw new UsageError("--format takes text or json");
@@ -143,18 +208,11 @@ export async function main(
         }
         const baseUrl = values["base-url"] ?? parseConfig(process.env).PUBLIC_BASE_URL;
         let db: ReturnType<typeof openSqlite>;
+        let total: number;
         if (rest[0]) {
           // A content directory: import it into a throwaway database, exactly as `import` would.
-          let bundle: Awaited<ReturnType<typeof readContentDir>>;
-          try {
-            bundle = await readContentDir(resolve(rest[0]));
-          } catch (error) {
-            if (error instanceof ContentReadError) {
-              for (const p of error.problems) err(`${p.file}: ${p.message}`);
-              return 1;
-            }
-            throw error;
-          }
+          const bundle = await readContent(rest[0], "check", err);
+          if (!bundle) return 1;
           db = openSqlite(":memory:");
           const report = await importContent(db, bundle, { keyId: null, now: new Date() });
           if (report.problems.length) {
@@ -162,15 +220,19 @@ export async function main(
             db.close();
             return 1;
           }
+          total = bundle.products.length;
         } else {
           db = openSqlite(dbPath);
+          total = (db.client.prepare("SELECT COUNT(*) AS n FROM published_products").get() as { n: number }).n;
         }
-        const report = await auditCatalogue(db, {
-          registry: renderers,
-          baseUrl,
-          now: new Date(),
-          channels: channel ? [channel as Channel] : undefined,
-        });
+        const progress = progressReporter("checked products", values.progress ?? false, err);
+        const update = progress.update;
+        const report = await auditCatalogue(
+          db,
+          { registry: renderers, baseUrl, now: new Date(), channels: channel ? [channel as Channel] : undefined },
+          update ? { onProgress: (done) => update(done, Math.max(done, total)) } : {},
+        );
+        progress.stop();
         db.close();
         if (format === "json") out(JSON.stringify(report, null, 2));
         else {
@@ -190,8 +252,15 @@ export async function main(
       case "export": {
         const dir = rest[0];
         if (!dir) throw new UsageError("export needs a directory");
+        const target = await stat(resolve(dir)).catch(() => null);
+        if (target && !target.isDirectory()) throw new UsageError(`export: ${resolve(dir)} is a file, not a folder`);
+        if (target && !values.force && (await readdir(resolve(dir))).length) {
+          throw new UsageError(
+            `export: ${resolve(dir)} is not empty; export into an empty folder, or pass --force to overwrite its content files`,
+          );
+        }
         const db = openSqlite(dbPath);
-        const files = await exportContent(db);
+        const files = await exportContent(db, { published: values.published ?? false });
         db.close();
         await writeContentDir(resolve(dir), files);
         out(`wrote ${files.length} file(s) to ${resolve(dir)}`);

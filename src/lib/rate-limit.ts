@@ -4,9 +4,10 @@
  * the others. Headers follow the IETF RateLimit draft (`RateLimit-Policy`,
  * `RateLimit`) and 429s carry `Retry-After`.
  *
- * Counters live in memory: exact on one Node process; per isolate on Workers
- * (a cheap first line — put Cloudflare's rate limiting rules in front for a
- * global limit).
+ * On Node the counters live in memory: exact on one process. On Workers an
+ * isolate's memory limits nothing (each request may land on another), so the
+ * Worker counts with Cloudflare's Rate Limiting binding ({@link bindingRateLimiter}),
+ * shared by every isolate of a location.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context";
@@ -41,6 +42,37 @@ export interface RateLimiter {
   take(credential: string): RateLimitVerdict;
   /** Whether one more request would be within budget, without counting it. */
   allows(credential: string): boolean;
+}
+
+/** A limiter that counts outside this isolate (Cloudflare's Rate Limiting binding). */
+export interface SharedRateLimiter {
+  take(credential: string): Promise<RateLimitVerdict>;
+}
+
+/** What a Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.toml) offers. */
+export interface RateLimitBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/**
+ * Counts with Cloudflare's Rate Limiting binding. The binding says only whether a request is within
+ * budget, so the `RateLimit` header reports the budget left only when it is spent; `limit` and
+ * `windowSeconds` must be the binding's own (`simple = { limit, period }`).
+ *
+ * @example
+ * const limiter = bindingRateLimiter(env.RATE_LIMITER, { limit: 1200, windowSeconds: 60 });
+ * (await limiter.take("key:key_123")).allowed;
+ */
+export function bindingRateLimiter(binding: RateLimitBinding, options: { limit: number; windowSeconds: number }): SharedRateLimiter {
+  const policy = `"default";q=${options.limit};w=${options.windowSeconds}`;
+  return {
+    async take(credential) {
+      const { success } = await binding.limit({ key: credential });
+      const headers: Record<string, string> = { "ratelimit-policy": policy };
+      if (!success) headers.ratelimit = `"default";r=0;t=${options.windowSeconds}`;
+      return { allowed: success, headers, reset: options.windowSeconds };
+    },
+  };
 }
 
 /** The budget of an anonymous request, by client address. */
@@ -98,10 +130,12 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
  * @example
  * app.use(rateLimit(createRateLimiter({ limit: 600, windowSeconds: 60, now: Date.now }), (req) => req.headers.get("cf-connecting-ip") ?? undefined));
  */
-export function rateLimit(limiter: RateLimiter, clientAddress: ClientAddress): MiddlewareHandler<AppEnv> {
+export function rateLimit(limiter: RateLimiter | SharedRateLimiter, clientAddress: ClientAddress): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.get("principal");
-    const verdict = limiter.take(principal ? `key:${principal.keyId}` : anonymousCredential(clientAddress(c.req.raw, c.env)));
+    const taken = limiter.take(principal ? `key:${principal.keyId}` : anonymousCredential(clientAddress(c.req.raw, c.env)));
+    // The in-memory limiter answers at once; only a shared one costs an await.
+    const verdict = taken instanceof Promise ? await taken : taken;
     if (!verdict.allowed) {
       throw new ApiError("rate_limited", `Too many requests for this credential; retry in ${verdict.reset} s.`, {
         headers: { ...verdict.headers, "retry-after": String(verdict.reset) },

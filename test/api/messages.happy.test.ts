@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createTestApp, expectStatus, json } from "../helpers/app";
+import { dump } from "../helpers/snapshot";
 
 const promo = {
   key: "winter_sale",
@@ -107,5 +108,35 @@ describe("messages and actions", () => {
     expect((await t.request("GET", "/v1/products?locale=fr-CA")).status).toBe(400);
     const audit = await expectStatus(await t.request("GET", "/v1/admin/audit?entityType=locale&entityKey=fr-CA", { headers: editor }), 200);
     expect(audit.data.map((a: { action: string }) => a.action)).toEqual(["locale.archive", "locale.create"]);
+  });
+});
+
+describe("editors' API: a promo code appears literally in body and short in every locale (content/README.md)", () => {
+  it("refuses a create or a patch that drops the code from a locale (400 validation_failed at that pointer), writing nothing", async () => {
+    const t = await createTestApp();
+    const editor = await t.auth("catalog:write", "catalog:publish");
+    const before = dump(t.db);
+    const created = await t.request("POST", "/v1/admin/messages", {
+      body: { ...promo, body: { ...promo.body, fr: "20 % de remise jusqu'au 6 janvier." } },
+      headers: editor,
+    });
+    const problem = await json(created);
+    expect(created.status, JSON.stringify(problem)).toBe(400);
+    expect(created.headers.get("content-type")).toBe("application/problem+json");
+    expect(problem.code).toBe("validation_failed");
+    expect(problem.errors.map((e: { pointer: string }) => e.pointer)).toEqual(["/body/fr"]);
+    expect(JSON.stringify(problem.errors)).toContain("WINTER20");
+    expect(dump(t.db)).toEqual(before);
+
+    const entry = await expectStatus(await t.request("POST", "/v1/admin/messages", { body: promo, headers: editor }), 201);
+    const afterCreate = dump(t.db);
+    const patched = await t.request("PATCH", "/v1/admin/messages/winter_sale", {
+      headers: { ...editor, "if-match": `"v${entry.version}"`, "content-type": "application/merge-patch+json" },
+      body: { short: { en: "20% off knitwear" } },
+    });
+    const patchProblem = await json(patched);
+    expect(patched.status).toBe(400);
+    expect(patchProblem.errors.map((e: { pointer: string }) => e.pointer)).toEqual(["/short/en"]);
+    expect(dump(t.db)).toEqual(afterCreate);
   });
 });

@@ -171,14 +171,14 @@ describe("the cart flow through form posts", () => {
 
     const cart = await html(await browser.get("/cart"), 200);
     expect(cart).toContain("Merino crew sweater (S / Oat)");
-    expect(cart).toContain("<td>2</td>");
+    expect(cart).toContain('<td data-label="Quantity">2</td>');
     expect(cart).toContain("€178.00");
     expect(cart).toContain('<p class="notice" role="status" dir="auto">Added to your cart.');
     expect(cart).toContain("Cart (2)");
 
     await browser.post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "1" });
     expect((await browser.post("/actions/update_quantity", { sku: "MER-CRE-SWE-S-OAT", quantity: "3" })).status).toBe(303);
-    expect(await html(await browser.get("/cart"), 200)).toContain("<td>3</td>");
+    expect(await html(await browser.get("/cart"), 200)).toContain('<td data-label="Quantity">3</td>');
     expect((await browser.post("/actions/remove_from_cart", { sku: "ENA-MUG-WHITE" })).status).toBe(303);
 
     const checkout = await browser.post("/actions/checkout", {});
@@ -203,7 +203,7 @@ describe("the cart flow through form posts", () => {
   it("accepts a quantity of 99, the most a line holds, and refuses 100 with a 400 page", async () => {
     const browser = new Browser();
     expect((await browser.post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "99" })).status).toBe(303);
-    expect(await html(await browser.get("/cart"), 200)).toContain("<td>99</td>");
+    expect(await html(await browser.get("/cart"), 200)).toContain('<td data-label="Quantity">99</td>');
     await html(await new Browser().post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "100" }), 400);
     await html(await new Browser().post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "0" }), 400);
   });

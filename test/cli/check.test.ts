@@ -1,21 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/unison.mjs");
-
-function unison(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 90_000,
-    env: { ...process.env, PUBLIC_BASE_URL: "https://shop.example" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { ROOT, unison } from "../helpers/cli";
 
 describe("unison check: the consistency audit for a content repository's CI", () => {
   it("passes the demo store clean on every channel and locale (exit 0), as text and as JSON", () => {

@@ -74,9 +74,19 @@ const exportRoute = defineRoute({
   tags: ["Catalogue (editors)"],
   operationId: "exportContent",
   summary: "Export the catalogue",
-  description: "Every non-archived entity's current draft, current stock and the locales, in the content/ format.",
+  description:
+    "Every non-archived entity's current draft, current stock and the locales, in the content/ format. " +
+    "With `published=true`, only published entities, each as published (not its newer draft): the bundle to deploy " +
+    "elsewhere with `POST /v1/admin/import`, so an unpublished edit does not go live there.",
   scope: "catalog:write",
-  request: {},
+  request: {
+    query: z.object({
+      published: z
+        .enum(["true", "false"])
+        .default("false")
+        .openapi({ description: "Only published entities, as published.", example: "true" }),
+    }),
+  },
   responses: { 200: { description: "The bundle.", content: { "application/json": { schema: BundleSchema } } } },
 });
 
@@ -112,7 +122,7 @@ export function registerContentRoutes(app: Router) {
   });
 
   app.openapi(exportRoute, async (c) => {
-    const files = await exportContent(c.get("db"));
+    const files = await exportContent(c.get("db"), { published: c.req.valid("query").published === "true" });
     const bundle: { locales: unknown[]; products: unknown[]; messages: unknown[]; actions: unknown[] } = {
       locales: [],
       products: [],
