@@ -12,6 +12,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { CHANNELS } from "../catalogue/documents";
 import { getEntry } from "../catalogue/entries";
 import { type LocaleSet, loadLocales } from "../catalogue/locales";
 import { inventory } from "../db/schema";
@@ -478,7 +479,7 @@ export function registerStudioRoutes(app: Router) {
         return sendPage("dashboard", {
           chrome: chrome(c, session, "Dashboard", "/studio"),
           summary: summary ?? { entities: 0, renders: 0, violations: 0, entitiesWithViolations: 0 },
-          byChannel: ["web", "mobile", "sms", "chat"].map((ch) => ({ label: ch, count: summary?.byChannel?.[ch] ?? 0 })),
+          byChannel: CHANNELS.map((ch) => ({ label: ch, count: summary?.byChannel?.[ch] ?? 0 })),
           byRule: Object.entries((summary?.byRule ?? {}) as Record<string, number>).map(([rule, count]) => ({ rule, count })),
           entities,
           stale,
