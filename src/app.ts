@@ -22,6 +22,7 @@ import { authenticate, KEY_PREFIX } from "./lib/keys";
 import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit } from "./lib/rate-limit";
 import { createResponseCache } from "./lib/response-cache";
 import { SECURITY_SCHEME } from "./lib/route";
+import { registerMcpRoutes } from "./mcp/routes";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { CACHEABLE_DELIVERY, registerDeliveryRoutes } from "./routes/delivery/delivery.index";
 import { registerInboundChatRoutes } from "./routes/inbound/chat.index";
@@ -147,6 +148,7 @@ export function createApp(deps: AppDeps) {
       ? createRateLimiter({ limit: deps.config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, now: () => clock().getTime() })
       : undefined;
   if (limiter) app.use("/v1/*", rateLimit(limiter, clientAddress));
+  if (limiter) app.use("/mcp", rateLimit(limiter, clientAddress));
 
   // Public delivery reads that depend only on the URL, the language and the data: stored here, and
   // answered from memory before routing (below) until the database changes.
@@ -203,6 +205,7 @@ export function createApp(deps: AppDeps) {
   registerInboundSmsRoutes(app);
   registerInboundChatRoutes(app);
   registerInsightsRoutes(app);
+  registerMcpRoutes(app);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);
