@@ -360,7 +360,10 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
     }
   }
   if (!allowedHost(host, config.PUBLIC_BASE_URL) || (originHost !== null && !allowedHost(originHost, config.PUBLIC_BASE_URL))) {
-    throw new ApiError("forbidden", "This Host or Origin may not reach the MCP endpoint (DNS rebinding protection).");
+    throw new ApiError(
+      "forbidden",
+      `Host ${JSON.stringify(host)}${origin === undefined ? "" : ` with Origin ${JSON.stringify(origin)}`} may not reach the MCP endpoint (DNS rebinding protection).`,
+    );
   }
   if (c.req.method !== "POST") {
     // Stateless: no server-initiated stream to open (GET) and no session to end (DELETE).
