@@ -193,4 +193,51 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
   });
+
+  it("journey: starts on SMS, an MCP agent joins with a handoff code, checks out, and the order is on the web and the timeline", async () => {
+    const phone = "+33612340016";
+    const sms = (key: string, input: Record<string, unknown>) =>
+      fetch(`${server.url}/v1/actions/${key}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+        body: JSON.stringify({ channel: "sms", identity: { channel: "sms", externalId: phone }, input }),
+      }).then(async (r) => {
+        expect(r.status, await r.clone().text()).toBe(200);
+        return (await r.json()) as { customer: string; result: any };
+      });
+    const started = await sms("add_to_cart", { sku: "ENA-MUG-WHITE", quantity: 3 });
+    const { handoff } = (await sms("handoff", { to: "agent" })).result;
+
+    const agent = await connect(admin);
+    const meta = { "unison/identity": "journey-agent-1" };
+    const joined = await agent.callTool({ name: "redeem_handoff", arguments: { code: handoff.code }, _meta: meta });
+    expect(joined.isError, textOf(joined)).toBeFalsy();
+    expect((joined.structuredContent as { customer: string }).customer).toBe(started.customer);
+    expect(textOf(joined)).toContain("ENA-MUG-WHITE");
+    const placed = await agent.callTool({ name: "checkout", arguments: {}, _meta: meta });
+    expect(placed.isError, textOf(placed)).toBeFalsy();
+    const order = (placed.structuredContent as { customer: string; result: { order: { number: string; lines: unknown[] } } }).result.order;
+    expect((placed.structuredContent as { customer: string }).customer).toBe(started.customer);
+    expect(textOf(placed)).toContain(order.number);
+
+    // The agent hands the customer to the web: the same order, on the storefront's order page.
+    const toWeb = await agent.callTool({ name: "handoff", arguments: { to: "web" }, _meta: meta });
+    const webCode = (toWeb.structuredContent as { result: { handoff: { code: string } } }).result.handoff.code;
+    const opened = await fetch(`${server.url}/h/${webCode}`, { redirect: "manual" });
+    const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(cookie).toMatch(/=/);
+    const page = await fetch(`${server.url}/orders/${order.number}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(order.number);
+
+    const auth = { authorization: `Bearer ${admin}` };
+    const orders: any = await (await fetch(`${server.url}/v1/customers/${started.customer}/orders`, { headers: auth })).json();
+    expect(orders.data.map((o: { number: string }) => o.number)).toEqual([order.number]);
+    const timeline: any = await (
+      await fetch(`${server.url}/v1/customers/${started.customer}/timeline?limit=100`, { headers: auth })
+    ).json();
+    const channels = new Set(timeline.data.map((e: { channel: string }) => e.channel));
+    expect([...channels].sort()).toEqual(expect.arrayContaining(["agent", "sms", "web"]));
+    await agent.close();
+  });
 });
