@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
 import { renderers } from "../renderers";
+import { registerAcpRoutes } from "./acp/routes";
 import type { BeforePublish } from "./catalogue/entries";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
@@ -206,6 +207,7 @@ export function createApp(deps: AppDeps) {
   registerInboundChatRoutes(app);
   registerInsightsRoutes(app);
   registerMcpRoutes(app);
+  registerAcpRoutes(app);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);
