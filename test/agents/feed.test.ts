@@ -3,6 +3,10 @@
  * the request's locale and currency, its facts equal to what every channel
  * shows (audited), as JSON and as CSV.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditFeed, feedCsv, feedItems, feedPrice } from "../../src/acp/feed";
 import { importContent } from "../../src/catalogue/content";
@@ -101,4 +105,31 @@ describe("GET /v1/feeds/acp", () => {
     expect(row).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(feedCsv([item!])).toContain('"a, b\n""c"""');
   });
+
+  it("unison feed acp <file> writes the same feed from the database, JSON or CSV by the file name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "unison-feed-"));
+    const root = join(import.meta.dirname, "../..");
+    const unison = (...args: string[]) =>
+      spawnSync(process.execPath, [join(root, "bin/unison.mjs"), ...args, "--db", join(dir, "u.db")], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 90_000,
+        env: { ...process.env, PUBLIC_BASE_URL: "https://shop.example" },
+      });
+    try {
+      expect(unison("import", "content").status).toBe(0);
+      const json = unison("feed", "acp", join(dir, "feed.json"), "--locale", "fr");
+      expect(json.status, json.stderr).toBe(0);
+      const items = JSON.parse(await readFile(join(dir, "feed.json"), "utf8"));
+      expect(items.find((i: any) => i.item_id === "MER-CRE-SWE-S-NAVY")).toMatchObject({
+        sale_price: "89.00 EUR",
+        url: "https://shop.example/products/merino-crew-sweater",
+      });
+      expect(unison("feed", "acp", join(dir, "feed.csv")).status).toBe(0);
+      expect((await readFile(join(dir, "feed.csv"), "utf8")).split("\r\n")[0]).toMatch(/^item_id,title,/);
+      expect(unison("feed", "rss", join(dir, "x")).status).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
