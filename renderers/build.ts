@@ -32,7 +32,7 @@ import type { Channel } from "../src/catalogue/documents";
 const ROOT = fileURLToPath(new URL(".", import.meta.url));
 
 /** Which channels escape HTML. Exhaustive: a new channel does not compile until it says. */
-const ESCAPES = { web: true, mobile: false, sms: false, chat: false } as const satisfies Record<Channel, boolean>;
+const ESCAPES = { web: true, mobile: false, sms: false, chat: false, agent: false } as const satisfies Record<Channel, boolean>;
 
 /** The studio's pages are compiled the same way: HTML, so escaping stays on. */
 const STUDIO_DIR = join(ROOT, "..", "src", "studio");

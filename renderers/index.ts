@@ -4,6 +4,7 @@
  * its renderer is here (STYLE: the Novu pattern).
  */
 import type { Channel, Renderer } from "../src/channels/contract";
+import { agentRenderer } from "./agent";
 import { chatRenderer } from "./chat";
 import { mobileRenderer } from "./mobile";
 import { smsRenderer } from "./sms";
@@ -14,4 +15,5 @@ export const renderers = {
   mobile: mobileRenderer,
   sms: smsRenderer,
   chat: chatRenderer,
+  agent: agentRenderer,
 } as const satisfies Record<Channel, Renderer>;

@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
 import { renderers } from "../renderers";
+import { registerAcpRoutes } from "./acp/routes";
 import type { BeforePublish } from "./catalogue/entries";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
@@ -23,6 +24,7 @@ import { authenticate, KEY_PREFIX } from "./lib/keys";
 import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit, type SharedRateLimiter } from "./lib/rate-limit";
 import { createResponseCache } from "./lib/response-cache";
 import { SECURITY_SCHEME } from "./lib/route";
+import { registerMcpRoutes } from "./mcp/routes";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { CACHEABLE_DELIVERY, registerDeliveryRoutes } from "./routes/delivery/delivery.index";
 import { registerInboundChatRoutes } from "./routes/inbound/chat.index";
@@ -159,6 +161,7 @@ export function createApp(deps: AppDeps) {
       : undefined;
   const anyLimiter = shared ?? limiter;
   if (anyLimiter) app.use("/v1/*", rateLimit(anyLimiter, clientAddress));
+  if (anyLimiter) app.use("/mcp", rateLimit(anyLimiter, clientAddress));
 
   // Public delivery reads that depend only on the URL, the language and the data: stored here, and
   // answered from memory before routing (below) until the database changes.
@@ -229,6 +232,8 @@ export function createApp(deps: AppDeps) {
   registerInboundSmsRoutes(app);
   registerInboundChatRoutes(app);
   registerInsightsRoutes(app);
+  registerMcpRoutes(app);
+  registerAcpRoutes(app);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

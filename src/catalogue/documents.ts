@@ -9,7 +9,7 @@
  */
 import { z } from "@hono/zod-openapi";
 
-export const CHANNELS = ["web", "mobile", "sms", "chat"] as const;
+export const CHANNELS = ["web", "mobile", "sms", "chat", "agent"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const LocaleCode = z

@@ -53,7 +53,9 @@ export type Control =
   | { kind: "form"; method: "post"; action: string }
   | { kind: "deepLink"; url: string }
   | { kind: "keyword"; text: string }
-  | { kind: "postback"; payload: string };
+  | { kind: "postback"; payload: string }
+  /** An MCP tool call (the agent channel): the tool is the action key, the arguments its fixed input. */
+  | { kind: "tool"; name: string; arguments: Record<string, string | number> };
 
 /** A degradation a renderer took to stay within its channel's limits (reported, never silent). */
 export interface Degradation {

@@ -2,13 +2,16 @@
  * `unison` — the command line: serve, migrate, import, export, keys.
  * Exit codes: 0 ok, 1 problems found, 2 usage error.
  */
-import { readdir, stat } from "node:fs/promises";
+import { readdir, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
+import { auditFeed, feedCsv, feedItems } from "../acp/feed";
+import { publishedViews } from "../acp/routes";
 import { type ContentBundle, exportContent, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
+import { fallbackChain, loadLocales, negotiateLocale } from "../catalogue/locales";
 import { auditCatalogue } from "../consistency/audit";
 import { openSqlite } from "../db/sqlite";
 import { parseConfig } from "../env";
@@ -30,6 +33,8 @@ Commands:
                                          POST /v1/admin/import (e.g. into a Worker)
   check [<dir>] [--format text|json]     audit every channel and locale (a content directory, or the database);
         [--channel C] [--base-url URL]   exits 1 on any parity violation — gate a content repository's CI with it
+  feed acp <file> [--locale L]           write the published catalogue as an ACP product feed
+        [--format json|csv]              (OpenAI's product feed format; CSV when <file> ends in .csv)
   keys create --name N --scope S [...]   create an API key (printed once)
         [--sql]                          print it as an SQL INSERT instead (for D1: wrangler d1 execute)
   keys list                              list keys (never the keys themselves)
@@ -119,6 +124,7 @@ export async function main(
         format: { type: "string" },
         channel: { type: "string" },
         "base-url": { type: "string" },
+        locale: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -265,6 +271,27 @@ export async function main(
         await writeContentDir(resolve(dir), files);
         out(`wrote ${files.length} file(s) to ${resolve(dir)}`);
         return 0;
+      }
+      case "feed": {
+        const [kind, file] = rest;
+        if (kind !== "acp" || !file) throw new UsageError("feed takes a kind and a file: unison feed acp <file>");
+        const format = values.format ?? (file.endsWith(".csv") ? "csv" : "json");
+        if (format !== "json" && format !== "csv") throw new UsageError("--format takes json or csv");
+        const db = openSqlite(dbPath);
+        try {
+          const locales = await loadLocales(db);
+          const locale = negotiateLocale(locales, values.locale, undefined);
+          const baseUrl = values["base-url"] ?? parseConfig(process.env).PUBLIC_BASE_URL;
+          const views = await publishedViews(db, { locales, locale, chain: fallbackChain(locales, locale), baseUrl });
+          const items = views.flatMap((v) => feedItems(v, { sellerName: parseConfig(process.env).SMS_BRAND, baseUrl }));
+          const violations = auditFeed(items, views);
+          for (const v of violations) err(`${v.itemId} ${v.field}: ${v.detail}`);
+          await writeFile(resolve(file), format === "csv" ? feedCsv(items) : `${JSON.stringify(items, null, 2)}\n`);
+          out(`wrote ${items.length} item(s) in ${locale} to ${resolve(file)}`);
+          return violations.length ? 1 : 0;
+        } finally {
+          db.close();
+        }
       }
       case "keys": {
         const [sub, id] = rest;

@@ -25,7 +25,7 @@ export const ManifestSchema = z
         key: z.string().openapi({ example: "add_to_cart" }),
         input: z.record(z.string(), z.union([z.string(), z.number()])),
         label: z.string(),
-        control: z.object({ kind: z.enum(["form", "deepLink", "keyword", "postback"]) }).passthrough(),
+        control: z.object({ kind: z.enum(["form", "deepLink", "keyword", "postback", "tool"]) }).passthrough(),
       }),
     ),
     degradations: z.array(z.object({ rule: z.string(), detail: z.string() })),

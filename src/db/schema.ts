@@ -215,7 +215,7 @@ export const writeGuards = sqliteTable(
 // actions (`src/journeys/`), never by editors.
 
 /** Where a customer can be reached; each maps to a renderer (`web`, `mobile`, `sms`, or `chat` for the messaging apps). */
-export const JOURNEY_CHANNELS = ["sms", "whatsapp", "slack", "telegram", "messenger", "web", "mobile"] as const;
+export const JOURNEY_CHANNELS = ["sms", "whatsapp", "slack", "telegram", "messenger", "web", "mobile", "agent"] as const;
 export type JourneyChannel = (typeof JOURNEY_CHANNELS)[number];
 
 export const ORDER_STATUSES = ["placed", "cancelled", "return_requested", "returned"] as const;

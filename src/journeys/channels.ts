@@ -10,7 +10,8 @@ import { JOURNEY_CHANNELS, type JourneyChannel } from "../db/schema";
 export { JOURNEY_CHANNELS, type JourneyChannel };
 
 export const JourneyChannelSchema = z.enum(JOURNEY_CHANNELS).openapi("JourneyChannel", {
-  description: "Where the customer is: `sms`, a messaging app (`whatsapp`, `slack`, `telegram`, `messenger`), `web` or `mobile`.",
+  description:
+    "Where the customer is: `sms`, a messaging app (`whatsapp`, `slack`, `telegram`, `messenger`), `web`, `mobile`, or `agent` (an AI agent over MCP).",
   example: "whatsapp",
 });
 
@@ -23,6 +24,7 @@ export const RENDERER_OF = {
   messenger: "chat",
   web: "web",
   mobile: "mobile",
+  agent: "agent",
 } as const satisfies Record<JourneyChannel, Channel>;
 
 /**

@@ -17,7 +17,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { renderers } from "../../renderers";
-import { LocaleCode } from "../catalogue/documents";
+import { CHANNELS, LocaleCode } from "../catalogue/documents";
 import type { ViewContext } from "../catalogue/products";
 import { catalogueActions } from "../channels/load";
 import { type CatalogueAction, overridden } from "../channels/views";
@@ -57,7 +57,7 @@ function backoff(attempt: number): Promise<void> {
 export const ReplySchema = z
   .object({
     channel: JourneyChannelSchema,
-    renderer: z.enum(["web", "mobile", "sms", "chat"]).openapi({ description: "The renderer that draws replies for this channel." }),
+    renderer: z.enum(CHANNELS).openapi({ description: "The renderer that draws replies for this channel." }),
     format: z.string().openapi({
       description: "The platform format (`text`, `whatsapp`, `slack`, `telegram`, `messenger`, `html`, `screen`).",
       example: "whatsapp",

@@ -32,6 +32,7 @@ export const FORMAT_OF = {
   messenger: "messenger",
   web: "html",
   mobile: "screen",
+  agent: "mcp",
 } as const satisfies Record<JourneyChannel, string>;
 
 export interface ReplyInput {

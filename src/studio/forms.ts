@@ -257,7 +257,7 @@ function listField(path: readonly (string | number)[], label: string, numbers = 
 
 // --- Overrides --------------------------------------------------------------------------------
 
-const CHANNEL_LABELS: Record<Channel, string> = { web: "Web", mobile: "Mobile", sms: "SMS", chat: "Chat" };
+const CHANNEL_LABELS: Record<Channel, string> = { web: "Web", mobile: "Mobile", sms: "SMS", chat: "Chat", agent: "Agent" };
 
 export function overrideName(o: { channel: string; locale: string; field: string }): string {
   return `/overrides/${o.channel}/${o.locale}/${o.field}`;

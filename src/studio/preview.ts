@@ -8,6 +8,7 @@
  * with its buttons. Nothing is written.
  */
 import type { LocaleSet } from "../catalogue/locales";
+import type { InspectOptions, Renderer } from "../channels/contract";
 import { smsInfo } from "../channels/sms-text";
 import { auditScope } from "../consistency/audit";
 import type { Violation } from "../consistency/engine";
@@ -47,6 +48,8 @@ export interface PreviewData {
     mobile: { title: string; components: MobileComponent[]; actions: string[] };
     sms: { text: string; encoding: string; segments: number; units: number };
     chat: { format: string; label: string; text: string; buttons: string[] }[];
+    /** The agent's CommonMark source (shown as source: it is what the model reads) and its tool calls. */
+    agent: { markdown: string; tools: string[] };
   }[];
   /** Base64 SHA-256 of each `<style>` of the web previews (for the page's CSP). */
   styleHashes: string[];
@@ -96,6 +99,24 @@ function mobileComponent(c: Record<string, unknown>): MobileComponent {
       break;
   }
   return out;
+}
+
+/** The agent's text and its tool calls (`add_to_cart {"sku":…}`), read back by the agent renderer's own inspector. */
+function agentPreview(
+  body: string,
+  inspect: Renderer["inspect"],
+  options: { baseUrl: string; actions: InspectOptions["actions"] },
+): PreviewData["locales"][number]["agent"] {
+  try {
+    const result = JSON.parse(body) as { content?: { text?: string }[] };
+    const seen = inspect(body, { format: "mcp", ...options });
+    return {
+      markdown: (result.content ?? []).map((c) => str(c.text)).join("\n\n"),
+      tools: seen.controls.map((x) => `${x.label}: ${x.decoded ? `${x.decoded.key} ${JSON.stringify(x.decoded.input)}` : "—"}`),
+    };
+  } catch {
+    return { markdown: "", tools: [] };
+  }
 }
 
 function mobileScreen(body: string): PreviewData["locales"][number]["mobile"] {
@@ -201,6 +222,7 @@ export async function buildPreview(
             buttons: seen.controls.map((x) => x.label),
           };
         }),
+      agent: agentPreview(renders.find((r) => r.channel === "agent")?.body ?? "{}", registry.agent.inspect, { baseUrl, actions }),
     });
   }
   return {

@@ -12,6 +12,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { CHANNELS } from "../catalogue/documents";
 import { getEntry } from "../catalogue/entries";
 import { type LocaleSet, loadLocales } from "../catalogue/locales";
 import { inventory } from "../db/schema";
@@ -480,7 +481,7 @@ export function registerStudioRoutes(app: Router) {
         return sendPage("dashboard", {
           chrome: chrome(c, session, "Dashboard", "/studio"),
           summary,
-          byChannel: ["web", "mobile", "sms", "chat"].map((ch) => ({ label: ch, count: summary?.byChannel?.[ch] ?? 0 })),
+          byChannel: CHANNELS.map((ch) => ({ label: ch, count: summary?.byChannel?.[ch] ?? 0 })),
           byRule: Object.entries((summary?.byRule ?? {}) as Record<string, number>).map(([rule, count]) => ({ rule, count })),
           entities,
           stale,

@@ -1121,7 +1121,15 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":29,"column":62},"end":{"line":29,"column":66}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":29,"column":60},"end":{"line":29,"column":68}}}) : helper)))
     + ")\">\n<h5>Chat</h5>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"chat"),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":37,"column":9}}})) != null ? stack1 : "")
-    + "</section>\n</div>\n</details>\n";
+    + "</section>\n<section class=\"ch\" id=\"pv-"
+    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":39,"column":29},"end":{"line":39,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":39,"column":27},"end":{"line":39,"column":35}}}) : helper)))
+    + "-agent\" aria-label=\"Agent ("
+    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":39,"column":64},"end":{"line":39,"column":68}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":39,"column":62},"end":{"line":39,"column":70}}}) : helper)))
+    + ")\">\n<h5>Agent (MCP)</h5>\n<pre class=\"agent\" dir=\"auto\" data-channel=\"agent\">"
+    + alias4(alias5(alias2(lookupProperty(depth0,"agent"), "markdown", {"start":{"line":41,"column":53},"end":{"line":41,"column":67}} ), depth0))
+    + "</pre>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"agent"),"tools"),"length"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":42,"column":118}}})) != null ? stack1 : "")
+    + "\n</section>\n</div>\n</details>\n";
 },"13":function(container,depth0,helpers,partials,data) {
     return " open";
 },"14":function(container,depth0,helpers,partials,data) {
@@ -1254,6 +1262,21 @@ export const templates = {
     return "<li>"
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</li>";
+},"26":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<ul class=\"buttons\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"agent"),"tools"),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":42,"column":46},"end":{"line":42,"column":106}}})) != null ? stack1 : "")
+    + "</ul>";
+},"27":function(container,depth0,helpers,partials,data) {
+    return "<li><code>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</code></li>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1277,7 +1300,7 @@ export const templates = {
     + "\n</div>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"note"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":7,"column":47}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"locales"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":41,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"locales"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":46,"column":9}}})) != null ? stack1 : "");
 },"useData":true},
   "problem": {"0":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {

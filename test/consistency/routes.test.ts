@@ -112,7 +112,7 @@ describe("GET /v1/preview/… and the publish gate", () => {
     );
     expect(preview.verdict).toEqual({ ok: true, violations: [] });
     const formats = preview.renders.map((r: any) => `${r.channel}/${r.format}/${r.locale}`).sort();
-    expect(formats).toHaveLength(16); // (web + mobile + sms + 5 chat formats) × 2 locales
+    expect(formats).toHaveLength(18); // (web + mobile + sms + 5 chat formats + agent) × 2 locales
     expect(formats).toContain("chat/telegram/fr");
     const sms = preview.renders.find((r: any) => r.channel === "sms" && r.locale === "en");
     expect(sms.body).toContain("Merino crew - €89.00");
@@ -194,7 +194,7 @@ describe("GET /v1/consistency", () => {
     expect((await t.request("GET", "/v1/consistency")).status).toBe(401);
     const clean = await expectStatus(await t.request("GET", "/v1/consistency", { headers: reader }), 200);
     expect(clean.summary).toMatchObject({ entities: 33 + 13 + 13, violations: 0, entitiesWithViolations: 0 });
-    expect(clean.summary.renders).toBe((33 + 13) * 16);
+    expect(clean.summary.renders).toBe((33 + 13) * 18);
 
     const editor = await t.auth("catalog:write", "catalog:publish");
     const patched = await patchDraft(t, editor, "/v1/admin/products/merino-crew-sweater", { title: { en: "Merino crew-neck jumper" } });

@@ -10,7 +10,7 @@ import { errorResponses } from "../../lib/errors";
 import { CACHE_STATUS_HEADER } from "../../lib/response-cache";
 import { defineRoute } from "../../lib/route";
 
-export const FORMATS = ["html", "screen", "text", "generic", "whatsapp", "slack", "telegram", "messenger"] as const;
+export const FORMATS = ["html", "screen", "text", "generic", "whatsapp", "slack", "telegram", "messenger", "mcp"] as const;
 
 const channelParam = z.enum(CHANNELS).openapi({ description: "The channel to render for.", example: "sms" });
 const renderQuery = z.object({

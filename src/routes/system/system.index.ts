@@ -69,6 +69,7 @@ export function registerSystemRoutes(app: Router) {
       { name: "Customers", description: "One customer across channels: identities, cart, orders, timeline, handoffs." },
       { name: "Cases", description: "Agent cases carrying the customer's cross-channel history." },
       { name: "Inbound channels", description: "Platform webhooks (Twilio SMS): signed by the platform, answered in its format." },
+      { name: "Agents", description: "AI agents as a channel: the MCP server at /mcp (Streamable HTTP, stateless)." },
       {
         name: "Rendering",
         description: "Each channel's native output from the one catalogue, draft previews side by side, and the consistency audit.",

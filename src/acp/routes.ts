@@ -1,0 +1,94 @@
+/** `GET /v1/feeds/acp`: the published catalogue as an Agentic Commerce Protocol product feed (JSON or CSV). */
+import { z } from "@hono/zod-openapi";
+import { LocaleCode } from "../catalogue/documents";
+import { inventoryFor, listLiveProducts, type ProductView, productView } from "../catalogue/products";
+import type { Database } from "../db/client";
+import type { Router } from "../lib/create-router";
+import { defineRoute } from "../lib/route";
+import { viewContext } from "../routes/delivery/delivery.index";
+import { auditFeed, FEED_FIELDS, type FeedItem, feedCsv, feedItems } from "./feed";
+
+const FeedItemSchema = z
+  .object(
+    Object.fromEntries(FEED_FIELDS.map((f) => [f, z.union([z.string(), z.boolean()])])) as Record<
+      (typeof FEED_FIELDS)[number],
+      z.ZodUnion<[z.ZodString, z.ZodBoolean]>
+    >,
+  )
+  .openapi("AcpFeedItem", {
+    example: {
+      item_id: "MER-CRE-SWE-S-NAVY",
+      title: "Merino crew sweater - S / Navy",
+      price: "110.00 EUR",
+      sale_price: "89.00 EUR",
+      availability: "in_stock",
+      is_eligible_search: true,
+      is_eligible_checkout: false,
+    },
+  });
+
+export const getAcpFeed = defineRoute({
+  method: "get",
+  path: "/v1/feeds/acp",
+  tags: ["Agents"],
+  operationId: "getAcpFeed",
+  summary: "The catalogue as an ACP product feed",
+  description:
+    "Every variant of every published product as one item of OpenAI's product feed format (Agentic Commerce Protocol), in one locale and its currency: `item_id` (the SKU), `title`, `description`, `url`, `brand`, `price` / `sale_price` (\"89.00 EUR\"), `image_url`, `availability`, `group_id`, the eligibility flags, `seller_name`, `seller_url`, `return_policy`. `format=csv` answers the same items as RFC 4180 CSV (formulas neutralised). The feed's facts are audited against the views every channel renders; `violations` lists any disagreement (none, unless the feed code is broken). `is_eligible_checkout` is false until ACP checkout sessions are served.",
+  scope: "catalog:read",
+  request: {
+    query: z.object({
+      locale: LocaleCode.optional().openapi({
+        description: "The feed's locale (and so its currency); default: Accept-Language, then the default locale.",
+      }),
+      format: z.enum(["json", "csv"]).default("json"),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The feed.",
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              locale: z.string(),
+              items: z.array(FeedItemSchema),
+              violations: z.array(z.object({ itemId: z.string(), field: z.string(), detail: z.string() })),
+            })
+            .openapi("AcpFeed"),
+        },
+        "text/csv": { schema: z.string().openapi({ example: "item_id,title,description,url,…" }) },
+      },
+    },
+  },
+});
+
+/** Every published product's view in one locale, page by page. */
+export async function publishedViews(db: Database, ctx: Parameters<typeof productView>[3]): Promise<ProductView[]> {
+  const views: ProductView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listLiveProducts(db, { limit: 100, cursor });
+    const stock = await inventoryFor(
+      db,
+      page.items.map((i) => i.entryId),
+    );
+    for (const item of page.items) views.push(productView(item.doc, stock, item, ctx));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return views;
+}
+
+export function registerAcpRoutes(app: Router) {
+  app.openapi(getAcpFeed, async (c) => {
+    const { locale, format } = c.req.valid("query");
+    const ctx = await viewContext(c, locale);
+    const views = await publishedViews(c.get("db"), ctx);
+    const options = { sellerName: c.get("config").SMS_BRAND, baseUrl: ctx.baseUrl };
+    const items: FeedItem[] = views.flatMap((v) => feedItems(v, options));
+    c.header("content-language", ctx.locale);
+    c.header("cache-control", "private, no-cache");
+    if (format === "csv") return c.body(feedCsv(items), 200, { "content-type": "text/csv; charset=utf-8" }) as never;
+    return c.json({ locale: ctx.locale, items, violations: auditFeed(items, views) }, 200) as never;
+  });
+}
