@@ -14,7 +14,7 @@ const route = defineRoute({
   operationId: "channelInsights",
   summary: "Channel insights",
   description:
-    "Per channel and period: interactions, customers, customers active on two or more channels, orders and conversion, satisfaction (CSAT average and distribution), handoffs between channels (from → to), open cases. The period is [from, to): by default the last 30 days up to and including now; at most 366 days.",
+    "Per channel and period: interactions, customers, customers active on two or more channels, orders and conversion, satisfaction (CSAT average and distribution; NPS from the 0–10 `recommend` answers, attributed both to the channel where the answer was given and to the channel where the customer's journey started), handoffs between channels (from → to), open cases. The period is [from, to): by default the last 30 days up to and including now; at most 366 days.",
   scope: "customers:read",
   request: {
     query: z.object({
