@@ -61,6 +61,8 @@ const NAV = [
   { href: "/studio/products", label: "Products" },
   { href: "/studio/messages", label: "Messages" },
   { href: "/studio/actions", label: "Actions" },
+  { href: "/studio/customers", label: "Customers" },
+  { href: "/studio/insights", label: "Insights" },
 ];
 
 /** Notices shown after a redirect (post/redirect/get); only known codes, never free text from the URL. */

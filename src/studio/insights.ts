@@ -1,0 +1,1 @@
+export function registerInsightsPages(_app: import("../lib/create-router").Router) {}
