@@ -36,12 +36,15 @@ describe("GET /v1/insights/channels", () => {
     expect(insights.totals.interactions).toBe(insights.channels.reduce((s: number, c: { interactions: number }) => s + c.interactions, 0));
   });
 
-  it("computes exact NPS, CSAT, conversion and handoff figures on seeded journeys with known answers, by answering and by starting channel", async () => {
+  it("computes exact NPS, CSAT, conversion, handoff and journey figures on seeded journeys with known answers", async () => {
     const j = await journeyApp();
     await j.product("wool-hat", [{ sku: "WOOL-HAT-M", price: 2500, stock: 50 }]);
     let k = 0;
-    const act = async (who: Record<string, unknown>, action: string, input: Record<string, unknown> = {}) =>
-      expectStatus(await j.act(action, { ...who, input }, { key: `s${++k}` }), 200);
+    // Half an hour between steps, so effort (time to an order) has known values.
+    const act = async (who: Record<string, unknown>, action: string, input: Record<string, unknown> = {}) => {
+      j.advance(30 * 60_000);
+      return expectStatus(await j.act(action, { ...who, input }, { key: `s${++k}` }), 200);
+    };
     const start = async (channel: string, id: string) => {
       const who = { channel, identity: { channel, externalId: id } };
       const added = await act(who, "add_to_cart", { sku: "WOOL-HAT-M", quantity: 1 });
@@ -104,6 +107,31 @@ describe("GET /v1/insights/channels", () => {
       { from: "sms", to: "web", created: 1, redeemed: 0 },
       { from: "whatsapp", to: "mobile", created: 1, redeemed: 0 },
     ]);
+
+    const journeys = await expectStatus(await j.request("GET", "/v1/insights/journeys", { headers: j.agent }), 200);
+    const startsOn = (channel: string) => journeys.starts.find((x: { channel: string }) => x.channel === channel);
+    expect(startsOn("sms")).toEqual({ channel: "sms", journeys: 2, ordered: 2, caseOnly: 0, dropped: 0 });
+    expect(startsOn("whatsapp")).toEqual({ channel: "whatsapp", journeys: 2, ordered: 0, caseOnly: 1, dropped: 1 });
+    expect(startsOn("web")).toEqual({ channel: "web", journeys: 1, ordered: 1, caseOnly: 0, dropped: 0 });
+    expect(journeys.ends.filter((e: { orders: number }) => e.orders)).toEqual([
+      { channel: "sms", orders: 1 },
+      { channel: "web", orders: 2 },
+    ]);
+    // Single-channel: b, d, e (two orders of €25); cross-channel: a, c (one order).
+    expect(journeys.crossChannel).toEqual([
+      { channels: 1, customers: 3, orders: 2, revenue: 5000, ordersPerCustomer: 0.67, revenuePerCustomer: 1667 },
+      { channels: 2, customers: 2, orders: 1, revenue: 2500, ordersPerCustomer: 0.5, revenuePerCustomer: 1250 },
+      { channels: 3, customers: 0, orders: 0, revenue: 0, ordersPerCustomer: null, revenuePerCustomer: null },
+    ]);
+    // Each action is two timeline entries (the action and its reply); steps are 30 minutes apart.
+    expect(journeys.effort).toEqual([
+      { path: ["sms"], journeys: 1, reached: 1, interactions: 4, hours: 0.5 },
+      { path: ["sms", "web"], journeys: 1, reached: 1, interactions: 6, hours: 1 },
+      { path: ["web"], journeys: 1, reached: 1, interactions: 4, hours: 0.5 },
+      { path: ["whatsapp"], journeys: 1, reached: 0, interactions: null, hours: null },
+      { path: ["whatsapp", "mobile"], journeys: 1, reached: 0, interactions: null, hours: null },
+    ]);
+    expect(journeys.consistency).toEqual([]);
   });
 
   it("respects the period, refuses an inverted or over-long one, and needs customers:read", async () => {
