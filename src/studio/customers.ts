@@ -8,6 +8,8 @@
  * Nothing about the customer is logged.
  */
 import type { Router } from "../lib/create-router";
+import { newId } from "../lib/ids";
+import { hasScope } from "../lib/keys";
 import type { Api } from "./api";
 import { staffGuarded } from "./staff";
 import { chrome, sendPage, sendProblem } from "./view";
@@ -95,8 +97,35 @@ export function registerCustomerPages(app: Router) {
         cart: cart.status === 200 ? cart.body : null,
         orders: orders.status === 200 ? orders.body.data : [],
         openCases: caseRows.filter((r) => r.status === "open"),
+        canReply: hasScope(session.principal, "actions:invoke"),
+        replyAction: `/studio/customers/${id}/reply`,
+        csrf: session.csrf,
+        // One token per rendered form: submitting the same form twice sends one message.
+        replyKey: newId("studio"),
         closedCases: caseRows.filter((r) => r.status === "closed"),
       });
     }),
+  );
+
+  app.post(
+    "/studio/customers/:id/reply",
+    staffGuarded(
+      app,
+      "actions:invoke",
+      async (c, session, api, values) => {
+        const id = c.req.param("id") ?? "";
+        const caseId = values.get("case") ?? "";
+        const back = `/studio/customers/${encodeURIComponent(id)}`;
+        if (!/^case_[0-9a-f]{32}$/.test(caseId)) return sendProblem(c, session, 400, "Not sent", "The form names no case.", back);
+        const res = await api("POST", `/v1/cases/${caseId}/reply`, {
+          body: { text: values.get("text") ?? "" },
+          idempotencyKey: values.get("key") || newId("studio"),
+        });
+        if (res.status === 200) return c.redirect(`${back}?notice=replied`, 303);
+        const detail = res.body?.errors?.[0]?.message ?? res.body?.detail ?? `The API answered ${res.status}.`;
+        return sendProblem(c, session, res.status, "Not sent", String(detail), back);
+      },
+      "POST",
+    ),
   );
 }

@@ -75,6 +75,7 @@ const NOTICES: Record<string, string> = {
   rolledback: "Rolled back and published.",
   confirmed: "Override confirmed against the current base text.",
   signedout: "Signed out.",
+  replied: "Reply queued: it leaves on the customer's channel within seconds.",
 };
 
 export function chrome(c: StudioContext, session: Session | null, title: string, section: string | null): Chrome {

@@ -83,6 +83,28 @@ describe("the studio customer view (/studio/customers)", () => {
     expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
   });
 
+  it("an agent with actions:invoke gets a reply form on an open case; the API's refusal is shown; a read-only key gets no form", async () => {
+    const { studio, customer } = await withCustomer();
+    const client = studio.client();
+    await client.signIn(await studio.key(...AGENT));
+    const page = await ok(await client.get(`/studio/customers/${customer}`));
+    expect(page).toContain(`<form method="post" action="/studio/customers/${customer}/reply">`);
+    const caseId = /name="case" value="(case_[0-9a-f]{32})"/.exec(page)?.[1] ?? "";
+    const key = /name="key" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    // This customer never wrote on WhatsApp (the bot acted for them), so WhatsApp's 24-hour window is closed.
+    const res = await client.post(`/studio/customers/${customer}/reply`, { case: caseId, key, text: "Hello" });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("more than 24 hours old");
+    expect((await client.post(`/studio/customers/${customer}/reply`, { case: caseId, key, text: "Hello" }, { csrf: "bad" })).status).toBe(
+      403,
+    );
+
+    const reader = studio.client();
+    await reader.signIn(await studio.key("customers:read"));
+    expect(await ok(await reader.get(`/studio/customers/${customer}`))).not.toContain("/reply");
+    expect((await reader.post(`/studio/customers/${customer}/reply`, { case: caseId, key, text: "Hello" })).status).toBe(403);
+  });
+
   it("a catalog:write-only key is refused the search and the customer page, and the API refuses it too", async () => {
     const { studio, customer } = await withCustomer();
     const client = studio.client();
