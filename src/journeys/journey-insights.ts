@@ -58,19 +58,12 @@ export const JourneyInsightsSchema = z
             .openapi({ description: "The channels in the order the customer first used them in the period.", example: ["sms", "web"] }),
           journeys: z.number().int(),
           reached: z.number().int().openapi({ description: "Journeys that reached an order or a closed case in the period." }),
-          interactions: z
-            .number()
-            .nullable()
-            .openapi({
-              description: "Mean interactions from first contact to the first order or closed case, over journeys that reached one.",
-            }),
-          hours: z
-            .number()
-            .nullable()
-            .openapi({
-              description:
-                "Mean hours from first contact (in the period) to the first order or closed case, over journeys that reached one.",
-            }),
+          interactions: z.number().nullable().openapi({
+            description: "Mean interactions from first contact to the first order or closed case, over journeys that reached one.",
+          }),
+          hours: z.number().nullable().openapi({
+            description: "Mean hours from first contact (in the period) to the first order or closed case, over journeys that reached one.",
+          }),
         }),
       )
       .openapi({ description: "Effort per channel path, most journeys first (at most 20 paths)." }),

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { expectStatus } from "../helpers/app";
+import { importContent } from "../../src/catalogue/content";
+import { readContentDir } from "../../src/cli/content-files";
+import { createTestApp, expectStatus, patchDraft } from "../helpers/app";
+import { CONTENT_DIR } from "../helpers/demo";
 import { journeyApp } from "./helpers";
 
 describe("GET /v1/insights/channels", () => {
@@ -132,6 +135,29 @@ describe("GET /v1/insights/channels", () => {
       { path: ["whatsapp", "mobile"], journeys: 1, reached: 0, interactions: null, hours: null },
     ]);
     expect(journeys.consistency).toEqual([]);
+  });
+
+  it("reports the violations forced publishes let through, per day, channel and rule, from the audit log", async () => {
+    const t = await createTestApp();
+    await importContent(t.db, await readContentDir(CONTENT_DIR), { keyId: null, now: t.now });
+    const editor = await t.auth("catalog:write", "catalog:publish");
+    // A new English title leaves the SMS title override stale: one violation, published anyway.
+    const patched = await patchDraft(t, editor, "/v1/admin/products/merino-crew-sweater", { title: { en: "Merino crew-neck jumper" } });
+    const forced = await t.request("POST", "/v1/admin/products/merino-crew-sweater/publish", {
+      headers: { ...editor, "if-match": `"v${patched.version}"` },
+      body: { force: { reason: "SMS copy follows" } },
+    });
+    expect(forced.status).toBe(200);
+    const reader = await t.auth("customers:read");
+    const journeys = await expectStatus(await t.request("GET", "/v1/insights/journeys", { headers: reader }), 200);
+    expect(journeys.consistency).toEqual([
+      { day: t.now.toISOString().slice(0, 10), channel: "sms", rule: "stale_override", violations: 1 },
+    ]);
+    const before = await expectStatus(
+      await t.request("GET", "/v1/insights/journeys?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z", { headers: reader }),
+      200,
+    );
+    expect(before.consistency).toEqual([]);
   });
 
   it("respects the period, refuses an inverted or over-long one, and needs customers:read", async () => {
