@@ -646,6 +646,10 @@ const ACTIONS = [
     "order",
     "global",
   ]),
+  action("recommend", "NPS", S("Recommend us?", "Nous recommander ?"), S("Thank you for your answer.", "Merci pour votre réponse."), [
+    "order",
+    "global",
+  ]),
   action(
     "handoff",
     "WEB",

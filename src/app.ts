@@ -29,6 +29,7 @@ import { registerAdminRoutes } from "./routes/admin/admin.index";
 import { CACHEABLE_DELIVERY, registerDeliveryRoutes } from "./routes/delivery/delivery.index";
 import { registerInboundChatRoutes } from "./routes/inbound/chat.index";
 import { registerInboundSmsRoutes } from "./routes/inbound/sms.index";
+import { registerCustomerSearchRoutes } from "./routes/journeys/customers.index";
 import { registerInsightsRoutes } from "./routes/journeys/insights.index";
 import { registerJourneyRoutes } from "./routes/journeys/journeys.index";
 import { registerRenderRoutes } from "./routes/render/render.index";
@@ -234,6 +235,7 @@ export function createApp(deps: AppDeps) {
   registerInsightsRoutes(app);
   registerMcpRoutes(app);
   registerAcpRoutes(app);
+  registerCustomerSearchRoutes(app);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

@@ -110,6 +110,15 @@ function paramField(param: string, setting: FormSetting): FormField {
     const options = [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${n} / 5`, selected: n === 5, disabled: false }));
     return { id, name: param, label: words.score, value: 5, min: null, max: null, options };
   }
+  if (param === "likelihood") {
+    const options = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((n) => ({
+      value: String(n),
+      label: `${n} / 10`,
+      selected: n === 10,
+      disabled: false,
+    }));
+    return { id, name: param, label: words.likelihood, value: 10, min: null, max: null, options };
+  }
   // Quantities as the cart takes them: 1 to MAX_LINE_QUANTITY (src/journeys/carts.ts).
   const label = param === "quantity" ? setting.ui.quantity : param;
   return { id, name: param, label, value: setting.quantity ?? 1, min: 1, max: MAX_LINE_QUANTITY, options: null };

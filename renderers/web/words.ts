@@ -19,6 +19,7 @@ export interface WebWords {
   placedOn: string;
   amountDue: string;
   score: string;
+  likelihood: string;
   notFoundTitle: string;
   notFoundText: string;
   forbiddenTitle: string;
@@ -42,6 +43,7 @@ const en: WebWords = {
   placedOn: "Placed on",
   amountDue: "Amount due",
   score: "Score (1 to 5)",
+  likelihood: "How likely are you to recommend us? From 0 (not at all) to 10 (extremely)",
   notFoundTitle: "Page not found",
   notFoundText: "There is nothing at this address. It may have moved or never existed.",
   forbiddenTitle: "Request refused",
@@ -65,6 +67,7 @@ const fr: WebWords = {
   placedOn: "Passée le",
   amountDue: "Montant dû",
   score: "Note (de 1 à 5)",
+  likelihood: "Nous recommanderiez-vous ? De 0 (pas du tout) à 10 (certainement)",
   notFoundTitle: "Page introuvable",
   notFoundText: "Il n'y a rien à cette adresse. Elle a peut-être changé ou n'a jamais existé.",
   forbiddenTitle: "Demande refusée",

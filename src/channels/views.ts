@@ -51,12 +51,15 @@ export function overridden(overrides: readonly Override[], channel: Channel, loc
 
 /**
  * What a customer types for a parameter they must supply (SMS and chat cannot ask in a form):
- * "RATE 1-5". Optional parameters (a quantity, default 1) get no hint.
+ * "RATE 1-5", "NPS 0-10". Optional parameters (a quantity, default 1) get no hint.
  */
-const REQUIRED_PARAM_HINTS: Record<string, string> = { score: "1-5" };
+const REQUIRED_PARAM_HINTS: Record<string, string> = { score: "1-5", likelihood: "0-10" };
 
 /** The choices a chat or SMS customer is offered for a required parameter (a score: one control per value). */
-export const PARAM_CHOICES: Record<string, readonly number[]> = { score: [5, 4, 3, 2, 1] };
+export const PARAM_CHOICES: Record<string, readonly number[]> = {
+  score: [5, 4, 3, 2, 1],
+  likelihood: [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+};
 
 /** An offer of a catalogue action with its fixed arguments (exported for replies that ask for a parameter). */
 export function offer(
@@ -391,6 +394,9 @@ export function orderRenderView(
         break;
       case "rate_experience":
         offers.push(offer(action, channel, {}, url, ["score"]));
+        break;
+      case "recommend":
+        offers.push(offer(action, channel, {}, url, ["likelihood"]));
         break;
       default:
         offers.push(offer(action, channel, ref, url));

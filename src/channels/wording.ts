@@ -53,7 +53,10 @@ const en: Wording = {
   orderTitle: (n) => `Order ${n}`,
   cartTitle: "Your cart",
   catalogueTitle: "All products",
-  choose: { score: "How was it? Choose a score from 1 to 5." },
+  choose: {
+    score: "How was it? Choose a score from 1 to 5.",
+    likelihood: "How likely are you to recommend us to a friend? Choose from 0 (not at all) to 10 (extremely).",
+  },
   continued: "Welcome back: your journey continues here.",
 };
 
@@ -88,7 +91,10 @@ const fr: Wording = {
   orderTitle: (n) => `Commande ${n}`,
   cartTitle: "Votre panier",
   catalogueTitle: "Tous les produits",
-  choose: { score: "Comment était-ce ? Choisissez une note de 1 à 5." },
+  choose: {
+    score: "Comment était-ce ? Choisissez une note de 1 à 5.",
+    likelihood: "Quelle est la probabilité que vous nous recommandiez à un ami ? De 0 (pas du tout) à 10 (certainement).",
+  },
   continued: "Bon retour : votre parcours continue ici.",
 };
 

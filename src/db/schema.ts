@@ -454,6 +454,22 @@ export const ratings = sqliteTable(
   (t) => [index("ratings_channel").on(t.channel, t.createdAt), check("ratings_score", sql`${t.score} BETWEEN 1 AND 5`)],
 );
 
+/** Answers to "How likely are you to recommend …?" (0–10), for NPS per channel. */
+export const npsAnswers = sqliteTable(
+  "nps_answers",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    channel: text("channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    score: integer("score").notNull(),
+    comment: text("comment"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("nps_answers_channel").on(t.channel, t.createdAt), check("nps_answers_score", sql`${t.score} BETWEEN 0 AND 10`)],
+);
+
 /**
  * SMS consent per phone number (CTIA / Twilio compliance words). A number that
  * sent STOP is never sent anything until it sends START again.

@@ -66,6 +66,10 @@ export function inputFor(action: Pick<ActionView, "key" | "appliesTo">, args: st
       const comment = rest.split(/\s+/).slice(1).join(" ").trim();
       return { score: integer(args[0]), ...(comment ? { comment } : {}) };
     }
+    case "recommend": {
+      const comment = rest.split(/\s+/).slice(1).join(" ").trim();
+      return { likelihood: integer(args[0]), ...(comment ? { comment } : {}) };
+    }
     case "handoff":
       return { to: "web" };
     default: {

@@ -12,7 +12,7 @@ import { z } from "@hono/zod-openapi";
 import { Slug } from "../catalogue/documents";
 import { findLiveProduct, inventoryFor, ProductViewSchema, productView } from "../catalogue/products";
 import { wording } from "../channels/wording";
-import { ratings, stockNotifications } from "../db/schema";
+import { npsAnswers, ratings, stockNotifications } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import {
@@ -45,6 +45,7 @@ export const ACTION_KEYS = [
   "notify_back_in_stock",
   "contact_agent",
   "rate_experience",
+  "recommend",
   "handoff",
 ] as const;
 export type ActionKey = (typeof ACTION_KEYS)[number];
@@ -317,6 +318,46 @@ export const ACTION_HANDLERS = {
     },
   }),
 
+  recommend: defineAction({
+    input: z.strictObject({
+      likelihood: z
+        .number()
+        .int()
+        .min(0)
+        .max(10)
+        .openapi({ description: "How likely the customer is to recommend the shop: 0 (not at all) to 10 (extremely).", example: 9 }),
+      comment: z.string().trim().min(1).max(1000).optional().openapi({ example: "Friendly and fast." }),
+    }),
+    result: z.object({
+      answer: z.object({
+        id: z.string(),
+        likelihood: z.number().int(),
+        comment: z.string().nullable(),
+        category: z.enum(["promoter", "passive", "detractor"]).openapi({ description: "9–10 promoter, 7–8 passive, 0–6 detractor." }),
+        channel: JourneyChannelSchema,
+      }),
+    }),
+    sideEffects: true,
+    description:
+      'Answers "How likely are you to recommend us?" from 0 to 10 (the Net Promoter question), with an optional comment. Counted in NPS per channel by `GET /v1/insights/channels`.',
+    async plan(ctx, { likelihood, comment }) {
+      const row = {
+        id: newId("nps"),
+        customerId: ctx.customer.id,
+        channel: ctx.channel,
+        score: likelihood,
+        comment: comment ?? null,
+        createdAt: ctx.now.toISOString(),
+      };
+      return {
+        result: { answer: { id: row.id, likelihood, comment: row.comment, category: npsCategory(likelihood), channel: ctx.channel } },
+        statements: (orm) => [orm.insert(npsAnswers).values(row)],
+        summary: `Would recommend ${likelihood}/10${comment ? `: ${comment}` : ""}`,
+        detail: `${likelihood}/10`,
+      };
+    },
+  }),
+
   handoff: defineAction({
     input: z.strictObject({ to: JourneyChannelSchema.openapi({ description: "The channel to continue on.", example: "web" }) }),
     result: z.object({ handoff: HandoffSchema }),
@@ -325,3 +366,8 @@ export const ACTION_HANDLERS = {
     plan: (ctx, { to }) => planHandoff(ctx, to),
   }),
 } satisfies Record<ActionKey, ActionHandler>;
+
+/** The Net Promoter category of a 0–10 answer. */
+export function npsCategory(likelihood: number): "promoter" | "passive" | "detractor" {
+  return likelihood >= 9 ? "promoter" : likelihood >= 7 ? "passive" : "detractor";
+}

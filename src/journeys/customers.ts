@@ -5,7 +5,7 @@
  * identity's (channel, external id) is unique and the loser re-reads.
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import { type Database, isUniqueViolation } from "../db/client";
 import { carts, customers, identities } from "../db/schema";
 import { ApiError } from "../lib/errors";
@@ -164,4 +164,44 @@ export async function customerView(db: Database, customer: CustomerRow, now: Dat
     cartId: await cartIdOf(db, customer.id, now),
     identities: rows.map((r) => ({ channel: r.channel, externalId: r.externalId, createdAt: r.createdAt, linkedAt: r.linkedAt })),
   };
+}
+
+/** `LIKE` pattern text with its wildcards taken literally (`ESCAPE '\'`). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/**
+ * Customers found by any of their identities (a phone number, a WhatsApp or
+ * Slack id, a web session, …; a part of one is enough, spaces ignored) or by
+ * their id; without a query, the newest customers. At most `limit`.
+ *
+ * @example
+ * await searchCustomers(db, { q: "+47 91", limit: 20 }, now)
+ */
+export async function searchCustomers(db: Database, query: { q?: string | undefined; limit: number }, now: Date): Promise<CustomerView[]> {
+  const q = (query.q ?? "").replace(/\s+/g, "");
+  let ids: string[];
+  if (!q) {
+    const rows = await db.orm
+      .select({ id: customers.id })
+      .from(customers)
+      .orderBy(desc(customers.createdAt), desc(customers.id))
+      .limit(query.limit);
+    ids = rows.map((r) => r.id);
+  } else {
+    const rows = await db.orm
+      .selectDistinct({ id: identities.customerId })
+      .from(identities)
+      .where(or(eq(identities.customerId, q), sql`${identities.externalId} LIKE ${`%${likeLiteral(q)}%`} ESCAPE '\\'`))
+      .orderBy(identities.customerId)
+      .limit(query.limit);
+    ids = rows.map((r) => r.id);
+  }
+  const out: CustomerView[] = [];
+  for (const id of ids) {
+    const row = await findCustomer(db, id);
+    if (row) out.push(await customerView(db, row, now));
+  }
+  return out;
 }

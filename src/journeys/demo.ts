@@ -1,7 +1,7 @@
 /**
  * Demo journeys: synthetic customers moving between channels over the last
  * weeks — browsing on chat, adding by SMS, handing off to the web, checking out,
- * rating, asking an agent — run through the real action path (`invokeAction`),
+ * rating, answering the NPS question, asking an agent — run through the real action path (`invokeAction`),
  * so insights and timelines are meaningful out of the box. Deterministic for a
  * given seed and clock.
  */
@@ -108,6 +108,7 @@ export async function generateDemoJourneys(
       }
       if (rand() < 0.7)
         await step("rate_experience", { score: pick([5, 5, 5, 4, 4, 4, 3, 2, 1]), ...(number ? { orderNumber: number } : {}) });
+      if (rand() < 0.6) await step("recommend", { likelihood: pick([10, 10, 9, 9, 9, 8, 8, 7, 6, 5, 3]) });
     } else if (rand() < 0.4) {
       await step("contact_agent", { message: pick(["Does this run small?", "When will it ship?", "Can I pick it up in the shop?"]) });
     }

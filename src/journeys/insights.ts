@@ -1,7 +1,7 @@
 /**
  * Channel insights for operators: per channel and period — interactions,
  * customers, customers active on two or more channels, orders and conversion,
- * satisfaction, handoffs between channels, open cases. Pure SQL aggregation
+ * satisfaction (CSAT 1–5 and NPS 0–10), handoffs between channels, open cases. Pure SQL aggregation
  * (the same statements on better-sqlite3 and D1).
  */
 import { z } from "@hono/zod-openapi";
@@ -17,6 +17,19 @@ const Csat = z
   })
   .openapi("Csat");
 
+const Nps = z
+  .object({
+    responses: z.number().int().openapi({ description: "Answers to the 0–10 `recommend` question.", example: 40 }),
+    promoters: z.number().int().openapi({ description: "Answers of 9 or 10.", example: 22 }),
+    passives: z.number().int().openapi({ description: "Answers of 7 or 8.", example: 10 }),
+    detractors: z.number().int().openapi({ description: "Answers of 0 to 6.", example: 8 }),
+    score: z.number().nullable().openapi({
+      description: "Net Promoter Score: (promoters − detractors) ÷ responses × 100, −100 to 100, one decimal; null without answers.",
+      example: 35,
+    }),
+  })
+  .openapi("Nps");
+
 const ChannelStats = z
   .object({
     channel: z.enum(JOURNEY_CHANNELS),
@@ -28,6 +41,10 @@ const ChannelStats = z
       .nullable()
       .openapi({ description: "Customers who ordered on this channel ÷ customers active on it.", example: 0.18 }),
     csat: Csat,
+    nps: Nps.openapi({ description: "NPS of the answers given on this channel." }),
+    npsByJourneyStart: Nps.openapi({
+      description: "NPS of the answers (on any channel) of customers whose journey started on this channel (their first interaction ever).",
+    }),
     openCases: z.number().int().openapi({ description: "Cases opened from this channel that are still open (now)." }),
   })
   .openapi("ChannelStats");
@@ -43,9 +60,9 @@ export const ChannelInsightsSchema = z
       orders: z.number().int(),
       conversion: z.number().nullable(),
       csat: Csat,
+      nps: Nps,
       openCases: z.number().int(),
     }),
-    nps: z.null().openapi({ description: "Ratings are 1–5 (CSAT); no 0–10 recommendation question is asked yet, so NPS is null." }),
     handoffs: z
       .array(
         z.object({ from: z.enum(JOURNEY_CHANNELS), to: z.enum(JOURNEY_CHANNELS), created: z.number().int(), redeemed: z.number().int() }),
@@ -70,6 +87,22 @@ function csatOf(rows: Row[]): z.infer<typeof Csat> {
   return { ratings: total, average: total ? Math.round((sum / total) * 100) / 100 : null, distribution };
 }
 
+/** NPS from `{ score, n }` rows of 0–10 answers. */
+export function npsOf(rows: Row[]): z.infer<typeof Nps> {
+  let promoters = 0;
+  let passives = 0;
+  let detractors = 0;
+  for (const r of rows) {
+    const score = num(r.score);
+    if (score >= 9) promoters += num(r.n);
+    else if (score >= 7) passives += num(r.n);
+    else detractors += num(r.n);
+  }
+  const responses = promoters + passives + detractors;
+  const score = responses ? Math.round(((promoters - detractors) / responses) * 1000) / 10 : null;
+  return { responses, promoters, passives, detractors, score };
+}
+
 const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : null);
 
 /**
@@ -88,6 +121,14 @@ export async function channelInsights(db: Database, period: { from: Date; to: Da
   const ratings = await all(
     sql`SELECT channel, score, COUNT(*) AS n FROM ratings WHERE created_at >= ${from} AND created_at < ${to} GROUP BY channel, score`,
   );
+  const answers = await all(
+    sql`SELECT channel, score, COUNT(*) AS n FROM nps_answers WHERE created_at >= ${from} AND created_at < ${to} GROUP BY channel, score`,
+  );
+  // The journey's starting channel: the channel of the customer's first interaction ever.
+  const answersByStart = await all(sql`SELECT s.channel AS channel, a.score AS score, COUNT(*) AS n FROM nps_answers a
+    JOIN (SELECT i.customer_id, i.channel FROM interactions i
+      JOIN (SELECT customer_id, MIN(seq) AS seq FROM interactions GROUP BY customer_id) f ON f.seq = i.seq) s ON s.customer_id = a.customer_id
+    WHERE a.created_at >= ${from} AND a.created_at < ${to} GROUP BY s.channel, a.score`);
   const cases = await all(sql`SELECT channel, COUNT(*) AS n FROM cases WHERE status = 'open' GROUP BY channel`);
   const handoffs = await all(sql`SELECT from_channel AS "from", to_channel AS "to", COUNT(*) AS created, COUNT(redeemed_at) AS redeemed
     FROM handoffs WHERE created_at >= ${from} AND created_at < ${to} GROUP BY from_channel, to_channel ORDER BY from_channel, to_channel`);
@@ -111,6 +152,8 @@ export async function channelInsights(db: Database, period: { from: Date; to: Da
       orders: num(b?.orders),
       conversion: ratio(num(b?.buyers), num(a?.customers)),
       csat: csatOf(by(ratings, channel)),
+      nps: npsOf(by(answers, channel)),
+      npsByJourneyStart: npsOf(by(answersByStart, channel)),
       openCases: num(by(cases, channel)[0]?.n),
     };
   });
@@ -128,9 +171,9 @@ export async function channelInsights(db: Database, period: { from: Date; to: Da
       orders: num(orderTotals?.orders),
       conversion: ratio(num(orderTotals?.buyers), num(totals?.customers)),
       csat: csatOf(scores),
+      nps: npsOf(answers),
       openCases: cases.reduce((s, r) => s + num(r.n), 0),
     },
-    nps: null,
     handoffs: handoffs.map((h) => ({
       from: h.from as (typeof JOURNEY_CHANNELS)[number],
       to: h.to as (typeof JOURNEY_CHANNELS)[number],

@@ -117,7 +117,13 @@ export function renderReply(registry: Registry, input: ReplyInput): RenderedRepl
 }
 
 /** Actions whose required parameter the customer chooses from fixed values. */
-const CHOSEN_PARAMS: Record<string, keyof typeof PARAM_CHOICES> = { rate_experience: "score" };
+const CHOSEN_PARAMS: Record<string, keyof typeof PARAM_CHOICES> = { rate_experience: "score", recommend: "likelihood" };
+
+/** A choice's label: stars for a 1–5 score (but "4/5" on SMS: stars are not GSM-7 and would switch the reply to UCS-2), the number for 0–10. */
+function choiceLabel(param: string, value: number, renderer: string): string {
+  if (param === "likelihood") return String(value);
+  return renderer === "sms" ? `${value}/5` : "★".repeat(value);
+}
 
 /**
  * A chat button or an SMS keyword cannot carry what a customer must choose
@@ -146,8 +152,7 @@ export function askForMissing(
   const url = `${input.baseUrl}/`;
   const next = (PARAM_CHOICES[missing] ?? []).map((value) => ({
     ...offer(action, renderer, { [missing]: value }, url),
-    // Stars are not GSM-7: on SMS they would switch the whole reply to UCS-2.
-    label: renderer === "sms" ? `${value}/5` : "★".repeat(value),
+    label: choiceLabel(missing, value, renderer),
   }));
   const text = wording(input.locale).choose[missing] ?? action.view.label;
   const view = actionResultRenderView({ action: input.key, title: action.view.label, text, ok: true, locale: input.locale, url, next });

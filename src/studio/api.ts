@@ -14,7 +14,11 @@ export interface ApiResult {
   body: any;
 }
 
-export type Api = (method: string, path: string, options?: { body?: unknown; version?: number }) => Promise<ApiResult>;
+export type Api = (
+  method: string,
+  path: string,
+  options?: { body?: unknown; version?: number; idempotencyKey?: string },
+) => Promise<ApiResult>;
 
 /** An API client for one request: the editor's key as Bearer, JSON bodies, `If-Match` from a version. */
 export function apiClient(app: Router, c: StudioContext, session: Session): Api {
@@ -22,6 +26,7 @@ export function apiClient(app: Router, c: StudioContext, session: Session): Api 
     const headers: Record<string, string> = { authorization: `Bearer ${session.key}`, accept: "application/json" };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     if (options.version !== undefined) headers["if-match"] = `"v${options.version}"`;
+    if (options.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
     // The same bindings as this request (the D1 binding on Workers; none on Node), never the request itself:
     // the sub-request is judged by its own headers and resolves its own database session.
     const res = await app.request(

@@ -94,6 +94,12 @@ iframe.web{width:100%;height:26rem;border:1px solid var(--line);border-radius:4p
 .diff tr.add td{background:#eaf6ee}
 .diff tr.remove td{background:#fdecea}
 code{font-family:ui-monospace,monospace;font-size:.9em}
+figure.chart{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem 1rem;margin:0 0 1rem}
+figure.chart svg{display:block;max-width:100%;height:auto}
+figure.chart figcaption{font-weight:600;margin-bottom:.4rem}
+input[type=date]{font:inherit;padding:.4rem .5rem;border:1px solid #6b7380;border-radius:4px;background:#fff;color:var(--ink)}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 `;
 
 export const STUDIO_JS = `(function () {

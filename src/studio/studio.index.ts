@@ -22,6 +22,7 @@ import { ApiError } from "../lib/errors";
 import { authenticate, hasScope } from "../lib/keys";
 import { type Api, ApiFailure, type ApiResult, apiClient, okBody } from "./api";
 import { STUDIO_ASSETS, type StudioAsset } from "./assets";
+import { registerCustomerPages } from "./customers";
 import {
   actionSections,
   allSpecs,
@@ -45,8 +46,10 @@ import {
   type StockRow,
   violationTarget,
 } from "./forms";
+import { registerInsightsPages } from "./insights";
 import { buildPreview, type PreviewData } from "./preview";
 import { endSession, readSession, type Session, sameOrigin, startSession, tokensEqual } from "./session";
+import { staffLanding } from "./staff";
 import { chrome, type StudioContext, sendFragment, sendPage, sendProblem } from "./view";
 
 type Handler = (c: StudioContext, session: Session, api: Api, values: FormValues) => Promise<Response>;
@@ -410,6 +413,8 @@ function conflictPage(c: StudioContext, session: Session, fresh: Loaded, yourVer
  * registerStudioRoutes(app); // GET /studio, /studio/products/:slug … POST …/preview, …/publish
  */
 export function registerStudioRoutes(app: Router) {
+  registerCustomerPages(app);
+  registerInsightsPages(app);
   app.get("/studio/assets/:name", (c) => {
     const name = c.req.param("name") as StudioAsset;
     if (!Object.hasOwn(STUDIO_ASSETS, name)) return c.text("Not found", 404);
@@ -437,9 +442,10 @@ export function registerStudioRoutes(app: Router) {
     const refuse = (status: number, error: string) =>
       sendPage("signin", { chrome: chrome(c, null, "Sign in", null), error, action: signinAction(c.req.query("next")) }, status);
     if (!principal) return refuse(401, "This key is unknown, malformed or revoked.");
-    if (!hasScope(principal, "catalog:write")) return refuse(403, "This key cannot edit the catalogue: it needs the catalog:write scope.");
+    if (!hasScope(principal, "catalog:write") && !hasScope(principal, "customers:read"))
+      return refuse(403, "This key cannot use the studio: it needs the catalog:write scope (editors) or customers:read (staff).");
     startSession(c, key);
-    return c.redirect(safeNext(c.req.query("next")), 303);
+    return c.redirect(staffLanding(principal, safeNext(c.req.query("next"))), 303);
   });
 
   app.post(

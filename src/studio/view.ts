@@ -61,6 +61,8 @@ const NAV = [
   { href: "/studio/products", label: "Products" },
   { href: "/studio/messages", label: "Messages" },
   { href: "/studio/actions", label: "Actions" },
+  { href: "/studio/customers", label: "Customers" },
+  { href: "/studio/insights", label: "Insights" },
 ];
 
 /** Notices shown after a redirect (post/redirect/get); only known codes, never free text from the URL. */
@@ -73,6 +75,7 @@ const NOTICES: Record<string, string> = {
   rolledback: "Rolled back and published.",
   confirmed: "Override confirmed against the current base text.",
   signedout: "Signed out.",
+  replied: "Reply queued: it leaves on the customer's channel within seconds.",
 };
 
 export function chrome(c: StudioContext, session: Session | null, title: string, section: string | null): Chrome {

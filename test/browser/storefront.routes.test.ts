@@ -190,6 +190,13 @@ describe("the cart flow through form posts", () => {
     expect(order).toContain(`<h1>Order ${orderPath.slice(8)}</h1>`);
     expect(order).toContain("<dd>Placed</dd>");
     expect(order).toContain("€267.00");
+    // The order page asks the NPS question as a form: a labelled 0–10 choice, posted as a number.
+    expect(order).toMatch(
+      /<label for="o\d-likelihood">How likely are you to recommend us\? From 0 \(not at all\) to 10 \(extremely\)<\/label>/,
+    );
+    expect(order).toContain('<option value="0">0 / 10</option>');
+    expect((await browser.post("/actions/recommend", { likelihood: "9" })).status).toBe(303);
+    expect(t.db.client.prepare("SELECT channel, score FROM nps_answers").all()).toEqual([{ channel: "web", score: 9 }]);
 
     await html(await new Browser().get(orderPath), 404);
   });

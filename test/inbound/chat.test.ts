@@ -158,6 +158,22 @@ describe("Telegram bot webhook", () => {
     expect(t.db.client.prepare("SELECT quantity FROM cart_lines").all()).toEqual([{ quantity: 2 }]);
   });
 
+  it("the NPS question: a bare button asks with one button per answer 10…0, and a chosen answer is recorded for the sender", async () => {
+    const t = await chatApp();
+    const ask = (await (await send(t, { update_id: 20, message: { message_id: 1, chat: { id: 556 }, text: "NPS" } })).json()) as {
+      text: string;
+      reply_markup: { inline_keyboard: { text: string; callback_data: string }[][] };
+    };
+    expect(ask.text).toContain("How likely are you to recommend us to a friend?");
+    const buttons = ask.reply_markup.inline_keyboard.flat().filter((b) => b.callback_data.startsWith("a:recommend"));
+    expect(buttons.map((b) => b.callback_data)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((n) => `a:recommend:${n}`));
+    await send(t, {
+      update_id: 21,
+      callback_query: { id: "cbq-9", from: { id: 556 }, message: { chat: { id: 556 } }, data: "a:recommend:7" },
+    });
+    expect(t.db.client.prepare("SELECT channel, score FROM nps_answers").all()).toEqual([{ channel: "telegram", score: 7 }]);
+  });
+
   it("a redelivered update_id is processed once", async () => {
     const t = await chatApp();
     const update = { update_id: 42, message: { message_id: 1, chat: { id: 777 }, text: "ADD RIB-BEA-FORES 1" } };

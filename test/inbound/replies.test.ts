@@ -88,6 +88,62 @@ describe("WhatsApp replies through the Cloud API", () => {
     expect(await tick(t, config())).toEqual({ sent: 0, retrying: 0, failed: 0 });
   });
 
+  it("an agent answers an open case on WhatsApp through the same outbox, once per Idempotency-Key; other channels are refused with a reason", async () => {
+    const t = await app(config());
+    const asked = event({ from: "4790001111", id: "wamid.C1", type: "text", text: { body: "AGENT Where is my parcel?" } });
+    expect((await post(t, asked)).status).toBe(200);
+    const reader = await t.auth("customers:read");
+    const [open] = ((await (await t.request("GET", "/v1/cases?status=open", { headers: reader })).json()) as { data: { id: string }[] })
+      .data;
+    const agent = await t.auth("customers:read", "actions:invoke");
+    const reply = (id: string, key: string | null, headers = agent) =>
+      t.request("POST", `/v1/cases/${id}/reply`, {
+        headers: { ...headers, ...(key ? { "idempotency-key": key } : {}) },
+        body: { text: "It left our warehouse today." },
+      });
+    const first = await reply(open!.id, "r-1");
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({
+      channel: "whatsapp",
+      to: "4790001111",
+      text: "It left our warehouse today.",
+      replayed: false,
+    });
+    expect(await (await reply(open!.id, "r-1")).json()).toMatchObject({ replayed: true });
+    expect((await reply(open!.id, null)).status).toBe(400);
+    expect((await reply(open!.id, "r-2", reader)).status).toBe(403);
+    await tick(t, config());
+    const texts = receiver.received.map((r) => JSON.parse(r.body) as { to: string; text?: { body: string } });
+    expect(texts.filter((m) => m.text?.body === "It left our warehouse today.")).toEqual([
+      {
+        messaging_product: "whatsapp",
+        recipient_type: "individual",
+        to: "4790001111",
+        type: "text",
+        text: { body: "It left our warehouse today." },
+      },
+    ]);
+    expect(receiver.received.every((r) => r.path === `/v21.0/${PHONE_ID}/messages`)).toBe(true);
+    const timeline = t.db.client.prepare("SELECT summary FROM interactions WHERE direction = 'outbound' AND summary LIKE 'Agent:%'").all();
+    expect(timeline).toEqual([{ summary: "Agent: It left our warehouse today." }]);
+
+    // A customer only on SMS cannot be reached after the webhook answered: refused, nothing written.
+    const bot = await t.auth("actions:invoke");
+    const sms = await t.request("POST", "/v1/actions/contact_agent", {
+      headers: { ...bot, "idempotency-key": "sms-1" },
+      body: { channel: "sms", identity: { channel: "sms", externalId: "+4790002222" }, input: {} },
+    });
+    const smsCase = ((await sms.json()) as { result: { case: { id: string } } }).result.case.id;
+    const before = t.db.client.prepare("SELECT COUNT(*) AS n FROM reply_outbox").get();
+    const refused = await reply(smsCase, "r-3");
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { detail: string }).detail).toContain("no WhatsApp identity");
+    expect(t.db.client.prepare("SELECT COUNT(*) AS n FROM reply_outbox").get()).toEqual(before);
+    // A closed case is not answered.
+    await t.request("POST", `/v1/cases/${open!.id}/close`, { headers: agent, body: {} });
+    expect((await reply(open!.id, "r-4")).status).toBe(409);
+  });
+
   it("retries a 503 or 429 on back-off, and stops at once on a refusal (400)", async () => {
     const t = await app(config());
     receiver.answer(503, 429, 200);

@@ -89,6 +89,19 @@ describe("POST /v1/inbound/sms (Twilio)", () => {
     expect(message((await send("CART")).text)).toContain("cart");
   });
 
+  it("NPS alone asks for 0 to 10 as keywords; NPS 9 with a comment records the answer; NPS 11 explains itself and records nothing", async () => {
+    const { t, send } = await smsApp();
+    const ask = message((await send("nps")).text)!;
+    expect(ask).toContain("How likely are you to recommend us to a friend?");
+    for (const n of [10, 9, 0]) expect(ask).toContain(`NPS ${n}`);
+    expect(message((await send("NPS 9 Great shop")).text)).toContain("Thank you for your answer.");
+    expect(message((await send("NPS 11")).text)).not.toContain("Thank you");
+    const answers = t.db.client.prepare("SELECT channel, score, comment FROM nps_answers").all();
+    expect(answers).toEqual([{ channel: "sms", score: 9, comment: "Great shop" }]);
+    const summaries = t.db.client.prepare("SELECT summary FROM interactions WHERE action_key = 'recommend' AND direction = 'action'").all();
+    expect(summaries).toEqual([{ summary: "Would recommend 9/10: Great shop" }]);
+  });
+
   it("unknown text gets the keyword menu; a number picks from it; bad arguments explain themselves in the SMS", async () => {
     const { send } = await smsApp();
     const menu = message((await send("hello?")).text)!;

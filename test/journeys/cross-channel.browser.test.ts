@@ -100,6 +100,13 @@ async function sms(body: string, from = PHONE): Promise<string> {
     .replace(/&apos;/g, "'");
 }
 
+/** The controls of an interactive WhatsApp message: reply buttons, or list rows when there are more than three. */
+function controlsOf(message: any): { id: string; title: string }[] {
+  const action = message.interactive.action;
+  if (action.buttons) return (action.buttons as { reply: { id: string; title: string } }[]).map((b) => b.reply);
+  return (action.sections as { rows: { id: string; title: string }[] }[]).flatMap((section) => section.rows);
+}
+
 /** A WhatsApp Cloud API message event (text, or a reply-button tap), signed with the app secret. */
 async function whatsapp(
   message: { text: string } | { button: { id: string; title: string } } | { row: { id: string; title: string } },
@@ -250,8 +257,9 @@ describe("one customer across chat, SMS, the web and WhatsApp", () => {
     const status = await whatsappReplyTo(customer, await whatsapp({ text: `STATUS ${orderNumber}` }));
     expect(status).toMatchObject({ messaging_product: "whatsapp", to: WHATSAPP_ID, type: "interactive" });
     expect(status.interactive.body.text).toContain(`${orderNumber}: Placed`);
-    const offered = (status.interactive.action.buttons as { reply: { id: string; title: string } }[]).map((b) => b.reply.id);
+    const offered = controlsOf(status).map((b) => b.id);
     expect(offered).toContain("a:rate_experience");
+    expect(offered).toContain("a:recommend");
     // The "Rate us" button carries no score, so tapping it cannot rate (see the focused test below): the keyword rates.
     const rated = await whatsappReplyTo(customer, await whatsapp({ text: "RATE 5 Quick and friendly" }));
     expect(rated.text.body).toContain("Thank you for your rating.");
@@ -358,12 +366,11 @@ describe("one customer across chat, SMS, the web and WhatsApp", () => {
     );
     const number = placed.result.order.number as string;
     const status = await whatsappReplyTo(order.customer, await whatsapp({ text: `STATUS ${number}` }, from));
-    const button = (status.interactive.action.buttons as { reply: { id: string; title: string } }[]).find((b) =>
-      b.reply.id.startsWith("a:rate_experience"),
-    );
-    expect(button).toBeDefined();
-    // A button cannot carry the score: the reply asks for it, with one control per score.
-    const ask = await whatsappReplyTo(order.customer, await whatsapp({ button: button!.reply }, from));
+    const control = controlsOf(status).find((b) => b.id.startsWith("a:rate_experience"));
+    expect(control).toBeDefined();
+    // A control cannot carry the score: the reply asks for it, with one control per score.
+    const tap = status.interactive.action.buttons ? { button: control! } : { row: control! };
+    const ask = await whatsappReplyTo(order.customer, await whatsapp(tap, from));
     expect(ask.interactive.type).toBe("list");
     const rows = (ask.interactive.action.sections as { rows: { id: string; title: string }[] }[]).flatMap((section) => section.rows);
     expect(rows.map((r) => r.id)).toEqual([5, 4, 3, 2, 1].map((n) => `a:rate_experience:${n}`));

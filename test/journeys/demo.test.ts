@@ -20,6 +20,12 @@ describe("demo journeys", () => {
     expect(insights.totals.multiChannelCustomers).toBeGreaterThan(5);
     expect(insights.totals.orders).toBeGreaterThan(5);
     expect(insights.totals.csat.ratings).toBeGreaterThan(3);
+    // NPS answers too, so a new user sees figures: per answering channel and per starting channel, adding up to the total.
+    expect(insights.totals.nps.responses).toBeGreaterThan(3);
+    expect(insights.totals.nps.score).not.toBeNull();
+    const sum = (pick: (c: (typeof insights.channels)[number]) => number) => insights.channels.reduce((s, c) => s + pick(c), 0);
+    expect(sum((c) => c.nps.responses)).toBe(insights.totals.nps.responses);
+    expect(sum((c) => c.npsByJourneyStart.responses)).toBe(insights.totals.nps.responses);
     expect(insights.handoffs.length).toBeGreaterThan(0);
     expect(insights.channels.filter((c) => c.interactions > 0).length).toBeGreaterThanOrEqual(4);
     const stockAfter = (db.client.prepare("SELECT SUM(stock) AS s FROM inventory").get() as { s: number }).s;

@@ -23,6 +23,7 @@ const CONFIRMATIONS: Record<string, [string, string, string]> = {
   notify_back_in_stock: ["Notify me", "We'll tell you when it's back.", "NOTIFY"],
   contact_agent: ["Talk to us", "An agent will reply shortly.", "AGENT"],
   rate_experience: ["Rate us", "Thank you for your rating.", "RATE"],
+  recommend: ["Recommend us?", "Thank you for your answer.", "NPS"],
   handoff: ["Continue online", "Here is your link to continue.", "WEB"],
 };
 

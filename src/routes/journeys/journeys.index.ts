@@ -15,6 +15,7 @@ import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, PROBLEM_CONTENT_TYPE } from "../../lib/errors";
 import { viewContext } from "../delivery/delivery.index";
+import { auditCustomerView } from "./customers.index";
 import {
   actionSchemas,
   closeCaseRoute,
@@ -80,6 +81,7 @@ export function registerJourneyRoutes(app: Router) {
   app.openapi(getCustomerRoute, async (c) => {
     const db = c.get("db");
     const customer = await getCustomer(db, c.req.valid("param").id);
+    await auditCustomerView(c, db, customer.id);
     return c.json(await customerView(db, customer, c.get("clock")()), 200);
   });
 

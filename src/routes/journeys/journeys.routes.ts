@@ -117,7 +117,8 @@ export const getCustomerRoute = defineRoute({
   tags: ["Customers"],
   operationId: "getCustomer",
   summary: "Get a customer",
-  description: "The customer, their identities on every channel, and their cart's id.",
+  description:
+    "The customer, their identities on every channel, and their cart's id. Each call is written to the audit log (`customer.view`: the key's id and the time).",
   scope: "customers:read",
   request: { params: customerParams },
   responses: {

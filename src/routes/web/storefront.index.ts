@@ -40,7 +40,7 @@ const PAGE_SIZE = 48;
 /** The API key id the storefront's actions are recorded under (idempotency scope, timeline). */
 const STOREFRONT_KEY = "storefront";
 /** Form fields that the action schemas take as numbers. */
-const NUMERIC_FIELDS = new Set(["quantity", "score"]);
+const NUMERIC_FIELDS = new Set(["quantity", "score", "likelihood"]);
 /** Read-only actions: their confirmation is the page they lead to, no notice needed. */
 const VIEWS = new Set(["view_product", "view_cart", "order_status"]);
 
