@@ -375,7 +375,16 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {
-    const response = await transport.handleRequest(c.req.raw);
+    // The body was read already (the JSON depth check reads every JSON body first): hand the transport its parse.
+    // Text that is not JSON goes through unparsed, and the transport answers with its own JSON-RPC parse error.
+    const text = await c.req.text();
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(text);
+    } catch {
+      parsedBody = undefined;
+    }
+    const response = await transport.handleRequest(c.req.raw, parsedBody === undefined ? undefined : { parsedBody });
     const headers = new Headers(response.headers);
     headers.set("cache-control", "no-store");
     return new Response(response.body, { status: response.status, headers });
