@@ -1,58 +1,126 @@
 /**
- * RELIABILITY 17: every response the test suite sees matches the served
- * contract. Each response is checked against the route's own declared response
- * (status and zod schema, from the app's OpenAPI registry); statuses any route
- * may give (404, 405, 413, 415, 429, 500) must at least be problem documents.
+ * RELIABILITY 17: every response the test suite sees matches the published contract — the
+ * `/openapi.json` partners generate clients from, not the zod schemas behind it. Each response is
+ * checked against its operation in that document: the status must be listed (no allowance for
+ * "global" statuses: the document lists them), the media type declared, and a JSON body valid
+ * against the declared schema (ajv, JSON Schema 2020-12, formats on).
+ *
+ * Every operation × status checked is recorded; with CONTRACT_COVERAGE_DIR set, each test process
+ * writes what it checked there (scripts/contract-coverage.ts sums it up).
  */
-import type { z } from "@hono/zod-openapi";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import type { App } from "../../src/app";
 
-const GLOBAL_PROBLEMS = new Set([404, 405, 413, 415, 429, 500]);
+// biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is walked as JSON.
+type Json = any;
 
 interface Operation {
+  id: string;
   method: string;
+  path: string;
   pattern: RegExp;
-  responses: Record<string, { content?: Record<string, { schema?: z.ZodType }> }>;
+  params: number;
 }
 
-const cache = new WeakMap<App, Operation[]>();
+interface Contract {
+  doc: Json;
+  ajv: Ajv2020;
+  operations: Operation[];
+}
 
-function operationsOf(app: App): Operation[] {
-  let ops = cache.get(app);
-  if (!ops) {
-    ops = app.openAPIRegistry.definitions
-      .filter((d): d is Extract<typeof d, { type: "route" }> => d.type === "route")
-      .map((d) => ({
-        method: d.route.method.toUpperCase(),
-        pattern: new RegExp(`^${d.route.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-        responses: d.route.responses as Operation["responses"],
-      }));
-    cache.set(app, ops);
+const DOC_ID = "https://unison.test/openapi.json";
+const cache = new WeakMap<object, Promise<Contract>>();
+/** `operationId status` pairs checked in this process. */
+export const checked = new Set<string>();
+
+const coverageDir = process.env.CONTRACT_COVERAGE_DIR;
+if (coverageDir) {
+  process.on("exit", () => {
+    if (!checked.size) return;
+    mkdirSync(coverageDir, { recursive: true });
+    writeFileSync(join(coverageDir, `${process.pid}-${randomUUID()}.txt`), [...checked].join("\n"));
+  });
+}
+
+/** The published document of an app (or of the server at `origin`), compiled once. */
+async function contractOf(source: App | string): Promise<Contract> {
+  const key = typeof source === "string" ? contractKeys(source) : source;
+  let contract = cache.get(key);
+  if (!contract) {
+    contract = (async () => {
+      const res = typeof source === "string" ? await fetch(`${source}/openapi.json`) : await source.request("/openapi.json");
+      const doc: Json = await res.json();
+      const ajv = new Ajv2020({ strict: false, allErrors: true });
+      addFormats(ajv);
+      ajv.addSchema({ ...doc, $id: DOC_ID });
+      const operations: Operation[] = [];
+      for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
+        for (const [method, op] of Object.entries(item)) {
+          if (!op?.responses) continue;
+          operations.push({
+            id: op.operationId ?? `${method} ${path}`,
+            method: method.toUpperCase(),
+            path,
+            pattern: new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
+            params: (path.match(/\{/g) ?? []).length,
+          });
+        }
+      }
+      // A literal segment beats a parameter (/v1/admin/products/import before /{slug}).
+      operations.sort((a, b) => a.params - b.params);
+      return { doc, ajv, operations };
+    })();
+    cache.set(key, contract);
   }
-  return ops;
+  return contract;
 }
 
-/** Throws with a readable message when a response breaks the contract; returns silently otherwise. */
-export async function checkResponse(app: App, method: string, path: string, response: Response): Promise<void> {
+const originKeys = new Map<string, object>();
+/** One cache key per server origin. */
+function contractKeys(origin: string): object {
+  const key = originKeys.get(origin) ?? {};
+  originKeys.set(origin, key);
+  return key;
+}
+
+const pointer = (...parts: string[]) => parts.map((p) => encodeURIComponent(p.replace(/~/g, "~0").replace(/\//g, "~1"))).join("/");
+
+/**
+ * Throws with a readable message when a response breaks the published contract; returns silently otherwise.
+ * `app` is the app in-process, or the origin of a running server (`http://127.0.0.1:…`).
+ */
+export async function checkResponse(app: App | string, method: string, path: string, response: Response): Promise<void> {
+  const contract = await contractOf(app);
   const pathname = new URL(path, "http://x").pathname;
-  const op = operationsOf(app).find((o) => o.method === (method === "HEAD" ? "GET" : method) && o.pattern.test(pathname));
-  if (!op) return; // not an OpenAPI operation (/docs, /media, /.well-known)
+  const wanted = method === "HEAD" ? "GET" : method.toUpperCase();
+  const op = contract.operations.find((o) => o.method === wanted && o.pattern.test(pathname));
+  if (!op) return; // not an operation of the document (/docs, /media, /studio, a 404 for an unknown path, a 405)
   const status = response.status;
-  const type = response.headers.get("content-type")?.split(";")[0] ?? "";
-  const declared = op.responses[String(status)];
   const where = `${method} ${path} → ${status}`;
-  if (!declared) {
-    if (GLOBAL_PROBLEMS.has(status) && type === "application/problem+json") return;
-    throw new Error(`Contract: ${where} is not a declared response of this operation.`);
+  let declared = contract.doc.paths[op.path][op.method.toLowerCase()].responses[String(status)];
+  if (!declared) throw new Error(`Contract: ${where} is not a listed response of ${op.id} in /openapi.json.`);
+  let responsePointer = pointer("paths", op.path, op.method.toLowerCase(), "responses", String(status));
+  if (declared.$ref) {
+    responsePointer = declared.$ref.slice(2);
+    declared = responsePointer
+      .split("/")
+      .reduce((node: Json, part: string) => node[part.replace(/~1/g, "/").replace(/~0/g, "~")], contract.doc);
   }
-  if (status === 304 || !declared.content) return;
+  checked.add(`${op.id} ${status}`);
+  if (status === 304 || method === "HEAD" || !declared.content) return;
+  const type = response.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
   const media = declared.content[type];
-  if (!media) throw new Error(`Contract: ${where} has content type "${type}", declared: ${Object.keys(declared.content).join(", ")}.`);
-  if (!media.schema || !type.endsWith("json")) return;
-  const body = JSON.parse(await response.clone().text());
-  const parsed = media.schema.safeParse(body);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join("/")}: ${i.message}`);
-    throw new Error(`Contract: ${where} body does not match the declared schema:\n  ${issues.join("\n  ")}`);
+  if (!media) throw new Error(`Contract: ${where} has content type "${type}", listed: ${Object.keys(declared.content).join(", ")}.`);
+  if (!media.schema || !/json$/.test(type)) return;
+  const text = await response.clone().text();
+  const validate = contract.ajv.getSchema(`${DOC_ID}#/${responsePointer}/content/${pointer(type)}/schema`);
+  if (!validate) throw new Error(`Contract: no schema to compile for ${where}.`);
+  if (!validate(JSON.parse(text))) {
+    const issues = (validate.errors ?? []).slice(0, 6).map((e) => `${e.instancePath || "/"}: ${e.message} ${JSON.stringify(e.params)}`);
+    throw new Error(`Contract: ${where} body does not match /openapi.json:\n  ${issues.join("\n  ")}`);
   }
 }

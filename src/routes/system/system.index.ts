@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
+import { publishedDocument } from "../../lib/openapi-published";
 import { SWAGGER_UI_CSS, SWAGGER_UI_JS } from "./docs-ui.generated";
 
 export const API_VERSION = "1.0.0";
@@ -42,7 +43,13 @@ export function registerSystemRoutes(app: Router) {
     return c.json({ status: "ok" as const, driver: db.driver, version: API_VERSION }, 200);
   });
 
-  app.doc31("/openapi.json", (c) => ({
+  // Generated from the routes, then corrected and completed with the errors every operation can give (publishedDocument).
+  app.get("/openapi.json", (c) => c.json(publishedDocument(app.getOpenAPI31Document(documentInfo(c.req.url)))));
+  registerDocsRoutes(app);
+}
+
+function documentInfo(url: string) {
+  return {
     openapi: "3.1.0",
     info: {
       title: "Unison API",
@@ -51,7 +58,7 @@ export function registerSystemRoutes(app: Router) {
         "One canonical catalogue, every channel in unison. Delivery reads published content (public by default); editors write drafts with `If-Match` versions and publish; every error is RFC 9457 `application/problem+json` with a stable `code`.",
       license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
-    servers: [{ url: new URL(c.req.url).origin, description: "This server" }],
+    servers: [{ url: new URL(url).origin, description: "This server" }],
     tags: [
       { name: "System", description: "Health and the API description." },
       { name: "Delivery", description: "Published, localized content for apps, bots and partners." },
@@ -75,8 +82,10 @@ export function registerSystemRoutes(app: Router) {
         description: "Each channel's native output from the one catalogue, draft previews side by side, and the consistency audit.",
       },
     ],
-  }));
+  };
+}
 
+function registerDocsRoutes(app: Router) {
   // The interactive reference: swagger-ui-dist (pinned, vendored by `npm run build:docs`) served as this
   // service's own assets, so it works offline and loads nothing from another origin.
   app.get("/docs", (c) => {
