@@ -70,7 +70,7 @@ describe("the unison CLI", () => {
     expect(unison(["keys", "create", "--name", "x", "--scope", "root"]).stderr).toMatch(/unknown scope/);
     expect(unison([]).code).toBe(2);
     expect(unison(["--help"]).code).toBe(0);
-  });
+  }, 90_000);
 });
 
 describe("keys for databases the CLI cannot reach", () => {
