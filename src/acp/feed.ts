@@ -7,7 +7,8 @@
  * `is_eligible_checkout` is false: ACP checkout sessions are not served yet,
  * so no agent is told it can buy in-line. Products stay searchable.
  */
-import type { ProductView } from "../catalogue/products";
+import { inventoryFor, listLiveProducts, type ProductView, productView } from "../catalogue/products";
+import type { Database } from "../db/client";
 
 /** The feed's fields, in CSV column order. */
 export const FEED_FIELDS = [
@@ -146,4 +147,20 @@ function cell(value: string | boolean): string {
 /** The feed as CSV: a header row of the field names, then one row per item, CRLF line ends. */
 export function feedCsv(items: readonly FeedItem[]): string {
   return [FEED_FIELDS.join(","), ...items.map((item) => FEED_FIELDS.map((f) => cell(item[f])).join(","))].join("\r\n").concat("\r\n");
+}
+
+/** Every published product's view in one locale, page by page. */
+export async function publishedViews(db: Database, ctx: Parameters<typeof productView>[3]): Promise<ProductView[]> {
+  const views: ProductView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listLiveProducts(db, { limit: 100, cursor });
+    const stock = await inventoryFor(
+      db,
+      page.items.map((i) => i.entryId),
+    );
+    for (const item of page.items) views.push(productView(item.doc, stock, item, ctx));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return views;
 }

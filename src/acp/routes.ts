@@ -1,12 +1,10 @@
 /** `GET /v1/feeds/acp`: the published catalogue as an Agentic Commerce Protocol product feed (JSON or CSV). */
 import { z } from "@hono/zod-openapi";
 import { LocaleCode } from "../catalogue/documents";
-import { inventoryFor, listLiveProducts, type ProductView, productView } from "../catalogue/products";
-import type { Database } from "../db/client";
 import type { Router } from "../lib/create-router";
 import { defineRoute } from "../lib/route";
 import { viewContext } from "../routes/delivery/delivery.index";
-import { auditFeed, FEED_FIELDS, type FeedItem, feedCsv, feedItems } from "./feed";
+import { auditFeed, FEED_FIELDS, type FeedItem, feedCsv, feedItems, publishedViews } from "./feed";
 
 const FeedItemSchema = z
   .object(
@@ -62,22 +60,6 @@ export const getAcpFeed = defineRoute({
     },
   },
 });
-
-/** Every published product's view in one locale, page by page. */
-export async function publishedViews(db: Database, ctx: Parameters<typeof productView>[3]): Promise<ProductView[]> {
-  const views: ProductView[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listLiveProducts(db, { limit: 100, cursor });
-    const stock = await inventoryFor(
-      db,
-      page.items.map((i) => i.entryId),
-    );
-    for (const item of page.items) views.push(productView(item.doc, stock, item, ctx));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return views;
-}
 
 export function registerAcpRoutes(app: Router) {
   app.openapi(getAcpFeed, async (c) => {

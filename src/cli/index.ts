@@ -7,11 +7,8 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
-import { auditFeed, feedCsv, feedItems } from "../acp/feed";
-import { publishedViews } from "../acp/routes";
 import { type ContentBundle, exportContent, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
-import { fallbackChain, loadLocales, negotiateLocale } from "../catalogue/locales";
 import { auditCatalogue } from "../consistency/audit";
 import { openSqlite } from "../db/sqlite";
 import { parseConfig } from "../env";
@@ -277,6 +274,9 @@ export async function main(
         if (kind !== "acp" || !file) throw new UsageError("feed takes a kind and a file: unison feed acp <file>");
         const format = values.format ?? (file.endsWith(".csv") ? "csv" : "json");
         if (format !== "json" && format !== "csv") throw new UsageError("--format takes json or csv");
+        // Loaded here, not at start-up: every other command starts as fast as before.
+        const { auditFeed, feedCsv, feedItems, publishedViews } = await import("../acp/feed");
+        const { fallbackChain, loadLocales, negotiateLocale } = await import("../catalogue/locales");
         const db = openSqlite(dbPath);
         try {
           const locales = await loadLocales(db);

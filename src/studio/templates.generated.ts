@@ -1613,8 +1613,10 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":39,"column":29},"end":{"line":39,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":39,"column":27},"end":{"line":39,"column":35}}}) : helper)))
     + "-agent\" aria-label=\"Agent ("
     + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":39,"column":64},"end":{"line":39,"column":68}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":39,"column":62},"end":{"line":39,"column":70}}}) : helper)))
-    + ")\">\n<h5>Agent (MCP)</h5>\n<pre class=\"agent\" dir=\"auto\" data-channel=\"agent\">"
-    + alias4(alias5(alias2(lookupProperty(depth0,"agent"), "markdown", {"start":{"line":41,"column":53},"end":{"line":41,"column":67}} ), depth0))
+    + ")\">\n<h5>Agent (MCP)</h5>\n<pre class=\"agent\" dir=\"auto\" data-channel=\"agent\" tabindex=\"0\" aria-label=\"Agent text ("
+    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":41,"column":90},"end":{"line":41,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":41,"column":88},"end":{"line":41,"column":96}}}) : helper)))
+    + ")\">"
+    + alias4(alias5(alias2(lookupProperty(depth0,"agent"), "markdown", {"start":{"line":41,"column":101},"end":{"line":41,"column":115}} ), depth0))
     + "</pre>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"agent"),"tools"),"length"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":42,"column":118}}})) != null ? stack1 : "")
     + "\n</section>\n</div>\n</details>\n";
