@@ -89,6 +89,8 @@ export function createApp(deps: AppDeps) {
     if (error instanceof HTTPException) {
       if (error.status === 400) return problemResponse("malformed_json", "The request body is not valid JSON.", id);
       if (error.status === 413) return problemResponse("payload_too_large", "The request body is too large.", id);
+      if (error.status === 415)
+        return problemResponse("unsupported_media_type", "This operation does not take a body of that media type.", id);
       if (error.status === 401) return problemResponse("unauthorized", error.message || "Unauthorized.", id);
     }
     log(

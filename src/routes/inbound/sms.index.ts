@@ -62,7 +62,7 @@ const route = createRoute({
       description: "TwiML: the reply, or an empty `<Response/>`.",
       content: { "text/xml": { schema: z.string().openapi({ example: "<Response><Message>Added to your cart.</Message></Response>" }) } },
     },
-    ...errorResponses(400, 403, 413, 503),
+    ...errorResponses(400, 403, 413, 415, 503),
   },
 });
 
