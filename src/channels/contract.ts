@@ -445,6 +445,7 @@ const LINK = /(?<![\p{L}\p{N}@._/-])(?:[a-z][a-z0-9+.-]*:\/\/[^\s<>"]+|www\.[^\s
  */
 export function linksIn(text: string): string[] {
   const out: string[] = [];
+  if (!MAYBE_LINK.test(text)) return out;
   for (const [raw] of text.matchAll(LINK)) {
     let link = raw.replace(/[.,;:!?'’"]+$/, "");
     while (link.endsWith(")") && count(link, "(") < count(link, ")")) link = link.slice(0, -1).replace(/[.,;:!?'’"]+$/, "");
@@ -452,6 +453,9 @@ export function linksIn(text: string): string[] {
   }
   return out;
 }
+
+/** What every link has (a scheme, `www.`, or a host before a path): most text has none, and is not scanned. */
+const MAYBE_LINK = /:\/\/|www\.|\.[a-z]{2,}(?::\d+)?\//i;
 
 function count(text: string, char: string): number {
   let n = 0;

@@ -57,21 +57,16 @@ const PERCENT = /(?<![\p{L}\p{N}.,])(\d+(?:[.,]\d+)?)[ \u00a0\u202f\u2009]?(?:%|
 
 // --- Dates -----------------------------------------------------------------------------------
 
-interface MonthNames {
-  pattern: string;
-  byName: Map<string, number>;
-}
-
-const monthNames = new Map<string, MonthNames>();
+const monthNames = new Map<string, Map<string, number>>();
 
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\.$/, "");
 
-/** Month names of the locales (long and short, with or without the abbreviation's dot), from Intl. */
-function monthsOf(locales: readonly string[]): MonthNames {
+/** Month names of the locales (long and short, with or without the abbreviation's dot, without accents), from Intl. */
+function monthsOf(locales: readonly string[]): Map<string, number> {
   const key = locales.join(",");
-  let found = monthNames.get(key);
-  if (found) return found;
-  const byName = new Map<string, number>();
+  let byName = monthNames.get(key);
+  if (byName) return byName;
+  byName = new Map<string, number>();
   for (const locale of new Set([...locales, "en"])) {
     for (const style of ["long", "short"] as const) {
       const f = new Intl.DateTimeFormat(locale, { month: style, timeZone: "UTC" });
@@ -79,10 +74,8 @@ function monthsOf(locales: readonly string[]): MonthNames {
     }
   }
   for (const [name, m] of [...byName]) if (name.length > 3) byName.set(name.slice(0, 3), m);
-  const names = [...byName.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  found = { pattern: names.join("|"), byName };
-  monthNames.set(key, found);
-  return found;
+  monthNames.set(key, byName);
+  return byName;
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -92,31 +85,38 @@ function dateValue(year: string | undefined, month: number, day: number): string
   return `${year ?? "-"}-${pad(month)}-${pad(day)}`;
 }
 
+/** A day then a word ("6 January 2027", "1er janvier", "6 janv."), a word then a day ("January 6, 2027"): the word must be a month. */
+const DAY_FIRST =
+  /(?<![\p{L}\p{N}])(\d{1,2})(?:er|st|nd|rd|th)?\.?[ \u00a0\u202f](\p{L}+)\.?(?:,?[ \u00a0\u202f](\d{4}))?(?![\p{L}\p{N}])/gu;
+// Anchored on the day (digits are rare in text, letters are not): the month word is read behind it.
+const MONTH_FIRST =
+  /(?<=(?<![\p{L}\p{N}])(\p{L}{3,})\.?[ \u00a0\u202f])(\d{1,2})(?:st|nd|rd|th)?(?:,?[ \u00a0\u202f](\d{4}))?(?![\p{L}\p{N}])/gu;
+
 /** Dates in the locales' words ("6 January 2027", "January 6, 2027", "6 janv.", "1er janvier"), ISO, or d/m/y. */
 function datesIn(text: string, locales: readonly string[]): Claim[] {
-  const { pattern, byName } = monthsOf(locales);
   const out: Claim[] = [];
-  const folded = text.normalize("NFD").replace(/\p{M}/gu, "");
-  const dayFirst = new RegExp(
-    `(?<![\\p{L}\\p{N}])(\\d{1,2})(?:er|st|nd|rd|th)?\\.?[ \\u00a0\\u202f](${pattern})\\.?(?:,?[ \\u00a0\\u202f](\\d{4}))?(?![\\p{L}\\p{N}])`,
-    "giu",
-  );
-  const monthFirst = new RegExp(
-    `(?<![\\p{L}\\p{N}])(${pattern})\\.?[ \\u00a0\\u202f](\\d{1,2})(?:st|nd|rd|th)?(?:,?[ \\u00a0\\u202f](\\d{4}))?(?![\\p{L}\\p{N}])`,
-    "giu",
-  );
+  if (!/\d/.test(text)) return out;
+  const byName = monthsOf(locales);
   const taken: [number, number][] = [];
   const push = (index: number, raw: string, value: string | null) => {
     if (!value || taken.some(([a, b]) => index < b && index + raw.length > a)) return;
     taken.push([index, index + raw.length]);
     out.push({ kind: "date", value, text: raw });
   };
-  for (const m of folded.matchAll(/(?<![\p{N}-])(\d{4})-(\d{2})-(\d{2})(?![\p{N}])/gu)) {
+  for (const m of text.matchAll(/(?<![\p{N}-])(\d{4})-(\d{2})-(\d{2})(?![\p{N}])/gu)) {
     push(m.index, m[0], dateValue(m[1], Number(m[2]), Number(m[3])));
   }
-  for (const m of folded.matchAll(dayFirst)) push(m.index, m[0], dateValue(m[3], byName.get(fold(m[2] ?? "")) ?? 0, Number(m[1])));
-  for (const m of folded.matchAll(monthFirst)) push(m.index, m[0], dateValue(m[3], byName.get(fold(m[1] ?? "")) ?? 0, Number(m[2])));
-  for (const m of folded.matchAll(/(?<![\p{N}/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\p{N}])/gu)) {
+  for (const m of text.matchAll(DAY_FIRST)) {
+    const month = byName.get(fold(m[2] ?? ""));
+    if (month) push(m.index, m[0], dateValue(m[3], month, Number(m[1])));
+  }
+  for (const m of text.matchAll(MONTH_FIRST)) {
+    const word = m[1] ?? "";
+    const month = byName.get(fold(word));
+    const start = text.lastIndexOf(word, m.index);
+    if (month) push(start, text.slice(start, m.index + m[0].length), dateValue(m[3], month, Number(m[2])));
+  }
+  for (const m of text.matchAll(/(?<![\p{N}/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\p{N}])/gu)) {
     // Day first (Europe) unless the first number cannot be a day of a month ordering it first.
     const [a, b] = [Number(m[1]), Number(m[2])];
     const usOrder = locales[0] === "en-US" || b > 12;
@@ -127,9 +127,9 @@ function datesIn(text: string, locales: readonly string[]): Claim[] {
 
 // --- Availability ----------------------------------------------------------------------------
 
-const availabilityPhrases = new Map<string, [RegExp, Availability][]>();
+const availabilityPhrases = new Map<string, { pattern: RegExp; byText: Map<string, Availability> }>();
 
-function phrasesOf(locales: readonly string[]): [RegExp, Availability][] {
+function phrasesOf(locales: readonly string[]) {
   const key = locales.join(",");
   let found = availabilityPhrases.get(key);
   if (found) return found;
@@ -137,10 +137,10 @@ function phrasesOf(locales: readonly string[]): [RegExp, Availability][] {
   for (const locale of new Set([...locales, "en"])) {
     for (const a of AVAILABILITIES) byText.set(wording(locale).availability[a].toLowerCase(), a);
   }
-  found = [...byText].map(([text, a]) => [
-    new RegExp(`(?<![\\p{L}\\p{N}])${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "[ \\u00a0]")}(?![\\p{L}\\p{N}])`, "giu"),
-    a,
-  ]);
+  const alternatives = [...byText.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "[ \\u00a0]"));
+  found = { pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, "giu"), byText };
   availabilityPhrases.set(key, found);
   return found;
 }
@@ -148,9 +148,15 @@ function phrasesOf(locales: readonly string[]): [RegExp, Availability][] {
 // --- Codes -----------------------------------------------------------------------------------
 
 /** A code-shaped word: capitals and digits, with at least one of each (WINTER20, K7QM3XZT). */
-const CODE_SHAPED = /(?<![\p{L}\p{N}-])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{4,}(?![\p{L}\p{N}-])/gu;
+const CODE_SHAPED = /(?<![\p{L}\p{N}-])[A-Z0-9]{4,}(?![\p{L}\p{N}-])/gu;
+const HAS_LETTER_AND_DIGIT = /^(?=.*[A-Z])(?=.*\d)/;
 /** A word written after "code" (any case): `code SALE`, `Code : WINTER20`, `promo code SPRING`. */
 const AFTER_CODE = /(?<![\p{L}])(?:code|coupon)[ \u00a0]?:?[ \u00a0]([A-Za-z0-9][A-Za-z0-9_-]{2,})/giu;
+
+/** Cheap tests that rule a kind of claim out before its full pattern runs. */
+const MAYBE_MONEY = new RegExp(`${SYMBOL}|${ISO}|CHF|kr`);
+const MAYBE_PERCENT = /%|cent/i;
+const MAYBE_LINK = /:\/\/|www\.|\.[a-z]{2,}(?::\d+)?\//i;
 
 // --- All of them -----------------------------------------------------------------------------
 
@@ -164,31 +170,37 @@ const AFTER_CODE = /(?<![\p{L}])(?:code|coupon)[ \u00a0]?:?[ \u00a0]([A-Za-z0-9]
 export function claimsIn(text: string, locales: readonly string[]): Claim[] {
   const out: Claim[] = [];
   const amounts: [number, number][] = [];
-  for (const m of text.matchAll(MONEY)) {
+  const digits = /\d/.test(text);
+  for (const m of digits && MAYBE_MONEY.test(text) ? text.matchAll(MONEY) : []) {
     const symbol = m[1] ?? m[4] ?? "";
     const amount = m[2] ?? m[3] ?? "";
     amounts.push([m.index, m.index + m[0].length]);
     out.push({ kind: "money", value: `${currencyOf(symbol)} ${parseNumber(amount)}`, text: m[0] });
   }
   const inAmount = (at: number) => amounts.some(([a, b]) => at >= a && at < b);
-  for (const m of text.matchAll(PERCENT)) out.push({ kind: "percent", value: parseNumber(m[1] ?? ""), text: m[0] });
+  for (const m of digits && MAYBE_PERCENT.test(text) ? text.matchAll(PERCENT) : [])
+    out.push({ kind: "percent", value: parseNumber(m[1] ?? ""), text: m[0] });
   out.push(...datesIn(text, locales));
-  for (const [pattern, availability] of phrasesOf(locales)) {
-    for (const m of text.matchAll(pattern)) out.push({ kind: "availability", value: availability, text: m[0] });
+  const phrases = phrasesOf(locales);
+  for (const m of text.matchAll(phrases.pattern)) {
+    const availability = phrases.byText.get(m[0].toLowerCase().replace(/\u00a0/g, " "));
+    if (availability) out.push({ kind: "availability", value: availability, text: m[0] });
   }
-  for (const m of text.matchAll(CODE_SHAPED)) if (!inAmount(m.index)) out.push({ kind: "code", value: m[0], text: m[0] });
+  for (const m of text.matchAll(CODE_SHAPED))
+    if (HAS_LETTER_AND_DIGIT.test(m[0]) && !inAmount(m.index)) out.push({ kind: "code", value: m[0], text: m[0] });
   for (const m of text.matchAll(AFTER_CODE)) {
     const code = m[1] ?? "";
     if (/[A-Z0-9]/.test(code)) out.push({ kind: "code", value: code, text: m[0] });
   }
-  for (const link of linksIn(text)) out.push({ kind: "link", value: link, text: link });
+  for (const link of MAYBE_LINK.test(text) ? linksIn(text) : []) out.push({ kind: "link", value: link, text: link });
   return out;
 }
 
 /** The distinct claim keys of some texts. */
 export function claimKeys(texts: readonly string[], locales: readonly string[]): Set<string> {
+  // Claims never span a line break: one pass over the texts joined by lines costs one scan, not one per text.
   const keys = new Set<string>();
-  for (const text of texts) for (const c of claimsIn(text, locales)) keys.add(claimKey(c));
+  for (const c of claimsIn(texts.filter(Boolean).join("\n"), locales)) keys.add(claimKey(c));
   return keys;
 }
 
