@@ -345,7 +345,10 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
       items: page.map(toLive),
       nextCursor:
         rows.length > query.limit && last
-          ? encodeCursor("products", last.rank === null ? { o: "id", i: last.rowid, f: filterKey } : { r: last.rank, i: last.rowid, f: filterKey })
+          ? encodeCursor(
+              "products",
+              last.rank === null ? { o: "id", i: last.rowid, f: filterKey } : { r: last.rank, i: last.rowid, f: filterKey },
+            )
           : null,
     };
   }

@@ -15,7 +15,6 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { App } from "../../src/app";
 
-// biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is walked as JSON.
 type Json = any;
 
 interface Operation {

@@ -237,7 +237,9 @@ describe("the preview", () => {
       for (const channel of ["web", "mobile", "sms", "chat", "agent"]) expect(fragment).toContain(`id="pv-${locale}-${channel}"`);
     }
     // The agent's CommonMark source, escaped once more for the page, and its tool calls.
-    expect(fragment).toContain('<pre class="agent" dir="auto" data-channel="agent" tabindex="0" aria-label="Agent text (en)"># Merino crew, preview only');
+    expect(fragment).toContain(
+      '<pre class="agent" dir="auto" data-channel="agent" tabindex="0" aria-label="Agent text (en)"># Merino crew, preview only',
+    );
     expect(fragment).toContain("<li><code>Add to cart: add_to_cart {&quot;sku&quot;:&quot;MER-CRE-SWE-S-NAVY&quot;}</code></li>");
     for (const format of ["generic", "whatsapp", "slack", "telegram", "messenger"]) {
       expect(fragment.match(new RegExp(`data-format="${format}"`, "g"))?.length).toBe(2);

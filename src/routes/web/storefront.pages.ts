@@ -169,7 +169,10 @@ async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<SharedFram
   if (hit && hit.stamp === stamp && now.getTime() < hit.validUntil) return hit;
   const frame = await loadFrame(db, ctx, now);
   if (stamp !== undefined) {
-    if (!memo) frames.set(db.orm, (memo = new Lru(64)));
+    if (!memo) {
+      memo = new Lru(64);
+      frames.set(db.orm, memo);
+    }
     memo.set(key, { ...frame, stamp });
   }
   return frame;
@@ -287,7 +290,10 @@ export async function memoPage(
   if (hit && hit.stamp === stamp && c.get("clock")().getTime() < hit.validUntil) return hit;
   const built = await build(cartCount);
   const frame = await sharedFrame(c, ctx);
-  if (!memo) pages.set(db.orm, (memo = new Lru(4096, { maxWeight: PAGE_MEMO_BYTES, weigh: (p) => p.body.length * 2 })));
+  if (!memo) {
+    memo = new Lru(4096, { maxWeight: PAGE_MEMO_BYTES, weigh: (p) => p.body.length * 2 });
+    pages.set(db.orm, memo);
+  }
   memo.set(key, { ...built, validUntil: Math.min(built.validUntil, frame.validUntil), stamp });
   return built;
 }
