@@ -213,6 +213,14 @@ export function agentText(view: EntityView): string {
   return `${blocks(content, facts, offers.length ? list(offers.map((o) => toolLine(o, view.ui))) : null)}\n`;
 }
 
+/** Every string in a JSON value, depth first (bounded by the JSON depth limit every body passes). */
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringLeaves);
+  if (value && typeof value === "object") return Object.values(value).flatMap(stringLeaves);
+  return [];
+}
+
 /** The view as structured content: everything but the interface words. */
 function structured(view: EntityView): Record<string, unknown> {
   const { ui: _ui, ...rest } = view;
@@ -264,6 +272,9 @@ export const agentRenderer: Renderer = {
     if (!Array.isArray(content) || !content.every((c) => c?.type === "text" && typeof c.text === "string")) {
       return { text: "", controls: [], links: [], limits: [{ rule: "agent.content", detail: "The body has no MCP text content." }] };
     }
-    return inspectMarkdown(content.map((c) => c.text).join("\n\n"), options.actions);
+    const seen = inspectMarkdown(content.map((c) => c.text).join("\n\n"), options.actions);
+    // An agent reads the structured content as much as the text: its strings make claims too.
+    const structuredText = stringLeaves((parsed as Partial<AgentResult>).structuredContent).join("\n");
+    return structuredText ? { ...seen, also: [seen.also, structuredText].filter(Boolean).join("\n") } : seen;
   },
 };

@@ -215,7 +215,12 @@ export function supported(claim: Pick<Claim, "kind" | "value">, canonical: Reado
     const dayMonth = claim.value.slice(-6);
     if (claim.value.startsWith("--")) {
       for (const key of canonical) if (key.startsWith("date:") && key.endsWith(dayMonth)) return true;
-    } else if (canonical.has(`date:-${dayMonth}`)) return true;
+    } else if (canonical.has(`date:-${dayMonth}`)) {
+      // A year is supported by a yearless canonical date only while the canonical content states no year
+      // for that day: "6 Jan" beside "2027-01-06" does not make "6 Jan 5027" true.
+      for (const key of canonical) if (key.startsWith("date:") && !key.startsWith("date:--") && key.endsWith(dayMonth)) return false;
+      return true;
+    }
   }
   return false;
 }

@@ -371,6 +371,11 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
       headers: { allow: "POST" },
     });
   }
+  // The transport's own 406 is a JSON-RPC body; every error of this API is problem+json, so ask first.
+  const accept = c.req.header("accept") ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
+    throw new ApiError("not_acceptable", "An MCP client must accept both application/json and text/event-stream (Streamable HTTP).");
+  }
   const server = await buildMcpServer(c);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);

@@ -8,13 +8,13 @@ describe("unison check: the consistency audit for a content repository's CI", ()
   it("passes the demo store clean on every channel and locale (exit 0), as text and as JSON", () => {
     const text = unison(["check", "content"]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout.trim()).toBe("59 entities, 828 renders checked: 0 violation(s) in 0 entities.");
+    expect(text.stdout.trim()).toBe("60 entities, 828 renders checked: 0 violation(s) in 0 entities.");
     const json = unison(["check", "content", "--format", "json", "--channel", "chat"]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).summary).toMatchObject({ entities: 59, renders: 460, violations: 0 });
+    expect(JSON.parse(json.stdout).summary).toMatchObject({ entities: 60, renders: 460, violations: 0 });
     const agent = unison(["check", "content", "--format", "json", "--channel", "agent"]);
     expect(agent.code, agent.stderr).toBe(0);
-    expect(JSON.parse(agent.stdout).summary).toMatchObject({ entities: 59, renders: (33 + 13) * 2, violations: 0, byChannel: {} });
+    expect(JSON.parse(agent.stdout).summary).toMatchObject({ entities: 60, renders: (33 + 13) * 2, violations: 0, byChannel: {} });
   }, 120_000);
 
   it("exits 1 and names entity, channel, locale and rule for each violation in a content directory", async () => {

@@ -34,7 +34,7 @@ describe("the agent channel in the audit", () => {
     const t = await demoApp();
     const reader = await t.auth("catalog:read");
     const report = await expectStatus(await t.request("GET", "/v1/consistency?channel=agent", { headers: reader }), 200);
-    expect(report.summary).toMatchObject({ entities: 33 + 13 + 13, renders: (33 + 13) * 2, violations: 0 });
+    expect(report.summary).toMatchObject({ entities: 33 + 13 + 14, renders: (33 + 13) * 2, violations: 0 });
     const preview = await expectStatus(
       await t.request("GET", "/v1/preview/products/merino-crew-sweater", { headers: await t.auth("catalog:write") }),
       200,
