@@ -232,8 +232,11 @@ const LINGER_BYTES = 64 * 1024 * 1024;
  */
 function closeWhenBodyUnread(req: IncomingMessage, res: ServerResponse): void {
   const writeHead = res.writeHead;
+  // A request without a body (a GET, most of all a cache hit answered before anything reads the
+  // request stream) is not complete until read, yet has nothing left to send: it keeps its connection.
+  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
   res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
-    if (!req.complete) {
+    if (hasBody && !req.complete) {
       this.shouldKeepAlive = false;
       const socket = req.socket;
       socket.destroySoon = () => lingerThenClose(req, socket);

@@ -140,6 +140,20 @@ it("requests whose bodies were read keep the connection alive", async () => {
   expect(result.text).not.toMatch(/connection: close/i);
 });
 
+it("requests without a body keep the connection alive, cache hits answered before routing included", async () => {
+  const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+  const result = await exchange((socket) => {
+    socket.write(get("/v1/products/merino-crew-sweater"));
+    setTimeout(() => socket.write(get("/v1/products/merino-crew-sweater")), 150);
+    setTimeout(() => socket.write(get("/healthz")), 300);
+  }, 1500);
+  const statuses = [...result.text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+  expect(statuses).toEqual(["200", "200", "200"]);
+  expect(result.text).toMatch(/cache-status: unison; hit/i);
+  expect(result.text).not.toMatch(/connection: close/i);
+  expect(result.ended).toBe(false);
+});
+
 it("fetch reads the 413 and its next request (on a new connection) is answered", async () => {
   const refused = await fetch(`${server.url}/v1/actions/view_cart`, {
     method: "POST",
