@@ -5,12 +5,13 @@
  * port are added, so the test neither shares `.wrangler/` nor a port with anyone.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/browser";
+import { ARTIFACTS_DIR, launchBrowser } from "../helpers/browser";
 import { unison } from "../helpers/cli";
 import { ROOT, wrangler } from "../helpers/d1";
 
@@ -100,8 +101,9 @@ describe("the README's Workers local development, in Chromium", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${url}/studio`);
     expect(await page.content()).not.toMatch(/another site/i);
-    // The README's studio screenshot (a small PNG, the first screen only).
-    await page.screenshot({ path: join(ROOT, "docs/screenshots/studio.png") });
+    // The studio's first screen, into test-artifacts/ (the README's copy in docs/screenshots/ is refreshed by hand).
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, "studio-workers.png") });
     await context.close();
   }, 120_000);
 });
