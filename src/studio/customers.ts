@@ -11,7 +11,7 @@ import type { Router } from "../lib/create-router";
 import { newId } from "../lib/ids";
 import { hasScope } from "../lib/keys";
 import type { Api } from "./api";
-import { staffGuarded } from "./staff";
+import { guardedPage } from "./staff";
 import { chrome, sendPage, sendProblem } from "./view";
 
 /** The most of a timeline one page shows (newest kept). */
@@ -39,7 +39,7 @@ async function wholeTimeline(api: Api, id: string) {
 export function registerCustomerPages(app: Router) {
   app.get(
     "/studio/customers",
-    staffGuarded(app, "customers:read", async (c, session, api) => {
+    guardedPage(app, "customers:read", async (c, session, api) => {
       const q = (c.req.query("q") ?? "").slice(0, 100);
       const res = await api("GET", `/v1/customers?limit=50${q ? `&q=${encodeURIComponent(q)}` : ""}`);
       if (res.status !== 200) return sendProblem(c, session, res.status, "Search failed", String(res.body?.detail ?? res.status));
@@ -64,7 +64,7 @@ export function registerCustomerPages(app: Router) {
 
   app.get(
     "/studio/customers/:id",
-    staffGuarded(app, "customers:read", async (c, session, api) => {
+    guardedPage(app, "customers:read", async (c, session, api) => {
       const id = c.req.param("id") ?? "";
       if (!/^cus_[0-9a-f]{32}$/.test(id))
         return sendProblem(c, session, 404, "Not found", "There is no such customer.", "/studio/customers");
@@ -109,7 +109,7 @@ export function registerCustomerPages(app: Router) {
 
   app.post(
     "/studio/customers/:id/reply",
-    staffGuarded(
+    guardedPage(
       app,
       "actions:invoke",
       async (c, session, api, values) => {

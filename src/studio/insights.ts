@@ -12,7 +12,7 @@ import { JOURNEY_CHANNELS } from "../db/schema";
 import type { Router } from "../lib/create-router";
 import type { Api } from "./api";
 import { bars, matrix, stacked } from "./charts";
-import { staffGuarded } from "./staff";
+import { guardedPage } from "./staff";
 import { chrome, type StudioContext, securityHeaders, sendPage, sendProblem } from "./view";
 
 const DAY = 86_400_000;
@@ -134,7 +134,7 @@ async function load(api: Api, query: string) {
 export function registerInsightsPages(app: Router) {
   app.get(
     "/studio/insights",
-    staffGuarded(app, "customers:read", async (c, session, api) => {
+    guardedPage(app, "customers:read", async (c, session, api) => {
       const period = periodOf(c, c.get("clock")());
       if (!period)
         return sendProblem(
@@ -244,7 +244,7 @@ export function registerInsightsPages(app: Router) {
 
   app.get(
     "/studio/insights/export.csv",
-    staffGuarded(app, "customers:read", async (c, session, api) => {
+    guardedPage(app, "customers:read", async (c, session, api) => {
       const period = periodOf(c, c.get("clock")());
       const name = c.req.query("table") ?? "";
       if (!period)

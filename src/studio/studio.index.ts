@@ -11,16 +11,13 @@
  * page again with the errors next to their fields.
  */
 import { eq } from "drizzle-orm";
-import type { Context } from "hono";
 import { CHANNELS } from "../catalogue/documents";
 import { getEntry } from "../catalogue/entries";
 import { type LocaleSet, loadLocales } from "../catalogue/locales";
 import { inventory } from "../db/schema";
-import type { AppEnv } from "../lib/context";
 import type { Router } from "../lib/create-router";
-import { ApiError } from "../lib/errors";
 import { authenticate, hasScope } from "../lib/keys";
-import { type Api, ApiFailure, type ApiResult, apiClient, okBody } from "./api";
+import { type Api, type ApiResult, okBody } from "./api";
 import { STUDIO_ASSETS, type StudioAsset } from "./assets";
 import { registerCustomerPages } from "./customers";
 import {
@@ -33,7 +30,6 @@ import {
   fieldFor,
   fieldId,
   fieldsPatch,
-  formValues,
   KINDS,
   type KindName,
   labelFor,
@@ -48,8 +44,8 @@ import {
 } from "./forms";
 import { registerInsightsPages } from "./insights";
 import { buildPreview, type PreviewData } from "./preview";
-import { endSession, readSession, type Session, sameOrigin, startSession, tokensEqual } from "./session";
-import { staffLanding } from "./staff";
+import { endSession, readSession, type Session, sameOrigin, startSession } from "./session";
+import { guardedPage, staffLanding } from "./staff";
 import { chrome, type StudioContext, sendFragment, sendPage, sendProblem } from "./view";
 
 type Handler = (c: StudioContext, session: Session, api: Api, values: FormValues) => Promise<Response>;
@@ -79,39 +75,12 @@ function safeNext(next: string | undefined): string {
   return next && /^\/studio(\/[A-Za-z0-9._~%/?=&-]*)?$/.test(next) && !next.startsWith("//") ? next : "/studio";
 }
 
-/** Wraps a handler: session (else sign-in), the catalog:write scope, and for POSTs the Origin and CSRF checks. */
+/** Wraps an editor's page: the studio's one guard, with the catalog:write scope. */
 function guarded(app: Router, handler: Handler, method: "GET" | "POST") {
-  return async (c: Context<AppEnv>) => {
-    const session = await readSession(c);
-    if (!session) {
-      endSession(c);
-      const next = method === "GET" ? `?next=${encodeURIComponent(new URL(c.req.url).pathname)}` : "";
-      return c.redirect(`/studio/signin${next}`, 303);
-    }
-    c.set("principal", session.principal);
-    let values: FormValues = new Map();
-    if (method === "POST") {
-      if (!sameOrigin(c)) return sendProblem(c, session, 403, "Refused", "This form was posted from another site.");
-      values = formValues(await c.req.parseBody({ all: true }));
-      if (!tokensEqual(values.get("_csrf") ?? "", session.csrf)) {
-        return sendProblem(c, session, 403, "Refused", "The form's security token is missing or wrong. Reload the page and try again.");
-      }
-    }
-    if (!hasScope(session.principal, "catalog:write")) {
-      return sendProblem(c, session, 403, "Not an editor key", "This key cannot edit the catalogue (it needs the catalog:write scope).");
-    }
-    try {
-      return await handler(c, session, apiClient(app, c, session), values);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return sendProblem(c, session, 404, "Not found", error.message);
-      if (error instanceof ApiFailure) {
-        // A failed load is the editor's to see, never an empty page ("0 products") that looks like data.
-        const status = error.status >= 500 ? 502 : error.status;
-        return sendProblem(c, session, status, "Could not load this page", `The API ${error.message}`);
-      }
-      throw error;
-    }
-  };
+  return guardedPage(app, "catalog:write", handler, method, {
+    title: "Not an editor key",
+    detail: "This key cannot edit the catalogue (it needs the catalog:write scope).",
+  });
 }
 
 function notFound(c: StudioContext, session: Session, what: string) {
