@@ -160,6 +160,20 @@ export function labelViolations(doc: Pick<ActionDoc, "key" | "label" | "override
   return [...out, ...overrideViolations(entity, doc as never, locales)];
 }
 
+/** Every live product as an audit subject, a page of 100 at a time with its stock (memory stays bounded). */
+export async function* liveProductPages(db: Database): AsyncGenerator<Subject[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await listLiveProducts(db, { limit: 100, cursor });
+    const stock = await inventoryFor(
+      db,
+      page.items.map((p) => p.entryId),
+    );
+    yield page.items.map((live) => ({ type: "product" as const, doc: live.doc, stock, meta: live }));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
 /** Audits one product or message document on every channel, format and locale. */
 export function auditSubject(subject: Subject, scope: AuditScope, env: AuditEnv, options: { withRenders?: boolean } = {}): EntityAudit {
   const key = subject.type === "product" ? subject.doc.slug : subject.doc.key;
@@ -252,21 +266,14 @@ export async function auditCatalogue(
   const results: EntityAudit[] = [];
   let renders = 0;
   const formatsPerLocale = (env.channels ?? CHANNELS).reduce((n, ch) => n + env.registry[ch].formats.length, 0);
-  let cursor: string | undefined;
-  do {
-    const page = await listLiveProducts(db, { limit: 100, cursor });
-    const stock = await inventoryFor(
-      db,
-      page.items.map((p) => p.entryId),
-    );
-    for (const live of page.items) {
-      results.push(auditSubject({ type: "product", doc: live.doc, stock, meta: live }, scope, env));
+  for await (const page of liveProductPages(db)) {
+    for (const subject of page) {
+      results.push(auditSubject(subject, scope, env));
       renders += formatsPerLocale * scope.perLocale.length;
     }
     filter.onProgress?.(results.length);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  cursor = undefined;
+  }
+  let cursor: string | undefined;
   do {
     const page = await listLiveMessages(db, { limit: 100, cursor, includeInactive: true }, env.now);
     for (const live of page.items) {

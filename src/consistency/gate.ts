@@ -9,10 +9,19 @@
 import { actionView } from "../catalogue/actions";
 import type { ActionDoc, MessageDoc, ProductDoc } from "../catalogue/documents";
 import type { BeforePublish } from "../catalogue/entries";
-import { inventoryFor, listLiveProducts } from "../catalogue/products";
+import { inventoryFor } from "../catalogue/products";
 import type { Database } from "../db/client";
 import { ApiError } from "../lib/errors";
-import { type AuditEnv, type AuditScope, auditScope, auditSubject, type EntityAudit, keywordConflicts, labelViolations } from "./audit";
+import {
+  type AuditEnv,
+  type AuditScope,
+  auditScope,
+  auditSubject,
+  type EntityAudit,
+  keywordConflicts,
+  labelViolations,
+  liveProductPages,
+} from "./audit";
 import type { RenderCache } from "./cache";
 import type { Registry, Violation } from "./engine";
 
@@ -64,19 +73,11 @@ async function productsWithAction(db: Database, doc: ActionDoc, scope: AuditScop
     stamp: `${scope.stamp}+action:${doc.key}:${JSON.stringify(doc)}`,
   };
   const out: Violation[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listLiveProducts(db, { limit: 100, cursor });
-    const stock = await inventoryFor(
-      db,
-      page.items.map((p) => p.entryId),
-    );
-    for (const live of page.items) {
-      const audit = auditSubject({ type: "product", doc: live.doc, stock, meta: live }, draft, env);
-      for (const v of audit.violations) if (!OWN_RULES.has(v.rule)) out.push(v);
+  for await (const page of liveProductPages(db)) {
+    for (const subject of page) {
+      for (const v of auditSubject(subject, draft, env).violations) if (!OWN_RULES.has(v.rule)) out.push(v);
     }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  }
   return out;
 }
 
