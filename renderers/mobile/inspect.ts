@@ -149,7 +149,7 @@ function parse(body: string, limits: Limits): Parsed {
     limits.push({ rule: "mobile.schema", detail: `Not JSON: ${(error as Error).message}` });
     return { title: "", url: null, sections: [], actions: [] };
   }
-  // The published JSON Schema, compiled ahead of time (renderers/build.ts), decides; zod is asked only about
+  // The published JSON Schema, compiled ahead of time (scripts/build-templates.ts), decides; zod is asked only about
   // a screen that fails, for readable issues. The two agree on every screen the tests know (inspect.test.ts).
   if (validateScreen(json)) {
     const { screen, sections, actions } = json as Screen;

@@ -1,13 +1,13 @@
 /**
  * One precompiled template per view kind, loaded into a channel's own
  * Handlebars runtime (`Handlebars.create()` per channel; templates come from
- * `renderers/build.ts`, never `Handlebars.compile`). Exhaustive: a new view
+ * `scripts/build-templates.ts`, never `Handlebars.compile`). Exhaustive: a new view
  * kind does not compile until every channel has its template.
  */
 import type { TemplateDelegate } from "handlebars";
 import type { ViewKind } from "./contract";
 
-/** A precompiled template as `renderers/build.ts` writes it (opaque to us: the runtime reads it). */
+/** A precompiled template as `scripts/build-templates.ts` writes it (opaque to us: the runtime reads it). */
 type Spec = Parameters<typeof import("handlebars").template>[0];
 
 interface Runtime {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildTemplates, generate } from "../../renderers/build";
+import { buildTemplates, generate } from "../../scripts/build-templates";
 
 describe("precompiled templates", () => {
-  it("the committed generated modules are exactly what renderers/build.ts produces from the .hbs files", () => {
+  it("the committed generated modules are exactly what scripts/build-templates.ts produces from the .hbs files", () => {
     expect(buildTemplates({ check: true })).toEqual([]);
   });
 
