@@ -13,6 +13,7 @@
  */
 import type {
   ActionOffer,
+  AgentResult,
   CartRenderView,
   EntityView,
   Inspection,
@@ -31,11 +32,8 @@ import { inspectMarkdown } from "./inspect";
 export const AGENT_FORMAT = "mcp";
 export const AGENT_CONTENT_TYPE = "application/json; charset=utf-8";
 
-/** The MCP tool result the body holds. */
-export interface AgentResult {
-  content: { type: "text"; text: string }[];
-  structuredContent: Record<string, unknown>;
-}
+/** The MCP tool result the body holds (the channel contract's type). */
+export type { AgentResult };
 
 /**
  * Removes control characters (all but the newline) and folds carriage

@@ -22,10 +22,9 @@ import type {
   RenderOptions,
   WebChrome,
 } from "../../src/channels/contract";
-import { factsNotIn } from "../../src/channels/contract";
+import { factsNotIn, MAX_LINE_QUANTITY } from "../../src/channels/contract";
 import { viewTemplates } from "../../src/channels/templates";
 import { dateFact } from "../../src/channels/views";
-import { MAX_LINE_QUANTITY } from "../../src/journeys/carts";
 import { strongEtag } from "../../src/lib/etag";
 import { inspectHtml } from "./inspect";
 import { templates } from "./templates.generated";
@@ -119,7 +118,7 @@ function paramField(param: string, setting: FormSetting): FormField {
     }));
     return { id, name: param, label: words.likelihood, value: 10, min: null, max: null, options };
   }
-  // Quantities as the cart takes them: 1 to MAX_LINE_QUANTITY (src/journeys/carts.ts).
+  // Quantities as the cart takes them: 1 to MAX_LINE_QUANTITY (src/channels/contract.ts).
   const label = param === "quantity" ? setting.ui.quantity : param;
   return { id, name: param, label, value: setting.quantity ?? 1, min: 1, max: MAX_LINE_QUANTITY, options: null };
 }

@@ -48,6 +48,12 @@ export interface ActionOffer {
   deepLink: string;
 }
 
+/**
+ * The most of one SKU a cart line holds (src/journeys/carts.ts refuses more): every channel's quantity
+ * control offers 1 to this. Beyond it a chat typo ("1000") would become an order.
+ */
+export const MAX_LINE_QUANTITY = 99;
+
 /** How a rendered control decodes back to an action. */
 export type Control =
   | { kind: "form"; method: "post"; action: string }
@@ -229,6 +235,12 @@ export interface MessageRenderView extends ViewBase {
   body: string;
   short: string;
   live: boolean;
+}
+
+/** The agent channel's body: an MCP tool result (renderers/agent writes it, the MCP server reads it back). */
+export interface AgentResult {
+  content: { type: "text"; text: string }[];
+  structuredContent: Record<string, unknown>;
 }
 
 export interface CartRenderView extends ViewBase {

@@ -12,6 +12,7 @@ import { AVAILABILITIES, type Availability, type ProductDoc, type Variant } from
 import { resolveText } from "../catalogue/locales";
 import { MoneySchema, money } from "../catalogue/money";
 import type { ViewContext } from "../catalogue/products";
+import { MAX_LINE_QUANTITY } from "../channels/contract";
 import { type Database, guardWhen, type Orm, releaseGuard, type Statement } from "../db/client";
 import { cartLines, carts, inventory, publishedProducts, revisions } from "../db/schema";
 import { ApiError } from "../lib/errors";
@@ -22,8 +23,8 @@ export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
 export type InventoryRow = typeof inventory.$inferSelect;
 
-/** Per line; beyond it a chat typo ("1000") would become an order. */
-export const MAX_LINE_QUANTITY = 99;
+/** Per line: the channel contract's limit, which every quantity control offers. */
+export { MAX_LINE_QUANTITY };
 /** Lines per cart (also bounds a checkout's atomic unit). */
 export const MAX_CART_LINES = 50;
 

@@ -21,11 +21,10 @@ import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mc
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
-import type { AgentResult } from "../../renderers/agent";
 import { LocaleCode, Slug } from "../catalogue/documents";
 import { findLiveMessage, listLiveMessages, MessageViewSchema } from "../catalogue/messages";
 import { findLiveProduct, inventoryFor, listLiveProducts, ProductViewSchema, productView } from "../catalogue/products";
-import type { EntityView } from "../channels/contract";
+import type { AgentResult, EntityView } from "../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../channels/load";
 import { type CatalogueAction, cartRenderView, overridden, productListRenderView } from "../channels/views";
 import { ACTION_HANDLERS, type ActionKey, isActionKey } from "../journeys/actions";
