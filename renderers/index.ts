@@ -1,7 +1,7 @@
 /**
  * The channel registry: exactly one renderer per channel. `satisfies` makes it
  * exhaustive — add a channel to CHANNELS and this file stops compiling until
- * its renderer is here (STYLE: the Novu pattern).
+ * its renderer is here (docs/architecture.md, "Renderers and the registry").
  */
 import type { Channel, Renderer } from "../src/channels/contract";
 import { agentRenderer } from "./agent";

@@ -6,7 +6,7 @@
  * `Handlebars.create().template(spec)` (the runtime-only build).
  *
  * Every template is compiled in `strict` mode: a missing variable throws, in
- * preview and delivery alike (CHANNELS.md rule 5). HTML escaping stays on for
+ * preview and delivery alike (docs/channels.md rule 5). HTML escaping stays on for
  * web and is off for the text and JSON channels, which sanitise for their own
  * platform instead.
  *

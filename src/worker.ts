@@ -3,7 +3,7 @@
  * Scale-out is Workers + D1 with read replication: each request runs in a D1
  * session that starts from the client's last bookmark (`x-d1-bookmark`), so a
  * client that presents the bookmark of its write reads that write
- * (RELIABILITY 7); every response carries the session's newest bookmark.
+ * (docs/architecture.md, "Read-your-writes on D1"); every response carries the session's newest bookmark.
  */
 import { createApp } from "./app";
 import { openD1 } from "./db/d1";

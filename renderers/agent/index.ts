@@ -1,5 +1,5 @@
 /**
- * The agent renderer (CHANNELS.md, "Agent"): what an AI agent reads through
+ * The agent renderer (docs/channels.md, "Agent"): what an AI agent reads through
  * MCP. The body is an MCP tool result — `content` holds one CommonMark text
  * (no raw HTML: every catalogue text is escaped, so a title can never become
  * markup, a link or a heading), `structuredContent` holds the view itself.
@@ -198,7 +198,7 @@ function remainingOffers(view: EntityView, text: string): ActionOffer[] {
 
 /**
  * The whole text of a view: its content, a facts line for any fact the
- * content does not show (CHANNELS.md rule 3), then the tools.
+ * content does not show (docs/channels.md rule 3), then the tools.
  *
  * @example
  * const md = agentText(view); // "# Merino crew sweater\n\n- Price: €89.00 …"

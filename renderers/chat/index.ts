@@ -1,5 +1,5 @@
 /**
- * The chat renderer (CHANNELS.md: WhatsApp, Slack, Telegram, Messenger, and a
+ * The chat renderer (docs/channels.md, "Chat": WhatsApp, Slack, Telegram, Messenger, and a
  * platform-neutral `generic` message). The body is the JSON the platform's
  * API takes, without the recipient (the sender adds `to` / `chat_id` /
  * `channel` / `recipient`). Text parts come from precompiled templates shared

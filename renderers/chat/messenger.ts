@@ -1,5 +1,5 @@
 /**
- * Messenger Send API message objects (CHANNELS.md, Messenger): the text with
+ * Messenger Send API message objects (docs/channels.md, "Messenger"): the text with
  * quick replies whose `payload` is the offer's postback. Quick replies keep the
  * whole text and every fact; the generic template would cut both to 80
  * characters of title and subtitle, so this channel does not send it — but

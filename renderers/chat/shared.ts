@@ -345,7 +345,7 @@ export class Reader {
     this.limits.push({ rule, detail });
   }
 
-  /** Labels that must differ within one message (CHANNELS.md: never two identical labels). */
+  /** Labels that must differ within one message (docs/channels.md, "Counting and cutting": never two identical labels). */
   unique(rule: string, labels: readonly string[]): void {
     const seen = new Set<string>();
     for (const label of labels) {

@@ -1,5 +1,5 @@
 /**
- * Slack Block Kit messages (CHANNELS.md, Slack): a header, one mrkdwn section
+ * Slack Block Kit messages (docs/channels.md, "Slack"): a header, one mrkdwn section
  * with the text, the product's image, and actions blocks of buttons whose
  * `value` is the offer's postback (the interactivity webhook reads `value`,
  * then `action_id`). The top-level `text` fallback is always set.

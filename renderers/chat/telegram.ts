@@ -1,5 +1,5 @@
 /**
- * Telegram Bot API `sendMessage` parameters (CHANNELS.md, Telegram): HTML
+ * Telegram Bot API `sendMessage` parameters (docs/channels.md, "Telegram"): HTML
  * text (the title in `<b>`, everything else escaped), and an inline keyboard
  * with one button per row whose `callback_data` is the offer's postback, as the
  * webhook decodes callback queries. `callback_data` takes 1–64 bytes; a longer

@@ -1,5 +1,5 @@
 /**
- * WhatsApp Cloud API messages (CHANNELS.md, WhatsApp). Up to three actions
+ * WhatsApp Cloud API messages (docs/channels.md, "WhatsApp"). Up to three actions
  * with short labels become reply buttons; four to ten a list; more a list whose
  * last row, "More…", hands off to the web page while the overflowing actions
  * are written out in the body as commands and links. A view without actions is

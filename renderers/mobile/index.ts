@@ -1,5 +1,5 @@
 /**
- * The mobile renderer (CHANNELS.md, "Mobile (server-driven screen)"): a
+ * The mobile renderer (docs/channels.md, "Mobile"): a
  * versioned JSON screen of sections of typed components, plus one action
  * descriptor per offer — its label, the https web page it lives on (the
  * universal / app link) and the exact request that performs it. Structure is
@@ -305,7 +305,7 @@ function screenActions(view: EntityView, baseUrl: string, degradations: Degradat
 }
 
 /**
- * Labels never repeat among one section's buttons (CHANNELS.md: never two
+ * Labels never repeat among one section's buttons (docs/channels.md, "Counting and cutting": never two
  * identical labels in one message): a repeat gets a number, and is reported.
  */
 function distinctButtonLabels(sections: Section[], degradations: Degradations): Section[] {
@@ -334,10 +334,10 @@ export function buildScreen(view: EntityView, baseUrl: string, degradations: Deg
   const actions = screenActions(view, baseUrl, degradations);
   const sections = sectionsFor(view, { idOf: actionId, degradations });
   const header = { id: screenId(view), kind: view.kind, title: clean(view.title), locale: view.locale, url: view.url };
-  // Facts the content does not show yet get a facts line of their own (CHANNELS.md rule 3: the same facts everywhere).
+  // Facts the content does not show yet get a facts line of their own (docs/channels.md rule 3: the same facts everywhere).
   const missing = factsNotIn(view.facts, screenText(header.title, sections), clean);
   const facts = missing.length ? section("facts", [c.text(missing.map((f) => f.value).join(" · "))]) : [];
-  // Every offer needs a control (CHANNELS.md rule 1): those no row reaches become buttons, the first one primary.
+  // Every offer needs a control (docs/channels.md rule 1): those no row reaches become buttons, the first one primary.
   const reached = referencedIds(sections, false);
   const buttons = actions.filter((a) => !reached.has(a.id)).map((a, i) => c.button(a.label, a.id, i === 0 ? "primary" : "secondary"));
   return {

@@ -1,5 +1,5 @@
 /**
- * Reading a screen back the way an app would (CHANNELS.md, "Mobile"): parse
+ * Reading a screen back the way an app would (docs/channels.md, "Mobile"): parse
  * the JSON, validate it against the screen schema, collect the text a customer
  * sees, decode every action descriptor to its action and arguments, and report
  * what breaks the format's rules. It reads only the body — never the view or
@@ -187,12 +187,12 @@ function checkReferences(parsed: Parsed, limits: Limits): void {
   for (const id of reached)
     if (!ids.includes(id))
       limits.push({ rule: "mobile.action.dangling", detail: `A component points to "${id}", which is not an action.` });
-  // An action no button or row performs is offered to nobody (CHANNELS.md rule 1): a picker alone cannot send it.
+  // An action no button or row performs is offered to nobody (docs/channels.md rule 1): a picker alone cannot send it.
   const tappable = referencedIds(parsed.sections, false);
   for (const id of ids)
     if (!tappable.has(id)) limits.push({ rule: "mobile.action.unreferenced", detail: `No button or row performs action "${id}".` });
   for (const s of parsed.sections) {
-    // CHANNELS.md: never two identical labels in one message — here, among one section's buttons.
+    // docs/channels.md, "Counting and cutting": never two identical labels in one message — here, among one section's buttons.
     const labels = s.components.flatMap((x) => (isKnown(x) && x.type === "button" ? [x.label] : []));
     for (const label of duplicates(labels))
       limits.push({ rule: "mobile.label.unique", detail: `Two buttons "${label}" in section "${s.id}".` });
@@ -212,7 +212,7 @@ function collectLinks(parsed: Parsed, options: InspectOptions, limits: Limits): 
       if (comp.type === "image") images.push(comp);
       if (comp.type === "list") for (const item of comp.items) if (item.image) images.push(item.image);
     }
-  // Universal / app links only open the app for the project's own domain (CHANNELS.md rule 4).
+  // Universal / app links only open the app for the project's own domain (docs/channels.md rule 4).
   for (const url of pages) if (!onOrigin(url)) limits.push({ rule: "mobile.link.origin", detail: `${url} is not on ${origin}.` });
   for (const image of images)
     if (!image.alt.trim()) limits.push({ rule: "mobile.image.alt", detail: `The image ${image.url} has no alt text.` });

@@ -1,6 +1,6 @@
 /**
- * The mobile screen format, version 1.0 (CHANNELS.md, "Mobile (server-driven
- * screen)"): one zod schema, from which the published JSON Schema is derived
+ * The mobile screen format, version 1.0 (docs/channels.md,
+ * "Mobile"): one zod schema, from which the published JSON Schema is derived
  * (`screen.schema.json`, kept equal by a test), so the app's contract and the
  * renderer's own inspection can never disagree.
  *

@@ -1,5 +1,5 @@
 /**
- * The SMS renderer (CHANNELS.md, SMS; gateway of reference: Twilio). Plain
+ * The SMS renderer (docs/channels.md, "SMS"; gateway of reference: Twilio). Plain
  * text within a segment budget: GSM-7 preferred (typographic characters
  * transliterated by Twilio's Smart Encoding), UCS-2 counted correctly when a
  * character needs it; actions as reply keywords from the catalogue (which can

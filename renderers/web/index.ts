@@ -1,5 +1,5 @@
 /**
- * The web renderer (CHANNELS.md, Web): full, valid HTML5 documents served by
+ * The web renderer (docs/channels.md, "Web"): full, valid HTML5 documents served by
  * the storefront. Every action is a real `<button type="submit">` in a
  * `<form method="post" action="<baseUrl>/actions/<key>">`, so the page works
  * without JavaScript; a product page carries one JSON-LD `Product` and the

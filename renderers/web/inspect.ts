@@ -2,7 +2,7 @@
  * Reading an HTML page the way a customer (and a crawler) gets it: parsed with
  * htmlparser2 (pure JS, runs on Workers), never from the manifest. It finds
  * the visible text, every form and what it would post, every followable URL,
- * and the web rules the page breaks (CHANNELS.md, Web): JSON-LD that
+ * and the web rules the page breaks (docs/channels.md, "Web"): JSON-LD that
  * disagrees with the page, missing Open Graph tags, and the accessibility
  * basics (`lang`, `<title>`, `alt`, button names, labelled inputs).
  */

@@ -20,7 +20,7 @@ import { inspectHtml } from "./inspect";
 const validator = new HtmlValidate({
   extends: ["html-validate:recommended"],
   rules: {
-    // CHANNELS.md and the brief write the doctype in lower case; both spellings are valid HTML.
+    // The renderer writes the doctype in lower case; both spellings are valid HTML.
     "doctype-style": "off",
     // SEO advice (titles over 70 characters get cut in search results), not validity; catalogue titles vary.
     "long-title": "off",

@@ -1,5 +1,5 @@
 /**
- * Prices are formatted here and nowhere else (CHANNELS.md rule 3: the same
+ * Prices are formatted here and nowhere else (docs/channels.md rule 3: the same
  * bytes on every channel). Amounts are integers in the currency's minor unit;
  * `Intl` knows how many decimals each currency has.
  */

@@ -1,5 +1,5 @@
 /**
- * The channel contract (DESIGN.md, "The consistency contract"). Every renderer
+ * The channel contract (docs/architecture.md, "The consistency engine"). Every renderer
  * turns a channel-neutral view into its channel's native body and returns a
  * manifest of what it shows and offers; every renderer can also *inspect* a
  * body — parse the HTML, JSON or text it produced — so the consistency engine
@@ -12,7 +12,7 @@ import type { Channel } from "../catalogue/documents";
 
 export type { Channel };
 
-/** A fact every channel must show: the same bytes before channel truncation (CHANNELS.md rule 3). */
+/** A fact every channel must show: the same bytes before channel truncation (docs/channels.md rule 3). */
 export interface Fact {
   /** What it is: `title`, `price`, `availability`, `code`, `percentage`, `date`, `link`, `status`, `total` … */
   name: string;
@@ -26,7 +26,7 @@ export interface Fact {
 }
 
 /**
- * An action offered on an entity, with its arguments (CHANNELS.md rule 2: every
+ * An action offered on an entity, with its arguments (docs/channels.md rule 2: every
  * control decodes back to exactly one action id and its arguments).
  */
 export interface ActionOffer {
@@ -99,7 +99,7 @@ export interface Inspection {
   controls: { label: string; decoded: { key: string; input: Record<string, unknown> } | null; control: Control }[];
   /** Every URL a customer can follow (links, images, deep links). */
   links: string[];
-  /** Channel limits the body breaks (CHANNELS.md), each a rule and a detail. */
+  /** Channel limits the body breaks (docs/channels.md), each a rule and a detail. */
   limits: Degradation[];
 }
 
@@ -395,7 +395,7 @@ export function decodesTo(decoded: { key: string; input: Record<string, unknown>
 }
 
 /**
- * Characters as CHANNELS.md counts them: the larger of UTF-16 units and
+ * Characters as docs/channels.md counts them ("Counting and cutting"): the larger of UTF-16 units and
  * graphemes — which is always the UTF-16 length, since every grapheme has at
  * least one unit (so no segmentation is needed to count).
  *
@@ -430,7 +430,7 @@ export function truncate(text: string, max: number, ellipsis = "…"): string {
 }
 
 /**
- * Distinct labels within one message (CHANNELS.md: never two identical labels):
+ * Distinct labels within one message (docs/channels.md, "Counting and cutting": never two identical labels):
  * truncates each to `max`, and suffixes a number where two would collide.
  */
 export function uniqueLabels(labels: readonly string[], max: number): string[] {

@@ -2,7 +2,7 @@
  * Reading what renderers need from the catalogue: the live action catalogue
  * (with overrides), and the views of live or draft products and messages.
  * Delivery, preview, the publish gate and the audit all come through here, so
- * preview renders exactly what delivery will (CHANNELS.md rule 6).
+ * preview renders exactly what delivery will (docs/channels.md rule 6).
  */
 
 import { sql } from "drizzle-orm";

@@ -1,5 +1,5 @@
 /**
- * SMS text the way carriers and Twilio count it (CHANNELS.md, SMS): GSM-7 when
+ * SMS text the way carriers and Twilio count it (docs/channels.md, "SMS"): GSM-7 when
  * every character is in the GSM 03.38 alphabet (extension characters count 2;
  * 160 per single segment, 153 per segment when split), otherwise UCS-2 (70, or
  * 67 per segment). Segment counting and Smart Encoding (typographic characters

@@ -1,5 +1,5 @@
 /**
- * The consistency engine (DESIGN.md, "The consistency contract"): renders a
+ * The consistency engine (docs/architecture.md, "The consistency engine"): renders a
  * view on a channel through the same renderer delivery uses, then judges the
  * *body* — parsed back by the channel's own `inspect` — against the view's
  * facts and actions and the channel's limits. The manifest is what a renderer
@@ -151,7 +151,7 @@ export function checkChannel(
     for (const link of links) {
       const own = isOwn(link, ctx.baseUrl);
       if (!own) {
-        // SMS carriers block A2P traffic with foreign links (CHANNELS.md, SMS): no exception there.
+        // SMS carriers block A2P traffic with foreign links (docs/channels.md, "SMS"): no exception there.
         if (renderer.channel !== "sms" && allowedForeign(ctx).has(link)) continue;
         violations.push({ ...where, rule: "link_foreign", detail: `${link} is not on ${ctx.baseUrl}.` });
       } else {

@@ -1,4 +1,4 @@
-/** The wire contract of renders, manifests, violations and audit reports (apart from the engine's types, STYLE 4). */
+/** The wire contract of renders, manifests, violations and audit reports (apart from the engine's types, docs/architecture.md, "Wire contract apart from tables"). */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../catalogue/documents";
 import { RULES } from "./engine";

@@ -2,7 +2,7 @@
  * The scale-out driver: Cloudflare D1. Runtime-neutral (no Node imports).
  * D1 has no interactive transactions, so atomic writes are one `batch`, and
  * with read replication each request runs in a session whose bookmark gives
- * read-your-writes (RELIABILITY 7).
+ * read-your-writes (docs/architecture.md, "Read-your-writes on D1").
  */
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";

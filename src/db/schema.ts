@@ -331,7 +331,7 @@ export const orderLines = sqliteTable(
 );
 
 /**
- * RELIABILITY 1–2: one row per (API key, Idempotency-Key). Claimed `in_flight`
+ * docs/architecture.md, "Idempotency": one row per (API key, Idempotency-Key). Claimed `in_flight`
  * by an INSERT that fails on conflict; set `done` with the response in the same
  * atomic unit as the business change, by the holder of `claim_token` only.
  */

@@ -32,7 +32,7 @@ export interface SqliteDatabase extends Database {
 export function openSqlite(path: string, options: { migrate?: boolean } = {}): SqliteDatabase {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = new BetterSqlite3(path);
-  // RELIABILITY 5: acknowledged writes survive a crash — WAL with synchronous=FULL.
+  // docs/architecture.md, "Durability": acknowledged writes survive a crash — WAL with synchronous=FULL.
   if (path !== ":memory:") client.pragma("journal_mode = WAL");
   client.pragma("synchronous = FULL");
   client.pragma("foreign_keys = ON");

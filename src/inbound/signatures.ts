@@ -1,5 +1,5 @@
 /**
- * Authenticity of inbound webhooks (RELIABILITY 15), with Web Crypto so it runs
+ * Authenticity of inbound webhooks (docs/architecture.md, "Inbound signatures"), with Web Crypto so it runs
  * on Node and Workers alike. Each verifier mirrors the platform's own reference:
  *
  * - Twilio: `X-Twilio-Signature` = base64(HMAC-SHA1(auth token, URL + each POST

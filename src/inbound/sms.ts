@@ -1,5 +1,5 @@
 /**
- * Reading an inbound SMS: compliance words first (CHANNELS.md, SMS), then
+ * Reading an inbound SMS: compliance words first (docs/channels.md, "SMS"), then
  * action keywords from the catalogue ("ADD MER-CRE-M 2"), then numbered choices
  * from the menu every unknown message gets. Pure and runtime-neutral.
  */

@@ -1,5 +1,5 @@
 /**
- * Idempotency keys (RELIABILITY 1–2), after Stripe's: a client retries a write
+ * Idempotency keys (docs/architecture.md, "Idempotency"), after Stripe's: a client retries a write
  * with the same `Idempotency-Key` and gets the first response back, exactly,
  * while the effect happens once.
  *
@@ -24,7 +24,7 @@ import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { sha256Hex } from "../lib/keys";
 
-/** How long a key and its response are kept (RELIABILITY 1: at least 24 hours). */
+/** How long a key and its response are kept (docs/architecture.md, "Idempotency": at least 24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a claim blocks duplicates before a retry may take it over (a request that died mid-way). */
 export const IDEMPOTENCY_LEASE_MS = 60 * 1000;

@@ -1,4 +1,4 @@
-/** What every request carries: injected per request by `createApp` (STYLE: no singletons). */
+/** What every request carries: injected per request by `createApp` (docs/architecture.md, "Dependencies are injected"). */
 import type { RenderCache } from "../consistency/cache";
 import type { Registry } from "../consistency/engine";
 import type { Database } from "../db/client";

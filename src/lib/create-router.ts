@@ -1,7 +1,7 @@
 /**
  * One router factory for every area. Its `defaultHook` turns each zod
  * validation failure into the same 400 problem, pointing at every failing
- * field by JSON Pointer (STYLE: one shared defaultHook).
+ * field by JSON Pointer (one shared defaultHook: docs/architecture.md, "A request's path").
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./context";

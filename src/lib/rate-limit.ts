@@ -1,5 +1,5 @@
 /**
- * Rate limits per credential (RELIABILITY 14): each API key — or, without a
+ * Rate limits per credential (docs/architecture.md, "Rate limits"): each API key — or, without a
  * key, each client address — gets its own budget, so one noisy key never slows
  * the others. Headers follow the IETF RateLimit draft (`RateLimit-Policy`,
  * `RateLimit`) and 429s carry `Retry-After`.

@@ -1,6 +1,6 @@
 /**
  * Sends catalogue events to webhook endpoints, per Standard Webhooks
- * (RELIABILITY 16): `webhook-id` (the same on every attempt), `webhook-timestamp`
+ * (docs/architecture.md, "Outbound webhooks"): `webhook-id` (the same on every attempt), `webhook-timestamp`
  * and `webhook-signature` (`v1,` HMAC-SHA256 of `id.timestamp.body` with the
  * endpoint's secret); retries back off (5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
  * 10 h); 410 Gone turns the endpoint off; redirects are never followed; targets

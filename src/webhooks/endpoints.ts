@@ -1,5 +1,5 @@
 /**
- * Outbound webhook endpoints (RELIABILITY 16): who is told when the catalogue
+ * Outbound webhook endpoints (docs/architecture.md, "Outbound webhooks"): who is told when the catalogue
  * changes, and where a message may be sent at all. Targets must be https to a
  * public address or public DNS name (see `./address`); plain http and private,
  * loopback or link-local addresses only for hosts on `WEBHOOK_ALLOW_HOSTS`.

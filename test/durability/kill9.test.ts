@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 5: acknowledged writes survive a crash. A real server process on a
+ * docs/architecture.md, "Durability": acknowledged writes survive a crash. A real server process on a
  * real SQLite file takes concurrent writes and is killed with SIGKILL at a
  * random moment; every write it acknowledged (201) must be there afterwards and
  * the file must pass `PRAGMA integrity_check`.

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 17: every response the test suite sees matches the published contract — the
+ * docs/architecture.md, "The published contract": every response the test suite sees matches the published contract — the
  * `/openapi.json` partners generate clients from, not the zod schemas behind it. Each response is
  * checked against its operation in that document: the status must be listed (no allowance for
  * "global" statuses: the document lists them), the media type declared, and a JSON body valid

@@ -15,7 +15,7 @@ function cartLines(t: { db: Awaited<ReturnType<typeof withHat>>["db"] }) {
   return t.db.client.prepare("SELECT sku, quantity FROM cart_lines").all() as { sku: string; quantity: number }[];
 }
 
-describe("Idempotency-Key on POST /v1/actions/{key} (RELIABILITY 1–2)", () => {
+describe("Idempotency-Key on POST /v1/actions/{key} (docs/architecture.md, Idempotency)", () => {
   it("POST /v1/actions/add_to_cart replays the first response for a repeated Idempotency-Key, byte for byte, and adds once", async () => {
     const t = await withHat();
     const first = await t.act("add_to_cart", ADD, { key: "retry-me" });

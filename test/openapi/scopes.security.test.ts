@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 13: scopes gate every route. The matrix comes from the served
+ * docs/architecture.md, "Scopes": scopes gate every route. The matrix comes from the served
  * spec: for every operation that declares a required scope, no key is 401, a
  * key with every other scope is 403, and a key with exactly that scope passes
  * the gate (whatever the handler then says).

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 17: the served OpenAPI document is the contract. It validates and
+ * docs/architecture.md, "The published contract": the served OpenAPI document is the contract. It validates and
  * lints clean with a standard tool, documents every operation, and a typed
  * client generated from it with a standard generator compiles.
  */

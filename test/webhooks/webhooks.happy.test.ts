@@ -1,5 +1,5 @@
 /**
- * Outbound webhooks (RELIABILITY 16) end to end on a SQLite database: the
+ * Outbound webhooks (docs/architecture.md, "Outbound webhooks") end to end on a SQLite database: the
  * editors' API, the audit-log trigger, the dispatcher, and a real HTTP receiver
  * on loopback. Signatures are checked with the `standardwebhooks` package, the
  * reference implementation of the spec, as a receiver would check them.

@@ -2,7 +2,7 @@
  * Files the web channel serves: its stylesheet under `/assets/`, media under `/media/`
  * (deterministic SVG placeholders for the demo store's `/media/products/…`
  * images) and the app-link association files that let one https link open the
- * app or the web page (CHANNELS.md, Mobile).
+ * app or the web page (docs/channels.md, "Mobile").
  */
 import { STYLESHEET } from "../../../renderers/web";
 import type { Router } from "../../lib/create-router";

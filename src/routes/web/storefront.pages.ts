@@ -4,7 +4,7 @@
  * categories, promotions banner, cart count, a one-time notice), and the HTML
  * response with its security headers and strong ETag. Pages render through
  * `webRenderer`, the same code path as the API's render endpoint
- * (CHANNELS.md rule 6).
+ * (docs/channels.md rule 6).
  */
 
 import { eq } from "drizzle-orm";
