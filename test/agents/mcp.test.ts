@@ -10,10 +10,13 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "../../src/node";
+import { checkedFetch } from "../helpers/contract";
 
 let server: { url: string; close(): Promise<void> };
 let dir: string;
 let admin: string;
+/** fetch against the server, each response checked against its /openapi.json. */
+const call = (path: string, init?: RequestInit) => checkedFetch(server.url)(path, init);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "unison-mcp-"));
@@ -36,7 +39,7 @@ afterAll(async () => {
 });
 
 async function keyWith(...scopes: string[]): Promise<string> {
-  const res = await fetch(`${server.url}/v1/admin/keys`, {
+  const res = await call("/v1/admin/keys", {
     method: "POST",
     headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
     body: JSON.stringify({ name: `mcp ${scopes.join(" ")}`, scopes }),
@@ -66,7 +69,7 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
     expect(client.getServerVersion()?.name).toBe("unison");
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
-    const actions = (await (await fetch(`${server.url}/v1/actions?limit=100`)).json()) as {
+    const actions = (await (await call("/v1/actions?limit=100")).json()) as {
       data: { key: string; enabled: boolean; label: string }[];
     };
     const enabled = actions.data.filter((a) => a.enabled).map((a) => a.key);
@@ -97,14 +100,14 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
 
     const product = await client.callTool({ name: "get_product", arguments: { slug: "merino-crew-sweater", locale: "fr" } });
     const view = product.structuredContent as { title: string; price: { formatted: string }; variants: { sku: string }[] };
-    const page = await (await fetch(`${server.url}/products/merino-crew-sweater?locale=fr`)).text();
+    const page = await (await call("/products/merino-crew-sweater?locale=fr")).text();
     const agentText = textOf(product);
     // The same title and price as the web page, written once by the view model.
     expect(page).toContain(view.title);
     expect(page).toContain(view.price.formatted);
     expect(agentText).toContain(`# ${view.title}`);
     expect(agentText).toContain(view.price.formatted);
-    const rest = await (await fetch(`${server.url}/v1/products/merino-crew-sweater?locale=fr`)).json();
+    const rest = await (await call("/v1/products/merino-crew-sweater?locale=fr")).json();
     expect(product.structuredContent).toEqual(rest);
 
     const sku = "MER-CRE-SWE-S-NAVY";
@@ -120,12 +123,10 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
     expect(textOf(viewed)).toContain("×2");
 
     // The same customer on REST: the cart an agent filled, and its timeline says the agent did it.
-    const restCart: any = await (
-      await fetch(`${server.url}/v1/customers/${customer}/cart`, { headers: { authorization: `Bearer ${admin}` } })
-    ).json();
+    const restCart: any = await (await call(`/v1/customers/${customer}/cart`, { headers: { authorization: `Bearer ${admin}` } })).json();
     expect(restCart.lines[0]).toMatchObject({ sku, quantity: 2 });
     const timeline: any = await (
-      await fetch(`${server.url}/v1/customers/${customer}/timeline`, { headers: { authorization: `Bearer ${admin}` } })
+      await call(`/v1/customers/${customer}/timeline`, { headers: { authorization: `Bearer ${admin}` } })
     ).json();
     expect(timeline.data.some((e: { channel: string; actionKey?: string }) => e.channel === "agent")).toBe(true);
     await client.close();
@@ -182,14 +183,14 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
       params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "x", version: "1" } },
     };
     const post = (headers: Record<string, string>) =>
-      fetch(`${server.url}/mcp`, {
+      call("/mcp", {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
         body: JSON.stringify(init),
       });
     expect((await post({ origin: "http://evil.example.com" })).status).toBe(403);
     expect((await post({})).status).toBe(200);
-    const get = await fetch(`${server.url}/mcp`, { headers: { accept: "text/event-stream" } });
+    const get = await call("/mcp", { headers: { accept: "text/event-stream" } });
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
   });
@@ -197,7 +198,7 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
   it("journey: starts on SMS, an MCP agent joins with a handoff code, checks out, and the order is on the web and the timeline", async () => {
     const phone = "+33612340016";
     const sms = (key: string, input: Record<string, unknown>) =>
-      fetch(`${server.url}/v1/actions/${key}`, {
+      call(`/v1/actions/${key}`, {
         method: "POST",
         headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
         body: JSON.stringify({ channel: "sms", identity: { channel: "sms", externalId: phone }, input }),
@@ -223,19 +224,17 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
     // The agent hands the customer to the web: the same order, on the storefront's order page.
     const toWeb = await agent.callTool({ name: "handoff", arguments: { to: "web" }, _meta: meta });
     const webCode = (toWeb.structuredContent as { result: { handoff: { code: string } } }).result.handoff.code;
-    const opened = await fetch(`${server.url}/h/${webCode}`, { redirect: "manual" });
+    const opened = await call(`/h/${webCode}`, { redirect: "manual" });
     const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
     expect(cookie).toMatch(/=/);
-    const page = await fetch(`${server.url}/orders/${order.number}`, { headers: { cookie } });
+    const page = await call(`/orders/${order.number}`, { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(order.number);
 
     const auth = { authorization: `Bearer ${admin}` };
-    const orders: any = await (await fetch(`${server.url}/v1/customers/${started.customer}/orders`, { headers: auth })).json();
+    const orders: any = await (await call(`/v1/customers/${started.customer}/orders`, { headers: auth })).json();
     expect(orders.data.map((o: { number: string }) => o.number)).toEqual([order.number]);
-    const timeline: any = await (
-      await fetch(`${server.url}/v1/customers/${started.customer}/timeline?limit=100`, { headers: auth })
-    ).json();
+    const timeline: any = await (await call(`/v1/customers/${started.customer}/timeline?limit=100`, { headers: auth })).json();
     const channels = new Set(timeline.data.map((e: { channel: string }) => e.channel));
     expect([...channels].sort()).toEqual(expect.arrayContaining(["agent", "sms", "web"]));
     await agent.close();

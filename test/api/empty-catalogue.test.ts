@@ -11,6 +11,7 @@ import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
 import { requester } from "../helpers/app";
 import { ROOT } from "../helpers/cli";
+import { checkedFetch } from "../helpers/contract";
 
 describe("an empty catalogue (no locale configured yet)", () => {
   const db = openSqlite(":memory:");
@@ -72,10 +73,10 @@ describe("npm start with an empty CONTENT_DIR", () => {
       started.on("exit", (code) => reject(new Error(`server exited ${code}:\n${out}`)));
     });
     expect(out).toContain("holds no content: starting with an empty catalogue");
-    const products = await fetch(`${url}/v1/products`);
+    const products = await checkedFetch(url)("/v1/products");
     expect(products.status).toBe(200);
     expect(((await products.json()) as { data: unknown[] }).data).toEqual([]);
-    const home = await fetch(`${url}/`);
+    const home = await checkedFetch(url)("/");
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("No products match.");
   }, 90_000);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "../../src/node";
+import { checkedFetch } from "../helpers/contract";
 
 let server: Awaited<ReturnType<typeof serve>>;
 let dir: string;
@@ -31,7 +32,8 @@ afterAll(async () => {
 
 describe("response cache over HTTP on the Node server", () => {
   it("answers repeats from memory per language, counts them against the address's budget, then 429s", async () => {
-    const url = `${server.url}/v1/products/alpaca-cardigan`;
+    const url = "/v1/products/alpaca-cardigan";
+    const fetch = checkedFetch(server.url);
 
     const first = await fetch(url);
     expect(first.status).toBe(200);

@@ -9,6 +9,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { checkedFetch } from "../helpers/contract";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -74,8 +75,8 @@ describe("npm start", () => {
       child!.stderr!.on("data", read);
       child!.on("exit", (code) => reject(new Error(`npm start exited ${code}:\n${out}`)));
     });
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const products = (await (await fetch(`${url}/v1/products`)).json()) as { data: unknown[] };
+    expect((await checkedFetch(url)("/healthz")).status).toBe(200);
+    const products = (await (await checkedFetch(url)("/v1/products")).json()) as { data: unknown[] };
     expect(products.data.length).toBeGreaterThan(0);
 
     const commands = tree(child.pid!);

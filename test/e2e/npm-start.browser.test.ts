@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
+import { checkedFetch } from "../helpers/contract";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NEW_TITLE = "Merino crew sweater, from npm start";
@@ -139,7 +140,7 @@ describe("npm start, as a new user meets it", () => {
   }, 60_000);
 
   it("the delivery API lists products, and /docs renders the reference offline", async () => {
-    const list = await fetch(`${base}/v1/products?locale=en`);
+    const list = await checkedFetch(base)("/v1/products?locale=en");
     expect(list.status).toBe(200);
     const body = (await list.json()) as { data: { slug: string; title: string }[] };
     expect(body.data.length).toBeGreaterThan(0);

@@ -123,3 +123,19 @@ export async function checkResponse(app: App | string, method: string, path: str
     throw new Error(`Contract: ${where} body does not match /openapi.json:\n  ${issues.join("\n  ")}`);
   }
 }
+
+/**
+ * `fetch` against a running server (Node or workerd), every response checked against that
+ * server's own /openapi.json like the in-process requests are: a mismatch throws.
+ *
+ * @example
+ * const call = checkedFetch(server.url);
+ * const res = await call("/v1/products", { headers: { "accept-language": "fr" } });
+ */
+export function checkedFetch(origin: string): (path: string, init?: RequestInit) => Promise<Response> {
+  return async (path, init = {}) => {
+    const response = await fetch(`${origin}${path}`, init);
+    await checkResponse(origin, init.method ?? "GET", path, response);
+    return response;
+  };
+}

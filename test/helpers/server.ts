@@ -7,6 +7,7 @@
  */
 import type { SqliteDatabase } from "../../src/db/sqlite";
 import { serve } from "../../src/node";
+import { checkedFetch } from "./contract";
 import { loadDemo } from "./demo";
 
 export interface RunningServer {
@@ -15,13 +16,15 @@ export interface RunningServer {
   db: SqliteDatabase;
   /** The admin key the start created (the demo store has none of its own). */
   adminKey: string;
+  /** `fetch(url + path)`, the response checked against the server's /openapi.json (test/helpers/contract.ts). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
 /**
  * @example
  * const server = await startServer();
- * await fetch(`${server.url}/products/merino-crew-sweater`);
+ * await server.fetch("/v1/products/merino-crew-sweater");
  * await server.close();
  */
 export async function startServer(config: Record<string, string> = {}): Promise<RunningServer> {
@@ -34,5 +37,5 @@ export async function startServer(config: Record<string, string> = {}): Promise<
     print: () => {},
   });
   if (!running.adminKey) throw new Error("the start created no admin key");
-  return { url: running.url, db, adminKey: running.adminKey, close: running.close };
+  return { url: running.url, db, adminKey: running.adminKey, fetch: checkedFetch(running.url), close: running.close };
 }

@@ -68,7 +68,7 @@ let sequence = 0;
 /** A Telegram text message; the reply is the Bot API call in the webhook response. */
 async function telegram(text: string): Promise<any> {
   const id = ++sequence;
-  const res = await fetch(`${server.url}/v1/inbound/chat/telegram`, {
+  const res = await server.fetch("/v1/inbound/chat/telegram", {
     method: "POST",
     headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": TELEGRAM_SECRET },
     body: JSON.stringify({ update_id: id, message: { message_id: id, chat: { id: TELEGRAM_CHAT, type: "private" }, text } }),
@@ -82,7 +82,7 @@ async function sms(body: string, from = PHONE): Promise<string> {
   const params = { MessageSid: `SM${String(++sequence).padStart(32, "0")}`, AccountSid: "AC0", From: from, To: "+4798765432", Body: body };
   const url = `${server.url}/v1/inbound/sms`;
   const signature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, url, params);
-  const res = await fetch(url, {
+  const res = await server.fetch("/v1/inbound/sms", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
     body: new URLSearchParams(params).toString(),
@@ -123,7 +123,7 @@ async function whatsapp(
     object: "whatsapp_business_account",
     entry: [{ id: "102290129340398", changes: [{ field: "messages", value: { messaging_product: "whatsapp", messages: [m] } }] }],
   });
-  const res = await fetch(`${server.url}/v1/inbound/chat/whatsapp`, {
+  const res = await server.fetch("/v1/inbound/chat/whatsapp", {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -139,7 +139,7 @@ async function whatsapp(
 // --- the public API, as a partner calls it ---------------------------------------------
 
 async function api(method: string, path: string, auth: { authorization: string }, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await server.fetch(path, {
     method,
     headers: { ...auth, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),

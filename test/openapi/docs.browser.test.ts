@@ -26,7 +26,7 @@ const LOOPBACK = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 
 describe("/docs", () => {
   it("renders every operation with no request leaving the machine and no CSP violation", async () => {
-    const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const spec = (await (await server.fetch("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
     const operations = Object.values(spec.paths).reduce(
       (n, item) => n + Object.keys(item).filter((m) => ["get", "post", "put", "patch", "delete"].includes(m)).length,
       0,
@@ -61,17 +61,17 @@ describe("/docs", () => {
   }, 90_000);
 
   it("serves its assets with a year of immutable caching, and the committed bundle is the pinned package's", async () => {
-    const html = await (await fetch(`${server.url}/docs`)).text();
+    const html = await (await server.fetch("/docs")).text();
     const links = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(links.filter((l) => !l.startsWith("/"))).toEqual([]);
     const assets = links.filter((l) => l.startsWith("/docs/assets/"));
     expect(assets.length).toBe(3);
     for (const path of assets) {
-      const res = await fetch(`${server.url}${path}`);
+      const res = await server.fetch(path);
       expect(res.status).toBe(200);
       expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     }
-    expect((await fetch(`${server.url}/docs/assets/nope.js`)).status).toBe(404);
+    expect((await server.fetch("/docs/assets/nope.js")).status).toBe(404);
     expect(readFileSync(DOCS_UI_MODULE, "utf8")).toBe(docsUiModule());
   });
 });

@@ -12,10 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { serve } from "../../src/node";
+import { checkedFetch } from "../helpers/contract";
 
 let server: { url: string; close(): Promise<void> };
 let port = 0;
 let dir = "";
+/** fetch against the server, each response checked against its /openapi.json. */
+const call = (path: string, init?: RequestInit) => checkedFetch(server.url)(path, init);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "unison-413-"));
   server = await serve({
@@ -155,12 +158,12 @@ it("requests without a body keep the connection alive, cache hits answered befor
 });
 
 it("fetch reads the 413 and its next request (on a new connection) is answered", async () => {
-  const refused = await fetch(`${server.url}/v1/actions/view_cart`, {
+  const refused = await call("/v1/actions/view_cart", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: "x".repeat(300_000),
   });
   expect(refused.status).toBe(413);
   expect(((await refused.json()) as { code: string }).code).toBe("payload_too_large");
-  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  expect((await call("/healthz")).status).toBe(200);
 });

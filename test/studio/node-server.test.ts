@@ -19,7 +19,7 @@ afterAll(() => server?.close());
 
 /** Signs in over HTTP as a browser does; returns the session cookie. */
 async function signIn(key: string): Promise<string> {
-  const res = await fetch(`${server.url}/studio/signin`, {
+  const res = await server.fetch("/studio/signin", {
     method: "POST",
     redirect: "manual",
     headers: { origin: server.url, "content-type": "application/x-www-form-urlencoded" },
@@ -35,22 +35,22 @@ async function signIn(key: string): Promise<string> {
 describe("the studio on the Node server", () => {
   it("the dashboard, the product list, an editor and its preview load their data through the API", async () => {
     const cookie = await signIn(server.adminKey);
-    const dashboard = await fetch(`${server.url}/studio`, { headers: { cookie } });
+    const dashboard = await server.fetch("/studio", { headers: { cookie } });
     expect(dashboard.status).toBe(200);
     const lead = /(\d+) entities, (\d+) renders/.exec(await dashboard.text());
     expect(Number(lead?.[1])).toBeGreaterThan(10);
 
-    const list = await fetch(`${server.url}/studio/products`, { headers: { cookie } });
+    const list = await server.fetch("/studio/products", { headers: { cookie } });
     expect(list.status).toBe(200);
     const shown = /(\d+) products shown/.exec(await list.text());
     expect(Number(shown?.[1])).toBeGreaterThan(10);
 
-    const editor = await fetch(`${server.url}/studio/products/merino-crew-sweater`, { headers: { cookie } });
+    const editor = await server.fetch("/studio/products/merino-crew-sweater", { headers: { cookie } });
     const page = await editor.text();
     expect(editor.status, page.slice(0, 500)).toBe(200);
     const fields = formFields(page, "edit");
     fields.set("/title/en", "Merino crew sweater, previewed");
-    const preview = await fetch(`${server.url}/studio/products/merino-crew-sweater/preview`, {
+    const preview = await server.fetch("/studio/products/merino-crew-sweater/preview", {
       method: "POST",
       headers: { cookie, origin: server.url, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams([...fields]),

@@ -139,7 +139,7 @@ describe("the studio in Chromium", () => {
     const shop = await context.newPage();
     await shop.goto(`${server.url}/products/merino-crew-sweater`);
     expect(await shop.getByRole("heading", { level: 1 }).textContent()).toBe(NEW_TITLE);
-    const delivered = await fetch(`${server.url}/v1/products/merino-crew-sweater?locale=en`, {
+    const delivered = await server.fetch("/v1/products/merino-crew-sweater?locale=en", {
       headers: { authorization: `Bearer ${publisherKey}` },
     });
     expect(delivered.status).toBe(200);

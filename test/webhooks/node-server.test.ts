@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { serve } from "../../src/node";
+import { checkedFetch } from "../helpers/contract";
 import { startReceiver } from "./receiver";
 
 it("serve() delivers a queued webhook within a few ticks", async () => {
@@ -25,14 +26,14 @@ it("serve() delivers a queued webhook within a few ticks", async () => {
     const key = /unison_sk_\w+/.exec(printed.join("\n"))?.[0];
     expect(key).toBeDefined();
     const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-    const created = await fetch(`${server.url}/v1/admin/webhooks`, {
+    const created = await checkedFetch(server.url)("/v1/admin/webhooks", {
       method: "POST",
       headers,
       body: JSON.stringify({ url: `${receiver.url}/hook` }),
     });
     expect(created.status).toBe(201);
     const { endpoint } = (await created.json()) as { endpoint: { id: string } };
-    const queued = await fetch(`${server.url}/v1/admin/webhooks/${endpoint.id}/test`, { method: "POST", headers });
+    const queued = await checkedFetch(server.url)(`/v1/admin/webhooks/${endpoint.id}/test`, { method: "POST", headers });
     expect(queued.status).toBe(202);
     const { deliveryId } = (await queued.json()) as { deliveryId: string };
     for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
@@ -79,7 +80,7 @@ it("serve() sends a WhatsApp reply through the Cloud API after answering the web
         },
       ],
     });
-    const res = await fetch(`${server.url}/v1/inbound/chat/whatsapp`, {
+    const res = await checkedFetch(server.url)("/v1/inbound/chat/whatsapp", {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -107,7 +108,8 @@ it("the outbound ticks write nothing when there is nothing to send, so they neve
     print: () => {},
   });
   try {
-    const url = `${server.url}/v1/products/alpaca-cardigan`;
+    const url = "/v1/products/alpaca-cardigan";
+    const fetch = checkedFetch(server.url);
     const status = async () => {
       const res = await fetch(url);
       await res.text();

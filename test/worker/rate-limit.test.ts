@@ -8,10 +8,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
 import { createApiKey } from "../../src/lib/keys";
+import { checkedFetch } from "../helpers/contract";
 import { type LocalD1, localD1, ROOT } from "../helpers/d1";
 
 let d1: LocalD1;
 let worker: Unstable_DevWorker;
+/** fetch against workerd, each response checked against the Worker's own /openapi.json. */
+const call = (path: string, init?: RequestInit) => checkedFetch(`http://${worker.address}:${worker.port}`)(path, init);
 let key: string;
 
 beforeAll(async () => {
@@ -45,18 +48,18 @@ describe("rate limits on Workers: the Rate Limiting binding", () => {
   it("refuses the 4th anonymous request in a minute with a 429 problem and Retry-After; a key has its own budget", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await worker.fetch("/v1/products");
+      const res = await call("/v1/products");
       statuses.push(res.status);
       expect(res.headers.get("ratelimit-policy")).toBe('"default";q=1000;w=60');
       await res.arrayBuffer();
     }
     expect(statuses).toEqual([200, 200, 200]);
-    const refused = await worker.fetch("/v1/products");
+    const refused = await call("/v1/products");
     expect(refused.status).toBe(429);
     expect(refused.headers.get("content-type")).toBe("application/problem+json");
     expect(refused.headers.get("retry-after")).toBe("60");
     expect(((await refused.json()) as { code: string }).code).toBe("rate_limited");
-    const withKey = await worker.fetch("/v1/products", { headers: { authorization: `Bearer ${key}` } });
+    const withKey = await call("/v1/products", { headers: { authorization: `Bearer ${key}` } });
     expect(withKey.status).toBe(200);
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS_DIR, launchBrowser } from "../helpers/browser";
 import { unison } from "../helpers/cli";
+import { checkedFetch } from "../helpers/contract";
 import { ROOT, wrangler } from "../helpers/d1";
 
 let dev: ChildProcess;
@@ -56,7 +57,7 @@ beforeAll(async () => {
   });
   const bundle = unison(["bundle", "content"]);
   expect(bundle.code, bundle.stderr).toBe(0);
-  const imported = await fetch(`${url}/v1/admin/import`, {
+  const imported = await checkedFetch(url)("/v1/admin/import", {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: bundle.stdout,

@@ -9,12 +9,15 @@ import { type Unstable_DevWorker, unstable_dev } from "wrangler";
 import { saveLocale } from "../../src/catalogue/locales";
 import { createApiKey } from "../../src/lib/keys";
 import { queueTestEvent } from "../../src/webhooks/dispatch";
+import { checkedFetch } from "../helpers/contract";
 import { type LocalD1, localD1, ROOT } from "../helpers/d1";
 import { productDoc } from "../helpers/db";
 import { type Receiver, startReceiver } from "../webhooks/receiver";
 
 let d1: LocalD1;
 let worker: Unstable_DevWorker;
+/** fetch against workerd, each response checked against the Worker's own /openapi.json. */
+const call = (path: string, init?: RequestInit) => checkedFetch(`http://${worker.address}:${worker.port}`)(path, init);
 let editor: Record<string, string>;
 let admin: Record<string, string>;
 let receiver: Receiver;
@@ -44,6 +47,8 @@ beforeAll(async () => {
       WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
     },
   });
+  // The first request compiles the Worker's /openapi.json for the contract checks (test/helpers/contract.ts).
+  await call("/healthz");
 }, 120_000);
 
 afterAll(async () => {
@@ -54,71 +59,71 @@ afterAll(async () => {
 
 describe("the Worker on local D1", () => {
   it("GET /healthz reports the d1 driver", async () => {
-    const res = await worker.fetch("/healthz");
+    const res = await call("/healthz");
     expect(await res.json()).toMatchObject({ status: "ok", driver: "d1" });
   });
 
   it("editors create, update with If-Match and publish; delivery serves it with ETags, locales, cursors and search", async () => {
-    const created = await worker.fetch("/v1/admin/products", {
+    const created = await call("/v1/admin/products", {
       method: "POST",
       headers: editor,
       body: JSON.stringify(productDoc("wool-hat")),
     });
     expect(created.status, await created.clone().text()).toBe(201);
     expect(created.headers.get("x-d1-bookmark")).toBeTruthy();
-    const noMatch = await worker.fetch("/v1/admin/products/wool-hat", {
+    const noMatch = await call("/v1/admin/products/wool-hat", {
       method: "PATCH",
       headers: editor,
       body: JSON.stringify({ title: { en: "X" } }),
     });
     expect(noMatch.status).toBe(428);
-    const stale = await worker.fetch("/v1/admin/products/wool-hat", {
+    const stale = await call("/v1/admin/products/wool-hat", {
       method: "PATCH",
       headers: { ...editor, "if-match": '"v9"' },
       body: JSON.stringify({ title: { en: "X" } }),
     });
     expect(stale.status).toBe(412);
     expect(stale.headers.get("content-type")).toBe("application/problem+json");
-    const patched = await worker.fetch("/v1/admin/products/wool-hat", {
+    const patched = await call("/v1/admin/products/wool-hat", {
       method: "PATCH",
       headers: { ...editor, "if-match": '"v1"' },
       body: JSON.stringify({ title: { en: "Merino beanie" } }),
     });
     expect(patched.status).toBe(200);
-    const published = await worker.fetch("/v1/admin/products/wool-hat/publish", {
+    const published = await call("/v1/admin/products/wool-hat/publish", {
       method: "POST",
       headers: { ...editor, "if-match": '"v2"' },
     });
     expect(published.status, await published.clone().text()).toBe(200);
-    await worker.fetch("/v1/admin/products", { method: "POST", headers: editor, body: JSON.stringify(productDoc("rain-coat")) });
-    await worker.fetch("/v1/admin/products/rain-coat/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } });
+    await call("/v1/admin/products", { method: "POST", headers: editor, body: JSON.stringify(productDoc("rain-coat")) });
+    await call("/v1/admin/products/rain-coat/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } });
 
     const bookmark = published.headers.get("x-d1-bookmark")!;
-    const fr = await worker.fetch("/v1/products/wool-hat", { headers: { "accept-language": "fr", "x-d1-bookmark": bookmark } });
+    const fr = await call("/v1/products/wool-hat", { headers: { "accept-language": "fr", "x-d1-bookmark": bookmark } });
     expect(fr.status).toBe(200);
     expect(fr.headers.get("content-language")).toBe("fr");
     const view = (await fr.json()) as { title: string; price: { formatted: string } };
     expect(view.title).toBe("Titre wool-hat");
     const etag = fr.headers.get("etag")!;
-    const again = await worker.fetch("/v1/products/wool-hat", { headers: { "accept-language": "fr", "if-none-match": etag } });
+    const again = await call("/v1/products/wool-hat", { headers: { "accept-language": "fr", "if-none-match": etag } });
     expect(again.status).toBe(304);
 
-    const first = (await (await worker.fetch("/v1/products?limit=1")).json()) as { data: { slug: string }[]; nextCursor: string };
+    const first = (await (await call("/v1/products?limit=1")).json()) as { data: { slug: string }[]; nextCursor: string };
     expect(first.data.map((p) => p.slug)).toEqual(["rain-coat"]);
-    const second = (await (await worker.fetch(`/v1/products?limit=1&cursor=${first.nextCursor}`)).json()) as { data: { slug: string }[] };
+    const second = (await (await call(`/v1/products?limit=1&cursor=${first.nextCursor}`)).json()) as { data: { slug: string }[] };
     expect(second.data.map((p) => p.slug)).toEqual(["wool-hat"]);
-    const search = (await (await worker.fetch("/v1/products?q=beanie")).json()) as { data: { slug: string }[] };
+    const search = (await (await call("/v1/products?q=beanie")).json()) as { data: { slug: string }[] };
     expect(search.data.map((p) => p.slug)).toEqual(["wool-hat"]);
   });
 
   it("errors are problem+json on the Worker too", async () => {
-    const bad = await worker.fetch("/v1/admin/products", { method: "POST", headers: editor, body: JSON.stringify({ slug: "Bad Slug" }) });
+    const bad = await call("/v1/admin/products", { method: "POST", headers: editor, body: JSON.stringify({ slug: "Bad Slug" }) });
     expect(bad.status).toBe(400);
     expect(bad.headers.get("content-type")).toBe("application/problem+json");
     const body = (await bad.json()) as { code: string; errors: { pointer: string }[] };
     expect(body.code).toBe("validation_failed");
     expect(body.errors.map((e) => e.pointer)).toContain("/slug");
-    const anon = await worker.fetch("/v1/admin/products");
+    const anon = await call("/v1/admin/products");
     expect(anon.status).toBe(401);
   });
 });
@@ -132,43 +137,43 @@ describe("actions and inbound SMS in workerd", () => {
       appliesTo: ["product"],
       keyword: "ADD",
     };
-    expect((await worker.fetch("/v1/admin/actions", { method: "POST", headers: editor, body: JSON.stringify(action) })).status).toBe(201);
+    expect((await call("/v1/admin/actions", { method: "POST", headers: editor, body: JSON.stringify(action) })).status).toBe(201);
     expect(
-      (await worker.fetch("/v1/admin/actions/add_to_cart/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } })).status,
+      (await call("/v1/admin/actions/add_to_cart/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } })).status,
     ).toBe(200);
     // Its own product, so this test does not depend on the others.
     const doc = productDoc("sms-hat");
     const sku = doc.variants[0]!.sku;
-    const created = await worker.fetch("/v1/admin/products", {
+    const created = await call("/v1/admin/products", {
       method: "POST",
       headers: editor,
       body: JSON.stringify({ ...doc, variants: [{ ...doc.variants[0], stock: 5 }] }),
     });
     expect(created.status, await created.clone().text()).toBe(201);
-    expect(
-      (await worker.fetch("/v1/admin/products/sms-hat/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } })).status,
-    ).toBe(200);
+    expect((await call("/v1/admin/products/sms-hat/publish", { method: "POST", headers: { ...editor, "if-match": '"v1"' } })).status).toBe(
+      200,
+    );
     const body = JSON.stringify({
       channel: "web",
       identity: { channel: "web", externalId: "worker-session" },
       input: { sku, quantity: 1 },
     });
-    const first = await worker.fetch("/v1/actions/add_to_cart", { method: "POST", headers: { ...editor, "idempotency-key": "w-1" }, body });
+    const first = await call("/v1/actions/add_to_cart", { method: "POST", headers: { ...editor, "idempotency-key": "w-1" }, body });
     expect(first.status, await first.clone().text()).toBe(200);
-    const again = await worker.fetch("/v1/actions/add_to_cart", { method: "POST", headers: { ...editor, "idempotency-key": "w-1" }, body });
+    const again = await call("/v1/actions/add_to_cart", { method: "POST", headers: { ...editor, "idempotency-key": "w-1" }, body });
     expect(await again.text()).toBe(await first.text());
 
     const twilio = (await import("twilio")).default;
     const params = { MessageSid: "SMworker1", From: "+4791234567", To: "+4798765432", Body: `ADD ${sku}` };
     const signature = twilio.getExpectedTwilioSignature("worker-test-auth-token-0123", "https://shop.example/v1/inbound/sms", params);
-    const sms = await worker.fetch("/v1/inbound/sms", {
+    const sms = await call("/v1/inbound/sms", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
       body: new URLSearchParams(params).toString(),
     });
     expect(sms.status, await sms.clone().text()).toBe(200);
     expect(await sms.text()).toContain("<Message>Added to your cart.");
-    const forged = await worker.fetch("/v1/inbound/sms", {
+    const forged = await call("/v1/inbound/sms", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
       body: new URLSearchParams({ ...params, Body: "ADD X-1 9" }).toString(),
@@ -182,31 +187,31 @@ describe("channels, the storefront and the studio in workerd", () => {
     // wool-hat was published through the publish gate above: every channel rendered and was checked in workerd.
     const types = { web: "text/html", mobile: "application/json", sms: "text/plain", chat: "application/json" } as const;
     for (const [channel, type] of Object.entries(types)) {
-      const res = await worker.fetch(`/v1/render/${channel}/products/wool-hat${channel === "chat" ? "?format=telegram" : ""}`);
+      const res = await call(`/v1/render/${channel}/products/wool-hat${channel === "chat" ? "?format=telegram" : ""}`);
       const text = await res.text();
       expect(res.status, text).toBe(200);
       expect(res.headers.get("content-type")).toContain(type);
       expect(text).toContain("Merino beanie");
     }
-    const page = await worker.fetch("/products/wool-hat");
+    const page = await call("/products/wool-hat");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<script type="application/ld+json">');
-    const studio = await worker.fetch("/studio", { redirect: "manual" });
+    const studio = await call("/studio", { redirect: "manual" });
     expect(studio.status).toBe(303);
-    const signin = await worker.fetch("/studio/signin");
+    const signin = await call("/studio/signin");
     expect(signin.status).toBe(200);
     expect(await signin.text()).toContain("<form");
   });
 
   it("sends an outbound webhook itself after the write that queued it (waitUntil), signed in workerd", async () => {
-    const created = await worker.fetch("/v1/admin/webhooks", {
+    const created = await call("/v1/admin/webhooks", {
       method: "POST",
       headers: admin,
       body: JSON.stringify({ url: `${receiver.url}/hook`, events: ["*"] }),
     });
     expect(created.status, await created.clone().text()).toBe(201);
     const { endpoint, secret } = (await created.json()) as { endpoint: { id: string }; secret: string };
-    const queued = await worker.fetch(`/v1/admin/webhooks/${endpoint.id}/test`, { method: "POST", headers: admin });
+    const queued = await call(`/v1/admin/webhooks/${endpoint.id}/test`, { method: "POST", headers: admin });
     expect(queued.status).toBe(202);
     const { deliveryId } = (await queued.json()) as { deliveryId: string };
     for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
@@ -222,7 +227,7 @@ describe("channels, the storefront and the studio in workerd", () => {
   });
 
   it("the cron trigger sends what no request did (retries, anything queued elsewhere)", async () => {
-    const created = await worker.fetch("/v1/admin/webhooks", {
+    const created = await call("/v1/admin/webhooks", {
       method: "POST",
       headers: admin,
       body: JSON.stringify({ url: `${receiver.url}/cron` }),
@@ -231,7 +236,7 @@ describe("channels, the storefront and the studio in workerd", () => {
     await new Promise((r) => setTimeout(r, 200));
     receiver.received.length = 0;
     const deliveryId = await queueTestEvent(d1.db, endpoint.id, new Date());
-    const scheduled = await worker.fetch("/__scheduled?cron=*+*+*+*+*");
+    const scheduled = await call("/__scheduled?cron=*+*+*+*+*");
     expect(scheduled.status).toBe(200);
     for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(receiver.received.map((r) => [r.path, r.headers["webhook-id"]])).toEqual([["/cron", deliveryId]]);
