@@ -1,9 +1,9 @@
 /**
  * The layers of Unison, as import rules (docs/architecture.md, "Layers").
  *
- *   npm run lint:layers                  fails on an arrow the wrong way that is not in the baseline
- *   npm run lint:layers -- --no-baseline lists every wrong-way arrow, known ones included
- *   npm run lint:layers -- --update      rewrites the baseline (only ever to shrink it)
+ *   npm run lint:layers                        fails on an arrow the wrong way that is not in the baseline
+ *   npm run lint:layers -- --no-ignore-known   lists every wrong-way arrow, known ones included
+ *   npm run lint:layers:baseline               rewrites the baseline (only ever to shrink it)
  *
  * The known arrows are listed in .dependency-cruiser-known-violations.json (dependency-cruiser's
  * `--ignore-known`): a ratchet. Fixing one means removing it from there; adding one fails CI.
