@@ -16,7 +16,7 @@ import { auditLog, type EntityType, entries, revisions } from "../db/schema";
 import { ApiError, toPointer, validationError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import type { Override } from "./documents";
-import { checkDocumentLocales } from "./locales";
+import { checkDocumentLocales, type LocaleSet, overrideBase } from "./locales";
 
 export type EntryRow = typeof entries.$inferSelect;
 
@@ -532,11 +532,11 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-/** Overrides whose base text has moved on since they were written. */
-export function staleOverrides(doc: { overrides: Override[] } & Record<string, unknown>): Override[] {
-  return doc.overrides.filter((o) => {
-    const base = doc[o.field];
-    const text = isPlainObject(base) ? base[o.locale] : undefined;
-    return text !== o.basedOn;
-  });
+/**
+ * Overrides whose base text has moved on since they were written. The base text of an override is its
+ * field read along its locale's chain (a French override of a title written only in English stands for
+ * the English title, and turns stale when a French title is written).
+ */
+export function staleOverrides(doc: { overrides: Override[] } & Record<string, unknown>, locales: LocaleSet): Override[] {
+  return doc.overrides.filter((o) => overrideBase(doc, o.field, locales, o.locale) !== o.basedOn);
 }

@@ -10,7 +10,7 @@ import { type Database, guardWhen, isGuardFailure, memoized, prepared, releaseGu
 import { auditLog, locales } from "../db/schema";
 import { ApiError, type FieldError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import type { Localized } from "./documents";
+import type { Localized, Override } from "./documents";
 
 export type LocaleRow = typeof locales.$inferSelect;
 
@@ -69,6 +69,55 @@ export function resolveText(value: Localized | undefined, chain: readonly string
     if (text !== undefined) return text;
   }
   return undefined;
+}
+
+/**
+ * The base text an override written for `locale` stands for: the field read along that locale's chain
+ * (only its own text when the locale is not configured, e.g. archived).
+ */
+export function overrideBase(doc: Record<string, unknown>, field: string, set: LocaleSet, locale: string): string | undefined {
+  const base = doc[field];
+  if (!base || typeof base !== "object" || Array.isArray(base)) return undefined;
+  return resolveText(base as Localized, set.byCode.has(locale) ? fallbackChain(set, locale) : [locale]);
+}
+
+/** An override a view uses in a locale it was not written for (its chain fell back to it): `from` is where it was written. */
+export type InheritedOverride = Override & { from?: string };
+
+/**
+ * The overrides a view read through `chain` uses (content/README.md, "Overrides"): overrides fall back
+ * like base fields. Per channel and field, the first locale of the chain that has an override or a base
+ * text decides, and its override wins over its base text — so a French SMS of a title written only in
+ * English shows the English SMS title override, and a French base title hides it. Returned under the
+ * chain's first locale (`overridden(…, chain[0], …)` finds them); an inherited one keeps its own locale
+ * in `from`.
+ *
+ * @example
+ * overridesAlong({ title: { en: "Two-person tent" }, overrides: [{ channel: "sms", locale: "en", field: "title", value: "2p tent", … }] }, ["fr", "en"])
+ * // [{ channel: "sms", locale: "fr", field: "title", value: "2p tent", …, from: "en" }]
+ */
+export function overridesAlong(
+  doc: { overrides: readonly Override[] } & Record<string, unknown>,
+  chain: readonly string[],
+): InheritedOverride[] {
+  const [first] = chain;
+  if (!doc.overrides.length || first === undefined) return doc.overrides as Override[];
+  const out: InheritedOverride[] = [];
+  const decided = new Set<string>();
+  for (const code of chain) {
+    for (const o of doc.overrides) {
+      const slot = `${o.channel}|${o.field}`;
+      if (o.locale !== code || decided.has(slot)) continue;
+      decided.add(slot);
+      out.push(code === first ? o : { ...o, locale: first, from: code });
+    }
+    // A base text in this locale decides every channel that has no override here.
+    for (const o of doc.overrides) {
+      const base = doc[o.field];
+      if (base && typeof base === "object" && (base as Localized)[code] !== undefined) decided.add(`${o.channel}|${o.field}`);
+    }
+  }
+  return out;
 }
 
 /**

@@ -7,7 +7,8 @@
 
 import { sql } from "drizzle-orm";
 import { actionView, listLiveActions } from "../catalogue/actions";
-import type { Channel, MessageDoc, ProductDoc } from "../catalogue/documents";
+import type { Channel, MessageDoc, Override, ProductDoc } from "../catalogue/documents";
+import { overridesAlong } from "../catalogue/locales";
 import { type MessageView, messageView } from "../catalogue/messages";
 import { type InventoryRow, type ProductView, productView, type ViewContext } from "../catalogue/products";
 import { type Database, prepared } from "../db/client";
@@ -51,7 +52,7 @@ async function loadCatalogueActions(db: Database, ctx: ViewContext): Promise<Cat
   let cursor: string | undefined;
   do {
     const page = await listLiveActions(db, { limit: 100, cursor });
-    for (const live of page.items) out.push({ view: actionView(live.doc, live, ctx), overrides: live.doc.overrides });
+    for (const live of page.items) out.push({ view: actionView(live.doc, live, ctx), overrides: overridesAlong(live.doc, ctx.chain) });
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return out;
@@ -61,6 +62,8 @@ async function loadCatalogueActions(db: Database, ctx: ViewContext): Promise<Cat
 export interface ProductSource {
   doc: ProductDoc;
   view: ProductView;
+  /** The document's overrides for the view's locale, read along its chain. */
+  overrides: readonly Override[];
   actions: readonly CatalogueAction[];
 }
 
@@ -71,16 +74,18 @@ export function productSource(
   ctx: ViewContext,
   actions: readonly CatalogueAction[],
 ): ProductSource {
-  return { doc, view: productView(doc, stock, meta, ctx), actions };
+  return { doc, view: productView(doc, stock, meta, ctx), overrides: overridesAlong(doc, ctx.chain), actions };
 }
 
 export function productForChannel(source: ProductSource, channel: Channel): ProductRenderView {
-  return productRenderView(source.doc, source.view, source.actions, channel);
+  return productRenderView(source, source.view, source.actions, channel);
 }
 
 export interface MessageSource {
   doc: MessageDoc;
   view: MessageView;
+  /** The document's overrides for the view's locale, read along its chain. */
+  overrides: readonly Override[];
   baseUrl: string;
 }
 
@@ -90,9 +95,9 @@ export function messageSource(
   ctx: ViewContext,
   now: Date,
 ): MessageSource {
-  return { doc, view: messageView(doc, meta, ctx, now), baseUrl: ctx.baseUrl };
+  return { doc, view: messageView(doc, meta, ctx, now), overrides: overridesAlong(doc, ctx.chain), baseUrl: ctx.baseUrl };
 }
 
 export function messageForChannel(source: MessageSource, channel: Channel): MessageRenderView {
-  return messageRenderView(source.doc, source.view, channel, source.baseUrl);
+  return messageRenderView(source, source.view, channel, source.baseUrl);
 }

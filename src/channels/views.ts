@@ -7,7 +7,8 @@
  * renderer projects the same facts and offers the same actions.
  */
 import type { ActionView } from "../catalogue/actions";
-import type { Channel, Override, ProductDoc } from "../catalogue/documents";
+import type { Channel, Override } from "../catalogue/documents";
+import type { InheritedOverride } from "../catalogue/locales";
 import type { MessageView } from "../catalogue/messages";
 import { decimalAmount } from "../catalogue/money";
 import type { ProductView } from "../catalogue/products";
@@ -29,10 +30,13 @@ import {
 } from "./contract";
 import { wording } from "./wording";
 
-/** A live catalogue action with its overrides: labels can be overridden per channel, like any base field. */
+/**
+ * A live catalogue action with its overrides: labels can be overridden per channel, like any base field.
+ * The overrides are those of the view's locale, read along its chain (`overridesAlong`).
+ */
 export interface CatalogueAction {
   view: ActionView;
-  overrides: readonly Override[];
+  overrides: readonly InheritedOverride[];
 }
 
 const SCHEMA_AVAILABILITY: Record<string, string> = {
@@ -44,7 +48,10 @@ const SCHEMA_AVAILABILITY: Record<string, string> = {
 
 const PURCHASABLE = new Set(["in_stock", "low_stock", "preorder"]);
 
-/** The text of a field on a channel: its override for (channel, locale, field) if there is one, else the base text. */
+/**
+ * The text of a field on a channel: its override for (channel, locale, field) if there is one, else the base text.
+ * `overrides` are the view's, read along its locale chain (`overridesAlong`), so an exact match is enough.
+ */
 export function overridden(overrides: readonly Override[], channel: Channel, locale: string, field: string, base: string): string {
   return overrides.find((o) => o.channel === channel && o.locale === locale && o.field === field)?.value ?? base;
 }
@@ -129,7 +136,7 @@ export function percentFact(value: number, locale: string): Fact {
  * const view = productRenderView(doc, productView(doc, stock, live, ctx), actions, "sms");
  */
 export function productRenderView(
-  doc: Pick<ProductDoc, "overrides">,
+  doc: { overrides: readonly Override[] },
   product: ProductView,
   actions: readonly CatalogueAction[],
   channel: Channel,
@@ -233,7 +240,8 @@ function productClaims(product: ProductView, variants: readonly { sku: string; a
 
 /** A page of products (the catalogue, a category, a search). */
 export function productListRenderView(
-  products: readonly { doc: Pick<ProductDoc, "overrides">; view: ProductView }[],
+  /** Each product's overrides for the page's locale, read along its chain (`overridesAlong`). */
+  products: readonly { doc: { overrides: readonly Override[] }; view: ProductView }[],
   actions: readonly CatalogueAction[],
   channel: Channel,
   page: { locale: string; url: string; title?: string; category: string | null; nextUrl: string | null },

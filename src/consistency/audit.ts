@@ -7,7 +7,7 @@
 import type { ActionView } from "../catalogue/actions";
 import { type ActionDoc, CHANNELS, type Channel, type MessageDoc, type Override, type ProductDoc } from "../catalogue/documents";
 import { staleOverrides } from "../catalogue/entries";
-import { fallbackChain, type LocaleSet, loadLocales, resolveText } from "../catalogue/locales";
+import { fallbackChain, type LocaleSet, loadLocales, overrideBase } from "../catalogue/locales";
 import { listLiveMessages } from "../catalogue/messages";
 import { type InventoryRow, inventoryFor, listLiveProducts, type ViewContext } from "../catalogue/products";
 import type { EntityView, Rendered } from "../channels/contract";
@@ -77,8 +77,8 @@ type Subject =
   | { type: "message"; doc: MessageDoc; meta: { revision: number; publishedAt: string } };
 
 /** Stale overrides are an editorial violation: publishing them would ship text written for an older base. */
-function staleViolations(entity: Violation["entity"], doc: ProductDoc | MessageDoc): Violation[] {
-  return staleOverrides(doc as never).map((o) => ({
+function staleViolations(entity: Violation["entity"], doc: ProductDoc | MessageDoc, locales: LocaleSet): Violation[] {
+  return staleOverrides(doc as never, locales).map((o) => ({
     entity,
     channel: o.channel,
     format: null,
@@ -103,9 +103,7 @@ export function overrideViolations(
 ): Violation[] {
   const out: Violation[] = [];
   for (const o of doc.overrides) {
-    const base = doc[o.field];
-    const baseText =
-      base && typeof base === "object" ? resolveText(base as Record<string, string>, fallbackChain(locales, o.locale)) : undefined;
+    const baseText = overrideBase(doc, o.field, locales, o.locale);
     if (baseText === undefined) continue;
     const where = { entity, channel: o.channel, format: null, locale: o.locale, field: `overrides/${o.channel}/${o.locale}/${o.field}` };
     if (o.field === "label" || o.field === "title") {
@@ -119,8 +117,10 @@ export function overrideViolations(
       }
     }
     if (o.field === "label" || o.field === "confirmation") continue;
-    const said = claimKeys([o.value], [o.locale]);
-    const meant = claimKeys([baseText], [o.locale]);
+    // Both read in the override's locale chain: a French override of an English-only base is held to the English text's claims.
+    const chain = locales.byCode.has(o.locale) ? fallbackChain(locales, o.locale) : [o.locale];
+    const said = claimKeys([o.value], chain);
+    const meant = claimKeys([baseText], chain);
     const { added, dropped } = claimDifference(said, meant);
     if (added.length || dropped.length) {
       out.push({
@@ -178,7 +178,10 @@ export async function* liveProductPages(db: Database): AsyncGenerator<Subject[]>
 export function auditSubject(subject: Subject, scope: AuditScope, env: AuditEnv, options: { withRenders?: boolean } = {}): EntityAudit {
   const key = subject.type === "product" ? subject.doc.slug : subject.doc.key;
   const entity = { type: subject.type, key };
-  const violations = [...staleViolations(entity, subject.doc), ...overrideViolations(entity, subject.doc as never, scope.locales)];
+  const violations = [
+    ...staleViolations(entity, subject.doc, scope.locales),
+    ...overrideViolations(entity, subject.doc as never, scope.locales),
+  ];
   const renders: EntityAudit["renders"] = [];
   // The entity itself is live once published: its own page counts as existing. The sets are copied only
   // when it adds to them (a draft being previewed) — in an audit of the live catalogue it never does, and a
@@ -301,8 +304,9 @@ export async function auditCatalogue(
               detail: `The label (${ctx.locale}) shows nothing once invisible characters are removed.`,
             },
           ];
+      // An override inherited along the chain is reported once, in the locale it was written for.
       const overrides = found.overrides
-        .filter((o) => o.locale === ctx.locale && o.field === "label" && !visibleText(o.value))
+        .filter((o) => !o.from && o.locale === ctx.locale && o.field === "label" && !visibleText(o.value))
         .map((o) => ({
           entity,
           channel: o.channel,

@@ -9,6 +9,7 @@
 import { actionView } from "../catalogue/actions";
 import type { ActionDoc, MessageDoc, ProductDoc } from "../catalogue/documents";
 import type { BeforePublish } from "../catalogue/entries";
+import { overridesAlong } from "../catalogue/locales";
 import { inventoryFor } from "../catalogue/products";
 import type { Database } from "../db/client";
 import { ApiError } from "../lib/errors";
@@ -67,7 +68,7 @@ async function productsWithAction(db: Database, doc: ActionDoc, scope: AuditScop
     ...scope,
     perLocale: scope.perLocale.map((p) => {
       const view = actionView(doc, { revision: 0, publishedAt: env.now.toISOString() }, p.ctx);
-      const actions = [...p.actions.filter((a) => a.view.key !== doc.key), { view, overrides: doc.overrides }];
+      const actions = [...p.actions.filter((a) => a.view.key !== doc.key), { view, overrides: overridesAlong(doc, p.ctx.chain) }];
       return { ...p, actions, actionViews: actions.map((a) => a.view) };
     }),
     stamp: `${scope.stamp}+action:${doc.key}:${JSON.stringify(doc)}`,

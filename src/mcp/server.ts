@@ -22,6 +22,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
 import { LocaleCode, Slug } from "../catalogue/documents";
+import { overridesAlong } from "../catalogue/locales";
 import { findLiveMessage, listLiveMessages, MessageViewSchema } from "../catalogue/messages";
 import { findLiveProduct, inventoryFor, listLiveProducts, ProductViewSchema, productView } from "../catalogue/products";
 import type { AgentResult, EntityView } from "../channels/contract";
@@ -153,7 +154,10 @@ export async function buildMcpServer(c: Context<AppEnv>): Promise<McpServer> {
           items.map((i) => i.entryId),
         );
         const actions = ctx.locale === baseCtx.locale ? catalogue : await catalogueActions(db, ctx);
-        const products = items.map((i) => ({ doc: i.doc, view: productView(i.doc, stock, i, ctx) }));
+        const products = items.map((i) => ({
+          doc: { overrides: overridesAlong(i.doc, ctx.chain) },
+          view: productView(i.doc, stock, i, ctx),
+        }));
         const view = productListRenderView(products, actions, "agent", {
           locale: ctx.locale,
           url: `${ctx.baseUrl}/products${args.q ? `?q=${encodeURIComponent(args.q)}` : ""}`,

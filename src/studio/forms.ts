@@ -19,7 +19,7 @@ import {
   type Override,
   ProductDoc,
 } from "../catalogue/documents";
-import type { LocaleSet } from "../catalogue/locales";
+import { type LocaleSet, overrideBase } from "../catalogue/locales";
 import type { Violation } from "../consistency/engine";
 import { zodIssuesToFieldErrors } from "../lib/errors";
 
@@ -263,7 +263,7 @@ export function overrideName(o: { channel: string; locale: string; field: string
   return `/overrides/${o.channel}/${o.locale}/${o.field}`;
 }
 
-function overrideField(channel: Channel, locale: string, field: string): FieldSpec {
+function overrideField(channel: Channel, locale: string, field: string, locales: LocaleSet): FieldSpec {
   const same = (o: Override) => o.channel === channel && o.locale === locale && o.field === field;
   return {
     ...base(
@@ -283,8 +283,9 @@ function overrideField(channel: Channel, locale: string, field: string): FieldSp
         doc.overrides = others;
         return null;
       }
-      const baseText = (doc[field] as Record<string, string> | undefined)?.[locale];
-      if (baseText === undefined) return `The base ${field} has no "${locale}" text to override yet.`;
+      // Read along the locale's chain: a French override of a title written only in English stands for the English title.
+      const baseText = overrideBase(doc, field, locales, locale);
+      if (baseText === undefined) return `The base ${field} has no text to override yet.`;
       // Unchanged text keeps what it was written against (a stale override stays stale until confirmed).
       const basedOn = existing && existing.value === value ? existing.basedOn : baseText;
       doc.overrides = [...others, { channel, locale, field, value, basedOn }];
@@ -297,7 +298,7 @@ function overrideSections(type: keyof typeof OVERRIDABLE_FIELDS, locales: Locale
   const groups: GroupSpec[] = CHANNELS.map((channel) => ({
     legend: `${CHANNEL_LABELS[channel]} overrides`,
     collapsible: true,
-    fields: locales.rows.flatMap((l) => OVERRIDABLE_FIELDS[type].map((field) => overrideField(channel, l.code, field))),
+    fields: locales.rows.flatMap((l) => OVERRIDABLE_FIELDS[type].map((field) => overrideField(channel, l.code, field, locales))),
   }));
   return {
     id: "overrides",

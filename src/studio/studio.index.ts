@@ -13,7 +13,7 @@
 import { eq } from "drizzle-orm";
 import { CHANNELS } from "../catalogue/documents";
 import { getEntry } from "../catalogue/entries";
-import { type LocaleSet, loadLocales } from "../catalogue/locales";
+import { type LocaleSet, loadLocales, overrideBase } from "../catalogue/locales";
 import { inventory } from "../db/schema";
 import type { Router } from "../lib/create-router";
 import { authenticate, hasScope } from "../lib/keys";
@@ -172,7 +172,7 @@ function fieldView(spec: FieldSpec, doc: Doc, loaded: Loaded, values: FormValues
   if (match) {
     const [, channel, locale, field] = match;
     const o = loaded.entry.draft.overrides.find((x) => x.channel === channel && x.locale === locale && x.field === field);
-    const baseText = (loaded.entry.draft[field as string] as Record<string, string> | undefined)?.[locale as string];
+    const baseText = overrideBase(loaded.entry.draft, field as string, loaded.locales, locale as string);
     if (o && baseText !== undefined && o.basedOn !== baseText) {
       stale = { id: `${id}-stale`, basedOn: o.basedOn, target: `${channel}/${locale}/${field}`, action: `${loaded.base}/confirm` };
     }

@@ -168,6 +168,51 @@ export function corpus(): Case[] {
     );
   }
 
+  // 7. Overrides fall back along the locale chain: a French override of a text written only in English is
+  // held to the English text's claims and names.
+  for (const channel of CHANNELS) {
+    bad(
+      "7",
+      `French ${channel} summary override of an English-only summary adds a price`,
+      "product",
+      product("two-person-tent", (d) => {
+        delete d.summary.fr;
+        d.overrides = [override(channel, "fr", "summary", "Aujourd'hui seulement 19,00 € ! Une tente autoportante.", TENT_SUMMARY)];
+      }),
+      "override_claims",
+    );
+  }
+  bad(
+    "7",
+    "French SMS title override of an English-only title names another product",
+    "product",
+    product("two-person-tent", (d) => {
+      delete d.title.fr;
+      d.overrides = [override("sms", "fr", "title", "Pull en mérinos", "Two-person tent")];
+    }),
+    "override_entity",
+  );
+  bad(
+    "7",
+    "French chat summary override of an English-only summary says it is sold out",
+    "product",
+    product("two-person-tent", (d) => {
+      delete d.summary.fr;
+      d.overrides = [override("chat", "fr", "summary", "Épuisé : une tente autoportante.", TENT_SUMMARY)];
+    }),
+    "override_claims",
+  );
+  bad(
+    "7",
+    "French SMS short override of an English-only short changes the percentage",
+    "message",
+    message("winter_sale", (d) => {
+      delete d.short.fr;
+      d.overrides = [override("sms", "fr", "short", "WINTER20 : 30 % sur la maille jusqu'au 6 janv.", SALE_SHORT)];
+    }),
+    "override_claims",
+  );
+
   // 4. Actions gate like entities: a label nobody can see.
   bad(
     "4",
@@ -367,6 +412,43 @@ export function corpus(): Case[] {
         v.stock = 0;
         v.backorder = "preorder";
       }
+    }),
+  );
+  // 7. Overrides along the locale chain.
+  good(
+    "7",
+    "French SMS title override of an English-only title",
+    "product",
+    product("two-person-tent", (d) => {
+      delete d.title.fr;
+      d.overrides = [override("sms", "fr", "title", "Tent, two-person", "Two-person tent")];
+    }),
+  );
+  good(
+    "7",
+    "French chat summary override of an English-only summary",
+    "product",
+    product("two-person-tent", (d) => {
+      delete d.summary.fr;
+      d.overrides = [override("chat", "fr", "summary", "Tente autoportante, montée en cinq minutes.", TENT_SUMMARY)];
+    }),
+  );
+  good(
+    "7",
+    "French channels inherit the English SMS title override of an English-only title",
+    "product",
+    product("two-person-tent", (d) => {
+      delete d.title.fr;
+      d.overrides = [override("sms", "en", "title", "Tent, two-person", "Two-person tent")];
+    }),
+  );
+  good(
+    "7",
+    "French SMS short override of an English-only short, in French words",
+    "message",
+    message("winter_sale", (d) => {
+      delete d.short.fr;
+      d.overrides = [override("sms", "fr", "short", "WINTER20 : 20 % sur la maille jusqu'au 6 janv.", SALE_SHORT)];
     }),
   );
   good("4", "a new action that applies to products", "action", {

@@ -23,7 +23,7 @@ import {
   updateDraft,
   withdrawEntry,
 } from "../../catalogue/entries";
-import { loadLocales } from "../../catalogue/locales";
+import { type LocaleSet, loadLocales, overrideBase } from "../../catalogue/locales";
 import type { Database } from "../../db/client";
 import { auditLog, entries, revisions } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
@@ -35,7 +35,7 @@ import { entryRoutes, type KindSpec } from "./entries.routes";
 type Doc = { overrides: Override[] } & Record<string, unknown>;
 
 /** The editors' representation of an entry. It changes exactly when the version does, so the version is its ETag. */
-export function entryDto(entry: EntryRow, param: string, publishedText: string | null) {
+export function entryDto(entry: EntryRow, param: string, publishedText: string | null, locales: LocaleSet) {
   const draft = JSON.parse(entry.draft) as Doc;
   return {
     id: entry.id,
@@ -44,7 +44,7 @@ export function entryDto(entry: EntryRow, param: string, publishedText: string |
     version: entry.version,
     publishedRevision: entry.publishedRevisionId ? entry.lastRevisionNumber : null,
     hasUnpublishedChanges: publishedText === null || publishedText !== entry.draft,
-    staleOverrides: staleOverrides(draft).map(({ channel, locale, field }) => ({ channel, locale, field })),
+    staleOverrides: staleOverrides(draft, locales).map(({ channel, locale, field }) => ({ channel, locale, field })),
     createdAt: entry.createdAt,
     updatedAt: entry.updatedAt,
     draft,
@@ -60,12 +60,15 @@ async function publishedTexts(db: Database, rows: EntryRow[]): Promise<Map<strin
 
 /** Responds with one entry and its ETag. */
 export async function respondEntry(c: Context<AppEnv>, entry: EntryRow, param: string, status: 200 | 201 = 200) {
-  const texts = await publishedTexts(c.get("db"), [entry]);
+  const [texts, locales] = await Promise.all([publishedTexts(c.get("db"), [entry]), loadLocales(c.get("db"))]);
   c.header("etag", entryEtag(entry.version));
   c.header("cache-control", "no-store");
   // Typed loosely on purpose: this one representation answers the generic and the product-only
   // routes, whose declared schema is the same AdminX component (checked by the contract tests).
-  return c.json(entryDto(entry, param, entry.publishedRevisionId ? (texts.get(entry.publishedRevisionId) ?? null) : null), status) as never;
+  return c.json(
+    entryDto(entry, param, entry.publishedRevisionId ? (texts.get(entry.publishedRevisionId) ?? null) : null, locales),
+    status,
+  ) as never;
 }
 
 export function writeContext(c: Context<AppEnv>) {
@@ -80,8 +83,9 @@ async function overrideTarget(c: Context<AppEnv>, kind: EntityKind<Doc>, doc: Do
   }
   const locales = await loadLocales(c.get("db"));
   if (!locales.byCode.has(locale)) throw new ApiError("unsupported_locale", `Locale "${locale}" is not configured.`);
-  const base = (doc[field] as Record<string, string> | undefined)?.[locale];
-  if (base === undefined) throw new ApiError("unprocessable", `The base ${field} has no "${locale}" text to override yet.`);
+  // Read along the locale's chain: an override may be written for any configured locale (content/README.md, "Overrides").
+  const base = overrideBase(doc, field, locales, locale);
+  if (base === undefined) throw new ApiError("unprocessable", `The base ${field} has no text to override yet.`);
   return base;
 }
 
@@ -118,12 +122,12 @@ export function registerEntryRoutes(app: Router, kind: EntityKind<Doc>, spec: Ki
       .orderBy(asc(entries.key))
       .limit(query.limit + 1);
     const page = rows.slice(0, query.limit);
-    const texts = await publishedTexts(db, page);
+    const [texts, locales] = await Promise.all([publishedTexts(db, page), loadLocales(db)]);
     const last = page.at(-1);
     c.header("cache-control", "no-store");
     return c.json(
       {
-        data: page.map((e) => entryDto(e, param, e.publishedRevisionId ? (texts.get(e.publishedRevisionId) ?? null) : null)),
+        data: page.map((e) => entryDto(e, param, e.publishedRevisionId ? (texts.get(e.publishedRevisionId) ?? null) : null, locales)),
         nextCursor: rows.length > query.limit && last ? encodeCursor(`admin:${kind.type}`, { k: last.key, f: filter }) : null,
       },
       200,

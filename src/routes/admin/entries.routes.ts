@@ -328,7 +328,7 @@ function buildEntryRoutes(spec: KindSpec) {
       operationId: `put${singular}Override`,
       summary: "Set a channel override",
       description:
-        "Channel-specific wording of one base field in one locale (e.g. a shorter SMS title). It records the base text it was written against; when the base changes it becomes stale until confirmed or removed.",
+        "Channel-specific wording of one base field in one locale (e.g. a shorter SMS title), for any configured locale: its base text is the field read along the locale's fallback chain (a French override of an English-only title stands for the English title), and views in locales that fall back to it use it too. It records the base text it was written against; when the base changes (or the locale gets its own base text) it becomes stale until confirmed or removed.",
       scope: "catalog:write",
       request: {
         params: params.extend({ channel: z.enum(CHANNELS), locale: LocaleCode, field: z.string().max(64) }),

@@ -8,6 +8,7 @@
  * 303 (post/redirect/get), so the shop works without JavaScript.
  */
 import { webWords } from "../../../renderers/web/index";
+import { overridesAlong } from "../../catalogue/locales";
 import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
@@ -84,7 +85,10 @@ async function listPage(c: PageContext, ctx: ViewContext, category: string | nul
     db,
     items.map((i) => i.entryId),
   );
-  const products = items.map((live) => ({ doc: live.doc, view: productView(live.doc, stock, live, ctx) }));
+  const products = items.map((live) => ({
+    doc: { overrides: overridesAlong(live.doc, ctx.chain) },
+    view: productView(live.doc, stock, live, ctx),
+  }));
   const path = category ? `/categories/${encodeURIComponent(category)}` : "/";
   const next = new URLSearchParams({ ...(q ? { q } : {}), ...(nextCursor ? { cursor: nextCursor } : {}) });
   const view = productListRenderView(products, await catalogueActions(db, ctx), "web", {
