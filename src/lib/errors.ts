@@ -193,9 +193,15 @@ export const ProblemSchema = z
     currentVersion: z
       .number()
       .int()
+      .nullable()
       .optional()
-      .openapi({ description: 'For 412: the entity\'s current version (its ETag is `"v<version>"`).' }),
-    violations: z.array(z.record(z.string(), z.unknown())).optional().openapi({ description: "For parity failures: each violation." }),
+      .openapi({ description: 'For 412: the entity\'s current version (its ETag is `"v<version>"`); null when it no longer exists.' }),
+    violations: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      // The items are the consistency engine's `Violation` (src/consistency/schemas.ts), named by reference: this
+      // layer does not import the engine.
+      .openapi({ description: "For `parity_failed`: each violation.", items: { $ref: "#/components/schemas/Violation" } }),
     skus: z
       .array(z.string())
       .optional()

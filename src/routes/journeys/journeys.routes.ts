@@ -9,7 +9,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { LocaleCode } from "../../catalogue/documents";
-import { ACTION_HANDLERS, ACTION_KEYS, actionSchemaName, actionSchemaRefs } from "../../journeys/actions";
+import { ACTION_HANDLERS, ACTION_KEYS, type ActionKey, actionSchemaName, actionSchemaRefs } from "../../journeys/actions";
 import { CartSchema } from "../../journeys/carts";
 import { CaseIdSchema, CaseSchema, CaseSummarySchema } from "../../journeys/cases";
 import { IdentitySchema, JourneyChannelSchema } from "../../journeys/channels";
@@ -36,14 +36,23 @@ const actionTable = ACTION_KEYS.map((k) => {
   return `| \`${k}\` | \`${actionSchemaName(k, "Input")}\` → \`${actionSchemaName(k, "Result")}\` | ${h.sideEffects ? "required" : "optional"} | ${h.description} |`;
 }).join("\n");
 
+/** Each action's result schema, named (`AddToCartResult`…) so the spec refers to one component per action. */
+const ACTION_RESULTS = Object.fromEntries(
+  ACTION_KEYS.map((k) => [k, ACTION_HANDLERS[k].result.openapi(actionSchemaName(k, "Result"))]),
+) as Record<ActionKey, z.ZodType>;
+
+/** The response of one action: `action` tags it, `result` is that action's result (`AddToCartResponse`…). */
+const actionResponseOf = (k: ActionKey) =>
+  z
+    .object({ action: z.literal(k), customer: CustomerIdSchema, result: ACTION_RESULTS[k], reply: ReplySchema })
+    .openapi(actionSchemaName(k, "Result").replace(/Result$/, "Response"));
+
 export const ActionResponseSchema = z
-  .object({
-    action: z.enum(ACTION_KEYS),
-    customer: CustomerIdSchema,
-    result: z.unknown().openapi({ description: "The action's result (see `<Action>Result`).", anyOf: actionSchemaRefs("Result") }),
-    reply: ReplySchema,
-  })
-  .openapi("ActionResponse");
+  .discriminatedUnion(
+    "action",
+    ACTION_KEYS.map(actionResponseOf) as unknown as [ReturnType<typeof actionResponseOf>, ...ReturnType<typeof actionResponseOf>[]],
+  )
+  .openapi("ActionResponse", { description: "What an action returned, tagged by `action`: `result` is that action's `<Action>Result`." });
 
 export const invokeActionRoute = defineRoute({
   method: "post",
@@ -107,7 +116,7 @@ ${actionTable}`,
 export function actionSchemas(): [string, z.ZodType][] {
   return ACTION_KEYS.flatMap((k) => [
     [actionSchemaName(k, "Input"), ACTION_HANDLERS[k].input] as [string, z.ZodType],
-    [actionSchemaName(k, "Result"), ACTION_HANDLERS[k].result] as [string, z.ZodType],
+    [actionSchemaName(k, "Result"), ACTION_RESULTS[k]] as [string, z.ZodType],
   ]);
 }
 
