@@ -567,9 +567,10 @@ export const webhookDeliveries = sqliteTable(
 export const REPLY_OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
 
 /**
- * Chat replies that are sent after the webhook that caused them is answered:
+ * Replies that are sent after the webhook that caused them is answered:
  * WhatsApp replies go to the Cloud API (`POST /{phone-number-id}/messages`),
- * Slack button replies to the interaction's `response_url`. Queued in the same
+ * Slack button replies to the interaction's `response_url`; agents' replies to
+ * cases to the customer's channel (SMS, WhatsApp, Telegram, Slack, Messenger). Queued in the same
  * atomic write as the reply's timeline record; sent and retried by the
  * outbound tick (src/inbound/outbox.ts).
  */
@@ -579,8 +580,12 @@ export const replyOutbox = sqliteTable(
     id: text("id").primaryKey(),
     /** The platform's id for what is answered (a redelivered webhook queues nothing twice). */
     key: text("key").notNull(),
-    channel: text("channel", { enum: ["whatsapp", "slack"] }).notNull(),
-    /** WhatsApp: the business phone number id that received the message; Slack: the response_url. */
+    channel: text("channel", { enum: ["whatsapp", "slack", "sms", "telegram", "messenger"] }).notNull(),
+    /**
+     * WhatsApp: the business phone number id that received the message; Slack: the response_url, or
+     * `chat.postMessage` for an agent's message; SMS: the Twilio number (or Messaging Service) sent from;
+     * Telegram: `sendMessage`; Messenger: `me/messages`.
+     */
     target: text("target").notNull(),
     /** The exact JSON posted. */
     payload: text("payload").notNull(),

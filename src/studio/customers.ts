@@ -7,12 +7,15 @@
  * scopes apply and each view is written to the audit log by the API itself.
  * Nothing about the customer is logged.
  */
+import { OUTBOUND_CHANNELS } from "../inbound/senders";
 import type { Router } from "../lib/create-router";
 import { newId } from "../lib/ids";
 import { hasScope } from "../lib/keys";
 import type { Api } from "./api";
 import { guardedPage } from "./staff";
 import { chrome, sendPage, sendProblem } from "./view";
+
+const OUTBOUND: readonly string[] = OUTBOUND_CHANNELS;
 
 /** The most of a timeline one page shows (newest kept). */
 const TIMELINE_MAX = 500;
@@ -79,6 +82,18 @@ export function registerCustomerPages(app: Router) {
       ];
       const caseRows = (cases.body?.data ?? []) as Record<string, unknown>[];
       const channels = [...new Set(timeline.items.map((i) => String(i.channel)))];
+      const reachable = [
+        ...new Set((customer.body.identities as { channel: string }[]).map((i) => i.channel).filter((ch) => OUTBOUND.includes(ch))),
+      ];
+      const openCases = [];
+      for (const row of caseRows.filter((r) => r.status === "open")) {
+        const replies = await api("GET", `/v1/cases/${row.id}/replies`);
+        openCases.push({
+          ...row,
+          replies: replies.status === 200 ? replies.body.data : [],
+          channels: reachable.map((ch) => ({ value: ch, selected: ch === row.channel })),
+        });
+      }
       return sendPage("customer", {
         chrome: chrome(c, session, `Customer ${id}`, "/studio/customers"),
         id,
@@ -96,7 +111,7 @@ export function registerCustomerPages(app: Router) {
         truncated: timeline.truncated,
         cart: cart.status === 200 ? cart.body : null,
         orders: orders.status === 200 ? orders.body.data : [],
-        openCases: caseRows.filter((r) => r.status === "open"),
+        openCases,
         canReply: hasScope(session.principal, "actions:invoke"),
         replyAction: `/studio/customers/${id}/reply`,
         csrf: session.csrf,
@@ -117,8 +132,9 @@ export function registerCustomerPages(app: Router) {
         const caseId = values.get("case") ?? "";
         const back = `/studio/customers/${encodeURIComponent(id)}`;
         if (!/^case_[0-9a-f]{32}$/.test(caseId)) return sendProblem(c, session, 400, "Not sent", "The form names no case.", back);
+        const channel = values.get("channel");
         const res = await api("POST", `/v1/cases/${caseId}/reply`, {
-          body: { text: values.get("text") ?? "" },
+          body: { text: values.get("text") ?? "", ...(channel ? { channel } : {}) },
           idempotencyKey: values.get("key") || newId("studio"),
         });
         if (res.status === 200) return c.redirect(`${back}?notice=replied`, 303);
