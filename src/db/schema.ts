@@ -224,12 +224,23 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const INTERACTION_DIRECTIONS = ["inbound", "outbound", "action"] as const;
 export type InteractionDirection = (typeof INTERACTION_DIRECTIONS)[number];
 
-export const customers = sqliteTable("customers", {
-  id: text("id").primaryKey(),
-  /** The channel the customer was first seen on (acquisition, for insights). */
-  firstChannel: text("first_channel", { enum: JOURNEY_CHANNELS }).notNull(),
-  createdAt: text("created_at").notNull(),
-});
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    /** The channel the customer was first seen on (acquisition, for insights). */
+    firstChannel: text("first_channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    createdAt: text("created_at").notNull(),
+    /** Optional profile, set by staff or at checkout (src/journeys/customers.ts `setCustomerProfile`). */
+    name: text("name"),
+    /** The name folded for search: lower case, without diacritics. */
+    nameKey: text("name_key"),
+    /** Trimmed and lower-cased. */
+    email: text("email"),
+    updatedAt: text("updated_at"),
+  },
+  (t) => [index("customers_email").on(t.email)],
+);
 
 /** A customer's handle on one channel (a phone number for SMS, a Slack user id, a web session …). One handle, one customer. */
 export const identities = sqliteTable(

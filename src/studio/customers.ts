@@ -1,6 +1,6 @@
 /**
- * The customer view for staff (`customers:read`): find a customer by any
- * identity, then one page with their whole story — identities, the timeline
+ * The customer view for staff (`customers:read`): find a customer by name,
+ * email, phone number or any identity, then one page with their whole story — identities, the timeline
  * across channels in order, the cart, orders with status, cases with their
  * history. Every figure comes from the customers API (`/v1/customers/…`,
  * `/v1/cases`), called in-process with the staff member's key, so the API's
@@ -47,9 +47,18 @@ export function registerCustomerPages(app: Router) {
       const res = await api("GET", `/v1/customers?limit=50${q ? `&q=${encodeURIComponent(q)}` : ""}`);
       if (res.status !== 200) return sendProblem(c, session, res.status, "Search failed", String(res.body?.detail ?? res.status));
       const rows = (
-        res.body.data as { id: string; firstChannel: string; createdAt: string; identities: { channel: string; externalId: string }[] }[]
+        res.body.data as {
+          id: string;
+          name: string | null;
+          email: string | null;
+          firstChannel: string;
+          createdAt: string;
+          identities: { channel: string; externalId: string }[];
+        }[]
       ).map((r) => ({
         id: r.id,
+        name: r.name,
+        email: r.email,
         href: `/studio/customers/${r.id}`,
         firstChannel: r.firstChannel,
         createdAt: r.createdAt,
@@ -97,6 +106,8 @@ export function registerCustomerPages(app: Router) {
       return sendPage("customer", {
         chrome: chrome(c, session, `Customer ${id}`, "/studio/customers"),
         id,
+        name: customer.body.name,
+        email: customer.body.email,
         firstChannel: customer.body.firstChannel,
         createdAt: customer.body.createdAt,
         channels: channels.join(", ") || "—",

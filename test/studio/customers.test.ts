@@ -101,7 +101,12 @@ describe("the studio customer view (/studio/customers)", () => {
     const res = await client.post(`/studio/customers/${customer}/reply`, { case: caseId, key, channel: "whatsapp", text: "Hello" });
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("Replies on WhatsApp are not configured on this server (set WHATSAPP_ACCESS_TOKEN).");
-    const sent = await client.post(`/studio/customers/${customer}/reply`, { case: caseId, key, channel: "sms", text: "It <b>left</b> today" });
+    const sent = await client.post(`/studio/customers/${customer}/reply`, {
+      case: caseId,
+      key,
+      channel: "sms",
+      text: "It <b>left</b> today",
+    });
     expect(sent.status).toBe(303);
     const after = await ok(await client.get(`/studio/customers/${customer}`));
     expect(after).toContain(

@@ -12,7 +12,14 @@ import { OUTBOUND_CHANNELS } from "../../inbound/senders";
 import { caseReplies, replyToCase } from "../../journeys/agent-reply";
 import { CaseIdSchema } from "../../journeys/cases";
 import { JourneyChannelSchema } from "../../journeys/channels";
-import { CustomerSchema, searchCustomers } from "../../journeys/customers";
+import {
+  CustomerIdSchema,
+  CustomerProfilePatchSchema,
+  CustomerSchema,
+  customerView,
+  searchCustomers,
+  setCustomerProfile,
+} from "../../journeys/customers";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../journeys/idempotency";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
@@ -27,11 +34,11 @@ const searchRoute = defineRoute({
   operationId: "searchCustomers",
   summary: "Find customers",
   description:
-    "Customers whose identity on any channel contains `q` (a phone number, a WhatsApp, Slack, Telegram or Messenger id, a web session or app device id; spaces are ignored), or whose id is `q`. Without `q`, the newest customers. At most `limit` results, no further pages: narrow the query instead. Customers carry no name or email: identities are how they are found.",
+    "Customers whose name or email contains `q` (case-insensitive; names also without accents), whose phone number matches however it is typed (`+47 912 34 567`, `0047-912 34567`, `912 34 567`: compared as digits with the E.164 identities of SMS and WhatsApp), whose identity on any channel contains `q` (a WhatsApp, Slack, Telegram or Messenger id, a web session or app device id; spaces are ignored), or whose id is `q`. Without `q`, the newest customers. At most `limit` results, no further pages: narrow the query instead.",
   scope: "customers:read",
   request: {
     query: z.object({
-      q: z.string().trim().max(100).optional().openapi({ example: "+4791" }),
+      q: z.string().trim().max(100).optional().openapi({ example: "ingrid@example.com" }),
       limit: z.coerce.number().int().min(1).max(50).default(20).openapi({ description: "At most this many customers, 1–50.", example: 20 }),
     }),
   },
@@ -48,6 +55,8 @@ const searchRoute = defineRoute({
                   firstChannel: "sms",
                   createdAt: "2026-11-24T12:00:00.000Z",
                   cartId: "cart_019a3c5e7b2d0000a1b2c3d4e5f60718",
+                  name: "Ingrid Berg",
+                  email: "ingrid@example.com",
                   identities: [{ channel: "sms", externalId: "+4791234567", createdAt: "2026-11-24T12:00:00.000Z", linkedAt: null }],
                 },
               ],
@@ -176,6 +185,31 @@ const repliesRoute = defineRoute({
   },
 });
 
+const updateCustomerRoute = defineRoute({
+  method: "patch",
+  path: "/v1/customers/{id}",
+  tags: ["Customers"],
+  operationId: "updateCustomer",
+  summary: "Set a customer's name and email",
+  description:
+    "JSON Merge Patch of the customer's optional profile: a field left out stays, `null` removes it. `email` is validated, trimmed and stored in lower case; `name` is trimmed (1–200 characters, no control characters). Both are then found by `GET /v1/customers?q=` (case-insensitive). The change is written to the audit log (`customer.update`: the key and the time, never the values). Needs `customers:write`.",
+  scope: "customers:write",
+  request: {
+    params: z.object({ id: CustomerIdSchema }),
+    body: {
+      required: true,
+      content: {
+        "application/merge-patch+json": { schema: CustomerProfilePatchSchema },
+        "application/json": { schema: CustomerProfilePatchSchema },
+      },
+    },
+  },
+  responses: {
+    200: { description: "The customer, updated.", content: { "application/json": { schema: CustomerSchema } } },
+    ...errorResponses(404),
+  },
+});
+
 /** The audit-log row of one look at a customer: who (key id) and when; the customer's id is the only thing about them. */
 export async function auditCustomerView(c: Context<AppEnv>, db: Database, customerId: string): Promise<void> {
   await db.atomic((orm) => [
@@ -207,6 +241,14 @@ export function registerCustomerSearchRoutes(app: Router) {
   app.openapi(repliesRoute, async (c) => {
     c.header("cache-control", "no-store");
     return c.json({ data: await caseReplies(c.get("db"), c.req.valid("param").id) }, 200);
+  });
+  app.openapi(updateCustomerRoute, async (c) => {
+    const db = c.get("db");
+    const now = c.get("clock")();
+    const id = c.req.valid("param").id;
+    const customer = await setCustomerProfile(db, id, c.req.valid("json"), now, c.get("principal")?.keyId ?? null);
+    c.header("cache-control", "no-store");
+    return c.json(await customerView(db, customer, now), 200);
   });
   app.openapi(searchRoute, async (c) => {
     const q = c.req.valid("query");
