@@ -110,7 +110,7 @@ async function address(
   switch (channel) {
     case "whatsapp": {
       if (age > WHATSAPP_WINDOW_MS)
-        throw unreachable("The customer's last WhatsApp message is more than 24 hours old: WhatsApp allows only template messages now.");
+        throw unreachable("The customer has not written on WhatsApp in the last 24 hours: WhatsApp allows only template messages now.");
       // The business number that received their messages (the outbox keeps it for every reply sent to them).
       const [via] = (await db.orm.all(
         sql`SELECT target FROM reply_outbox WHERE channel = 'whatsapp' AND json_extract(payload, '$.to') = ${to}
@@ -142,7 +142,7 @@ async function address(
       return { target: SLACK_POST_MESSAGE, payload: agentMessage("slack", to, text) };
     case "messenger": {
       if (age > MESSENGER_HUMAN_AGENT_MS)
-        throw unreachable("The customer's last Messenger message is more than 7 days old: Messenger allows no agent reply now.");
+        throw unreachable("The customer has not written on Messenger in the last 7 days: Messenger allows no agent reply now.");
       return { target: "me/messages", payload: agentMessage("messenger", to, text, { tag: age > MESSENGER_WINDOW_MS }) };
     }
   }

@@ -197,6 +197,24 @@ describe("agents' replies on every channel", () => {
     expect(counts()).toEqual(before);
   });
 
+  it("WhatsApp: refused outside the 24-hour window, and before any business number has answered the customer", async () => {
+    const { t, ask, reply, counts } = await app({ ...senders(), WHATSAPP_ACCESS_TOKEN: "EAAG-test-access-token" });
+    const caseId = await ask("whatsapp", "4790001111");
+    const before = counts();
+    const noNumber = await reply(caseId, "wa-1", { text: "Hello" });
+    expect(await noNumber.json()).toMatchObject({
+      code: "channel_unreachable",
+      detail: expect.stringContaining("No WhatsApp business number"),
+    });
+    t.db.client
+      .prepare("UPDATE interactions SET at = ? WHERE channel = 'whatsapp'")
+      .run(new Date(t.now.getTime() - 25 * 3_600_000).toISOString());
+    const late = await reply(caseId, "wa-2", { text: "Hello" });
+    expect(late.status).toBe(422);
+    expect(await late.json()).toMatchObject({ code: "channel_unreachable", detail: expect.stringContaining("last 24 hours") });
+    expect(counts()).toEqual(before);
+  });
+
   it("a channel without a configured sender is refused with problem+json and nothing is written; web customers are pointed to their messaging channels", async () => {
     const { t, ask, reply, counts } = await app({});
     for (const [channel, id, setting] of [
