@@ -221,7 +221,7 @@ export function createApp(deps: AppDeps) {
     scheme: "bearer",
     bearerFormat: "unison_sk_…",
     description:
-      "An API key: `Authorization: Bearer unison_sk_…`. Keys carry scopes: `catalog:read`, `catalog:write`, `catalog:publish`, `actions:invoke`, `customers:read`, `admin` (all). Keys in query strings are refused.",
+      "An API key: `Authorization: Bearer unison_sk_…`. Keys carry scopes: `catalog:read`, `catalog:write`, `catalog:publish`, `actions:invoke`, `customers:read`, `customers:write`, `admin` (all). Keys in query strings are refused.",
   });
 
   registerSystemRoutes(app);

@@ -43,6 +43,30 @@ export const ConfigSchema = z.object({
   LOG_REQUESTS: bool.default(true),
   /** Twilio's auth token: inbound SMS (POST /v1/inbound/sms) is verified with it; without it SMS is off (503). */
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Twilio's account SID: with TWILIO_AUTH_TOKEN, agents' SMS replies are sent through the Messages API. */
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/)
+    .optional(),
+  /** Who agents' SMS replies come from when the customer never texted a number here: an E.164 number or a Messaging Service SID (MG…). */
+  TWILIO_FROM: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/)
+    .optional(),
+  /** The Twilio REST API base (`{base}/2010-04-01/Accounts/{sid}/Messages.json`). */
+  TWILIO_API_URL: z.string().url().default("https://api.twilio.com"),
+  /** Telegram: the bot token agents' replies are sent with (`sendMessage`), and the Bot API base. */
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/)
+    .optional(),
+  TELEGRAM_API_URL: z.string().url().default("https://api.telegram.org"),
+  /** Slack: the bot token (xoxb-…) agents' replies are posted with (`chat.postMessage`), and the Web API base. */
+  SLACK_BOT_TOKEN: z.string().min(8).optional(),
+  SLACK_API_URL: z.string().url().default("https://slack.com/api"),
+  /** Messenger: the Page access token agents' replies are sent with (Send API), and the Graph API base. */
+  MESSENGER_PAGE_ACCESS_TOKEN: z.string().min(8).optional(),
+  MESSENGER_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
   /** Who the SMS HELP answer names, and how to reach support. */
   SMS_BRAND: z.string().min(1).max(40).default("Fjord & Pine"),
   SMS_SUPPORT: z.string().min(1).max(60).default("support@fjordandpine.example"),

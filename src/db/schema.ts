@@ -224,12 +224,23 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const INTERACTION_DIRECTIONS = ["inbound", "outbound", "action"] as const;
 export type InteractionDirection = (typeof INTERACTION_DIRECTIONS)[number];
 
-export const customers = sqliteTable("customers", {
-  id: text("id").primaryKey(),
-  /** The channel the customer was first seen on (acquisition, for insights). */
-  firstChannel: text("first_channel", { enum: JOURNEY_CHANNELS }).notNull(),
-  createdAt: text("created_at").notNull(),
-});
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    /** The channel the customer was first seen on (acquisition, for insights). */
+    firstChannel: text("first_channel", { enum: JOURNEY_CHANNELS }).notNull(),
+    createdAt: text("created_at").notNull(),
+    /** Optional profile, set by staff or at checkout (src/journeys/customers.ts `setCustomerProfile`). */
+    name: text("name"),
+    /** The name folded for search: lower case, without diacritics. */
+    nameKey: text("name_key"),
+    /** Trimmed and lower-cased. */
+    email: text("email"),
+    updatedAt: text("updated_at"),
+  },
+  (t) => [index("customers_email").on(t.email)],
+);
 
 /** A customer's handle on one channel (a phone number for SMS, a Slack user id, a web session …). One handle, one customer. */
 export const identities = sqliteTable(
@@ -567,9 +578,10 @@ export const webhookDeliveries = sqliteTable(
 export const REPLY_OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
 
 /**
- * Chat replies that are sent after the webhook that caused them is answered:
+ * Replies that are sent after the webhook that caused them is answered:
  * WhatsApp replies go to the Cloud API (`POST /{phone-number-id}/messages`),
- * Slack button replies to the interaction's `response_url`. Queued in the same
+ * Slack button replies to the interaction's `response_url`; agents' replies to
+ * cases to the customer's channel (SMS, WhatsApp, Telegram, Slack, Messenger). Queued in the same
  * atomic write as the reply's timeline record; sent and retried by the
  * outbound tick (src/inbound/outbox.ts).
  */
@@ -579,8 +591,12 @@ export const replyOutbox = sqliteTable(
     id: text("id").primaryKey(),
     /** The platform's id for what is answered (a redelivered webhook queues nothing twice). */
     key: text("key").notNull(),
-    channel: text("channel", { enum: ["whatsapp", "slack"] }).notNull(),
-    /** WhatsApp: the business phone number id that received the message; Slack: the response_url. */
+    channel: text("channel", { enum: ["whatsapp", "slack", "sms", "telegram", "messenger"] }).notNull(),
+    /**
+     * WhatsApp: the business phone number id that received the message; Slack: the response_url, or
+     * `chat.postMessage` for an agent's message; SMS: the Twilio number (or Messaging Service) sent from;
+     * Telegram: `sendMessage`; Messenger: `me/messages`.
+     */
     target: text("target").notNull(),
     /** The exact JSON posted. */
     payload: text("payload").notNull(),

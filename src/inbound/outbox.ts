@@ -1,8 +1,10 @@
 /**
- * Chat replies sent after their webhook was answered. WhatsApp has no reply in
+ * Replies sent after their webhook was answered. WhatsApp has no reply in
  * the webhook response: a bot answers with `POST {graph}/{phone-number-id}/messages`
  * and the access token. Slack button clicks are answered through the
- * interaction's `response_url`. Each reply is queued in the same atomic write as
+ * interaction's `response_url`. Agents' replies to cases leave on the
+ * customer's own channel: SMS (Twilio), WhatsApp, Telegram, Slack and
+ * Messenger, each through its platform's send call (senders.ts). Each reply is queued in the same atomic write as
  * its timeline record ({@link queueReply}) and sent by the outbound tick
  * ({@link sendReplies}); retries back off 5 s, 30 s, 2 min, 10 min for a
  * timeout, 429 or 5xx; any other refusal is final. Runtime-neutral.
@@ -10,19 +12,21 @@
 import { eq } from "drizzle-orm";
 import { afterFailure, claimDue, type Database, type Orm } from "../db/client";
 import { replyOutbox } from "../db/schema";
-import type { Config } from "../env";
 import { newId } from "../lib/ids";
 import { hostOf, isAllowedHost } from "../webhooks/endpoints";
+import { type OutboundChannel, outboundRequest, refusalIn2xx, type SenderConfig } from "./senders";
 
 /** Delays after the 1st … 4th failed attempt; the 5th failure is final. Replies are worth less the later they arrive. */
 export const REPLY_RETRY_DELAYS_SECONDS = [5, 30, 120, 600];
 const LEASE_SECONDS = 60;
 
 export interface QueuedReply {
+  /** The outbox entry's id (a new one by default). */
+  id?: string;
   /** The platform's id for what is answered (message id, interaction): a redelivered webhook queues nothing twice. */
   key: string;
-  channel: "whatsapp" | "slack";
-  /** WhatsApp: the business phone number id; Slack: the response_url. */
+  channel: OutboundChannel;
+  /** WhatsApp: the business phone number id; Slack: the response_url or `chat.postMessage`; Twilio: the sending number; others: the method. */
   target: string;
   payload: Record<string, unknown>;
   now: Date;
@@ -34,7 +38,7 @@ export function queueReply(orm: Orm, reply: QueuedReply) {
   return orm
     .insert(replyOutbox)
     .values({
-      id: newId("rpl"),
+      id: reply.id ?? newId("rpl"),
       key: `${reply.channel}:${reply.key}`,
       channel: reply.channel,
       target: reply.target,
@@ -62,21 +66,12 @@ export function slackResponseUrl(raw: string | undefined, allowHosts: readonly s
 
 export interface SendOptions {
   now: () => Date;
-  config: Pick<Config, "WHATSAPP_ACCESS_TOKEN" | "WHATSAPP_GRAPH_URL">;
+  config: SenderConfig;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
 
-type Row = { id: string; channel: "whatsapp" | "slack"; target: string; payload: string; attempts: number };
-
-function request(row: Row, config: SendOptions["config"]): { url: string; headers: Record<string, string> } | string {
-  if (row.channel === "slack") return { url: row.target, headers: { "content-type": "application/json" } };
-  if (!config.WHATSAPP_ACCESS_TOKEN) return "WHATSAPP_ACCESS_TOKEN is not set.";
-  return {
-    url: `${config.WHATSAPP_GRAPH_URL.replace(/\/+$/, "")}/${encodeURIComponent(row.target)}/messages`,
-    headers: { "content-type": "application/json", authorization: `Bearer ${config.WHATSAPP_ACCESS_TOKEN}` },
-  };
-}
+type Row = { id: string; channel: OutboundChannel; target: string; payload: string; attempts: number };
 
 /**
  * Sends the replies that are due. One tick; safe to run from several places at once.
@@ -89,7 +84,7 @@ export async function sendReplies(db: Database, options: SendOptions): Promise<{
   const claimed = await claimDue<Row>(db, "reply_outbox", options.now(), LEASE_SECONDS, 20);
   await Promise.all(
     claimed.map(async (row) => {
-      const target = request(row, options.config);
+      const target = outboundRequest(row, options.config);
       let status: number | null = null;
       let error: string | null = null;
       let retry = true;
@@ -103,11 +98,15 @@ export async function sendReplies(db: Database, options: SendOptions): Promise<{
             redirect: "manual",
             signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
             headers: target.headers,
-            body: row.payload,
+            body: target.body,
           });
           status = res.status;
           const text = await res.text().catch(() => "");
-          if (res.ok) error = null;
+          const refusal = res.ok ? refusalIn2xx(row, text) : null;
+          if (refusal) {
+            error = refusal.error;
+            retry = refusal.retry;
+          } else if (res.ok) error = null;
           else {
             error = `The platform answered ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}.`;
             retry = res.status === 408 || res.status === 429 || res.status >= 500;

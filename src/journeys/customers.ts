@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import { type Database, isUniqueViolation } from "../db/client";
-import { carts, customers, identities } from "../db/schema";
+import { auditLog, carts, customers, identities } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type Identity, type JourneyChannel, JourneyChannelSchema } from "./channels";
@@ -26,6 +26,8 @@ export const CustomerSchema = z
     firstChannel: JourneyChannelSchema,
     createdAt: z.string(),
     cartId: z.string().openapi({ example: "cart_019a3c5e7b2d0000a1b2c3d4e5f60718" }),
+    name: z.string().nullable().openapi({ description: "Optional, set by staff or at checkout.", example: "Ingrid Berg" }),
+    email: z.string().nullable().openapi({ description: "Optional; stored trimmed and in lower case.", example: "ingrid@example.com" }),
     identities: z.array(
       z.object({
         channel: JourneyChannelSchema,
@@ -127,7 +129,15 @@ export async function resolveCustomer(
     }
     const identity = who.identity;
     if (!identity) throw new ApiError("validation_failed", "Name the customer by `customer` id or by `identity`.");
-    const customer: CustomerRow = { id: newId("cus"), firstChannel: identity.channel, createdAt: at };
+    const customer: CustomerRow = {
+      id: newId("cus"),
+      firstChannel: identity.channel,
+      createdAt: at,
+      name: null,
+      nameKey: null,
+      email: null,
+      updatedAt: null,
+    };
     const cartId = newId("cart");
     try {
       await db.atomic((orm) => [
@@ -162,6 +172,8 @@ export async function customerView(db: Database, customer: CustomerRow, now: Dat
     firstChannel: customer.firstChannel,
     createdAt: customer.createdAt,
     cartId: await cartIdOf(db, customer.id, now),
+    name: customer.name,
+    email: customer.email,
     identities: rows.map((r) => ({ channel: r.channel, externalId: r.externalId, createdAt: r.createdAt, linkedAt: r.linkedAt })),
   };
 }
@@ -171,16 +183,99 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
+/** A name as search compares it: Unicode lower case, without diacritics (“Zoë” is found by “zoe”). */
+export function foldName(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+export const CustomerNameSchema = z
+  .string()
+  .trim()
+  .min(1, "A name has at least one visible character.")
+  .max(200)
+  .refine((v) => !/\p{Cc}/u.test(v), "A name has no control characters.");
+
+export const CustomerEmailSchema = z.string().trim().max(254).toLowerCase().pipe(z.email("Not an email address (name@example.com)."));
+
+export const CustomerProfilePatchSchema = z
+  .strictObject({
+    name: CustomerNameSchema.nullable().optional().openapi({ description: "`null` removes it.", example: "Ingrid Berg" }),
+    email: CustomerEmailSchema.nullable()
+      .optional()
+      .openapi({ description: "Validated, trimmed and lower-cased; `null` removes it.", example: "Ingrid@Example.com" }),
+  })
+  .openapi("CustomerProfilePatch");
+export type CustomerProfilePatch = z.input<typeof CustomerProfilePatchSchema>;
+
 /**
- * Customers found by any of their identities (a phone number, a WhatsApp or
- * Slack id, a web session, …; a part of one is enough, spaces ignored) or by
- * their id; without a query, the newest customers. At most `limit`.
+ * Sets a customer's optional profile, JSON Merge Patch style: a field left out stays, `null` removes it. The email is
+ * validated, trimmed and lower-cased; the name is trimmed and indexed for search. Bad input is a 400
+ * `validation_failed` and changes nothing. The change and an audit-log row (`customer.update`: who and when, never the
+ * values) are one atomic write. The checkout calls this with what the customer typed (`keyId` null: the customer).
  *
  * @example
- * await searchCustomers(db, { q: "+47 91", limit: 20 }, now)
+ * await setCustomerProfile(db, "cus_…", { name: "Ingrid Berg", email: "Ingrid@Example.com" }, now)
+ */
+export async function setCustomerProfile(
+  db: Database,
+  customerId: string,
+  patch: CustomerProfilePatch,
+  now: Date,
+  keyId: string | null = null,
+): Promise<CustomerRow> {
+  const parsed = CustomerProfilePatchSchema.safeParse(patch);
+  if (!parsed.success) {
+    throw new ApiError("validation_failed", parsed.error.issues.map((i) => `${i.path.join(".") || "profile"}: ${i.message}`).join("; "));
+  }
+  await getCustomer(db, customerId);
+  const { name, email } = parsed.data;
+  const set: Partial<CustomerRow> = { updatedAt: now.toISOString() };
+  if (name !== undefined) {
+    set.name = name;
+    set.nameKey = name === null ? null : foldName(name);
+  }
+  if (email !== undefined) set.email = email;
+  await db.atomic((orm) => [
+    orm.update(customers).set(set).where(eq(customers.id, customerId)),
+    orm.insert(auditLog).values({
+      id: newId("aud"),
+      at: now.toISOString(),
+      keyId,
+      action: "customer.update",
+      entityType: "customer",
+      entityKey: customerId,
+    }),
+  ]);
+  return getCustomer(db, customerId);
+}
+
+/**
+ * A typed phone number as identities store it: spaces, dashes, dots and brackets dropped, `00` read as `+`; the
+ * digits are what is matched (SMS identities are E.164 with `+`, WhatsApp ids the same digits without it), and a
+ * national trunk `0` is dropped when no country code was typed (`06 12 34 56 78` finds `+33612345678`).
+ * Null when the text is not a phone number.
+ */
+export function phoneDigits(text: string): string | null {
+  if (!/^[\s(]*\+?[\d\s().\-/]+$/.test(text)) return null;
+  const international = /^[\s(]*(\+|00)/.test(text);
+  let digits = text.replace(/\D/g, "");
+  if (/^[\s(]*00/.test(text)) digits = digits.slice(2);
+  else if (!international && digits.startsWith("0")) digits = digits.slice(1);
+  return digits.length >= 3 ? digits : null;
+}
+
+/**
+ * Customers found by name (case- and accent-insensitive, any part), email (any part, case-insensitive), phone number
+ * (however it is spelled: `+47 912 34 567`, `0047-91234567`, `(912) 34567`), any other identity (a WhatsApp or Slack
+ * id, a web session, …; a part of one is enough, spaces ignored) or their id; without a query, the newest customers.
+ * At most `limit`.
+ *
+ * @example
+ * await searchCustomers(db, { q: "ingrid@EXAMPLE", limit: 20 }, now)
  */
 export async function searchCustomers(db: Database, query: { q?: string | undefined; limit: number }, now: Date): Promise<CustomerView[]> {
-  const q = (query.q ?? "").replace(/\s+/g, "");
+  const raw = (query.q ?? "").trim();
+  const q = raw.replace(/\s+/g, "");
   let ids: string[];
   if (!q) {
     const rows = await db.orm
@@ -190,12 +285,20 @@ export async function searchCustomers(db: Database, query: { q?: string | undefi
       .limit(query.limit);
     ids = rows.map((r) => r.id);
   } else {
-    const rows = await db.orm
-      .selectDistinct({ id: identities.customerId })
-      .from(identities)
-      .where(or(eq(identities.customerId, q), sql`${identities.externalId} LIKE ${`%${likeLiteral(q)}%`} ESCAPE '\\'`))
-      .orderBy(identities.customerId)
-      .limit(query.limit);
+    const like = (text: string) => `%${likeLiteral(text)}%`;
+    const digits = phoneDigits(raw);
+    const byIdentity = or(
+      eq(identities.customerId, q),
+      sql`${identities.externalId} LIKE ${like(q)} ESCAPE '\\'`,
+      digits ? sql`${identities.externalId} LIKE ${like(digits)} ESCAPE '\\'` : undefined,
+    );
+    const rows = await db.orm.all<{ id: string }>(sql`
+      SELECT id FROM (
+        SELECT ${identities.customerId} AS id FROM ${identities} WHERE ${byIdentity}
+        UNION
+        SELECT ${customers.id} AS id FROM ${customers}
+        WHERE ${customers.nameKey} LIKE ${like(foldName(raw))} ESCAPE '\\' OR ${customers.email} LIKE ${like(q.toLowerCase())} ESCAPE '\\'
+      ) ORDER BY id LIMIT ${query.limit}`);
     ids = rows.map((r) => r.id);
   }
   const out: CustomerView[] = [];

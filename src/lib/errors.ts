@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   action_disabled: 422,
   webhook_target_refused: 422,
   cart_empty: 422,
+  channel_unreachable: 422,
+  sender_not_configured: 422,
   precondition_required: 428,
   rate_limited: 429,
   internal_error: 500,

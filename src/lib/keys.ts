@@ -10,7 +10,15 @@ import { type Database, prepared } from "../db/client";
 import { apiKeys, auditLog } from "../db/schema";
 import { newId } from "./ids";
 
-export const SCOPES = ["catalog:read", "catalog:write", "catalog:publish", "actions:invoke", "customers:read", "admin"] as const;
+export const SCOPES = [
+  "catalog:read",
+  "catalog:write",
+  "catalog:publish",
+  "actions:invoke",
+  "customers:read",
+  "customers:write",
+  "admin",
+] as const;
 export type Scope = (typeof SCOPES)[number];
 export const ScopeSchema = z.enum(SCOPES);
 

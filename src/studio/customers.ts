@@ -1,18 +1,21 @@
 /**
- * The customer view for staff (`customers:read`): find a customer by any
- * identity, then one page with their whole story — identities, the timeline
+ * The customer view for staff (`customers:read`): find a customer by name,
+ * email, phone number or any identity, then one page with their whole story — identities, the timeline
  * across channels in order, the cart, orders with status, cases with their
  * history. Every figure comes from the customers API (`/v1/customers/…`,
  * `/v1/cases`), called in-process with the staff member's key, so the API's
  * scopes apply and each view is written to the audit log by the API itself.
  * Nothing about the customer is logged.
  */
+import { OUTBOUND_CHANNELS } from "../inbound/senders";
 import type { Router } from "../lib/create-router";
 import { newId } from "../lib/ids";
 import { hasScope } from "../lib/keys";
 import type { Api } from "./api";
 import { guardedPage } from "./staff";
 import { chrome, sendPage, sendProblem } from "./view";
+
+const OUTBOUND: readonly string[] = OUTBOUND_CHANNELS;
 
 /** The most of a timeline one page shows (newest kept). */
 const TIMELINE_MAX = 500;
@@ -44,9 +47,18 @@ export function registerCustomerPages(app: Router) {
       const res = await api("GET", `/v1/customers?limit=50${q ? `&q=${encodeURIComponent(q)}` : ""}`);
       if (res.status !== 200) return sendProblem(c, session, res.status, "Search failed", String(res.body?.detail ?? res.status));
       const rows = (
-        res.body.data as { id: string; firstChannel: string; createdAt: string; identities: { channel: string; externalId: string }[] }[]
+        res.body.data as {
+          id: string;
+          name: string | null;
+          email: string | null;
+          firstChannel: string;
+          createdAt: string;
+          identities: { channel: string; externalId: string }[];
+        }[]
       ).map((r) => ({
         id: r.id,
+        name: r.name,
+        email: r.email,
         href: `/studio/customers/${r.id}`,
         firstChannel: r.firstChannel,
         createdAt: r.createdAt,
@@ -79,9 +91,23 @@ export function registerCustomerPages(app: Router) {
       ];
       const caseRows = (cases.body?.data ?? []) as Record<string, unknown>[];
       const channels = [...new Set(timeline.items.map((i) => String(i.channel)))];
+      const reachable = [
+        ...new Set((customer.body.identities as { channel: string }[]).map((i) => i.channel).filter((ch) => OUTBOUND.includes(ch))),
+      ];
+      const openCases = [];
+      for (const row of caseRows.filter((r) => r.status === "open")) {
+        const replies = await api("GET", `/v1/cases/${row.id}/replies`);
+        openCases.push({
+          ...row,
+          replies: replies.status === 200 ? replies.body.data : [],
+          channels: reachable.map((ch) => ({ value: ch, selected: ch === row.channel })),
+        });
+      }
       return sendPage("customer", {
         chrome: chrome(c, session, `Customer ${id}`, "/studio/customers"),
         id,
+        name: customer.body.name,
+        email: customer.body.email,
         firstChannel: customer.body.firstChannel,
         createdAt: customer.body.createdAt,
         channels: channels.join(", ") || "—",
@@ -96,7 +122,7 @@ export function registerCustomerPages(app: Router) {
         truncated: timeline.truncated,
         cart: cart.status === 200 ? cart.body : null,
         orders: orders.status === 200 ? orders.body.data : [],
-        openCases: caseRows.filter((r) => r.status === "open"),
+        openCases,
         canReply: hasScope(session.principal, "actions:invoke"),
         replyAction: `/studio/customers/${id}/reply`,
         csrf: session.csrf,
@@ -117,8 +143,9 @@ export function registerCustomerPages(app: Router) {
         const caseId = values.get("case") ?? "";
         const back = `/studio/customers/${encodeURIComponent(id)}`;
         if (!/^case_[0-9a-f]{32}$/.test(caseId)) return sendProblem(c, session, 400, "Not sent", "The form names no case.", back);
+        const channel = values.get("channel");
         const res = await api("POST", `/v1/cases/${caseId}/reply`, {
-          body: { text: values.get("text") ?? "" },
+          body: { text: values.get("text") ?? "", ...(channel ? { channel } : {}) },
           idempotencyKey: values.get("key") || newId("studio"),
         });
         if (res.status === 200) return c.redirect(`${back}?notice=replied`, 303);

@@ -10,8 +10,9 @@
  */
 import { JOURNEY_CHANNELS } from "../db/schema";
 import type { Router } from "../lib/create-router";
-import type { Api } from "./api";
+import { type Api, okBody } from "./api";
 import { bars, matrix, stacked } from "./charts";
+import type { Session } from "./session";
 import { guardedPage } from "./staff";
 import { chrome, type StudioContext, securityHeaders, sendPage, sendProblem } from "./view";
 
@@ -124,38 +125,26 @@ function csvCell(v: Cell): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-async function load(api: Api, query: string) {
-  const [channels, journeys] = [await api("GET", `/v1/insights/channels?${query}`), await api("GET", `/v1/insights/journeys?${query}`)];
-  return channels.status === 200 && journeys.status === 200
-    ? { channels: channels.body, journeys: journeys.body }
-    : { error: channels.status === 200 ? journeys : channels };
+/**
+ * What both insight pages need: the period asked for (a wrong one is a 400 page) and the answers of
+ * `/v1/insights/channels` and `/v1/insights/journeys` (a refusal is the page guard's error page, via `okBody`).
+ */
+async function loadInsights(c: StudioContext, session: Session, api: Api) {
+  const period = periodOf(c, c.get("clock")());
+  if (!period)
+    return sendProblem(c, session, 400, "Wrong period", "Give the period's first and last days as dates (YYYY-MM-DD).", "/studio/insights");
+  const channels: Body = okBody(await api("GET", `/v1/insights/channels?${period.query}`), "GET /v1/insights/channels");
+  const journeys: Body = okBody(await api("GET", `/v1/insights/journeys?${period.query}`), "GET /v1/insights/journeys");
+  return { period, channels, journeys };
 }
 
 export function registerInsightsPages(app: Router) {
   app.get(
     "/studio/insights",
     guardedPage(app, "customers:read", async (c, session, api) => {
-      const period = periodOf(c, c.get("clock")());
-      if (!period)
-        return sendProblem(
-          c,
-          session,
-          400,
-          "Wrong period",
-          "Give the period's first and last days as dates (YYYY-MM-DD).",
-          "/studio/insights",
-        );
-      const data = await load(api, period.query);
-      if ("error" in data)
-        return sendProblem(
-          c,
-          session,
-          data.error?.status ?? 500,
-          "No insights",
-          String(data.error?.body?.detail ?? "The API refused."),
-          "/studio/insights",
-        );
-      const { channels, journeys } = data;
+      const data = await loadInsights(c, session, api);
+      if (data instanceof Response) return data;
+      const { period, channels, journeys } = data;
       const all = tables(channels, journeys);
       const per = channels.channels as Body[];
       const label = (ch: string) => ch;
@@ -245,19 +234,10 @@ export function registerInsightsPages(app: Router) {
   app.get(
     "/studio/insights/export.csv",
     guardedPage(app, "customers:read", async (c, session, api) => {
-      const period = periodOf(c, c.get("clock")());
       const name = c.req.query("table") ?? "";
-      if (!period)
-        return sendProblem(
-          c,
-          session,
-          400,
-          "Wrong period",
-          "Give the period's first and last days as dates (YYYY-MM-DD).",
-          "/studio/insights",
-        );
-      const data = await load(api, period.query);
-      if ("error" in data) return sendProblem(c, session, data.error?.status ?? 500, "No insights", "The API refused.", "/studio/insights");
+      const data = await loadInsights(c, session, api);
+      if (data instanceof Response) return data;
+      const { period } = data;
       const table = tables(data.channels, data.journeys)[name];
       if (!table) return sendProblem(c, session, 404, "Not found", "There is no such table.", "/studio/insights");
       const csv = [table.head, ...table.rows].map((row) => row.map(csvCell).join(",")).join("\r\n");

@@ -130,63 +130,63 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "customer": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "<h1>Customer <code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":2,"column":21},"end":{"line":2,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":2,"column":19},"end":{"line":2,"column":25}}}) : helper)))
-    + "</code></h1>\n<p><a href=\"/studio/customers\">Back to the search</a></p>\n<dl class=\"facts\">\n<dt>First seen on</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"firstChannel") || alias1(depth0, "firstChannel", {"start":{"line":5,"column":28},"end":{"line":5,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"firstChannel","hash":{},"data":data,"loc":{"start":{"line":5,"column":26},"end":{"line":5,"column":42}}}) : helper)))
+  return "<h1>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"name"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(2, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":102}}})) != null ? stack1 : "")
+    + "</h1>\n<p><a href=\"/studio/customers\">Back to the search</a></p>\n<dl class=\"facts\">\n<dt>Name</dt><dd>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"name"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":5,"column":17},"end":{"line":5,"column":53}}})) != null ? stack1 : "")
+    + "</dd>\n<dt>Email</dt><dd>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"email"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":6,"column":18},"end":{"line":6,"column":87}}})) != null ? stack1 : "")
+    + "</dd>\n<dt>First seen on</dt><dd>"
+    + alias4((((helper = lookupProperty(helpers,"firstChannel") || alias2(depth0, "firstChannel", {"start":{"line":7,"column":28},"end":{"line":7,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"firstChannel","hash":{},"data":data,"loc":{"start":{"line":7,"column":26},"end":{"line":7,"column":42}}}) : helper)))
     + "</dd>\n<dt>Since</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":6,"column":20},"end":{"line":6,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":6,"column":18},"end":{"line":6,"column":31}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias2(depth0, "createdAt", {"start":{"line":8,"column":20},"end":{"line":8,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":8,"column":18},"end":{"line":8,"column":31}}}) : helper)))
     + "</dd>\n<dt>Channels used</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"channels") || alias1(depth0, "channels", {"start":{"line":7,"column":28},"end":{"line":7,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channels","hash":{},"data":data,"loc":{"start":{"line":7,"column":26},"end":{"line":7,"column":38}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"channels") || alias2(depth0, "channels", {"start":{"line":9,"column":28},"end":{"line":9,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"channels","hash":{},"data":data,"loc":{"start":{"line":9,"column":26},"end":{"line":9,"column":38}}}) : helper)))
     + "</dd>\n</dl>\n\n<section aria-labelledby=\"cases-h\">\n<h2 id=\"cases-h\">Open cases</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"openCases"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(5, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":33,"column":35}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"openCases"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(16, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":48,"column":35}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"closedCases"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":40,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"closedCases"),"length"),{"name":"if","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "")
     + "</section>\n\n<section aria-labelledby=\"identities-h\">\n<h2 id=\"identities-h\">Identities</h2>\n<table class=\"wide\">\n<caption>Where this customer can be reached</caption>\n<thead><tr><th scope=\"col\">Channel</th><th scope=\"col\">Identity</th><th scope=\"col\">Seen since</th><th scope=\"col\">Joined by a handoff</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"identities"),{"name":"each","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":48,"column":7},"end":{"line":48,"column":176}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"identities"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":63,"column":7},"end":{"line":63,"column":176}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n</section>\n\n<section aria-labelledby=\"cart-h\">\n<h2 id=\"cart-h\">Cart</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"cart"),"lines"),"length"),{"name":"if","hash":{},"fn":container.program(11, data, 0, blockParams, depths),"inverse":container.program(16, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":54,"column":0},"end":{"line":60,"column":40}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"cart"),"lines"),"length"),{"name":"if","hash":{},"fn":container.program(21, data, 0, blockParams, depths),"inverse":container.program(26, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":75,"column":40}}})) != null ? stack1 : "")
     + "\n</section>\n\n<section aria-labelledby=\"orders-h\">\n<h2 id=\"orders-h\">Orders</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"orders"),"length"),{"name":"if","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.program(19, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":65,"column":0},"end":{"line":71,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"orders"),"length"),{"name":"if","hash":{},"fn":container.program(27, data, 0, blockParams, depths),"inverse":container.program(29, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":86,"column":32}}})) != null ? stack1 : "")
     + "\n</section>\n\n<section aria-labelledby=\"timeline-h\">\n<h2 id=\"timeline-h\">Timeline</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"truncated"),{"name":"if","hash":{},"fn":container.program(20, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":76,"column":0},"end":{"line":76,"column":75}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"truncated"),{"name":"if","hash":{},"fn":container.program(30, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":91,"column":0},"end":{"line":91,"column":75}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"timeline"),"length"),{"name":"if","hash":{},"fn":container.program(21, data, 0, blockParams, depths),"inverse":container.program(24, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":77,"column":0},"end":{"line":83,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"timeline"),"length"),{"name":"if","hash":{},"fn":container.program(31, data, 0, blockParams, depths),"inverse":container.program(34, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":98,"column":34}}})) != null ? stack1 : "")
     + "\n</section>\n";
-},"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"1":function(container,depth0,helpers,partials,data) {
+    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"openCases"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":32,"column":9}}})) != null ? stack1 : "");
-},"2":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+  return alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":2,"column":18},"end":{"line":2,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":2,"column":16},"end":{"line":2,"column":24}}}) : helper)))
+    + " <small><code>"
+    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":2,"column":40},"end":{"line":2,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":2,"column":38},"end":{"line":2,"column":44}}}) : helper)))
+    + "</code></small>";
+},"2":function(container,depth0,helpers,partials,data) {
+    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "<article class=\"case\">\n<h3>Case <code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":15,"column":17},"end":{"line":15,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":15,"column":15},"end":{"line":15,"column":21}}}) : helper)))
-    + "</code>, opened on "
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":15,"column":42},"end":{"line":15,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":15,"column":40},"end":{"line":15,"column":51}}}) : helper)))
-    + "</h3>\n<p>Opened "
-    + alias4((((helper = lookupProperty(helpers,"openedAt") || alias1(depth0, "openedAt", {"start":{"line":16,"column":12},"end":{"line":16,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"openedAt","hash":{},"data":data,"loc":{"start":{"line":16,"column":10},"end":{"line":16,"column":22}}}) : helper)))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"message"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":22},"end":{"line":16,"column":59}}})) != null ? stack1 : "")
-    + "</p>\n<p>The conversation is in the timeline below.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depths[1],"canReply"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":30,"column":7}}})) != null ? stack1 : "")
-    + "</article>\n";
+  return "Customer <code>"
+    + container.escapeExpression((((helper = lookupProperty(helpers,"id") || container.strict(depth0, "id", {"start":{"line":2,"column":84},"end":{"line":2,"column":86}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"id","hash":{},"data":data,"loc":{"start":{"line":2,"column":82},"end":{"line":2,"column":88}}}) : helper)))
+    + "</code>";
 },"3":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -195,48 +195,10 @@ export const templates = {
         return undefined
     };
 
-  return ": “"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"message") || container.strict(depth0, "message", {"start":{"line":16,"column":42},"end":{"line":16,"column":49}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"message","hash":{},"data":data,"loc":{"start":{"line":16,"column":40},"end":{"line":16,"column":51}}}) : helper)))
-    + "”";
-},"4":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), alias5="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<form method=\"post\" action=\""
-    + alias3(alias2(alias1(depths[1], "replyAction", {"start":{"line":19,"column":30},"end":{"line":19,"column":44}} ), depth0))
-    + "\">\n<input type=\"hidden\" name=\"_csrf\" value=\""
-    + alias3(alias2(alias1(depths[1], "csrf", {"start":{"line":20,"column":43},"end":{"line":20,"column":50}} ), depth0))
-    + "\">\n<input type=\"hidden\" name=\"case\" value=\""
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":21,"column":42},"end":{"line":21,"column":44}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":21,"column":40},"end":{"line":21,"column":46}}}) : helper)))
-    + "\">\n<input type=\"hidden\" name=\"key\" value=\""
-    + alias3(alias2(alias1(depths[1], "replyKey", {"start":{"line":22,"column":41},"end":{"line":22,"column":52}} ), depth0))
-    + "\">\n<div class=\"field\">\n<label for=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":24,"column":20},"end":{"line":24,"column":22}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":24,"column":18},"end":{"line":24,"column":24}}}) : helper)))
-    + "\">Reply to the customer</label>\n<textarea id=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":25,"column":22},"end":{"line":25,"column":24}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":25,"column":20},"end":{"line":25,"column":26}}}) : helper)))
-    + "\" name=\"text\" rows=\"3\" maxlength=\"4096\" required aria-describedby=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":25,"column":101},"end":{"line":25,"column":103}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":25,"column":99},"end":{"line":25,"column":105}}}) : helper)))
-    + "-hint\"></textarea>\n<p class=\"hint\" id=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":26,"column":28},"end":{"line":26,"column":30}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":26,"column":26},"end":{"line":26,"column":32}}}) : helper)))
-    + "-hint\">Sent on WhatsApp within 24 hours of the customer's last message there; other channels cannot be reached after their conversation.</p>\n</div>\n<button type=\"submit\">Send reply</button>\n</form>\n";
+  return container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":5,"column":31},"end":{"line":5,"column":35}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":5,"column":29},"end":{"line":5,"column":37}}}) : helper)));
+},"4":function(container,depth0,helpers,partials,data) {
+    return "—";
 },"5":function(container,depth0,helpers,partials,data) {
-    return "<p>No open case.</p>";
-},"6":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<table class=\"wide\">\n<caption>Closed cases</caption>\n<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Channel</th><th scope=\"col\">Opened</th><th scope=\"col\">Closed</th><th scope=\"col\">Message</th><th scope=\"col\">Resolution</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"closedCases"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":7},"end":{"line":38,"column":179}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
-},"7":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -244,82 +206,12 @@ export const templates = {
         return undefined
     };
 
-  return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":38,"column":44},"end":{"line":38,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":38,"column":42},"end":{"line":38,"column":48}}}) : helper)))
-    + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":38,"column":66},"end":{"line":38,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":38,"column":64},"end":{"line":38,"column":75}}}) : helper)))
-    + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"openedAt") || alias1(depth0, "openedAt", {"start":{"line":38,"column":86},"end":{"line":38,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"openedAt","hash":{},"data":data,"loc":{"start":{"line":38,"column":84},"end":{"line":38,"column":96}}}) : helper)))
-    + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"closedAt") || alias1(depth0, "closedAt", {"start":{"line":38,"column":107},"end":{"line":38,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"closedAt","hash":{},"data":data,"loc":{"start":{"line":38,"column":105},"end":{"line":38,"column":117}}}) : helper)))
-    + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"message") || alias1(depth0, "message", {"start":{"line":38,"column":128},"end":{"line":38,"column":135}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"message","hash":{},"data":data,"loc":{"start":{"line":38,"column":126},"end":{"line":38,"column":137}}}) : helper)))
-    + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"resolution") || alias1(depth0, "resolution", {"start":{"line":38,"column":148},"end":{"line":38,"column":158}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"resolution","hash":{},"data":data,"loc":{"start":{"line":38,"column":146},"end":{"line":38,"column":160}}}) : helper)))
-    + "</td></tr>";
-},"8":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":48,"column":37},"end":{"line":48,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":48,"column":35},"end":{"line":48,"column":46}}}) : helper)))
-    + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"externalId") || alias1(depth0, "externalId", {"start":{"line":48,"column":63},"end":{"line":48,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"externalId","hash":{},"data":data,"loc":{"start":{"line":48,"column":61},"end":{"line":48,"column":75}}}) : helper)))
-    + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":48,"column":93},"end":{"line":48,"column":102}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":48,"column":91},"end":{"line":48,"column":104}}}) : helper)))
-    + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"linkedAt"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":48,"column":113},"end":{"line":48,"column":157}}})) != null ? stack1 : "")
-    + "</td></tr>";
-},"9":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return container.escapeExpression((((helper = lookupProperty(helpers,"linkedAt") || container.strict(depth0, "linkedAt", {"start":{"line":48,"column":131},"end":{"line":48,"column":139}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"linkedAt","hash":{},"data":data,"loc":{"start":{"line":48,"column":129},"end":{"line":48,"column":141}}}) : helper)));
-},"10":function(container,depth0,helpers,partials,data) {
-    return "—";
-},"11":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<table class=\"wide\">\n<caption>The cart, the same on every channel ("
-    + alias3(alias2(alias1(lookupProperty(depth0,"cart"), "itemCount", {"start":{"line":56,"column":48},"end":{"line":56,"column":62}} ), depth0))
-    + " items, "
-    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"cart"),"subtotal"), "formatted", {"start":{"line":56,"column":74},"end":{"line":56,"column":97}} ), depth0))
-    + ")</caption>\n<thead><tr><th scope=\"col\">Item</th><th scope=\"col\">SKU</th><th scope=\"col\">Quantity</th><th scope=\"col\">Price</th><th scope=\"col\">Now</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"cart"),"lines"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":7},"end":{"line":58,"column":266}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
-},"12":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":58,"column":37},"end":{"line":58,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":58,"column":35},"end":{"line":58,"column":44}}}) : helper)))
-    + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"sku") || alias1(depth0, "sku", {"start":{"line":58,"column":61},"end":{"line":58,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"sku","hash":{},"data":data,"loc":{"start":{"line":58,"column":59},"end":{"line":58,"column":66}}}) : helper)))
-    + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":58,"column":84},"end":{"line":58,"column":92}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":58,"column":82},"end":{"line":58,"column":94}}}) : helper)))
-    + "</td><td>"
-    + alias4(container.lambda(alias1(lookupProperty(depth0,"lineTotal"), "formatted", {"start":{"line":58,"column":105},"end":{"line":58,"column":124}} ), depth0))
-    + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"currentPrice"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":58,"column":135},"end":{"line":58,"column":247}}})) != null ? stack1 : "")
-    + "</td></tr>";
-},"13":function(container,depth0,helpers,partials,data) {
+  return "<a href=\"mailto:"
+    + alias4((((helper = lookupProperty(helpers,"email") || alias1(depth0, "email", {"start":{"line":6,"column":49},"end":{"line":6,"column":54}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"email","hash":{},"data":data,"loc":{"start":{"line":6,"column":47},"end":{"line":6,"column":56}}}) : helper)))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"email") || alias1(depth0, "email", {"start":{"line":6,"column":60},"end":{"line":6,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"email","hash":{},"data":data,"loc":{"start":{"line":6,"column":58},"end":{"line":6,"column":67}}}) : helper)))
+    + "</a>";
+},"6":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -327,14 +219,142 @@ export const templates = {
         return undefined
     };
 
-  return container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"currentPrice"), "formatted", {"start":{"line":58,"column":157},"end":{"line":58,"column":179}} ), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"priceChanged"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":181},"end":{"line":58,"column":218}}})) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"openCases"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":47,"column":9}}})) != null ? stack1 : "");
+},"7":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<article class=\"case\">\n<h3>Case <code>"
+    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":17,"column":17},"end":{"line":17,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":17,"column":15},"end":{"line":17,"column":21}}}) : helper)))
+    + "</code>, opened on "
+    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":17,"column":42},"end":{"line":17,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":17,"column":40},"end":{"line":17,"column":51}}}) : helper)))
+    + "</h3>\n<p>Opened "
+    + alias4((((helper = lookupProperty(helpers,"openedAt") || alias1(depth0, "openedAt", {"start":{"line":18,"column":12},"end":{"line":18,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"openedAt","hash":{},"data":data,"loc":{"start":{"line":18,"column":10},"end":{"line":18,"column":22}}}) : helper)))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"message"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":59}}})) != null ? stack1 : "")
+    + "</p>\n<p>The conversation is in the timeline below.</p>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"replies"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":26,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depths[1],"canReply"),{"name":"if","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
+    + "</article>\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ": “"
+    + container.escapeExpression((((helper = lookupProperty(helpers,"message") || container.strict(depth0, "message", {"start":{"line":18,"column":42},"end":{"line":18,"column":49}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"message","hash":{},"data":data,"loc":{"start":{"line":18,"column":40},"end":{"line":18,"column":51}}}) : helper)))
+    + "”";
+},"9":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"wide\">\n<caption>Replies sent on this case</caption>\n<thead><tr><th scope=\"col\">Queued</th><th scope=\"col\">Channel</th><th scope=\"col\">To</th><th scope=\"col\">Text</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"replies"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":7},"end":{"line":24,"column":237}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias4((((helper = lookupProperty(helpers,"queuedAt") || alias1(depth0, "queuedAt", {"start":{"line":24,"column":34},"end":{"line":24,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queuedAt","hash":{},"data":data,"loc":{"start":{"line":24,"column":32},"end":{"line":24,"column":44}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":24,"column":55},"end":{"line":24,"column":62}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":24,"column":53},"end":{"line":24,"column":64}}}) : helper)))
+    + "</td><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":24,"column":81},"end":{"line":24,"column":83}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":24,"column":79},"end":{"line":24,"column":85}}}) : helper)))
+    + "</code></td><td dir=\"auto\">"
+    + alias4((((helper = lookupProperty(helpers,"text") || alias1(depth0, "text", {"start":{"line":24,"column":114},"end":{"line":24,"column":118}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":24,"column":112},"end":{"line":24,"column":120}}}) : helper)))
+    + "</td><td><span class=\"status "
+    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":24,"column":151},"end":{"line":24,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":24,"column":149},"end":{"line":24,"column":159}}}) : helper)))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":24,"column":163},"end":{"line":24,"column":169}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":24,"column":161},"end":{"line":24,"column":171}}}) : helper)))
+    + "</span>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"lastError"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":178},"end":{"line":24,"column":218}}})) != null ? stack1 : "")
+    + "</td></tr>";
+},"11":function(container,depth0,helpers,partials,data) {
+    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " — "
+    + container.escapeExpression((((helper = lookupProperty(helpers,"lastError") || container.strict(depth0, "lastError", {"start":{"line":24,"column":200},"end":{"line":24,"column":209}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"lastError","hash":{},"data":data,"loc":{"start":{"line":24,"column":198},"end":{"line":24,"column":211}}}) : helper)));
+},"12":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, helper, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), alias5="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<form method=\"post\" action=\""
+    + alias3(alias2(alias1(depths[1], "replyAction", {"start":{"line":28,"column":30},"end":{"line":28,"column":44}} ), depth0))
+    + "\">\n<input type=\"hidden\" name=\"_csrf\" value=\""
+    + alias3(alias2(alias1(depths[1], "csrf", {"start":{"line":29,"column":43},"end":{"line":29,"column":50}} ), depth0))
+    + "\">\n<input type=\"hidden\" name=\"case\" value=\""
+    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":30,"column":42},"end":{"line":30,"column":44}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":30,"column":40},"end":{"line":30,"column":46}}}) : helper)))
+    + "\">\n<input type=\"hidden\" name=\"key\" value=\""
+    + alias3(alias2(alias1(depths[1], "replyKey", {"start":{"line":31,"column":41},"end":{"line":31,"column":52}} ), depth0))
+    + "\">\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"channels"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":37,"column":7}}})) != null ? stack1 : "")
+    + "<div class=\"field\">\n<label for=\"reply-"
+    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":39,"column":20},"end":{"line":39,"column":22}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":39,"column":18},"end":{"line":39,"column":24}}}) : helper)))
+    + "\">Reply to the customer</label>\n<textarea id=\"reply-"
+    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":40,"column":22},"end":{"line":40,"column":24}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":40,"column":20},"end":{"line":40,"column":26}}}) : helper)))
+    + "\" name=\"text\" rows=\"3\" maxlength=\"4096\" required aria-describedby=\"reply-"
+    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":40,"column":101},"end":{"line":40,"column":103}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":40,"column":99},"end":{"line":40,"column":105}}}) : helper)))
+    + "-hint\"></textarea>\n<p class=\"hint\" id=\"reply-"
+    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":41,"column":28},"end":{"line":41,"column":30}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":41,"column":26},"end":{"line":41,"column":32}}}) : helper)))
+    + "-hint\">Sent on the channel chosen, with that platform's rules: WhatsApp within 24 hours of the customer's last message there, Messenger within 7 days, SMS never to a number that opted out. A reply that cannot be sent is refused with the reason.</p>\n</div>\n<button type=\"submit\">Send reply</button>\n</form>\n";
+},"13":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"field\">\n<label for=\"reply-"
+    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":34,"column":20},"end":{"line":34,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":34,"column":18},"end":{"line":34,"column":24}}}) : helper)))
+    + "-channel\">Send on</label>\n<select id=\"reply-"
+    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":35,"column":20},"end":{"line":35,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":35,"column":18},"end":{"line":35,"column":24}}}) : helper)))
+    + "-channel\" name=\"channel\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"channels"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":49},"end":{"line":35,"column":152}}})) != null ? stack1 : "")
+    + "</select>\n</div>\n";
 },"14":function(container,depth0,helpers,partials,data) {
-    return " (changed)";
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<option value=\""
+    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":35,"column":84},"end":{"line":35,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":35,"column":82},"end":{"line":35,"column":91}}}) : helper)))
+    + "\""
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":92},"end":{"line":35,"column":124}}})) != null ? stack1 : "")
+    + ">"
+    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":35,"column":127},"end":{"line":35,"column":132}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":35,"column":125},"end":{"line":35,"column":134}}}) : helper)))
+    + "</option>";
 },"15":function(container,depth0,helpers,partials,data) {
-    return "no longer sold";
+    return " selected";
 },"16":function(container,depth0,helpers,partials,data) {
-    return "<p>The cart is empty.</p>";
+    return "<p>No open case.</p>";
 },"17":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -343,8 +363,8 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<caption>Orders from every channel, newest first</caption>\n<thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Status</th><th scope=\"col\">Channel</th><th scope=\"col\">Placed</th><th scope=\"col\">Items</th><th scope=\"col\">Total</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"orders"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":69,"column":7},"end":{"line":69,"column":222}}})) != null ? stack1 : "")
+  return "<table class=\"wide\">\n<caption>Closed cases</caption>\n<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Channel</th><th scope=\"col\">Opened</th><th scope=\"col\">Closed</th><th scope=\"col\">Message</th><th scope=\"col\">Resolution</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"closedCases"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":7},"end":{"line":53,"column":179}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"18":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -355,34 +375,58 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"number") || alias1(depth0, "number", {"start":{"line":69,"column":39},"end":{"line":69,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"number","hash":{},"data":data,"loc":{"start":{"line":69,"column":37},"end":{"line":69,"column":47}}}) : helper)))
-    + "</code></td><td><span class=\"status "
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":69,"column":85},"end":{"line":69,"column":91}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":69,"column":83},"end":{"line":69,"column":93}}}) : helper)))
-    + "\">"
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":69,"column":97},"end":{"line":69,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":69,"column":95},"end":{"line":69,"column":105}}}) : helper)))
-    + "</span></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":69,"column":123},"end":{"line":69,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":69,"column":121},"end":{"line":69,"column":132}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":53,"column":44},"end":{"line":53,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":53,"column":42},"end":{"line":53,"column":48}}}) : helper)))
+    + "</code></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":53,"column":66},"end":{"line":53,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":53,"column":64},"end":{"line":53,"column":75}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"placedAt") || alias1(depth0, "placedAt", {"start":{"line":69,"column":143},"end":{"line":69,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"placedAt","hash":{},"data":data,"loc":{"start":{"line":69,"column":141},"end":{"line":69,"column":153}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"openedAt") || alias1(depth0, "openedAt", {"start":{"line":53,"column":86},"end":{"line":53,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"openedAt","hash":{},"data":data,"loc":{"start":{"line":53,"column":84},"end":{"line":53,"column":96}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"itemCount") || alias1(depth0, "itemCount", {"start":{"line":69,"column":164},"end":{"line":69,"column":173}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"itemCount","hash":{},"data":data,"loc":{"start":{"line":69,"column":162},"end":{"line":69,"column":175}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"closedAt") || alias1(depth0, "closedAt", {"start":{"line":53,"column":107},"end":{"line":53,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"closedAt","hash":{},"data":data,"loc":{"start":{"line":53,"column":105},"end":{"line":53,"column":117}}}) : helper)))
     + "</td><td>"
-    + alias4(container.lambda(alias1(lookupProperty(depth0,"total"), "formatted", {"start":{"line":69,"column":186},"end":{"line":69,"column":201}} ), depth0))
+    + alias4((((helper = lookupProperty(helpers,"message") || alias1(depth0, "message", {"start":{"line":53,"column":128},"end":{"line":53,"column":135}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"message","hash":{},"data":data,"loc":{"start":{"line":53,"column":126},"end":{"line":53,"column":137}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"resolution") || alias1(depth0, "resolution", {"start":{"line":53,"column":148},"end":{"line":53,"column":158}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"resolution","hash":{},"data":data,"loc":{"start":{"line":53,"column":146},"end":{"line":53,"column":160}}}) : helper)))
     + "</td></tr>";
 },"19":function(container,depth0,helpers,partials,data) {
-    return "<p>No orders.</p>";
-},"20":function(container,depth0,helpers,partials,data) {
-    return "<p>Only the most recent interactions are shown.</p>";
-},"21":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "<table class=\"wide timeline\">\n<caption>Every message, action and reply, on every channel, oldest first</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Channel</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">What</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"timeline"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":81,"column":7},"end":{"line":81,"column":178}}})) != null ? stack1 : "")
+  return "<tr><td>"
+    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":63,"column":37},"end":{"line":63,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":63,"column":35},"end":{"line":63,"column":46}}}) : helper)))
+    + "</td><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"externalId") || alias1(depth0, "externalId", {"start":{"line":63,"column":63},"end":{"line":63,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"externalId","hash":{},"data":data,"loc":{"start":{"line":63,"column":61},"end":{"line":63,"column":75}}}) : helper)))
+    + "</code></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":63,"column":93},"end":{"line":63,"column":102}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":63,"column":91},"end":{"line":63,"column":104}}}) : helper)))
+    + "</td><td>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"linkedAt"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":63,"column":113},"end":{"line":63,"column":157}}})) != null ? stack1 : "")
+    + "</td></tr>";
+},"20":function(container,depth0,helpers,partials,data) {
+    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression((((helper = lookupProperty(helpers,"linkedAt") || container.strict(depth0, "linkedAt", {"start":{"line":63,"column":131},"end":{"line":63,"column":139}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"linkedAt","hash":{},"data":data,"loc":{"start":{"line":63,"column":129},"end":{"line":63,"column":141}}}) : helper)));
+},"21":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"wide\">\n<caption>The cart, the same on every channel ("
+    + alias3(alias2(alias1(lookupProperty(depth0,"cart"), "itemCount", {"start":{"line":71,"column":48},"end":{"line":71,"column":62}} ), depth0))
+    + " items, "
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"cart"),"subtotal"), "formatted", {"start":{"line":71,"column":74},"end":{"line":71,"column":97}} ), depth0))
+    + ")</caption>\n<thead><tr><th scope=\"col\">Item</th><th scope=\"col\">SKU</th><th scope=\"col\">Quantity</th><th scope=\"col\">Price</th><th scope=\"col\">Now</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"cart"),"lines"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":7},"end":{"line":73,"column":266}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"22":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -393,17 +437,101 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"at") || alias1(depth0, "at", {"start":{"line":81,"column":35},"end":{"line":81,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"at","hash":{},"data":data,"loc":{"start":{"line":81,"column":33},"end":{"line":81,"column":39}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":73,"column":37},"end":{"line":73,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":73,"column":35},"end":{"line":73,"column":44}}}) : helper)))
+    + "</td><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"sku") || alias1(depth0, "sku", {"start":{"line":73,"column":61},"end":{"line":73,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"sku","hash":{},"data":data,"loc":{"start":{"line":73,"column":59},"end":{"line":73,"column":66}}}) : helper)))
+    + "</code></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":73,"column":84},"end":{"line":73,"column":92}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":73,"column":82},"end":{"line":73,"column":94}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":81,"column":50},"end":{"line":81,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":81,"column":48},"end":{"line":81,"column":59}}}) : helper)))
+    + alias4(container.lambda(alias1(lookupProperty(depth0,"lineTotal"), "formatted", {"start":{"line":73,"column":105},"end":{"line":73,"column":124}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"who") || alias1(depth0, "who", {"start":{"line":81,"column":70},"end":{"line":81,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"who","hash":{},"data":data,"loc":{"start":{"line":81,"column":68},"end":{"line":81,"column":75}}}) : helper)))
-    + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"action"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":81,"column":84},"end":{"line":81,"column":128}}})) != null ? stack1 : "")
-    + "</td><td dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"summary") || alias1(depth0, "summary", {"start":{"line":81,"column":150},"end":{"line":81,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":81,"column":148},"end":{"line":81,"column":159}}}) : helper)))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"currentPrice"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(25, data, 0),"data":data,"loc":{"start":{"line":73,"column":135},"end":{"line":73,"column":247}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"23":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"currentPrice"), "formatted", {"start":{"line":73,"column":157},"end":{"line":73,"column":179}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"priceChanged"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":181},"end":{"line":73,"column":218}}})) != null ? stack1 : "");
+},"24":function(container,depth0,helpers,partials,data) {
+    return " (changed)";
+},"25":function(container,depth0,helpers,partials,data) {
+    return "no longer sold";
+},"26":function(container,depth0,helpers,partials,data) {
+    return "<p>The cart is empty.</p>";
+},"27":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"wide\">\n<caption>Orders from every channel, newest first</caption>\n<thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Status</th><th scope=\"col\">Channel</th><th scope=\"col\">Placed</th><th scope=\"col\">Items</th><th scope=\"col\">Total</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"orders"),{"name":"each","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":7},"end":{"line":84,"column":222}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n";
+},"28":function(container,depth0,helpers,partials,data) {
+    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"number") || alias1(depth0, "number", {"start":{"line":84,"column":39},"end":{"line":84,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"number","hash":{},"data":data,"loc":{"start":{"line":84,"column":37},"end":{"line":84,"column":47}}}) : helper)))
+    + "</code></td><td><span class=\"status "
+    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":84,"column":85},"end":{"line":84,"column":91}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":84,"column":83},"end":{"line":84,"column":93}}}) : helper)))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":84,"column":97},"end":{"line":84,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":84,"column":95},"end":{"line":84,"column":105}}}) : helper)))
+    + "</span></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":84,"column":123},"end":{"line":84,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":84,"column":121},"end":{"line":84,"column":132}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"placedAt") || alias1(depth0, "placedAt", {"start":{"line":84,"column":143},"end":{"line":84,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"placedAt","hash":{},"data":data,"loc":{"start":{"line":84,"column":141},"end":{"line":84,"column":153}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"itemCount") || alias1(depth0, "itemCount", {"start":{"line":84,"column":164},"end":{"line":84,"column":173}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"itemCount","hash":{},"data":data,"loc":{"start":{"line":84,"column":162},"end":{"line":84,"column":175}}}) : helper)))
+    + "</td><td>"
+    + alias4(container.lambda(alias1(lookupProperty(depth0,"total"), "formatted", {"start":{"line":84,"column":186},"end":{"line":84,"column":201}} ), depth0))
+    + "</td></tr>";
+},"29":function(container,depth0,helpers,partials,data) {
+    return "<p>No orders.</p>";
+},"30":function(container,depth0,helpers,partials,data) {
+    return "<p>Only the most recent interactions are shown.</p>";
+},"31":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"wide timeline\">\n<caption>Every message, action and reply, on every channel, oldest first</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Channel</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">What</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"timeline"),{"name":"each","hash":{},"fn":container.program(32, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":7},"end":{"line":96,"column":178}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n";
+},"32":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias4((((helper = lookupProperty(helpers,"at") || alias1(depth0, "at", {"start":{"line":96,"column":35},"end":{"line":96,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"at","hash":{},"data":data,"loc":{"start":{"line":96,"column":33},"end":{"line":96,"column":39}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":96,"column":50},"end":{"line":96,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":96,"column":48},"end":{"line":96,"column":59}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"who") || alias1(depth0, "who", {"start":{"line":96,"column":70},"end":{"line":96,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"who","hash":{},"data":data,"loc":{"start":{"line":96,"column":68},"end":{"line":96,"column":75}}}) : helper)))
+    + "</td><td>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"action"),{"name":"if","hash":{},"fn":container.program(33, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":84},"end":{"line":96,"column":128}}})) != null ? stack1 : "")
+    + "</td><td dir=\"auto\">"
+    + alias4((((helper = lookupProperty(helpers,"summary") || alias1(depth0, "summary", {"start":{"line":96,"column":150},"end":{"line":96,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":96,"column":148},"end":{"line":96,"column":159}}}) : helper)))
+    + "</td></tr>";
+},"33":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -412,9 +540,9 @@ export const templates = {
     };
 
   return "<code>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"action") || container.strict(depth0, "action", {"start":{"line":81,"column":106},"end":{"line":81,"column":112}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"action","hash":{},"data":data,"loc":{"start":{"line":81,"column":104},"end":{"line":81,"column":114}}}) : helper)))
+    + container.escapeExpression((((helper = lookupProperty(helpers,"action") || container.strict(depth0, "action", {"start":{"line":96,"column":106},"end":{"line":96,"column":112}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"action","hash":{},"data":data,"loc":{"start":{"line":96,"column":104},"end":{"line":96,"column":114}}}) : helper)))
     + "</code>";
-},"24":function(container,depth0,helpers,partials,data) {
+},"34":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing yet.</p>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -434,14 +562,14 @@ export const templates = {
         return undefined
     };
 
-  return "<h1>Customers</h1>\n<form class=\"filters\" method=\"get\" action=\"/studio/customers\" role=\"search\">\n<div class=\"field\">\n<label for=\"q\">Phone number, chat or app id, web session, or customer id</label>\n<input type=\"search\" id=\"q\" name=\"q\" value=\""
+  return "<h1>Customers</h1>\n<form class=\"filters\" method=\"get\" action=\"/studio/customers\" role=\"search\">\n<div class=\"field\">\n<label for=\"q\">Name, email, phone number, chat or app id, web session, or customer id</label>\n<input type=\"search\" id=\"q\" name=\"q\" value=\""
     + alias4((((helper = lookupProperty(helpers,"q") || alias1(depth0, "q", {"start":{"line":6,"column":46},"end":{"line":6,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"q","hash":{},"data":data,"loc":{"start":{"line":6,"column":44},"end":{"line":6,"column":49}}}) : helper)))
-    + "\" maxlength=\"100\" aria-describedby=\"q-hint\">\n<p class=\"hint\" id=\"q-hint\">Part of an identity is enough; spaces are ignored.</p>\n</div>\n<button type=\"submit\">Search</button>\n</form>\n<p role=\"status\">"
+    + "\" maxlength=\"100\" aria-describedby=\"q-hint\">\n<p class=\"hint\" id=\"q-hint\">Part of one is enough, in any case; a phone number in any spelling (+47 912 34 567, 0047 91234567).</p>\n</div>\n<button type=\"submit\">Search</button>\n</form>\n<p role=\"status\">"
     + alias4((((helper = lookupProperty(helpers,"count") || alias1(depth0, "count", {"start":{"line":11,"column":19},"end":{"line":11,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"count","hash":{},"data":data,"loc":{"start":{"line":11,"column":17},"end":{"line":11,"column":26}}}) : helper)))
     + " "
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"searched"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":11,"column":27},"end":{"line":11,"column":97}}})) != null ? stack1 : "")
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":20,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":20,"column":37}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     return "customers match.";
@@ -457,8 +585,8 @@ export const templates = {
 
   return "<table class=\"wide\">\n<caption>"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"searched"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":14,"column":9},"end":{"line":14,"column":82}}})) != null ? stack1 : "")
-    + "</caption>\n<thead><tr><th scope=\"col\">Customer</th><th scope=\"col\">First seen on</th><th scope=\"col\">Since</th><th scope=\"col\">Identities</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":17,"column":153}}})) != null ? stack1 : "")
+    + "</caption>\n<thead><tr><th scope=\"col\">Customer</th><th scope=\"col\">Name</th><th scope=\"col\">Email</th><th scope=\"col\">First seen on</th><th scope=\"col\">Since</th><th scope=\"col\">Identities</th></tr></thead>\n<tbody>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":17,"column":245}}})) != null ? stack1 : "")
     + "\n</tbody>\n</table>\n";
 },"4":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -474,7 +602,7 @@ export const templates = {
 },"5":function(container,depth0,helpers,partials,data) {
     return "Newest customers";
 },"6":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -486,13 +614,37 @@ export const templates = {
     + "\"><code>"
     + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":17,"column":49},"end":{"line":17,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":17,"column":47},"end":{"line":17,"column":53}}}) : helper)))
     + "</code></a></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"firstChannel") || alias1(depth0, "firstChannel", {"start":{"line":17,"column":75},"end":{"line":17,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"firstChannel","hash":{},"data":data,"loc":{"start":{"line":17,"column":73},"end":{"line":17,"column":89}}}) : helper)))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"name"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":73},"end":{"line":17,"column":109}}})) != null ? stack1 : "")
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":17,"column":100},"end":{"line":17,"column":109}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":17,"column":98},"end":{"line":17,"column":111}}}) : helper)))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"email"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":118},"end":{"line":17,"column":156}}})) != null ? stack1 : "")
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"identities") || alias1(depth0, "identities", {"start":{"line":17,"column":122},"end":{"line":17,"column":132}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"identities","hash":{},"data":data,"loc":{"start":{"line":17,"column":120},"end":{"line":17,"column":134}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"firstChannel") || alias1(depth0, "firstChannel", {"start":{"line":17,"column":167},"end":{"line":17,"column":179}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"firstChannel","hash":{},"data":data,"loc":{"start":{"line":17,"column":165},"end":{"line":17,"column":181}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":17,"column":192},"end":{"line":17,"column":201}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":17,"column":190},"end":{"line":17,"column":203}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"identities") || alias1(depth0, "identities", {"start":{"line":17,"column":214},"end":{"line":17,"column":224}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"identities","hash":{},"data":data,"loc":{"start":{"line":17,"column":212},"end":{"line":17,"column":226}}}) : helper)))
     + "</td></tr>";
 },"7":function(container,depth0,helpers,partials,data) {
+    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":17,"column":87},"end":{"line":17,"column":91}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":17,"column":85},"end":{"line":17,"column":93}}}) : helper)));
+},"8":function(container,depth0,helpers,partials,data) {
+    return "—";
+},"9":function(container,depth0,helpers,partials,data) {
+    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression((((helper = lookupProperty(helpers,"email") || container.strict(depth0, "email", {"start":{"line":17,"column":133},"end":{"line":17,"column":138}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"email","hash":{},"data":data,"loc":{"start":{"line":17,"column":131},"end":{"line":17,"column":140}}}) : helper)));
+},"10":function(container,depth0,helpers,partials,data) {
     return "<p>Nobody matches.</p>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {

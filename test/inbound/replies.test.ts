@@ -127,7 +127,7 @@ describe("WhatsApp replies through the Cloud API", () => {
     const timeline = t.db.client.prepare("SELECT summary FROM interactions WHERE direction = 'outbound' AND summary LIKE 'Agent:%'").all();
     expect(timeline).toEqual([{ summary: "Agent: It left our warehouse today." }]);
 
-    // A customer only on SMS cannot be reached after the webhook answered: refused, nothing written.
+    // A customer only on SMS, on a server with no SMS sender: refused with the reason, nothing written.
     const bot = await t.auth("actions:invoke");
     const sms = await t.request("POST", "/v1/actions/contact_agent", {
       headers: { ...bot, "idempotency-key": "sms-1" },
@@ -137,7 +137,12 @@ describe("WhatsApp replies through the Cloud API", () => {
     const before = t.db.client.prepare("SELECT COUNT(*) AS n FROM reply_outbox").get();
     const refused = await reply(smsCase, "r-3");
     expect(refused.status).toBe(422);
-    expect(((await refused.json()) as { detail: string }).detail).toContain("no WhatsApp identity");
+    expect(await refused.json()).toMatchObject({ code: "sender_not_configured", detail: expect.stringContaining("TWILIO_ACCOUNT_SID") });
+    const elsewhere = await t.request("POST", `/v1/cases/${smsCase}/reply`, {
+      headers: { ...agent, "idempotency-key": "r-3b" },
+      body: { text: "Hello", channel: "whatsapp" },
+    });
+    expect(await elsewhere.json()).toMatchObject({ code: "channel_unreachable", detail: expect.stringContaining("no WhatsApp identity") });
     expect(t.db.client.prepare("SELECT COUNT(*) AS n FROM reply_outbox").get()).toEqual(before);
     // A closed case is not answered.
     await t.request("POST", `/v1/cases/${open!.id}/close`, { headers: agent, body: {} });

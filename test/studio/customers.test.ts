@@ -14,8 +14,8 @@ import { EDITOR, studioApp } from "./helpers";
 const AGENT = ["customers:read", "actions:invoke"] as const;
 
 /** A customer who started on SMS, moved to WhatsApp, ordered and asked for an agent. */
-async function withCustomer() {
-  const studio = await studioApp();
+async function withCustomer(config: Record<string, string> = {}) {
+  const studio = await studioApp(config);
   const bot = await studio.key("actions:invoke");
   let n = 0;
   const act = async (key: string, body: Record<string, unknown>) => {
@@ -84,17 +84,34 @@ describe("the studio customer view (/studio/customers)", () => {
   });
 
   it("an agent with actions:invoke gets a reply form on an open case; the API's refusal is shown; a read-only key gets no form", async () => {
-    const { studio, customer } = await withCustomer();
+    // SMS can be sent (Twilio configured), WhatsApp cannot (no access token).
+    const { studio, customer } = await withCustomer({
+      TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`,
+      TWILIO_AUTH_TOKEN: "test-auth-token-0123456789abcdef",
+      TWILIO_FROM: "+4798765432",
+    });
     const client = studio.client();
     await client.signIn(await studio.key(...AGENT));
     const page = await ok(await client.get(`/studio/customers/${customer}`));
     expect(page).toContain(`<form method="post" action="/studio/customers/${customer}/reply">`);
+    // The channels the customer can be reached on, the case's own chosen.
+    expect(page).toContain('<option value="sms">sms</option><option value="whatsapp" selected>whatsapp</option>');
     const caseId = /name="case" value="(case_[0-9a-f]{32})"/.exec(page)?.[1] ?? "";
     const key = /name="key" value="([^"]+)"/.exec(page)?.[1] ?? "";
-    // This customer never wrote on WhatsApp (the bot acted for them), so WhatsApp's 24-hour window is closed.
-    const res = await client.post(`/studio/customers/${customer}/reply`, { case: caseId, key, text: "Hello" });
+    const res = await client.post(`/studio/customers/${customer}/reply`, { case: caseId, key, channel: "whatsapp", text: "Hello" });
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain("more than 24 hours old");
+    expect(await res.text()).toContain("Replies on WhatsApp are not configured on this server (set WHATSAPP_ACCESS_TOKEN).");
+    const sent = await client.post(`/studio/customers/${customer}/reply`, {
+      case: caseId,
+      key,
+      channel: "sms",
+      text: "It <b>left</b> today",
+    });
+    expect(sent.status).toBe(303);
+    const after = await ok(await client.get(`/studio/customers/${customer}`));
+    expect(after).toContain(
+      '<td>sms</td><td><code>+4791234567</code></td><td dir="auto">It &lt;b&gt;left&lt;/b&gt; today</td><td><span class="status pending">pending</span></td>',
+    );
     expect((await client.post(`/studio/customers/${customer}/reply`, { case: caseId, key, text: "Hello" }, { csrf: "bad" })).status).toBe(
       403,
     );

@@ -14,9 +14,14 @@ import { BASE_URL, loadDemo } from "../helpers/demo";
 export const EDITOR: Scope[] = ["catalog:read", "catalog:write"];
 export const PUBLISHER: Scope[] = ["catalog:read", "catalog:write", "catalog:publish"];
 
-export async function studioApp() {
+export async function studioApp(config: Record<string, string> = {}) {
   const { db, now } = await loadDemo();
-  const app = createApp({ resolveDb: () => db, config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }), clock: () => now, log: () => {} });
+  const app = createApp({
+    resolveDb: () => db,
+    config: parseConfig({ PUBLIC_BASE_URL: BASE_URL, ...config }),
+    clock: () => now,
+    log: () => {},
+  });
   return {
     app,
     db,

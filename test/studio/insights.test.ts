@@ -81,6 +81,15 @@ describe("the studio insights pages (/studio/insights)", () => {
     expect(effort.length - 1).toBe(journeys.effort.length);
     expect((await client.get("/studio/insights/export.csv?table=nope")).status).toBe(404);
     expect((await client.get("/studio/insights?from=yesterday")).status).toBe(400);
+    // A period the API refuses is shown with the API's reason (the shared page guard), on the page and for the CSV.
+    for (const path of [
+      "/studio/insights?from=2026-03-01&to=2026-01-01",
+      "/studio/insights/export.csv?table=channels&from=2026-03-01&to=2026-01-01",
+    ]) {
+      const refused = await client.get(path);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain("The API GET /v1/insights/channels answered 400: from must be before to.");
+    }
     // An empty period is a page with nothing in it, not an error.
     const empty = await (await client.get("/studio/insights?from=2020-01-01&to=2020-01-31")).text();
     expect(empty).toContain("0 customers");

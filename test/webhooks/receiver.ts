@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Received {
+  method: string;
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
@@ -11,24 +12,26 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
-  /** The answers to give, in order (the last one repeats); each a status and optional headers. */
-  answer(...statuses: (number | { status: number; headers: Record<string, string> })[]): void;
+  /** The answers to give, in order (the last one repeats); each a status and optional headers and body (default "ok"). */
+  answer(...statuses: (number | Answer)[]): void;
   close(): Promise<void>;
 }
 
+type Answer = { status: number; headers: Record<string, string>; body?: string };
+
 export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = [];
-  let answers: (number | { status: number; headers: Record<string, string> })[] = [200];
+  let answers: (number | Answer)[] = [200];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => {
       body += chunk.toString("utf8");
     });
     req.on("end", () => {
-      received.push({ path: req.url ?? "", headers: req.headers, body });
+      received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
       const next = answers.length > 1 ? answers.shift()! : answers[0]!;
-      const { status, headers } = typeof next === "number" ? { status: next, headers: {} } : next;
-      res.writeHead(status, headers).end("ok");
+      const answer: Answer = typeof next === "number" ? { status: next, headers: {} } : next;
+      res.writeHead(answer.status, answer.headers).end(answer.body ?? "ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

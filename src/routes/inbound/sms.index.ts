@@ -80,7 +80,7 @@ export function registerInboundSmsRoutes(app: Router) {
     }
     const form = TwilioForm.safeParse(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
     if (!form.success) throw validationError(form.error.issues, "body");
-    const { MessageSid, From, Body } = form.data;
+    const { MessageSid, From, To, Body } = form.data;
     const db = c.get("db");
     const now = c.get("clock")();
     const view = await viewContext(c, undefined);
@@ -118,7 +118,8 @@ export function registerInboundSmsRoutes(app: Router) {
         channel: "sms",
         direction: "inbound",
         summary: Body.slice(0, 160),
-        payload: { MessageSid, body: Body },
+        // `to`: the store's number they texted, which agents' SMS replies are sent from.
+        payload: { MessageSid, body: Body, to: To },
         at,
       }),
     ]);
