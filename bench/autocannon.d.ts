@@ -4,6 +4,7 @@ declare module "autocannon" {
     requests: { average: number };
     latency: { p99: number; p50: number; mean: number };
     errors: number;
+    timeouts: number;
     non2xx: number;
   }
   interface Request {
@@ -16,7 +17,10 @@ declare module "autocannon" {
   export default function autocannon(options: {
     url: string;
     connections: number;
-    duration: number;
+    /** Seconds to run, or… */
+    duration?: number;
+    /** …this many requests in all. */
+    amount?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;

@@ -10,8 +10,8 @@
  * temporary name and renamed, so a process starting meanwhile never loads half a file.
  * `npm run dev` keeps `tsx watch`.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -21,6 +21,10 @@ const result = await build({
   absWorkingDir: root,
   entryPoints: { node: "src/node.ts", cli: "src/cli/index.ts" },
   outdir: "dist",
+  // A dynamic import() becomes its own chunk, loaded when first asked for: the vendored API
+  // reference UI (3.6 MB) stays on disk until someone opens /docs.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
   format: "esm",
@@ -36,9 +40,26 @@ const result = await build({
   write: false,
   logLevel: "warning",
 });
-mkdirSync(join(root, "dist"), { recursive: true });
+mkdirSync(join(root, "dist", "chunks"), { recursive: true });
 for (const file of result.outputFiles) {
   const temporary = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(temporary, file.contents);
+  writeFileSync(temporary, asciiOnly(file));
   renameSync(temporary, file.path);
+}
+// Chunks of earlier builds, once no process started in the last hour can still import them lazily.
+const written = new Set(result.outputFiles.map((f) => relative(join(root, "dist"), f.path)));
+for (const name of readdirSync(join(root, "dist", "chunks"))) {
+  const path = join(root, "dist", "chunks", name);
+  if (!written.has(`chunks/${name}`) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+}
+
+/**
+ * The file's bytes with every non-ASCII character written as a \u escape. V8 keeps a module's whole
+ * source in memory, and one character above U+00FF (esbuild leaves them in regular expression
+ * literals) makes it a two-byte string: twice the memory for the life of the process. The escape
+ * means the same in strings, templates, regular expressions and comments.
+ */
+function asciiOnly(file) {
+  if (!file.path.endsWith(".js") || !/[\u0080-\uffff]/.test(file.text)) return file.contents;
+  return file.text.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

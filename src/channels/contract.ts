@@ -459,8 +459,8 @@ export function linksIn(text: string): string[] {
   const out: string[] = [];
   if (!MAYBE_LINK.test(text)) return out;
   for (const [raw] of text.matchAll(LINK)) {
-    let link = raw.replace(/[.,;:!?'’"]+$/, "");
-    while (link.endsWith(")") && count(link, "(") < count(link, ")")) link = link.slice(0, -1).replace(/[.,;:!?'’"]+$/, "");
+    let link = raw.replace(/[.,;:!?'\u2019"]+$/, "");
+    while (link.endsWith(")") && count(link, "(") < count(link, ")")) link = link.slice(0, -1).replace(/[.,;:!?'\u2019"]+$/, "");
     out.push(normalizeLink(link));
   }
   return out;

@@ -41,8 +41,11 @@ const TEXTUAL = /^(application\/([\w.+-]*\+)?(json|xml)|text\/)/;
 const HIT = "unison; hit";
 /** Larger answers (a 100-item page is ~60 kB) go through every time. */
 const MAX_BODY = 256 * 1024;
-/** What the stored answers may weigh together (bodies and keys): the memory bound, whatever `entries` says. */
-const MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * What the stored answers may weigh together (bodies, keys, per-entry bookkeeping): the memory bound,
+ * whatever `entries` says. 8 MB holds the product, web and SMS answers of a 1,000-product catalogue.
+ */
+const MAX_BYTES = 8 * 1024 * 1024;
 /** Per-entry bookkeeping counted against the budget besides body and key (headers, objects). */
 const ENTRY_OVERHEAD = 512;
 

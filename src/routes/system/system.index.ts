@@ -4,7 +4,6 @@ import { sql } from "drizzle-orm";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { publishedDocument } from "../../lib/openapi-published";
-import { SWAGGER_UI_CSS, SWAGGER_UI_JS } from "./docs-ui.generated";
 
 export const API_VERSION = "1.0.0";
 
@@ -88,7 +87,8 @@ function documentInfo(url: string) {
 function registerDocsRoutes(app: Router) {
   // The interactive reference: swagger-ui-dist (pinned, vendored by `npm run build:docs`) served as this
   // service's own assets, so it works offline and loads nothing from another origin.
-  app.get("/docs", (c) => {
+  app.get("/docs", async (c) => {
+    const { SWAGGER_UI_CSS, SWAGGER_UI_JS } = await docsUi();
     c.header("content-security-policy", DOCS_CSP);
     c.header("x-content-type-options", "nosniff");
     c.header("referrer-policy", "no-referrer");
@@ -108,8 +108,8 @@ function registerDocsRoutes(app: Router) {
 </html>`);
   });
 
-  app.get("/docs/assets/:name", (c) => {
-    const asset = DOCS_ASSETS.find((a) => a.name === c.req.param("name"));
+  app.get("/docs/assets/:name", async (c) => {
+    const asset = (await docsAssets()).find((a) => a.name === c.req.param("name"));
     if (!asset) throw new ApiError("not_found", "No such asset.");
     c.header("content-type", asset.type);
     c.header("cache-control", "public, max-age=31536000, immutable");
@@ -128,8 +128,17 @@ const DOCS_INIT = {
   text: `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null, presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout" });\n`,
 };
 
-const DOCS_ASSETS = [
-  { ...SWAGGER_UI_JS, type: "text/javascript; charset=utf-8" },
-  { ...SWAGGER_UI_CSS, type: "text/css; charset=utf-8" },
-  { ...DOCS_INIT, type: "text/javascript; charset=utf-8" },
-];
+/**
+ * The vendored UI (3.6 MB of text) is loaded on the first /docs request, not at start: a server
+ * nobody reads the reference on never holds it (the production build puts it in its own chunk).
+ */
+const docsUi = () => import("./docs-ui.generated");
+
+async function docsAssets() {
+  const { SWAGGER_UI_CSS, SWAGGER_UI_JS } = await docsUi();
+  return [
+    { ...SWAGGER_UI_JS, type: "text/javascript; charset=utf-8" },
+    { ...SWAGGER_UI_CSS, type: "text/css; charset=utf-8" },
+    { ...DOCS_INIT, type: "text/javascript; charset=utf-8" },
+  ];
+}
