@@ -22,9 +22,7 @@ import {
   type CartLineRow,
   type CartState,
   type CartView,
-  cartCurrency,
   cartView,
-  loadCart,
   loadCartOf,
   planAddToCart,
   planRemove,
@@ -32,7 +30,7 @@ import {
 } from "../journeys/carts";
 import { getCustomer } from "../journeys/customers";
 import { recordInteraction } from "../journeys/interactions";
-import { linesOf, type OrderView, orderView, planCheckout } from "../journeys/orders";
+import { linesOf, type OrderView, orderView } from "../journeys/orders";
 import type { ActionContext } from "../journeys/plan";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
@@ -13,6 +14,7 @@ import { createTestApp } from "../helpers/app";
 import { checkResponse } from "../helpers/contract";
 import { CONTENT_DIR } from "../helpers/demo";
 import { type RunningServer, startServer } from "../helpers/server";
+import { startReceiver } from "../webhooks/receiver";
 
 const schema = JSON.parse(readFileSync(new URL("./acp-spec/schema.agentic_checkout.json", import.meta.url), "utf8"));
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -24,13 +26,25 @@ export function acpErrors(def: string, body: unknown): string[] {
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
+/** ACP's webhook body (openapi.agentic_checkout_webhook.yaml: WebhookEvent, whose data is the checkout schema's Order). */
+const validateOrderEvent = ajv.compile({
+  type: "object",
+  additionalProperties: false,
+  required: ["type", "data"],
+  properties: {
+    type: { enum: ["order_create", "order_update"] },
+    data: { allOf: [{ $ref: "acp#/$defs/Order" }], required: ["type", "checkout_session_id", "permalink_url", "status"] },
+  },
+});
+
 const ADDRESS = { name: "Kari Nordmann", line_one: "Storgata 1", city: "Oslo", state: "Oslo", country: "NO", postal_code: "0150" };
 
 let server: RunningServer;
 let key: string;
 
 beforeAll(async () => {
-  server = await startServer({ PAYMENTS_MODE: "test" });
+  // Webhooks tick every 100 ms and may reach a receiver on loopback (the order events test subscribes one).
+  server = await startServer({ PAYMENTS_MODE: "test", WEBHOOK_INTERVAL_MS: "100", WEBHOOK_ALLOW_HOSTS: "127.0.0.1" });
   const res = await fetch(`${server.url}/v1/admin/keys`, {
     method: "POST",
     headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json" },
@@ -274,6 +288,71 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ code: "invalid", param: "$.line_items" });
     expect((await acp("GET", "/checkout_sessions/cs_missing")).status).toBe(404);
+  });
+});
+
+describe("ACP order events", () => {
+  it("the agent's webhook receives order_create and order_update, signed per Standard Webhooks, through the outbox", async () => {
+    const receiver = await startReceiver();
+    try {
+      const admin = { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json" };
+      const subscribed = await fetch(`${server.url}/v1/admin/webhooks`, {
+        method: "POST",
+        headers: admin,
+        body: JSON.stringify({ url: `${receiver.url}/acp/order_events`, events: ["acp.order_create", "acp.order_update"] }),
+      });
+      expect(subscribed.status).toBe(201);
+      const { secret } = (await subscribed.json()) as { secret: string };
+
+      const created = await acp(
+        "POST",
+        "/checkout_sessions",
+        { line_items: [{ id: "BEE-CAN" }], currency: "eur", fulfillment_details: { address: ADDRESS } },
+        { "unison-agent-identity": "acp-events-1" },
+      );
+      const done = await acp("POST", `/checkout_sessions/${created.body.id}/complete`, {
+        payment_data: {
+          handler_id: "unison_test",
+          instrument: { type: "card", credential: { type: "test_token", token: "unison_test_success" } },
+        },
+      });
+      const order = done.body.order;
+      // The order changes status on another channel (the customer cancels by SMS-like action call): an order_update.
+      const customers: any = await (await fetch(`${server.url}/v1/customers?q=acp-events-1`, { headers: admin })).json();
+      const cancel = await fetch(`${server.url}/v1/actions/cancel_order`, {
+        method: "POST",
+        headers: { ...admin, "idempotency-key": crypto.randomUUID() },
+        body: JSON.stringify({ channel: "web", customer: customers.data[0].id, input: { orderNumber: order.id } }),
+      });
+      expect(cancel.status).toBe(200);
+
+      for (let i = 0; i < 100 && receiver.received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(receiver.received).toHaveLength(2);
+      const wh = new Webhook(secret);
+      const events = receiver.received.map((hit) => {
+        expect(hit.path).toBe("/acp/order_events");
+        return wh.verify(hit.body, {
+          "webhook-id": String(hit.headers["webhook-id"]),
+          "webhook-timestamp": String(hit.headers["webhook-timestamp"]),
+          "webhook-signature": String(hit.headers["webhook-signature"]),
+        }) as { type: string; data: Record<string, unknown> };
+      });
+      for (const event of events) expect(validateOrderEvent(event), JSON.stringify(validateOrderEvent.errors)).toBe(true);
+      expect(events.map((e) => [e.type, e.data.id, e.data.checkout_session_id, e.data.status])).toEqual([
+        ["order_create", order.id, created.body.id, "confirmed"],
+        ["order_update", order.id, created.body.id, "canceled"],
+      ]);
+      expect(events[0]!.data.permalink_url).toBe(order.permalink_url);
+      expect(() =>
+        wh.verify(`${receiver.received[0]!.body} `, {
+          "webhook-id": String(receiver.received[0]!.headers["webhook-id"]),
+          "webhook-timestamp": String(receiver.received[0]!.headers["webhook-timestamp"]),
+          "webhook-signature": String(receiver.received[0]!.headers["webhook-signature"]),
+        }),
+      ).toThrow();
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
