@@ -48,7 +48,7 @@ Exit codes: 0 ok, 1 problems found, 2 usage error.`;
 
 class UsageError extends Error {}
 
-const CONTENT_LAYOUT = "a content directory: locales.json, products/*.json, messages/*.json, actions/*.json";
+const CONTENT_LAYOUT = "a content directory: locales.json, delivery.json, products/*.json, messages/*.json, actions/*.json";
 
 /** Refuses, as a usage error, a path that is not a content directory: missing, a file, or empty of content. */
 async function contentDir(path: string, command: string): Promise<string> {
@@ -183,6 +183,10 @@ export async function main(
           const c = report[type];
           out(`${type.padEnd(9)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}`);
         }
+        if (bundle.delivery) {
+          const d = report.delivery;
+          out(`delivery  created ${d.created}, updated ${d.updated}, unchanged ${d.unchanged}, removed ${d.removed}`);
+        }
         if (values["dry-run"]) out("(dry run: nothing was written)");
         return 0;
       }
@@ -195,6 +199,7 @@ export async function main(
         out(
           JSON.stringify({
             locales: bundle.locales?.data ?? [],
+            ...(bundle.delivery ? { delivery: bundle.delivery.data } : {}),
             products: data(bundle.products),
             messages: data(bundle.messages),
             actions: data(bundle.actions),

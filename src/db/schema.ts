@@ -33,6 +33,20 @@ export const locales = sqliteTable("locales", {
   updatedAt: text("updated_at").notNull(),
 });
 
+/**
+ * The delivery options editors define in `content/delivery.json` (no drafts: like locales, an import
+ * applies them). `document` is the canonical option (see `src/catalogue/delivery.ts`); `enabled` and
+ * `position` are copied out so delivery reads filter and order without parsing.
+ */
+export const deliveryOptions = sqliteTable("delivery_options", {
+  key: text("key").primaryKey(),
+  document: text("document").notNull(),
+  position: integer("position").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  version: integer("version").notNull().default(1),
+  updatedAt: text("updated_at").notNull(),
+});
+
 export const entries = sqliteTable(
   "entries",
   {
@@ -301,6 +315,14 @@ export const orders = sqliteTable(
     total: integer("total").notNull(),
     amountDue: integer("amount_due").notNull(),
     itemCount: integer("item_count").notNull(),
+    /** The delivery option chosen at checkout (its key, its name in the order's locale, its price then). */
+    deliveryOption: text("delivery_option"),
+    deliveryName: text("delivery_name"),
+    deliveryPrice: integer("delivery_price").notNull().default(0),
+    deliveryMinDays: integer("delivery_min_days"),
+    deliveryMaxDays: integer("delivery_max_days"),
+    /** The delivery address as JSON (`ShippingAddress`); null for pick-up and orders placed before addresses. */
+    shippingAddress: text("shipping_address"),
     version: integer("version").notNull().default(1),
     placedAt: text("placed_at").notNull(),
     cancelledAt: text("cancelled_at"),

@@ -164,7 +164,7 @@ describe("tags", () => {
     const served = operations()
       .filter(({ method, path }) => method === "get" && CACHEABLE_DELIVERY.test(path.replace(/\{[^}]+\}/g, "x")))
       .map(({ op }) => op.operationId);
-    expect(served.sort()).toEqual(["getProduct", "listActions", "listLocales", "listProducts", "renderProduct"]);
+    expect(served.sort()).toEqual(["getProduct", "listActions", "listDeliveryOptions", "listLocales", "listProducts", "renderProduct"]);
     for (const { op } of operations()) {
       const declared = Object.keys(op.responses["200"]?.headers ?? {}).includes("Cache-Status");
       expect(declared, op.operationId).toBe(served.includes(op.operationId));
