@@ -18,6 +18,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
+import { listDeliveryOptions } from "../catalogue/delivery";
 import { fallbackChain, loadLocales, negotiateLocale } from "../catalogue/locales";
 import type { ViewContext } from "../catalogue/products";
 import { isGuardFailure, isUniqueViolation, type Orm, type Statement } from "../db/client";
@@ -41,9 +42,9 @@ import { newId } from "../lib/ids";
 import { requireScope, SECURITY_SCHEME } from "../lib/route";
 import {
   type AcpCheckoutSession,
-  type AcpFulfillmentOption,
   actionContext,
   findSession,
+  fulfillmentOptions,
   loadContent,
   planCartItems,
   type SessionEnv,
@@ -51,6 +52,7 @@ import {
   sessionCas,
   sessionJson,
   sessionTimeline,
+  shippingAddressOf,
 } from "./checkout";
 import { ACP_API_VERSION, ACP_SUPPORTED_VERSIONS, AcpError, AcpErrorSchema } from "./errors";
 import { paymentProviders, TEST_HANDLER_ID, TEST_TOKENS } from "./payments";
@@ -492,12 +494,12 @@ async function sessionEnv(c: Context<AppEnv>, locale: string): Promise<SessionEn
   const locales = await loadLocales(c.get("db"));
   const code = locales.byCode.has(locale) ? locale : locales.default.code;
   const view: ViewContext = { locales, locale: code, chain: fallbackChain(locales, code), baseUrl: c.get("config").PUBLIC_BASE_URL };
-  return { view, handlers: paymentProviders(c.get("config").PAYMENTS_MODE).map((p) => p.handler), options: fulfillmentOptions() };
-}
-
-/** The delivery options offered as ACP fulfillment options (none until the catalogue has delivery options). */
-function fulfillmentOptions(): AcpFulfillmentOption[] {
-  return [];
+  return {
+    view,
+    handlers: paymentProviders(c.get("config").PAYMENTS_MODE).map((p) => p.handler),
+    delivery: await listDeliveryOptions(c.get("db"), code),
+    now: c.get("clock")(),
+  };
 }
 
 interface Outcome {
@@ -689,7 +691,8 @@ export function registerAcpCheckoutRoutes(app: Router) {
         }
         if (body.selected_fulfillment_options !== undefined) {
           const chosen = body.selected_fulfillment_options[0];
-          if (chosen && !env.options.some((o) => o.id === chosen.option_id)) {
+          const subtotal = change.after.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+          if (chosen && !fulfillmentOptions(env, row.currency, subtotal).some((o) => o.id === chosen.option_id)) {
             throw new AcpError(400, "invalid", `No fulfillment option "${chosen.option_id}" is offered.`, {
               param: "$.selected_fulfillment_options[0].option_id",
             });
@@ -804,9 +807,14 @@ export function registerAcpCheckoutRoutes(app: Router) {
             ],
           };
         }
+        // The same delivery the session showed: its option (as every channel's checkout takes it) and its address.
+        const option = open.selected_fulfillment_options[0]?.option_id;
+        const shipTo = shippingAddressOf(open.fulfillment_details, open.buyer);
+        const deliveryOption = env.delivery.find((o) => o.key === option);
+        const delivery = deliveryOption && "address" in shipTo ? { option: deliveryOption, address: shipTo.address } : null;
         let change: Awaited<ReturnType<typeof planCheckout>>;
         try {
-          change = await planCheckout(ctx, await loadCart(db, ctx.cartId));
+          change = await planCheckout(ctx, await loadCart(db, ctx.cartId), delivery);
         } catch (error) {
           throw asAcp(error, "$.line_items");
         }

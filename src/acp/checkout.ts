@@ -15,6 +15,7 @@
  * route plans again.
  */
 import { and, eq, sql } from "drizzle-orm";
+import { type DeliveryOptionView, deliveryPrice } from "../catalogue/delivery";
 import type { ViewContext } from "../catalogue/products";
 import { type Database, guardWhen, type Orm, releaseGuard, type Statement } from "../db/client";
 import { acpCheckoutSessions, orders } from "../db/schema";
@@ -30,7 +31,7 @@ import {
 } from "../journeys/carts";
 import { getCustomer } from "../journeys/customers";
 import { recordInteraction } from "../journeys/interactions";
-import { linesOf, type OrderView, orderView } from "../journeys/orders";
+import { linesOf, type OrderView, orderView, ShippingAddress } from "../journeys/orders";
 import type { ActionContext } from "../journeys/plan";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -180,14 +181,81 @@ export function acpOrder(sessionId: string, order: OrderView, baseUrl: string): 
       unit_price: l.unitPrice.amount,
       subtotal: l.lineTotal.amount,
     })),
-    totals: totalsOf(order.subtotal.amount, null),
+    totals: totalsOf(order.subtotal.amount, order.total.amount - order.subtotal.amount),
   };
 }
 
 export interface SessionEnv {
   view: ViewContext;
   handlers: PaymentHandler[];
-  options: AcpFulfillmentOption[];
+  /** The shop's enabled delivery options in the session's locale (src/catalogue/delivery.ts). */
+  delivery: DeliveryOptionView[];
+  now: Date;
+}
+
+/** `days` business days (Monday to Friday) after `from`. */
+export function addBusinessDays(from: Date, days: number): Date {
+  const out = new Date(from.getTime());
+  let left = days;
+  while (left > 0) {
+    out.setUTCDate(out.getUTCDate() + 1);
+    const day = out.getUTCDay();
+    if (day !== 0 && day !== 6) left--;
+  }
+  return out;
+}
+
+/**
+ * The delivery options as ACP fulfillment options for an order of `subtotal`: the shipping ones, in the session's
+ * currency (`title` the option's name, `description` its lead time, delivery window from its lead time in business
+ * days, price free from its `freeOver` amount). Pick-up options are not offered over ACP: its pickup option needs a
+ * store location the catalogue does not describe.
+ */
+export function fulfillmentOptions(env: SessionEnv, currency: string, subtotal: number): AcpFulfillmentOption[] {
+  return env.delivery
+    .filter((o) => o.kind === "shipping" && o.price.currency === currency)
+    .map((o) => {
+      const price = deliveryPrice(o, subtotal, env.view.locale);
+      return {
+        type: "shipping",
+        id: o.key,
+        title: o.name,
+        description: price.amount === 0 ? `${o.leadTime} · ${price.formatted}` : o.leadTime,
+        // Whole days: from the start of the earliest day to the end of the latest (UTC).
+        earliest_delivery_time: `${addBusinessDays(env.now, o.leadTimeDays.min).toISOString().slice(0, 10)}T00:00:00.000Z`,
+        latest_delivery_time: `${addBusinessDays(env.now, o.leadTimeDays.max).toISOString().slice(0, 10)}T23:59:59.999Z`,
+        totals: [{ type: "total", display_text: o.name, amount: price.amount }],
+      };
+    });
+}
+
+/** The option a session ships with: the one chosen, else the first offered (the agent may change it). */
+export function chosenOption(row: SessionRow, options: readonly AcpFulfillmentOption[]): AcpFulfillmentOption | null {
+  return options.find((o) => o.id === row.fulfillmentOptionId) ?? (row.fulfillmentOptionId ? null : (options[0] ?? null));
+}
+
+/** The ACP fulfillment details as the order's shipping address (the one every channel's checkout validates), or why not. */
+export function shippingAddressOf(
+  details: AcpFulfillmentDetails | undefined,
+  buyer: { email?: unknown } | undefined,
+): { address: ShippingAddress } | { param: string; message: string } {
+  const a = details?.address;
+  if (!a) return { param: "$.fulfillment_details.address", message: "A shipping address is needed (fulfillment_details.address)." };
+  const parsed = ShippingAddress.safeParse({
+    name: a.name,
+    email: details?.email ?? buyer?.email ?? "",
+    street: a.line_two ? `${a.line_one}, ${a.line_two}` : a.line_one,
+    postcode: a.postal_code,
+    city: a.city,
+    country: a.country,
+  });
+  if (parsed.success) return { address: parsed.data };
+  const field = String(parsed.error.issues[0]?.path[0] ?? "");
+  const param =
+    field === "email"
+      ? "$.fulfillment_details.email"
+      : `$.fulfillment_details.address.${{ street: "line_one", postcode: "postal_code" }[field] ?? field}`;
+  return { param, message: parsed.error.issues[0]?.message ?? "The address is incomplete." };
 }
 
 /** What a session shows: the live cart while it is open, the order once completed. */
@@ -200,8 +268,6 @@ export function sessionJson(row: SessionRow, content: SessionContent, env: Sessi
   const baseUrl = env.view.baseUrl;
   const details = parse<AcpFulfillmentDetails>(row.fulfillmentDetails);
   const buyer = parse<Record<string, unknown>>(row.buyer);
-  const selected = env.options.find((o) => o.id === row.fulfillmentOptionId) ?? null;
-  const fee = selected ? (selected.totals.find((t) => t.type === "total")?.amount ?? 0) : null;
   const messages: AcpMessage[] = [];
   let lineItems: AcpLineItem[];
   let base: number;
@@ -231,6 +297,14 @@ export function sessionJson(row: SessionRow, content: SessionContent, env: Sessi
     }));
     base = content.order.subtotal.amount;
   }
+  const options = fulfillmentOptions(env, row.currency, base);
+  const selected = chosenOption(row, options);
+  const fee =
+    content.kind === "order"
+      ? content.order.total.amount - content.order.subtotal.amount
+      : selected
+        ? (selected.totals.find((t) => t.type === "total")?.amount ?? 0)
+        : null;
 
   if (row.status === "open" && content.kind === "cart") {
     const cart = content.cart;
@@ -251,24 +325,11 @@ export function sessionJson(row: SessionRow, content: SessionContent, env: Sessi
         });
       }
     });
-    if (!details?.address) {
+    const shipTo = shippingAddressOf(details, buyer);
+    if ("param" in shipTo) messages.push(error("missing", shipTo.param, shipTo.message, "requires_buyer_input"));
+    if (!selected && (options.length || row.fulfillmentOptionId)) {
       messages.push(
-        error(
-          "missing",
-          "$.fulfillment_details.address",
-          "A shipping address is needed (fulfillment_details.address).",
-          "requires_buyer_input",
-        ),
-      );
-    }
-    if (env.options.length && !selected) {
-      messages.push(
-        error(
-          "missing",
-          "$.selected_fulfillment_options",
-          "Choose a delivery option (selected_fulfillment_options).",
-          "requires_buyer_input",
-        ),
+        error("missing", "$.selected_fulfillment_options", "Choose one of the fulfillment options offered.", "requires_buyer_input"),
       );
     }
     if (!env.handlers.length) {
@@ -302,7 +363,7 @@ export function sessionJson(row: SessionRow, content: SessionContent, env: Sessi
     locale: row.locale,
     line_items: lineItems,
     ...(details ? { fulfillment_details: details } : {}),
-    fulfillment_options: env.options,
+    fulfillment_options: options,
     selected_fulfillment_options: selected ? [{ type: "shipping", option_id: selected.id, item_ids: lineItems.map((l) => l.item.id) }] : [],
     totals: totalsOf(base, fee),
     messages,

@@ -38,6 +38,7 @@ const validateOrderEvent = ajv.compile({
 });
 
 const ADDRESS = { name: "Kari Nordmann", line_one: "Storgata 1", city: "Oslo", state: "Oslo", country: "NO", postal_code: "0150" };
+const DETAILS = { name: "Kari Nordmann", email: "kari@example.com", address: ADDRESS };
 
 let server: RunningServer;
 let key: string;
@@ -101,28 +102,47 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
     expect(session.line_items[0]).toMatchObject({ item: { id: "ENA-MUG-WHITE" }, quantity: 2 });
     const unit = session.line_items[0].unit_amount;
     expect(Number.isInteger(unit)).toBe(true);
-    expect(total(session)).toBe(unit * 2);
+    // Items plus the preselected shipping option's price.
+    const fee = session.totals.find((t: { type: string }) => t.type === "fulfillment").amount;
+    expect(total(session)).toBe(unit * 2 + fee);
     expect(session.messages.map((m: { param: string }) => m.param)).toContain("$.fulfillment_details.address");
     expect(session.capabilities.payment.handlers.map((h: { id: string }) => h.id)).toEqual(["unison_test"]);
 
     // The session is the customer's one cart: the storefront's cart API shows the same lines.
     const updated = await acp("POST", `/checkout_sessions/${session.id}`, {
       line_items: [{ id: "ENA-MUG-WHITE" }, { id: "ENA-MUG-WHITE" }, { id: "BEE-CAN" }],
-      fulfillment_details: { name: "Kari", address: ADDRESS },
+      fulfillment_details: DETAILS,
     });
     expect(updated.status).toBe(200);
     expect(updated.body.status).toBe("ready_for_payment");
+    // The shop's shipping delivery options (content/delivery.json) are the fulfillment options; the first is preselected.
+    expect(updated.body.fulfillment_options.map((o: { id: string }) => o.id)).toEqual(["standard", "express"]);
+    expect(updated.body.selected_fulfillment_options).toEqual([
+      { type: "shipping", option_id: "standard", item_ids: ["ENA-MUG-WHITE", "BEE-CAN"] },
+    ]);
+    const standard = updated.body.fulfillment_options[0];
+    expect(standard).toMatchObject({ type: "shipping", title: "Standard delivery", description: "2–4 business days" });
+    expect(Date.parse(standard.latest_delivery_time) - Date.parse(standard.earliest_delivery_time)).toBeGreaterThanOrEqual(2 * 86_400_000);
+    const items = updated.body.totals.find((t: { type: string }) => t.type === "subtotal").amount;
+    expect(total(updated.body)).toBe(items + standard.totals[0].amount);
     expect(updated.body.fulfillment_details.address).toEqual(ADDRESS);
+    const express = await acp("POST", `/checkout_sessions/${session.id}`, {
+      selected_fulfillment_options: [{ type: "shipping", option_id: "express", item_ids: [] }],
+    });
+    expect(express.body.selected_fulfillment_options[0].option_id).toBe("express");
+    const expressFee = express.body.fulfillment_options[1].totals[0].amount;
+    expect(express.body.totals.find((t: { type: string }) => t.type === "fulfillment").amount).toBe(expressFee);
+    const bogus = await acp("POST", `/checkout_sessions/${session.id}`, {
+      selected_fulfillment_options: [{ type: "shipping", option_id: "teleport", item_ids: [] }],
+    });
+    expect(bogus.body).toMatchObject({ code: "invalid", param: "$.selected_fulfillment_options[0].option_id" });
     expect(updated.body.line_items.map((l: { sku: string; quantity: number }) => [l.sku, l.quantity])).toEqual([
       ["ENA-MUG-WHITE", 2],
       ["BEE-CAN", 1],
     ]);
     expect(updated.body.messages.filter((m: { type: string }) => m.type === "error")).toEqual([]);
-    // ACP 2026-04-17 offers fulfillment options; this catalogue has none yet, and the spec allows an empty list.
-    expect(updated.body.fulfillment_options).toEqual([]);
-
     const got = await acp("GET", `/checkout_sessions/${session.id}`);
-    expect(got.body).toEqual(updated.body);
+    expect(got.body).toEqual(express.body);
 
     const completed = await acp("POST", `/checkout_sessions/${session.id}/complete`, {
       payment_data: {
@@ -136,7 +156,8 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
     const order = completed.body.order;
     expect(order).toMatchObject({ checkout_session_id: session.id, status: "confirmed" });
     expect(order.permalink_url).toBe(`${server.url}/orders/${order.id}`);
-    expect(total(order)).toBe(total(updated.body));
+    expect(total(order)).toBe(total(express.body));
+    expect(total(completed.body)).toBe(total(express.body));
 
     // The same order any channel's checkout creates: on the customer's orders and timeline (channel agent), stock taken.
     const admin = { authorization: `Bearer ${server.adminKey}` };
@@ -199,7 +220,7 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
 
     // A completion replayed places no second order.
     const id = first.body.id;
-    await acp("POST", `/checkout_sessions/${id}`, { fulfillment_details: { address: ADDRESS } });
+    await acp("POST", `/checkout_sessions/${id}`, { fulfillment_details: DETAILS });
     const pay = {
       payment_data: {
         handler_id: "unison_test",
@@ -218,7 +239,7 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
     const created = await acp(
       "POST",
       "/checkout_sessions",
-      { line_items: [{ id: "BEE-CAN" }], currency: "eur", fulfillment_details: { address: ADDRESS } },
+      { line_items: [{ id: "BEE-CAN" }], currency: "eur", fulfillment_details: DETAILS },
       { "unison-agent-identity": "acp-declined-1" },
     );
     expect(created.body.status).toBe("ready_for_payment");
@@ -248,7 +269,7 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
     expect(canceled.status).toBe(200);
     expect(canceled.body.status).toBe("canceled");
     expect(canceled.body.line_items.map((l: { sku: string }) => l.sku)).toEqual(["BEE-CAN"]);
-    const update = await acp("POST", `/checkout_sessions/${created.body.id}`, { fulfillment_details: { address: ADDRESS } });
+    const update = await acp("POST", `/checkout_sessions/${created.body.id}`, { fulfillment_details: DETAILS });
     expect(update.status).toBe(400);
     expect((await acp("POST", `/checkout_sessions/${created.body.id}/cancel`, {})).status).toBe(405);
   });
@@ -307,7 +328,7 @@ describe("ACP order events", () => {
       const created = await acp(
         "POST",
         "/checkout_sessions",
-        { line_items: [{ id: "BEE-CAN" }], currency: "eur", fulfillment_details: { address: ADDRESS } },
+        { line_items: [{ id: "BEE-CAN" }], currency: "eur", fulfillment_details: DETAILS },
         { "unison-agent-identity": "acp-events-1" },
       );
       const done = await acp("POST", `/checkout_sessions/${created.body.id}/complete`, {
@@ -364,7 +385,7 @@ describe("without PAYMENTS_MODE=test", () => {
     const headers = { ...auth, "api-version": "2026-04-17" };
     const created = await t.request("POST", "/checkout_sessions", {
       headers: { ...headers, "idempotency-key": "k1" },
-      body: { line_items: [{ id: "BEE-CAN" }], currency: "eur", fulfillment_details: { address: ADDRESS } },
+      body: { line_items: [{ id: "BEE-CAN" }], currency: "eur", fulfillment_details: DETAILS },
     });
     expect(created.status).toBe(201);
     const session: any = await created.json();
