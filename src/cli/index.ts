@@ -286,9 +286,12 @@ export async function main(
         try {
           const locales = await loadLocales(db);
           const locale = negotiateLocale(locales, values.locale, undefined);
-          const baseUrl = values["base-url"] ?? parseConfig(process.env).PUBLIC_BASE_URL;
+          const config = parseConfig(process.env);
+          const baseUrl = values["base-url"] ?? config.PUBLIC_BASE_URL;
           const views = await publishedViews(db, { locales, locale, chain: fallbackChain(locales, locale), baseUrl });
-          const items = views.flatMap((v) => feedItems(v, { sellerName: parseConfig(process.env).SMS_BRAND, baseUrl }));
+          const items = views.flatMap((v) =>
+            feedItems(v, { sellerName: config.SMS_BRAND, baseUrl, checkout: config.PAYMENTS_MODE !== "off" }),
+          );
           const violations = auditFeed(items, views);
           for (const v of violations) err(`${v.itemId} ${v.field}: ${v.detail}`);
           await writeFile(resolve(file), format === "csv" ? feedCsv(items) : `${JSON.stringify(items, null, 2)}\n`);

@@ -201,6 +201,13 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
     expect(cancelDone.status).toBe(405);
   });
 
+  it("the ACP feed promises in-line checkout (is_eligible_checkout) on a server that completes sessions", async () => {
+    const feed = await fetch(`${server.url}/v1/feeds/acp`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    const items = ((await feed.json()) as { items: { is_eligible_checkout: boolean }[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.is_eligible_checkout === true)).toBe(true);
+  });
+
   it("replays: the same Idempotency-Key and body answer the original response; another body is 422 idempotency_conflict", async () => {
     const body = { line_items: [{ id: "BEE-CAN", quantity: 1 }], currency: "eur" };
     const idem = { "idempotency-key": crypto.randomUUID(), "unison-agent-identity": "acp-replay-1" };
