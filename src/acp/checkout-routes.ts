@@ -374,10 +374,25 @@ const sessionResponse = (description: string, headers = true) => ({
   content: { "application/json": { schema: SessionSchema } },
 });
 
+/** `API-Version` on every ACP request. */
+const apiVersion: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const version = c.req.header("api-version");
+  if (!version) throw new AcpError(400, "missing_api_version", `Send API-Version: ${ACP_API_VERSION}.`, { supportedVersions: true });
+  if (!(ACP_SUPPORTED_VERSIONS as readonly string[]).includes(version.trim())) {
+    throw new AcpError(400, "unsupported_api_version", `API-Version ${version} is not supported; use ${ACP_API_VERSION}.`, {
+      supportedVersions: true,
+    });
+  }
+  await next();
+  const requestId = c.req.header("request-id");
+  if (requestId && requestId.length <= 200) c.res.headers.set("request-id", requestId);
+};
+
 const base = {
   tags: ["Agents"],
   security: [{ [SECURITY_SCHEME]: [SCOPE] }],
-  middleware: [requireScope(SCOPE)],
+  // The key first (401/403 before anything else, as on every route), then the protocol version.
+  middleware: [requireScope(SCOPE), apiVersion],
 };
 const scopeNote = `\n\nNeeds an API key with the \`${SCOPE}\` scope (or \`admin\`). Errors use ACP's flat shape (\`type\`, \`code\`, \`message\`, \`param\`), not problem+json.`;
 
@@ -463,20 +478,6 @@ export const cancelCheckoutSession = createRoute({
 
 // ---------------------------------------------------------------------------
 // Shared steps.
-
-/** `API-Version` on every ACP request. */
-const apiVersion: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const version = c.req.header("api-version");
-  if (!version) throw new AcpError(400, "missing_api_version", `Send API-Version: ${ACP_API_VERSION}.`, { supportedVersions: true });
-  if (!(ACP_SUPPORTED_VERSIONS as readonly string[]).includes(version.trim())) {
-    throw new AcpError(400, "unsupported_api_version", `API-Version ${version} is not supported; use ${ACP_API_VERSION}.`, {
-      supportedVersions: true,
-    });
-  }
-  await next();
-  const requestId = c.req.header("request-id");
-  if (requestId && requestId.length <= 200) c.res.headers.set("request-id", requestId);
-};
 
 const WHERE = { json: "body", query: "query", param: "path", header: "header" } as const;
 
@@ -574,8 +575,6 @@ function asAcp(error: unknown, param?: string): unknown {
 // ---------------------------------------------------------------------------
 
 export function registerAcpCheckoutRoutes(app: Router) {
-  app.use("/checkout_sessions/*", apiVersion);
-
   app.openapi(
     createCheckoutSession,
     async (c) => {
