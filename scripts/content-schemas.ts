@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "@hono/zod-openapi";
 import { LocalesFile, ProductFile } from "../src/catalogue/content";
+import { DeliveryFile } from "../src/catalogue/delivery";
 import { ActionDoc, MessageDoc } from "../src/catalogue/documents";
 
 export function contentSchemas(): Record<string, string> {
@@ -17,6 +18,7 @@ export function contentSchemas(): Record<string, string> {
     "message.schema.json": make("message", MessageDoc),
     "action.schema.json": make("action", ActionDoc),
     "locales.schema.json": make("locales", LocalesFile),
+    "delivery.schema.json": make("delivery", DeliveryFile),
   };
 }
 

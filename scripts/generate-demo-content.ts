@@ -7,6 +7,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileText, ProductFile } from "../src/catalogue/content";
+import { DeliveryOptionDoc } from "../src/catalogue/delivery";
 import { ActionDoc, LocaleDoc, MessageDoc } from "../src/catalogue/documents";
 import { writeContentDir } from "../src/cli/content-files";
 
@@ -664,10 +665,37 @@ const LOCALES = [
   LocaleDoc.parse({ code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }),
 ];
 
+/** Standard delivery is free over €75, as messages/free_shipping says. */
+const DELIVERY = [
+  DeliveryOptionDoc.parse({
+    key: "standard",
+    name: S("Standard delivery", "Livraison standard"),
+    kind: "shipping",
+    prices: { EUR: 490 },
+    freeOver: { EUR: 7500 },
+    leadTimeDays: { min: 2, max: 4 },
+  }),
+  DeliveryOptionDoc.parse({
+    key: "express",
+    name: S("Express delivery", "Livraison express"),
+    kind: "shipping",
+    prices: { EUR: 1290 },
+    leadTimeDays: { min: 1, max: 1 },
+  }),
+  DeliveryOptionDoc.parse({
+    key: "pickup",
+    name: S("Pick up in store", "Retrait en boutique"),
+    kind: "pickup",
+    prices: { EUR: 0 },
+    leadTimeDays: { min: 1, max: 2 },
+  }),
+];
+
 const dir = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../content");
 for (const sub of ["products", "messages", "actions"]) await rm(join(dir, sub), { recursive: true, force: true });
 await writeContentDir(dir, [
   { path: "locales.json", text: fileText(LOCALES) },
+  { path: "delivery.json", text: fileText(DELIVERY) },
   ...PRODUCTS.map((p) => ({ path: `products/${p.slug}.json`, text: fileText(product(p)) })),
   ...MESSAGES.map((m) => ({ path: `messages/${m.key}.json`, text: fileText(m) })),
   ...ACTIONS.map((a) => ({ path: `actions/${a.key}.json`, text: fileText(a) })),

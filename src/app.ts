@@ -8,6 +8,8 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
 import { renderers } from "../renderers";
+import { registerAcpCheckoutRoutes } from "./acp/checkout-routes";
+import { acpErrorResponse, isAcpCheckoutPath, toAcpError } from "./acp/errors";
 import { registerAcpRoutes } from "./acp/routes";
 import type { BeforePublish } from "./catalogue/entries";
 import { createRenderCache } from "./consistency/cache";
@@ -85,6 +87,11 @@ export function createApp(deps: AppDeps) {
   /** Every error as problem+json; anything unexpected is logged by request id and answered without its details. */
   const answerError = (error: unknown, c: Context<AppEnv>): Response => {
     const id = c.get("requestId");
+    if (isAcpCheckoutPath(c.req.path)) {
+      // ACP checkout answers in the protocol's flat error shape (src/acp/errors.ts).
+      const acp = toAcpError(error instanceof HTTPException ? httpExceptionAsApiError(error) : error);
+      if (acp) return acpErrorResponse(acp, id);
+    }
     if (error instanceof ApiError) return problemResponse(error.code, error.message, id, error.extra, error.headers);
     if (error instanceof HTTPException) {
       if (error.status === 400) return problemResponse("malformed_json", "The request body is not valid JSON.", id);
@@ -165,6 +172,7 @@ export function createApp(deps: AppDeps) {
   const anyLimiter = shared ?? limiter;
   if (anyLimiter) app.use("/v1/*", rateLimit(anyLimiter, clientAddress));
   if (anyLimiter) app.use("/mcp", rateLimit(anyLimiter, clientAddress));
+  if (anyLimiter) app.use("/checkout_sessions/*", rateLimit(anyLimiter, clientAddress));
 
   // Public delivery reads that depend only on the URL, the language and the data: stored here, and
   // answered from memory before routing (below) until the database changes.
@@ -181,7 +189,11 @@ export function createApp(deps: AppDeps) {
   const jsonOnly = (c: Context<AppEnv>, next: () => Promise<void>) => {
     const method = c.req.method;
     const path = c.req.path;
-    if (path.startsWith("/v1/") && (method === "POST" || method === "PUT" || method === "PATCH") && !path.startsWith("/v1/inbound/")) {
+    if (
+      (path.startsWith("/v1/") || isAcpCheckoutPath(path)) &&
+      (method === "POST" || method === "PUT" || method === "PATCH") &&
+      !path.startsWith("/v1/inbound/")
+    ) {
       const type = c.req.header("content-type");
       const empty = c.req.raw.body === null || c.req.header("content-length") === "0";
       if (empty && (method === "PATCH" || path === "/v1/admin/import")) {
@@ -237,6 +249,7 @@ export function createApp(deps: AppDeps) {
   registerInsightsRoutes(app);
   registerMcpRoutes(app);
   registerAcpRoutes(app);
+  registerAcpCheckoutRoutes(app);
   registerCustomerSearchRoutes(app);
 
   app.notFound((c) => {
@@ -285,6 +298,15 @@ export function createApp(deps: AppDeps) {
   }
 
   return app;
+}
+
+/** hono's own HTTP errors (a body that is not JSON, too large, of another type) as the codes `answerError` gives them. */
+function httpExceptionAsApiError(error: HTTPException): unknown {
+  if (error.status === 400) return new ApiError("malformed_json", "The request body is not valid JSON.");
+  if (error.status === 413) return new ApiError("payload_too_large", "The request body is too large.");
+  if (error.status === 415) return new ApiError("unsupported_media_type", "Send the body as application/json.");
+  if (error.status === 401) return new ApiError("unauthorized", error.message || "Unauthorized.");
+  return error;
 }
 
 /** The caller's `X-Request-Id` when it is a short token, else a fresh one. */

@@ -99,6 +99,11 @@ export const ConfigSchema = z.object({
   WEBHOOK_ALLOW_HOSTS: list,
   /** How often the Node server sends due webhooks, in milliseconds (Workers: the cron trigger); 0 turns sending off. */
   WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  /**
+   * Payments for ACP checkout sessions (POST /checkout_sessions/{id}/complete). `off` (the default): completion is
+   * refused (503). `test`: the test provider only, which moves no money (tokens `unison_test_success`, `unison_test_declined`).
+   */
+  PAYMENTS_MODE: z.enum(["off", "test"]).default("off"),
   /** Requests per minute per API key (or per client address without a key); 0 turns limiting off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });

@@ -4,8 +4,10 @@
  * same title, price, availability and page as every other channel — read from
  * the same localized view — and an audit that proves it.
  *
- * `is_eligible_checkout` is false: ACP checkout sessions are not served yet,
- * so no agent is told it can buy in-line. Products stay searchable.
+ * `is_eligible_checkout` is true when this server completes ACP checkout
+ * sessions (`/checkout_sessions`, src/acp/checkout-routes.ts), i.e. when it
+ * takes payments (`PAYMENTS_MODE` is not `off`); otherwise agents are not told
+ * they can buy in-line. Products stay searchable either way.
  */
 import { inventoryFor, listLiveProducts, type ProductView, productView } from "../catalogue/products";
 import type { Database } from "../db/client";
@@ -50,6 +52,8 @@ export function feedPrice(amount: number, currency: string): string {
 export interface FeedOptions {
   sellerName: string;
   baseUrl: string;
+  /** Whether agents can buy in-line: ACP checkout sessions complete here (payments are enabled). */
+  checkout?: boolean;
 }
 
 /**
@@ -69,7 +73,7 @@ export function feedItems(view: ProductView, options: FeedOptions): FeedItem[] {
       description: view.description || view.summary,
       url: view.url,
       is_eligible_search: true,
-      is_eligible_checkout: false,
+      is_eligible_checkout: options.checkout === true,
       brand,
       price:
         onSale && variant.compareAtPrice

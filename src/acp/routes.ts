@@ -44,7 +44,7 @@ export const getAcpFeed = defineRoute({
   operationId: "getAcpFeed",
   summary: "The catalogue as an ACP product feed",
   description:
-    "Every variant of every published product as one item of OpenAI's product feed format (Agentic Commerce Protocol), in one locale and its currency: `item_id` (the SKU), `title`, `description`, `url`, `brand`, `price` / `sale_price` (\"89.00 EUR\"), `image_url`, `availability`, `group_id`, the eligibility flags, `seller_name`, `seller_url`, `return_policy`. `format=csv` answers the same items as RFC 4180 CSV (formulas neutralised). The feed's facts are audited against the views every channel renders; `violations` lists any disagreement (none, unless the feed code is broken). `is_eligible_checkout` is false until ACP checkout sessions are served.",
+    "Every variant of every published product as one item of OpenAI's product feed format (Agentic Commerce Protocol), in one locale and its currency: `item_id` (the SKU), `title`, `description`, `url`, `brand`, `price` / `sale_price` (\"89.00 EUR\"), `image_url`, `availability`, `group_id`, the eligibility flags, `seller_name`, `seller_url`, `return_policy`. `format=csv` answers the same items as RFC 4180 CSV (formulas neutralised). The feed's facts are audited against the views every channel renders; `violations` lists any disagreement (none, unless the feed code is broken). `is_eligible_checkout` is true when this server completes ACP checkout sessions (`/checkout_sessions`), that is when it takes payments (`PAYMENTS_MODE=test` today), else false.",
   scope: "catalog:read",
   request: {
     query: z.object({
@@ -78,7 +78,8 @@ export function registerAcpRoutes(app: Router) {
     const { locale, format } = c.req.valid("query");
     const ctx = await viewContext(c, locale);
     const views = await publishedViews(c.get("db"), ctx);
-    const options = { sellerName: c.get("config").SMS_BRAND, baseUrl: ctx.baseUrl };
+    const config = c.get("config");
+    const options = { sellerName: config.SMS_BRAND, baseUrl: ctx.baseUrl, checkout: config.PAYMENTS_MODE !== "off" };
     const items: FeedItem[] = views.flatMap((v) => feedItems(v, options));
     c.header("content-language", ctx.locale);
     c.header("cache-control", "private, no-cache");

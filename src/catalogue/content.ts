@@ -16,6 +16,7 @@ import type { Database } from "../db/client";
 import { entries, inventory, locales as localesTable, revisions } from "../db/schema";
 import { type FieldError, zodIssuesToFieldErrors } from "../lib/errors";
 import { actionKind } from "./actions";
+import { type DeliveryCounts, DeliveryFile, type DeliveryOptionDoc, readDeliveryOptions, saveDeliveryOptions } from "./delivery";
 import { ActionDoc, LocaleDoc, MessageDoc, OVERRIDABLE_FIELDS, ProductDoc, Variant } from "./documents";
 import {
   createEntry,
@@ -51,6 +52,8 @@ export interface RawFile {
 
 export interface ContentBundle {
   locales: RawFile | null;
+  /** `delivery.json`; null leaves the stored delivery options as they are. */
+  delivery?: RawFile | null;
   products: RawFile[];
   messages: RawFile[];
   actions: RawFile[];
@@ -64,6 +67,7 @@ export interface ContentProblem {
 
 export interface ParsedBundle {
   locales: LocaleDoc[] | null;
+  delivery: DeliveryOptionDoc[] | null;
   products: ProductFile[];
   messages: MessageDoc[];
   actions: ActionDoc[];
@@ -76,6 +80,7 @@ export interface ImportReport {
   products: EntityCounts;
   messages: EntityCounts;
   actions: EntityCounts;
+  delivery: DeliveryCounts;
 }
 
 /** New products created and published per atomic write during bulk import. */
@@ -93,6 +98,7 @@ export function fileText(value: unknown): string {
 /** Wraps a JSON body (`{ locales, products, messages, actions }`) as a bundle with synthetic paths. */
 export function bundleFromJson(body: {
   locales?: unknown;
+  delivery?: unknown;
   products?: unknown[];
   messages?: unknown[];
   actions?: unknown[];
@@ -100,6 +106,7 @@ export function bundleFromJson(body: {
   const list = (name: string, items: unknown[] | undefined) => (items ?? []).map((data, i) => ({ path: `${name}[${i}]`, data }));
   return {
     locales: body.locales === undefined ? null : { path: "locales", data: body.locales },
+    delivery: body.delivery === undefined ? null : { path: "delivery", data: body.delivery },
     products: list("products", body.products),
     messages: list("messages", body.messages),
     actions: list("actions", body.actions),
@@ -170,9 +177,9 @@ export function validateBundle(
     checkLocales(file, type, data);
   };
   /** Locale rules, also run on files that failed their schema so that one pass reports everything. */
-  const checkLocales = (file: RawFile, type: keyof typeof OVERRIDABLE_FIELDS, data: Record<string, unknown>) => {
+  const checkLocales = (file: RawFile, type: keyof typeof OVERRIDABLE_FIELDS | "delivery", data: Record<string, unknown>, at = "") => {
     const fields: { pointer: string; map: Record<string, string> }[] = [];
-    localizedFields(data, "", fields);
+    localizedFields(data, at, fields);
     for (const { pointer, map } of fields) {
       if (defaultCode && map[defaultCode] === undefined)
         problems.push({ file: file.path, pointer, message: `Missing the default locale "${defaultCode}".` });
@@ -183,7 +190,7 @@ export function validateBundle(
     }
     const overrides = Array.isArray(data.overrides) ? (data.overrides as { field: string; locale: string }[]) : [];
     overrides.forEach((o, i) => {
-      if (!(OVERRIDABLE_FIELDS[type] as readonly string[]).includes(o.field)) {
+      if (type === "delivery" || !(OVERRIDABLE_FIELDS[type] as readonly string[]).includes(o.field)) {
         problems.push({ file: file.path, pointer: `/overrides/${i}/field`, message: `"${o.field}" cannot be overridden.` });
       }
       if (!known.has(o.locale))
@@ -246,8 +253,26 @@ export function validateBundle(
       });
     keywords.set(a.keyword, a.key);
   }
+  const delivery = bundle.delivery ? parse(DeliveryFile as unknown as z.ZodType<DeliveryOptionDoc[], unknown>, bundle.delivery) : null;
+  if (bundle.delivery && Array.isArray(bundle.delivery.data)) {
+    const file = bundle.delivery;
+    (file.data as unknown[]).forEach((option, i) => {
+      if (!isObject(option)) return;
+      checkLocales({ path: file.path, data: option }, "delivery", option, `/${i}`);
+      // An option is priced in every currency the shop sells in: no channel falls back to another currency.
+      const prices = isObject(option.prices) ? option.prices : {};
+      for (const currency of new Set(effectiveLocales.map((l) => l.currency))) {
+        if (prices[currency] === undefined)
+          problems.push({
+            file: file.path,
+            pointer: `/${i}/prices`,
+            message: `No price in ${currency} (the currency of a configured locale).`,
+          });
+      }
+    });
+  }
   if (problems.length) return { ok: false, problems };
-  return { ok: true, parsed: { locales, products, messages, actions } };
+  return { ok: true, parsed: { locales, delivery, products, messages, actions } };
 }
 
 function localeDocOf(row: typeof localesTable.$inferSelect): LocaleDoc {
@@ -293,7 +318,14 @@ export async function importContent(
 ): Promise<ImportReport> {
   const publish = options.publish ?? true;
   const zero = (): EntityCounts => ({ created: 0, updated: 0, unchanged: 0 });
-  const report: ImportReport = { problems: [], locales: zero(), products: zero(), messages: zero(), actions: zero() };
+  const report: ImportReport = {
+    problems: [],
+    locales: zero(),
+    products: zero(),
+    messages: zero(),
+    actions: zero(),
+    delivery: { ...zero(), removed: 0 },
+  };
   const currentLocales = (await listAllLocales(db)).filter((l) => !l.archived);
   const validated = validateBundle(bundle, currentLocales.map(localeDocOf));
   if (!validated.ok) return { ...report, problems: validated.problems };
@@ -354,6 +386,9 @@ export async function importContent(
     });
   });
   if (skuProblems.length) return { ...report, problems: skuProblems };
+
+  // Delivery options have no drafts: like locales, they take effect on import.
+  if (parsed.delivery) report.delivery = await saveDeliveryOptions(db, parsed.delivery, ctx, { dryRun: options.dryRun ?? false });
 
   // New products that go live are created and published in bulk: many per atomic unit.
   const fresh: { doc: ProductDoc; variants: ProductFile["variants"] }[] = [];
@@ -454,6 +489,8 @@ export async function exportContent(db: Database, options: { published?: boolean
       .orderBy(asc(localesTable.position), asc(localesTable.code))
   ).map(localeDocOf);
   files.push({ path: "locales.json", text: fileText(localeRows) });
+  const delivery = await readDeliveryOptions(db);
+  if (delivery.length) files.push({ path: "delivery.json", text: fileText(delivery) });
   const stock = new Map<string, number>();
   for (const row of await db.orm.select({ sku: inventory.sku, stock: inventory.stock }).from(inventory)) stock.set(row.sku, row.stock);
   const rows = await db.orm

@@ -41,7 +41,7 @@ export const CurrencyCode = z
  * one canonical serialization: equal content gives equal bytes (revision
  * comparison, ETags, and `export` reproducing files byte for byte).
  */
-function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+export function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
   for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
   return out;

@@ -301,7 +301,7 @@ export function localizedFields(value: unknown, pointer: string, out: { pointer:
     return;
   }
   if (!value || typeof value !== "object") return;
-  const LOCALIZED = ["title", "summary", "description", "body", "short", "label", "value", "confirmation", "alt"];
+  const LOCALIZED = ["title", "summary", "description", "body", "short", "label", "value", "confirmation", "alt", "name"];
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k === "overrides" || k === "options" || k === "prices" || k === "compareAtPrices" || k === "facts") continue;
     if (LOCALIZED.includes(k) && v && typeof v === "object" && !Array.isArray(v)) {

@@ -167,7 +167,7 @@ function variantTitle(v: Variant, chain: string[]): string {
   return resolveText(v.title, chain) ?? (Object.values(v.options).join(" / ") || v.sku);
 }
 
-function priceIn(prices: Record<string, number>, currency: string, fallbackCurrency: string): [number, string] | null {
+export function priceIn(prices: Record<string, number>, currency: string, fallbackCurrency: string): [number, string] | null {
   if (prices[currency] !== undefined) return [prices[currency], currency];
   if (prices[fallbackCurrency] !== undefined) return [prices[fallbackCurrency], fallbackCurrency];
   const [first] = Object.entries(prices);

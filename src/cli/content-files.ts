@@ -41,10 +41,10 @@ async function listJson(dir: string, sub: string): Promise<string[]> {
   }
 }
 
-/** Whether a folder holds any content file: `locales.json`, or JSON under products/, messages/ or actions/. */
+/** Whether a folder holds any content file: `locales.json`, `delivery.json`, or JSON under products/, messages/ or actions/. */
 export async function holdsContent(dir: string): Promise<boolean> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  if (names.includes("locales.json")) return true;
+  if (names.includes("locales.json") || names.includes("delivery.json")) return true;
   for (const sub of ["products", "messages", "actions"]) {
     if (names.includes(sub) && (await listJson(dir, sub)).length) return true;
   }
@@ -52,7 +52,7 @@ export async function holdsContent(dir: string): Promise<boolean> {
 }
 
 /**
- * Reads `locales.json`, `products/*.json`, `messages/*.json`, `actions/*.json`.
+ * Reads `locales.json`, `delivery.json`, `products/*.json`, `messages/*.json`, `actions/*.json`.
  * Throws {@link ContentReadError} listing every file that is not valid JSON.
  */
 export async function readContentDir(dir: string): Promise<ContentBundle> {
@@ -71,7 +71,9 @@ export async function readContentDir(dir: string): Promise<ContentBundle> {
     }
     return out;
   };
-  const bundle = { locales, products: await read("products"), messages: await read("messages"), actions: await read("actions") };
+  let delivery: RawFile | null = null;
+  if ((await readdir(dir).catch(() => [] as string[])).includes("delivery.json")) delivery = await readJson(dir, "delivery.json", problems);
+  const bundle = { locales, delivery, products: await read("products"), messages: await read("messages"), actions: await read("actions") };
   if (problems.length) throw new ContentReadError(problems);
   return bundle;
 }

@@ -48,7 +48,7 @@ Exit codes: 0 ok, 1 problems found, 2 usage error.`;
 
 class UsageError extends Error {}
 
-const CONTENT_LAYOUT = "a content directory: locales.json, products/*.json, messages/*.json, actions/*.json";
+const CONTENT_LAYOUT = "a content directory: locales.json, delivery.json, products/*.json, messages/*.json, actions/*.json";
 
 /** Refuses, as a usage error, a path that is not a content directory: missing, a file, or empty of content. */
 async function contentDir(path: string, command: string): Promise<string> {
@@ -183,6 +183,10 @@ export async function main(
           const c = report[type];
           out(`${type.padEnd(9)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}`);
         }
+        if (bundle.delivery) {
+          const d = report.delivery;
+          out(`delivery  created ${d.created}, updated ${d.updated}, unchanged ${d.unchanged}, removed ${d.removed}`);
+        }
         if (values["dry-run"]) out("(dry run: nothing was written)");
         return 0;
       }
@@ -195,6 +199,7 @@ export async function main(
         out(
           JSON.stringify({
             locales: bundle.locales?.data ?? [],
+            ...(bundle.delivery ? { delivery: bundle.delivery.data } : {}),
             products: data(bundle.products),
             messages: data(bundle.messages),
             actions: data(bundle.actions),
@@ -281,9 +286,12 @@ export async function main(
         try {
           const locales = await loadLocales(db);
           const locale = negotiateLocale(locales, values.locale, undefined);
-          const baseUrl = values["base-url"] ?? parseConfig(process.env).PUBLIC_BASE_URL;
+          const config = parseConfig(process.env);
+          const baseUrl = values["base-url"] ?? config.PUBLIC_BASE_URL;
           const views = await publishedViews(db, { locales, locale, chain: fallbackChain(locales, locale), baseUrl });
-          const items = views.flatMap((v) => feedItems(v, { sellerName: parseConfig(process.env).SMS_BRAND, baseUrl }));
+          const items = views.flatMap((v) =>
+            feedItems(v, { sellerName: config.SMS_BRAND, baseUrl, checkout: config.PAYMENTS_MODE !== "off" }),
+          );
           const violations = auditFeed(items, views);
           for (const v of violations) err(`${v.itemId} ${v.field}: ${v.detail}`);
           await writeFile(resolve(file), format === "csv" ? feedCsv(items) : `${JSON.stringify(items, null, 2)}\n`);

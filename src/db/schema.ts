@@ -33,6 +33,20 @@ export const locales = sqliteTable("locales", {
   updatedAt: text("updated_at").notNull(),
 });
 
+/**
+ * The delivery options editors define in `content/delivery.json` (no drafts: like locales, an import
+ * applies them). `document` is the canonical option (see `src/catalogue/delivery.ts`); `enabled` and
+ * `position` are copied out so delivery reads filter and order without parsing.
+ */
+export const deliveryOptions = sqliteTable("delivery_options", {
+  key: text("key").primaryKey(),
+  document: text("document").notNull(),
+  position: integer("position").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  version: integer("version").notNull().default(1),
+  updatedAt: text("updated_at").notNull(),
+});
+
 export const entries = sqliteTable(
   "entries",
   {
@@ -312,6 +326,14 @@ export const orders = sqliteTable(
     total: integer("total").notNull(),
     amountDue: integer("amount_due").notNull(),
     itemCount: integer("item_count").notNull(),
+    /** The delivery option chosen at checkout (its key, its name in the order's locale, its price then). */
+    deliveryOption: text("delivery_option"),
+    deliveryName: text("delivery_name"),
+    deliveryPrice: integer("delivery_price").notNull().default(0),
+    deliveryMinDays: integer("delivery_min_days"),
+    deliveryMaxDays: integer("delivery_max_days"),
+    /** The delivery address as JSON (`ShippingAddress`); null for pick-up and orders placed before addresses. */
+    shippingAddress: text("shipping_address"),
     version: integer("version").notNull().default(1),
     placedAt: text("placed_at").notNull(),
     cancelledAt: text("cancelled_at"),
@@ -604,4 +626,41 @@ export const replyOutbox = sqliteTable(
     sentAt: text("sent_at"),
   },
   (t) => [uniqueIndex("reply_outbox_key").on(t.key), index("reply_outbox_due").on(t.status, t.nextAttemptAt)],
+);
+
+export const ACP_SESSION_STATES = ["open", "completed", "canceled"] as const;
+
+/**
+ * Agentic Commerce Protocol checkout sessions (src/acp/checkout.ts). A session
+ * is a window on the customer's one cart: its line items are the cart's lines,
+ * and completing it places the order through the same checkout every channel
+ * uses. Kept here: what the cart does not hold (the buyer, the fulfillment
+ * details, the option chosen) and what became of it (the order). Order events
+ * for these orders are queued by triggers (migration 0011).
+ */
+export const acpCheckoutSessions = sqliteTable(
+  "acp_checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    /** The API key that created it; only that key reads or changes it. */
+    apiKeyId: text("api_key_id").notNull(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    status: text("status", { enum: ACP_SESSION_STATES }).notNull(),
+    currency: text("currency").notNull(),
+    locale: text("locale").notNull(),
+    /** JSON: the ACP Buyer. */
+    buyer: text("buyer"),
+    /** JSON: the ACP FulfillmentDetails (name, phone, email, address). */
+    fulfillmentDetails: text("fulfillment_details"),
+    fulfillmentOptionId: text("fulfillment_option_id"),
+    orderId: text("order_id").references(() => orders.id),
+    /** JSON: the payment provider's record of the authorization (no card data). */
+    payment: text("payment"),
+    version: integer("version").notNull().default(1),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("acp_checkout_sessions_customer").on(t.customerId), uniqueIndex("acp_checkout_sessions_order").on(t.orderId)],
 );

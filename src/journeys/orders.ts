@@ -11,6 +11,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { refreshAvailabilitySql } from "../catalogue/availability";
+import { type DeliveryOptionView, deliveryPrice } from "../catalogue/delivery";
 import { MoneySchema, money } from "../catalogue/money";
 import { type Database, guardWhen, type Orm, raw, releaseGuard, type Statement } from "../db/client";
 import { cartLines, inventory, ORDER_STATUSES, orderLines, orders } from "../db/schema";
@@ -31,6 +32,30 @@ export const OrderNumber = z
   .toUpperCase()
   .regex(/^UN-[0-9A-Z]{8}$/, "An order number looks like UN-K7QM3XZT.")
   .openapi({ example: "UN-K7QM3XZT" });
+
+/** Where an order goes. Validated the same on every channel (the web form shows these messages next to its fields). */
+export const ShippingAddress = z
+  .strictObject({
+    name: z.string().trim().min(1, "Enter your name.").max(100),
+    email: z.string().trim().max(254).pipe(z.email("Enter an email address such as ana@example.com.")),
+    street: z.string().trim().min(1, "Enter the street and number.").max(200),
+    postcode: z
+      .string()
+      .trim()
+      .min(1, "Enter the postcode.")
+      .max(12)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, "Use letters, digits, spaces and hyphens."),
+    city: z.string().trim().min(1, "Enter the city.").max(100),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, "Use the two-letter country code, such as FR or DE."),
+  })
+  .openapi("ShippingAddress", {
+    example: { name: "Ana Silva", email: "ana@example.com", street: "12 rue des Pins", postcode: "75011", city: "Paris", country: "FR" },
+  });
+export type ShippingAddress = z.infer<typeof ShippingAddress>;
 
 export const OrderSchema = z
   .object({
@@ -172,11 +197,16 @@ function putBackStock(orm: Orm, sku: string, quantity: number, now: string): Sta
     .where(eq(inventory.sku, sku));
 }
 
+export interface DeliveryChoice {
+  option: DeliveryOptionView;
+  address: ShippingAddress | null;
+}
+
 /**
  * Places an order from the cart and empties it. Reads stock first to refuse
  * early with the SKUs that are short; the statements check again, atomically.
  */
-export async function planCheckout(ctx: ActionContext, state: CartState): Promise<OrderChange> {
+export async function planCheckout(ctx: ActionContext, state: CartState, delivery: DeliveryChoice | null = null): Promise<OrderChange> {
   if (!state.lines.length) throw new ApiError("cart_empty", "Your cart is empty.");
   const stock = await inventoryBySku(
     ctx.db,
@@ -201,6 +231,10 @@ export async function planCheckout(ctx: ActionContext, state: CartState): Promis
   const now = ctx.now.toISOString();
   const currency = cartCurrency(state, ctx.view);
   const subtotal = state.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+  if (delivery && delivery.option.price.currency !== currency) {
+    throw new ApiError("conflict", `${delivery.option.name} is priced in ${delivery.option.price.currency}; this cart is in ${currency}.`);
+  }
+  const shipping = delivery ? deliveryPrice(delivery.option, subtotal, ctx.view.locale).amount : 0;
   const order: OrderRow = {
     id: newId("ord"),
     number: newOrderNumber(),
@@ -209,9 +243,15 @@ export async function planCheckout(ctx: ActionContext, state: CartState): Promis
     channel: ctx.channel,
     currency,
     subtotal,
-    total: subtotal,
-    amountDue: subtotal,
+    total: subtotal + shipping,
+    amountDue: subtotal + shipping,
     itemCount: state.lines.reduce((n, l) => n + l.quantity, 0),
+    deliveryOption: delivery?.option.key ?? null,
+    deliveryName: delivery?.option.name ?? null,
+    deliveryPrice: shipping,
+    deliveryMinDays: delivery?.option.leadTimeDays.min ?? null,
+    deliveryMaxDays: delivery?.option.leadTimeDays.max ?? null,
+    shippingAddress: delivery?.address ? JSON.stringify(delivery.address) : null,
     version: 1,
     placedAt: now,
     cancelledAt: null,

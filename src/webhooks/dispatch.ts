@@ -1,5 +1,5 @@
 /**
- * Sends catalogue events to webhook endpoints, per Standard Webhooks
+ * Sends catalogue events (and ACP order events, src/acp/events.ts) to webhook endpoints, per Standard Webhooks
  * (docs/architecture.md, "Outbound webhooks"): `webhook-id` (the same on every attempt), `webhook-timestamp`
  * and `webhook-signature` (`v1,` HMAC-SHA256 of `id.timestamp.body` with the
  * endpoint's secret); retries back off (5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
@@ -14,6 +14,7 @@
  * the Node server ticks on a timer, Workers on a cron trigger.
  */
 import { asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { acpOrderEvent } from "../acp/events";
 import { afterFailure, claimDue, type Database } from "../db/client";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
 import { newId } from "../lib/ids";
@@ -91,7 +92,8 @@ async function fanOut(db: Database, options: DispatchOptions): Promise<number> {
   const at = options.now().toISOString();
   const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
   for (const event of events) {
-    const payload = eventPayload(event, options.baseUrl);
+    const payload =
+      event.entityType === "acp_order" ? await acpOrderEvent(db, event, options.baseUrl) : eventPayload(event, options.baseUrl);
     if (!payload) continue;
     for (const endpoint of endpoints) {
       if (!subscribes(endpoint, payload.type)) continue;

@@ -24,6 +24,9 @@ export const WEBHOOK_EVENT_TYPES = [
   "action.published",
   "action.unpublished",
   "action.archived",
+  // Orders placed through an ACP checkout session, as ACP order events (src/acp/events.ts).
+  "acp.order_create",
+  "acp.order_update",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

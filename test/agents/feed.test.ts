@@ -38,6 +38,7 @@ describe("GET /v1/feeds/acp", () => {
       price: "110.00 EUR",
       sale_price: "89.00 EUR",
       is_eligible_search: true,
+      // This app takes no payments (PAYMENTS_MODE unset): no in-line checkout is promised.
       is_eligible_checkout: false,
       group_id: "merino-crew-sweater",
       listing_has_variations: true,

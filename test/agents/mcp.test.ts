@@ -25,7 +25,7 @@ beforeAll(async () => {
     port: 0,
     host: "127.0.0.1",
     dbPath: join(dir, "unison.db"),
-    env: { LOG_REQUESTS: "false", DEMO_JOURNEYS: "false", WEBHOOK_INTERVAL_MS: "0" },
+    env: { LOG_REQUESTS: "false", DEMO_JOURNEYS: "false", WEBHOOK_INTERVAL_MS: "0", PAYMENTS_MODE: "test" },
     print: (line) => lines.push(line),
   });
   const found = lines.join("\n").match(/unison_sk_\S+/);
@@ -237,6 +237,84 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
     const timeline: any = await (await call(`/v1/customers/${started.customer}/timeline?limit=100`, { headers: auth })).json();
     const channels = new Set(timeline.data.map((e: { channel: string }) => e.channel));
     expect([...channels].sort()).toEqual(expect.arrayContaining(["agent", "sms", "web"]));
+    await agent.close();
+  });
+  it("journey: starts on SMS, an MCP agent joins with a handoff code, completes an ACP checkout session: one customer, one cart, one order", async () => {
+    const phone = "+33612340017";
+    const auth = { authorization: `Bearer ${admin}` };
+    const sms = (key: string, input: Record<string, unknown>) =>
+      fetch(`${server.url}/v1/actions/${key}`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+        body: JSON.stringify({ channel: "sms", identity: { channel: "sms", externalId: phone }, input }),
+      }).then(async (r) => {
+        expect(r.status, await r.clone().text()).toBe(200);
+        return (await r.json()) as { customer: string; result: any };
+      });
+    const started = await sms("add_to_cart", { sku: "ENA-MUG-BLUE", quantity: 1 });
+    const { handoff } = (await sms("handoff", { to: "agent" })).result;
+
+    // The MCP client joins the SMS customer with the code…
+    const agent = await connect(admin);
+    const meta = { "unison/identity": "journey-acp-agent" };
+    const joined = await agent.callTool({ name: "redeem_handoff", arguments: { code: handoff.code }, _meta: meta });
+    expect((joined.structuredContent as { customer: string }).customer).toBe(started.customer);
+
+    // …and checks out over ACP as the same agent identity: the session is that customer's cart.
+    const acp = (path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: {
+          ...auth,
+          "api-version": "2026-04-17",
+          "unison-agent-identity": "journey-acp-agent",
+          ...(body === undefined ? {} : { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then(async (r) => {
+        expect(r.status, await r.clone().text()).toBeLessThan(300);
+        return (await r.json()) as any;
+      });
+    const address = { name: "Ana Silva", line_one: "12 rue des Pins", city: "Paris", state: "IDF", country: "FR", postal_code: "75011" };
+    const session = await acp("/checkout_sessions", {
+      line_items: [{ id: "BEE-CAN" }],
+      currency: "eur",
+      fulfillment_details: { name: "Ana Silva", email: "ana@example.com", address },
+    });
+    expect(session.line_items.map((l: { sku: string }) => l.sku)).toEqual(["ENA-MUG-BLUE", "BEE-CAN"]);
+    const cart = await agent.callTool({ name: "view_cart", arguments: {}, _meta: meta });
+    const cartLines = (cart.structuredContent as { result: { cart: { lines: { sku: string }[] } } }).result.cart.lines;
+    expect(cartLines.map((l) => l.sku)).toEqual(["ENA-MUG-BLUE", "BEE-CAN"]);
+    expect(session.status).toBe("ready_for_payment");
+    const done = await acp(`/checkout_sessions/${session.id}/complete`, {
+      payment_data: {
+        handler_id: "unison_test",
+        instrument: { type: "card", credential: { type: "test_token", token: "unison_test_success" } },
+      },
+    });
+    expect(done.status).toBe("completed");
+    const number = done.order.id;
+
+    // One customer (SMS and agent identities), one cart (now empty), one order, on the web and the timeline.
+    const customer: any = await (await fetch(`${server.url}/v1/customers/${started.customer}`, { headers: auth })).json();
+    expect(customer.identities.map((i: { channel: string }) => i.channel).sort()).toEqual(["agent", "sms"]);
+    const orders: any = await (await fetch(`${server.url}/v1/customers/${started.customer}/orders`, { headers: auth })).json();
+    expect(orders.data.map((o: { number: string; channel: string }) => [o.number, o.channel])).toEqual([[number, "agent"]]);
+    const after = await agent.callTool({ name: "view_cart", arguments: {}, _meta: meta });
+    expect((after.structuredContent as { result: { cart: { lines: unknown[] } } }).result.cart.lines).toEqual([]);
+    const toWeb = await agent.callTool({ name: "handoff", arguments: { to: "web" }, _meta: meta });
+    const webCode = (toWeb.structuredContent as { result: { handoff: { code: string } } }).result.handoff.code;
+    const opened = await fetch(`${server.url}/h/${webCode}`, { redirect: "manual" });
+    const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const page = await fetch(`${server.url}/orders/${number}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(number);
+    const timeline: any = await (
+      await fetch(`${server.url}/v1/customers/${started.customer}/timeline?limit=100`, { headers: auth })
+    ).json();
+    const entries = timeline.data as { channel: string; action: string | null; summary: string }[];
+    expect(entries.some((e) => e.channel === "sms" && e.action === "add_to_cart")).toBe(true);
+    expect(entries.some((e) => e.channel === "agent" && e.action === "checkout" && e.summary.includes(number))).toBe(true);
     await agent.close();
   });
 });

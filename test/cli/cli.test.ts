@@ -19,6 +19,7 @@ describe("the unison CLI", () => {
     const first = unison(["import", join(ROOT, "content"), "--db", db], dir);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/products\s+created 33, updated 0, unchanged 0/);
+    expect(first.stdout).toMatch(/delivery\s+created 3, updated 0, unchanged 0, removed 0/);
     const second = unison(["import", join(ROOT, "content"), "--db", db], dir);
     expect(second.stdout).toMatch(/products\s+created 0, updated 0, unchanged 33/);
     const out = join(dir, "export");

@@ -79,8 +79,12 @@ describe("the OpenAPI document", () => {
       expect((op.description ?? "").length, where).toBeGreaterThan(20);
       expect(op.tags?.length, where).toBeGreaterThan(0);
       expect(op.security, where).toBeDefined();
+      // The ACP checkout operations answer errors in the Agentic Commerce Protocol's own flat shape (AcpError).
+      const acpError = (r: { content?: Record<string, unknown> }) =>
+        JSON.stringify(r.content?.["application/json"] ?? "").includes("AcpError");
       const problems = Object.entries(op.responses).filter(
-        ([status, r]) => Number(status) >= 400 && r.content?.["application/problem+json"],
+        ([status, r]) =>
+          Number(status) >= 400 && (r.content?.["application/problem+json"] || (path.startsWith("/checkout_sessions") && acpError(r))),
       );
       expect(problems.length, `${where}: problem responses`).toBeGreaterThan(0);
       const json = op.requestBody?.content["application/json"];
@@ -113,7 +117,7 @@ describe("tags", () => {
     const served = operations()
       .filter(({ method, path }) => method === "get" && CACHEABLE_DELIVERY.test(path.replace(/\{[^}]+\}/g, "x")))
       .map(({ op }) => op.operationId);
-    expect(served.sort()).toEqual(["getProduct", "listActions", "listLocales", "listProducts", "renderProduct"]);
+    expect(served.sort()).toEqual(["getProduct", "listActions", "listDeliveryOptions", "listLocales", "listProducts", "renderProduct"]);
     for (const { op } of operations()) {
       const declared = Object.keys(op.responses["200"]?.headers ?? {}).includes("Cache-Status");
       expect(declared, op.operationId).toBe(served.includes(op.operationId));

@@ -11,6 +11,11 @@ const Counts = z.object({ created: z.number().int(), updated: z.number().int(), 
 const BundleSchema = z
   .strictObject({
     locales: z.array(z.unknown()).optional().openapi({ description: "As `content/locales.json`." }),
+    delivery: z
+      .array(z.unknown())
+      .max(20)
+      .optional()
+      .openapi({ description: "As `content/delivery.json`: the delivery options, replacing the stored ones. Absent: left as they are." }),
     products: z
       .array(z.unknown())
       .max(20_000)
@@ -23,6 +28,16 @@ const BundleSchema = z
     description: "The catalogue in the content/ file format; see content/README.md and the JSON Schemas in content/schema/.",
     example: {
       locales: [{ code: "en", name: "English", fallback: null, default: true, currency: "EUR" }],
+      delivery: [
+        {
+          key: "standard",
+          name: { en: "Standard delivery" },
+          kind: "shipping",
+          prices: { EUR: 490 },
+          leadTimeDays: { min: 2, max: 4 },
+          enabled: true,
+        },
+      ],
       products: [],
       messages: [],
       actions: [],
@@ -51,7 +66,16 @@ const importRoute = defineRoute({
       content: {
         "application/json": {
           schema: z
-            .object({ dryRun: z.boolean(), locales: Counts, products: Counts, messages: Counts, actions: Counts })
+            .object({
+              dryRun: z.boolean(),
+              locales: Counts,
+              products: Counts,
+              messages: Counts,
+              actions: Counts,
+              delivery: Counts.extend({ removed: z.number().int() }).openapi({
+                description: "Delivery options; `removed` were no longer listed.",
+              }),
+            })
             .openapi("ImportReport", {
               example: {
                 dryRun: false,
@@ -59,6 +83,7 @@ const importRoute = defineRoute({
                 products: { created: 1, updated: 2, unchanged: 30 },
                 messages: { created: 0, updated: 0, unchanged: 13 },
                 actions: { created: 0, updated: 0, unchanged: 13 },
+                delivery: { created: 0, updated: 1, unchanged: 2, removed: 0 },
               },
             }),
         },
@@ -75,7 +100,7 @@ const exportRoute = defineRoute({
   operationId: "exportContent",
   summary: "Export the catalogue",
   description:
-    "Every non-archived entity's current draft, current stock and the locales, in the content/ format. " +
+    "Every non-archived entity's current draft, current stock, the locales and the delivery options, in the content/ format. " +
     "With `published=true`, only published entities, each as published (not its newer draft): the bundle to deploy " +
     "elsewhere with `POST /v1/admin/import`, so an unpublished edit does not go live there.",
   scope: "catalog:write",
@@ -123,7 +148,7 @@ export function registerContentRoutes(app: Router) {
 
   app.openapi(exportRoute, async (c) => {
     const files = await exportContent(c.get("db"), { published: c.req.valid("query").published === "true" });
-    const bundle: { locales: unknown[]; products: unknown[]; messages: unknown[]; actions: unknown[] } = {
+    const bundle: { locales: unknown[]; delivery?: unknown[]; products: unknown[]; messages: unknown[]; actions: unknown[] } = {
       locales: [],
       products: [],
       messages: [],
@@ -132,6 +157,7 @@ export function registerContentRoutes(app: Router) {
     for (const file of files) {
       const data = JSON.parse(file.text) as unknown;
       if (file.path === "locales.json") bundle.locales = data as unknown[];
+      else if (file.path === "delivery.json") bundle.delivery = data as unknown[];
       else bundle[file.path.split("/")[0] as "products" | "messages" | "actions"].push(data);
     }
     c.header("cache-control", "no-store");

@@ -4,6 +4,7 @@
  */
 import type { Context } from "hono";
 import { actionView, findLiveAction, listLiveActions } from "../../catalogue/actions";
+import { listDeliveryOptions } from "../../catalogue/delivery";
 import { fallbackChain, loadLocales, localeDto, negotiateLocale } from "../../catalogue/locales";
 import { findLiveMessage, listLiveMessages, messageView } from "../../catalogue/messages";
 import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
@@ -12,13 +13,13 @@ import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
 import { jsonWithEtag, sendJson, strongEtag } from "../../lib/etag";
-import { getMessage, getProduct, listActions, listLocales, listMessages, listProducts } from "./delivery.routes";
+import { getMessage, getProduct, listActions, listDeliveryOptionsRoute, listLocales, listMessages, listProducts } from "./delivery.routes";
 
 /**
  * Public reads whose answer depends only on the URL, Accept-Language and the data — not on the clock
- * (messages have validity windows): products, their channel renders, actions, locales.
+ * (messages have validity windows): products, their channel renders, actions, delivery options, locales.
  */
-export const CACHEABLE_DELIVERY = /^\/v1\/(products(\/[^/]+)?|render\/[a-z]+\/products\/[^/]+|actions|locales)$/;
+export const CACHEABLE_DELIVERY = /^\/v1\/(products(\/[^/]+)?|render\/[a-z]+\/products\/[^/]+|actions|delivery-options|locales)$/;
 
 /** Resolves the response locale and its fallback chain for a delivery request. */
 export async function viewContext(c: Context<AppEnv>, queryLocale: string | undefined): Promise<ViewContext> {
@@ -94,6 +95,13 @@ export function registerDeliveryRoutes(app: Router) {
     const { items, nextCursor } = await listLiveActions(c.get("db"), query);
     cacheHeaders(c, ctx.locale);
     return jsonWithEtag(c, { data: items.map((a) => actionView(a.doc, a, ctx)), nextCursor, locale: ctx.locale }) as never;
+  });
+
+  app.openapi(listDeliveryOptionsRoute, async (c) => {
+    const ctx = await viewContext(c, c.req.valid("query").locale);
+    const data = await listDeliveryOptions(c.get("db"), ctx.locale);
+    cacheHeaders(c, ctx.locale);
+    return jsonWithEtag(c, { data, locale: ctx.locale }) as never;
   });
 
   app.openapi(listLocales, async (c) => {

@@ -1,6 +1,7 @@
 /** Delivery: published, localized content. Public by default; `DELIVERY_REQUIRES_KEY=true` requires `catalog:read`. */
 import { z } from "@hono/zod-openapi";
 import { ActionViewSchema } from "../../catalogue/actions";
+import { DeliveryOptionViewSchema } from "../../catalogue/delivery";
 import { AVAILABILITIES, Key, LocaleCode, MESSAGE_KINDS, Slug } from "../../catalogue/documents";
 import { LocaleDtoSchema } from "../../catalogue/locales";
 import { MessageViewSchema } from "../../catalogue/messages";
@@ -137,6 +138,59 @@ export const listActions = defineRoute({
       description: "A page of actions.",
       headers: cachedHeaders,
       content: { "application/json": { schema: page(ActionViewSchema, "ActionPage") } },
+    },
+    ...notModified,
+  },
+});
+
+export const listDeliveryOptionsRoute = defineRoute({
+  method: "get",
+  path: "/v1/delivery-options",
+  tags: ["Delivery"],
+  operationId: "listDeliveryOptions",
+  summary: "List the delivery options",
+  description:
+    "The enabled delivery options (from `content/delivery.json`) in the order editors listed them, with the name, the price " +
+    "formatted for the locale's currency and the lead time in words: what every channel offers at checkout. " +
+    "Pass an option's `key` as `deliveryOption` to the `checkout` action. Empty before any option is imported.",
+  scope: "catalog:read",
+  publicRead: true,
+  request: { query: z.object({ locale: localeQuery }) },
+  responses: {
+    200: {
+      description: "The delivery options.",
+      headers: cachedHeaders,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ data: z.array(DeliveryOptionViewSchema), locale: z.string().openapi({ example: "en" }) })
+            .openapi("DeliveryOptionList", {
+              example: {
+                data: [
+                  {
+                    key: "standard",
+                    name: "Standard delivery",
+                    kind: "shipping",
+                    price: { amount: 490, currency: "EUR", formatted: "€4.90" },
+                    freeOver: { amount: 7500, currency: "EUR", formatted: "€75.00" },
+                    leadTimeDays: { min: 2, max: 4 },
+                    leadTime: "2–4 business days",
+                  },
+                  {
+                    key: "pickup",
+                    name: "Pick up at the shop",
+                    kind: "pickup",
+                    price: { amount: 0, currency: "EUR", formatted: "€0.00" },
+                    freeOver: null,
+                    leadTimeDays: { min: 1, max: 1 },
+                    leadTime: "1 business day",
+                  },
+                ],
+                locale: "en",
+              },
+            }),
+        },
+      },
     },
     ...notModified,
   },
