@@ -122,6 +122,33 @@ describe("chat escaping of hostile catalogue strings", () => {
     expect(slSeen.limits.map((l) => l.rule)).toEqual(["slack.escape"]);
   });
 
+  it("keeps *bold*, _italic_, ~strike~ and `code` in catalogue text from formatting on Messenger (word joiners, as on WhatsApp), and reports one left active", () => {
+    const title = "*ULTRALIGHT* _daypack_ ~25 l~ `x`";
+    const view = { ...hostile, title, summary: "Light.", facts: [{ name: "title", value: title }, ...hostile.facts.slice(1)] };
+    for (const format of ["messenger"]) {
+      const { out, seen } = roundTrip(view, format, en);
+      const text = textOf[format]!(JSON.parse(out.body));
+      // Every formatting character is followed by a word joiner (U+2060): no pair can form.
+      expect(text.split(/https?:\/\/\S+/).join(" "), format).not.toMatch(/[*_~`](?!\u2060)/);
+      expect(text, format).toContain("*\u2060ULTRALIGHT*\u2060 _\u2060daypack_\u2060");
+      // A reader sees the title as written, and so does the engine.
+      expect(seen.text, format).toContain(title);
+      expect(seen.limits, format).toEqual([]);
+      expect(
+        problems(
+          view,
+          seen,
+          view.media.map((m) => m.url),
+        ),
+        format,
+      ).toEqual([]);
+    }
+    const body = JSON.parse(chatRenderer.render(view, { baseUrl: BASE_URL, format: "messenger" }).body);
+    body.text = body.text.replaceAll("\u2060", "");
+    const seen = chatRenderer.inspect(JSON.stringify(body), { format: "messenger", baseUrl: BASE_URL, actions: en });
+    expect(seen.limits.map((l) => l.rule)).toEqual(["messenger.markup"]);
+  });
+
   it("reads Slack links and Telegram anchors as links, and reports a link off the shop's domain to the engine", () => {
     const sl = JSON.parse(chatRenderer.render(hostile, { baseUrl: BASE_URL, format: "slack" }).body);
     sl.blocks[1].text.text = "See <https://evil.example/x|our page>";

@@ -5,7 +5,10 @@
  * characters of title and subtitle, so this channel does not send it — but
  * `inspect` reads (and checks) generic templates all the same.
  *
- * Plain text: Messenger has no markup to escape; control characters are removed.
+ * Messenger reads `*bold*`, `_italic_`, `~strike~` and `` `code` `` in message text (on a computer;
+ * Facebook Help Centre, "text formatting in Messenger") and has no escape character: like WhatsApp,
+ * catalogue text carries a word joiner after each formatting character (`neutralizeMarkup`), and
+ * `inspect` reports one left active. Control characters are removed.
  */
 import type { Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
 import { charCount } from "../../src/channels/contract";
@@ -16,12 +19,17 @@ import {
   fitText,
   keywordControl,
   MORE_POSTBACK,
+  neutralizeMarkup,
   obj,
   planControls,
   postbackControl,
   Reader,
+  readMarkup,
   str,
 } from "./shared";
+
+/** Length as sent: formatting characters carry a word joiner. */
+const measure = (text: string) => charCount(neutralizeMarkup(text));
 
 /** The Send API's documented maxima (quick replies, generic template). */
 export const MESSENGER = {
@@ -53,12 +61,12 @@ function render(view: EntityView): AdapterOutput {
   const text = fitText(
     view,
     { withTitle: true, fallbacks: plan.fallbacks },
-    { max: MESSENGER.text, rule: "messenger.text.max" },
+    { max: MESSENGER.text, rule: "messenger.text.max", measure },
     degradations,
   );
   const replies = plan.native.map((p) => ({ content_type: "text", title: p.label, payload: p.offer.postback }));
   if (plan.more) replies.push({ content_type: "text", title: plan.more, payload: MORE_POSTBACK });
-  const body = { text, ...(replies.length ? { quick_replies: replies } : {}) };
+  const body = { text: neutralizeMarkup(text), ...(replies.length ? { quick_replies: replies } : {}) };
   return { body, controls: [...plan.native.map(postbackControl), ...plan.fallbacks.map(keywordControl)], degradations };
 }
 
@@ -100,7 +108,7 @@ function inspect(body: unknown, options: InspectOptions): Inspection {
   }
   if (attachment.type === "template") inspectTemplate(r, obj(attachment.payload));
   const text = str(message.text);
-  r.text(text);
+  r.text(readMarkup(r, text, "messenger.markup"));
   r.max("messenger.text.max", charCount(text), MESSENGER.text, "text");
   const replies = arr(message.quick_replies).map(obj);
   r.max("messenger.quick_replies.max", replies.length, MESSENGER.quickReplies, "quick replies");

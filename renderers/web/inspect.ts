@@ -31,11 +31,28 @@ function isElement(node: ChildNode): node is Element {
   return node.type === "tag" || node.type === "script" || node.type === "style";
 }
 
-/** Text of a subtree, element boundaries as spaces (a heading and the next paragraph never run together). */
+/** Elements that start a block: their text is a line of its own (a heading and the next paragraph never run together). */
+const BLOCKS = new Set(
+  "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol option p pre section select summary table tbody td tfoot th thead title tr ul".split(
+    " ",
+  ),
+);
+
+/**
+ * Text of a subtree: element boundaries as spaces, block boundaries as line breaks. Lines matter to the
+ * claims check, which reads claims line by line and remembers each line (the navigation, the footer and
+ * a description are the same lines on every page).
+ */
 function textOf(node: ChildNode, skip: (el: Element) => boolean): string {
   if (node.type === "text") return node.data;
   if (!isElement(node) || skip(node)) return "";
-  return ` ${node.children.map((child) => textOf(child, skip)).join("")} `;
+  const edge = BLOCKS.has(node.name) ? "\n" : " ";
+  return `${edge}${node.children.map((child) => textOf(child, skip)).join("")}${edge}`;
+}
+
+/** Each line as `normText` folds it, empty lines dropped. */
+function textLines(text: string): string {
+  return text.split("\n").map(normText).filter(Boolean).join("\n");
 }
 
 const hiddenOrInvisible = (el: Element) => INVISIBLE.has(el.name) || el.attribs.hidden !== undefined;
@@ -227,7 +244,7 @@ export function inspectHtml(body: string, baseUrl: string): Inspection {
   const index = indexOf(root);
   const title = elements(index, "title")[0];
   const visible = root.map((node) => textOf(node, hiddenOrInvisible)).join("");
-  const text = normText(`${title ? DomUtils.textContent(title) : ""} ${visible}`);
+  const text = textLines(`${title ? DomUtils.textContent(title) : ""}\n${visible}`);
   const lang = elements(index, "html")[0]?.attribs.lang || "en";
   const limits = [...jsonLdLimits(index, text.toLowerCase(), lang), ...openGraphLimits(index), ...a11yLimits(index)];
   if (!/^<!doctype html>/i.test(body.trimStart()))

@@ -356,6 +356,14 @@ describe("inspect", () => {
       '<!doctype html><html lang="en"><head><title>T</title><style>.x{}</style></head><body><p>Shown</p><p hidden>Secret</p><script>var s = "Script";</script></body></html>',
       BASE_URL,
     );
-    expect(seen.text).toBe("T Shown");
+    expect(seen.text).toBe("T\nShown");
+  });
+
+  it("reads each block as a line and inline elements as words of it", () => {
+    const seen = inspectHtml(
+      '<!doctype html><html lang="en"><head><title>T</title></head><body><nav><a href="/">Home</a> <a href="/cart">Cart</a></nav><h1>Two-person <em>tent</em></h1><p>€329.00 <span>In stock</span></p></body></html>',
+      BASE_URL,
+    );
+    expect(seen.text.split("\n")).toEqual(["T", "Home Cart", "Two-person tent", "€329.00 In stock"]);
   });
 });

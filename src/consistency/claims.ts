@@ -196,11 +196,58 @@ export function claimsIn(text: string, locales: readonly string[]): Claim[] {
   return out;
 }
 
+/**
+ * The claims of each line already read, per locale list, in two generations: when the young one is full
+ * it becomes the old one, and a line found there moves back (the lines every output repeats — chrome,
+ * labels, availability words — stay; bounded memory). Rendered outputs repeat most of their lines: the
+ * same description on web, mobile, chat and agent, the same navigation on every page.
+ */
+const lineClaims = new Map<string, { young: Map<string, readonly Claim[]>; old: Map<string, readonly Claim[]> }>();
+const LINES_PER_GENERATION = 4096;
+const NO_CLAIMS: readonly Claim[] = [];
+
+/**
+ * `claimsIn`, line by line, each line read once per locale list. Claims never span a line break (no
+ * pattern crosses one), so the result is `claimsIn(text, locales)`'s, in line order.
+ */
+export function claimsByLine(text: string, locales: readonly string[]): Claim[] {
+  const key = locales.length === 1 ? locales[0]! : locales.join(",");
+  let cache = lineClaims.get(key);
+  if (!cache) {
+    cache = { young: new Map(), old: new Map() };
+    lineClaims.set(key, cache);
+  }
+  const out: Claim[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const line = text.slice(start, end);
+      let found = cache.young.get(line);
+      if (!found) {
+        found = cache.old.get(line);
+        if (!found) {
+          const claims = claimsIn(line, locales);
+          found = claims.length ? claims : NO_CLAIMS;
+        }
+        if (cache.young.size >= LINES_PER_GENERATION) {
+          cache.old = cache.young;
+          cache.young = new Map();
+        }
+        cache.young.set(line, found);
+      }
+      for (const c of found) out.push(c);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 /** The distinct claim keys of some texts. */
 export function claimKeys(texts: readonly string[], locales: readonly string[]): Set<string> {
-  // Claims never span a line break: one pass over the texts joined by lines costs one scan, not one per text.
   const keys = new Set<string>();
-  for (const c of claimsIn(texts.filter(Boolean).join("\n"), locales)) keys.add(claimKey(c));
+  for (const text of texts) if (text) for (const c of claimsByLine(text, locales)) keys.add(claimKey(c));
   return keys;
 }
 

@@ -17,7 +17,7 @@ import {
   type Rendered,
   type Renderer,
 } from "../channels/contract";
-import { type Claim, claimsIn, supported, visibleText } from "./claims";
+import { type Claim, claimsByLine, supported, visibleText } from "./claims";
 
 /** The rules a render can break. Stable: they appear in API responses and `unison check` output. */
 export const RULES = [
@@ -114,9 +114,12 @@ export function checkChannel(
         ...(FACT_FIELDS[fact.name] ? { field: FACT_FIELDS[fact.name] } : {}),
       });
     }
-    const links = [...new Set([...seen.links.map(normalizeLink), ...linksIn(seen.text)])];
-    if (view.canonical) {
-      for (const claim of unsupportedClaims(view, seen, ctx)) {
+    // Claims are read line by line and remembered (claims.ts): the links of the text are its link claims.
+    const textClaims = view.canonical ? claimsByLine(seen.text, [view.locale]) : null;
+    const textLinks = textClaims ? textClaims.filter((c) => c.kind === "link").map((c) => c.value) : linksIn(seen.text);
+    const links = [...new Set([...seen.links.map(normalizeLink), ...textLinks])];
+    if (textClaims) {
+      for (const claim of unsupportedClaims(view, seen, ctx, textClaims)) {
         violations.push({
           ...where,
           rule: "claim_unsupported",
@@ -186,17 +189,19 @@ const ENTITY_PAGE = /^\/(products|messages)\/[^/?#]+/;
  * entity (they name actions, checked on their own), so they are left out of the text first. Foreign links
  * are `link_foreign`'s concern; own-domain links are claims only when they name another product or message.
  */
-function unsupportedClaims(view: EntityView, seen: Inspection, ctx: CheckContext): Claim[] {
+function unsupportedClaims(view: EntityView, seen: Inspection, ctx: CheckContext, textClaims: readonly Claim[]): Claim[] {
   const canonical = canonicalSet(view.canonical ?? []);
-  let text = seen.also ? `${seen.text}\n${seen.also}` : seen.text;
-  for (const label of new Set([
-    ...seen.controls.map((c) => c.label),
-    ...ctx.actions.map((a) => a.label),
-    ...view.actions.map((a) => a.label),
-  ])) {
-    if (label.trim().length > 2) text = text.split(label).join(" ");
-  }
-  return claimsIn(text, [view.locale]).filter((claim) => {
+  const labels = labelsOf(ctx.actions, seen.controls, view.actions);
+  const cut = (from: string) => {
+    let text = from;
+    for (const label of labels) if (text.includes(label)) text = text.split(label).join(" ");
+    return text;
+  };
+  const text = cut(seen.text);
+  // Unchanged lines are read from the line cache: only lines a label was cut from are read again.
+  const claims = text === seen.text ? [...textClaims] : claimsByLine(text, [view.locale]);
+  if (seen.also) claims.push(...claimsByLine(cut(seen.also), [view.locale]));
+  return claims.filter((claim) => {
     if (claim.kind === "link") {
       if (!isOwn(claim.value, ctx.baseUrl)) return false;
       // A link to a page that is not live is `link_dead`'s concern.
@@ -205,6 +210,27 @@ function unsupportedClaims(view: EntityView, seen: Inspection, ctx: CheckContext
     return !supported(claim, canonical);
   });
 }
+
+const catalogueLabels = new WeakMap<readonly ActionView[], string[]>();
+
+/**
+ * The labels to cut from a text before reading its claims, longest first (so "Notify me" never leaves
+ * " when in stock" of "Notify me when in stock"): the catalogue's, worked out once per catalogue, and the
+ * output's own controls and offers.
+ */
+function labelsOf(actions: readonly ActionView[], controls: Inspection["controls"], offers: EntityView["actions"]): string[] {
+  let labels = catalogueLabels.get(actions);
+  if (!labels) {
+    labels = longestFirst(actions.map((a) => a.label));
+    catalogueLabels.set(actions, labels);
+  }
+  const known = labels;
+  const extra = [...controls.map((c) => c.label), ...offers.map((a) => a.label)].filter((l) => !known.includes(l));
+  return extra.length ? longestFirst([...labels, ...extra]) : labels;
+}
+
+const longestFirst = (labels: readonly string[]) =>
+  [...new Set(labels)].filter((l) => l.trim().length > 2).sort((a, b) => b.length - a.length);
 
 const canonicalSets = new WeakMap<readonly string[], Set<string>>();
 
