@@ -59,13 +59,13 @@ async function publishedTexts(db: Database, rows: EntryRow[]): Promise<Map<strin
 }
 
 /** Responds with one entry and its ETag. */
-export async function respondEntry(c: Context<AppEnv>, entry: EntryRow, param: string, status: 200 | 201 = 200) {
+export async function respondEntry<S extends 200 | 201 = 200>(c: Context<AppEnv>, entry: EntryRow, param: string, status = 200 as S) {
   const texts = await publishedTexts(c.get("db"), [entry]);
   c.header("etag", entryEtag(entry.version));
   c.header("cache-control", "no-store");
   // Typed loosely on purpose: this one representation answers the generic and the product-only
   // routes, whose declared schema is the same AdminX component (checked by the contract tests).
-  return c.json(entryDto(entry, param, entry.publishedRevisionId ? (texts.get(entry.publishedRevisionId) ?? null) : null), status) as never;
+  return c.json(entryDto(entry, param, entry.publishedRevisionId ? (texts.get(entry.publishedRevisionId) ?? null) : null), status);
 }
 
 export function writeContext(c: Context<AppEnv>) {
