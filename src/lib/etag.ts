@@ -30,7 +30,7 @@ export function matchesIfNoneMatch(header: string | undefined, tag: string): boo
  * Sends a JSON body with its strong ETag, or 304 with no body when the client has it.
  * Headers already set on the context (Cache-Control, Vary, Content-Language) are kept.
  */
-export function jsonWithEtag(c: Context, data: unknown): Response {
+export function jsonWithEtag<T>(c: Context, data: T): Response {
   const body = JSON.stringify(data);
   return sendJson(c, body, strongEtag(body));
 }

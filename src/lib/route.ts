@@ -4,7 +4,7 @@
  * route × scope matrix can be derived from the spec), and the error responses
  * every route can give.
  */
-import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, type z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context";
 import { ApiError, errorResponses } from "./errors";
@@ -57,3 +57,16 @@ export function defineRoute<const C extends Config>(config: C) {
     responses: { ...errors, ...responses },
   } as RouteConfig) as unknown as Omit<C, "scope" | "publicRead"> & { middleware: [MiddlewareHandler<AppEnv>] };
 }
+
+/**
+ * The JSON body a route declares for a status: what a handler that sends its own bytes (an ETag over
+ * them, a stored replay) is checked against, as `c.json(body, status)` is.
+ *
+ * @example
+ * return jsonWithEtag<JsonBody<typeof listLocales>>(c, { data });
+ */
+export type JsonBody<R extends { responses: object }, S extends number = 200> = S extends keyof R["responses"]
+  ? R["responses"][S] extends { content: { "application/json": { schema: infer Z extends z.ZodType } } }
+    ? z.output<Z>
+    : never
+  : never;

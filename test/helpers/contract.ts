@@ -6,10 +6,10 @@
  * against the declared schema (ajv, JSON Schema 2020-12, formats on).
  *
  * Every operation × status checked is recorded; with CONTRACT_COVERAGE_DIR set, each test process
- * writes what it checked there (scripts/contract-coverage.ts sums it up).
+ * appends what it checks there as it goes (scripts/contract-coverage.ts sums it up).
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -37,12 +37,17 @@ const cache = new WeakMap<object, Promise<Contract>>();
 export const checked = new Set<string>();
 
 const coverageDir = process.env.CONTRACT_COVERAGE_DIR;
-if (coverageDir) {
-  process.on("exit", () => {
-    if (!checked.size) return;
+let coverageFile: string | undefined;
+/** Records a checked pair; with CONTRACT_COVERAGE_DIR, appends it at once (a test worker may end without an exit event). */
+function record(pair: string): void {
+  if (checked.has(pair)) return;
+  checked.add(pair);
+  if (!coverageDir) return;
+  if (!coverageFile) {
     mkdirSync(coverageDir, { recursive: true });
-    writeFileSync(join(coverageDir, `${process.pid}-${randomUUID()}.txt`), [...checked].join("\n"));
-  });
+    coverageFile = join(coverageDir, `${process.pid}-${randomUUID()}.txt`);
+  }
+  appendFileSync(coverageFile, `${pair}\n`);
 }
 
 /** The published document of an app (or of the server at `origin`), compiled once. */
@@ -109,7 +114,7 @@ export async function checkResponse(app: App | string, method: string, path: str
       .split("/")
       .reduce((node: Json, part: string) => node[part.replace(/~1/g, "/").replace(/~0/g, "~")], contract.doc);
   }
-  checked.add(`${op.id} ${status}`);
+  record(`${op.id} ${status}`);
   if (status === 304 || method === "HEAD" || !declared.content) return;
   const type = response.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
   const media = declared.content[type];

@@ -59,7 +59,7 @@ async function publishedTexts(db: Database, rows: EntryRow[]): Promise<Map<strin
 }
 
 /** Responds with one entry and its ETag. */
-export async function respondEntry(c: Context<AppEnv>, entry: EntryRow, param: string, status: 200 | 201 = 200) {
+export async function respondEntry<S extends 200 | 201 = 200>(c: Context<AppEnv>, entry: EntryRow, param: string, status = 200 as S) {
   const [texts, locales] = await Promise.all([publishedTexts(c.get("db"), [entry]), loadLocales(c.get("db"))]);
   c.header("etag", entryEtag(entry.version));
   c.header("cache-control", "no-store");
@@ -68,7 +68,7 @@ export async function respondEntry(c: Context<AppEnv>, entry: EntryRow, param: s
   return c.json(
     entryDto(entry, param, entry.publishedRevisionId ? (texts.get(entry.publishedRevisionId) ?? null) : null, locales),
     status,
-  ) as never;
+  );
 }
 
 export function writeContext(c: Context<AppEnv>) {

@@ -96,7 +96,7 @@ type Doc = z.infer<typeof ProductDoc>;
 
 /** Registers product-only routes; returns the create handler the generic routes use. */
 /** Variant operations answer with the product, in the AdminProduct schema of the generic routes. */
-function variantRoutes(adminProduct: z.ZodTypeAny) {
+function variantRoutes<S extends z.ZodType>(adminProduct: S) {
   const one = (description: string) => ({
     200: { description, headers: etagHeader, content: { "application/json": { schema: adminProduct } } },
   });
@@ -150,7 +150,7 @@ function variantRoutes(adminProduct: z.ZodTypeAny) {
   return { addVariant, patchVariant, deleteVariant };
 }
 
-export function registerProductAdminRoutes(app: Router, adminProduct: z.ZodTypeAny) {
+export function registerProductAdminRoutes<S extends z.ZodType>(app: Router, adminProduct: S) {
   const { addVariant, patchVariant, deleteVariant } = variantRoutes(adminProduct);
   const create = async (c: Context<AppEnv>, body: unknown): Promise<EntryRow> => {
     // The body was validated as ProductCreate: stock goes to inventory, the rest is the document.

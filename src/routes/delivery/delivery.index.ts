@@ -13,6 +13,7 @@ import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
 import { jsonWithEtag, sendJson, strongEtag } from "../../lib/etag";
+import type { JsonBody } from "../../lib/route";
 import { getMessage, getProduct, listActions, listDeliveryOptionsRoute, listLocales, listMessages, listProducts } from "./delivery.routes";
 
 /**
@@ -52,7 +53,11 @@ export function registerDeliveryRoutes(app: Router) {
       items.map((i) => i.entryId),
     );
     cacheHeaders(c, ctx.locale);
-    return jsonWithEtag(c, { data: items.map((i) => productView(i.doc, stock, i, ctx)), nextCursor, locale: ctx.locale }) as never;
+    return jsonWithEtag<JsonBody<typeof listProducts>>(c, {
+      data: items.map((i) => productView(i.doc, stock, i, ctx)),
+      nextCursor,
+      locale: ctx.locale,
+    });
   });
 
   app.openapi(getProduct, async (c) => {
@@ -63,12 +68,13 @@ export function registerDeliveryRoutes(app: Router) {
     const answer = await memoized(db, `product|${ctx.locale}|${slug}`, async () => {
       const live = await findLiveProduct(db, slug);
       if (!live) return null;
-      const body = JSON.stringify(productView(live.doc, await inventoryFor(db, [live.entryId]), live, ctx));
+      const view: JsonBody<typeof getProduct> = productView(live.doc, await inventoryFor(db, [live.entryId]), live, ctx);
+      const body = JSON.stringify(view);
       return { body, tag: strongEtag(body) };
     });
     if (!answer) throw new ApiError("not_found", `No published product with slug "${slug}".`);
     cacheHeaders(c, ctx.locale);
-    return sendJson(c, answer.body, answer.tag) as never;
+    return sendJson(c, answer.body, answer.tag);
   });
 
   app.openapi(listMessages, async (c) => {
@@ -77,7 +83,11 @@ export function registerDeliveryRoutes(app: Router) {
     const now = c.get("clock")();
     const { items, nextCursor } = await listLiveMessages(c.get("db"), query, now);
     cacheHeaders(c, ctx.locale);
-    return jsonWithEtag(c, { data: items.map((m) => messageView(m.doc, m, ctx, now)), nextCursor, locale: ctx.locale }) as never;
+    return jsonWithEtag<JsonBody<typeof listMessages>>(c, {
+      data: items.map((m) => messageView(m.doc, m, ctx, now)),
+      nextCursor,
+      locale: ctx.locale,
+    });
   });
 
   app.openapi(getMessage, async (c) => {
@@ -86,7 +96,7 @@ export function registerDeliveryRoutes(app: Router) {
     const live = await findLiveMessage(c.get("db"), key);
     if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
     cacheHeaders(c, ctx.locale);
-    return jsonWithEtag(c, messageView(live.doc, live, ctx, c.get("clock")())) as never;
+    return jsonWithEtag<JsonBody<typeof getMessage>>(c, messageView(live.doc, live, ctx, c.get("clock")()));
   });
 
   app.openapi(listActions, async (c) => {
@@ -94,20 +104,24 @@ export function registerDeliveryRoutes(app: Router) {
     const ctx = await viewContext(c, query.locale);
     const { items, nextCursor } = await listLiveActions(c.get("db"), query);
     cacheHeaders(c, ctx.locale);
-    return jsonWithEtag(c, { data: items.map((a) => actionView(a.doc, a, ctx)), nextCursor, locale: ctx.locale }) as never;
+    return jsonWithEtag<JsonBody<typeof listActions>>(c, {
+      data: items.map((a) => actionView(a.doc, a, ctx)),
+      nextCursor,
+      locale: ctx.locale,
+    });
   });
 
   app.openapi(listDeliveryOptionsRoute, async (c) => {
     const ctx = await viewContext(c, c.req.valid("query").locale);
     const data = await listDeliveryOptions(c.get("db"), ctx.locale);
     cacheHeaders(c, ctx.locale);
-    return jsonWithEtag(c, { data, locale: ctx.locale }) as never;
+    return jsonWithEtag<JsonBody<typeof listDeliveryOptionsRoute>>(c, { data, locale: ctx.locale });
   });
 
   app.openapi(listLocales, async (c) => {
     const set = await loadLocales(c.get("db"));
     cacheHeaders(c, null);
-    return jsonWithEtag(c, { data: set.rows.map((r) => localeDto(set, r)) }) as never;
+    return jsonWithEtag<JsonBody<typeof listLocales>>(c, { data: set.rows.map((r) => localeDto(set, r)) });
   });
 }
 

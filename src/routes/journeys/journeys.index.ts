@@ -3,7 +3,8 @@
  * `src/journeys/`, respond. Customer data is private: every response is
  * `Cache-Control: no-store`.
  */
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
+import type { JSONParsed } from "hono/utils/types";
 import { cartView, loadCartOf } from "../../journeys/carts";
 import { caseView, closeCase, getCase, listCases } from "../../journeys/cases";
 import { customerView, getCustomer } from "../../journeys/customers";
@@ -14,6 +15,7 @@ import { listCustomerOrders } from "../../journeys/orders";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, PROBLEM_CONTENT_TYPE } from "../../lib/errors";
+import type { JsonBody } from "../../lib/route";
 import { viewContext } from "../delivery/delivery.index";
 import { auditCustomerView } from "./customers.index";
 import {
@@ -63,9 +65,8 @@ export function registerJourneyRoutes(app: Router) {
       view,
       now: c.get("clock")(),
     });
-    // The stored bytes, as they are: a replay must be byte-identical to the first response. `c.json` would
-    // serialize again, so the raw Response goes out (its shape is ActionResponse or a Problem, as documented).
-    const response = new Response(outcome.body, {
+    // The stored bytes, as they are: a replay must be byte-identical to the first response.
+    return storedResponse(outcome.body, {
       status: outcome.status,
       headers: {
         "content-type": outcome.status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json",
@@ -75,7 +76,6 @@ export function registerJourneyRoutes(app: Router) {
         ...outcome.headers,
       },
     });
-    return response as never;
   });
 
   app.openapi(getCustomerRoute, async (c) => {
@@ -142,4 +142,13 @@ export function registerJourneyRoutes(app: Router) {
 async function noStore(c: Context<AppEnv>, next: () => Promise<void>) {
   await next();
   c.header("cache-control", "no-store");
+}
+
+/**
+ * An action call's stored bytes as the route's typed response. invokeAction serialized them from an
+ * ActionResponse (or a Problem) when the call first ran; a replay must send them unchanged, so they are not
+ * parsed and serialized again by `c.json`. The type says what they were made from.
+ */
+function storedResponse(body: string, init: ResponseInit) {
+  return new Response(body, init) as Response & TypedResponse<JSONParsed<JsonBody<typeof invokeActionRoute>>, 200, "json">;
 }

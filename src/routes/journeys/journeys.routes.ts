@@ -9,7 +9,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { LocaleCode } from "../../catalogue/documents";
-import { ACTION_HANDLERS, ACTION_KEYS, type ActionKey, actionSchemaName, actionSchemaRefs } from "../../journeys/actions";
+import { ACTION_HANDLERS, ACTION_KEYS, type ActionKey, actionSchemaName } from "../../journeys/actions";
 import { CartSchema } from "../../journeys/carts";
 import { CaseIdSchema, CaseSchema, CaseSummarySchema } from "../../journeys/cases";
 import { IdentitySchema, JourneyChannelSchema } from "../../journeys/channels";

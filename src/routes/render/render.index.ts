@@ -53,7 +53,7 @@ export function registerRenderRoutes(app: Router) {
     if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
     const [stock, actions] = await Promise.all([inventoryFor(db, [live.entryId]), catalogueActions(db, ctx)]);
     const view = productForChannel(productSource(live.doc, stock, live, ctx, actions), channel);
-    return respondRendered(c, renderer, view, format, ctx.locale) as never;
+    return respondRendered(c, renderer, view, format, ctx.locale);
   });
 
   app.openapi(renderMessage, async (c) => {
@@ -64,7 +64,7 @@ export function registerRenderRoutes(app: Router) {
     const live = await findLiveMessage(c.get("db"), key);
     if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
     const view = messageForChannel(messageSource(live.doc, live, ctx, c.get("clock")()), channel);
-    return respondRendered(c, renderer, view, format, ctx.locale) as never;
+    return respondRendered(c, renderer, view, format, ctx.locale);
   });
 
   for (const [route, type] of [
@@ -95,7 +95,7 @@ export function registerRenderRoutes(app: Router) {
           })),
         },
         200,
-      ) as never;
+      );
     });
   }
 
@@ -113,6 +113,6 @@ export function registerRenderRoutes(app: Router) {
       { rule },
     );
     c.header("cache-control", "private, no-cache");
-    return c.json(report, 200) as never;
+    return c.json(report, 200);
   });
 }
