@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getPlatformProxy } from "wrangler";
+import { getPlatformProxy, type Unstable_DevWorker, unstable_dev } from "wrangler";
 import type { Database } from "../../src/db/client";
 import { openD1 } from "../../src/db/d1";
 
@@ -69,4 +69,27 @@ export function bothDrivers() {
     ],
   ];
   return { drivers, dispose: async () => void (await Promise.all(opened.map((d) => d.dispose()))) };
+}
+
+/**
+ * The real Worker (src/worker.ts bundled by wrangler, run by workerd) on a local D1 from `localD1()`,
+ * on 127.0.0.1 and a free port. `vars` are added to PUBLIC_BASE_URL https://shop.example and
+ * LOG_REQUESTS false. Stop it (`worker.stop()`) before disposing of the D1.
+ *
+ * @example
+ * const d1 = await localD1();
+ * const worker = await localWorker(d1, { RATE_LIMIT_PER_MINUTE: "0" });
+ * const url = `http://${worker.address}:${worker.port}`;
+ */
+export async function localWorker(d1: LocalD1, vars: Record<string, string> = {}): Promise<Unstable_DevWorker> {
+  return unstable_dev(join(ROOT, "src/worker.ts"), {
+    config: join(ROOT, "wrangler.toml"),
+    local: true,
+    persistTo: d1.dir,
+    ip: "127.0.0.1",
+    port: 0,
+    logLevel: "error",
+    experimental: { disableExperimentalWarning: true, testMode: true },
+    vars: { PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false", ...vars },
+  });
 }
