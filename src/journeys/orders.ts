@@ -11,6 +11,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { refreshAvailabilitySql } from "../catalogue/availability";
+import { type DeliveryOptionView, deliveryPrice, listDeliveryOptions } from "../catalogue/delivery";
 import { MoneySchema, money } from "../catalogue/money";
 import { type Database, guardWhen, type Orm, raw, releaseGuard, type Statement } from "../db/client";
 import { cartLines, inventory, ORDER_STATUSES, orderLines, orders } from "../db/schema";
@@ -32,6 +33,40 @@ export const OrderNumber = z
   .regex(/^UN-[0-9A-Z]{8}$/, "An order number looks like UN-K7QM3XZT.")
   .openapi({ example: "UN-K7QM3XZT" });
 
+/** Where an order goes. Validated the same on every channel (the web form shows these messages next to its fields). */
+export const ShippingAddress = z
+  .strictObject({
+    name: z.string().trim().min(1, "Enter your name.").max(100),
+    email: z.string().trim().max(254).pipe(z.email("Enter an email address such as ana@example.com.")),
+    street: z.string().trim().min(1, "Enter the street and number.").max(200),
+    postcode: z
+      .string()
+      .trim()
+      .min(1, "Enter the postcode.")
+      .max(12)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, "Use letters, digits, spaces and hyphens."),
+    city: z.string().trim().min(1, "Enter the city.").max(100),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, "Use the two-letter country code, such as FR or DE."),
+  })
+  .openapi("ShippingAddress", {
+    example: { name: "Ana Silva", email: "ana@example.com", street: "12 rue des Pins", postcode: "75011", city: "Paris", country: "FR" },
+  });
+export type ShippingAddress = z.infer<typeof ShippingAddress>;
+
+export const OrderDeliverySchema = z
+  .object({
+    option: z.string().openapi({ example: "standard" }),
+    name: z.string().openapi({ example: "Standard delivery" }),
+    price: MoneySchema.openapi({ description: "What delivery costs on this order (0 when free from the option's `freeOver`)." }),
+    leadTimeDays: z.object({ min: z.number().int(), max: z.number().int() }),
+    address: ShippingAddress.nullable().openapi({ description: "Null for pick-up without an address." }),
+  })
+  .openapi("OrderDelivery");
+
 export const OrderSchema = z
   .object({
     number: z.string().openapi({ example: "UN-K7QM3XZT" }),
@@ -51,7 +86,10 @@ export const OrderSchema = z
     ),
     itemCount: z.number().int(),
     subtotal: MoneySchema,
-    total: MoneySchema,
+    delivery: OrderDeliverySchema.nullable().openapi({
+      description: "The delivery option chosen at checkout; null for orders placed before the shop had any.",
+    }),
+    total: MoneySchema.openapi({ description: "Subtotal plus delivery." }),
     amountDue: MoneySchema.openapi({ description: "What the customer owes (payment is out of scope); 0 once cancelled." }),
     cancelledAt: z.string().nullable(),
     returnRequestedAt: z.string().nullable(),
@@ -80,6 +118,15 @@ export function orderView(order: OrderRow, lines: readonly OrderLineRow[], local
       })),
     itemCount: order.itemCount,
     subtotal: m(order.subtotal),
+    delivery: order.deliveryOption
+      ? {
+          option: order.deliveryOption,
+          name: order.deliveryName ?? order.deliveryOption,
+          price: m(order.deliveryPrice),
+          leadTimeDays: { min: order.deliveryMinDays ?? 0, max: order.deliveryMaxDays ?? 0 },
+          address: order.shippingAddress ? (JSON.parse(order.shippingAddress) as ShippingAddress) : null,
+        }
+      : null,
     total: m(order.total),
     amountDue: m(order.amountDue),
     cancelledAt: order.cancelledAt,
@@ -172,11 +219,61 @@ function putBackStock(orm: Orm, sku: string, quantity: number, now: string): Sta
     .where(eq(inventory.sku, sku));
 }
 
+export interface DeliveryChoice {
+  option: DeliveryOptionView;
+  address: ShippingAddress | null;
+}
+
+/**
+ * The delivery an order gets: the option asked for, or — when the caller names none (an SMS keyword, a
+ * chat button, an older API client) — the first pick-up option when no address came, the first
+ * shipping option when one did. A shop without delivery options places orders without delivery, as
+ * before. An unknown or disabled option, or a shipping option without an address, is refused.
+ */
+export async function resolveDelivery(
+  ctx: ActionContext,
+  input: { deliveryOption?: string | undefined; address?: ShippingAddress | undefined },
+): Promise<DeliveryChoice | null> {
+  const options = await listDeliveryOptions(ctx.db, ctx.view.locale);
+  if (!options.length) {
+    if (input.deliveryOption === undefined) return null;
+  }
+  const address = input.address ?? null;
+  const option =
+    input.deliveryOption !== undefined
+      ? options.find((o) => o.key === input.deliveryOption)
+      : (options.find((o) => o.kind === (address ? "shipping" : "pickup")) ?? options[0]);
+  if (!option) {
+    throw new ApiError(
+      "invalid_reference",
+      `No delivery option "${input.deliveryOption}". Offered: ${options.map((o) => o.key).join(", ") || "none"}.`,
+      {
+        extra: {
+          errors: [
+            {
+              in: "body",
+              pointer: "/input/deliveryOption",
+              code: "invalid_reference",
+              message: "Choose one of the offered delivery options.",
+            },
+          ],
+        },
+      },
+    );
+  }
+  if (option.kind === "shipping" && !address) {
+    throw new ApiError("validation_failed", `${option.name} needs a delivery address.`, {
+      extra: { errors: [{ in: "body", pointer: "/input/address", code: "required", message: "Enter a delivery address." }] },
+    });
+  }
+  return { option, address };
+}
+
 /**
  * Places an order from the cart and empties it. Reads stock first to refuse
  * early with the SKUs that are short; the statements check again, atomically.
  */
-export async function planCheckout(ctx: ActionContext, state: CartState): Promise<OrderChange> {
+export async function planCheckout(ctx: ActionContext, state: CartState, delivery: DeliveryChoice | null = null): Promise<OrderChange> {
   if (!state.lines.length) throw new ApiError("cart_empty", "Your cart is empty.");
   const stock = await inventoryBySku(
     ctx.db,
@@ -201,6 +298,10 @@ export async function planCheckout(ctx: ActionContext, state: CartState): Promis
   const now = ctx.now.toISOString();
   const currency = cartCurrency(state, ctx.view);
   const subtotal = state.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+  if (delivery && delivery.option.price.currency !== currency) {
+    throw new ApiError("conflict", `${delivery.option.name} is priced in ${delivery.option.price.currency}; this cart is in ${currency}.`);
+  }
+  const shipping = delivery ? deliveryPrice(delivery.option, subtotal, ctx.view.locale).amount : 0;
   const order: OrderRow = {
     id: newId("ord"),
     number: newOrderNumber(),
@@ -209,15 +310,15 @@ export async function planCheckout(ctx: ActionContext, state: CartState): Promis
     channel: ctx.channel,
     currency,
     subtotal,
-    total: subtotal,
-    amountDue: subtotal,
+    total: subtotal + shipping,
+    amountDue: subtotal + shipping,
     itemCount: state.lines.reduce((n, l) => n + l.quantity, 0),
-    deliveryOption: null,
-    deliveryName: null,
-    deliveryPrice: 0,
-    deliveryMinDays: null,
-    deliveryMaxDays: null,
-    shippingAddress: null,
+    deliveryOption: delivery?.option.key ?? null,
+    deliveryName: delivery?.option.name ?? null,
+    deliveryPrice: shipping,
+    deliveryMinDays: delivery?.option.leadTimeDays.min ?? null,
+    deliveryMaxDays: delivery?.option.leadTimeDays.max ?? null,
+    shippingAddress: delivery?.address ? JSON.stringify(delivery.address) : null,
     version: 1,
     placedAt: now,
     cancelledAt: null,
