@@ -852,16 +852,18 @@ export const templates = {
     + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":8,"column":103},"end":{"line":8,"column":111}} ), depth0))
     + "</th></tr></thead>\n<tbody>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n<p class=\"price\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":13,"column":19},"end":{"line":13,"column":27}} ), depth0))
+    + "</tbody>\n</table>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"delivery"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":18,"column":14}}})) != null ? stack1 : "")
+    + "<p class=\"price\">"
+    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":18,"column":33},"end":{"line":18,"column":41}} ), depth0))
     + " <span>"
-    + alias4((((helper = lookupProperty(helpers,"total") || alias1(depth0, "total", {"start":{"line":13,"column":38},"end":{"line":13,"column":43}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"total","hash":{},"data":data,"loc":{"start":{"line":13,"column":36},"end":{"line":13,"column":45}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"total") || alias1(depth0, "total", {"start":{"line":18,"column":52},"end":{"line":18,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"total","hash":{},"data":data,"loc":{"start":{"line":18,"column":50},"end":{"line":18,"column":59}}}) : helper)))
     + "</span></p>\n<p>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "amountDue", {"start":{"line":14,"column":5},"end":{"line":14,"column":20}} ), depth0))
+    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "amountDue", {"start":{"line":19,"column":5},"end":{"line":19,"column":20}} ), depth0))
     + " <span>"
-    + alias4((((helper = lookupProperty(helpers,"amountDue") || alias1(depth0, "amountDue", {"start":{"line":14,"column":31},"end":{"line":14,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"amountDue","hash":{},"data":data,"loc":{"start":{"line":14,"column":29},"end":{"line":14,"column":42}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"amountDue") || alias1(depth0, "amountDue", {"start":{"line":19,"column":31},"end":{"line":19,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"amountDue","hash":{},"data":data,"loc":{"start":{"line":19,"column":29},"end":{"line":19,"column":42}}}) : helper)))
     + "</span></p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":15,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":20,"column":34}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -883,6 +885,40 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":10,"column":148},"end":{"line":10,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":10,"column":146},"end":{"line":10,"column":159}}}) : helper)))
     + "</td></tr>\n";
 },"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<dl class=\"totals\">\n<dt>"
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"words"),"checkout"), "delivery", {"start":{"line":14,"column":6},"end":{"line":14,"column":29}} ), depth0))
+    + ": <span dir=\"auto\">"
+    + alias3(alias2(alias1(lookupProperty(depth0,"delivery"), "name", {"start":{"line":14,"column":52},"end":{"line":14,"column":65}} ), depth0))
+    + "</span> ("
+    + alias3(alias2(alias1(lookupProperty(depth0,"delivery"), "leadTime", {"start":{"line":14,"column":78},"end":{"line":14,"column":95}} ), depth0))
+    + ")</dt><dd>"
+    + alias3(alias2(alias1(lookupProperty(depth0,"delivery"), "price", {"start":{"line":14,"column":109},"end":{"line":14,"column":123}} ), depth0))
+    + "</dd>\n</dl>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"delivery"),"address"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":18,"column":7}}})) != null ? stack1 : "");
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<h2>"
+    + container.escapeExpression(container.lambda(container.strict(lookupProperty(lookupProperty(depth0,"words"),"checkout"), "deliverTo", {"start":{"line":16,"column":30},"end":{"line":16,"column":54}} ), depth0))
+    + "</h2>\n<address dir=\"auto\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"delivery"),"address"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":20},"end":{"line":17,"column":67}}})) != null ? stack1 : "")
+    + "</address>\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    return container.escapeExpression(container.lambda(depth0, depth0))
+    + "<br>";
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];

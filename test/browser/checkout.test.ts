@@ -107,6 +107,9 @@ describe("a whole checkout without JavaScript", () => {
     const number = /UN-[0-9A-Z]{8}/.exec(page.url())![0];
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain(number);
     expect(await page.locator(".notice").textContent()).toBeTruthy();
+    // The confirmation shows the delivery chosen and where it goes.
+    expect(await page.locator("main dl.totals").textContent()).toContain("Standard delivery");
+    expect(await page.locator("main address").textContent()).toContain("12 rue des Pins");
     await screenshot(page, "checkout-4-confirmation-390");
     // The cart is empty and the checkout forgets the address once the order is placed.
     const cookies = await context.cookies();
