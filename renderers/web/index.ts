@@ -294,6 +294,112 @@ function pageContext(view: EntityView, options: RenderOptions, degradations: Ren
   return context;
 }
 
+// --- Checkout pages ----------------------------------------------------------------------------
+
+/** One step of the web checkout (address, delivery option, review): storefront pages, not channel views. */
+export type CheckoutPage = {
+  locale: string;
+  url: string;
+  ui: EntityView["ui"];
+  formAction: string;
+  addressUrl: string;
+  deliveryUrl: string;
+} & (
+  | {
+      step: "address";
+      values: Record<"name" | "email" | "street" | "postcode" | "city" | "country", string>;
+      /** Field name → whether it is invalid. */
+      invalid: readonly string[];
+    }
+  | {
+      step: "delivery";
+      options: { key: string; name: string; price: string; leadTime: string; checked: boolean }[];
+      invalid: boolean;
+    }
+  | {
+      step: "review";
+      lines: { title: string; quantity: number; lineTotal: string }[];
+      subtotal: string;
+      delivery: { name: string; price: string; leadTime: string };
+      total: string;
+      address: Record<string, string> | null;
+    }
+);
+
+const ADDRESS_FIELDS = [
+  { name: "name", type: "text", autocomplete: "name", maxlength: 100 },
+  { name: "email", type: "email", autocomplete: "email", maxlength: 254 },
+  { name: "street", type: "text", autocomplete: "address-line1", maxlength: 200 },
+  { name: "postcode", type: "text", autocomplete: "postal-code", maxlength: 12 },
+  { name: "city", type: "text", autocomplete: "address-level2", maxlength: 100 },
+  { name: "country", type: "text", autocomplete: "country", maxlength: 2 },
+] as const;
+
+const checkoutTemplate = hb.template(templates.checkout);
+
+/**
+ * A checkout step as a full page in the storefront's frame. Server-validated: an invalid field is
+ * marked `aria-invalid`, described by its message, and listed in an error summary that links to it.
+ */
+export function renderCheckoutPage(page: CheckoutPage, options: { baseUrl: string; chrome: WebChrome }): string {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const words = webWords(page.locale);
+  const checkout = words.checkout;
+  const steps = ["address", "delivery", "review"] as const;
+  const language = page.locale.split("-")[0] ?? page.locale;
+  let errors: { field: string; message: string }[] = [];
+  let extra: Record<string, unknown> = {};
+  if (page.step === "address") {
+    const fields = ADDRESS_FIELDS.map((f) => {
+      const id = `address-${f.name}`;
+      const error = page.invalid.includes(f.name) ? checkout.errors[f.name] : null;
+      const hint = f.name === "email" || f.name === "country" ? checkout.hints[f.name] : null;
+      const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+      return { ...f, id, label: checkout.fields[f.name], value: page.values[f.name], error, hint, describedBy };
+    });
+    errors = fields.filter((f) => f.error).map((f) => ({ field: f.id, message: f.error ?? "" }));
+    extra = { addressStep: true, fields };
+  } else if (page.step === "delivery") {
+    if (page.invalid) errors = [{ field: `delivery-${page.options[0]?.key ?? ""}`, message: checkout.errors.delivery }];
+    extra = { deliveryStep: true, options: page.options, deliveryError: page.invalid ? checkout.errors.delivery : null };
+  } else {
+    extra = {
+      reviewStep: true,
+      lines: page.lines,
+      subtotal: page.subtotal,
+      delivery: page.delivery,
+      total: page.total,
+      address: page.address,
+    };
+  }
+  const title = checkout.steps[page.step];
+  const context = cleanDeep(
+    {
+      ...extra,
+      errors,
+      title,
+      stepText: checkout.stepOf(steps.indexOf(page.step) + 1, steps.length),
+      formAction: page.formAction,
+      addressUrl: page.addressUrl,
+      deliveryUrl: page.deliveryUrl,
+      url: page.url,
+      ui: page.ui,
+      checkout,
+      lang: page.locale,
+      dir: RTL.has(language) ? "rtl" : "ltr",
+      pageTitle: `${errors.length ? `${checkout.errorSummary} ` : ""}${title} · ${options.chrome.shopName}`,
+      home: `${baseUrl}/`,
+      stylesheet: `${baseUrl}/assets/${STYLESHEET.name}`,
+      cartUrl: `${baseUrl}/cart`,
+      cartCount: options.chrome.cartCount,
+      chrome: options.chrome,
+      words,
+    },
+    { count: 0 },
+  );
+  return checkoutTemplate(context);
+}
+
 /** Facts a body must show, as this channel writes them (control characters removed). */
 function normalizeFact(text: string): string {
   return webText(text);

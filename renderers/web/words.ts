@@ -26,6 +26,26 @@ export interface WebWords {
   forbiddenText: string;
   refusedTitle: string;
   searchTitle: (q: string) => string;
+  checkout: CheckoutWords;
+}
+
+/** The checkout's steps, fields and field errors (the address form validates on the server, without JavaScript). */
+export interface CheckoutWords {
+  steps: { address: string; delivery: string; review: string };
+  /** "Step 1 of 3" */
+  stepOf: (n: number, of: number) => string;
+  fields: { name: string; email: string; street: string; postcode: string; city: string; country: string };
+  hints: { email: string; country: string };
+  errors: { name: string; email: string; street: string; postcode: string; city: string; country: string; delivery: string };
+  errorSummary: string;
+  continue: string;
+  change: string;
+  placeOrder: string;
+  subtotal: string;
+  delivery: string;
+  deliverTo: string;
+  pickupAt: string;
+  emptyCart: string;
 }
 
 const en: WebWords = {
@@ -50,6 +70,30 @@ const en: WebWords = {
   forbiddenText: "This form was sent from another site, so it was not accepted.",
   refusedTitle: "That did not work",
   searchTitle: (q) => `Search: ${q}`,
+  checkout: {
+    steps: { address: "Delivery address", delivery: "Delivery option", review: "Review your order" },
+    stepOf: (n, of) => `Step ${n} of ${of}`,
+    fields: { name: "Full name", email: "Email", street: "Street and number", postcode: "Postcode", city: "City", country: "Country code" },
+    hints: { email: "For your order confirmation.", country: "Two letters, such as FR or DE." },
+    errors: {
+      name: "Enter your full name.",
+      email: "Enter an email address such as ana@example.com.",
+      street: "Enter the street and number.",
+      postcode: "Enter the postcode (letters, digits, spaces and hyphens).",
+      city: "Enter the city.",
+      country: "Enter a two-letter country code, such as FR or DE.",
+      delivery: "Choose a delivery option.",
+    },
+    errorSummary: "Please correct the following:",
+    continue: "Continue",
+    change: "Change",
+    placeOrder: "Place order",
+    subtotal: "Subtotal",
+    delivery: "Delivery",
+    deliverTo: "Deliver to",
+    pickupAt: "Collect at the shop",
+    emptyCart: "Your cart is empty: add something before checking out.",
+  },
 };
 
 const fr: WebWords = {
@@ -74,6 +118,30 @@ const fr: WebWords = {
   forbiddenText: "Ce formulaire a été envoyé depuis un autre site : il n'a pas été accepté.",
   refusedTitle: "Cela n'a pas fonctionné",
   searchTitle: (q) => `Recherche : ${q}`,
+  checkout: {
+    steps: { address: "Adresse de livraison", delivery: "Mode de livraison", review: "Vérifiez votre commande" },
+    stepOf: (n, of) => `Étape ${n} sur ${of}`,
+    fields: { name: "Nom complet", email: "E-mail", street: "Rue et numéro", postcode: "Code postal", city: "Ville", country: "Code pays" },
+    hints: { email: "Pour la confirmation de commande.", country: "Deux lettres, par exemple FR ou DE." },
+    errors: {
+      name: "Indiquez votre nom complet.",
+      email: "Indiquez une adresse e-mail, par exemple ana@example.com.",
+      street: "Indiquez la rue et le numéro.",
+      postcode: "Indiquez le code postal (lettres, chiffres, espaces et tirets).",
+      city: "Indiquez la ville.",
+      country: "Indiquez un code pays de deux lettres, par exemple FR ou DE.",
+      delivery: "Choisissez un mode de livraison.",
+    },
+    errorSummary: "Veuillez corriger les points suivants :",
+    continue: "Continuer",
+    change: "Modifier",
+    placeOrder: "Passer la commande",
+    subtotal: "Sous-total",
+    delivery: "Livraison",
+    deliverTo: "Livrer à",
+    pickupAt: "Retrait en boutique",
+    emptyCart: "Votre panier est vide : ajoutez un article avant de commander.",
+  },
 };
 
 const BY_LANGUAGE: Record<string, WebWords> = { en, fr };

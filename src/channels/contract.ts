@@ -272,6 +272,8 @@ export interface OrderRenderView extends ViewBase {
   lines: { title: string; quantity: number; lineTotal: string }[];
   total: string;
   amountDue: string;
+  /** The delivery chosen at checkout (the web confirmation shows it); absent for orders without one. */
+  delivery?: { name: string; price: string; leadTime: string; address: string[] | null } | null;
 }
 
 /** The reply to an action: its confirmation, what it changed, and what the customer can do next. */

@@ -7,7 +7,8 @@
  * renderer projects the same facts and offers the same actions.
  */
 import type { ActionView } from "../catalogue/actions";
-import type { Channel, Override } from "../catalogue/documents";
+import { leadTimeText } from "../catalogue/delivery";
+import type { Channel, Override, ProductDoc } from "../catalogue/documents";
 import type { InheritedOverride } from "../catalogue/locales";
 import type { MessageView } from "../catalogue/messages";
 import { decimalAmount } from "../catalogue/money";
@@ -423,6 +424,21 @@ export function orderRenderView(
     lines: order.lines.map((l) => ({ title: l.title, quantity: l.quantity, lineTotal: l.lineTotal.formatted })),
     total: order.total.formatted,
     amountDue: order.amountDue.formatted,
+    delivery: order.delivery
+      ? {
+          name: order.delivery.name,
+          price: order.delivery.price.formatted,
+          leadTime: leadTimeText(locale, order.delivery.leadTimeDays.min, order.delivery.leadTimeDays.max),
+          address: order.delivery.address
+            ? [
+                order.delivery.address.name,
+                order.delivery.address.street,
+                `${order.delivery.address.postcode} ${order.delivery.address.city}`,
+                order.delivery.address.country,
+              ]
+            : null,
+        }
+      : null,
     facts: [
       { name: "order", value: order.number },
       { name: "status", value: statusText },

@@ -9,7 +9,7 @@
  * compile until it has a handler.
  */
 import { z } from "@hono/zod-openapi";
-import { Slug } from "../catalogue/documents";
+import { Key, Slug } from "../catalogue/documents";
 import { findLiveProduct, inventoryFor, ProductViewSchema, productView } from "../catalogue/products";
 import { wording } from "../channels/wording";
 import { npsAnswers, ratings, stockNotifications } from "../db/schema";
@@ -29,7 +29,17 @@ import {
 import { CaseSummarySchema, planOpenCase } from "./cases";
 import { JourneyChannelSchema } from "./channels";
 import { HandoffSchema, planHandoff } from "./handoffs";
-import { findCustomerOrder, OrderNumber, OrderSchema, orderView, planCancel, planCheckout, planReturn } from "./orders";
+import {
+  findCustomerOrder,
+  OrderNumber,
+  OrderSchema,
+  orderView,
+  planCancel,
+  planCheckout,
+  planReturn,
+  resolveDelivery,
+  ShippingAddress,
+} from "./orders";
 import { type ActionContext, type Plan, readOnly } from "./plan";
 
 export const ACTION_KEYS = [
@@ -172,13 +182,22 @@ export const ACTION_HANDLERS = {
   }),
 
   checkout: defineAction({
-    input: z.strictObject({}),
+    input: z.strictObject({
+      deliveryOption: Key.optional().openapi({
+        description:
+          "The `key` of one of `GET /v1/delivery-options`. Without it: the first pick-up option when no address is sent, the first shipping option when one is.",
+        example: "standard",
+      }),
+      address: ShippingAddress.optional().openapi({ description: "Required by shipping options; optional for pick-up." }),
+    }),
     result: OrderResult,
     sideEffects: true,
     description:
-      "Places an order from the cart at the captured prices and empties the cart. Stock is taken atomically and never oversold: when a line cannot be supplied, nothing is ordered and the problem (409 `out_of_stock`) names the SKUs. Payment is out of scope: the order records the amount due.",
-    async plan(ctx) {
-      const change = await planCheckout(ctx, await loadCart(ctx.db, ctx.cartId));
+      "Places an order from the cart at the captured prices, with a delivery option and address, and empties the cart. The order's total is the subtotal plus the option's price (free from its `freeOver`). Stock is taken atomically and never oversold: when a line cannot be supplied, nothing is ordered and the problem (409 `out_of_stock`) names the SKUs. An unknown option is 422 `invalid_reference`; a shipping option without an address is 400 `validation_failed`. Payment is out of scope: the order records the amount due.",
+    async plan(ctx, input) {
+      const cart = await loadCart(ctx.db, ctx.cartId);
+      if (!cart.lines.length) throw new ApiError("cart_empty", "Your cart is empty.");
+      const change = await planCheckout(ctx, cart, await resolveDelivery(ctx, input));
       return {
         result: { order: change.order },
         statements: change.statements,

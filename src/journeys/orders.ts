@@ -11,7 +11,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { refreshAvailabilitySql } from "../catalogue/availability";
-import { type DeliveryOptionView, deliveryPrice } from "../catalogue/delivery";
+import { type DeliveryOptionView, deliveryPrice, listDeliveryOptions } from "../catalogue/delivery";
 import { MoneySchema, money } from "../catalogue/money";
 import { type Database, guardWhen, type Orm, raw, releaseGuard, type Statement } from "../db/client";
 import { cartLines, inventory, ORDER_STATUSES, orderLines, orders } from "../db/schema";
@@ -57,6 +57,16 @@ export const ShippingAddress = z
   });
 export type ShippingAddress = z.infer<typeof ShippingAddress>;
 
+export const OrderDeliverySchema = z
+  .object({
+    option: z.string().openapi({ example: "standard" }),
+    name: z.string().openapi({ example: "Standard delivery" }),
+    price: MoneySchema.openapi({ description: "What delivery costs on this order (0 when free from the option's `freeOver`)." }),
+    leadTimeDays: z.object({ min: z.number().int(), max: z.number().int() }),
+    address: ShippingAddress.nullable().openapi({ description: "Null for pick-up without an address." }),
+  })
+  .openapi("OrderDelivery");
+
 export const OrderSchema = z
   .object({
     number: z.string().openapi({ example: "UN-K7QM3XZT" }),
@@ -76,7 +86,10 @@ export const OrderSchema = z
     ),
     itemCount: z.number().int(),
     subtotal: MoneySchema,
-    total: MoneySchema,
+    delivery: OrderDeliverySchema.nullable().openapi({
+      description: "The delivery option chosen at checkout; null for orders placed before the shop had any.",
+    }),
+    total: MoneySchema.openapi({ description: "Subtotal plus delivery." }),
     amountDue: MoneySchema.openapi({ description: "What the customer owes (payment is out of scope); 0 once cancelled." }),
     cancelledAt: z.string().nullable(),
     returnRequestedAt: z.string().nullable(),
@@ -105,6 +118,15 @@ export function orderView(order: OrderRow, lines: readonly OrderLineRow[], local
       })),
     itemCount: order.itemCount,
     subtotal: m(order.subtotal),
+    delivery: order.deliveryOption
+      ? {
+          option: order.deliveryOption,
+          name: order.deliveryName ?? order.deliveryOption,
+          price: m(order.deliveryPrice),
+          leadTimeDays: { min: order.deliveryMinDays ?? 0, max: order.deliveryMaxDays ?? 0 },
+          address: order.shippingAddress ? (JSON.parse(order.shippingAddress) as ShippingAddress) : null,
+        }
+      : null,
     total: m(order.total),
     amountDue: m(order.amountDue),
     cancelledAt: order.cancelledAt,
@@ -200,6 +222,51 @@ function putBackStock(orm: Orm, sku: string, quantity: number, now: string): Sta
 export interface DeliveryChoice {
   option: DeliveryOptionView;
   address: ShippingAddress | null;
+}
+
+/**
+ * The delivery an order gets: the option asked for, or — when the caller names none (an SMS keyword, a
+ * chat button, an older API client) — the first pick-up option when no address came, the first
+ * shipping option when one did. A shop without delivery options places orders without delivery, as
+ * before. An unknown or disabled option, or a shipping option without an address, is refused.
+ */
+export async function resolveDelivery(
+  ctx: ActionContext,
+  input: { deliveryOption?: string | undefined; address?: ShippingAddress | undefined },
+): Promise<DeliveryChoice | null> {
+  const options = await listDeliveryOptions(ctx.db, ctx.view.locale);
+  if (!options.length) {
+    if (input.deliveryOption === undefined) return null;
+  }
+  const address = input.address ?? null;
+  const option =
+    input.deliveryOption !== undefined
+      ? options.find((o) => o.key === input.deliveryOption)
+      : (options.find((o) => o.kind === (address ? "shipping" : "pickup")) ?? options[0]);
+  if (!option) {
+    throw new ApiError(
+      "invalid_reference",
+      `No delivery option "${input.deliveryOption}". Offered: ${options.map((o) => o.key).join(", ") || "none"}.`,
+      {
+        extra: {
+          errors: [
+            {
+              in: "body",
+              pointer: "/input/deliveryOption",
+              code: "invalid_reference",
+              message: "Choose one of the offered delivery options.",
+            },
+          ],
+        },
+      },
+    );
+  }
+  if (option.kind === "shipping" && !address) {
+    throw new ApiError("validation_failed", `${option.name} needs a delivery address.`, {
+      extra: { errors: [{ in: "body", pointer: "/input/address", code: "required", message: "Enter a delivery address." }] },
+    });
+  }
+  return { option, address };
 }
 
 /**

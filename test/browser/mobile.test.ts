@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS_DIR, launchBrowser, seriousViolations } from "../helpers/browser";
+import { ARTIFACTS_DIR, fillAddress, launchBrowser, overflowing, SCREENS, seriousViolations } from "../helpers/browser";
 import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
@@ -22,30 +22,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-const SCREENS = [
-  { width: 320, height: 568 },
-  { width: 390, height: 844 },
-  { width: 768, height: 1024 },
-];
-
-/** Elements whose box reaches past the viewport's right edge (or the page scrolls sideways). */
-function overflowing(page: Page) {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll("body *")]
-      .filter((el) => {
-        const box = el.getBoundingClientRect();
-        return box.width > 0 && box.right > width + 0.5;
-      })
-      .map(
-        (el) =>
-          `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ")[0]}` : ""} ${Math.round(el.getBoundingClientRect().right)}px`,
-      );
-    if (document.documentElement.scrollWidth > width) wide.push(`page scrolls to ${document.documentElement.scrollWidth}px`);
-    return wide;
-  });
-}
-
 async function walk(page: Page, check: (name: string) => Promise<void>) {
   await page.goto(`${server.url}/`);
   await check("home");
@@ -57,6 +33,12 @@ async function walk(page: Page, check: (name: string) => Promise<void>) {
   await page.waitForURL(`${server.url}/cart`);
   await check("cart");
   await page.getByRole("button", { name: "Check out" }).click();
+  // The checkout pages (address, delivery option, review) have their own tests: test/browser/checkout.test.ts.
+  await page.waitForURL(`${server.url}/checkout`);
+  await fillAddress(page);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Place order" }).click();
   await page.waitForURL(/\/orders\//);
   await check("order");
 }

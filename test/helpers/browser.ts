@@ -58,3 +58,42 @@ export async function seriousViolations(page: Page, options: { iframes?: boolean
   }, options);
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
+
+/** Fills the storefront checkout's address form (English labels) with a valid address. */
+export async function fillAddress(page: Page, values: Partial<Record<string, string>> = {}): Promise<void> {
+  const address = {
+    "Full name": "Ana Silva",
+    Email: "ana@example.com",
+    "Street and number": "12 rue des Pins",
+    Postcode: "75011",
+    City: "Paris",
+    "Country code": "FR",
+    ...values,
+  };
+  for (const [label, value] of Object.entries(address)) await page.getByLabel(label, { exact: true }).fill(value ?? "");
+}
+
+/** The widths the storefront is checked at: a small phone, a common phone, a tablet. */
+export const SCREENS = [
+  { width: 320, height: 568 },
+  { width: 390, height: 844 },
+  { width: 768, height: 1024 },
+];
+
+/** Elements whose box reaches past the viewport's right edge (or the page scrolls sideways). */
+export function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && box.right > width + 0.5;
+      })
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ")[0]}` : ""} ${Math.round(el.getBoundingClientRect().right)}px`,
+      );
+    if (document.documentElement.scrollWidth > width) wide.push(`page scrolls to ${document.documentElement.scrollWidth}px`);
+    return wide;
+  });
+}

@@ -67,6 +67,7 @@ export function demoOrder(locale: string, status: OrderView["status"] = "placed"
     ],
     itemCount: 3,
     subtotal: m(19600),
+    delivery: null,
     total: m(19600),
     amountDue: m(19600),
     cancelledAt: null,

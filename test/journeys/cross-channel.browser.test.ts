@@ -20,7 +20,7 @@ import type { Browser } from "playwright-core";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/lib/keys";
-import { launchBrowser, screenshot } from "../helpers/browser";
+import { fillAddress, launchBrowser, screenshot } from "../helpers/browser";
 import { type RunningServer, startServer } from "../helpers/server";
 
 const TWILIO_TOKEN = "journey-twilio-auth-token-0123456789";
@@ -241,6 +241,10 @@ describe("one customer across chat, SMS, the web and WhatsApp", () => {
     expect(await line.locator("td").nth(1).textContent()).toBe("€89.00");
     await screenshot(page, "journey-cart");
     await page.getByRole("button", { name: "Check out" }).click();
+    await fillAddress(page);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Place order" }).click();
     await page.waitForURL(/\/orders\/UN-[0-9A-Z]{8}$/);
     const orderNumber = new URL(page.url()).pathname.split("/").pop()!;
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Order ${orderNumber}`);

@@ -8,6 +8,7 @@
  * 303 (post/redirect/get), so the shop works without JavaScript.
  */
 import { webWords } from "../../../renderers/web/index";
+import { listDeliveryOptions } from "../../catalogue/delivery";
 import { overridesAlong } from "../../catalogue/locales";
 import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
@@ -18,10 +19,12 @@ import { invokeAction } from "../../journeys/invoke";
 import { findCustomerOrder, orderView } from "../../journeys/orders";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
+import { registerCheckoutRoutes } from "./checkout.index";
 import {
   categoryLabel,
   chromeFor,
   ensureSession,
+  fromOtherSite,
   memoPage,
   nextBoundary,
   type PageContext,
@@ -53,7 +56,7 @@ interface OutcomeBody {
   detail?: string;
 }
 
-type PageHandler = (c: PageContext, ctx: ViewContext) => Promise<Response>;
+export type PageHandler = (c: PageContext, ctx: ViewContext) => Promise<Response>;
 
 /** Runs a page handler; a client error (unknown slug, bad cursor, refused action) becomes an HTML page with its status. */
 function page(handler: PageHandler) {
@@ -112,7 +115,7 @@ function formInput(form: Record<string, unknown>): Record<string, string | numbe
 }
 
 /** Where a browser goes after an action succeeded (post/redirect/get). */
-function nextPage(c: PageContext, base: string, key: string, input: Record<string, string | number>, result: OutcomeBody["result"]) {
+function nextPage(c: PageContext, base: string, key: string, input: Record<string, unknown>, result: OutcomeBody["result"]) {
   switch (key) {
     case "add_to_cart":
     case "update_quantity":
@@ -137,13 +140,20 @@ function nextPage(c: PageContext, base: string, key: string, input: Record<strin
 
 async function postAction(c: PageContext, ctx: ViewContext) {
   const key = c.req.param("key") ?? "";
-  const origin = c.req.header("origin");
-  // A form posted from another site (CSRF) is refused; same-site browsers send our own origin.
-  if (origin !== undefined && origin !== new URL(c.get("config").PUBLIC_BASE_URL).origin) {
+  if (fromOtherSite(c)) {
     const words = webWords(ctx.locale);
     return sendProblem(c, ctx, 403, words.forbiddenTitle, words.forbiddenText);
   }
   const input = formInput(await c.req.parseBody());
+  // The cart's "Check out" button starts the checkout pages (address, delivery option, review) when the shop has options.
+  if (key === "checkout" && input.deliveryOption === undefined && (await listDeliveryOptions(c.get("db"), ctx.locale)).length) {
+    return c.redirect(`${ctx.baseUrl}/checkout`, 303);
+  }
+  return runAction(c, ctx, key, input);
+}
+
+/** Runs an action for the session's customer: its confirmation as a notice and a redirect (post/redirect/get), or its problem as a page. */
+export async function runAction(c: PageContext, ctx: ViewContext, key: string, input: Record<string, unknown>) {
   const session = ensureSession(c);
   const outcome = await invokeAction(c.get("db"), {
     key,
@@ -252,6 +262,7 @@ export function registerStorefrontRoutes(app: Router) {
   );
 
   app.post("/actions/:key", page(postAction));
+  registerCheckoutRoutes(app, page, runAction);
 
   app.get(
     "/h/:code",

@@ -121,6 +121,12 @@ export function emptyCart(ctx: ViewContext): CartView {
   };
 }
 
+/** Whether a form was posted from another site (CSRF): same-site browsers send our own origin. */
+export function fromOtherSite(c: PageContext): boolean {
+  const origin = c.req.header("origin");
+  return origin !== undefined && origin !== new URL(c.get("config").PUBLIC_BASE_URL).origin;
+}
+
 /** The session's cart (empty when it has none). */
 export async function sessionCart(c: PageContext, ctx: ViewContext): Promise<CartView> {
   const customer = await sessionCustomer(c);
