@@ -8,7 +8,7 @@
  */
 import type { ActionView } from "../catalogue/actions";
 import { leadTimeText } from "../catalogue/delivery";
-import type { Channel, Override, ProductDoc } from "../catalogue/documents";
+import type { Channel, Override } from "../catalogue/documents";
 import type { InheritedOverride } from "../catalogue/locales";
 import type { MessageView } from "../catalogue/messages";
 import { decimalAmount } from "../catalogue/money";

@@ -65,10 +65,7 @@ export async function respondEntry<S extends 200 | 201 = 200>(c: Context<AppEnv>
   c.header("cache-control", "no-store");
   // Typed loosely on purpose: this one representation answers the generic and the product-only
   // routes, whose declared schema is the same AdminX component (checked by the contract tests).
-  return c.json(
-    entryDto(entry, param, entry.publishedRevisionId ? (texts.get(entry.publishedRevisionId) ?? null) : null, locales),
-    status,
-  );
+  return c.json(entryDto(entry, param, entry.publishedRevisionId ? (texts.get(entry.publishedRevisionId) ?? null) : null, locales), status);
 }
 
 export function writeContext(c: Context<AppEnv>) {
