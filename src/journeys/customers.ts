@@ -6,7 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
-import { type Database, isUniqueViolation } from "../db/client";
+import { type Database, isUniqueViolation, type Orm, type Statement } from "../db/client";
 import { auditLog, carts, customers, identities } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -307,4 +307,21 @@ export async function searchCustomers(db: Database, query: { q?: string | undefi
     if (row) out.push(await customerView(db, row, now));
   }
   return out;
+}
+
+/**
+ * What a checkout's delivery address tells about the customer: the name and email fill the profile
+ * where it has none (staff edits and earlier answers are kept), in the order's own atomic batch.
+ */
+export function fillProfileFromAddress(orm: Orm, customerId: string, who: { name: string; email: string }, now: string): Statement {
+  const email = who.email.trim().toLowerCase();
+  return orm
+    .update(customers)
+    .set({
+      name: sql`COALESCE(${customers.name}, ${who.name})`,
+      nameKey: sql`COALESCE(${customers.nameKey}, ${foldName(who.name)})`,
+      email: sql`COALESCE(${customers.email}, ${email})`,
+      updatedAt: now,
+    })
+    .where(eq(customers.id, customerId));
 }

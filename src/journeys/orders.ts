@@ -21,6 +21,7 @@ import { newId } from "../lib/ids";
 import { type CartState, cartCurrency, cartVersionCas, inventoryBySku, Sku } from "./carts";
 import { JourneyChannelSchema } from "./channels";
 import { newOrderNumber } from "./codes";
+import { fillProfileFromAddress } from "./customers";
 import type { ActionContext } from "./plan";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -349,6 +350,7 @@ export async function planCheckout(ctx: ActionContext, state: CartState, deliver
       orm.insert(orders).values(order),
       orm.insert(orderLines).values(lines),
       orm.delete(cartLines).where(eq(cartLines.cartId, state.cart.id)),
+      ...(delivery?.address ? [fillProfileFromAddress(orm, ctx.customer.id, delivery.address, now)] : []),
     ],
   };
 }

@@ -122,3 +122,41 @@ describe("checkout with a delivery option and an address", () => {
     expect((listed as { data: { key: string }[] }).data.map((o) => o.key)).toEqual(["standard", "pickup"]);
   });
 });
+
+describe("the checkout's address tells staff who the customer is", () => {
+  it("fills an empty profile with the address's name and email (staff find them by either), and never overwrites one", async () => {
+    const t = await shop();
+    const reader = await t.auth("customers:read");
+    const who = web("sess-profile");
+    await ok(await t.act("add_to_cart", { ...who, input: { sku: "HAT-M" } }, { key: "1" }));
+    await ok(
+      await t.act(
+        "checkout",
+        { ...who, input: { deliveryOption: "standard", address: { ...address, email: " Ana@Example.COM" } } },
+        { key: "2" },
+      ),
+    );
+    const { customer_id: id } = t.db.client.prepare("SELECT customer_id FROM orders").get() as { customer_id: string };
+    const row = () => t.db.client.prepare("SELECT name, email FROM customers WHERE id = ?").get(id);
+    expect(row()).toEqual({ name: "Ana Silva", email: "ana@example.com" });
+    for (const q of ["ANA@example.com", "ana silva"]) {
+      const found = (await (await t.request("GET", `/v1/customers?q=${encodeURIComponent(q)}`, { headers: reader })).json()) as {
+        data: { id: string }[];
+      };
+      expect(
+        found.data.map((c) => c.id),
+        q,
+      ).toEqual([id]);
+    }
+    // A second order to another name keeps what the profile already says (staff edits included).
+    await ok(await t.act("add_to_cart", { ...who, input: { sku: "HAT-M" } }, { key: "3" }));
+    await ok(
+      await t.act(
+        "checkout",
+        { ...who, input: { deliveryOption: "standard", address: { ...address, name: "A. Gift", email: "gift@example.com" } } },
+        { key: "4" },
+      ),
+    );
+    expect(row()).toEqual({ name: "Ana Silva", email: "ana@example.com" });
+  });
+});

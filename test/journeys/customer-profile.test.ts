@@ -1,7 +1,7 @@
 /**
  * Customers' optional profile (name, email) and finding customers by it:
  * `PATCH /v1/customers/{id}` (merge-patch, `customers:write`), the exported
- * `setCustomerProfile` the checkout calls, and `GET /v1/customers?q=` by name,
+ * `setCustomerProfile`, and `GET /v1/customers?q=` by name,
  * email and phone number in any spelling. Nothing personal reaches the log.
  */
 import { describe, expect, it } from "vitest";
