@@ -72,6 +72,11 @@ const message = {
   short: { en: "Open daily." },
 };
 const action = (key: string) => ({ key, label: { en: "Wave" }, confirmation: { en: "Waved." }, appliesTo: ["global"], keyword: "WAVE" });
+/** ACP's headers: the API version, and an Idempotency-Key when the call is a POST. */
+const acp = (idempotencyKey?: string): Record<string, string> => ({
+  "api-version": "2026-04-17",
+  ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
+});
 const web = (session: string) => ({ channel: "web", identity: { channel: "web", externalId: session } });
 
 /** What rows hand on to later rows. */
@@ -134,7 +139,8 @@ function entityRows(kind: "Product" | "Message" | "Action", base: string, id: st
         path: `${at}/overrides/sms/fr/title/confirm`,
         scopes: editor,
         headers: await ifMatch(),
-        status: 422,
+        // Actions have no title to override (422); products and messages have no French SMS title override yet (404).
+        status: kind === "Action" ? 422 : 404,
       }),
     },
     {
@@ -223,6 +229,11 @@ const ROWS: Row[] = [
     op: "listLocales",
     ok: () => ({ method: "GET", path: "/v1/locales" }),
     fail: () => ({ method: "GET", path: "/v1/locales", headers: { authorization: "Bearer unison_sk_forged" }, status: 401 }),
+  },
+  {
+    op: "listDeliveryOptions",
+    ok: () => ({ method: "GET", path: "/v1/delivery-options?locale=fr" }),
+    fail: () => ({ method: "GET", path: "/v1/delivery-options?locale=x_1", status: 400 }),
   },
   {
     op: "renderProduct",
@@ -598,6 +609,24 @@ const ROWS: Row[] = [
     fail: () => ({ method: "GET", path: `/v1/customers/${state.customer}`, scopes: ["actions:invoke"], status: 403 }),
   },
   {
+    op: "updateCustomer",
+    ok: () => ({
+      method: "PATCH",
+      path: `/v1/customers/${state.customer}`,
+      scopes: ["customers:write"],
+      body: { name: "Ana Silva", email: "Ana@Example.com" },
+      headers: { "content-type": "application/merge-patch+json" },
+    }),
+    fail: () => ({
+      method: "PATCH",
+      path: `/v1/customers/${state.customer}`,
+      scopes: ["customers:write"],
+      body: { email: "not-an-email" },
+      headers: { "content-type": "application/merge-patch+json" },
+      status: 400,
+    }),
+  },
+  {
     op: "searchCustomers",
     ok: () => ({ method: "GET", path: "/v1/customers?limit=5", scopes: ["customers:read"] }),
     fail: () => ({ method: "GET", path: "/v1/customers?limit=0", scopes: ["customers:read"], status: 400 }),
@@ -692,12 +721,120 @@ const ROWS: Row[] = [
     fail: () => ({ method: "POST", path: `/v1/cases/${state.case}/reply`, scopes: ["actions:invoke"], body: { text: "" }, status: 400 }),
   },
   {
+    op: "listCaseReplies",
+    ok: () => ({ method: "GET", path: `/v1/cases/${state.case}/replies`, scopes: ["customers:read"] }),
+    fail: () => ({ method: "GET", path: `/v1/cases/${state.case}/replies`, scopes: ["actions:invoke"], status: 403 }),
+  },
+  {
     op: "closeCase",
     ok: () => ({ method: "POST", path: `/v1/cases/${state.case}/close`, scopes: ["actions:invoke"], body: { resolution: "Answered." } }),
     fail: () => ({ method: "POST", path: `/v1/cases/${state.case}/close`, scopes: ["customers:read"], status: 403 }),
   },
   { op: "channelInsights", ok: () => ({ method: "GET", path: "/v1/insights/channels", scopes: ["customers:read"] }) },
   { op: "journeyInsights", ok: () => ({ method: "GET", path: "/v1/insights/journeys", scopes: ["customers:read"] }) },
+  // ACP checkout sessions (the server runs with PAYMENTS_MODE=test): API-Version and an Idempotency-Key on every POST.
+  {
+    op: "createCheckoutSession",
+    ok: () => ({
+      method: "POST",
+      path: "/checkout_sessions",
+      scopes: ["actions:invoke"],
+      body: { line_items: [{ id: SKU, quantity: 1 }], currency: "eur" },
+      headers: acp("coverage-acp-create"),
+      status: 201,
+    }),
+    fail: () => ({
+      method: "POST",
+      path: "/checkout_sessions",
+      scopes: ["actions:invoke"],
+      body: { line_items: [{ id: SKU }] },
+      headers: { "idempotency-key": "coverage-acp-nover" },
+      status: 400,
+    }),
+    keep: (body) => {
+      state.session = body.id;
+    },
+  },
+  {
+    op: "getCheckoutSession",
+    ok: () => ({ method: "GET", path: `/checkout_sessions/${state.session}`, scopes: ["actions:invoke"], headers: acp() }),
+    fail: () => ({ method: "GET", path: "/checkout_sessions/cs_nope", scopes: ["actions:invoke"], headers: acp(), status: 404 }),
+  },
+  {
+    op: "updateCheckoutSession",
+    ok: () => ({
+      method: "POST",
+      path: `/checkout_sessions/${state.session}`,
+      scopes: ["actions:invoke"],
+      body: {
+        fulfillment_details: {
+          name: "Kari Nordmann",
+          email: "kari@example.com",
+          address: { name: "Kari Nordmann", line_one: "Storgata 1", city: "Oslo", state: "Oslo", country: "NO", postal_code: "0150" },
+        },
+      },
+      headers: acp("coverage-acp-update"),
+    }),
+    fail: () => ({
+      method: "POST",
+      path: `/checkout_sessions/${state.session}`,
+      scopes: ["actions:invoke"],
+      body: { selected_fulfillment_options: [{ type: "shipping", option_id: "teleport", item_ids: [] }] },
+      headers: acp("coverage-acp-bogus"),
+      status: 400,
+    }),
+  },
+  {
+    op: "completeCheckoutSession",
+    ok: () => ({
+      method: "POST",
+      path: `/checkout_sessions/${state.session}/complete`,
+      scopes: ["actions:invoke"],
+      body: {
+        payment_data: {
+          handler_id: "unison_test",
+          instrument: { type: "card", credential: { type: "test_token", token: "unison_test_success" } },
+        },
+      },
+      headers: acp("coverage-acp-complete"),
+    }),
+    fail: () => ({
+      method: "POST",
+      path: `/checkout_sessions/${state.session}/complete`,
+      scopes: ["actions:invoke"],
+      body: { payment_data: { handler_id: "unison_test", instrument: { type: "card", credential: { type: "test_token", token: "x" } } } },
+      headers: acp("coverage-acp-complete-again"),
+      status: 400,
+    }),
+  },
+  {
+    op: "cancelCheckoutSession",
+    ok: async () => {
+      const res = await send({
+        method: "POST",
+        path: "/checkout_sessions",
+        scopes: ["actions:invoke"],
+        body: { line_items: [{ id: SKU }], currency: "eur" },
+        headers: acp("coverage-acp-create-2"),
+      });
+      state.session2 = res.body.id;
+      return {
+        method: "POST",
+        path: `/checkout_sessions/${state.session2}/cancel`,
+        scopes: ["actions:invoke"],
+        body: {},
+        headers: acp("coverage-acp-cancel"),
+      };
+    },
+    fail: () => ({
+      method: "POST",
+      path: `/checkout_sessions/${state.session2}/cancel`,
+      scopes: ["actions:invoke"],
+      body: {},
+      headers: acp("coverage-acp-cancel-again"),
+      status: 405,
+    }),
+  },
   // The MCP endpoint (JSON-RPC over Streamable HTTP).
   {
     op: "mcp",
@@ -723,7 +860,7 @@ beforeAll(async () => {
   expect(report.problems).toEqual([]);
   const app = createApp({
     resolveDb: () => db,
-    config: parseConfig({ PUBLIC_BASE_URL: BASE, LOG_REQUESTS: "false", ...SECRETS }),
+    config: parseConfig({ PUBLIC_BASE_URL: BASE, LOG_REQUESTS: "false", PAYMENTS_MODE: "test", ...SECRETS }),
     clock: () => DEMO_NOW,
     log: () => {},
   });
