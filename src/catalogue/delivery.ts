@@ -2,7 +2,7 @@
  * Delivery options: how an order reaches the customer (standard, express, pick-up …), with a localized
  * name, a price per currency and a lead time in days. Editors define them in `content/delivery.json`;
  * every channel that offers checkout reads them from here, so each offers the same options with the
- * same names and prices (CHANNELS.md rule 3: prices are formatted once, by {@link money}).
+ * same names and prices (docs/channels.md, rule 3: prices are formatted once, by {@link money}).
  *
  * Like locales they have no draft state: an import applies them, and an export writes them back.
  */

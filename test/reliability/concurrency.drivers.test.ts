@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 2–4 under real concurrency, on both drivers, over HTTP: the Node server (`serve()`, as
+ * docs/reliability.md (idempotency, no overselling, no lost updates) under real concurrency, on both drivers, over HTTP: the Node server (`serve()`, as
  * `npm start` runs it) on a better-sqlite3 file, and the Worker (src/worker.ts under workerd, wrangler's
  * local runtime) on a local D1, which has no interactive transactions. The same requests go to both:
  *   - 50 identical add_to_cart calls sent at once with one Idempotency-Key → one effect;

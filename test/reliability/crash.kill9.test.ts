@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 5: acknowledged writes survive a crash. The real server process — built and started
+ * docs/reliability.md (crash durability): acknowledged writes survive a crash. The real server process — built and started
  * with the command `npm start` runs (package.json `start`, on dist/node.js) — serves one SQLite
  * file seeded with the demo catalogue. Each round it takes mixed concurrent writes (new products,
  * If-Match stock updates, idempotent add-to-cart actions, new API keys) and is killed with SIGKILL

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 15 as one table over every inbound channel (issue #13; defect 5 was the redelivery):
+ * docs/reliability.md (inbound webhooks are authentic) as one table over every inbound channel (issue #13; defect 5 was the redelivery):
  * SMS (Twilio, signed with the `twilio` package), WhatsApp (Meta's X-Hub-Signature-256 and its
  * subscription handshake), Slack (v0 HMAC with a 5-minute timestamp window) and Telegram (secret
  * token). Messenger has no inbound endpoint (its renderer only produces messages).

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY 9 and 14 — limits — over real sockets against the server as `npm start` runs it
+ * docs/reliability.md (limits: body, nesting, URL, headers, page size, rate limits) — over real sockets against the server as `npm start` runs it
  * (src/node.ts `serve()`):
  *   - the connection after a refused body (issue #13, defect 3): a body over the cap — with
  *     Content-Length or chunked — always gets its 413 problem+json, with `Connection: close`, and the
