@@ -13,7 +13,7 @@ describe("the CLI refuses what is not a content directory (exit 2, saying what i
     const missing = unison(["import", join(dir, "nope"), "--db", db]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`the folder ${join(dir, "nope")} does not exist`);
-    expect(missing.stderr).toContain("expected a content directory: locales.json, products/*.json");
+    expect(missing.stderr).toContain("expected a content directory: locales.json, delivery.json, products/*.json");
     expect(missing.stdout).not.toMatch(/created/);
     await mkdir(join(dir, "empty"));
     const empty = unison(["import", join(dir, "empty"), "--db", db]);
