@@ -113,3 +113,14 @@ describe("the catalogue in pages", () => {
     expect(await get("/categories/spaceships", 404)).toContain("Page not found");
   });
 });
+
+describe("view_product on the web", () => {
+  it("is each card's View details on a list page, and absent from the product page it would reload", async () => {
+    const list = await get("/");
+    expect(list.match(/action="https:\/\/shop\.example\/actions\/view_product"/g)).toHaveLength(12);
+    const product = await get("/products/alpaca-cardigan");
+    expect(product).not.toContain("/actions/view_product");
+    expect(product).not.toContain("View details");
+    expect(product).toContain("/actions/add_to_cart");
+  });
+});
