@@ -406,24 +406,33 @@ export async function listOrderedProducts(db: Database, query: OrderedProductQue
   );
   const price = sql`(SELECT min(coalesce(json_extract(v.value, ${`$.prices.${query.currency}`}), json_extract(v.value, ${`$.prices.${query.fallbackCurrency}`})))
     FROM json_each(r.document, '$.variants') v)`;
-  const order =
+  // The sort key of each product (k), and its slug (s) to break ties.
+  const key =
     query.sort === "price"
-      ? sql`coalesce(${price}, 9e18), p.slug`
+      ? sql`coalesce(${price}, 9e18)`
       : query.sort === "newest"
-        ? sql`p.published_at DESC, p.slug`
-        : sql`coalesce(${title}, p.slug) COLLATE NOCASE, p.slug`;
+        ? sql`p.published_at`
+        : sql`coalesce(${title}, p.slug)`;
+  const order = (m: string) =>
+    sql.raw(query.sort === "newest" ? `${m}k DESC, ${m}s` : query.sort === "title" ? `${m}k COLLATE NOCASE, ${m}s` : `${m}k, ${m}s`);
   const inCategory = query.category
     ? sql`JOIN published_product_categories c ON c.entry_id = p.entry_id AND c.category = ${query.category}`
     : sql``;
+  // Sort only (id, key, slug) and join the documents of the page alone: the sorter then holds small
+  // rows, however deep the page (sorting whole documents made page 500 of 20k products 3× slower).
   const [rows, counted] = await Promise.all([
     db.orm.all(sql`
       SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision, p.published_at AS publishedAt
-      FROM published_products p ${inCategory}
+      FROM (
+        SELECT p.entry_id AS id, ${key} AS k, p.slug AS s
+        FROM published_products p ${inCategory}
+        JOIN revisions r ON r.id = p.revision_id
+        ORDER BY ${order("")}
+        LIMIT ${query.limit} OFFSET ${query.offset}
+      ) m
+      JOIN published_products p ON p.entry_id = m.id
       JOIN revisions r ON r.id = p.revision_id
-      ORDER BY ${order}
-      LIMIT ${query.limit} OFFSET ${query.offset}`) as Promise<
-      { entryId: string; document: string; revision: number; publishedAt: string }[]
-    >,
+      ORDER BY ${order("m.")}`) as Promise<{ entryId: string; document: string; revision: number; publishedAt: string }[]>,
     db.orm.all(sql`SELECT count(*) AS n FROM published_products p ${inCategory}`) as Promise<{ n: number }[]>,
   ]);
   return { items: rows.map(toLive), total: counted[0]?.n ?? 0 };
