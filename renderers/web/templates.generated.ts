@@ -1071,7 +1071,7 @@ export const templates = {
   }
 
 ,"useDecorators":true,"usePartial":true,"useData":true,"useDepths":true},
-  "product_list": {"0":function(container,depth0,helpers,partials,data) {
+  "product_list": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1082,22 +1082,32 @@ export const templates = {
   return "<h1 dir=\"auto\">"
     + container.escapeExpression((((helper = lookupProperty(helpers,"title") || container.strict(depth0, "title", {"start":{"line":2,"column":17},"end":{"line":2,"column":22}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":15},"end":{"line":2,"column":24}}}) : helper)))
     + "</h1>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"items"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":15,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"with").call(alias1,lookupProperty(lookupProperty(depth0,"chrome"),"paging"),{"name":"with","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":7,"column":16}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"nextUrl"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":16,"column":77}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"items"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.program(8, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":20,"column":34}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"with").call(alias1,lookupProperty(lookupProperty(depth0,"chrome"),"paging"),{"name":"with","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":25,"column":15}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"nextUrl"),{"name":"if","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":26,"column":77}}})) != null ? stack1 : "")
     + "\n";
-},"1":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, alias4=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "<ul class=\"cards\">\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"items"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "")
-    + "</ul>\n";
+  return "<form class=\"sort\" method=\"get\" action=\""
+    + alias3((((helper = lookupProperty(helpers,"action") || alias1(depth0, "action", {"start":{"line":3,"column":65},"end":{"line":3,"column":71}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":3,"column":63},"end":{"line":3,"column":73}}}) : helper)))
+    + "\">\n<label for=\"list-sort\">"
+    + alias3(alias4(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "sortBy", {"start":{"line":4,"column":25},"end":{"line":4,"column":47}} ), depth0))
+    + "</label>\n<select id=\"list-sort\" name=\"sort\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sorts"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":35},"end":{"line":5,"column":135}}})) != null ? stack1 : "")
+    + "</select>\n<button type=\"submit\">"
+    + alias3(alias4(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "apply", {"start":{"line":6,"column":24},"end":{"line":6,"column":45}} ), depth0))
+    + "</button>\n</form>";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1106,30 +1116,15 @@ export const templates = {
         return undefined
     };
 
-  return "<li class=\"card\">\n<a href=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":6,"column":11},"end":{"line":6,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":6,"column":9},"end":{"line":6,"column":16}}}) : helper)))
-    + "\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"image"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":18},"end":{"line":6,"column":95}}})) != null ? stack1 : "")
-    + "<h2 dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":6,"column":112},"end":{"line":6,"column":117}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":6,"column":110},"end":{"line":6,"column":119}}}) : helper)))
-    + "</h2></a>\n<p class=\"price\">"
-    + alias4((((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":7,"column":19},"end":{"line":7,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":7,"column":17},"end":{"line":7,"column":26}}}) : helper)))
-    + "</p>\n<p class=\"availability\">"
-    + alias4((((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":8,"column":26},"end":{"line":8,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":8,"column":24},"end":{"line":8,"column":44}}}) : helper)))
-    + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":9,"column":34}}})) != null ? stack1 : "")
-    + "\n</li>\n";
+  return "<option value=\""
+    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":5,"column":67},"end":{"line":5,"column":72}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":5,"column":65},"end":{"line":5,"column":74}}}) : helper)))
+    + "\""
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":75},"end":{"line":5,"column":107}}})) != null ? stack1 : "")
+    + ">"
+    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":5,"column":110},"end":{"line":5,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":5,"column":108},"end":{"line":5,"column":117}}}) : helper)))
+    + "</option>";
 },"3":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<img src=\""
-    + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"image"), "url", {"start":{"line":6,"column":43},"end":{"line":6,"column":52}} ), depth0))
-    + "\" alt=\"\" width=\"800\" height=\"800\">";
+    return " selected";
 },"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1138,8 +1133,51 @@ export const templates = {
         return undefined
     };
 
-  return ((stack1 = container.invokePartial(lookupProperty(partials,"form"),depth0,{"name":"form","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+  return "<ul class=\"cards\">\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"items"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":16,"column":9}}})) != null ? stack1 : "")
+    + "</ul>\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li class=\"card\">\n<a href=\""
+    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":11,"column":11},"end":{"line":11,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":11,"column":9},"end":{"line":11,"column":16}}}) : helper)))
+    + "\">"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"image"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":18},"end":{"line":11,"column":95}}})) != null ? stack1 : "")
+    + "<h2 dir=\"auto\">"
+    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":11,"column":112},"end":{"line":11,"column":117}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":11,"column":110},"end":{"line":11,"column":119}}}) : helper)))
+    + "</h2></a>\n<p class=\"price\">"
+    + alias4((((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":12,"column":19},"end":{"line":12,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":12,"column":17},"end":{"line":12,"column":26}}}) : helper)))
+    + "</p>\n<p class=\"availability\">"
+    + alias4((((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":13,"column":26},"end":{"line":13,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":13,"column":24},"end":{"line":13,"column":44}}}) : helper)))
+    + "</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":14,"column":34}}})) != null ? stack1 : "")
+    + "\n</li>\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<img src=\""
+    + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"image"), "url", {"start":{"line":11,"column":43},"end":{"line":11,"column":52}} ), depth0))
+    + "\" alt=\"\" width=\"800\" height=\"800\">";
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"form"),depth0,{"name":"form","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"8":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1148,9 +1186,52 @@ export const templates = {
     };
 
   return "<p>"
-    + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"words"), "noProducts", {"start":{"line":13,"column":5},"end":{"line":13,"column":21}} ), depth0))
+    + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"words"), "noProducts", {"start":{"line":18,"column":5},"end":{"line":18,"column":21}} ), depth0))
     + "</p>\n";
-},"6":function(container,depth0,helpers,partials,data) {
+},"9":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, helper, alias1=container.strict, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<nav class=\"pages\" aria-label=\""
+    + alias2(container.lambda(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "nav", {"start":{"line":21,"column":56},"end":{"line":21,"column":75}} ), depth0))
+    + "\">\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"prevUrl"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":22,"column":87}}})) != null ? stack1 : "")
+    + "\n<p>"
+    + alias2((((helper = lookupProperty(helpers,"text") || alias1(depth0, "text", {"start":{"line":23,"column":5},"end":{"line":23,"column":9}} ))),(typeof helper === "function" ? helper.call(alias3,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":23,"column":3},"end":{"line":23,"column":11}}}) : helper)))
+    + "</p>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"nextUrl"),{"name":"if","hash":{},"fn":container.program(11, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":24,"column":83}}})) != null ? stack1 : "")
+    + "\n</nav>";
+},"10":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<a rel=\"prev\" href=\""
+    + alias2((((helper = lookupProperty(helpers,"prevUrl") || alias1(depth0, "prevUrl", {"start":{"line":22,"column":37},"end":{"line":22,"column":44}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"prevUrl","hash":{},"data":data,"loc":{"start":{"line":22,"column":35},"end":{"line":22,"column":46}}}) : helper)))
+    + "\">"
+    + alias2(container.lambda(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "previous", {"start":{"line":22,"column":50},"end":{"line":22,"column":74}} ), depth0))
+    + "</a>";
+},"11":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<a rel=\"next\" href=\""
+    + alias2((((helper = lookupProperty(helpers,"nextUrl") || alias1(depth0, "nextUrl", {"start":{"line":24,"column":37},"end":{"line":24,"column":44}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"nextUrl","hash":{},"data":data,"loc":{"start":{"line":24,"column":35},"end":{"line":24,"column":46}}}) : helper)))
+    + "\">"
+    + alias2(container.lambda(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "next", {"start":{"line":24,"column":50},"end":{"line":24,"column":70}} ), depth0))
+    + "</a>";
+},"12":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1159,11 +1240,11 @@ export const templates = {
     };
 
   return "<p><a rel=\"next\" href=\""
-    + alias2((((helper = lookupProperty(helpers,"nextUrl") || alias1(depth0, "nextUrl", {"start":{"line":16,"column":40},"end":{"line":16,"column":47}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"nextUrl","hash":{},"data":data,"loc":{"start":{"line":16,"column":38},"end":{"line":16,"column":49}}}) : helper)))
+    + alias2((((helper = lookupProperty(helpers,"nextUrl") || alias1(depth0, "nextUrl", {"start":{"line":26,"column":40},"end":{"line":26,"column":47}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"nextUrl","hash":{},"data":data,"loc":{"start":{"line":26,"column":38},"end":{"line":26,"column":49}}}) : helper)))
     + "\">"
-    + alias2(container.lambda(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":16,"column":53},"end":{"line":16,"column":60}} ), depth0))
+    + alias2(container.lambda(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":26,"column":53},"end":{"line":26,"column":60}} ), depth0))
     + "</a></p>";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1171,9 +1252,9 @@ export const templates = {
         return undefined
     };
 
-  return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"usePartial":true,"useData":true},
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"usePartial":true,"useData":true,"useDepths":true},
   "styles": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    return ":root{color-scheme:light;--ink:#1d2327;--muted:#4a5560;--line:#d5dbe0;--accent:#1f5f8b;--bg:#ffffff;--soft:#f3f6f8;--bad:#9b1c1c;--good:#1e6b3a}\n*{box-sizing:border-box}\nbody{margin:0;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;color:var(--ink);background:var(--bg)}\na{color:var(--accent)}\na:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f6ae2d;outline-offset:2px}\n.skip{position:absolute;left:-999px;top:0;background:var(--bg);padding:.5rem}\n.skip:focus{left:.5rem}\nheader.site{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.75rem 1.25rem;border-bottom:1px solid var(--line)}\n.brand{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--ink);margin-right:auto}\nheader ul,.categories ul,.banner ul{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;margin:0;padding:0}\n.search{display:flex;flex-wrap:wrap;gap:.25rem;align-items:center;min-width:0}\n.search input{min-width:0;flex:1 1 8rem}\n.banner{background:var(--soft);padding:.5rem 1.25rem}\n.categories{padding:.5rem 1.25rem;border-bottom:1px solid var(--line)}\n[aria-current]{font-weight:700}\nmain{max-width:72rem;margin:0 auto;padding:1.25rem}\nfooter.site{border-top:1px solid var(--line);padding:1rem 1.25rem;color:var(--muted)}\nbutton{font:inherit;padding:.45rem 1rem;border:0;border-radius:.3rem;background:var(--accent);color:#fff;cursor:pointer}\ninput,select{font:inherit;padding:.35rem;border:1px solid var(--muted);border-radius:.3rem;max-width:100%}\nform.action{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}\n.product{display:grid;gap:2rem;grid-template-columns:repeat(auto-fit,minmax(min(18rem,100%),1fr))}\n.product h1{margin:0 0 .5rem}\n.product .price,.product .availability{margin:.25rem 0}\n@media (min-width:40rem){.product .gallery{order:-1}}\n.gallery img,.card img{width:100%;height:auto;display:block;border-radius:.3rem}\n.price{font-size:1.35rem;font-weight:700}\n.price s{color:var(--muted);font-weight:400;font-size:1rem}\n.text{white-space:pre-line}\n.cards{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fill,minmax(min(14rem,100%),1fr));list-style:none;padding:0}\n.card{border:1px solid var(--line);border-radius:.4rem;padding:.75rem}\n.card h2{font-size:1.05rem;margin:.5rem 0}\ntable{border-collapse:collapse;width:100%}\nth,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line);vertical-align:top}\n.ok{color:var(--good)}\n.notice{background:#e6f4ea;color:var(--good);padding:.6rem 1rem;border-radius:.3rem}\n.refused{color:var(--bad)}\n.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\nimg{max-width:100%}\n@media (max-width:40rem){\nheader.site{padding:.5rem .75rem;gap:.5rem}\n.search label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\n.banner,.categories{font-size:.9rem}\n.categories ul{gap:.25rem .6rem}\nh1{font-size:1.5rem;line-height:1.25}\nmain{padding:.75rem}\n.banner,.categories{padding:.4rem .75rem}\ntable,tbody,tr,th,td{display:block;width:100%}\nthead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\ntr{border-bottom:1px solid var(--line);padding:.5rem 0}\nth,td{border:0;padding:.2rem 0}\ntd[data-label]::before{content:attr(data-label) \": \";color:var(--muted)}\n}\n.step{color:var(--muted);margin:0}\nform.checkout{display:grid;gap:1rem;max-width:32rem;margin:1rem 0}\n.field{display:grid;gap:.25rem}\n.field input{width:100%}\n.hint{margin:0;color:var(--muted);font-size:.9rem}\n.field-error{margin:0;color:var(--bad);font-weight:600}\n[aria-invalid=\"true\"]{border:2px solid var(--bad)}\n.error-summary{border:3px solid var(--bad);padding:.5rem 1rem;border-radius:.3rem;margin:1rem 0}\n.error-summary h2{font-size:1.1rem;margin:.25rem 0}\nfieldset{border:1px solid var(--line);border-radius:.3rem;padding:.75rem;margin:0;min-width:0}\nlegend{font-weight:700;padding:0 .25rem}\n.option{display:flex;gap:.5rem;align-items:flex-start;padding:.4rem 0}\n.option input{margin-top:.35rem}\n.option label{display:flex;flex-wrap:wrap;gap:.25rem .75rem}\n.option-name{font-weight:600}\n.option-lead{color:var(--muted)}\ndl.totals{display:grid;grid-template-columns:1fr auto;gap:.25rem 1rem;max-width:32rem}\ndl.totals dd{margin:0;text-align:right}\n";
+    return ":root{color-scheme:light;--ink:#1d2327;--muted:#4a5560;--line:#d5dbe0;--accent:#1f5f8b;--bg:#ffffff;--soft:#f3f6f8;--bad:#9b1c1c;--good:#1e6b3a}\n*{box-sizing:border-box}\nbody{margin:0;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;color:var(--ink);background:var(--bg)}\na{color:var(--accent)}\na:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f6ae2d;outline-offset:2px}\n.skip{position:absolute;left:-999px;top:0;background:var(--bg);padding:.5rem}\n.skip:focus{left:.5rem}\nheader.site{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.75rem 1.25rem;border-bottom:1px solid var(--line)}\n.brand{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--ink);margin-right:auto}\nheader ul,.categories ul,.banner ul{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;margin:0;padding:0}\n.search{display:flex;flex-wrap:wrap;gap:.25rem;align-items:center;min-width:0}\n.search input{min-width:0;flex:1 1 8rem}\n.banner{background:var(--soft);padding:.5rem 1.25rem}\n.categories{padding:.5rem 1.25rem;border-bottom:1px solid var(--line)}\n[aria-current]{font-weight:700}\nmain{max-width:72rem;margin:0 auto;padding:1.25rem}\nfooter.site{border-top:1px solid var(--line);padding:1rem 1.25rem;color:var(--muted)}\nbutton{font:inherit;padding:.45rem 1rem;border:0;border-radius:.3rem;background:var(--accent);color:#fff;cursor:pointer}\ninput,select{font:inherit;padding:.35rem;border:1px solid var(--muted);border-radius:.3rem;max-width:100%}\nform.action{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}\n.product{display:grid;gap:2rem;grid-template-columns:repeat(auto-fit,minmax(min(18rem,100%),1fr))}\n.product h1{margin:0 0 .5rem}\n.product .price,.product .availability{margin:.25rem 0}\n@media (min-width:40rem){.product .gallery{order:-1}}\n.gallery img,.card img{width:100%;height:auto;display:block;border-radius:.3rem}\n.price{font-size:1.35rem;font-weight:700}\n.price s{color:var(--muted);font-weight:400;font-size:1rem}\n.text{white-space:pre-line}\n.sort{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:0 0 1rem}\n.pages{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;justify-content:center;margin:1.5rem 0}\n.pages p{margin:0}\n.cards{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fill,minmax(min(14rem,100%),1fr));list-style:none;padding:0}\n.card{border:1px solid var(--line);border-radius:.4rem;padding:.75rem}\n.card h2{font-size:1.05rem;margin:.5rem 0}\ntable{border-collapse:collapse;width:100%}\nth,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line);vertical-align:top}\n.ok{color:var(--good)}\n.notice{background:#e6f4ea;color:var(--good);padding:.6rem 1rem;border-radius:.3rem}\n.refused{color:var(--bad)}\n.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\nimg{max-width:100%}\n@media (max-width:40rem){\nheader.site{padding:.5rem .75rem;gap:.5rem}\n.search label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\n.banner,.categories{font-size:.9rem}\n.categories ul{gap:.25rem .6rem}\nh1{font-size:1.5rem;line-height:1.25}\nmain{padding:.75rem}\n.banner,.categories{padding:.4rem .75rem}\ntable,tbody,tr,th,td{display:block;width:100%}\nthead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\ntr{border-bottom:1px solid var(--line);padding:.5rem 0}\nth,td{border:0;padding:.2rem 0}\ntd[data-label]::before{content:attr(data-label) \": \";color:var(--muted)}\n}\n.step{color:var(--muted);margin:0}\nform.checkout{display:grid;gap:1rem;max-width:32rem;margin:1rem 0}\n.field{display:grid;gap:.25rem}\n.field input{width:100%}\n.hint{margin:0;color:var(--muted);font-size:.9rem}\n.field-error{margin:0;color:var(--bad);font-weight:600}\n[aria-invalid=\"true\"]{border:2px solid var(--bad)}\n.error-summary{border:3px solid var(--bad);padding:.5rem 1rem;border-radius:.3rem;margin:1rem 0}\n.error-summary h2{font-size:1.1rem;margin:.25rem 0}\nfieldset{border:1px solid var(--line);border-radius:.3rem;padding:.75rem;margin:0;min-width:0}\nlegend{font-weight:700;padding:0 .25rem}\n.option{display:flex;gap:.5rem;align-items:flex-start;padding:.4rem 0}\n.option input{margin-top:.35rem}\n.option label{display:flex;flex-wrap:wrap;gap:.25rem .75rem}\n.option-name{font-weight:600}\n.option-lead{color:var(--muted)}\ndl.totals{display:grid;grid-template-columns:1fr auto;gap:.25rem 1rem;max-width:32rem}\ndl.totals dd{margin:0;text-align:right}\n";
 },"useData":true},
 } as unknown as Record<TemplateName, TemplateSpecification>;

@@ -26,6 +26,16 @@ export interface WebWords {
   forbiddenText: string;
   refusedTitle: string;
   searchTitle: (q: string) => string;
+  /** The paged catalogue: its sort selector and page links. */
+  paging: {
+    sortBy: string;
+    sorts: { title: string; price: string; newest: string };
+    apply: string;
+    nav: string;
+    previous: string;
+    next: string;
+    pageOf: (n: number, of: number) => string;
+  };
   checkout: CheckoutWords;
 }
 
@@ -70,6 +80,15 @@ const en: WebWords = {
   forbiddenText: "This form was sent from another site, so it was not accepted.",
   refusedTitle: "That did not work",
   searchTitle: (q) => `Search: ${q}`,
+  paging: {
+    sortBy: "Sort by",
+    sorts: { title: "Name (A to Z)", price: "Price (lowest first)", newest: "Newest first" },
+    apply: "Sort",
+    nav: "Pages",
+    previous: "Previous page",
+    next: "Next page",
+    pageOf: (n, of) => `Page ${n} of ${of}`,
+  },
   checkout: {
     steps: { address: "Delivery address", delivery: "Delivery option", review: "Review your order" },
     stepOf: (n, of) => `Step ${n} of ${of}`,
@@ -118,6 +137,15 @@ const fr: WebWords = {
   forbiddenText: "Ce formulaire a été envoyé depuis un autre site : il n'a pas été accepté.",
   refusedTitle: "Cela n'a pas fonctionné",
   searchTitle: (q) => `Recherche : ${q}`,
+  paging: {
+    sortBy: "Trier par",
+    sorts: { title: "Nom (A à Z)", price: "Prix (croissant)", newest: "Nouveautés" },
+    apply: "Trier",
+    nav: "Pages",
+    previous: "Page précédente",
+    next: "Page suivante",
+    pageOf: (n, of) => `Page ${n} sur ${of}`,
+  },
   checkout: {
     steps: { address: "Adresse de livraison", delivery: "Mode de livraison", review: "Vérifiez votre commande" },
     stepOf: (n, of) => `Étape ${n} sur ${of}`,

@@ -377,6 +377,67 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
   };
 }
 
+/** The orders a browsing page offers: the locale's title A→Z, lowest price first, most recently published first. */
+export const PRODUCT_SORTS = ["title", "price", "newest"] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+export interface OrderedProductQuery {
+  sort: ProductSort;
+  limit: number;
+  offset: number;
+  category?: string | undefined;
+  /** The locale's fallback chain: the title sorted on is the first one set along it (as the page shows it). */
+  chain: readonly string[];
+  /** The price sorted on: each variant's price in `currency`, else in `fallbackCurrency` (as {@link priceIn} picks it). */
+  currency: string;
+  fallbackCurrency: string;
+}
+
+/**
+ * One page of live products in a given order, by offset, and how many there are. The order is
+ * computed in SQLite (`json_extract` on the live revision, bounded sort with LIMIT), so a request
+ * reads only its page into memory, never the catalogue; ties fall back to the slug, so every
+ * product appears on exactly one page. Titles compare case-insensitively (ASCII `NOCASE`).
+ */
+export async function listOrderedProducts(db: Database, query: OrderedProductQuery): Promise<{ items: LiveProduct[]; total: number }> {
+  const title = sql.join(
+    query.chain.map((code) => sql`json_extract(r.document, ${`$.title."${code.replaceAll('"', "")}"`})`),
+    sql`, `,
+  );
+  const price = sql`(SELECT min(coalesce(json_extract(v.value, ${`$.prices.${query.currency}`}), json_extract(v.value, ${`$.prices.${query.fallbackCurrency}`})))
+    FROM json_each(r.document, '$.variants') v)`;
+  // The sort key of each product (k), and its slug (s) to break ties.
+  const key =
+    query.sort === "price"
+      ? sql`coalesce(${price}, 9e18)`
+      : query.sort === "newest"
+        ? sql`p.published_at`
+        : sql`coalesce(${title}, p.slug)`;
+  const order = (m: string) =>
+    sql.raw(query.sort === "newest" ? `${m}k DESC, ${m}s` : query.sort === "title" ? `${m}k COLLATE NOCASE, ${m}s` : `${m}k, ${m}s`);
+  const inCategory = query.category
+    ? sql`JOIN published_product_categories c ON c.entry_id = p.entry_id AND c.category = ${query.category}`
+    : sql``;
+  // Sort only (id, key, slug) and join the documents of the page alone: the sorter then holds small
+  // rows, however deep the page (sorting whole documents made page 500 of 20k products 3× slower).
+  const [rows, counted] = await Promise.all([
+    db.orm.all(sql`
+      SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision, p.published_at AS publishedAt
+      FROM (
+        SELECT p.entry_id AS id, ${key} AS k, p.slug AS s
+        FROM published_products p ${inCategory}
+        JOIN revisions r ON r.id = p.revision_id
+        ORDER BY ${order("")}
+        LIMIT ${query.limit} OFFSET ${query.offset}
+      ) m
+      JOIN published_products p ON p.entry_id = m.id
+      JOIN revisions r ON r.id = p.revision_id
+      ORDER BY ${order("m.")}`) as Promise<{ entryId: string; document: string; revision: number; publishedAt: string }[]>,
+    db.orm.all(sql`SELECT count(*) AS n FROM published_products p ${inCategory}`) as Promise<{ n: number }[]>,
+  ]);
+  return { items: rows.map(toLive), total: counted[0]?.n ?? 0 };
+}
+
 /** Sets a SKU's stock (operational: effective at once, no publish), with its own version. */
 export async function setStock(db: Database, sku: string, stock: number, expectedVersion: number, now: Date): Promise<InventoryRow> {
   const [row] = await db.orm.select().from(inventory).where(eq(inventory.sku, sku)).limit(1);

@@ -128,6 +128,21 @@ export interface WebChrome {
   query: string;
   /** A one-time notice (an action's confirmation after its redirect), or null. */
   notice: string | null;
+  /** A browsing page's sort selector and page links (catalogue and category pages), else absent. */
+  paging?: WebPaging | undefined;
+}
+
+/** Where a paged product list stands: "page N of M", its neighbours, and a sort selector that is a GET form. */
+export interface WebPaging {
+  page: number;
+  pages: number;
+  /** "Page 2 of 3", in the page's language. */
+  text: string;
+  prevUrl: string | null;
+  nextUrl: string | null;
+  /** The sort form's target: the list's own address (a GET form, so sorting works without JavaScript). */
+  action: string;
+  sorts: { value: string; label: string; selected: boolean }[];
 }
 
 export interface InspectOptions {

@@ -167,6 +167,11 @@ export function productRenderView(
       case "notify_back_in_stock":
         if (!purchasable) offers.push(offer(action, channel, { sku: defaultSku }, product.url));
         break;
+      case "view_product":
+        // The web's product view is the product's own page: the action would lead back where it stands.
+        // The web offers it on the list pages (each card's form), like every channel offers it from a list.
+        if (channel !== "web") offers.push(offer(action, channel, { slug: product.slug }, product.url));
+        break;
       default:
         offers.push(offer(action, channel, { slug: product.slug }, product.url));
     }

@@ -61,11 +61,11 @@ async function html(res: Response, status: number): Promise<string> {
 }
 
 describe("GET / (the catalogue)", () => {
-  it("lists every live product with links to its page, the category filter and the security headers", async () => {
+  it("lists the first page of live products with links to their pages, the category filter and the security headers", async () => {
     const res = await new Browser().get("/");
     const body = await html(res, 200);
-    expect(body.match(/<li class="card">/g)).toHaveLength(33);
-    expect(body).toContain('<a href="https://shop.example/products/merino-crew-sweater">');
+    expect(body.match(/<li class="card">/g)).toHaveLength(12);
+    expect(body).toContain('<a href="https://shop.example/products/alpaca-cardigan">');
     expect(body).toContain('<a href="https://shop.example/categories/knitwear">Knitwear</a>');
     expect(res.headers.get("content-security-policy")).toContain("script-src 'none'");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");

@@ -11,7 +11,19 @@ import { webWords } from "../../../renderers/web/index";
 import { listDeliveryOptions } from "../../catalogue/delivery";
 import { overridesAlong } from "../../catalogue/locales";
 import { findLiveMessage } from "../../catalogue/messages";
-import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
+import {
+  findLiveProduct,
+  type InventoryRow,
+  inventoryFor,
+  type LiveProduct,
+  listLiveProducts,
+  listOrderedProducts,
+  PRODUCT_SORTS,
+  type ProductSort,
+  productView,
+  type ViewContext,
+} from "../../catalogue/products";
+import type { WebChrome } from "../../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
 import { HandoffCode, redeemHandoff } from "../../journeys/handoffs";
@@ -39,8 +51,8 @@ import {
   webIdentity,
 } from "./storefront.pages";
 
-/** Products per catalogue page. */
-const PAGE_SIZE = 48;
+/** Products per catalogue page (and per search page). */
+const PAGE_SIZE = 12;
 /** The API key id the storefront's actions are recorded under (idempotency scope, timeline). */
 const STOREFRONT_KEY = "storefront";
 /** Form fields that the action schemas take as numbers. */
@@ -74,34 +86,105 @@ function page(handler: PageHandler) {
   };
 }
 
+/** The page's sort: `?sort=` when it is one the shop offers, else the default (title). */
+function sortOf(c: PageContext): ProductSort {
+  const asked = c.req.query("sort");
+  return (PRODUCT_SORTS as readonly string[]).includes(asked ?? "") ? (asked as ProductSort) : "title";
+}
+
+/** The page number: `?page=` when it is a whole number from 1, else 1 (a bad value is not worth an error page). */
+function pageOf(c: PageContext): number {
+  const asked = c.req.query("page")?.trim() ?? "";
+  return /^[1-9]\d{0,5}$/.test(asked) ? Number(asked) : 1;
+}
+
 async function listPage(c: PageContext, ctx: ViewContext, category: string | null, cartCount: number) {
-  const db = c.get("db");
   const q = c.req.query("q")?.trim() || undefined;
+  return q ? searchPage(c, ctx, q, category, cartCount) : browsePage(c, ctx, category, cartCount);
+}
+
+function listView(ctx: ViewContext, items: LiveProduct[], stock: Map<string, InventoryRow>) {
+  return items.map((live) => ({
+    doc: { overrides: overridesAlong(live.doc, ctx.chain) },
+    view: productView(live.doc, stock, live, ctx),
+  }));
+}
+
+/** A search: by relevance, a "More" link (cursor) to the next matches. */
+async function searchPage(c: PageContext, ctx: ViewContext, q: string, category: string | null, cartCount: number) {
+  const db = c.get("db");
   const { items, nextCursor } = await listLiveProducts(db, {
     limit: PAGE_SIZE,
     cursor: c.req.query("cursor"),
     q,
     category: category ?? undefined,
   });
-  if (category && !items.length && !c.req.query("cursor")) throw new ApiError("not_found", `No category "${category}".`);
   const stock = await inventoryFor(
     db,
     items.map((i) => i.entryId),
   );
-  const products = items.map((live) => ({
-    doc: { overrides: overridesAlong(live.doc, ctx.chain) },
-    view: productView(live.doc, stock, live, ctx),
-  }));
   const path = category ? `/categories/${encodeURIComponent(category)}` : "/";
-  const next = new URLSearchParams({ ...(q ? { q } : {}), ...(nextCursor ? { cursor: nextCursor } : {}) });
-  const view = productListRenderView(products, await catalogueActions(db, ctx), "web", {
+  const next = new URLSearchParams({ q, ...(nextCursor ? { cursor: nextCursor } : {}) });
+  const view = productListRenderView(listView(ctx, items, stock), await catalogueActions(db, ctx), "web", {
     locale: ctx.locale,
-    url: `${ctx.baseUrl}${path}${q ? `?${new URLSearchParams({ q })}` : ""}`,
-    title: q ? webWords(ctx.locale).searchTitle(q) : category ? categoryLabel(category) : undefined,
+    url: `${ctx.baseUrl}${path}?${new URLSearchParams({ q })}`,
+    title: webWords(ctx.locale).searchTitle(q),
     category,
     nextUrl: nextCursor ? `${ctx.baseUrl}${path}?${next}` : null,
   });
   return renderPage(c, view, await chromeFor(c, ctx, { category, cartCount }));
+}
+
+/**
+ * The catalogue or a category, browsed: pages of {@link PAGE_SIZE} in the chosen sort, with
+ * Previous/Next links and "page N of M". A page past the last one is a 404 (page 1 of an empty
+ * catalogue is not: it says there are no products).
+ */
+async function browsePage(c: PageContext, ctx: ViewContext, category: string | null, cartCount: number) {
+  const db = c.get("db");
+  const sort = sortOf(c);
+  const page = pageOf(c);
+  const currency = ctx.locales.byCode.get(ctx.locale)?.currency ?? ctx.locales.default.currency;
+  const { items, total } = await listOrderedProducts(db, {
+    sort,
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+    category: category ?? undefined,
+    chain: ctx.chain,
+    currency,
+    fallbackCurrency: ctx.locales.default.currency,
+  });
+  if (category && !total) throw new ApiError("not_found", `No category "${category}".`);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (page > pages) throw new ApiError("not_found", `There are ${pages} pages.`);
+  const stock = await inventoryFor(
+    db,
+    items.map((i) => i.entryId),
+  );
+  const path = `${ctx.baseUrl}${category ? `/categories/${encodeURIComponent(category)}` : "/"}`;
+  const at = (n: number) => {
+    const params = new URLSearchParams({ ...(sort !== "title" ? { sort } : {}), ...(n > 1 ? { page: String(n) } : {}) });
+    return params.size ? `${path}?${params}` : path;
+  };
+  const words = webWords(ctx.locale).paging;
+  const view = productListRenderView(listView(ctx, items, stock), await catalogueActions(db, ctx), "web", {
+    locale: ctx.locale,
+    url: at(page),
+    title: category ? categoryLabel(category) : undefined,
+    category,
+    nextUrl: null,
+  });
+  const chrome: WebChrome = { ...(await chromeFor(c, ctx, { category, cartCount })) };
+  chrome.paging = {
+    page,
+    pages,
+    text: words.pageOf(page, pages),
+    prevUrl: page > 1 ? at(page - 1) : null,
+    nextUrl: page < pages ? at(page + 1) : null,
+    action: path,
+    sorts: PRODUCT_SORTS.map((value) => ({ value, label: words.sorts[value], selected: value === sort })),
+  };
+  return renderPage(c, view, chrome);
 }
 
 /** The form's fields as the action's input: strings, with quantities and scores as numbers. */
