@@ -150,6 +150,12 @@ function cartText(view: CartRenderView): string {
       ]),
     ),
     `${inline(view.ui.total)}: ${inline(view.subtotal)}`,
+    list(
+      view.delivery.map(
+        (d) =>
+          `- ${inline(d.text)} (${codeSpan(`checkout {"deliveryOption":"${d.key}"${d.kind === "shipping" ? ',"address":{…}' : ""}}`)})`,
+      ),
+    ),
   );
 }
 

@@ -4,6 +4,7 @@
  * consistency engine's four requirements, and helpers to render and inspect.
  * Imported by the tests only (the demo database runs on better-sqlite3).
  */
+import { listDeliveryOptions } from "../../src/catalogue/delivery";
 import { listLiveMessages } from "../../src/catalogue/messages";
 import { findLiveProduct, inventoryFor, listLiveProducts, productView } from "../../src/catalogue/products";
 import type { ActionOffer, EntityView, Inspection, Rendered } from "../../src/channels/contract";
@@ -55,7 +56,14 @@ export async function listView(demo: Demo, slugs: readonly string[], locale = "e
 
 /** The shared test cart (two lines, one of whose prices changed), as chat renders it. */
 export async function cartView(demo: Demo, locale = "en") {
-  return cartRenderView(demoCart(locale), await actionsOf(demo, locale), "chat", locale, BASE_URL);
+  return cartRenderView(
+    demoCart(locale),
+    await actionsOf(demo, locale),
+    "chat",
+    locale,
+    BASE_URL,
+    await listDeliveryOptions(demo.db, locale),
+  );
 }
 
 /** The shared test order, as chat renders it. */

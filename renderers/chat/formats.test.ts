@@ -151,7 +151,10 @@ describe("chat formats: exact output", () => {
     expect(text).toBe(`Merino crew sweater\n€89.00 (Was €110.00) · In stock\nKNIT10\n${URL}`);
     const cart = JSON.parse(render(await cartView(demo), "messenger").body).text as string;
     expect(cart).toBe(
-      "Your cart\n• Merino crew sweater (S / Navy) ×2 – €178.00\n• Enamel mug ×1 – €18.00 (Price €15.00)\nTotal: €196.00\nhttps://shop.example/cart",
+      "Your cart\n• Merino crew sweater (S / Navy) ×2 – €178.00\n• Enamel mug ×1 – €18.00 (Price €15.00)\nTotal: €196.00\n" +
+        // Every delivery option with its price on this cart (standard is free over €75.00) and lead time.
+        "• Standard delivery: €0.00, 2–4 business days\n• Express delivery: €12.90, 1 business day\n• Pick up in store: €0.00, 1–2 business days\n" +
+        "https://shop.example/cart",
     );
   });
 

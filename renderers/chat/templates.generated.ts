@@ -37,7 +37,8 @@ export const templates = {
     + ((stack1 = container.lambda(alias2(lookupProperty(depth0,"ui"), "total", {"start":{"line":3,"column":22},"end":{"line":3,"column":30}} ), depth0)) != null ? stack1 : "")
     + ": "
     + ((stack1 = (((helper = lookupProperty(helpers,"subtotal") || alias2(depth0, "subtotal", {"start":{"line":3,"column":36},"end":{"line":3,"column":44}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"subtotal","hash":{},"data":data,"loc":{"start":{"line":3,"column":34},"end":{"line":3,"column":46}}}) : helper))) != null ? stack1 : "")
-    + "\n";
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"delivery"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":5,"column":9}}})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -76,6 +77,17 @@ export const templates = {
     + " "
     + ((stack1 = (((helper = lookupProperty(helpers,"priceChangedTo") || alias1(depth0, "priceChangedTo", {"start":{"line":2,"column":125},"end":{"line":2,"column":139}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"priceChangedTo","hash":{},"data":data,"loc":{"start":{"line":2,"column":123},"end":{"line":2,"column":141}}}) : helper))) != null ? stack1 : "")
     + ")";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "• "
+    + ((stack1 = (((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":4,"column":22},"end":{"line":4,"column":26}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"text","hash":{},"data":data,"loc":{"start":{"line":4,"column":20},"end":{"line":4,"column":28}}}) : helper))) != null ? stack1 : "")
+    + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -84,7 +96,7 @@ export const templates = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.program(1, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":4,"column":7}}})) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.program(1, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":5,"column":16}}})) != null ? stack1 : "");
 },"useData":true,"useDepths":true},
   "message": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {

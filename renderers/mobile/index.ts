@@ -211,6 +211,11 @@ function cartSections(view: CartRenderView, layout: Layout): Section[] {
     ...section("header", [c.heading(view.title)]),
     ...lines,
     ...section("summary", [c.keyValue([{ label: view.ui.total, value: view.subtotal }])]),
+    // The delivery options (facts of the cart); pick-up ones are also buttons in the actions section.
+    ...section(
+      "delivery",
+      view.delivery.map((d) => c.text(d.text)),
+    ),
   ];
 }
 

@@ -104,14 +104,22 @@ describe("all six view kinds", () => {
   test("the cart shows one section per line with its buttons, a price change notice, and the total", async () => {
     const { cart } = await everyKind(demo, "en");
     const screen = JSON.parse(render(cart).body);
-    expect(screen.sections.map((s: any) => s.id)).toEqual(["header", "line-1", "line-2", "summary", "actions"]);
+    expect(screen.sections.map((s: any) => s.id)).toEqual(["header", "line-1", "line-2", "summary", "delivery", "actions"]);
     const line2 = screen.sections[2].components;
     expect(line2.map((c: any) => c.type)).toEqual(["heading", "keyValue", "notice", "button", "button"]);
     expect(line2[2].text).toBe("€18.00 → €15.00");
     expect(line2[3].actionId).toBe("update_quantity:ENA-MUG");
     expect(screen.actions.find((a: any) => a.id === "update_quantity:ENA-MUG").request.params).toEqual(["quantity"]);
     expect(screen.sections[3].components[0].items).toEqual([{ label: "Total", value: "€196.00" }]);
-    expect(screen.sections[4].components).toMatchObject([{ type: "button", actionId: "checkout", style: "primary" }]);
+    expect(screen.sections[4].components.map((c: any) => c.text)).toEqual([
+      "Standard delivery: €0.00, 2–4 business days",
+      "Express delivery: €12.90, 1 business day",
+      "Pick up in store: €0.00, 1–2 business days",
+    ]);
+    expect(screen.sections[5].components).toMatchObject([
+      { type: "button", actionId: "checkout", style: "primary" },
+      { type: "button", label: "Pick up in store", actionId: "checkout:pickup" },
+    ]);
   });
 
   test("the product list opens each item from its row and links to the next page", async () => {

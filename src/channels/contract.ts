@@ -275,6 +275,20 @@ export interface CartRenderView extends ViewBase {
   itemCount: number;
   subtotal: string;
   empty: boolean;
+  /**
+   * The delivery options the cart can be checked out with (none when it is empty): `text` is the fact
+   * every channel states ("Pick up in store: €0.00, 1–2 business days"); `action` is the direct
+   * `checkout` offer for options that need no address (pick-up), null where the web checkout chooses.
+   */
+  delivery: {
+    key: string;
+    name: string;
+    kind: "shipping" | "pickup";
+    price: string;
+    leadTime: string;
+    text: string;
+    action: ActionOffer | null;
+  }[];
 }
 
 export interface OrderRenderView extends ViewBase {

@@ -7,7 +7,7 @@
  * renderer projects the same facts and offers the same actions.
  */
 import type { ActionView } from "../catalogue/actions";
-import { leadTimeText } from "../catalogue/delivery";
+import { type DeliveryOptionView, deliveryPrice, leadTimeText } from "../catalogue/delivery";
 import type { Channel, Override } from "../catalogue/documents";
 import type { InheritedOverride } from "../catalogue/locales";
 import type { MessageView } from "../catalogue/messages";
@@ -345,7 +345,41 @@ function messageClaims(message: MessageView, baseUrl: string): { amounts: Fact[]
 
 // --- Carts and orders ----------------------------------------------------------------------
 
-export function cartRenderView(cart: CartView, actions: readonly CatalogueAction[], channel: Channel, locale: string, baseUrl: string) {
+/**
+ * The delivery options a cart can be checked out with, as facts every channel showing the cart states
+ * (name, price on this cart — free from `freeOver` — and lead time (not on SMS: its segment budget), in
+ * one line, so a channel that drops an option or changes its price misses the fact), and as offers where a channel can place the order
+ * directly: a pick-up option needs no address, so SMS, chat, mobile and agents offer `checkout` with it;
+ * shipping options need an address, which those channels cannot ask in a form, so they are chosen in the
+ * web checkout the cart's link opens (the web offers every option there, never on the cart).
+ */
+export function deliveryChoices(
+  options: readonly DeliveryOptionView[],
+  cart: CartView,
+  checkout: CatalogueAction | undefined,
+  channel: Channel,
+  locale: string,
+  url: string,
+) {
+  return options.map((o) => {
+    const price = deliveryPrice(o, cart.subtotal.amount, locale).formatted;
+    // SMS states name and price only: three options with lead times do not fit its segment budget.
+    const fact: Fact = { name: "delivery", value: channel === "sms" ? `${o.name} ${price}` : `${o.name}: ${price}, ${o.leadTime}` };
+    const direct = checkout && o.kind === "pickup" && channel !== "web";
+    const action = direct ? { ...offer(checkout, channel, { deliveryOption: o.key }, url), label: o.name } : null;
+    return { key: o.key, name: o.name, kind: o.kind, price, leadTime: o.leadTime, fact, action };
+  });
+}
+
+export function cartRenderView(
+  cart: CartView,
+  actions: readonly CatalogueAction[],
+  channel: Channel,
+  locale: string,
+  baseUrl: string,
+  /** The enabled delivery options for the locale (`listDeliveryOptions`); none before any is imported. */
+  delivery: readonly DeliveryOptionView[] = [],
+) {
   const words = wording(locale);
   const url = `${baseUrl}/cart`;
   const cartActions = applicable(actions, "cart");
@@ -372,6 +406,8 @@ export function cartRenderView(cart: CartView, actions: readonly CatalogueAction
   const checkout = find("checkout");
   if (checkout && lines.length) top.push(offer(checkout, channel, {}, url));
   const empty = lines.length === 0;
+  const choices = empty ? [] : deliveryChoices(delivery, cart, checkout, channel, locale, url);
+  for (const c of choices) if (c.action) top.push(c.action);
   return {
     kind: "cart",
     locale,
@@ -381,9 +417,14 @@ export function cartRenderView(cart: CartView, actions: readonly CatalogueAction
     itemCount: cart.itemCount,
     subtotal: cart.subtotal.formatted,
     empty,
+    delivery: choices.map(({ fact, ...c }) => ({ ...c, text: fact.value })),
     facts: empty
       ? [{ name: "status", value: words.ui.emptyCart }]
-      : [...lines.flatMap((l) => [{ name: "title", value: l.title }]), { name: "total", value: cart.subtotal.formatted }],
+      : [
+          ...lines.flatMap((l) => [{ name: "title", value: l.title }]),
+          { name: "total", value: cart.subtotal.formatted },
+          ...choices.map((c) => c.fact),
+        ],
     actions: [...top, ...lines.flatMap((l) => l.actions)],
     ui: words.ui,
   } satisfies CartRenderView;

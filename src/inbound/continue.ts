@@ -5,6 +5,8 @@
  * it to the same customer, one cart and one timeline — and the reply is their
  * cart, drawn by the channel's renderer with its next steps.
  */
+
+import { listDeliveryOptions } from "../catalogue/delivery";
 import type { ViewContext } from "../catalogue/products";
 import { catalogueActions } from "../channels/load";
 import { wording } from "../channels/wording";
@@ -40,6 +42,7 @@ export async function continueHere(
       locale: input.view.locale,
       baseUrl: input.view.baseUrl,
       actions: await catalogueActions(db, input.view),
+      delivery: await listDeliveryOptions(db, input.view.locale),
     });
     return { ok: true, text: reply.text, reply };
   } catch (error) {

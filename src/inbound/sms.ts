@@ -72,6 +72,9 @@ export function inputFor(action: Pick<ActionView, "key" | "appliesTo">, args: st
     }
     case "handoff":
       return { to: "web" };
+    case "checkout":
+      // "CHECKOUT pickup": the delivery option's key (keys are lowercase, like slugs).
+      return args[0] !== undefined ? { deliveryOption: args[0].toLowerCase() } : {};
     default: {
       const field = customArgument(action.appliesTo);
       const arg = args[0];

@@ -17,6 +17,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { renderers } from "../../renderers";
+import { listDeliveryOptions } from "../catalogue/delivery";
 import { CHANNELS, LocaleCode } from "../catalogue/documents";
 import type { ViewContext } from "../catalogue/products";
 import { catalogueActions } from "../channels/load";
@@ -212,6 +213,7 @@ export async function invokeAction(db: Database, call: InvokeInput): Promise<Inv
       locale: call.view.locale,
       baseUrl: call.view.baseUrl,
       actions: catalogue,
+      delivery: hasCart(plan.result) ? await listDeliveryOptions(db, call.view.locale) : [],
     });
     const body = JSON.stringify({ action: key, customer: ctx.customer.id, result: plan.result, reply });
     try {
@@ -301,4 +303,9 @@ function timeline(
     );
   }
   return out;
+}
+
+/** Whether an action's result carries a cart (its reply then offers the delivery options). */
+function hasCart(result: unknown): boolean {
+  return typeof result === "object" && result !== null && "cart" in result;
 }

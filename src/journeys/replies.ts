@@ -5,6 +5,7 @@
  * for mobile, a page for web), with what the customer can naturally do next —
  * offered as that channel's controls.
  */
+import type { DeliveryOptionView } from "../catalogue/delivery";
 import type { ProductView } from "../catalogue/products";
 import type { ActionOffer, EntityView, Fact } from "../channels/contract";
 import {
@@ -47,6 +48,8 @@ export interface ReplyInput {
   locale: string;
   baseUrl: string;
   actions: readonly CatalogueAction[];
+  /** The locale's delivery options (`listDeliveryOptions`): a reply with a cart offers them. */
+  delivery?: readonly DeliveryOptionView[];
 }
 
 export interface RenderedReply {
@@ -68,8 +71,14 @@ function nextSteps(input: ReplyInput, renderer: (typeof RENDERER_OF)[JourneyChan
     return { next: view.actions.filter((a) => a.key !== input.action), facts: view.facts.filter((f) => f.name !== "total"), url: view.url };
   }
   if (result.cart) {
-    const view = cartRenderView(result.cart, input.actions, renderer, input.locale, input.baseUrl);
-    return { next: view.actions.filter((a) => Object.keys(a.input).length === 0), facts: [], url: view.url };
+    const view = cartRenderView(result.cart, input.actions, renderer, input.locale, input.baseUrl, input.delivery);
+    // Cart-wide offers (check out, and check out with each pick-up option), not the per-line ones; the
+    // delivery options are stated with their prices so every channel's reply makes the same claims.
+    return {
+      next: view.actions.filter((a) => Object.keys(a.input).length === 0 || a.key === "checkout"),
+      facts: view.delivery.map((d) => ({ name: "delivery", value: d.text })),
+      url: view.url,
+    };
   }
   if (result.product) {
     const view = productRenderView({ overrides: [] }, result.product, input.actions, renderer);

@@ -16,11 +16,13 @@
  * - Refusals are tool errors (`isError`) with the problem's code and message,
  *   never a stack trace or another customer's data.
  */
+
 import { z } from "@hono/zod-openapi";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
+import { listDeliveryOptions } from "../catalogue/delivery";
 import { LocaleCode, Slug } from "../catalogue/documents";
 import { overridesAlong } from "../catalogue/locales";
 import { findLiveMessage, listLiveMessages, MessageViewSchema } from "../catalogue/messages";
@@ -235,7 +237,7 @@ export async function buildMcpServer(c: Context<AppEnv>): Promise<McpServer> {
         const ctx = await ctxFor(args.locale, extra);
         const identity = { channel: "agent" as const, externalId: agentIdentity(c, extra) };
         const joined = await redeemHandoff(db, { code: args.code.trim().toUpperCase(), identity }, c.get("clock")(), ctx);
-        const view = cartRenderView(joined.cart, catalogue, "agent", ctx.locale, ctx.baseUrl);
+        const view = cartRenderView(joined.cart, catalogue, "agent", ctx.locale, ctx.baseUrl, await listDeliveryOptions(db, ctx.locale));
         return text(markdownOf(c, view), { customer: joined.customer, cart: joined.cart as unknown as Record<string, unknown> });
       });
     },

@@ -3,6 +3,7 @@
  * of src/channels/views.ts over the demo catalogue), for the renderer tests.
  */
 
+import { listDeliveryOptions } from "../../src/catalogue/delivery";
 import { money } from "../../src/catalogue/money";
 import { findLiveProduct, inventoryFor } from "../../src/catalogue/products";
 import type { EntityView } from "../../src/channels/contract";
@@ -94,7 +95,7 @@ export async function everyKind(demo: Demo, locale: string): Promise<Record<Enti
   const ctx = await demo.ctx(locale);
   const actions = await catalogueActions(demo.db, ctx);
   const product = await demo.product("merino-crew-sweater", "mobile", locale);
-  const cart = cartRenderView(demoCart(locale), actions, "mobile", locale, BASE_URL);
+  const cart = cartRenderView(demoCart(locale), actions, "mobile", locale, BASE_URL, await listDeliveryOptions(demo.db, locale));
   return {
     product,
     product_list: productListRenderView(await liveProducts(demo, locale), actions, "mobile", {

@@ -56,7 +56,10 @@ describe("WhatsApp Cloud API webhook", () => {
       .get() as { payload: string };
     const payload = JSON.parse(reply.payload);
     expect(payload.interactive.body.text).toContain("Welcome back: your journey continues here. Ribbed beanie (Forest) ×1");
-    expect(payload.interactive.action.buttons).toEqual([{ type: "reply", reply: { id: "a:checkout", title: "Check out" } }]);
+    expect(payload.interactive.action.buttons).toEqual([
+      { type: "reply", reply: { id: "a:checkout", title: "Check out" } },
+      { type: "reply", reply: { id: "a:checkout:pickup", title: "Pick up in store" } },
+    ]);
   });
 
   it("answers Meta's verification handshake only with the configured token", async () => {
@@ -100,7 +103,10 @@ describe("WhatsApp Cloud API webhook", () => {
       context: { message_id: "wamid.B" },
     });
     expect(last.interactive.body.text).toContain("Here is your cart.");
-    expect(last.interactive.action.buttons).toEqual([{ type: "reply", reply: { id: "a:checkout", title: "Check out" } }]);
+    expect(last.interactive.action.buttons).toEqual([
+      { type: "reply", reply: { id: "a:checkout", title: "Check out" } },
+      { type: "reply", reply: { id: "a:checkout:pickup", title: "Pick up in store" } },
+    ]);
   });
 
   it("refuses a wrong signature, a body changed after signing and malformed JSON, changing nothing", async () => {
@@ -223,7 +229,7 @@ describe("Slack webhook", () => {
     expect(message.response_type).toBe("ephemeral");
     expect(message.text).toContain("Added to your cart. Ribbed beanie (Forest) ×1");
     expect(message.blocks.map((b) => b.type)).toEqual(["header", "section", "actions"]);
-    expect(message.blocks[2].elements.map((e: any) => e.value)).toEqual(["a:checkout"]);
+    expect(message.blocks[2].elements.map((e: any) => e.value)).toEqual(["a:checkout", "a:checkout:pickup"]);
     const menu = (await (
       await post(new URLSearchParams({ command: "/shop", text: "<hi> & bye", user_id: "U1", trigger_id: "t2" }).toString(), FORM)
     ).json()) as { text: string };
@@ -249,8 +255,26 @@ describe("Slack webhook", () => {
       .get() as { payload: string };
     expect(JSON.parse(reply.payload)).toMatchObject({
       replace_original: false,
-      blocks: [{ type: "header" }, { type: "section" }, { type: "actions", elements: [{ value: "a:checkout" }] }],
+      blocks: [
+        { type: "header" },
+        { type: "section" },
+        { type: "actions", elements: [{ value: "a:checkout" }, { value: "a:checkout:pickup" }] },
+      ],
     });
+    // The cart's delivery options are stated with their prices, and the pick-up button places the order with it.
+    expect(JSON.parse(reply.payload).blocks[1].text.text).toContain("Pick up in store: €0.00, 1–2 business days");
+    const checkout = new URLSearchParams({
+      payload: JSON.stringify({
+        type: "block_actions",
+        user: { id: "U9" },
+        trigger_id: "trig-2",
+        actions: [{ action_id: "a", value: "a:checkout:pickup" }],
+      }),
+    }).toString();
+    expect((await post(checkout, FORM)).status).toBe(200);
+    expect(t.db.client.prepare("SELECT delivery_option AS option, delivery_name AS name FROM orders").all()).toEqual([
+      { option: "pickup", name: "Pick up in store" },
+    ]);
   });
 
   it("refuses a bad signature and a timestamp more than five minutes old, changing nothing", async () => {

@@ -201,7 +201,9 @@ describe("continuing on SMS with a handoff code", () => {
 
     const reply = message((await send(code.toLowerCase())).text);
     expect(reply).toContain("Welcome back: your journey continues here. Ribbed beanie (Forest) ×1 - €29.00");
-    expect(reply).toContain("Reply BUY (Check out)");
+    // The cart's delivery options with their prices, and the pick-up option as a keyword of its own.
+    expect(reply).toContain("Standard delivery €4.90, Express delivery €12.90, Pick up in store €0.00");
+    expect(reply).toContain("Reply BUY or BUY pickup.");
     const owner = t.db.client.prepare("SELECT customer_id AS c FROM identities WHERE channel = 'sms' AND external_id = ?").get(FROM) as {
       c: string;
     };
@@ -211,5 +213,22 @@ describe("continuing on SMS with a handoff code", () => {
 
     const again = message((await send(code)).text);
     expect(again).toContain("This handoff code was already used.");
+  });
+});
+
+describe("choosing a delivery option by SMS", () => {
+  it("the cart reply lists every option with its price and the keyword that checks out with pick-up; that keyword places the order with it", async () => {
+    const { t, send } = await smsApp();
+    await send("ADD RIB-BEA-FORES 1");
+    const cart = message((await send("CART")).text)!;
+    for (const option of ["Standard delivery €4.90", "Express delivery €12.90", "Pick up in store €0.00"]) expect(cart).toContain(option);
+    expect(cart).toMatch(/\bBUY pickup\b/);
+    expect(message((await send("buy PICKUP")).text)).toContain("Your order is placed.");
+    const order = t.db.client.prepare("SELECT delivery_option AS option, delivery_name AS name FROM orders").all();
+    expect(order).toEqual([{ option: "pickup", name: "Pick up in store" }]);
+    // An unknown option places nothing.
+    await send("ADD RIB-BEA-FORES 1");
+    expect(message((await send("BUY drone")).text)).not.toContain("Your order is placed.");
+    expect(t.db.client.prepare("SELECT count(*) AS n FROM orders").get()).toEqual({ n: 1 });
   });
 });

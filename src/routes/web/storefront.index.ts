@@ -320,7 +320,9 @@ export function registerStorefrontRoutes(app: Router) {
     "/cart",
     page(async (c, ctx) => {
       const cart = await sessionCart(c, ctx);
-      const view = cartRenderView(cart, await catalogueActions(c.get("db"), ctx), "web", ctx.locale, ctx.baseUrl);
+      const db = c.get("db");
+      const [actions, delivery] = await Promise.all([catalogueActions(db, ctx), listDeliveryOptions(db, ctx.locale)]);
+      const view = cartRenderView(cart, actions, "web", ctx.locale, ctx.baseUrl, delivery);
       return sendPage(c, view, await chromeFor(c, ctx, { cartCount: cart.itemCount }));
     }),
   );
