@@ -22,12 +22,15 @@ afterAll(async () => {
 });
 
 describe("the storefront in Chromium", () => {
-  it("browses, switches to French, adds to cart and checks out without JavaScript", async () => {
+  it("browses, switches to French, adds to cart and checks out (address, delivery, review) without JavaScript", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, locale: "en-GB" });
     const page = await context.newPage();
 
     await page.goto(`${server.url}/`);
     await expect.poll(() => page.title()).toContain("All products");
+    // Twelve products a page, by title: the sweater is on a later page; the search finds it.
+    await page.getByRole("searchbox").fill("merino crew");
+    await page.getByRole("searchbox").press("Enter");
     await page.getByRole("link", { name: "Merino crew sweater" }).first().click();
     await page.waitForURL(`${server.url}/products/merino-crew-sweater`);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Merino crew sweater");
@@ -50,7 +53,19 @@ describe("the storefront in Chromium", () => {
     expect(await line.locator("td").first().textContent()).toBe("2");
     await screenshot(page, "cart-fr");
 
+    // The checkout steps in French: address, delivery option (standard is free from €75), review, order.
     await page.getByRole("button", { name: "Commander" }).click();
+    await page.waitForURL(/\/checkout(\?.*)?$/);
+    const address = { "Nom complet": "Ana Silva", "E-mail": "ana@example.com", "Rue et numéro": "12 rue des Pins" };
+    for (const [label, value] of Object.entries({ ...address, "Code postal": "75011", Ville: "Paris", "Code pays": "FR" })) {
+      await page.getByLabel(label, { exact: true }).fill(value);
+    }
+    await page.getByRole("button", { name: "Continuer" }).click();
+    await page.waitForURL(/\/checkout\/delivery/);
+    expect(await page.locator(".option label").first().textContent()).toContain("Livraison standard");
+    await page.getByRole("button", { name: "Continuer" }).click();
+    await page.waitForURL(/\/checkout\/review/);
+    await page.getByRole("button", { name: "Passer la commande" }).click();
     await page.waitForURL(/\/orders\/UN-[0-9A-Z]{8}$/);
     const number = new URL(page.url()).pathname.split("/").pop()!;
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Commande ${number}`);
