@@ -85,6 +85,10 @@ describe("the README's Workers local development, in Chromium", () => {
     for (const href of stylesheets) expect(href.startsWith(`${url}/`), href).toBe(true);
     const applied = await page.evaluate(() => [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0));
     expect(applied).toBeGreaterThan(0);
+    // The paged, sorted list runs its SQL on D1 too; the search (FTS on D1) finds the sweater on a later page.
+    expect(await page.locator("main").textContent()).toMatch(/Page 1 of \d+/);
+    await page.getByRole("searchbox").fill("merino crew");
+    await page.getByRole("searchbox").press("Enter");
     await page.getByRole("link", { name: "Merino crew sweater" }).first().click();
     await page.getByRole("button", { name: "Add to cart" }).click();
     await page.waitForURL(`${url}/cart`);
