@@ -221,7 +221,8 @@ describe("Slack button replies through response_url", () => {
     const sent = JSON.parse(receiver.received[0]!.body);
     expect(sent).toMatchObject({ replace_original: false, response_type: "ephemeral" });
     expect(sent.text).toContain("Ribbed beanie (Forest)");
-    expect(sent.blocks.at(-1)).toMatchObject({ type: "actions", elements: [{ value: "a:checkout" }] });
+    // The cart's actions: check out, and pick-up (the demo's delivery option without an address) as its own button.
+    expect(sent.blocks.at(-1)).toMatchObject({ type: "actions", elements: [{ value: "a:checkout" }, { value: "a:checkout:pickup" }] });
     expect(outbox(t)).toHaveLength(1);
   });
 });
