@@ -263,40 +263,37 @@ export type SessionContent = { kind: "cart"; cart: CartView } | { kind: "order";
 
 const parse = <T>(json: string | null): T | undefined => (json ? (JSON.parse(json) as T) : undefined);
 
+/** What a session's line item is built from: a cart line or an order line. */
+interface LineLike {
+  sku: string;
+  quantity: number;
+  title: string;
+  unitPrice: { amount: number };
+  product: string;
+  lineTotal: { amount: number };
+  availability?: keyof typeof AVAILABILITY | null;
+}
+
 /** The authoritative session, as every endpoint answers it. */
 export function sessionJson(row: SessionRow, content: SessionContent, env: SessionEnv): AcpCheckoutSession {
   const baseUrl = env.view.baseUrl;
   const details = parse<AcpFulfillmentDetails>(row.fulfillmentDetails);
   const buyer = parse<Record<string, unknown>>(row.buyer);
   const messages: AcpMessage[] = [];
-  let lineItems: AcpLineItem[];
-  let base: number;
-  if (content.kind === "cart") {
-    lineItems = content.cart.lines.map((l) => ({
-      id: lineId(l.sku),
-      item: { id: l.sku },
-      quantity: l.quantity,
-      name: l.title,
-      unit_amount: l.unitPrice.amount,
-      product_id: l.product,
-      sku: l.sku,
-      ...(l.availability ? { availability_status: AVAILABILITY[l.availability] } : {}),
-      totals: lineTotals(l.lineTotal.amount),
-    }));
-    base = content.cart.subtotal.amount;
-  } else {
-    lineItems = content.order.lines.map((l) => ({
-      id: lineId(l.sku),
-      item: { id: l.sku },
-      quantity: l.quantity,
-      name: l.title,
-      unit_amount: l.unitPrice.amount,
-      product_id: l.product,
-      sku: l.sku,
-      totals: lineTotals(l.lineTotal.amount),
-    }));
-    base = content.order.subtotal.amount;
-  }
+  // The cart's lines before completion, the order's after: the same line item either way (an order line has no availability).
+  const lines: readonly LineLike[] = content.kind === "cart" ? content.cart.lines : content.order.lines;
+  const lineItems: AcpLineItem[] = lines.map((l) => ({
+    id: lineId(l.sku),
+    item: { id: l.sku },
+    quantity: l.quantity,
+    name: l.title,
+    unit_amount: l.unitPrice.amount,
+    product_id: l.product,
+    sku: l.sku,
+    ...(l.availability ? { availability_status: AVAILABILITY[l.availability] } : {}),
+    totals: lineTotals(l.lineTotal.amount),
+  }));
+  const base = content.kind === "cart" ? content.cart.subtotal.amount : content.order.subtotal.amount;
   const options = fulfillmentOptions(env, row.currency, base);
   const selected = chosenOption(row, options);
   const fee =
