@@ -11,7 +11,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { asc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { entries, inventory, locales as localesTable, revisions } from "../db/schema";
 import { type FieldError, zodIssuesToFieldErrors } from "../lib/errors";
@@ -48,6 +48,8 @@ export interface RawFile {
   /** Where it came from, for problem reports: `products/wool-hat.json`, or `products[3]` for JSON bodies. */
   path: string;
   data: unknown;
+  /** Why the file could not be read (invalid JSON, with line and column): a problem of its own; `data` is then undefined. */
+  unreadable?: string;
 }
 
 export interface ContentBundle {
@@ -83,7 +85,7 @@ export interface ImportReport {
   delivery: DeliveryCounts;
 }
 
-/** New products created and published per atomic write during bulk import. */
+/** Product files per slice of an import: read, looked up and (new ones) created and published in one atomic write. */
 const BULK_CHUNK = 200;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -117,15 +119,20 @@ function fromFieldErrors(file: string, errors: FieldError[]): ContentProblem[] {
   return errors.map((e) => ({ file, pointer: e.pointer, message: e.message }));
 }
 
-/** Localized maps of a document (top level and nested), for the default-locale and known-locale rules. */
 /**
- * Validates a whole bundle: every file against its schema, then the rules that
- * span files. Reports every problem (file + JSON Pointer), not just the first.
+ * The validation of a bundle, one file at a time: locales when it is made, then each product file as it
+ * is read ({@link BundleValidator.product}), then messages, actions and delivery ({@link BundleValidator.rest}).
+ * Problems accumulate in order; what it keeps between product files is their keys (slug and SKUs, with the
+ * file that used each first), never their documents.
  */
-export function validateBundle(
-  bundle: ContentBundle,
-  existingLocales: LocaleDoc[] = [],
-): { ok: true; parsed: ParsedBundle } | { ok: false; problems: ContentProblem[] } {
+interface BundleValidator {
+  readonly problems: ContentProblem[];
+  readonly locales: LocaleDoc[] | null;
+  product(file: RawFile): ProductFile | null;
+  rest(bundle: Pick<ContentBundle, "delivery" | "messages" | "actions">): Omit<ParsedBundle, "locales" | "products">;
+}
+
+function bundleValidator(head: Pick<ContentBundle, "locales">, existingLocales: LocaleDoc[]): BundleValidator {
   const problems: ContentProblem[] = [];
   const parse = <T>(schema: z.ZodType<T, unknown>, file: RawFile): T | null => {
     const result = schema.safeParse(file.data);
@@ -134,25 +141,25 @@ export function validateBundle(
     return null;
   };
 
-  const locales = bundle.locales ? parse(LocalesFile as z.ZodType<LocaleDoc[], unknown>, bundle.locales) : null;
+  const locales = head.locales ? parse(LocalesFile as z.ZodType<LocaleDoc[], unknown>, head.locales) : null;
   const effectiveLocales = locales ?? existingLocales;
-  if (bundle.locales && locales) {
+  if (head.locales && locales) {
     const defaults = locales.filter((l) => l.default);
     if (defaults.length !== 1)
       problems.push({
-        file: bundle.locales.path,
+        file: head.locales.path,
         pointer: "",
         message: `Exactly one locale must be the default (found ${defaults.length}).`,
       });
     const codes = new Set<string>();
     locales.forEach((l, i) => {
-      if (codes.has(l.code)) problems.push({ file: bundle.locales!.path, pointer: `/${i}/code`, message: `Duplicate locale "${l.code}".` });
+      if (codes.has(l.code)) problems.push({ file: head.locales!.path, pointer: `/${i}/code`, message: `Duplicate locale "${l.code}".` });
       codes.add(l.code);
     });
     locales.forEach((l, i) => {
       if (l.fallback !== null && !codes.has(l.fallback)) {
         problems.push({
-          file: bundle.locales!.path,
+          file: head.locales!.path,
           pointer: `/${i}/fallback`,
           message: `Fallback "${l.fallback}" is not a configured locale.`,
         });
@@ -201,12 +208,15 @@ export function validateBundle(
   const uniqueKeys = { products: new Map<string, string>(), messages: new Map<string, string>(), actions: new Map<string, string>() };
   const skus = new Map<string, string>();
 
-  const products: ProductFile[] = [];
-  for (const file of bundle.products) {
+  const product = (file: RawFile): ProductFile | null => {
+    if (file.unreadable !== undefined) {
+      problems.push({ file: file.path, pointer: "", message: file.unreadable });
+      return null;
+    }
     const doc = parse(ProductFile as unknown as z.ZodType<ProductFile, unknown>, file);
     if (!doc) {
       if (isObject(file.data)) checkLocales(file, "product", file.data);
-      continue;
+      return null;
     }
     checkFile(file, doc.slug, "slug", "product", doc as unknown as Record<string, unknown>);
     const other = uniqueKeys.products.get(doc.slug);
@@ -217,8 +227,9 @@ export function validateBundle(
       if (owner) problems.push({ file: file.path, pointer: `/variants/${i}/sku`, message: `SKU ${v.sku} is also used by ${owner}.` });
       skus.set(v.sku, file.path);
     });
-    products.push(doc);
-  }
+    return doc;
+  };
+
   const simple = <T extends { key: string }>(
     files: RawFile[],
     schema: z.ZodType<T, unknown>,
@@ -240,39 +251,60 @@ export function validateBundle(
     }
     return out;
   };
-  const messages = simple(bundle.messages, MessageDoc as unknown as z.ZodType<MessageDoc, unknown>, "message", uniqueKeys.messages);
-  const actions = simple(bundle.actions, ActionDoc as unknown as z.ZodType<ActionDoc, unknown>, "action", uniqueKeys.actions);
-  const keywords = new Map<string, string>();
-  for (const a of actions) {
-    const other = keywords.get(a.keyword);
-    if (other)
-      problems.push({
-        file: uniqueKeys.actions.get(a.key) ?? a.key,
-        pointer: "/keyword",
-        message: `Keyword ${a.keyword} is also used by ${other}.`,
+  const rest = (bundle: Pick<ContentBundle, "delivery" | "messages" | "actions">) => {
+    const messages = simple(bundle.messages, MessageDoc as unknown as z.ZodType<MessageDoc, unknown>, "message", uniqueKeys.messages);
+    const actions = simple(bundle.actions, ActionDoc as unknown as z.ZodType<ActionDoc, unknown>, "action", uniqueKeys.actions);
+    const keywords = new Map<string, string>();
+    for (const a of actions) {
+      const other = keywords.get(a.keyword);
+      if (other)
+        problems.push({
+          file: uniqueKeys.actions.get(a.key) ?? a.key,
+          pointer: "/keyword",
+          message: `Keyword ${a.keyword} is also used by ${other}.`,
+        });
+      keywords.set(a.keyword, a.key);
+    }
+    const delivery = bundle.delivery ? parse(DeliveryFile as unknown as z.ZodType<DeliveryOptionDoc[], unknown>, bundle.delivery) : null;
+    if (bundle.delivery && Array.isArray(bundle.delivery.data)) {
+      const file = bundle.delivery;
+      (file.data as unknown[]).forEach((option, i) => {
+        if (!isObject(option)) return;
+        checkLocales({ path: file.path, data: option }, "delivery", option, `/${i}`);
+        // An option is priced in every currency the shop sells in: no channel falls back to another currency.
+        const prices = isObject(option.prices) ? option.prices : {};
+        for (const currency of new Set(effectiveLocales.map((l) => l.currency))) {
+          if (prices[currency] === undefined)
+            problems.push({
+              file: file.path,
+              pointer: `/${i}/prices`,
+              message: `No price in ${currency} (the currency of a configured locale).`,
+            });
+        }
       });
-    keywords.set(a.keyword, a.key);
+    }
+    return { delivery, messages, actions };
+  };
+  return { problems, locales, product, rest };
+}
+
+/**
+ * Validates a whole bundle: every file against its schema, then the rules that
+ * span files. Reports every problem (file + JSON Pointer), not just the first.
+ */
+export function validateBundle(
+  bundle: ContentBundle,
+  existingLocales: LocaleDoc[] = [],
+): { ok: true; parsed: ParsedBundle } | { ok: false; problems: ContentProblem[] } {
+  const validator = bundleValidator(bundle, existingLocales);
+  const products: ProductFile[] = [];
+  for (const file of bundle.products) {
+    const doc = validator.product(file);
+    if (doc) products.push(doc);
   }
-  const delivery = bundle.delivery ? parse(DeliveryFile as unknown as z.ZodType<DeliveryOptionDoc[], unknown>, bundle.delivery) : null;
-  if (bundle.delivery && Array.isArray(bundle.delivery.data)) {
-    const file = bundle.delivery;
-    (file.data as unknown[]).forEach((option, i) => {
-      if (!isObject(option)) return;
-      checkLocales({ path: file.path, data: option }, "delivery", option, `/${i}`);
-      // An option is priced in every currency the shop sells in: no channel falls back to another currency.
-      const prices = isObject(option.prices) ? option.prices : {};
-      for (const currency of new Set(effectiveLocales.map((l) => l.currency))) {
-        if (prices[currency] === undefined)
-          problems.push({
-            file: file.path,
-            pointer: `/${i}/prices`,
-            message: `No price in ${currency} (the currency of a configured locale).`,
-          });
-      }
-    });
-  }
-  if (problems.length) return { ok: false, problems };
-  return { ok: true, parsed: { locales, delivery, products, messages, actions } };
+  const rest = validator.rest(bundle);
+  if (validator.problems.length) return { ok: false, problems: validator.problems };
+  return { ok: true, parsed: { locales: validator.locales, products, ...rest } };
 }
 
 function localeDocOf(row: typeof localesTable.$inferSelect): LocaleDoc {
@@ -284,27 +316,69 @@ interface Existing {
   publishedText: string | null;
 }
 
-async function existingEntries(db: Database, type: EntityKind<never>["type"]): Promise<Map<string, Existing>> {
-  const rows = await db.orm.select().from(entries).where(eq(entries.type, type));
-  const revIds = rows.map((r) => r.publishedRevisionId).filter((x): x is string => !!x);
-  const texts = new Map<string, string>();
-  // D1 allows at most 100 bound parameters per statement.
-  for (let i = 0; i < revIds.length; i += 90) {
-    const chunk = revIds.slice(i, i + 90);
-    for (const r of await db.orm
-      .select({ id: revisions.id, document: revisions.document })
-      .from(revisions)
-      .where(inArray(revisions.id, chunk))) {
-      texts.set(r.id, r.document);
+/** A subquery of the given strings (one bound parameter, a JSON array: D1 allows at most 100 per statement). */
+const listed = (values: readonly string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
+
+/** The entries of one type, by key (with the text of each one's published revision): all of them, or only those keys. */
+async function existingEntries(db: Database, type: EntityKind<never>["type"], keys?: readonly string[]): Promise<Map<string, Existing>> {
+  const rows = await db.orm
+    .select({ entry: entries, publishedText: revisions.document })
+    .from(entries)
+    .leftJoin(revisions, eq(revisions.id, entries.publishedRevisionId))
+    .where(keys ? and(eq(entries.type, type), inArray(entries.key, listed(keys))) : eq(entries.type, type));
+  return new Map(rows.map((r) => [r.entry.key, { entry: r.entry, publishedText: r.publishedText }]));
+}
+
+/** The stock rows of some SKUs. */
+async function stockOf(db: Database, skus: readonly string[]): Promise<Map<string, { stock: number; version: number; entryId: string }>> {
+  const rows = await db.orm
+    .select({ sku: inventory.sku, stock: inventory.stock, version: inventory.version, entryId: inventory.entryId })
+    .from(inventory)
+    .where(inArray(inventory.sku, listed(skus)));
+  return new Map(rows.map((r) => [r.sku, r]));
+}
+
+/** Product files read one at a time: `count` of them, and `read()` yields them in order, again on each call. */
+export interface ProductSource {
+  count: number;
+  read(): AsyncIterable<RawFile>;
+}
+
+/** A bundle whose product files are read as they are needed: a content directory of any size in bounded memory. */
+export interface ContentSource extends Omit<ContentBundle, "products"> {
+  products: ProductSource;
+}
+
+function productSource(products: RawFile[] | ProductSource): ProductSource {
+  if (!Array.isArray(products)) return products;
+  return {
+    count: products.length,
+    async *read() {
+      yield* products;
+    },
+  };
+}
+
+/** Reads an async sequence in slices of `size` (the last one shorter). */
+async function* slices<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let slice: T[] = [];
+  for await (const item of items) {
+    slice.push(item);
+    if (slice.length === size) {
+      yield slice;
+      slice = [];
     }
   }
-  return new Map(
-    rows.map((r) => [r.key, { entry: r, publishedText: r.publishedRevisionId ? (texts.get(r.publishedRevisionId) ?? null) : null }]),
-  );
+  if (slice.length) yield slice;
 }
 
 /**
  * Imports a bundle. Nothing is written when any file has a problem.
+ *
+ * Product files are read twice, a slice at a time — once to validate them all (and check that no SKU
+ * belongs to another product), then to write them — so memory holds one slice of documents and the
+ * keys seen, whatever the catalogue's size; a {@link ContentSource} reads them from disk each time.
+ * `onProgress` is told of each pass (`validated`, then `imported`).
  *
  * @example
  * const report = await importContent(db, bundle, { keyId: null, now: new Date() });
@@ -312,9 +386,13 @@ async function existingEntries(db: Database, type: EntityKind<never>["type"]): P
  */
 export async function importContent(
   db: Database,
-  bundle: ContentBundle,
+  bundle: ContentBundle | ContentSource,
   ctx: WriteContext,
-  options: { publish?: boolean; dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    publish?: boolean;
+    dryRun?: boolean;
+    onProgress?: (done: number, total: number, pass: "validated" | "imported") => void;
+  } = {},
 ): Promise<ImportReport> {
   const publish = options.publish ?? true;
   const zero = (): EntityCounts => ({ created: 0, updated: 0, unchanged: 0 });
@@ -326,14 +404,56 @@ export async function importContent(
     actions: zero(),
     delivery: { ...zero(), removed: 0 },
   };
+  const files = productSource(bundle.products);
+  const total = files.count + bundle.messages.length + bundle.actions.length;
+  const counter = (pass: "validated" | "imported") => {
+    let done = 0;
+    return (n = 1) => {
+      if (n === 0) return;
+      const before = done;
+      done += n;
+      if (options.onProgress && (Math.floor(done / 500) > Math.floor(before / 500) || done === total))
+        options.onProgress(done, total, pass);
+    };
+  };
+
+  // First pass: every file validated, nothing written. SKUs already owned by another product are a problem
+  // like any other, reported (once the files themselves are valid) before anything is written.
   const currentLocales = (await listAllLocales(db)).filter((l) => !l.archived);
-  const validated = validateBundle(bundle, currentLocales.map(localeDocOf));
-  if (!validated.ok) return { ...report, problems: validated.problems };
-  const { parsed } = validated;
+  const validator = bundleValidator(bundle, currentLocales.map(localeDocOf));
+  const skuProblems: ContentProblem[] = [];
+  const validated = counter("validated");
+  for await (const slice of slices(files.read(), BULK_CHUNK)) {
+    const docs = slice.map((file) => ({ file, doc: validator.product(file) }));
+    validated(slice.length);
+    if (validator.problems.length) continue;
+    const owners = await existingEntries(
+      db,
+      "product",
+      docs.map((d) => d.doc!.slug),
+    );
+    const stock = await stockOf(
+      db,
+      docs.flatMap((d) => d.doc!.variants.map((v) => v.sku)),
+    );
+    for (const { file, doc } of docs) {
+      const own = owners.get(doc!.slug)?.entry.id;
+      doc!.variants.forEach((v, i) => {
+        const owner = stock.get(v.sku)?.entryId;
+        if (owner && owner !== own) {
+          skuProblems.push({ file: file.path, pointer: `/variants/${i}/sku`, message: `SKU ${v.sku} belongs to another product.` });
+        }
+      });
+    }
+  }
+  const parsed = validator.rest(bundle);
+  validated(bundle.messages.length + bundle.actions.length);
+  if (validator.problems.length) return { ...report, problems: validator.problems };
+  if (skuProblems.length) return { ...report, problems: skuProblems };
 
   // Locales first: documents are validated against them. Fallback targets before the locales that use them.
-  if (parsed.locales) {
-    const pending = [...parsed.locales].sort((a, b) => Number(b.default) - Number(a.default));
+  if (validator.locales) {
+    const pending = [...validator.locales].sort((a, b) => Number(b.default) - Number(a.default));
     const done = new Set(currentLocales.map((l) => l.code));
     for (let guard = 0; pending.length && guard < 100; guard++) {
       const doc = pending.shift()!;
@@ -342,7 +462,7 @@ export async function importContent(
         continue;
       }
       const existing = currentLocales.find((l) => l.code === doc.code);
-      const position = parsed.locales.indexOf(doc);
+      const position = validator.locales.indexOf(doc);
       if (existing && JSON.stringify(localeDocOf(existing)) === JSON.stringify(doc) && existing.position === position) {
         report.locales.unchanged++;
       } else if (!options.dryRun) {
@@ -353,98 +473,79 @@ export async function importContent(
     }
   }
 
-  const total = parsed.products.length + parsed.messages.length + parsed.actions.length;
-  let progress = 0;
-  const tick = () => {
-    progress++;
-    if (options.onProgress && (progress % 500 === 0 || progress === total)) options.onProgress(progress, total);
-  };
-
-  const stockNow = new Map<string, { stock: number; version: number; entryId: string }>();
-  if (parsed.products.length) {
-    for (const row of await db.orm
-      .select({ sku: inventory.sku, stock: inventory.stock, version: inventory.version, entryId: inventory.entryId })
-      .from(inventory)) {
-      stockNow.set(row.sku, row);
-    }
-  }
-
-  const products = await existingEntries(db, "product");
-  // SKUs already owned by another product are a problem like any other: reported before anything is written.
-  const skuProblems: ContentProblem[] = [];
-  parsed.products.forEach((file, index) => {
-    const own = products.get(file.slug)?.entry.id;
-    file.variants.forEach((v, i) => {
-      const owner = stockNow.get(v.sku)?.entryId;
-      if (owner && owner !== own) {
-        skuProblems.push({
-          file: bundle.products[index]?.path ?? file.slug,
-          pointer: `/variants/${i}/sku`,
-          message: `SKU ${v.sku} belongs to another product.`,
-        });
-      }
-    });
-  });
-  if (skuProblems.length) return { ...report, problems: skuProblems };
-
   // Delivery options have no drafts: like locales, they take effect on import.
   if (parsed.delivery) report.delivery = await saveDeliveryOptions(db, parsed.delivery, ctx, { dryRun: options.dryRun ?? false });
 
-  // New products that go live are created and published in bulk: many per atomic unit.
-  const fresh: { doc: ProductDoc; variants: ProductFile["variants"] }[] = [];
-  for (const file of parsed.products) {
-    const { variants, ...rest } = file;
-    const doc = ProductDoc.parse({ ...rest, variants: variants.map(({ stock: _s, ...v }) => v) });
-    const text = serialize(doc);
-    const found = products.get(doc.slug);
-    if (!found && publish) {
-      report.products.created++;
-      tick();
-      fresh.push({ doc, variants });
-      continue;
-    }
-    const stockChanges = variants.filter((v) => stockNow.get(v.sku)?.stock !== v.stock);
-    const draftSame = !!found && found.entry.draft === text && found.entry.status !== "archived";
-    const liveSame = !publish || found?.publishedText === text;
-    tick();
-    if (draftSame && liveSame && stockChanges.length === 0) {
-      report.products.unchanged++;
-      continue;
-    }
-    report.products[found ? "updated" : "created"]++;
-    if (options.dryRun) continue;
-    let entry = found?.entry ?? null;
-    if (!entry) {
-      entry = await createEntry(db, productKind, ctx, doc, (orm, id) => inventoryInserts(orm, id, variants, ctx.now.toISOString()));
-    } else {
-      if (entry.status === "archived") entry = await restoreEntry(db, productKind, ctx, entry, entry.version);
-      const current = entry;
-      if (current.draft !== text) {
-        entry = await updateDraft(db, productKind, ctx, current, current.version, doc, {
-          extra: (orm) =>
-            inventoryInserts(
-              orm,
-              current.id,
-              variants.filter((v) => !stockNow.has(v.sku)),
-              ctx.now.toISOString(),
-            ),
-        });
+  // Second pass, a slice at a time: what each file changes, read against the stored entries and stock of
+  // that slice only. New products that go live are created and published in bulk, a slice per atomic unit.
+  const imported = counter("imported");
+  for await (const slice of slices(files.read(), BULK_CHUNK)) {
+    const docs = slice.map((file) => {
+      const checked = (ProductFile as unknown as z.ZodType<ProductFile, unknown>).safeParse(file.data);
+      // Validated in the first pass: a file that fails now was changed during the import.
+      if (!checked.success) throw new Error(`${file.path} changed during the import; run it again.`);
+      return checked.data;
+    });
+    const products = await existingEntries(
+      db,
+      "product",
+      docs.map((d) => d.slug),
+    );
+    const stockNow = await stockOf(
+      db,
+      docs.flatMap((d) => d.variants.map((v) => v.sku)),
+    );
+    const fresh: { doc: ProductDoc; variants: ProductFile["variants"] }[] = [];
+    for (const file of docs) {
+      const { variants, ...rest } = file;
+      const doc = ProductDoc.parse({ ...rest, variants: variants.map(({ stock: _s, ...v }) => v) });
+      const text = serialize(doc);
+      const found = products.get(doc.slug);
+      imported();
+      if (!found && publish) {
+        report.products.created++;
+        fresh.push({ doc, variants });
+        continue;
       }
-      for (const v of variants) {
-        const row = stockNow.get(v.sku);
-        if (row && row.stock !== v.stock) await setStock(db, v.sku, v.stock, row.version, ctx.now);
+      const stockChanges = variants.filter((v) => stockNow.get(v.sku)?.stock !== v.stock);
+      const draftSame = !!found && found.entry.draft === text && found.entry.status !== "archived";
+      const liveSame = !publish || found?.publishedText === text;
+      if (draftSame && liveSame && stockChanges.length === 0) {
+        report.products.unchanged++;
+        continue;
+      }
+      report.products[found ? "updated" : "created"]++;
+      if (options.dryRun) continue;
+      let entry = found?.entry ?? null;
+      if (!entry) {
+        entry = await createEntry(db, productKind, ctx, doc, (orm, id) => inventoryInserts(orm, id, variants, ctx.now.toISOString()));
+      } else {
+        if (entry.status === "archived") entry = await restoreEntry(db, productKind, ctx, entry, entry.version);
+        const current = entry;
+        if (current.draft !== text) {
+          entry = await updateDraft(db, productKind, ctx, current, current.version, doc, {
+            extra: (orm) =>
+              inventoryInserts(
+                orm,
+                current.id,
+                variants.filter((v) => !stockNow.has(v.sku)),
+                ctx.now.toISOString(),
+              ),
+          });
+        }
+        for (const v of variants) {
+          const row = stockNow.get(v.sku);
+          if (row && row.stock !== v.stock) await setStock(db, v.sku, v.stock, row.version, ctx.now);
+        }
+      }
+      if (publish && (found?.publishedText !== text || entry.status !== "published")) {
+        await publishEntry(db, productKind, ctx, entry, entry.version);
       }
     }
-    if (publish && (found?.publishedText !== text || entry.status !== "published")) {
-      await publishEntry(db, productKind, ctx, entry, entry.version);
-    }
-  }
-  if (!options.dryRun) {
-    for (let i = 0; i < fresh.length; i += BULK_CHUNK) {
-      const chunk = fresh.slice(i, i + BULK_CHUNK);
+    if (!options.dryRun && fresh.length) {
       const now = ctx.now.toISOString();
       await db.atomic((orm) =>
-        chunk.flatMap(({ doc, variants }) =>
+        fresh.flatMap(({ doc, variants }) =>
           createPublishedStatements(orm, productKind, ctx, doc, (o, id) => inventoryInserts(o, id, variants, now)),
         ),
       );
@@ -456,7 +557,7 @@ export async function importContent(
     for (const doc of docs) {
       const text = serialize(doc);
       const found = existing.get(doc.key);
-      tick();
+      imported();
       if (found && found.entry.draft === text && (!publish || found.publishedText === text) && found.entry.status !== "archived") {
         counts.unchanged++;
         continue;

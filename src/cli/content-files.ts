@@ -1,7 +1,8 @@
 /** Reads and writes content directories (Node only: the CLI and `src/node.ts`). */
+import { readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { ContentBundle, RawFile } from "../catalogue/content";
+import type { ContentBundle, ContentSource, RawFile } from "../catalogue/content";
 
 /** A JSON syntax error as a problem with line and column, instead of a thrown exception. */
 export class ContentReadError extends Error {
@@ -20,14 +21,20 @@ function lineColumn(text: string, message: string): string {
   return `invalid JSON at line ${line}, column ${column}: ${message}`;
 }
 
-async function readJson(dir: string, path: string, problems: ContentReadError["problems"]): Promise<RawFile | null> {
-  const text = await readFile(join(dir, path), "utf8");
+/** A content file parsed; a syntax error makes it `unreadable` (with line and column) instead of throwing. */
+function parseRaw(path: string, text: string): RawFile {
   try {
     return { path, data: JSON.parse(text) as unknown };
   } catch (error) {
-    problems.push({ file: path, pointer: "", message: lineColumn(text, (error as Error).message) });
-    return null;
+    return { path, data: undefined, unreadable: lineColumn(text, (error as Error).message) };
   }
+}
+
+async function readJson(dir: string, path: string, problems: ContentReadError["problems"]): Promise<RawFile | null> {
+  const file = parseRaw(path, await readFile(join(dir, path), "utf8"));
+  if (file.unreadable === undefined) return file;
+  problems.push({ file: path, pointer: "", message: file.unreadable });
+  return null;
 }
 
 async function listJson(dir: string, sub: string): Promise<string[]> {
@@ -51,12 +58,8 @@ export async function holdsContent(dir: string): Promise<boolean> {
   return false;
 }
 
-/**
- * Reads `locales.json`, `delivery.json`, `products/*.json`, `messages/*.json`, `actions/*.json`.
- * Throws {@link ContentReadError} listing every file that is not valid JSON.
- */
-export async function readContentDir(dir: string): Promise<ContentBundle> {
-  const problems: ContentReadError["problems"] = [];
+/** Reads the files of a content directory other than products: a small, bounded set. */
+async function readHead(dir: string, problems: ContentReadError["problems"]): Promise<Omit<ContentBundle, "products">> {
   let locales: RawFile | null = null;
   try {
     locales = await readJson(dir, "locales.json", problems);
@@ -73,9 +76,56 @@ export async function readContentDir(dir: string): Promise<ContentBundle> {
   };
   let delivery: RawFile | null = null;
   if ((await readdir(dir).catch(() => [] as string[])).includes("delivery.json")) delivery = await readJson(dir, "delivery.json", problems);
-  const bundle = { locales, delivery, products: await read("products"), messages: await read("messages"), actions: await read("actions") };
+  return { locales, delivery, messages: await read("messages"), actions: await read("actions") };
+}
+
+/**
+ * Reads `locales.json`, `delivery.json`, `products/*.json`, `messages/*.json`, `actions/*.json`.
+ * Throws {@link ContentReadError} listing every file that is not valid JSON.
+ */
+export async function readContentDir(dir: string): Promise<ContentBundle> {
+  const problems: ContentReadError["problems"] = [];
+  const head = await readHead(dir, problems);
+  const products: RawFile[] = [];
+  for (const path of await listJson(dir, "products")) {
+    const file = await readJson(dir, path, problems);
+    if (file) products.push(file);
+  }
   if (problems.length) throw new ContentReadError(problems);
-  return bundle;
+  return { ...head, products };
+}
+
+/**
+ * A content directory for `importContent`: the files other than products read now (throws
+ * {@link ContentReadError} as {@link readContentDir} does), the product files listed and read one at a time
+ * on each pass, so a catalogue of any size is imported in bounded memory. A product file that is not valid
+ * JSON is reported by the import as a problem of its own, and listed in `unreadable` (read after the import).
+ */
+export async function openContentDir(dir: string): Promise<ContentSource & { unreadable: ContentReadError["problems"] }> {
+  const problems: ContentReadError["problems"] = [];
+  const head = await readHead(dir, problems);
+  if (problems.length) throw new ContentReadError(problems);
+  const paths = await listJson(dir, "products");
+  const unreadable: ContentReadError["problems"] = [];
+  const seen = new Set<string>();
+  return {
+    ...head,
+    unreadable,
+    products: {
+      count: paths.length,
+      async *read() {
+        for (const path of paths) {
+          // Read synchronously: one small file after another, without four thread-pool round trips each.
+          const file = parseRaw(path, readFileSync(join(dir, path), "utf8"));
+          if (file.unreadable !== undefined && !seen.has(path)) {
+            seen.add(path);
+            unreadable.push({ file: path, pointer: "", message: file.unreadable });
+          }
+          yield file;
+        }
+      },
+    },
+  };
 }
 
 /** Writes files (creating folders); leaves other files alone. */
