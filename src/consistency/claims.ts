@@ -10,6 +10,7 @@
 import { AVAILABILITIES, type Availability } from "../catalogue/documents";
 import { linksIn } from "../channels/contract";
 import { wording } from "../channels/wording";
+import { BoundedMemo, detached } from "./memo";
 
 export type ClaimKind = "money" | "percent" | "date" | "availability" | "code" | "link";
 
@@ -197,12 +198,11 @@ export function claimsIn(text: string, locales: readonly string[]): Claim[] {
 }
 
 /**
- * The claims of each line already read, per locale list, in two generations: when the young one is full
- * it becomes the old one, and a line found there moves back (the lines every output repeats — chrome,
- * labels, availability words — stay; bounded memory). Rendered outputs repeat most of their lines: the
- * same description on web, mobile, chat and agent, the same navigation on every page.
+ * The claims of each line already read, per locale list, in a bounded memo (memo.ts: two generations, keys
+ * copied flat so no line keeps its page alive). Rendered outputs repeat most of their lines: the same
+ * description on web, mobile, chat and agent, the same navigation on every page.
  */
-const lineClaims = new Map<string, { young: Map<string, readonly Claim[]>; old: Map<string, readonly Claim[]> }>();
+const lineClaims = new Map<string, BoundedMemo<readonly Claim[]>>();
 const LINES_PER_GENERATION = 4096;
 const NO_CLAIMS: readonly Claim[] = [];
 
@@ -214,7 +214,7 @@ export function claimsByLine(text: string, locales: readonly string[]): Claim[] 
   const key = locales.length === 1 ? locales[0]! : locales.join(",");
   let cache = lineClaims.get(key);
   if (!cache) {
-    cache = { young: new Map(), old: new Map() };
+    cache = new BoundedMemo(LINES_PER_GENERATION);
     lineClaims.set(key, cache);
   }
   const out: Claim[] = [];
@@ -224,18 +224,12 @@ export function claimsByLine(text: string, locales: readonly string[]): Claim[] 
     if (end < 0) end = text.length;
     if (end > start) {
       const line = text.slice(start, end);
-      let found = cache.young.get(line);
+      let found = cache.get(line);
       if (!found) {
-        found = cache.old.get(line);
-        if (!found) {
-          const claims = claimsIn(line, locales);
-          found = claims.length ? claims : NO_CLAIMS;
-        }
-        if (cache.young.size >= LINES_PER_GENERATION) {
-          cache.old = cache.young;
-          cache.young = new Map();
-        }
-        cache.young.set(line, found);
+        // Read from a copy: the claims' texts are slices of what they were read from.
+        const claims = claimsIn(detached(line), locales);
+        found = claims.length ? claims : NO_CLAIMS;
+        cache.set(line, found);
       }
       for (const c of found) out.push(c);
     }

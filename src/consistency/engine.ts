@@ -18,6 +18,7 @@ import {
   type Renderer,
 } from "../channels/contract";
 import { type Claim, claimsByLine, supported, visibleText } from "./claims";
+import { BoundedMemo, detached } from "./memo";
 
 /** The rules a render can break. Stable: they appear in API responses and `unison check` output. */
 export const RULES = [
@@ -162,6 +163,8 @@ export function checkChannel(
       }
     }
   }
+  // A detail quotes text read out of the body (a link, a claim): copied, it keeps no page alive in a report.
+  for (const v of violations) v.detail = detached(v.detail);
   return { rendered, violations };
 }
 
@@ -243,13 +246,21 @@ function canonicalSet(keys: readonly string[]): Set<string> {
   return set;
 }
 
-/** Whether an own-domain link opens a live page, remembered per page predicate (a store's navigation repeats on every page). */
-const opened = new WeakMap<CheckContext["pageExists"], Map<string, boolean>>();
+/**
+ * Whether an own-domain link opens a live page, remembered per page predicate (a store's navigation repeats
+ * on every page). Bounded (memo.ts): the links of 100,000 product pages neither pile up nor keep their
+ * pages alive until the audit ends.
+ */
+const opened = new WeakMap<CheckContext["pageExists"], BoundedMemo<boolean>>();
+const LINKS_PER_GENERATION = 2048;
+
+/** How many links the memo of a page predicate holds (what `unison check` keeps between entities). */
+export const linkMemoSize = (pageExists: CheckContext["pageExists"]) => opened.get(pageExists)?.size ?? 0;
 
 function linkOpens(ctx: CheckContext, link: string): boolean {
   let known = opened.get(ctx.pageExists);
   if (!known) {
-    known = new Map();
+    known = new BoundedMemo(LINKS_PER_GENERATION);
     opened.set(ctx.pageExists, known);
   }
   let opens = known.get(link);
