@@ -10,6 +10,7 @@
 import { AVAILABILITIES, type Availability } from "../catalogue/documents";
 import { linksIn } from "../channels/contract";
 import { wording } from "../channels/wording";
+import { BoundedMemo, detached } from "./memo";
 
 export type ClaimKind = "money" | "percent" | "date" | "availability" | "code" | "link";
 
@@ -92,38 +93,56 @@ const DAY_FIRST =
 const MONTH_FIRST =
   /(?<=(?<![\p{L}\p{N}])(\p{L}{3,})\.?[ \u00a0\u202f])(\d{1,2})(?:st|nd|rd|th)?(?:,?[ \u00a0\u202f](\d{4}))?(?![\p{L}\p{N}])/gu;
 
-/** Dates in the locales' words ("6 January 2027", "January 6, 2027", "6 janv.", "1er janvier"), ISO, or d/m/y. */
-function datesIn(text: string, locales: readonly string[]): Claim[] {
-  const out: Claim[] = [];
-  if (!/\d/.test(text)) return out;
-  const byName = monthsOf(locales);
-  const taken: [number, number][] = [];
-  const push = (index: number, raw: string, value: string | null) => {
-    if (!value || taken.some(([a, b]) => index < b && index + raw.length > a)) return;
-    taken.push([index, index + raw.length]);
-    out.push({ kind: "date", value, text: raw });
-  };
-  for (const m of text.matchAll(/(?<![\p{N}-])(\d{4})-(\d{2})-(\d{2})(?![\p{N}])/gu)) {
-    push(m.index, m[0], dateValue(m[1], Number(m[2]), Number(m[3])));
-  }
-  for (const m of text.matchAll(DAY_FIRST)) {
-    const month = byName.get(fold(m[2] ?? ""));
-    if (month) push(m.index, m[0], dateValue(m[3], month, Number(m[1])));
-  }
-  for (const m of text.matchAll(MONTH_FIRST)) {
-    const word = m[1] ?? "";
-    const month = byName.get(fold(word));
-    const start = text.lastIndexOf(word, m.index);
-    if (month) push(start, text.slice(start, m.index + m[0].length), dateValue(m[3], month, Number(m[2])));
-  }
-  for (const m of text.matchAll(/(?<![\p{N}/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\p{N}])/gu)) {
-    // Day first (Europe) unless the first number cannot be a day of a month ordering it first.
-    const [a, b] = [Number(m[1]), Number(m[2])];
-    const usOrder = locales[0] === "en-US" || b > 12;
-    push(m.index, m[0], usOrder ? dateValue(m[3], a, b) : dateValue(m[3], b, a));
-  }
-  return out;
+const ISO_DATE = /(?<![\p{N}-])(\d{4})-(\d{2})-(\d{2})(?![\p{N}])/gu;
+const NUMERIC_DATE = /(?<![\p{N}/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\p{N}])/gu;
+
+/** Adds a date claim unless it overlaps one already read (`taken`: start and end offsets, in pairs). */
+function pushDate(out: Claim[], taken: number[], index: number, raw: string, value: string | null): void {
+  if (!value) return;
+  const end = index + raw.length;
+  for (let i = 0; i < taken.length; i += 2) if (index < taken[i + 1]! && end > taken[i]!) return;
+  taken.push(index, end);
+  out.push({ kind: "date", value, text: raw });
 }
+
+/**
+ * Dates in the locales' words ("6 January 2027", "January 6, 2027", "6 janv.", "1er janvier"), ISO, or d/m/y,
+ * added to `out`. The patterns are global and run with `exec` from index 0 (no per-call copies, as
+ * `matchAll` makes); each is tried only when the text has what it needs (a hyphen, a space, a separator).
+ */
+function datesIn(text: string, locales: readonly string[], out: Claim[]): void {
+  const taken: number[] = [];
+  if (text.includes("-")) {
+    for (let m = execFrom0(ISO_DATE, text); m; m = ISO_DATE.exec(text))
+      pushDate(out, taken, m.index, m[0], dateValue(m[1], Number(m[2]), Number(m[3])));
+  }
+  if (WORD_DATE_SPACE.test(text)) {
+    const byName = monthsOf(locales);
+    for (let m = execFrom0(DAY_FIRST, text); m; m = DAY_FIRST.exec(text)) {
+      const month = byName.get(fold(m[2] ?? ""));
+      if (month) pushDate(out, taken, m.index, m[0], dateValue(m[3], month, Number(m[1])));
+    }
+    for (let m = execFrom0(MONTH_FIRST, text); m; m = MONTH_FIRST.exec(text)) {
+      const word = m[1] ?? "";
+      const month = byName.get(fold(word));
+      if (!month) continue;
+      const start = text.lastIndexOf(word, m.index);
+      pushDate(out, taken, start, text.slice(start, m.index + m[0].length), dateValue(m[3], month, Number(m[2])));
+    }
+  }
+  if (text.includes("/") || text.includes(".")) {
+    for (let m = execFrom0(NUMERIC_DATE, text); m; m = NUMERIC_DATE.exec(text)) {
+      // Day first (Europe) unless the first number cannot be a day of a month ordering it first.
+      const a = Number(m[1]);
+      const b = Number(m[2]);
+      const usOrder = locales[0] === "en-US" || b > 12;
+      pushDate(out, taken, m.index, m[0], usOrder ? dateValue(m[3], a, b) : dateValue(m[3], b, a));
+    }
+  }
+}
+
+/** What a date in words needs: a space of the patterns' kinds (a day and a month word are always separated by one). */
+const WORD_DATE_SPACE = /[ \u00a0\u202f]/;
 
 // --- Availability ----------------------------------------------------------------------------
 
@@ -169,79 +188,134 @@ const MAYBE_LINK = /:\/\/|www\.|\.[a-z]{2,}(?::\d+)?\//i;
  */
 export function claimsIn(text: string, locales: readonly string[]): Claim[] {
   const out: Claim[] = [];
-  const amounts: [number, number][] = [];
-  const digits = /\d/.test(text);
-  for (const m of digits && MAYBE_MONEY.test(text) ? text.matchAll(MONEY) : []) {
-    const symbol = m[1] ?? m[4] ?? "";
-    const amount = m[2] ?? m[3] ?? "";
-    amounts.push([m.index, m.index + m[0].length]);
-    out.push({ kind: "money", value: `${currencyOf(symbol)} ${parseNumber(amount)}`, text: m[0] });
+  // Offsets of the amounts read (start, end, in pairs): a code-shaped word inside one is no code.
+  const amounts: number[] = [];
+  const digits = DIGIT.test(text);
+  if (digits && MAYBE_MONEY.test(text)) {
+    for (let m = execFrom0(MONEY, text); m; m = MONEY.exec(text)) {
+      const symbol = m[1] ?? m[4] ?? "";
+      const amount = m[2] ?? m[3] ?? "";
+      amounts.push(m.index, m.index + m[0].length);
+      out.push({ kind: "money", value: `${currencyOf(symbol)} ${parseNumber(amount)}`, text: m[0] });
+    }
   }
-  const inAmount = (at: number) => amounts.some(([a, b]) => at >= a && at < b);
-  for (const m of digits && MAYBE_PERCENT.test(text) ? text.matchAll(PERCENT) : [])
-    out.push({ kind: "percent", value: parseNumber(m[1] ?? ""), text: m[0] });
-  out.push(...datesIn(text, locales));
+  if (digits && MAYBE_PERCENT.test(text)) {
+    for (let m = execFrom0(PERCENT, text); m; m = PERCENT.exec(text))
+      out.push({ kind: "percent", value: parseNumber(m[1] ?? ""), text: m[0] });
+  }
+  if (digits) datesIn(text, locales, out);
   const phrases = phrasesOf(locales);
-  for (const m of text.matchAll(phrases.pattern)) {
+  for (let m = execFrom0(phrases.pattern, text); m; m = phrases.pattern.exec(text)) {
     const availability = phrases.byText.get(m[0].toLowerCase().replace(/\u00a0/g, " "));
     if (availability) out.push({ kind: "availability", value: availability, text: m[0] });
   }
-  for (const m of text.matchAll(CODE_SHAPED))
-    if (HAS_LETTER_AND_DIGIT.test(m[0]) && !inAmount(m.index)) out.push({ kind: "code", value: m[0], text: m[0] });
-  for (const m of text.matchAll(AFTER_CODE)) {
+  // A code-shaped word has a capital and a digit: a text without digits has none.
+  if (digits) {
+    for (let m = execFrom0(CODE_SHAPED, text); m; m = CODE_SHAPED.exec(text))
+      if (HAS_LETTER_AND_DIGIT.test(m[0]) && !within(amounts, m.index)) out.push({ kind: "code", value: m[0], text: m[0] });
+  }
+  for (let m = execFrom0(AFTER_CODE, text); m; m = AFTER_CODE.exec(text)) {
     const code = m[1] ?? "";
     if (/[A-Z0-9]/.test(code)) out.push({ kind: "code", value: code, text: m[0] });
   }
-  for (const link of MAYBE_LINK.test(text) ? linksIn(text) : []) out.push({ kind: "link", value: link, text: link });
+  if (MAYBE_LINK.test(text)) for (const link of linksIn(text)) out.push({ kind: "link", value: link, text: link });
   return out;
 }
 
+const DIGIT = /\d/;
+
+/** The first match of a global pattern from the start of `text` (then `pattern.exec(text)` for the next ones). */
+function execFrom0(pattern: RegExp, text: string): RegExpExecArray | null {
+  pattern.lastIndex = 0;
+  return pattern.exec(text);
+}
+
+/** Whether `at` falls in one of the ranges (start, end, in pairs). */
+function within(ranges: readonly number[], at: number): boolean {
+  for (let i = 0; i < ranges.length; i += 2) if (at >= ranges[i]! && at < ranges[i + 1]!) return true;
+  return false;
+}
+
 /**
- * The claims of each line already read, per locale list, in two generations: when the young one is full
- * it becomes the old one, and a line found there moves back (the lines every output repeats — chrome,
- * labels, availability words — stay; bounded memory). Rendered outputs repeat most of their lines: the
- * same description on web, mobile, chat and agent, the same navigation on every page.
+ * The claims of each line already read, per locale list, in a bounded memo (memo.ts: two generations, keys
+ * copied flat so no line keeps its page alive). Rendered outputs repeat most of their lines: the same
+ * description on web, mobile, chat and agent, the same navigation on every page.
  */
-const lineClaims = new Map<string, { young: Map<string, readonly Claim[]>; old: Map<string, readonly Claim[]> }>();
+const lineClaims = new Map<string, BoundedMemo<readonly Claim[]>>();
 const LINES_PER_GENERATION = 4096;
 const NO_CLAIMS: readonly Claim[] = [];
+
+function lineCache(locales: readonly string[]): BoundedMemo<readonly Claim[]> {
+  const key = locales.length === 1 ? locales[0]! : locales.join(",");
+  let cache = lineClaims.get(key);
+  if (!cache) {
+    cache = new BoundedMemo(LINES_PER_GENERATION);
+    lineClaims.set(key, cache);
+  }
+  return cache;
+}
+
+/** The claims of one line, from the memo or read (from a copy: the claims' texts are slices of what they were read from). */
+function claimsOfLine(cache: BoundedMemo<readonly Claim[]>, line: string, locales: readonly string[]): readonly Claim[] {
+  let found = cache.get(line);
+  if (!found) {
+    const claims = claimsIn(detached(line), locales);
+    found = claims.length ? claims : NO_CLAIMS;
+    cache.set(line, found);
+  }
+  return found;
+}
 
 /**
  * `claimsIn`, line by line, each line read once per locale list. Claims never span a line break (no
  * pattern crosses one), so the result is `claimsIn(text, locales)`'s, in line order.
  */
 export function claimsByLine(text: string, locales: readonly string[]): Claim[] {
-  const key = locales.length === 1 ? locales[0]! : locales.join(",");
-  let cache = lineClaims.get(key);
-  if (!cache) {
-    cache = { young: new Map(), old: new Map() };
-    lineClaims.set(key, cache);
+  return claimsByLineCut(text, locales, []).claims;
+}
+
+/** `text` with each of `cuts` (in order) replaced by a space wherever it occurs. */
+export function cutOut(text: string, cuts: readonly string[]): string {
+  let out = text;
+  for (const c of cuts) if (out.includes(c)) out = out.split(c).join(" ");
+  return out;
+}
+
+/**
+ * The claims of `text` (`claimsByLine`) and those of `cutOut(text, cuts)`, in one pass over the lines:
+ * a line none of the cuts occurs in is read once for both, and only lines a cut was made in are read again.
+ *
+ * @example
+ * claimsByLineCut("Add to cart\n€89.00", ["en"], ["Add to cart"]) // the claims of "€89.00" both times
+ */
+export function claimsByLineCut(text: string, locales: readonly string[], cuts: readonly string[]): { claims: Claim[]; cut: Claim[] } {
+  const cache = lineCache(locales);
+  const present: string[] = [];
+  for (const c of cuts) {
+    if (c.includes("\n")) {
+      // A cut across lines: read the cut text on its own (no label spans lines in practice).
+      return { claims: claimsByLine(text, locales), cut: claimsByLine(cutOut(text, cuts), locales) };
+    }
+    if (text.includes(c)) present.push(c);
   }
-  const out: Claim[] = [];
+  const claims: Claim[] = [];
+  const cut: Claim[] | null = present.length ? [] : null;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     if (end > start) {
       const line = text.slice(start, end);
-      let found = cache.young.get(line);
-      if (!found) {
-        found = cache.old.get(line);
-        if (!found) {
-          const claims = claimsIn(line, locales);
-          found = claims.length ? claims : NO_CLAIMS;
-        }
-        if (cache.young.size >= LINES_PER_GENERATION) {
-          cache.old = cache.young;
-          cache.young = new Map();
-        }
-        cache.young.set(line, found);
+      const found = claimsOfLine(cache, line, locales);
+      for (const c of found) claims.push(c);
+      if (cut) {
+        const rest = cutOut(line, present);
+        for (const c of rest === line ? found : claimsOfLine(cache, rest, locales)) cut.push(c);
       }
-      for (const c of found) out.push(c);
     }
     start = end + 1;
   }
-  return out;
+  return { claims, cut: cut ?? claims };
 }
 
 /** The distinct claim keys of some texts. */

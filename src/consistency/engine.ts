@@ -17,7 +17,8 @@ import {
   type Rendered,
   type Renderer,
 } from "../channels/contract";
-import { type Claim, claimsByLine, supported, visibleText } from "./claims";
+import { type Claim, claimsByLineCut, supported, visibleText } from "./claims";
+import { BoundedMemo, detached } from "./memo";
 
 /** The rules a render can break. Stable: they appear in API responses and `unison check` output. */
 export const RULES = [
@@ -115,11 +116,19 @@ export function checkChannel(
       });
     }
     // Claims are read line by line and remembered (claims.ts): the links of the text are its link claims.
-    const textClaims = view.canonical ? claimsByLine(seen.text, [view.locale]) : null;
-    const textLinks = textClaims ? textClaims.filter((c) => c.kind === "link").map((c) => c.value) : linksIn(seen.text);
-    const links = [...new Set([...seen.links.map(normalizeLink), ...textLinks])];
-    if (textClaims) {
-      for (const claim of unsupportedClaims(view, seen, ctx, textClaims)) {
+    // Control labels are not claims of the entity (they name actions, checked on their own): the claims
+    // judged are those of the text with the labels cut out, read in the same pass.
+    const labels = view.canonical ? labelsOf(ctx.actions, seen.controls, view.actions) : [];
+    const read = view.canonical ? claimsByLineCut(seen.text, [view.locale], labels) : null;
+    const links = new Set<string>();
+    for (const link of seen.links) links.add(normalizeLink(link));
+    if (read) {
+      for (const c of read.claims) if (c.kind === "link") links.add(c.value);
+    } else {
+      for (const link of linksIn(seen.text)) links.add(link);
+    }
+    if (read) {
+      for (const claim of unsupportedClaims(view, seen, ctx, read.cut, labels)) {
         violations.push({
           ...where,
           rule: "claim_unsupported",
@@ -162,6 +171,8 @@ export function checkChannel(
       }
     }
   }
+  // A detail quotes text read out of the body (a link, a claim): copied, it keeps no page alive in a report.
+  for (const v of violations) v.detail = detached(v.detail);
   return { rendered, violations };
 }
 
@@ -185,30 +196,30 @@ function allowedForeign(ctx: CheckContext): ReadonlySet<string> {
 const ENTITY_PAGE = /^\/(products|messages)\/[^/?#]+/;
 
 /**
- * The claims an output makes that the canonical content does not. Control labels are not claims of the
- * entity (they name actions, checked on their own), so they are left out of the text first. Foreign links
- * are `link_foreign`'s concern; own-domain links are claims only when they name another product or message.
+ * The claims an output makes that the canonical content does not, given the claims of its text with the
+ * control `labels` cut out (`cutClaims`); its `also` text is read the same way. Foreign links are
+ * `link_foreign`'s concern; own-domain links are claims only when they name another product or message.
  */
-function unsupportedClaims(view: EntityView, seen: Inspection, ctx: CheckContext, textClaims: readonly Claim[]): Claim[] {
+function unsupportedClaims(
+  view: EntityView,
+  seen: Inspection,
+  ctx: CheckContext,
+  cutClaims: readonly Claim[],
+  labels: readonly string[],
+): Claim[] {
   const canonical = canonicalSet(view.canonical ?? []);
-  const labels = labelsOf(ctx.actions, seen.controls, view.actions);
-  const cut = (from: string) => {
-    let text = from;
-    for (const label of labels) if (text.includes(label)) text = text.split(label).join(" ");
-    return text;
-  };
-  const text = cut(seen.text);
-  // Unchanged lines are read from the line cache: only lines a label was cut from are read again.
-  const claims = text === seen.text ? [...textClaims] : claimsByLine(text, [view.locale]);
-  if (seen.also) claims.push(...claimsByLine(cut(seen.also), [view.locale]));
-  return claims.filter((claim) => {
+  let claims = cutClaims;
+  if (seen.also) claims = [...cutClaims, ...claimsByLineCut(seen.also, [view.locale], labels).cut];
+  const out: Claim[] = [];
+  for (const claim of claims) {
     if (claim.kind === "link") {
-      if (!isOwn(claim.value, ctx.baseUrl)) return false;
+      if (!isOwn(claim.value, ctx.baseUrl)) continue;
       // A link to a page that is not live is `link_dead`'s concern.
-      if (!ENTITY_PAGE.test(claim.value.slice(ctx.baseUrl.length)) || !linkOpens(ctx, claim.value)) return false;
+      if (!ENTITY_PAGE.test(claim.value.slice(ctx.baseUrl.length)) || !linkOpens(ctx, claim.value)) continue;
     }
-    return !supported(claim, canonical);
-  });
+    if (!supported(claim, canonical)) out.push(claim);
+  }
+  return out;
 }
 
 const catalogueLabels = new WeakMap<readonly ActionView[], string[]>();
@@ -243,13 +254,21 @@ function canonicalSet(keys: readonly string[]): Set<string> {
   return set;
 }
 
-/** Whether an own-domain link opens a live page, remembered per page predicate (a store's navigation repeats on every page). */
-const opened = new WeakMap<CheckContext["pageExists"], Map<string, boolean>>();
+/**
+ * Whether an own-domain link opens a live page, remembered per page predicate (a store's navigation repeats
+ * on every page). Bounded (memo.ts): the links of 100,000 product pages neither pile up nor keep their
+ * pages alive until the audit ends.
+ */
+const opened = new WeakMap<CheckContext["pageExists"], BoundedMemo<boolean>>();
+const LINKS_PER_GENERATION = 2048;
+
+/** How many links the memo of a page predicate holds (what `unison check` keeps between entities). */
+export const linkMemoSize = (pageExists: CheckContext["pageExists"]) => opened.get(pageExists)?.size ?? 0;
 
 function linkOpens(ctx: CheckContext, link: string): boolean {
   let known = opened.get(ctx.pageExists);
   if (!known) {
-    known = new Map();
+    known = new BoundedMemo(LINKS_PER_GENERATION);
     opened.set(ctx.pageExists, known);
   }
   let opens = known.get(link);
