@@ -242,7 +242,7 @@ export function createApp(deps: AppDeps) {
   registerStudioRoutes(app);
   registerDeliveryRoutes(app);
   registerAdminRoutes(app, { beforePublish });
-  registerRenderRoutes(app);
+  registerRenderRoutes(app, registry);
   registerJourneyRoutes(app);
   registerInboundSmsRoutes(app);
   registerInboundChatRoutes(app);

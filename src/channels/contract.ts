@@ -169,6 +169,11 @@ export interface Renderer {
   inspect(body: string, options: InspectOptions): Inspection;
   /** How a fact's text appears on this channel before matching (SMS smart-encodes typographic characters). */
   normalizeFact?(text: string): string;
+  /**
+   * The JSON Schema (2020-12) of a format's body, for a format the renderer itself defines (the mobile
+   * screen): /openapi.json publishes it as that format's component, as is.
+   */
+  bodySchemas?: Readonly<Record<string, { description?: string }>>;
 }
 
 // ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import { renderers } from "../../renderers";
 import { listDeliveryOptions } from "../catalogue/delivery";
 import { CHANNELS, LocaleCode } from "../catalogue/documents";
 import type { ViewContext } from "../catalogue/products";
+import { BODY_EXAMPLES, RenderBody } from "../channels/bodies";
 import { catalogueActions } from "../channels/load";
 import { type CatalogueAction, overridden } from "../channels/views";
 import { type Database, isGuardFailure, isUniqueViolation, type Orm, type Statement } from "../db/client";
@@ -64,9 +65,10 @@ export const ReplySchema = z
       example: "whatsapp",
     }),
     contentType: z.string().openapi({ example: "application/json" }),
-    body: z.union([z.string(), z.record(z.string(), z.unknown())]).openapi({
-      description: "What to send on the channel, in `contentType`: text for SMS and web, the platform's JSON object for chat and mobile.",
-      example: { messaging_product: "whatsapp", type: "interactive" },
+    body: z.union([z.string(), RenderBody]).openapi({
+      description:
+        "What to send on the channel, in `contentType`: text for SMS and web; for chat, mobile and agent the format's JSON body (`RenderBody`: one shape per format).",
+      example: BODY_EXAMPLES.whatsapp,
     }),
     text: z.string().openapi({ description: "The reply as plain text.", example: "Added to your cart. Merino crew sweater ×1 — €89.00" }),
   })

@@ -1,7 +1,8 @@
 /**
  * A partner's typed client (issue #12): types generated with openapi-typescript from the live
  * /openapi.json of the server `npm start` runs, called through openapi-fetch, annotated with
- * `components["schemas"][…]` the ordinary way. The program lists products, gets one, invokes an
+ * `components["schemas"][…]` the ordinary way. The program lists products, reads a WhatsApp render's
+ * reply buttons (narrowing the body by its tags), gets a product, invokes an
  * action with an Idempotency-Key (narrowing the result by its `action` tag), reads the cart and
  * handles a problem. It must compile under `tsc --strict`, then it runs against the server, every
  * response checked against the same document (test/helpers/contract.ts).
@@ -24,6 +25,14 @@ type Product = components["schemas"]["Product"];
 type Cart = components["schemas"]["Cart"];
 type Problem = components["schemas"]["Problem"];
 type ActionResponse = components["schemas"]["ActionResponse"];
+type RenderBody = components["schemas"]["RenderBody"];
+type WhatsAppMessage = components["schemas"]["WhatsAppMessage"];
+type WhatsAppButtons = components["schemas"]["WhatsAppButtons"];
+
+/** The render's JSON body is one shape per format; a WhatsApp message is the one with \`messaging_product\`. */
+function isWhatsApp(body: RenderBody | string): body is WhatsAppMessage {
+  return typeof body === "object" && "messaging_product" in body;
+}
 
 export interface Outcome {
   slugs: string[];
@@ -31,6 +40,7 @@ export interface Outcome {
   added: { quantity: number; reply: string };
   cart: Cart;
   problem: Pick<Problem, "status" | "code">;
+  buttons: string[];
 }
 
 export async function run(baseUrl: string, key: string, fetch: (request: Request) => Promise<Response>): Promise<Outcome> {
@@ -39,6 +49,15 @@ export async function run(baseUrl: string, key: string, fetch: (request: Request
   const list = await client.GET("/v1/products", { params: { query: { limit: 5, locale: "en" } } });
   if (!list.data) throw new Error("no product list");
   const slugs: string[] = list.data.data.map((p: Product) => p.slug);
+
+  const rendered = await client.GET("/v1/render/{channel}/products/{slug}", {
+    params: { path: { channel: "chat", slug: slugs[0]! }, query: { format: "whatsapp" } },
+  });
+  if (rendered.data === undefined || !isWhatsApp(rendered.data)) throw new Error("no WhatsApp body");
+  const message: WhatsAppMessage = rendered.data;
+  if (message.type !== "interactive" || message.interactive.type !== "button") throw new Error("not reply buttons");
+  // The tags narrow the body to WhatsAppButtons: its buttons are typed, no cast.
+  const replies: WhatsAppButtons["action"]["buttons"] = message.interactive.action.buttons;
 
   const got = await client.GET("/v1/products/{slug}", { params: { path: { slug: slugs[0]! } } });
   if (!got.data) throw new Error("no product");
@@ -70,6 +89,7 @@ export async function run(baseUrl: string, key: string, fetch: (request: Request
     added: { quantity: line?.quantity ?? 0, reply: response.reply.text + (firstRule ?? "") },
     cart: cart.data,
     problem: { status: problem.status, code: problem.code },
+    buttons: replies.map((b) => b.reply.title),
   };
 }
 `;
@@ -121,5 +141,6 @@ describe("a typed client generated from /openapi.json", () => {
     expect(outcome.added.quantity).toBe(2);
     expect(outcome.cart.lines).toEqual([expect.objectContaining({ sku: outcome.product.variants[0].sku, quantity: 2 })]);
     expect(outcome.problem).toEqual({ status: 404, code: "not_found" });
+    expect(outcome.buttons).toContain("Add to cart");
   }, 60_000);
 });

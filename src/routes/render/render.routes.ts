@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS, Key, LocaleCode, Slug } from "../../catalogue/documents";
+import { RENDER_BODY_EXAMPLES, RenderBody } from "../../channels/bodies";
 import { RULES } from "../../consistency/engine";
 import { AuditReportSchema, PreviewSchema } from "../../consistency/schemas";
 import { errorResponses } from "../../lib/errors";
@@ -38,10 +39,8 @@ const rendered = {
         schema: z.string().openapi({ example: "Merino crew - €89.00 - In stock\n…\nReply ADD MER-CRE-SWE-S-NAVY (Add to cart)…" }),
       },
       "application/json": {
-        schema: z.record(z.string(), z.unknown()).openapi({
-          description: "A chat platform's message payload (without the recipient), or the mobile screen.",
-          example: { messaging_product: "whatsapp", type: "interactive" },
-        }),
+        schema: RenderBody,
+        examples: RENDER_BODY_EXAMPLES,
       },
     },
   },
