@@ -5,6 +5,8 @@
  *   npm run bench                  all three
  *   npm run bench -- --only http   one of: http, scale, import, actions
  *   npm run bench -- --quick       shorter runs (smoke)
+ *   npm run bench -- --scale       only issue #14's scale table: the request paths over HTTP at 1,000 then
+ *                                  100,000 products, ratios 100k ÷ 1k (bench/scale.ts; also npm run bench:scale)
  *
  * 1. http    GET /v1/products/{slug} vs a bare Hono server with a constant body (autocannon, loopback)
  * 2. scale   list / deep cursor / category / search at 1,000 vs 100,000 products
@@ -28,6 +30,7 @@ import { openSqlite, type SqliteDatabase } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
 import { generatedBundle, generatedProduct } from "./catalogue";
 import { benchAudit, benchPublish, benchRenderHttp, seededWithActions } from "./render";
+import { benchScaleTable } from "./scale";
 
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
@@ -426,6 +429,10 @@ const benches: Record<string, () => Promise<void>> = {
   audit: () => benchAudit(quick, summary),
   headers: benchHeaders,
 };
+if (args.includes("--scale")) {
+  await benchScaleTable({ sizes: [1000, 100_000], rounds: quick ? 1 : 3, seconds: quick ? 2 : 4, samples: quick ? 150 : 400 });
+  process.exit(0);
+}
 if (only && !benches[only]) {
   console.error(`unknown benchmark "${only}"; one of: ${Object.keys(benches).join(", ")}`);
   process.exit(2);
