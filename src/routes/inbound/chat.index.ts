@@ -84,6 +84,7 @@ async function handle(
   if (command.kind !== "action") return { text: menuText(actions).replace("HELP for help, STOP to opt out.", "").trim(), payload: null };
   try {
     const outcome = await invokeAction(db, {
+      registry: c.get("renderers"),
       key: command.key,
       request: { channel: platform, identity, input: command.input },
       idempotencyKey: `${platform}:${messageId}`,

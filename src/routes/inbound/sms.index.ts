@@ -142,6 +142,7 @@ export function registerInboundSmsRoutes(app: Router) {
 
     try {
       const outcome = await invokeAction(db, {
+        registry: c.get("renderers"),
         key: command.key,
         request: { channel: "sms", identity, input: command.input },
         idempotencyKey: `sms:${MessageSid}`,
