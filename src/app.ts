@@ -7,7 +7,6 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
-import { renderers } from "../renderers";
 import { registerAcpCheckoutRoutes } from "./acp/checkout-routes";
 import { acpErrorResponse, isAcpCheckoutPath, toAcpError } from "./acp/errors";
 import { registerAcpRoutes } from "./acp/routes";
@@ -55,8 +54,11 @@ export interface AppDeps {
   clientAddress?: ClientAddress;
   /** The publish gate; by default the consistency engine's, over `renderers`. */
   beforePublish?: BeforePublish;
-  /** The channel renderers (default: the registry in `renderers/`). */
-  renderers?: Registry;
+  /**
+   * The channel renderers: the registry in `renderers/index.ts`, which only the entries (src/node.ts,
+   * src/worker.ts, the CLI) and tests import. The core reaches renderers only through it.
+   */
+  renderers: Registry;
   /**
    * Reads a header of exactly the request given (default: `request.headers.get`). Node injects a reader of
    * the headers it already parsed, keyed to the `Request` object it built (src/node.ts); it never reads
@@ -72,14 +74,14 @@ const CREDENTIAL_PARAMS = ["api_key", "apikey", "access_token", "token", "key"];
 
 /**
  * @example
- * const app = createApp({ resolveDb: () => db, config: parseConfig({}) });
+ * const app = createApp({ resolveDb: () => db, config: parseConfig({}), renderers });
  * const res = await app.request("/v1/products");
  */
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((line: string) => console.log(line));
-  const registry = deps.renderers ?? renderers;
+  const registry = deps.renderers;
   const renderCache = createRenderCache();
   const header = deps.requestHeader ?? fetchHeader;
   const beforePublish = deps.beforePublish ?? publishGate({ registry, baseUrl: deps.config.PUBLIC_BASE_URL, cache: renderCache });

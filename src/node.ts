@@ -20,6 +20,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Http2Bindings, type HttpBindings, serve as serveNode } from "@hono/node-server";
 import type { fetch as UndiciFetch } from "undici";
+import { renderers } from "../renderers";
 import { type AppDeps, createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { holdsContent, readContentDir } from "./cli/content-files";
@@ -65,12 +66,14 @@ export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) =>
  * serveNode({ fetch, port: 0, hostname: "127.0.0.1" });
  */
 export function createNodeFetch(
-  deps: Omit<AppDeps, "requestHeader" | "clientAddress">,
+  deps: Omit<AppDeps, "requestHeader" | "clientAddress" | "renderers"> & Partial<Pick<AppDeps, "renderers">>,
   options: { nodeHeaders?: boolean } = {},
 ): NodeFetch {
   const incomingOf = new WeakMap<Request, (HttpBindings | Http2Bindings)["incoming"]>();
   const app = createApp({
     ...deps,
+    // The Node entry knows the renderers (src/ reaches them only through what it is given).
+    renderers: deps.renderers ?? renderers,
     clientAddress: (request) => incomingOf.get(request)?.socket.remoteAddress,
     ...(options.nodeHeaders === false
       ? {}
@@ -110,7 +113,7 @@ export async function seedIfEmpty(
   }
   print(`Seeded the catalogue from ${contentDir}.`);
   if (options.demoJourneys) {
-    const demo = await generateDemoJourneys(db, { customers: 40, now: new Date(), baseUrl: options.baseUrl });
+    const demo = await generateDemoJourneys(db, { customers: 40, now: new Date(), baseUrl: options.baseUrl, registry: renderers });
     print(`Generated ${demo.customers} demo customer journeys (${demo.actions} actions) so insights and timelines have data.`);
   }
   return true;

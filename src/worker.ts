@@ -5,6 +5,7 @@
  * client that presents the bookmark of its write reads that write
  * (docs/architecture.md, "Read-your-writes on D1"); every response carries the session's newest bookmark.
  */
+import { renderers } from "../renderers";
 import { createApp } from "./app";
 import { openD1 } from "./db/d1";
 import { type Config, parseConfig } from "./env";
@@ -38,6 +39,7 @@ function appFor(env: Env, origin?: string) {
     const config = parseConfig(base ? { ...env, PUBLIC_BASE_URL: base } : env);
     const app = createApp({
       config,
+      renderers,
       sharedRateLimiter: env.RATE_LIMITER
         ? bindingRateLimiter(env.RATE_LIMITER, { limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 })
         : undefined,

@@ -23,9 +23,9 @@ import type {
   WebChrome,
 } from "../../src/channels/contract";
 import { factsNotIn, MAX_LINE_QUANTITY } from "../../src/channels/contract";
+import { strongEtag } from "../../src/channels/fingerprint";
 import { viewTemplates } from "../../src/channels/templates";
 import { dateFact } from "../../src/channels/views";
-import { strongEtag } from "../../src/lib/etag";
 import { inspectHtml } from "./inspect";
 import { templates } from "./templates.generated";
 import { webWords } from "./words";

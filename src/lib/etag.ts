@@ -1,23 +1,11 @@
 /**
- * Strong ETags for JSON representations, computed from the exact bytes sent.
- * A validator needs no cryptographic hash, only one that changes with the
- * bytes: two independent 32-bit FNV-1a lanes plus the length (~2^-64 collision
- * odds per change), synchronous — Web Crypto's digest is async and was a third
- * of a delivery request's time.
+ * Strong ETags for JSON representations, computed from the exact bytes sent ({@link strongEtag}, the
+ * fingerprint the channel contract defines so renderers use the same one), and conditional answers.
  */
 import type { Context } from "hono";
+import { strongEtag } from "../channels/fingerprint";
 
-export function strongEtag(body: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ body.length;
-  for (let i = 0; i < body.length; i++) {
-    const code = body.charCodeAt(i);
-    a = Math.imul(a ^ code, 0x01000193);
-    b = Math.imul(b ^ code, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return `"${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}-${body.length.toString(36)}"`;
-}
+export { strongEtag };
 
 /** True when an `If-None-Match` header matches the tag (weak comparison, RFC 9110 §13.1.2). */
 export function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
@@ -15,7 +16,11 @@ import { checkedFetch } from "../helpers/contract";
 
 describe("an empty catalogue (no locale configured yet)", () => {
   const db = openSqlite(":memory:");
-  const app = createApp({ resolveDb: () => db, config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }) });
+  const app = createApp({
+    renderers,
+    resolveDb: () => db,
+    config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }),
+  });
   const request = requester(app);
 
   it("delivery lists answer 200 with empty data", async () => {

@@ -77,6 +77,7 @@ describe("overrides along the locale chain", () => {
       { keyId: null, now: demo.now },
     );
     const app = createApp({
+      renderers,
       resolveDb: () => demo.db,
       config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }),
       clock: () => demo.now,

@@ -1,3 +1,4 @@
+import { renderers } from "../../renderers";
 import { type AppDeps, createApp } from "../../src/app";
 import type { SqliteDatabase } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
@@ -31,7 +32,7 @@ export async function createTestApp(
     clock: () => now,
     log: (line) => logs.push(line),
     beforePublish: options.beforePublish,
-    renderers: options.renderers,
+    renderers: options.renderers ?? renderers,
   });
   return {
     app,

@@ -13,12 +13,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { actionView } from "../../catalogue/actions";
+import { decodePostback, menuText, parseSms, type SmsCommand } from "../../channels/commands";
 import { catalogueActions } from "../../channels/load";
 import type { JourneyChannel } from "../../db/schema";
 import { continueHere } from "../../inbound/continue";
 import { queueReply, slackResponseUrl } from "../../inbound/outbox";
 import { parseForm, verifyMeta, verifySlack, verifyTelegram } from "../../inbound/signatures";
-import { decodePostback, menuText, parseSms, type SmsCommand } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
 import { deliveredMessageId, recordInteraction } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
@@ -84,6 +84,7 @@ async function handle(
   if (command.kind !== "action") return { text: menuText(actions).replace("HELP for help, STOP to opt out.", "").trim(), payload: null };
   try {
     const outcome = await invokeAction(db, {
+      registry: c.get("renderers"),
       key: command.key,
       request: { channel: platform, identity, input: command.input },
       idempotencyKey: `${platform}:${messageId}`,

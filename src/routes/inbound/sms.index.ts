@@ -6,12 +6,12 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
+import { helpText, menuText, parseSms, twiml } from "../../channels/commands";
 import { catalogueActions } from "../../channels/load";
 import { fitSms, SMS_SEGMENT_BUDGET } from "../../channels/sms-text";
 import { smsConsent } from "../../db/schema";
 import { continueHere } from "../../inbound/continue";
 import { parseForm, verifyTwilio } from "../../inbound/signatures";
-import { helpText, menuText, parseSms, twiml } from "../../inbound/sms";
 import { resolveCustomer } from "../../journeys/customers";
 import { deliveredMessageId, recordInteraction } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
@@ -142,6 +142,7 @@ export function registerInboundSmsRoutes(app: Router) {
 
     try {
       const outcome = await invokeAction(db, {
+        registry: c.get("renderers"),
         key: command.key,
         request: { channel: "sms", identity, input: command.input },
         idempotencyKey: `sms:${MessageSid}`,

@@ -57,6 +57,7 @@ export function registerJourneyRoutes(app: Router) {
     const request = c.req.valid("json");
     const view = await viewContext(c, request.locale);
     const outcome = await invokeAction(c.get("db"), {
+      registry: c.get("renderers"),
       key,
       request,
       idempotencyKey: c.req.valid("header")["idempotency-key"],

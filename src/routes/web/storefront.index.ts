@@ -239,6 +239,7 @@ async function postAction(c: PageContext, ctx: ViewContext) {
 export async function runAction(c: PageContext, ctx: ViewContext, key: string, input: Record<string, unknown>) {
   const session = ensureSession(c);
   const outcome = await invokeAction(c.get("db"), {
+    registry: c.get("renderers"),
     key,
     request: { channel: "web", identity: webIdentity(session), locale: ctx.locale, input },
     // A fresh key per post: a browser never retries a POST by itself, and post/redirect/get means a

@@ -1,7 +1,10 @@
 /**
- * Reading an inbound SMS: compliance words first (docs/channels.md, "SMS"), then
- * action keywords from the catalogue ("ADD MER-CRE-M 2"), then numbered choices
- * from the menu every unknown message gets. Pure and runtime-neutral.
+ * The command language every messaging channel shares (part of the channel contract): what a customer
+ * types — compliance words first (docs/channels.md, "SMS"), then action keywords from the catalogue
+ * ("ADD MER-CRE-M 2"), then numbered choices from the menu every unknown message gets — and what a
+ * chat button carries (`a:<action>[:<argument>]`, {@link decodePostback}, the inverse of `postbackFor`).
+ * Inbound webhooks read messages with it; renderers and the consistency engine decode the controls
+ * they drew with it, so both sides agree on every argument. Pure and runtime-neutral.
  */
 import type { ActionView } from "../catalogue/actions";
 import { HANDOFF_CODE_LENGTH, isCodeLike } from "../journeys/codes";
