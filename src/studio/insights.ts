@@ -12,8 +12,8 @@ import { JOURNEY_CHANNELS } from "../db/schema";
 import type { Router } from "../lib/create-router";
 import { type Api, okBody } from "./api";
 import { bars, matrix, stacked } from "./charts";
+import { guardedPage } from "./guard";
 import type { Session } from "./session";
-import { guardedPage } from "./staff";
 import { chrome, type StudioContext, securityHeaders, sendPage, sendProblem } from "./view";
 
 const DAY = 86_400_000;
