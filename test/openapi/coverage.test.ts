@@ -906,6 +906,19 @@ describe("one validated success and one validated error per operation", () => {
     });
   }
 
+  it("reads every kind of timeline entry the rows wrote, each validated against its kind's payload", async () => {
+    const customers = await send({ method: "GET", path: "/v1/customers?limit=50", scopes: ["customers:read"] });
+    expect(customers.status, JSON.stringify(customers.body).slice(0, 300)).toBe(200);
+    const kinds = new Set<string>();
+    for (const customer of customers.body.data as { id: string }[]) {
+      const timeline = await send({ method: "GET", path: `/v1/customers/${customer.id}/timeline?limit=50`, scopes: ["customers:read"] });
+      for (const entry of timeline.body.data as { kind: string }[]) kinds.add(entry.kind);
+    }
+    const spec = (await (await request("GET", "/openapi.json")).json()) as Json;
+    const declared = Object.keys(spec.components.schemas.Interaction.discriminator.mapping);
+    expect([...kinds].sort()).toEqual(declared.sort());
+  });
+
   it("leaves no operation of /openapi.json without a validated success and a validated error", async () => {
     const spec = (await (await request("GET", "/openapi.json")).json()) as {
       paths: Record<string, Record<string, { operationId: string }>>;

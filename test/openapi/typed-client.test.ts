@@ -4,7 +4,7 @@
  * `components["schemas"][…]` the ordinary way. The program lists products, reads a WhatsApp render's
  * reply buttons (narrowing the body by its tags), gets a product, invokes an
  * action with an Idempotency-Key (narrowing the result by its `action` tag), reads the cart and
- * handles a problem. It must compile under `tsc --strict`, then it runs against the server, every
+ * reads the timeline (narrowing an entry's payload by its `kind`) and handles a problem. It must compile under `tsc --strict`, then it runs against the server, every
  * response checked against the same document (test/helpers/contract.ts).
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -28,6 +28,7 @@ type ActionResponse = components["schemas"]["ActionResponse"];
 type RenderBody = components["schemas"]["RenderBody"];
 type WhatsAppMessage = components["schemas"]["WhatsAppMessage"];
 type WhatsAppButtons = components["schemas"]["WhatsAppButtons"];
+type InteractionAction = components["schemas"]["InteractionAction"];
 
 /** The render's JSON body is one shape per format; a WhatsApp message is the one with \`messaging_product\`. */
 function isWhatsApp(body: RenderBody | string): body is WhatsAppMessage {
@@ -41,6 +42,7 @@ export interface Outcome {
   cart: Cart;
   problem: Pick<Problem, "status" | "code">;
   buttons: string[];
+  timeline: { action: string; status: number }[];
 }
 
 export async function run(baseUrl: string, key: string, fetch: (request: Request) => Promise<Response>): Promise<Outcome> {
@@ -77,6 +79,16 @@ export async function run(baseUrl: string, key: string, fetch: (request: Request
   const cart = await client.GET("/v1/customers/{id}/cart", { params: { path: { id: response.customer } } });
   if (!cart.data) throw new Error("no cart");
 
+  const timeline = await client.GET("/v1/customers/{id}/timeline", { params: { path: { id: response.customer } } });
+  if (!timeline.data) throw new Error("no timeline");
+  // \`kind\` narrows an entry to its payload: an action's carries the outcome's status.
+  const actions: { action: string; status: number }[] = [];
+  for (const entry of timeline.data.data) {
+    if (entry.kind !== "action") continue;
+    const invoked: InteractionAction = entry;
+    actions.push({ action: invoked.action, status: invoked.payload.status });
+  }
+
   const missing = await client.GET("/v1/products/{slug}", { params: { path: { slug: "no-such-product" } } });
   if (!missing.error) throw new Error("expected a problem");
   const problem: Problem = missing.error;
@@ -90,6 +102,7 @@ export async function run(baseUrl: string, key: string, fetch: (request: Request
     cart: cart.data,
     problem: { status: problem.status, code: problem.code },
     buttons: replies.map((b) => b.reply.title),
+    timeline: actions,
   };
 }
 `;
@@ -142,5 +155,6 @@ describe("a typed client generated from /openapi.json", () => {
     expect(outcome.cart.lines).toEqual([expect.objectContaining({ sku: outcome.product.variants[0].sku, quantity: 2 })]);
     expect(outcome.problem).toEqual({ status: 404, code: "not_found" });
     expect(outcome.buttons).toContain("Add to cart");
+    expect(outcome.timeline).toEqual([{ action: "add_to_cart", status: 200 }]);
   }, 60_000);
 });
