@@ -22,6 +22,7 @@ import {
 } from "../../src/catalogue/products";
 import type { Database } from "../../src/db/client";
 import { MIGRATIONS_DIR, type SqliteDatabase } from "../../src/db/sqlite";
+import { LIVE_CATEGORIES } from "../../src/routes/web/storefront.pages";
 import { type LocalD1, localD1 } from "../helpers/d1";
 import { freshDb, productDoc } from "../helpers/db";
 
@@ -214,4 +215,25 @@ describe("on D1 (local, migrations applied by wrangler)", () => {
     await d1.binding.prepare(migration.at(-1)!.trim()).run();
     expect(await rows()).toEqual(published);
   }, 300_000);
+});
+
+describe("the storefront frame's categories", () => {
+  it("are every live product's categories, A→Z, read by one index seek per category (no scan of the products')", async () => {
+    const { sql, params } = new SQLiteSyncDialect().sqlToQuery(LIVE_CATEGORIES);
+    const distinct = () =>
+      (
+        db.client.prepare("SELECT DISTINCT category FROM published_product_categories ORDER BY category").all() as { category: string }[]
+      ).map((r) => r.category);
+    const live = () => (db.client.prepare(sql).all(...params) as { category: string }[]).map((r) => r.category);
+    expect(distinct()).toEqual(["camping", "footwear", "home", "kitchen", "knitwear", "outerwear"]);
+    expect(live()).toEqual(distinct());
+    await publish([productDoc("zebra", { title: { en: "ZEBRA rug" }, categories: ["a-first", "zz-last"] })]);
+    expect(live()).toEqual(["a-first", ...distinct().slice(1, -1), "zz-last"]);
+    expect(live()).toEqual(distinct());
+    db.client.prepare("DELETE FROM published_product_categories").run();
+    expect(live()).toEqual([]);
+    const plan = (db.client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    for (const line of plan) expect(line).not.toMatch(/^SCAN published_product_categories/);
+    expect(plan.filter((l) => /^SEARCH published_product_categories USING COVERING INDEX/.test(l))).toHaveLength(2);
+  });
 });
