@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
-import { renderers } from "../renderers";
+import { platforms, renderers } from "../renderers";
 import { createApp } from "../src/app";
 import { importContent } from "../src/catalogue/content";
 import { readContentDir } from "../src/cli/content-files";
@@ -299,6 +299,7 @@ async function measureAt(count: number) {
   // The response cache off: every request runs its query (a repeated URL would otherwise be a memory hit).
   const app = createApp({
     renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0", RESPONSE_CACHE_ENTRIES: "0" }),
   });

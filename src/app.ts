@@ -11,6 +11,7 @@ import { registerAcpCheckoutRoutes } from "./acp/checkout-routes";
 import { acpErrorResponse, isAcpCheckoutPath, toAcpError } from "./acp/errors";
 import { registerAcpRoutes } from "./acp/routes";
 import type { BeforePublish } from "./catalogue/entries";
+import type { Platforms } from "./channels/platform";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
 import { publishGate } from "./consistency/gate";
@@ -59,6 +60,8 @@ export interface AppDeps {
    * src/worker.ts, the CLI) and tests import. The core reaches renderers only through it.
    */
   renderers: Registry;
+  /** The messaging platforms (`platforms` in `renderers/index.ts`): inbound webhooks and outbound senders. */
+  platforms: Platforms;
   /**
    * Reads a header of exactly the request given (default: `request.headers.get`). Node injects a reader of
    * the headers it already parsed, keyed to the `Request` object it built (src/node.ts); it never reads
@@ -74,7 +77,7 @@ const CREDENTIAL_PARAMS = ["api_key", "apikey", "access_token", "token", "key"];
 
 /**
  * @example
- * const app = createApp({ resolveDb: () => db, config: parseConfig({}), renderers });
+ * const app = createApp({ resolveDb: () => db, config: parseConfig({}), renderers, platforms });
  * const res = await app.request("/v1/products");
  */
 export function createApp(deps: AppDeps) {
@@ -148,6 +151,7 @@ export function createApp(deps: AppDeps) {
     c.set("db", deps.resolveDb(c));
     c.set("principal", null);
     c.set("renderers", registry);
+    c.set("platforms", deps.platforms);
     c.set("renderCache", renderCache);
 
     try {
@@ -246,8 +250,8 @@ export function createApp(deps: AppDeps) {
   registerAdminRoutes(app, { beforePublish });
   registerRenderRoutes(app, registry);
   registerJourneyRoutes(app);
-  registerInboundSmsRoutes(app);
-  registerInboundChatRoutes(app);
+  registerInboundSmsRoutes(app, deps.platforms.sms);
+  registerInboundChatRoutes(app, deps.platforms);
   registerInsightsRoutes(app);
   registerMcpRoutes(app);
   registerAcpRoutes(app);

@@ -142,17 +142,3 @@ export function menuText(actions: readonly ActionView[]): string {
     .join("; ");
   return `Reply ${menu}. HELP for help, STOP to opt out.`;
 }
-
-export function helpText(brand: string, support: string): string {
-  return `${brand}: reply with a keyword, e.g. CART. Support: ${support}. Msg&data rates may apply. Reply STOP to cancel.`;
-}
-
-/** TwiML with one message, or none (`<Response/>`): XML-escaped, control characters removed. */
-export function twiml(message: string | null): string {
-  if (message === null) return '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-  const clean = message
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
-    .replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string);
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${clean}</Message></Response>`;
-}

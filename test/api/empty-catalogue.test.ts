@@ -6,7 +6,7 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
@@ -18,6 +18,7 @@ describe("an empty catalogue (no locale configured yet)", () => {
   const db = openSqlite(":memory:");
   const app = createApp({
     renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }),
   });

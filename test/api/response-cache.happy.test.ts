@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { saveLocale } from "../../src/catalogue/locales";
@@ -126,6 +126,7 @@ describe("response cache: public delivery reads until the data changes", () => {
     expect((await importContent(server, bundle(productDoc("wool-hat")), ctx)).problems).toEqual([]);
     const app = createApp({
       renderers,
+      platforms,
       resolveDb: () => server,
       config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }),
       clock: () => now,

@@ -4,7 +4,7 @@
  * when a promotion's window opens with no write at all (time), and per session (the cart count).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
@@ -22,7 +22,14 @@ beforeEach(async () => {
   db = await freshDb(now);
   const report = await importContent(db, await readContentDir(CONTENT_DIR), { keyId: null, now });
   expect(report.problems).toEqual([]);
-  app = createApp({ renderers, resolveDb: () => db, config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }), clock: () => now, log: () => {} });
+  app = createApp({
+    renderers,
+    platforms,
+    resolveDb: () => db,
+    config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }),
+    clock: () => now,
+    log: () => {},
+  });
 });
 
 async function page(path: string, cookie?: string) {

@@ -1,4 +1,4 @@
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { type AppDeps, createApp } from "../../src/app";
 import type { SqliteDatabase } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
@@ -33,6 +33,7 @@ export async function createTestApp(
     log: (line) => logs.push(line),
     beforePublish: options.beforePublish,
     renderers: options.renderers ?? renderers,
+    platforms,
   });
   return {
     app,

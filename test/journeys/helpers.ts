@@ -1,6 +1,6 @@
 /** A journey-ready app: the action catalogue published, products with stock, and keys for bots and agents. */
 import { expect } from "vitest";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { fallbackChain, loadLocales } from "../../src/catalogue/locales";
 import type { ViewContext } from "../../src/catalogue/products";
@@ -122,6 +122,7 @@ export async function journeyApp(options: { disabled?: string[]; yieldingWrites?
 function withDb(t: TestApp, db: Database): TestApp {
   const app = createApp({
     renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example" }),
     clock: () => t.now,

@@ -15,7 +15,7 @@
 import { createHmac } from "node:crypto";
 import twilio from "twilio";
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
@@ -861,6 +861,7 @@ beforeAll(async () => {
   expect(report.problems).toEqual([]);
   const app = createApp({
     renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ PUBLIC_BASE_URL: BASE, LOG_REQUESTS: "false", PAYMENTS_MODE: "test", ...SECRETS }),
     clock: () => DEMO_NOW,

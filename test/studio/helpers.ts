@@ -5,7 +5,7 @@
  * exactly what the page offers, like a browser without JavaScript).
  */
 import { DomUtils, parseDocument } from "htmlparser2";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { parseConfig } from "../../src/env";
 import { createApiKey, type Scope } from "../../src/lib/keys";
@@ -19,6 +19,7 @@ export async function studioApp(config: Record<string, string> = {}) {
   const { db, now } = await loadDemo();
   const app = createApp({
     renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ PUBLIC_BASE_URL: BASE_URL, ...config }),
     clock: () => now,

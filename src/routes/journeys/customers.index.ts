@@ -227,7 +227,7 @@ export async function auditCustomerView(c: Context<AppEnv>, db: Database, custom
 export function registerCustomerSearchRoutes(app: Router) {
   app.openapi(replyRoute, async (c) => {
     const body = c.req.valid("json");
-    const reply = await replyToCase(c.get("db"), c.get("config"), {
+    const reply = await replyToCase(c.get("db"), c.get("platforms"), c.get("config"), {
       caseId: c.req.valid("param").id,
       text: body.text,
       channel: body.channel,
@@ -240,7 +240,7 @@ export function registerCustomerSearchRoutes(app: Router) {
   });
   app.openapi(repliesRoute, async (c) => {
     c.header("cache-control", "no-store");
-    return c.json({ data: await caseReplies(c.get("db"), c.req.valid("param").id) }, 200);
+    return c.json({ data: await caseReplies(c.get("db"), c.get("platforms"), c.req.valid("param").id) }, 200);
   });
   app.openapi(updateCustomerRoute, async (c) => {
     const db = c.get("db");
