@@ -67,6 +67,16 @@ module.exports = {
       from: { pathNot: `${ENTRIES}|${TOOLING}|${TESTS}` },
       to: { path: "^node_modules/(better-sqlite3|drizzle-orm/better-sqlite3)/" },
     },
+    {
+      name: "route-queries-tables",
+      severity: "error",
+      comment:
+        "Routes and studio pages call the domain (src/catalogue/, src/journeys/, src/inbound/), which owns the queries; " +
+        "they do not import the tables (src/db/schema.ts). A query a route needs becomes a named function there. " +
+        "docs/architecture.md, Layers.",
+      from: { path: "^src/(routes|studio)/", pathNot: TESTS },
+      to: { path: "^src/db/schema\\.ts$" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

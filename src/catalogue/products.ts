@@ -533,10 +533,16 @@ function computedPage(db: Database, query: OrderedProductQuery): Promise<PageRow
     ORDER BY ${order("m.")}`) as Promise<PageRow[]>;
 }
 
-/** Sets a SKU's stock (operational: effective at once, no publish), with its own version. */
-export async function setStock(db: Database, sku: string, stock: number, expectedVersion: number, now: Date): Promise<InventoryRow> {
+/** A SKU's inventory row; 404 when there is no such SKU. */
+export async function getInventoryRow(db: Database, sku: string): Promise<InventoryRow> {
   const [row] = await db.orm.select().from(inventory).where(eq(inventory.sku, sku)).limit(1);
   if (!row) throw new ApiError("not_found", `No SKU "${sku}".`);
+  return row;
+}
+
+/** Sets a SKU's stock (operational: effective at once, no publish), with its own version. */
+export async function setStock(db: Database, sku: string, stock: number, expectedVersion: number, now: Date): Promise<InventoryRow> {
+  const row = await getInventoryRow(db, sku);
   const token = newId("wt");
   try {
     await db.atomic((orm) => [

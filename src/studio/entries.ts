@@ -2,9 +2,8 @@
  * What the editors' entry pages share (the list, the edit page, save, publish, revisions, audit): the kind
  * in the URL, an entry's path, loading an entry with its form and stock, and listing every entry of a kind.
  */
-import { eq } from "drizzle-orm";
 import { type LocaleSet, loadLocales } from "../catalogue/locales";
-import { inventory } from "../db/schema";
+import { inventoryFor } from "../catalogue/products";
 import { type Api, type ApiResult, okBody } from "./api";
 import { allSpecs, type Doc, type FieldSpec, KINDS, type KindName, type SectionSpec, type StockRow } from "./forms";
 import { actionSections, messageSections, productSections } from "./sections";
@@ -44,15 +43,6 @@ export interface Loaded {
   specs: FieldSpec[];
 }
 
-export async function stockOf(c: StudioContext, entryId: string): Promise<Map<string, StockRow>> {
-  const rows = await c
-    .get("db")
-    .orm.select({ sku: inventory.sku, stock: inventory.stock, version: inventory.version })
-    .from(inventory)
-    .where(eq(inventory.entryId, entryId));
-  return new Map(rows.map((r) => [r.sku, r]));
-}
-
 export function sectionsFor(kind: KindName, doc: Doc, locales: LocaleSet, stock: Map<string, StockRow>): SectionSpec[] {
   if (kind === "products") return productSections(doc, locales, stock);
   if (kind === "messages") return messageSections(locales);
@@ -64,7 +54,7 @@ export async function load(c: StudioContext, api: Api, kind: KindName, key: stri
   if (res.status === 404 || res.status === 400) return null;
   const entry = okBody(res, `GET /v1/admin/${kind}/${key}`) as Loaded["entry"];
   const locales = await loadLocales(c.get("db"));
-  const stock = kind === "products" ? await stockOf(c, entry.id) : new Map<string, StockRow>();
+  const stock: Map<string, StockRow> = kind === "products" ? await inventoryFor(c.get("db"), [entry.id]) : new Map();
   const sections = sectionsFor(kind, entry.draft, locales, stock);
   return { kind, key, base: basePath(kind, key), entry, locales, stock, sections, specs: allSpecs(sections) };
 }

@@ -8,7 +8,7 @@
  * Charts are server-rendered SVG (charts.ts) with a text alternative and a
  * data table each; every table is also a CSV download.
  */
-import { JOURNEY_CHANNELS } from "../db/schema";
+import { JOURNEY_CHANNELS } from "../journeys/channels";
 import type { Router } from "../lib/create-router";
 import { type Api, okBody } from "./api";
 import { bars, matrix, stacked } from "./charts";
