@@ -24,8 +24,8 @@ import BetterSqlite3 from "better-sqlite3";
 import { createApp } from "../src/app";
 import { importContent } from "../src/catalogue/content";
 import { readContentDir } from "../src/cli/content-files";
-import { openSqlite, type SqliteDatabase } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
+import { openSqlite, type SqliteDatabase } from "../src/node/sqlite";
 import { generatedBundle, generatedProduct } from "./catalogue";
 import { benchAudit, benchPublish, benchRenderHttp, seededWithActions } from "./render";
 

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { saveLocale } from "../../src/catalogue/locales";
-import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
+import { openSqlite } from "../../src/node/sqlite";
 import { createTestApp, expectStatus, patchDraft, requester, type TestApp } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 
