@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importContent } from "../src/catalogue/content";
-import { openSqlite } from "../src/db/sqlite";
+import { openSqlite } from "../src/node/sqlite";
 import { CATEGORIES, generatedProduct, issueProduct, LOCALES } from "./catalogue";
 import {
   build,

@@ -10,8 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { platforms, renderers } from "../renderers";
 import { createApp } from "../src/app";
-import { openSqlite } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
+import { openSqlite } from "../src/node/sqlite";
 
 const dir = process.argv[2];
 if (!dir) {

@@ -10,9 +10,9 @@ import { renderers } from "../../renderers";
 import { type ContentBundle, exportContent, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
 import { auditCatalogue } from "../consistency/audit";
-import { openSqlite } from "../db/sqlite";
 import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
+import { openSqlite } from "../node/sqlite";
 import { ContentReadError, holdsContent, readContentDir, writeContentDir } from "./content-files";
 
 const HELP = `unison — the canonical catalogue from the command line

@@ -14,19 +14,23 @@
  * fixed paths (`/studio/customers`, `/studio/insights`, `/studio/assets`,
  * `/studio/signin`) before the editors' `/studio/:kind/…`.
  *
- * | file           | pages                                                              |
- * | -------------- | ------------------------------------------------------------------ |
- * | `customers.ts` | the customer search and a customer's story, a reply on a case       |
- * | `insights.ts`  | insights per channel and journey, their CSV exports                 |
- * | `assets.ts`    | the stylesheet and script                                           |
- * | `signin.ts`    | sign-in, sign-out                                                   |
- * | `dashboard.ts` | the consistency dashboard                                           |
- * | `list.ts`      | the list of products, messages or actions                           |
- * | `editor.ts`    | the edit page and its live preview                                  |
+ * | file           | pages                                                                 |
+ * | -------------- | --------------------------------------------------------------------- |
+ * | `customers.ts` | the customer search and a customer's story, a reply on a case         |
+ * | `insights.ts`  | insights per channel and journey, their CSV exports                   |
+ * | `assets.ts`    | the stylesheet and script                                             |
+ * | `signin.ts`    | sign-in, sign-out                                                     |
+ * | `dashboard.ts` | the consistency dashboard                                             |
+ * | `list.ts`      | the list of products, messages or actions                             |
+ * | `editor.ts`    | the edit page and its live preview                                    |
  * | `save.ts`      | saving the edit form (form → admin API → redirect), the conflict page |
- * | `publish.ts`   | publish, unpublish, confirm an override                             |
- * | `revisions.ts` | revisions, diff, rollback                                           |
- * | `audit.ts`     | an entry's audit log                                                |
+ * | `publish.ts`   | publish, unpublish, confirm an override                               |
+ * | `revisions.ts` | revisions, diff, rollback                                             |
+ * | `audit.ts`     | an entry's audit log                                                  |
+ *
+ * What the pages share: `guard.ts` (session, Origin, CSRF, scope), `entries.ts` (loading an entry, listing a
+ * kind), `forms.ts` with `fields.ts`, `sections.ts` and `patches.ts` (the edit form), `preview.ts` (the
+ * channels' preview and its parity verdict), `view.ts` (templates and headers), `api.ts` and `session.ts`.
  */
 import type { Router } from "../lib/create-router";
 import { registerAssets } from "./assets";

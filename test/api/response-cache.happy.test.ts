@@ -11,8 +11,8 @@ import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { saveLocale } from "../../src/catalogue/locales";
-import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
+import { openSqlite } from "../../src/node/sqlite";
 import { createTestApp, expectStatus, patchDraft, requester, type TestApp } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 

@@ -8,8 +8,8 @@ import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
-import type { SqliteDatabase } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
+import type { SqliteDatabase } from "../../src/node/sqlite";
 import { freshDb } from "../helpers/db";
 import { BASE_URL, CONTENT_DIR } from "../helpers/demo";
 

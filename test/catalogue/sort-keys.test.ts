@@ -21,7 +21,7 @@ import {
   productKind,
 } from "../../src/catalogue/products";
 import type { Database } from "../../src/db/client";
-import { MIGRATIONS_DIR, type SqliteDatabase } from "../../src/db/sqlite";
+import { MIGRATIONS_DIR, type SqliteDatabase } from "../../src/node/sqlite";
 import { LIVE_CATEGORIES } from "../../src/routes/web/storefront.pages";
 import { type LocalD1, localD1 } from "../helpers/d1";
 import { freshDb, productDoc } from "../helpers/db";

@@ -1,8 +1,8 @@
 import { platforms, renderers } from "../../renderers";
 import { type AppDeps, createApp } from "../../src/app";
-import type { SqliteDatabase } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
 import { createApiKey, type Scope } from "../../src/lib/keys";
+import type { SqliteDatabase } from "../../src/node/sqlite";
 import { checkResponse } from "./contract";
 import { freshDb } from "./db";
 
