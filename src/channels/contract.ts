@@ -494,7 +494,10 @@ const LINK = /(?<![\p{L}\p{N}@._/-])(?:[a-z][a-z0-9+.-]*:\/\/[^\s<>"]+|www\.[^\s
 export function linksIn(text: string): string[] {
   const out: string[] = [];
   if (!MAYBE_LINK.test(text)) return out;
-  for (const [raw] of text.matchAll(LINK)) {
+  // `exec` on the shared pattern: `matchAll` would copy it on every call.
+  LINK.lastIndex = 0;
+  for (let m = LINK.exec(text); m; m = LINK.exec(text)) {
+    const raw = m[0];
     let link = raw.replace(/[.,;:!?'\u2019"]+$/, "");
     while (link.endsWith(")") && count(link, "(") < count(link, ")")) link = link.slice(0, -1).replace(/[.,;:!?'\u2019"]+$/, "");
     out.push(normalizeLink(link));
@@ -511,8 +514,21 @@ function count(text: string, char: string): number {
   return n;
 }
 
+/** Whether a link is already as `normalizeLink` writes it (an http(s) scheme, a host of lower-case ASCII): most are. */
+function isNormalLink(link: string): boolean {
+  const from = link.startsWith("https://") ? 8 : link.startsWith("http://") ? 7 : 0;
+  if (!from) return false;
+  for (let i = from; i < link.length; i++) {
+    const c = link.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) return true; // "/", "?", "#": the host ends
+    if ((c >= 65 && c <= 90) || c > 127) return false;
+  }
+  return true;
+}
+
 /** Scheme and host in lower case, `https://` when there was none. */
 export function normalizeLink(link: string): string {
+  if (isNormalLink(link)) return link;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(link) ? link : `https://${link}`;
   return withScheme.replace(
     /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i,

@@ -74,6 +74,15 @@ export function smsInfo(text: string): SmsInfo {
 
 let lastInfo: [string, SmsInfo] = ["", { encoding: "GSM-7", segments: 1, units: 0 }];
 
+/**
+ * Blocks whose characters never join a neighbour into one cluster (Latin, Greek, Cyrillic letters, punctuation,
+ * symbols, kana, CJK ideographs, full-width forms): combining marks, joiners, variation selectors, surrogates
+ * and the scripts that cluster (Hebrew to Mongolian, Hangul …) are left to the calculator.
+ */
+const ONE_UNIT_CLUSTERS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are clusters of their own.
+  /^[\u0000-\u02ff\u0370-\u0482\u048a-\u052f\u1e00-\u1fff\u2000-\u200b\u200e-\u20cf\u2100-\u2bff\u3000-\u3029\u3030-\u3098\u309b-\u30ff\u4e00-\u9fff\uff01-\uff9d]*$/;
+
 function countSms(text: string): SmsInfo {
   let septets = 0;
   let gsm = true;
@@ -92,6 +101,11 @@ function countSms(text: string): SmsInfo {
     return { encoding: "GSM-7", segments: segmentsOf(sizes, septets * 7), units: septets };
   }
   if (text.length <= 70) return { encoding: "UCS-2", segments: 1, units: text.length };
+  // Every character its own cluster of one unit (no combining mark, joiner, surrogate, Hangul jamo or
+  // CR LF): the calculator's greedy split is then 67 units a segment.
+  if (ONE_UNIT_CLUSTERS.test(text) && !text.includes("\r\n")) {
+    return { encoding: "UCS-2", segments: Math.ceil(text.length / 67), units: text.length };
+  }
   // Twilio's calculator itself: how it clusters characters (a Devanagari syllable, an emoji sequence)
   // is what a carrier bills, and it differs from Intl's grapheme clusters.
   return { encoding: "UCS-2", segments: new SegmentedMessage(text).segmentsCount, units: text.length };

@@ -77,6 +77,12 @@ describe("the direct SMS count agrees with Twilio's calculator", () => {
       "🇫🇷",
       "\u00a0",
       "漢",
+      "ê",
+      "Ж",
+      "e\u0301",
+      "\u2764\ufe0f",
+      "ｶﾞ",
+      "\r",
     ];
     let seed = 42;
     const random = () => {
@@ -91,6 +97,71 @@ describe("the direct SMS count agrees with Twilio's calculator", () => {
       const oracle = new SegmentedMessage(text);
       const ours = smsInfo(text);
       expect([ours.encoding, ours.segments], JSON.stringify(text)).toEqual([oracle.encodingName, oracle.segmentsCount]);
+    }
+  });
+
+  it("on 1,000 UCS-2 texts drawn from every block counted directly (Latin, Greek, Cyrillic, punctuation, symbols, kana, CJK, full-width), some with characters that join a cluster", () => {
+    const blocks = [
+      [0x00a0, 0x02ff],
+      [0x0370, 0x0482],
+      [0x048a, 0x052f],
+      [0x1e00, 0x1fff],
+      [0x2000, 0x200b],
+      [0x200e, 0x20cf],
+      [0x2100, 0x2bff],
+      [0x3000, 0x3029],
+      [0x3030, 0x3098],
+      [0x309b, 0x30ff],
+      [0x4e00, 0x9fff],
+      [0xff01, 0xff9d],
+    ] as const;
+    // Each joins its neighbour into one cluster of two units or more: such texts are the calculator's to count.
+    const joining = [
+      "e\u0301",
+      "\u0436\u0483",
+      "\u05d0\u05b0",
+      "\u0915\u093f",
+      "a\u200db",
+      "\u20ac\u20d0",
+      "\u3042\u3099",
+      "\u2764\ufe0f",
+      "\uff76\uff9e",
+      "\u1100\u1161",
+      "\r\n",
+      "👍🏽",
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let n = 0; n < 1000; n++) {
+      const length = 60 + Math.floor(random() * 300);
+      let text = "";
+      while (text.length < length) {
+        const [from, to] = blocks[Math.floor(random() * blocks.length)]!;
+        const r = random();
+        text +=
+          r < 0.67
+            ? "a"
+            : r < 0.99
+              ? String.fromCharCode(from + Math.floor(random() * (to - from + 1)))
+              : joining[Math.floor(random() * joining.length)]!;
+      }
+      const oracle = new SegmentedMessage(text);
+      const ours = smsInfo(text);
+      expect([ours.encoding, ours.segments], JSON.stringify(text)).toEqual([oracle.encodingName, oracle.segmentsCount]);
+    }
+    // A joined cluster astride a segment boundary moves whole to the next segment: with the text filling
+    // the next segment to the last unit, that makes one segment more than its units would.
+    for (const cluster of joining) {
+      for (let boundary = 67; boundary <= 4 * 67; boundary += 67) {
+        for (let at = boundary - 2; at <= boundary; at++) {
+          const text = `${"Ж".repeat(at)}${cluster}${"Ж".repeat(boundary + 67 - at - cluster.length)}`;
+          const oracle = new SegmentedMessage(text);
+          expect(smsInfo(text).segments, JSON.stringify(cluster)).toBe(oracle.segmentsCount);
+        }
+      }
     }
   });
 

@@ -1,0 +1,70 @@
+/**
+ * The audit reads claims line by line, remembered, and reads a render's text with its control labels cut
+ * out in the same pass (src/consistency/claims.ts): whatever the text and the labels, that gives the claims
+ * `claimsIn` finds in each line of the text, and in each line of the text once the labels are cut.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normalizeLink } from "../../src/channels/contract";
+import { claimsByLine, claimsByLineCut, claimsIn, cutOut } from "../../src/consistency/claims";
+
+const perLine = (text: string, locales: readonly string[]) => text.split("\n").flatMap((line) => (line ? claimsIn(line, locales) : []));
+
+const LABELS = ["Add to cart", "Ajouter au panier", "View details", "Notify me when in stock", "Notify me", "Buy 2 for €30.00"];
+const FRAGMENTS = [
+  ...LABELS,
+  "€89.00",
+  "89,00\u00a0€",
+  "EUR 1,234.50",
+  "20% off",
+  "120%",
+  "until 6 January 2027",
+  "le 1er janvier",
+  "2027-01-06",
+  "06/01/2027",
+  "In stock",
+  "En stock",
+  "Out of stock",
+  "code WINTER20",
+  "K7QM3XZT",
+  "https://shop.example/products/merino-crew-sweater",
+  "HTTPS://Shop.Example/Products/x",
+  "www.fjord-deals.example/tent",
+  "Merino crew sweater",
+  " ",
+  " · ",
+  "\n",
+  "\n\n",
+];
+
+describe("claims read line by line", () => {
+  it("are claimsIn's of each line, and of each line with the labels cut out, for any text and labels", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }),
+        fc.subarray(LABELS),
+        fc.constantFrom(["en"], ["fr"], ["fr", "en"]),
+        (parts, labels, locales) => {
+          const text = parts.join("");
+          const cuts = [...labels].sort((a, b) => b.length - a.length);
+          const read = claimsByLineCut(text, locales, cuts);
+          expect(read.claims).toEqual(perLine(text, locales));
+          expect(read.cut).toEqual(perLine(cutOut(text, cuts), locales));
+          // Read twice (from the memo): the same claims.
+          expect(claimsByLine(text, locales)).toEqual(read.claims);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("normalises links already normal to themselves, and the others' scheme and host to lower case", () => {
+    expect(normalizeLink("https://shop.example/products/x")).toBe("https://shop.example/products/x");
+    expect(normalizeLink("https://shop.example")).toBe("https://shop.example");
+    expect(normalizeLink("HTTPS://Shop.Example/Products/X")).toBe("https://shop.example/Products/X");
+    expect(normalizeLink("https://SHOP.example?q=A")).toBe("https://shop.example?q=A");
+    expect(normalizeLink("https://bücher.Example/x")).toBe("https://bücher.example/x");
+    expect(normalizeLink("www.fjord-deals.example/tent")).toBe("https://www.fjord-deals.example/tent");
+    expect(normalizeLink("ftp://Files.example/A")).toBe("ftp://files.example/A");
+  });
+});
