@@ -8,6 +8,7 @@ import { RENDER_BODY_EXAMPLES, RenderBody } from "../../channels/bodies";
 import { RULES } from "../../consistency/engine";
 import { AuditReportSchema, PreviewSchema } from "../../consistency/schemas";
 import { errorResponses } from "../../lib/errors";
+import { notModified } from "../../lib/etag";
 import { CACHE_STATUS_HEADER } from "../../lib/response-cache";
 import { defineRoute } from "../../lib/route";
 
@@ -44,7 +45,7 @@ const rendered = {
       },
     },
   },
-  304: { description: "Not modified (your `If-None-Match` matches)." },
+  ...notModified,
   ...errorResponses(404),
 };
 
