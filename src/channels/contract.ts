@@ -7,8 +7,10 @@
  *
  * Runtime-neutral: no Node-only imports (renderers run on Workers too).
  */
+
 import type { ActionView } from "../catalogue/actions";
 import type { Channel } from "../catalogue/documents";
+import type { WebSite } from "./site";
 
 export type { Channel };
 
@@ -174,6 +176,8 @@ export interface Renderer {
    * screen): /openapi.json publishes it as that format's component, as is.
    */
   bodySchemas?: Readonly<Record<string, { description?: string }>>;
+  /** The web renderer's site (the storefront's words, stylesheet and checkout pages); see `site.ts`. */
+  site?: WebSite;
 }
 
 // ---------------------------------------------------------------------------

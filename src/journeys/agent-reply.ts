@@ -14,13 +14,14 @@
 import { and, desc, eq, inArray, isNotNull, like, or, sql } from "drizzle-orm";
 import type { Platforms } from "../channels/platform";
 import type { Database } from "../db/client";
-import { identities, interactions, replyOutbox, smsConsent } from "../db/schema";
+import { identities, interactions, replyOutbox } from "../db/schema";
 import { queueReply } from "../inbound/outbox";
 import { OUTBOUND_CHANNELS, type OutboundChannel, type SenderConfig } from "../inbound/senders";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type CaseRow, getCase } from "./cases";
 import type { JourneyChannel } from "./channels";
+import { smsOptedOut } from "./consent";
 import { recordInteraction } from "./interactions";
 
 /** WhatsApp's customer service window: free-form messages only this long after the customer's last message. */
@@ -114,8 +115,8 @@ async function address(
       return { target: via.target, payload: platforms.whatsapp.sender.agentMessage(to, text) };
     }
     case "sms": {
-      const [consent] = await db.orm.select().from(smsConsent).where(eq(smsConsent.phone, to)).limit(1);
-      if (consent?.optedOut) throw unreachable("This customer opted out of SMS (STOP): nothing may be sent to them until they text START.");
+      if (await smsOptedOut(db, to))
+        throw unreachable("This customer opted out of SMS (STOP): nothing may be sent to them until they text START.");
       // From the number they texted last, else the configured sender.
       const [texted] = (await db.orm.all(
         sql`SELECT json_extract(payload, '$.to') AS number FROM interactions

@@ -13,6 +13,7 @@ import { importContent } from "../../src/catalogue/content";
 import { getEntry, withdrawEntry } from "../../src/catalogue/entries";
 import { saveLocale } from "../../src/catalogue/locales";
 import {
+  LIVE_CATEGORIES,
   listOrderedProducts,
   type OrderedProductQuery,
   PRODUCT_SORTS,
@@ -22,7 +23,7 @@ import {
 } from "../../src/catalogue/products";
 import type { Database } from "../../src/db/client";
 import { MIGRATIONS_DIR, type SqliteDatabase } from "../../src/node/sqlite";
-import { LIVE_CATEGORIES } from "../../src/routes/web/storefront.pages";
+
 import { type LocalD1, localD1 } from "../helpers/d1";
 import { freshDb, productDoc } from "../helpers/db";
 

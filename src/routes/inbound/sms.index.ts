@@ -4,13 +4,12 @@
  * handled before anything else; a number that opted out is never sent anything;
  * a replayed MessageSid is processed once (its first reply is replayed).
  */
-import { eq } from "drizzle-orm";
 import { menuText, parseSms } from "../../channels/commands";
 import { catalogueActions } from "../../channels/load";
 import type { SmsPlatform } from "../../channels/platform";
 import { fitSms, SMS_SEGMENT_BUDGET } from "../../channels/sms-text";
-import { smsConsent } from "../../db/schema";
 import { continueHere } from "../../inbound/continue";
+import { setSmsConsent, smsOptedOut } from "../../journeys/consent";
 import { resolveCustomer } from "../../journeys/customers";
 import { deliveredMessageId, recordInteraction } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
@@ -55,16 +54,10 @@ export function registerInboundSmsRoutes(app: Router, platform: SmsPlatform) {
     const at = now.toISOString();
     if (command.kind === "opt_out" || command.kind === "opt_in") {
       const optedOut = command.kind === "opt_out";
-      await db.atomic((orm) => [
-        orm
-          .insert(smsConsent)
-          .values({ phone: From, optedOut, updatedAt: at })
-          .onConflictDoUpdate({ target: smsConsent.phone, set: { optedOut, updatedAt: at } }),
-      ]);
+      await db.atomic((orm) => [setSmsConsent(orm, From, optedOut, at)]);
       return xml(optedOut ? null : `${config.SMS_BRAND}: you are subscribed again. Reply HELP for help, STOP to opt out.`);
     }
-    const [consent] = await db.orm.select().from(smsConsent).where(eq(smsConsent.phone, From)).limit(1);
-    if (consent?.optedOut) return xml(null);
+    if (await smsOptedOut(db, From)) return xml(null);
     if (command.kind === "help") return xml(hook.helpText(config.SMS_BRAND, config.SMS_SUPPORT));
 
     const identity = { channel: "sms" as const, externalId: From };
