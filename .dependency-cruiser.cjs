@@ -12,8 +12,11 @@
  * fixtures (renderers/chat/fixtures.ts, which builds views from a real database).
  */
 
-/** Entries: the only modules that know a runtime (Node, Workers) or the command line. */
-const ENTRIES = "^src/(node|worker)\\.ts$|^src/cli/";
+/**
+ * Entries: the only modules that know a runtime (Node, Workers) or the command line. `src/node/` holds what
+ * only the Node entry needs (the better-sqlite3 driver); nothing else of the app may import it (core-imports-node-edge).
+ */
+const ENTRIES = "^src/(node|worker)\\.ts$|^src/node/|^src/cli/";
 /** Code that runs only on Node, in development or CI, never inside the app. */
 const TOOLING = "^scripts/|^test/|^bench/|^bin/|^[^/]+\\.(ts|mjs|cjs|js)$";
 /** Test code and test fixtures wherever they live. */
@@ -66,6 +69,25 @@ module.exports = {
       comment: "better-sqlite3 is a native Node addon: only the Node entry, the CLI and tooling load it. docs/architecture.md, Runtimes.",
       from: { pathNot: `${ENTRIES}|${TOOLING}|${TESTS}` },
       to: { path: "^node_modules/(better-sqlite3|drizzle-orm/better-sqlite3)/" },
+    },
+    {
+      name: "core-imports-node-edge",
+      severity: "error",
+      comment:
+        "src/node/ is the Node entry's own code (the better-sqlite3 driver): only the entries, the CLI and tooling import it; " +
+        "the app gets a Database through AppDeps. docs/architecture.md, Runtimes.",
+      from: { pathNot: `${ENTRIES}|${TOOLING}|${TESTS}` },
+      to: { path: "^src/node/" },
+    },
+    {
+      name: "route-queries-tables",
+      severity: "error",
+      comment:
+        "Routes and studio pages call the domain (src/catalogue/, src/journeys/, src/inbound/), which owns the queries; " +
+        "they do not import the tables (src/db/schema.ts). A query a route needs becomes a named function there. " +
+        "docs/architecture.md, Layers.",
+      from: { path: "^src/(routes|studio)/", pathNot: TESTS },
+      to: { path: "^src/db/schema\\.ts$" },
     },
   ],
   options: {

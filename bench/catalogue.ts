@@ -8,7 +8,7 @@ import type { ContentBundle } from "../src/catalogue/content";
 const ADJECTIVES = ["merino", "waxed", "quilted", "felted", "linen", "oak", "enamel", "alpaca", "recycled", "canvas", "cast", "ribbed"];
 const NOUNS = ["sweater", "jacket", "boots", "blanket", "mug", "skillet", "scarf", "tent", "lamp", "bowl", "cardigan", "socks"];
 const NOUNS_FR = ["pull", "veste", "bottines", "plaid", "tasse", "poêle", "écharpe", "tente", "lampe", "bol", "cardigan", "chaussettes"];
-const CATEGORIES = ["knitwear", "outerwear", "footwear", "camping", "kitchen", "home"];
+export const CATEGORIES = ["knitwear", "outerwear", "footwear", "camping", "kitchen", "home"];
 
 export const LOCALES = [
   { code: "en", name: "English", fallback: null, default: true, currency: "EUR" },
@@ -45,5 +45,21 @@ export function generatedBundle(count: number, offset = 0): ContentBundle {
     products: Array.from({ length: count }, (_, i) => ({ path: `products[${i}]`, data: generatedProduct(offset + i) })),
     messages: [],
     actions: [],
+  };
+}
+
+/** The i-th product in issue #14's shape: a 300-character description and three variants. */
+export function issueProduct(i: number) {
+  const p = generatedProduct(i);
+  const text = (s: string) => `${s} `.repeat(Math.ceil(300 / (s.length + 1))).slice(0, 300);
+  return {
+    ...p,
+    description: { en: text(p.description.en), fr: text(p.description.fr) },
+    variants: [0, 1, 2].map((v) => ({
+      sku: `G${i.toString(36).toUpperCase()}-${v}`,
+      options: { size: ["S", "M", "L"][v]! },
+      prices: { EUR: 1000 + ((i * 37 + v * 500) % 30000) },
+      stock: (i * 13 + v) % 40,
+    })),
   };
 }

@@ -5,6 +5,8 @@
  *   npm run bench                  all three
  *   npm run bench -- --only http   one of: http, scale, import, actions
  *   npm run bench -- --quick       shorter runs (smoke)
+ *   npm run bench -- --scale       only issue #14's scale table: the request paths over HTTP at 1,000 then
+ *                                  100,000 products, ratios 100k ÷ 1k (bench/scale.ts; also npm run bench:scale)
  *
  * 1. http    GET /v1/products/{slug} vs a bare Hono server with a constant body (autocannon, loopback)
  * 2. scale   list / deep cursor / category / search at 1,000 vs 100,000 products
@@ -21,13 +23,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
+import { platforms, renderers } from "../renderers";
 import { createApp } from "../src/app";
 import { importContent } from "../src/catalogue/content";
 import { readContentDir } from "../src/cli/content-files";
-import { openSqlite, type SqliteDatabase } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
+import { openSqlite, type SqliteDatabase } from "../src/node/sqlite";
 import { generatedBundle, generatedProduct } from "./catalogue";
 import { benchAudit, benchPublish, benchRenderHttp, seededWithActions } from "./render";
+import { benchScaleTable } from "./scale";
 
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
@@ -294,6 +298,8 @@ async function measureAt(count: number) {
   const seedSeconds = (performance.now() - t0) / 1000;
   // The response cache off: every request runs its query (a repeated URL would otherwise be a memory hit).
   const app = createApp({
+    renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0", RESPONSE_CACHE_ENTRIES: "0" }),
   });
@@ -426,6 +432,10 @@ const benches: Record<string, () => Promise<void>> = {
   audit: () => benchAudit(quick, summary),
   headers: benchHeaders,
 };
+if (args.includes("--scale")) {
+  await benchScaleTable({ sizes: [1000, 100_000], rounds: quick ? 1 : 3, seconds: quick ? 2 : 4, samples: quick ? 150 : 400 });
+  process.exit(0);
+}
 if (only && !benches[only]) {
   console.error(`unknown benchmark "${only}"; one of: ${Object.keys(benches).join(", ")}`);
   process.exit(2);

@@ -18,138 +18,35 @@
  *                                              grew more than 10 % over minute 1 or any sample passed 150 MB
  *   npm run bench:paired -- --products 100000  the same at another catalogue size (generated, never committed)
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { generatedProduct, LOCALES } from "./catalogue";
+import { CATEGORIES, generatedProduct, issueProduct, LOCALES } from "./catalogue";
+import {
+  build,
+  CONNECTIONS,
+  load,
+  median,
+  nodeStartMs,
+  pinLoadGenerator,
+  pinned,
+  ROOT,
+  range,
+  type Server,
+  start,
+  startCommand,
+  treeRss,
+} from "./harness";
 
-const ROOT = join(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const ROUNDS = option("--rounds", 7);
 const SECONDS = option("--seconds", 4);
 const PRODUCTS = option("--products", 1000);
 const SOAK_MINUTES = option("--soak", 0);
-const CONNECTIONS = 32;
-const pinned = (() => {
-  try {
-    execFileSync("taskset", ["-c", "0", "true"]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** A product in the issue's shape: a 300-character description and three variants. */
-function benchProduct(i: number) {
-  const p = generatedProduct(i);
-  const text = (s: string) => `${s} `.repeat(Math.ceil(300 / (s.length + 1))).slice(0, 300);
-  return {
-    ...p,
-    description: { en: text(p.description.en), fr: text(p.description.fr) },
-    variants: [0, 1, 2].map((v) => ({
-      sku: `G${i.toString(36).toUpperCase()}-${v}`,
-      options: { size: ["S", "M", "L"][v]! },
-      prices: { EUR: 1000 + ((i * 37 + v * 500) % 30000) },
-      stock: (i * 13 + v) % 40,
-    })),
-  };
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-/** The resident memory of a process and all its descendants, in MB (from /proc). */
-function treeRss(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {}
-  }
-  let kb = 0;
-  const walk = (p: number) => {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
-    } catch {}
-    for (const c of children.get(p) ?? []) walk(c);
-  };
-  walk(pid);
-  return kb / 1024;
-}
-
-interface Server {
-  name: string;
-  child: ChildProcess;
-  base: string;
-  peakRss: number;
-  /** From spawning the process to its first 200 from /healthz. */
-  readyMs: number;
-}
-
-async function start(name: string, command: string[], env: Record<string, string> = {}): Promise<Server> {
-  const port = await freePort();
-  const t0 = performance.now();
-  const argv = pinned ? ["taskset", "-c", "0", ...command] : command;
-  const child = spawn(argv[0]!, argv.slice(1), {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).status === 200) break;
-    } catch {}
-    if (i > 6000) throw new Error(`${name} did not start`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return { name, child, base, peakRss: 0, readyMs: performance.now() - t0 };
-}
-
 const slugs = Array.from({ length: 1000 }, (_, i) => generatedProduct(Math.floor((i * PRODUCTS) / 1000)).slug);
-const CATEGORIES = ["knitwear", "outerwear", "footwear", "camping", "kitchen", "home"];
-
-async function load(server: Server, path: (i: number) => string, seconds: number, connections = CONNECTIONS) {
-  let n = 0;
-  const sampler = setInterval(() => {
-    if (server.child.pid) server.peakRss = Math.max(server.peakRss, treeRss(server.child.pid));
-  }, 250);
-  try {
-    const r = await autocannon({
-      url: server.base,
-      connections,
-      duration: seconds,
-      requests: [{ setupRequest: (req) => ({ ...req, path: path(n++) }) }],
-    });
-    return {
-      rps: r.requests.average,
-      mean: r.latency.mean,
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      bad: r.errors + r.non2xx,
-      non2xx: r.non2xx,
-      timeouts: r.timeouts,
-    };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 
 /**
  * The memory run: mixed load for SOAK_MINUTES at 32 connections (each path in turn, the slug rotating),
@@ -213,17 +110,17 @@ async function soak(server: Server, paths: ((i: number) => string)[]) {
 
 async function main() {
   // The load generator on the other core.
-  if (pinned) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+  pinLoadGenerator();
   const dir = mkdtempSync(join(tmpdir(), "unison-paired-"));
   const servers: Server[] = [];
   try {
     // The catalogue as content files, imported by the CLI (built first, as npm start would).
-    execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { stdio: "inherit" });
+    build();
     const content = join(dir, "content");
     mkdirSync(join(content, "products"), { recursive: true });
     writeFileSync(join(content, "locales.json"), JSON.stringify(LOCALES));
     for (let i = 0; i < PRODUCTS; i++) {
-      const product = benchProduct(i);
+      const product = issueProduct(i);
       writeFileSync(join(content, "products", `${product.slug}.json`), JSON.stringify(product));
     }
     const db = join(dir, "bench.db");
@@ -231,13 +128,11 @@ async function main() {
     const cli = spawnSync(process.execPath, [join(ROOT, "bin/unison.mjs"), "import", content, "--db", db], { encoding: "utf8" });
     if (cli.status !== 0) throw new Error(`unison import failed: ${cli.stderr}`);
     console.log(`${PRODUCTS} products imported with unison import in ${((performance.now() - imported) / 1000).toFixed(1)} s`);
-    const body = JSON.stringify({ data: benchProduct(0) });
+    const body = JSON.stringify({ data: issueProduct(0) });
     writeFileSync(join(dir, "a.json"), body);
 
     const unisonEnv = { DATABASE_PATH: db, RATE_LIMIT_PER_MINUTE: "0" };
-    // Exactly what `npm start` runs after its build (its node flags included), without npm around it.
-    const startScript = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
-    const unison = [process.execPath, ...startScript.split(/\s+/).slice(1)];
+    const unison = startCommand();
     const slug = (i: number) => slugs[i % slugs.length]!;
     if (SOAK_MINUTES > 0) {
       const U = await start("unison", unison, unisonEnv);
@@ -330,8 +225,9 @@ async function main() {
     console.log(
       `unloaded (1 connection) mean latency: unison /v1/products/{slug} ${single.U.mean.toFixed(3)} ms, A ${single.A.mean.toFixed(3)} ms (ratio ${(single.U.mean / single.A.mean).toFixed(2)})`,
     );
+    const bare = nodeStartMs();
     console.log(
-      `start to a ready /healthz on the seeded database: unison ${U.readyMs.toFixed(0)} ms, A ${A.readyMs.toFixed(0)} ms (ratio ${(U.readyMs / A.readyMs).toFixed(2)}; goal < 1 s)`,
+      `start to a ready /healthz on the seeded database: unison ${U.readyMs.toFixed(0)} ms, A ${A.readyMs.toFixed(0)} ms, a bare \`node -e 0\` ${bare.toFixed(0)} ms (unison ÷ node -e 0 ${(U.readyMs / bare).toFixed(1)}; goal < 1 s)`,
     );
     console.log(
       `peak RSS of the process tree: unison ${U.peakRss.toFixed(0)} MB, unison without cache ${N.peakRss.toFixed(0)} MB, B ${B.peakRss.toFixed(0)} MB, A ${A.peakRss.toFixed(0)} MB`,

@@ -12,7 +12,7 @@ import { importContent } from "../src/catalogue/content";
 import { findLiveProduct, inventoryFor } from "../src/catalogue/products";
 import { readContentDir } from "../src/cli/content-files";
 import { auditCatalogue, auditScope, auditSubject } from "../src/consistency/audit";
-import { openSqlite, type SqliteDatabase } from "../src/db/sqlite";
+import { openSqlite, type SqliteDatabase } from "../src/node/sqlite";
 import { generatedBundle, generatedProduct } from "./catalogue";
 
 const ROOT = join(import.meta.dirname, "..");

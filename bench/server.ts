@@ -11,10 +11,10 @@
 import { readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { openSqlite } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
 import { createApiKey } from "../src/lib/keys";
 import { createNodeFetch, type NodeFetch } from "../src/node";
+import { openSqlite } from "../src/node/sqlite";
 
 const [mode, path] = process.argv.slice(2);
 if (!path || (mode !== "unison" && mode !== "bare")) {

@@ -8,9 +8,10 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { platforms, renderers } from "../renderers";
 import { createApp } from "../src/app";
-import { openSqlite } from "../src/db/sqlite";
 import { parseConfig } from "../src/env";
+import { openSqlite } from "../src/node/sqlite";
 
 const dir = process.argv[2];
 if (!dir) {
@@ -21,7 +22,7 @@ const seen = new Set<string>();
 for (const file of readdirSync(dir)) for (const line of readFileSync(join(dir, file), "utf8").split("\n")) if (line) seen.add(line);
 
 const db = openSqlite(":memory:");
-const app = createApp({ resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false" }), log: () => {} });
+const app = createApp({ renderers, platforms, resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false" }), log: () => {} });
 const spec = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
 const ids = Object.values(spec.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
 const statusesOf = (id: string) => [...seen].filter((s) => s.startsWith(`${id} `)).map((s) => Number(s.split(" ")[1]));

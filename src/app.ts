@@ -7,11 +7,11 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
-import { renderers } from "../renderers";
 import { registerAcpCheckoutRoutes } from "./acp/checkout-routes";
 import { acpErrorResponse, isAcpCheckoutPath, toAcpError } from "./acp/errors";
 import { registerAcpRoutes } from "./acp/routes";
 import type { BeforePublish } from "./catalogue/entries";
+import type { Platforms } from "./channels/platform";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
 import { publishGate } from "./consistency/gate";
@@ -55,8 +55,13 @@ export interface AppDeps {
   clientAddress?: ClientAddress;
   /** The publish gate; by default the consistency engine's, over `renderers`. */
   beforePublish?: BeforePublish;
-  /** The channel renderers (default: the registry in `renderers/`). */
-  renderers?: Registry;
+  /**
+   * The channel renderers: the registry in `renderers/index.ts`, which only the entries (src/node.ts,
+   * src/worker.ts, the CLI) and tests import. The core reaches renderers only through it.
+   */
+  renderers: Registry;
+  /** The messaging platforms (`platforms` in `renderers/index.ts`): inbound webhooks and outbound senders. */
+  platforms: Platforms;
   /**
    * Reads a header of exactly the request given (default: `request.headers.get`). Node injects a reader of
    * the headers it already parsed, keyed to the `Request` object it built (src/node.ts); it never reads
@@ -72,14 +77,14 @@ const CREDENTIAL_PARAMS = ["api_key", "apikey", "access_token", "token", "key"];
 
 /**
  * @example
- * const app = createApp({ resolveDb: () => db, config: parseConfig({}) });
+ * const app = createApp({ resolveDb: () => db, config: parseConfig({}), renderers, platforms });
  * const res = await app.request("/v1/products");
  */
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((line: string) => console.log(line));
-  const registry = deps.renderers ?? renderers;
+  const registry = deps.renderers;
   const renderCache = createRenderCache();
   const header = deps.requestHeader ?? fetchHeader;
   const beforePublish = deps.beforePublish ?? publishGate({ registry, baseUrl: deps.config.PUBLIC_BASE_URL, cache: renderCache });
@@ -146,6 +151,7 @@ export function createApp(deps: AppDeps) {
     c.set("db", deps.resolveDb(c));
     c.set("principal", null);
     c.set("renderers", registry);
+    c.set("platforms", deps.platforms);
     c.set("renderCache", renderCache);
 
     try {
@@ -242,10 +248,10 @@ export function createApp(deps: AppDeps) {
   registerStudioRoutes(app);
   registerDeliveryRoutes(app);
   registerAdminRoutes(app, { beforePublish });
-  registerRenderRoutes(app);
+  registerRenderRoutes(app, registry);
   registerJourneyRoutes(app);
-  registerInboundSmsRoutes(app);
-  registerInboundChatRoutes(app);
+  registerInboundSmsRoutes(app, deps.platforms.sms);
+  registerInboundChatRoutes(app, deps.platforms);
   registerInsightsRoutes(app);
   registerMcpRoutes(app);
   registerAcpRoutes(app);

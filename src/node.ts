@@ -20,14 +20,15 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Http2Bindings, type HttpBindings, serve as serveNode } from "@hono/node-server";
 import type { fetch as UndiciFetch } from "undici";
+import { platforms, renderers } from "../renderers";
 import { type AppDeps, createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { holdsContent, readContentDir } from "./cli/content-files";
-import { openSqlite, type SqliteDatabase } from "./db/sqlite";
 import { parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
+import { openSqlite, type SqliteDatabase } from "./node/sqlite";
 import { hostProblem, isPublicAddress } from "./webhooks/address";
 import { dispatchWebhooks } from "./webhooks/dispatch";
 import { isAllowedHost } from "./webhooks/endpoints";
@@ -65,12 +66,15 @@ export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) =>
  * serveNode({ fetch, port: 0, hostname: "127.0.0.1" });
  */
 export function createNodeFetch(
-  deps: Omit<AppDeps, "requestHeader" | "clientAddress">,
+  deps: Omit<AppDeps, "requestHeader" | "clientAddress" | "renderers" | "platforms"> & Partial<Pick<AppDeps, "renderers" | "platforms">>,
   options: { nodeHeaders?: boolean } = {},
 ): NodeFetch {
   const incomingOf = new WeakMap<Request, (HttpBindings | Http2Bindings)["incoming"]>();
   const app = createApp({
     ...deps,
+    // The Node entry knows the registry (src/ reaches renderers and platforms only through what it is given).
+    renderers: deps.renderers ?? renderers,
+    platforms: deps.platforms ?? platforms,
     clientAddress: (request) => incomingOf.get(request)?.socket.remoteAddress,
     ...(options.nodeHeaders === false
       ? {}
@@ -110,7 +114,7 @@ export async function seedIfEmpty(
   }
   print(`Seeded the catalogue from ${contentDir}.`);
   if (options.demoJourneys) {
-    const demo = await generateDemoJourneys(db, { customers: 40, now: new Date(), baseUrl: options.baseUrl });
+    const demo = await generateDemoJourneys(db, { customers: 40, now: new Date(), baseUrl: options.baseUrl, registry: renderers });
     print(`Generated ${demo.customers} demo customer journeys (${demo.actions} actions) so insights and timelines have data.`);
   }
   return true;
@@ -204,7 +208,7 @@ function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseC
         resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
         fetch: webhookFetch,
       }),
-      sendReplies(db, { now: () => new Date(), config }),
+      sendReplies(db, { now: () => new Date(), config, platforms }),
     ])
       .catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })))
       .finally(() => {

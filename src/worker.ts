@@ -5,6 +5,7 @@
  * client that presents the bookmark of its write reads that write
  * (docs/architecture.md, "Read-your-writes on D1"); every response carries the session's newest bookmark.
  */
+import { platforms, renderers } from "../renderers";
 import { createApp } from "./app";
 import { openD1 } from "./db/d1";
 import { type Config, parseConfig } from "./env";
@@ -38,6 +39,8 @@ function appFor(env: Env, origin?: string) {
     const config = parseConfig(base ? { ...env, PUBLIC_BASE_URL: base } : env);
     const app = createApp({
       config,
+      renderers,
+      platforms,
       sharedRateLimiter: env.RATE_LIMITER
         ? bindingRateLimiter(env.RATE_LIMITER, { limit: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 })
         : undefined,
@@ -65,7 +68,7 @@ function tick(env: Env, config: Config) {
   const db = openD1(env.DB);
   return Promise.all([
     dispatchWebhooks(db, { now: () => new Date(), baseUrl: config.PUBLIC_BASE_URL, allowHosts: config.WEBHOOK_ALLOW_HOSTS }),
-    sendReplies(db, { now: () => new Date(), config }),
+    sendReplies(db, { now: () => new Date(), config, platforms }),
   ]).catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })));
 }
 

@@ -12,11 +12,11 @@
  */
 import type { EntityView, Inspection, InspectOptions, Rendered, Renderer, RenderOptions } from "../../src/channels/contract";
 import { generic } from "./generic";
-import { messenger } from "./messenger";
+import { messenger } from "./messenger/format";
 import { type Adapter, CHAT_FORMATS, type ChatFormat, stripControls } from "./shared";
-import { slack } from "./slack";
-import { telegram } from "./telegram";
-import { whatsapp } from "./whatsapp";
+import { slack } from "./slack/format";
+import { telegram } from "./telegram/format";
+import { whatsapp } from "./whatsapp/format";
 
 export { CHAT_FORMATS, type ChatFormat };
 

@@ -8,11 +8,11 @@
  * Runtime-neutral: no Node-only imports (renderers run on Workers too).
  */
 import Handlebars from "handlebars/runtime";
+import { decodePostback } from "../../src/channels/commands";
 import type { ActionOffer, Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
 import { charCount, factsNotIn, graphemes, linksIn, postbackFor, uniqueLabels } from "../../src/channels/contract";
 import { keywordControls } from "../../src/channels/keywords";
 import { viewTemplates } from "../../src/channels/templates";
-import { decodePostback } from "../../src/inbound/sms";
 import { templates } from "./templates.generated";
 
 /** The platform formats of the chat channel; the first is the default. */

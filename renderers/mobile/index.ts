@@ -27,6 +27,7 @@ import type {
 import { factsNotIn, uniqueLabels } from "../../src/channels/contract";
 import { actionEndpoint, inspectScreen, referencedIds, screenText } from "./inspect";
 import { type Component, SCHEMA_VERSION, SCREEN_CONTENT_TYPE, type Screen, type ScreenAction } from "./schema";
+import screenSchema from "./screen.schema.json";
 
 type Degradations = Rendered["manifest"]["degradations"];
 /** A section as built: known component types only (a type alias, so it fits the schema's loose objects). */
@@ -364,6 +365,7 @@ export const mobileRenderer: Renderer = {
   channel: "mobile",
   formats: ["screen"],
   normalizeFact: clean,
+  bodySchemas: { screen: screenSchema },
 
   render(view: EntityView, options: RenderOptions): Rendered {
     const format = options.format ?? "screen";

@@ -23,9 +23,10 @@ import type {
   WebChrome,
 } from "../../src/channels/contract";
 import { factsNotIn, MAX_LINE_QUANTITY } from "../../src/channels/contract";
+import { strongEtag } from "../../src/channels/fingerprint";
+import type { CheckoutPage } from "../../src/channels/site";
 import { viewTemplates } from "../../src/channels/templates";
 import { dateFact } from "../../src/channels/views";
-import { strongEtag } from "../../src/lib/etag";
 import { inspectHtml } from "./inspect";
 import { templates } from "./templates.generated";
 import { webWords } from "./words";
@@ -296,35 +297,7 @@ function pageContext(view: EntityView, options: RenderOptions, degradations: Ren
 
 // --- Checkout pages ----------------------------------------------------------------------------
 
-/** One step of the web checkout (address, delivery option, review): storefront pages, not channel views. */
-export type CheckoutPage = {
-  locale: string;
-  url: string;
-  ui: EntityView["ui"];
-  formAction: string;
-  addressUrl: string;
-  deliveryUrl: string;
-} & (
-  | {
-      step: "address";
-      values: Record<"name" | "email" | "street" | "postcode" | "city" | "country", string>;
-      /** Field name → whether it is invalid. */
-      invalid: readonly string[];
-    }
-  | {
-      step: "delivery";
-      options: { key: string; name: string; price: string; leadTime: string; checked: boolean }[];
-      invalid: boolean;
-    }
-  | {
-      step: "review";
-      lines: { title: string; quantity: number; lineTotal: string }[];
-      subtotal: string;
-      delivery: { name: string; price: string; leadTime: string };
-      total: string;
-      address: Record<string, string> | null;
-    }
-);
+export type { CheckoutPage } from "../../src/channels/site";
 
 const ADDRESS_FIELDS = [
   { name: "name", type: "text", autocomplete: "name", maxlength: 100 },
@@ -409,6 +382,7 @@ export const webRenderer: Renderer = {
   channel: "web",
   formats: ["html"],
   normalizeFact,
+  site: { words: webWords, stylesheet: STYLESHEET, renderCheckoutPage },
 
   render(view: EntityView, options: RenderOptions): Rendered {
     const degradations: Rendered["manifest"]["degradations"] = [];

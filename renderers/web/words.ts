@@ -4,59 +4,9 @@
  * other channel has a page frame. Content never comes from here. Unknown
  * languages fall back to English, like `src/channels/wording.ts`.
  */
-export interface WebWords {
-  skip: string;
-  search: string;
-  language: string;
-  categories: string;
-  allProducts: string;
-  promotions: string;
-  was: string;
-  priceNow: string;
-  noProducts: string;
-  product: string;
-  actions: string;
-  placedOn: string;
-  amountDue: string;
-  score: string;
-  likelihood: string;
-  notFoundTitle: string;
-  notFoundText: string;
-  forbiddenTitle: string;
-  forbiddenText: string;
-  refusedTitle: string;
-  searchTitle: (q: string) => string;
-  /** The paged catalogue: its sort selector and page links. */
-  paging: {
-    sortBy: string;
-    sorts: { title: string; price: string; newest: string };
-    apply: string;
-    nav: string;
-    previous: string;
-    next: string;
-    pageOf: (n: number, of: number) => string;
-  };
-  checkout: CheckoutWords;
-}
+import type { CheckoutWords, WebWords } from "../../src/channels/site";
 
-/** The checkout's steps, fields and field errors (the address form validates on the server, without JavaScript). */
-export interface CheckoutWords {
-  steps: { address: string; delivery: string; review: string };
-  /** "Step 1 of 3" */
-  stepOf: (n: number, of: number) => string;
-  fields: { name: string; email: string; street: string; postcode: string; city: string; country: string };
-  hints: { email: string; country: string };
-  errors: { name: string; email: string; street: string; postcode: string; city: string; country: string; delivery: string };
-  errorSummary: string;
-  continue: string;
-  change: string;
-  placeOrder: string;
-  subtotal: string;
-  delivery: string;
-  deliverTo: string;
-  pickupAt: string;
-  emptyCart: string;
-}
+export type { CheckoutWords, WebWords };
 
 const en: WebWords = {
   skip: "Skip to content",

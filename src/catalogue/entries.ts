@@ -10,7 +10,7 @@
  */
 
 import type { z } from "@hono/zod-openapi";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, like, ne, sql } from "drizzle-orm";
 import { type Database, guard, isGuardFailure, isUniqueViolation, type Orm, releaseGuard, type Statement } from "../db/client";
 import { auditLog, type EntityType, entries, revisions } from "../db/schema";
 import { ApiError, toPointer, validationError } from "../lib/errors";
@@ -432,6 +432,39 @@ export async function rollbackEntry<D extends { overrides: Override[] }>(
   });
 }
 
+export interface EntryListQuery {
+  /** One status; without it, every entry but the archived ones. */
+  status?: EntryRow["status"] | undefined;
+  /** Part of the key (`%` and `_` are dropped, so they match literally nothing special). */
+  q?: string | undefined;
+  /** The last key of the previous page (keys ascending). */
+  afterKey?: string | undefined;
+  limit: number;
+}
+
+/** Up to `limit` entries of a type, by key, for the editors' lists. */
+export async function listEntries(db: Database, type: EntityType, query: EntryListQuery): Promise<EntryRow[]> {
+  return db.orm
+    .select()
+    .from(entries)
+    .where(
+      and(
+        eq(entries.type, type),
+        query.status ? eq(entries.status, query.status) : ne(entries.status, "archived"),
+        query.q ? like(entries.key, `%${query.q.replaceAll("%", "").replaceAll("_", "")}%`) : undefined,
+        query.afterKey !== undefined ? gt(entries.key, query.afterKey) : undefined,
+      ),
+    )
+    .orderBy(asc(entries.key))
+    .limit(query.limit);
+}
+
+/** The key of the entry with this id, or null. */
+export async function entryKeyOf(db: Database, id: string): Promise<string | null> {
+  const [row] = await db.orm.select({ key: entries.key }).from(entries).where(eq(entries.id, id));
+  return row?.key ?? null;
+}
+
 export type RevisionRow = typeof revisions.$inferSelect;
 
 export async function listRevisions(db: Database, entry: EntryRow): Promise<RevisionRow[]> {
@@ -446,6 +479,14 @@ export async function getRevision(db: Database, entry: EntryRow, number: number)
     .limit(1);
   if (!row) throw new ApiError("not_found", `${entry.key} has no revision ${number}.`);
   return row;
+}
+
+/** The published document's text of each live entry among `rows`, by revision id (one query for a page of entries). */
+export async function publishedTexts(db: Database, rows: EntryRow[]): Promise<Map<string, string>> {
+  const ids = rows.map((r) => r.publishedRevisionId).filter((x): x is string => !!x);
+  if (!ids.length) return new Map();
+  const found = await db.orm.select({ id: revisions.id, document: revisions.document }).from(revisions).where(inArray(revisions.id, ids));
+  return new Map(found.map((r) => [r.id, r.document]));
 }
 
 /** The published document of an entry, if it is live. */

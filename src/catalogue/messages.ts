@@ -145,3 +145,11 @@ export async function listLiveMessages(
     nextCursor: rows.length > query.limit && last ? encodeCursor("messages", { k: last.key, f: filterKey }) : null,
   };
 }
+
+/** The validity windows of every published message of a kind (when each starts and ends; null is open). */
+export function messageWindows(db: Database, kind: (typeof MESSAGE_KINDS)[number]) {
+  return db.orm
+    .select({ startsAt: publishedMessages.startsAt, endsAt: publishedMessages.endsAt })
+    .from(publishedMessages)
+    .where(eq(publishedMessages.kind, kind));
+}

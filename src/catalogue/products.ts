@@ -6,8 +6,8 @@
 
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import { type Database, guardWhen, isGuardFailure, prepared, raw, releaseGuard, type Statement } from "../db/client";
-import { inventory, publishedProductCategories, publishedProducts, revisions } from "../db/schema";
+import { type Database, guardWhen, isGuardFailure, memoized, prepared, raw, releaseGuard, type Statement } from "../db/client";
+import { inventory, productSortKeys, publishedProductCategories, publishedProducts, revisions } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -56,10 +56,15 @@ export const productKind: EntityKind<ProductDoc> = {
       raw(sql`INSERT INTO products_fts (entry_id, slug, title, summary, description, categories)
         VALUES (${entryId}, ${doc.slug}, ${titles}, ${Object.values(doc.summary).join("\n")},
           ${Object.values(doc.description).join("\n")}, ${doc.categories.join(" ").replaceAll("-", " ")})`),
+      // Every (list, order) pair from two JSON arguments: four bound parameters whatever the counts (D1 allows 100).
+      raw(sql`INSERT INTO product_sort_keys (category, sort, sort_key, slug, entry_id)
+        SELECT l.value, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), ${doc.slug}, ${entryId}
+        FROM json_each(${JSON.stringify(["", ...doc.categories])}) l, json_each(${JSON.stringify(sortKeys(doc, now))}) k`),
     ];
   },
   unproject(orm, entryId) {
     return [
+      orm.delete(productSortKeys).where(eq(productSortKeys.entryId, entryId)),
       orm.delete(publishedProductCategories).where(eq(publishedProductCategories.entryId, entryId)),
       orm.delete(publishedProducts).where(eq(publishedProducts.entryId, entryId)),
       raw(sql`DELETE FROM products_fts WHERE entry_id = ${entryId}`),
@@ -391,15 +396,109 @@ export interface OrderedProductQuery {
   /** The price sorted on: each variant's price in `currency`, else in `fallbackCurrency` (as {@link priceIn} picks it). */
   currency: string;
   fallbackCurrency: string;
+  /** Sort from the documents even where `product_sort_keys` could answer (tests compare the two). */
+  computed?: boolean | undefined;
 }
 
 /**
- * One page of live products in a given order, by offset, and how many there are. The order is
- * computed in SQLite (`json_extract` on the live revision, bounded sort with LIMIT), so a request
- * reads only its page into memory, never the catalogue; ties fall back to the slug, so every
- * product appears on exactly one page. Titles compare case-insensitively (ASCII `NOCASE`).
+ * A product's rows in `product_sort_keys` (migrations/0013), for each list it is on: its title in each
+ * locale it is written in (`title:<code>`), its lowest price in each currency every variant has a price
+ * in (`price:<currency>`), and minus its publication time in ms (`newest`, so ascending is newest first).
+ */
+export function sortKeys(doc: ProductDoc, publishedAt: string): [sort: string, key: string | number][] {
+  const keys: [string, string | number][] = Object.entries(doc.title).map(([code, title]) => [`title:${code}`, title]);
+  const [first, ...rest] = doc.variants;
+  for (const currency of Object.keys(first?.prices ?? {})) {
+    if (rest.every((v) => v.prices[currency] !== undefined)) {
+      keys.push([`price:${currency}`, Math.min(...doc.variants.map((v) => v.prices[currency] ?? 0))]);
+    }
+  }
+  keys.push(["newest", -Date.parse(publishedAt)]);
+  return keys;
+}
+
+/**
+ * The `product_sort_keys` order that gives exactly this query's order, or null when none does. A title
+ * order reads the first locale of the chain any product is written in: when every product is written
+ * in it, that is the title each page shows (earlier locales of the chain have no title anywhere). A price
+ * order needs every product's every variant priced in the currency. Counts are remembered until the
+ * data changes, so this costs a map lookup per request on Node.
+ */
+async function indexedSort(db: Database, query: OrderedProductQuery): Promise<string | null> {
+  if (query.sort === "newest") return "newest";
+  const candidates = query.sort === "price" ? [`price:${query.currency}`] : query.chain.map((code) => `title:${code}`);
+  const counts = await memoized(db, `sort-key-counts|${candidates.join("|")}`, async () => {
+    const [row] = (await db.orm.all(
+      sql`SELECT (SELECT count(*) FROM published_products) AS total, ${sql.join(
+        candidates.map(
+          (sort, i) => sql`(SELECT count(*) FROM product_sort_keys WHERE category = '' AND sort = ${sort}) AS ${sql.raw(`c${i}`)}`,
+        ),
+        sql`, `,
+      )}`,
+    )) as Record<string, number>[];
+    return [row?.total ?? 0, ...candidates.map((_, i) => row?.[`c${i}`] ?? 0)];
+  });
+  const [total = 0, ...covered] = counts;
+  const at = query.sort === "title" ? covered.findIndex((n) => n > 0) : 0;
+  return at >= 0 && covered[at] === total ? candidates[at]! : null;
+}
+
+/** How many live products a list holds (the whole catalogue, or a category), remembered until the data changes. */
+function countOf(db: Database, category: string | undefined): Promise<number> {
+  return memoized(db, `product-count|${category ?? ""}`, async () => {
+    const [row] = (await (category
+      ? db.orm.all(sql`SELECT count(*) AS n FROM published_product_categories WHERE category = ${category}`)
+      : db.orm.all(sql`SELECT count(*) AS n FROM published_products`))) as { n: number }[];
+    return row?.n ?? 0;
+  });
+}
+
+/**
+ * One page of live products in a given order, by offset, and how many there are. The order is read
+ * from `product_sort_keys` (a walk of its primary key: the page's cost does not grow with the
+ * catalogue) whenever its keys give exactly the order the page shows (see {@link indexedSort}: every
+ * product titled in the page's locale, every variant priced in its currency); otherwise it is computed
+ * in SQLite (`json_extract` on the live revision along the locale's chain, a bounded sort with LIMIT).
+ * Either way a request reads only its page into memory; ties fall back to the slug, so every product
+ * appears on exactly one page. Titles compare case-insensitively (ASCII `NOCASE`).
  */
 export async function listOrderedProducts(db: Database, query: OrderedProductQuery): Promise<{ items: LiveProduct[]; total: number }> {
+  const indexed = query.computed ? null : await indexedSort(db, query);
+  const [rows, total] = await Promise.all([
+    indexed ? indexedPage(db, indexed, query) : computedPage(db, query),
+    countOf(db, query.category),
+  ]);
+  return { items: rows.map(toLive), total };
+}
+
+type PageRow = { entryId: string; slug: string; document: string; revision: number; publishedAt: string };
+
+/** The page's columns, for the page's product ids (`m.id`). */
+const PAGE_COLUMNS = sql`p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision, p.published_at AS publishedAt`;
+
+/**
+ * The ids of a page as a walk of `product_sort_keys`' primary key (category, sort, sort_key, slug), read
+ * from the key alone; then that page's documents, put in the walk's order here (12 rows: no sorter).
+ */
+export function pageIdsSql(sort: string, query: Pick<OrderedProductQuery, "category" | "limit" | "offset">) {
+  return sql`SELECT entry_id AS id FROM product_sort_keys WHERE category = ${query.category ?? ""} AND sort = ${sort}
+    ORDER BY sort_key, slug LIMIT ${query.limit} OFFSET ${query.offset}`;
+}
+
+export function pageDocumentsSql(ids: readonly string[]) {
+  return sql`SELECT ${PAGE_COLUMNS} FROM published_products p JOIN revisions r ON r.id = p.revision_id
+    WHERE p.entry_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+}
+
+async function indexedPage(db: Database, sort: string, query: OrderedProductQuery): Promise<PageRow[]> {
+  const ids = ((await db.orm.all(pageIdsSql(sort, query))) as { id: string }[]).map((r) => r.id);
+  if (!ids.length) return [];
+  const rows = new Map(((await db.orm.all(pageDocumentsSql(ids))) as PageRow[]).map((r) => [r.entryId, r]));
+  return ids.flatMap((id) => rows.get(id) ?? []);
+}
+
+/** A page sorted from the live documents: the order any chain and currency asks for, at a sort of the list's keys. */
+function computedPage(db: Database, query: OrderedProductQuery): Promise<PageRow[]> {
   const title = sql.join(
     query.chain.map((code) => sql`json_extract(r.document, ${`$.title."${code.replaceAll('"', "")}"`})`),
     sql`, `,
@@ -420,28 +519,30 @@ export async function listOrderedProducts(db: Database, query: OrderedProductQue
     : sql``;
   // Sort only (id, key, slug) and join the documents of the page alone: the sorter then holds small
   // rows, however deep the page (sorting whole documents made page 500 of 20k products 3× slower).
-  const [rows, counted] = await Promise.all([
-    db.orm.all(sql`
-      SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision, p.published_at AS publishedAt
-      FROM (
-        SELECT p.entry_id AS id, ${key} AS k, p.slug AS s
-        FROM published_products p ${inCategory}
-        JOIN revisions r ON r.id = p.revision_id
-        ORDER BY ${order("")}
-        LIMIT ${query.limit} OFFSET ${query.offset}
-      ) m
-      JOIN published_products p ON p.entry_id = m.id
+  return db.orm.all(sql`
+    SELECT ${PAGE_COLUMNS}
+    FROM (
+      SELECT p.entry_id AS id, ${key} AS k, p.slug AS s
+      FROM published_products p ${inCategory}
       JOIN revisions r ON r.id = p.revision_id
-      ORDER BY ${order("m.")}`) as Promise<{ entryId: string; document: string; revision: number; publishedAt: string }[]>,
-    db.orm.all(sql`SELECT count(*) AS n FROM published_products p ${inCategory}`) as Promise<{ n: number }[]>,
-  ]);
-  return { items: rows.map(toLive), total: counted[0]?.n ?? 0 };
+      ORDER BY ${order("")}
+      LIMIT ${query.limit} OFFSET ${query.offset}
+    ) m
+    JOIN published_products p ON p.entry_id = m.id
+    JOIN revisions r ON r.id = p.revision_id
+    ORDER BY ${order("m.")}`) as Promise<PageRow[]>;
+}
+
+/** A SKU's inventory row; 404 when there is no such SKU. */
+export async function getInventoryRow(db: Database, sku: string): Promise<InventoryRow> {
+  const [row] = await db.orm.select().from(inventory).where(eq(inventory.sku, sku)).limit(1);
+  if (!row) throw new ApiError("not_found", `No SKU "${sku}".`);
+  return row;
 }
 
 /** Sets a SKU's stock (operational: effective at once, no publish), with its own version. */
 export async function setStock(db: Database, sku: string, stock: number, expectedVersion: number, now: Date): Promise<InventoryRow> {
-  const [row] = await db.orm.select().from(inventory).where(eq(inventory.sku, sku)).limit(1);
-  if (!row) throw new ApiError("not_found", `No SKU "${sku}".`);
+  const row = await getInventoryRow(db, sku);
   const token = newId("wt");
   try {
     await db.atomic((orm) => [
@@ -470,4 +571,22 @@ export async function setStock(db: Database, sku: string, stock: number, expecte
 /** A product's inventory rows; SKUs dropped from the draft keep theirs (history, rollback). */
 export async function skusOf(db: Database, entry: EntryRow): Promise<InventoryRow[]> {
   return db.orm.select().from(inventory).where(eq(inventory.entryId, entry.id)).orderBy(asc(inventory.sku));
+}
+
+/**
+ * The categories that have live products, A→Z, as a skip scan of the (category, slug) primary key:
+ * one index seek per category, not a read of every product's row (`SELECT DISTINCT` read all 100,000
+ * at 100k products; D1, which has no change stamp to remember the frame by, pays it per page).
+ */
+export const LIVE_CATEGORIES = sql`WITH RECURSIVE c(category) AS (
+    SELECT min(category) FROM published_product_categories
+    UNION ALL
+    SELECT (SELECT min(category) FROM published_product_categories WHERE category > c.category) FROM c WHERE c.category IS NOT NULL
+  )
+  SELECT category FROM c WHERE category IS NOT NULL`;
+
+/** The categories that have live products, A→Z ({@link LIVE_CATEGORIES}). */
+export async function liveCategories(db: Database): Promise<string[]> {
+  const rows = (await db.orm.all(LIVE_CATEGORIES)) as { category: string }[];
+  return rows.map((r) => r.category);
 }

@@ -7,8 +7,10 @@
  *
  * Runtime-neutral: no Node-only imports (renderers run on Workers too).
  */
+
 import type { ActionView } from "../catalogue/actions";
 import type { Channel } from "../catalogue/documents";
+import type { WebSite } from "./site";
 
 export type { Channel };
 
@@ -169,6 +171,13 @@ export interface Renderer {
   inspect(body: string, options: InspectOptions): Inspection;
   /** How a fact's text appears on this channel before matching (SMS smart-encodes typographic characters). */
   normalizeFact?(text: string): string;
+  /**
+   * The JSON Schema (2020-12) of a format's body, for a format the renderer itself defines (the mobile
+   * screen): /openapi.json publishes it as that format's component, as is.
+   */
+  bodySchemas?: Readonly<Record<string, { description?: string }>>;
+  /** The web renderer's site (the storefront's words, stylesheet and checkout pages); see `site.ts`. */
+  site?: WebSite;
 }
 
 // ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * every argument the catalogue accepts (a one-letter SKU, `ADV32-`, `x`).
  */
 import type { ActionView } from "../catalogue/actions";
-import { parseSms } from "../inbound/sms";
+import { parseSms } from "./commands";
 import type { Inspection } from "./contract";
 
 /**

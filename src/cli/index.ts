@@ -12,9 +12,9 @@ import { renderers } from "../../renderers";
 import { type ContentBundle, type ContentProblem, exportContent, type ImportReport, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
-import { openSqlite, type SqliteDatabase } from "../db/sqlite";
 import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
+import { openSqlite, type SqliteDatabase } from "../node/sqlite";
 import { ContentReadError, holdsContent, openContentDir, readContentDir, writeContentDir } from "./content-files";
 
 const HELP = `unison — the canonical catalogue from the command line

@@ -11,7 +11,7 @@
  * `src/catalogue/` before they reach these tables.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, customType, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ENTITY_TYPES = ["product", "message", "action"] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -115,6 +115,29 @@ export const publishedProductCategories = sqliteTable(
       .references(() => entries.id),
   },
   (t) => [primaryKey({ columns: [t.category, t.slug] }), index("published_product_categories_entry").on(t.entryId)],
+);
+
+/** A column without a declared type (SQLite: no affinity), so text and integers keep their own kind and order. */
+const untyped = customType<{ data: string | number; notNull: true }>({ dataType: () => "" });
+
+/**
+ * The storefront's sort orders, one row per live product, list and order (migrations/0013): `category`
+ * '' is the whole catalogue; `sort` is `title:<locale>`, `price:<currency>` or `newest`; a page is a
+ * walk of the primary key. Written by `productKind.project` (src/catalogue/products.ts, `sortKeys`).
+ */
+export const productSortKeys = sqliteTable(
+  "product_sort_keys",
+  {
+    category: text("category").notNull(),
+    sort: text("sort").notNull(),
+    /** A title (compared with NOCASE), a price in minor units, or minus the publication time in ms. */
+    sortKey: untyped("sort_key").notNull(),
+    slug: text("slug").notNull(),
+    entryId: text("entry_id")
+      .notNull()
+      .references(() => entries.id),
+  },
+  (t) => [primaryKey({ columns: [t.category, t.sort, t.sortKey, t.slug] }), index("product_sort_keys_entry").on(t.entryId)],
 );
 
 export const publishedMessages = sqliteTable(

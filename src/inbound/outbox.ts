@@ -4,17 +4,17 @@
  * and the access token. Slack button clicks are answered through the
  * interaction's `response_url`. Agents' replies to cases leave on the
  * customer's own channel: SMS (Twilio), WhatsApp, Telegram, Slack and
- * Messenger, each through its platform's send call (senders.ts). Each reply is queued in the same atomic write as
+ * Messenger, each through its platform's sender (the registry's platforms, senders.ts). Each reply is queued in the same atomic write as
  * its timeline record ({@link queueReply}) and sent by the outbound tick
  * ({@link sendReplies}); retries back off 5 s, 30 s, 2 min, 10 min for a
  * timeout, 429 or 5xx; any other refusal is final. Runtime-neutral.
  */
 import { eq } from "drizzle-orm";
+import type { Platforms } from "../channels/platform";
 import { afterFailure, claimDue, type Database, type Orm } from "../db/client";
 import { replyOutbox } from "../db/schema";
 import { newId } from "../lib/ids";
-import { hostOf, isAllowedHost } from "../webhooks/endpoints";
-import { type OutboundChannel, outboundRequest, refusalIn2xx, type SenderConfig } from "./senders";
+import { type OutboundChannel, outboundRequest, type SenderConfig } from "./senders";
 
 /** Delays after the 1st … 4th failed attempt; the 5th failure is final. Replies are worth less the later they arrive. */
 export const REPLY_RETRY_DELAYS_SECONDS = [5, 30, 120, 600];
@@ -51,22 +51,11 @@ export function queueReply(orm: Orm, reply: QueuedReply) {
     .onConflictDoNothing();
 }
 
-/** Where Slack may be answered: its own https hooks host (or a host on `WEBHOOK_ALLOW_HOSTS`, for tests). */
-export function slackResponseUrl(raw: string | undefined, allowHosts: readonly string[]): string | null {
-  if (!raw) return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (isAllowedHost(hostOf(url), allowHosts)) return url.href;
-  return url.protocol === "https:" && url.hostname === "hooks.slack.com" ? url.href : null;
-}
-
 export interface SendOptions {
   now: () => Date;
   config: SenderConfig;
+  /** The platforms (the registry's `platforms`): each builds its own send request. */
+  platforms: Platforms;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -77,14 +66,14 @@ type Row = { id: string; channel: OutboundChannel; target: string; payload: stri
  * Sends the replies that are due. One tick; safe to run from several places at once.
  *
  * @example
- * await sendReplies(db, { now: () => new Date(), config });
+ * await sendReplies(db, { now: () => new Date(), config, platforms });
  */
 export async function sendReplies(db: Database, options: SendOptions): Promise<{ sent: number; retrying: number; failed: number }> {
   const report = { sent: 0, retrying: 0, failed: 0 };
   const claimed = await claimDue<Row>(db, "reply_outbox", options.now(), LEASE_SECONDS, 20);
   await Promise.all(
     claimed.map(async (row) => {
-      const target = outboundRequest(row, options.config);
+      const target = outboundRequest(row, options.config, options.platforms);
       let status: number | null = null;
       let error: string | null = null;
       let retry = true;
@@ -102,7 +91,7 @@ export async function sendReplies(db: Database, options: SendOptions): Promise<{
           });
           status = res.status;
           const text = await res.text().catch(() => "");
-          const refusal = res.ok ? refusalIn2xx(row, text) : null;
+          const refusal = res.ok ? (options.platforms[row.channel].sender.refusalIn2xx?.(row, text) ?? null) : null;
           if (refusal) {
             error = refusal.error;
             retry = refusal.retry;

@@ -2,7 +2,7 @@
  * An agent answering a case on the customer's own channel, through the reply
  * outbox chat replies already use (queued with the timeline record in one
  * write, sent by the outbound tick, retried on 429 and 5xx). Every messaging
- * channel has a sender (src/inbound/senders.ts): SMS through Twilio, WhatsApp,
+ * channel has a sender (its platform's, through the registry): SMS through Twilio, WhatsApp,
  * Telegram, Slack (the app's DM with the user) and Messenger. Each platform's
  * own rules apply — WhatsApp's 24-hour window, Messenger's 24 hours (7 days
  * with the HUMAN_AGENT tag), SMS opt-outs — and a reply that cannot leave
@@ -12,22 +12,16 @@
  * identities instead.
  */
 import { and, desc, eq, inArray, isNotNull, like, or, sql } from "drizzle-orm";
+import type { Platforms } from "../channels/platform";
 import type { Database } from "../db/client";
-import { identities, interactions, replyOutbox, smsConsent } from "../db/schema";
+import { identities, interactions, replyOutbox } from "../db/schema";
 import { queueReply } from "../inbound/outbox";
-import {
-  agentMessage,
-  describeAgentMessage,
-  missingSenderConfig,
-  OUTBOUND_CHANNELS,
-  type OutboundChannel,
-  type SenderConfig,
-  SLACK_POST_MESSAGE,
-} from "../inbound/senders";
+import { OUTBOUND_CHANNELS, type OutboundChannel, type SenderConfig } from "../inbound/senders";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type CaseRow, getCase } from "./cases";
 import type { JourneyChannel } from "./channels";
+import { smsOptedOut } from "./consent";
 import { recordInteraction } from "./interactions";
 
 /** WhatsApp's customer service window: free-form messages only this long after the customer's last message. */
@@ -98,6 +92,7 @@ async function lastHeard(db: Database, customerId: string, channel: JourneyChann
 /** Where and how the message leaves: the outbox target and the platform payload, after the platform's own rules. */
 async function address(
   db: Database,
+  platforms: Platforms,
   config: SenderConfig & { TWILIO_FROM?: string | undefined },
   row: CaseRow,
   channel: OutboundChannel,
@@ -117,11 +112,11 @@ async function address(
           ORDER BY created_at DESC LIMIT 1`,
       )) as { target: string }[];
       if (!via) throw unreachable("No WhatsApp business number has answered this customer yet.");
-      return { target: via.target, payload: agentMessage("whatsapp", to, text) };
+      return { target: via.target, payload: platforms.whatsapp.sender.agentMessage(to, text) };
     }
     case "sms": {
-      const [consent] = await db.orm.select().from(smsConsent).where(eq(smsConsent.phone, to)).limit(1);
-      if (consent?.optedOut) throw unreachable("This customer opted out of SMS (STOP): nothing may be sent to them until they text START.");
+      if (await smsOptedOut(db, to))
+        throw unreachable("This customer opted out of SMS (STOP): nothing may be sent to them until they text START.");
       // From the number they texted last, else the configured sender.
       const [texted] = (await db.orm.all(
         sql`SELECT json_extract(payload, '$.to') AS number FROM interactions
@@ -134,16 +129,18 @@ async function address(
           "sender_not_configured",
           "This customer never texted a number of this store: set TWILIO_FROM (a number or Messaging Service SID) to send SMS replies.",
         );
-      return { target: from, payload: agentMessage("sms", to, text, { from }) };
+      return { target: from, payload: platforms.sms.sender.agentMessage(to, text, { from }) };
     }
     case "telegram":
-      return { target: "sendMessage", payload: agentMessage("telegram", to, text) };
-    case "slack":
-      return { target: SLACK_POST_MESSAGE, payload: agentMessage("slack", to, text) };
+    case "slack": {
+      const { sender } = platforms[channel];
+      return { target: sender.agentTarget ?? "", payload: sender.agentMessage(to, text) };
+    }
     case "messenger": {
       if (age > MESSENGER_HUMAN_AGENT_MS)
         throw unreachable("The customer has not written on Messenger in the last 7 days: Messenger allows no agent reply now.");
-      return { target: "me/messages", payload: agentMessage("messenger", to, text, { tag: age > MESSENGER_WINDOW_MS }) };
+      const { sender } = platforms.messenger;
+      return { target: sender.agentTarget ?? "", payload: sender.agentMessage(to, text, { tag: age > MESSENGER_WINDOW_MS }) };
     }
   }
 }
@@ -153,10 +150,11 @@ async function address(
  * on their timeline, in one atomic write. `key` (the request's Idempotency-Key) makes a retry queue nothing twice.
  *
  * @example
- * await replyToCase(db, config, { caseId, text: "Your parcel left today.", key: "reply-1", now, keyId })
+ * await replyToCase(db, platforms, config, { caseId, text: "Your parcel left today.", key: "reply-1", now, keyId })
  */
 export async function replyToCase(
   db: Database,
+  platforms: Platforms,
   config: SenderConfig & { TWILIO_FROM?: string | undefined },
   input: { caseId: string; text: string; channel?: JourneyChannel | undefined; key: string; now: Date; keyId: string | null },
 ): Promise<AgentReply> {
@@ -173,7 +171,7 @@ export async function replyToCase(
     )
     .limit(1);
   if (earlier) {
-    const sent = describeAgentMessage(earlier.channel, earlier.payload, input.text);
+    const sent = platforms[earlier.channel].sender.describeAgentMessage(JSON.parse(earlier.payload), input.text);
     return { id: earlier.id, case: row.id, channel: earlier.channel, ...sent, queuedAt: earlier.createdAt, replayed: true };
   }
   if (row.status !== "open") throw new ApiError("conflict", "This case is closed: reopen a conversation from the customer's side.");
@@ -186,14 +184,14 @@ export async function replyToCase(
   const messaging = [...new Set(reachable.map((i) => i.channel).filter(isOutbound))];
   const alternatives = messaging.length ? `Reply on one of theirs instead: ${messaging.join(", ")}.` : "They have no messaging identity.";
   if (!isOutbound(channel)) throw unreachable(`Customers on ${NAMES[channel]} cannot be messaged after their visit. ${alternatives}`);
-  const missing = missingSenderConfig(channel, config);
+  const missing = platforms[channel].sender.missingConfig(config);
   if (missing)
     throw new ApiError("sender_not_configured", `Replies on ${NAMES[channel]} are not configured on this server (set ${missing}).`);
   const identity = reachable.find((i) => i.channel === channel);
   if (!identity) throw unreachable(`This customer has no ${NAMES[channel]} identity. ${alternatives}`);
   if (input.text.length > MAX_REPLY_CHARS[channel])
     throw new ApiError("unprocessable", `${NAMES[channel]} takes at most ${MAX_REPLY_CHARS[channel]} characters in one message.`);
-  const { target, payload } = await address(db, config, row, channel, identity.externalId, input.text, input.now);
+  const { target, payload } = await address(db, platforms, config, row, channel, identity.externalId, input.text, input.now);
   const at = input.now.toISOString();
   const id = newId("rpl");
   await db.atomic((orm) => [
@@ -214,7 +212,7 @@ export async function replyToCase(
  * The agents' replies on a case, oldest first, with where each stands: pending (queued or retrying), sent, or
  * failed with the platform's reason.
  */
-export async function caseReplies(db: Database, caseId: string): Promise<AgentReplyStatus[]> {
+export async function caseReplies(db: Database, platforms: Platforms, caseId: string): Promise<AgentReplyStatus[]> {
   const row = await getCase(db, caseId);
   const rows = await db.orm
     .select()
@@ -222,7 +220,7 @@ export async function caseReplies(db: Database, caseId: string): Promise<AgentRe
     .where(or(...OUTBOUND_CHANNELS.map((ch) => like(replyOutbox.key, `${ch}:${keyPrefix(row.id)}%`))))
     .orderBy(replyOutbox.createdAt, replyOutbox.id);
   return rows.map((r) => {
-    const { to, text } = describeAgentMessage(r.channel, r.payload, "");
+    const { to, text } = platforms[r.channel].sender.describeAgentMessage(JSON.parse(r.payload), "");
     return {
       id: r.id,
       channel: r.channel,

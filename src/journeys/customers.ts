@@ -249,6 +249,20 @@ export async function setCustomerProfile(
   return getCustomer(db, customerId);
 }
 
+/** The audit-log row of one look at a customer: who (key id) and when; the customer's id is the only thing about them. */
+export async function recordCustomerView(db: Database, customerId: string, keyId: string | null, now: Date): Promise<void> {
+  await db.atomic((orm) => [
+    orm.insert(auditLog).values({
+      id: newId("aud"),
+      at: now.toISOString(),
+      keyId,
+      action: "customer.view",
+      entityType: "customer",
+      entityKey: customerId,
+    }),
+  ]);
+}
+
 /**
  * A typed phone number as identities store it: spaces, dashes, dots and brackets dropped, `00` read as `+`; the
  * digits are what is matched (SMS identities are E.164 with `+`, WhatsApp ids the same digits without it), and a

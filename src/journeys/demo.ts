@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import { fallbackChain, loadLocales } from "../catalogue/locales";
 import type { ViewContext } from "../catalogue/products";
+import type { Registry } from "../consistency/engine";
 import type { Database } from "../db/client";
 import type { JourneyChannel } from "../db/schema";
 import { invokeAction } from "./invoke";
@@ -51,7 +52,7 @@ function externalId(channel: JourneyChannel, n: number): string {
  */
 export async function generateDemoJourneys(
   db: Database,
-  options: { customers: number; now: Date; baseUrl: string; seed?: number },
+  options: { customers: number; now: Date; baseUrl: string; seed?: number; registry: Registry },
 ): Promise<{ customers: number; actions: number; refused: number }> {
   const rand = random(options.seed ?? 42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)] as T;
@@ -79,6 +80,7 @@ export async function generateDemoJourneys(
     const step = async (key: string, input: Record<string, unknown> = {}) => {
       at += (5 + rand() * 120) * 60 * 1000;
       const outcome = await invokeAction(db, {
+        registry: options.registry,
         key,
         request: { ...who, input } as never,
         idempotencyKey: `demo:${options.seed ?? 42}:${c}:${++n}`,

@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
 import type { Database, Orm, Statement } from "../db/client";
-import { INTERACTION_DIRECTIONS, type InteractionDirection, interactions } from "../db/schema";
+import { type InteractionDirection, interactions } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -15,21 +15,159 @@ import { type JourneyChannel, JourneyChannelSchema } from "./channels";
 
 export type InteractionRow = typeof interactions.$inferSelect;
 
+const base = {
+  id: z.string().openapi({ example: "int_019a3c5e7b2d0000a1b2c3d4e5f60718" }),
+  at: z.string().openapi({ example: "2026-11-24T12:00:00.000Z" }),
+  channel: JourneyChannelSchema,
+  summary: z.string().openapi({ example: "Added 1 × MER-CREW-NAVY-M" }),
+};
+const direction = (d: InteractionDirection) =>
+  z.literal(d).openapi({
+    description:
+      "`inbound`: a message from the customer; `action`: an action invoked for them, with its input and outcome; `outbound`: what was sent back.",
+  });
+
+/**
+ * One kind of timeline entry: `kind` tags it, `payload` is what its writer records. The kinds and
+ * their writers (docs/architecture.md, "The published contract"):
+ * - `message`: a customer's message (routes/inbound: SMS, chat platforms);
+ * - `action`: an action invoked through `invoke` (its input and outcome);
+ * - `reply`: the reply `invoke` rendered for it;
+ * - `handoff_redeemed`: a handoff code redeemed on another channel (journeys/handoffs.ts);
+ * - `case_closed`: an agent closed a case (journeys/cases.ts);
+ * - `acp_checkout`: a call of an ACP checkout session (acp/checkout.ts);
+ * - `agent_reply`: a human agent's reply on a case (journeys/agent-reply.ts);
+ * - `chat_reply`: what a chat webhook answered the platform with (routes/inbound/chat.index.ts).
+ */
+function entry<K extends string, P extends z.ZodType>(
+  name: string,
+  kind: K,
+  d: InteractionDirection,
+  action: z.ZodType,
+  payload: P,
+  description: string,
+) {
+  return z.object({ ...base, kind: z.literal(kind), direction: direction(d), action, payload }).openapi(name, { description });
+}
+
+const actionKey = z.string().openapi({ example: "add_to_cart" });
+
+const MessageEntry = entry(
+  "InteractionMessage",
+  "message",
+  "inbound",
+  z.null(),
+  z
+    .union([
+      z.object({ MessageSid: z.string(), body: z.string(), to: z.string().openapi({ description: "The store's number they texted." }) }),
+      z.object({ messageId: z.string(), text: z.string() }),
+    ])
+    .openapi(
+      { description: "SMS: Twilio's `MessageSid`, the text and the number texted; chat: the platform's message id and the text." },
+      { unionPreferredType: "oneOf" },
+    ),
+  "A message from the customer.",
+);
+const ActionEntry = entry(
+  "InteractionAction",
+  "action",
+  "action",
+  actionKey,
+  z.object({
+    input: z.unknown().openapi({ description: "The input sent (the action's `<Action>Input`)." }),
+    status: z.int().openapi({ description: "The HTTP status of the outcome.", example: 200 }),
+    code: z.string().optional().openapi({ description: "The problem's code, when the action was refused.", example: "out_of_stock" }),
+  }),
+  "An action invoked for the customer, with its input and outcome.",
+);
+const ReplyEntry = entry(
+  "InteractionReply",
+  "reply",
+  "outbound",
+  actionKey,
+  z.object({ contentType: z.string().openapi({ example: "application/json" }) }),
+  "The reply rendered for an action (its text is the summary).",
+);
+const HandoffEntry = entry(
+  "InteractionHandoffRedeemed",
+  "handoff_redeemed",
+  "action",
+  z.literal("handoff"),
+  z.object({
+    code: z.string(),
+    from: JourneyChannelSchema,
+    to: JourneyChannelSchema.nullable(),
+    identity: z.object({ channel: JourneyChannelSchema, externalId: z.string() }),
+  }),
+  "A handoff code redeemed: the journey continues on another channel.",
+);
+const CaseClosedEntry = entry(
+  "InteractionCaseClosed",
+  "case_closed",
+  "action",
+  z.null(),
+  z.object({ case: z.string(), resolution: z.string().nullable() }),
+  "An agent closed the customer's case.",
+);
+const AcpCheckoutEntry = entry(
+  "InteractionAcpCheckout",
+  "acp_checkout",
+  "action",
+  z.enum(["checkout_session", "checkout"]),
+  z.object({
+    session: z.string(),
+    status: z.union([z.string(), z.int()]).optional().openapi({ description: "The session's status, or the HTTP status of a completion." }),
+    items: z.array(z.unknown()).optional().openapi({ description: "The line items the session was opened with." }),
+    fields: z.array(z.string()).optional().openapi({ description: "The fields an update changed." }),
+    code: z.string().optional().openapi({ example: "payment_declined" }),
+    order: z.string().optional().openapi({ description: "The order placed." }),
+    payment: z.object({ provider: z.string(), reference: z.string() }).optional(),
+  }),
+  "A call of an ACP checkout session (opened, updated, completed or refused, canceled).",
+);
+const AgentReplyEntry = entry(
+  "InteractionAgentReply",
+  "agent_reply",
+  "outbound",
+  z.null(),
+  z
+    .looseObject({ case: z.string(), agentKey: z.string().nullable() })
+    .openapi({ description: "The platform message queued (its own fields), the case and the agent's key." }),
+  "A human agent's reply on a case.",
+);
+const ChatReplyEntry = entry(
+  "InteractionChatReply",
+  "chat_reply",
+  "outbound",
+  z.null(),
+  z.record(z.string(), z.unknown()).openapi({ description: "The platform message answered (a Slack message, a WhatsApp message)." }),
+  "What a chat webhook answered the platform with.",
+);
+
 export const InteractionSchema = z
-  .object({
-    id: z.string().openapi({ example: "int_019a3c5e7b2d0000a1b2c3d4e5f60718" }),
-    at: z.string().openapi({ example: "2026-11-24T12:00:00.000Z" }),
-    channel: JourneyChannelSchema,
-    direction: z.enum(INTERACTION_DIRECTIONS).openapi({
-      description:
-        "`inbound`: a message from the customer; `action`: an action invoked for them, with its input and outcome; `outbound`: what was sent back.",
-    }),
-    action: z.string().nullable().openapi({ example: "add_to_cart" }),
-    summary: z.string().openapi({ example: "Added 1 × MER-CREW-NAVY-M" }),
-    payload: z.unknown().nullable().openapi({ description: "The action's input and outcome, or the message sent (JSON)." }),
-  })
-  .openapi("Interaction");
+  .discriminatedUnion("kind", [
+    MessageEntry,
+    ActionEntry,
+    ReplyEntry,
+    HandoffEntry,
+    CaseClosedEntry,
+    AcpCheckoutEntry,
+    AgentReplyEntry,
+    ChatReplyEntry,
+  ])
+  .openapi("Interaction", { description: "A timeline entry, tagged by `kind`: `payload` is that kind's." });
 export type InteractionView = z.infer<typeof InteractionSchema>;
+export type InteractionKind = InteractionView["kind"];
+
+/** The kind of a stored entry, from its direction, action and what its writer put in the payload (see {@link entry}). */
+export function interactionKind(row: Pick<InteractionRow, "direction" | "actionKey">, payload: unknown): InteractionKind {
+  const has = (key: string) => typeof payload === "object" && payload !== null && key in payload;
+  if (row.direction === "inbound") return "message";
+  if (row.direction === "outbound") return has("agentKey") ? "agent_reply" : row.actionKey !== null ? "reply" : "chat_reply";
+  if (has("input")) return "action";
+  if (has("session")) return "acp_checkout";
+  return row.actionKey === "handoff" ? "handoff_redeemed" : "case_closed";
+}
 
 export interface NewInteraction {
   /** A fixed id (see {@link deliveredMessageId}) makes the record once-only: a second insert with it does nothing. */
@@ -70,15 +208,18 @@ export async function deliveredMessageId(channel: JourneyChannel, messageId: str
 }
 
 export function interactionView(row: InteractionRow): InteractionView {
+  const payload = row.payload === null ? null : (JSON.parse(row.payload) as unknown);
+  // The writers are the schema's: the row is the kind its writer recorded.
   return {
     id: row.id,
     at: row.at,
     channel: row.channel,
+    kind: interactionKind(row, payload),
     direction: row.direction,
     action: row.actionKey,
     summary: row.summary,
-    payload: row.payload === null ? null : (JSON.parse(row.payload) as unknown),
-  };
+    payload,
+  } as InteractionView;
 }
 
 type SeqCursor = { q: number; o: "asc" | "desc"; f: string };

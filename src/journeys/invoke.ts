@@ -16,12 +16,13 @@
  *    replayed, and noted on the timeline.
  */
 import { z } from "@hono/zod-openapi";
-import { renderers } from "../../renderers";
 import { listDeliveryOptions } from "../catalogue/delivery";
 import { CHANNELS, LocaleCode } from "../catalogue/documents";
 import type { ViewContext } from "../catalogue/products";
+import { BODY_EXAMPLES, RenderBody } from "../channels/bodies";
 import { catalogueActions } from "../channels/load";
 import { type CatalogueAction, overridden } from "../channels/views";
+import type { Registry } from "../consistency/engine";
 import { type Database, isGuardFailure, isUniqueViolation, type Orm, type Statement } from "../db/client";
 import { ApiError, problemBody, validationError } from "../lib/errors";
 import { ACTION_HANDLERS, ACTION_KEYS, type ActionKey, actionSchemaRefs, isActionKey } from "./actions";
@@ -64,9 +65,10 @@ export const ReplySchema = z
       example: "whatsapp",
     }),
     contentType: z.string().openapi({ example: "application/json" }),
-    body: z.union([z.string(), z.record(z.string(), z.unknown())]).openapi({
-      description: "What to send on the channel, in `contentType`: text for SMS and web, the platform's JSON object for chat and mobile.",
-      example: { messaging_product: "whatsapp", type: "interactive" },
+    body: z.union([z.string(), RenderBody]).openapi({
+      description:
+        "What to send on the channel, in `contentType`: text for SMS and web; for chat, mobile and agent the format's JSON body (`RenderBody`: one shape per format).",
+      example: BODY_EXAMPLES.whatsapp,
     }),
     text: z.string().openapi({ description: "The reply as plain text.", example: "Added to your cart. Merino crew sweater ×1 — €89.00" }),
   })
@@ -103,6 +105,8 @@ export const ActionRequestSchema = z
 export type ActionRequest = z.infer<typeof ActionRequestSchema>;
 
 export interface InvokeInput {
+  /** The channel renderers the reply is drawn with: the registry createApp was given (`c.get("renderers")`). */
+  registry: Registry;
   key: string;
   request: ActionRequest;
   idempotencyKey: string | undefined;
@@ -124,7 +128,7 @@ export interface InvokeOutcome {
  * Runs one action call end to end.
  *
  * @example
- * const out = await invokeAction(db, { key: "add_to_cart", request, idempotencyKey, apiKeyId, requestId, view, now });
+ * const out = await invokeAction(db, { registry: c.get("renderers"), key: "add_to_cart", request, idempotencyKey, apiKeyId, requestId, view, now });
  * return new Response(out.body, { status: out.status });
  */
 export async function invokeAction(db: Database, call: InvokeInput): Promise<InvokeOutcome> {
@@ -204,7 +208,7 @@ export async function invokeAction(db: Database, call: InvokeInput): Promise<Inv
       if (claim) await releaseIdempotencyKey(db, claim);
       throw error;
     }
-    const reply = renderReply(renderers, {
+    const reply = renderReply(call.registry, {
       channel: ctx.channel,
       action: key,
       confirmation,

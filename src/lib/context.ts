@@ -1,4 +1,6 @@
 /** What every request carries: injected per request by `createApp` (docs/architecture.md, "Dependencies are injected"). */
+
+import type { Platforms } from "../channels/platform";
 import type { RenderCache } from "../consistency/cache";
 import type { Registry } from "../consistency/engine";
 import type { Database } from "../db/client";
@@ -15,6 +17,8 @@ export interface AppEnv {
     requestId: string;
     /** The channel renderers (the registry; tests may inject a deliberately broken one). */
     renderers: Registry;
+    /** The messaging platforms (the registry's `platforms`): their webhooks and senders. */
+    platforms: Platforms;
     renderCache: RenderCache;
   };
 }

@@ -60,6 +60,10 @@ export function publishedDocument(generated: Json): Json {
   for (const [path, item] of Object.entries(doc.paths ?? {}) as [string, Json][]) {
     for (const [method, operation] of Object.entries(item) as [string, Json][]) {
       if (!operation?.responses) continue;
+      // A body-less response is declared with an empty `content` to keep the handler typed (`notModified`, src/lib/etag.ts); published without it.
+      for (const response of Object.values(operation.responses) as Json[]) {
+        if (response.content && Object.keys(response.content).length === 0) delete response.content;
+      }
       for (const status of sharedStatuses(path, method)) {
         if (operation.responses[status]) continue;
         const { name, description } = SHARED[status];

@@ -142,11 +142,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       res.headers.set("cache-status", forward);
       return;
     }
-    const body = new Uint8Array(await res.clone().arrayBuffer());
-    if (body.byteLength > MAX_BODY) {
-      res.headers.set("cache-status", forward);
-      return;
-    }
+    // Read once and answered from the same bytes: `clone()` would tee the body's stream (on Node it also
+    // turns @hono/node-server's light response into a full one), which cost more than the miss it stores.
+    const body = new Uint8Array(await res.arrayBuffer());
+    const stored = body.byteLength <= MAX_BODY;
+    res.headers.set("cache-status", stored ? `${forward}; stored` : forward);
+    // Unset first: assigning over a response copies it through its stream (hono's `res` setter).
+    c.res = undefined;
+    c.res = new Response(body, { status: res.status, headers: res.headers });
+    if (!stored) return;
     const headers: [string, string][] = [];
     for (const name of KEPT) {
       const value = res.headers.get(name);
@@ -154,7 +158,6 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     }
     doorkeeper.delete(key);
     entries.set(key, { key, db, stamp, body, headers, etag: res.headers.get("etag") ?? undefined });
-    res.headers.set("cache-status", `${forward}; stored`);
   };
 
   return {

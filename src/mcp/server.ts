@@ -319,6 +319,7 @@ function registerActionTool(server: McpServer, c: Context<AppEnv>, action: Catal
         const locale = metaString(extra, META.locale);
         const view = await viewContext(c, locale);
         const outcome = await invokeAction(c.get("db"), {
+          registry: c.get("renderers"),
           key,
           request: { channel: "agent", identity: { channel: "agent", externalId: identity }, input: args, ...(locale ? { locale } : {}) },
           // The client's key, else the call id: a retried call (same id, same arguments) is answered from the first.

@@ -7,6 +7,7 @@
  * form's fields post (debounced, ≈300 ms) to the form's `data-preview` URL and
  * the server-rendered preview fragment is swapped in without a page reload.
  */
+import type { Router } from "../lib/create-router";
 import { strongEtag } from "../lib/etag";
 
 export const STUDIO_CSS = `
@@ -174,4 +175,21 @@ export type StudioAsset = keyof typeof STUDIO_ASSETS;
 /** The URL of an asset, versioned by its content. */
 export function assetUrl(name: StudioAsset): string {
   return `/studio/assets/${name}?v=${STUDIO_ASSETS[name].hash}`;
+}
+
+/** Serves the assets at `/studio/assets/:name` (no session needed: they hold nothing private). */
+export function registerAssets(app: Router) {
+  app.get("/studio/assets/:name", (c) => {
+    const name = c.req.param("name") as StudioAsset;
+    if (!Object.hasOwn(STUDIO_ASSETS, name)) return c.text("Not found", 404);
+    const asset = STUDIO_ASSETS[name];
+    return new Response(asset.body, {
+      headers: {
+        "content-type": asset.type,
+        // Versioned URLs (?v=<hash>): a changed asset is a new URL, so a year of caching is safe.
+        "cache-control": "public, max-age=31536000, immutable",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  });
 }

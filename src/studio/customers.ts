@@ -12,7 +12,7 @@ import type { Router } from "../lib/create-router";
 import { newId } from "../lib/ids";
 import { hasScope } from "../lib/keys";
 import type { Api } from "./api";
-import { guardedPage } from "./staff";
+import { guardedPage } from "./guard";
 import { chrome, sendPage, sendProblem } from "./view";
 
 const OUTBOUND: readonly string[] = OUTBOUND_CHANNELS;

@@ -8,12 +8,12 @@
  * Charts are server-rendered SVG (charts.ts) with a text alternative and a
  * data table each; every table is also a CSV download.
  */
-import { JOURNEY_CHANNELS } from "../db/schema";
+import { JOURNEY_CHANNELS } from "../journeys/channels";
 import type { Router } from "../lib/create-router";
 import { type Api, okBody } from "./api";
 import { bars, matrix, stacked } from "./charts";
+import { guardedPage } from "./guard";
 import type { Session } from "./session";
-import { guardedPage } from "./staff";
 import { chrome, type StudioContext, securityHeaders, sendPage, sendProblem } from "./view";
 
 const DAY = 86_400_000;

@@ -6,16 +6,22 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
-import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
+import { openSqlite } from "../../src/node/sqlite";
 import { requester } from "../helpers/app";
 import { ROOT } from "../helpers/cli";
 import { checkedFetch } from "../helpers/contract";
 
 describe("an empty catalogue (no locale configured yet)", () => {
   const db = openSqlite(":memory:");
-  const app = createApp({ resolveDb: () => db, config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }) });
+  const app = createApp({
+    renderers,
+    platforms,
+    resolveDb: () => db,
+    config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }),
+  });
   const request = requester(app);
 
   it("delivery lists answer 200 with empty data", async () => {

@@ -108,7 +108,7 @@ describe(`bodies nesting deeper than ${MAX_JSON_DEPTH}`, () => {
     await expectTooDeep(await post("/v1/inbound/chat/telegram", `{"update_id":1,"message":${DEEP}}`));
     await expectTooDeep(await post("/v1/inbound/chat/slack", `{"type":"event_callback","event":${DEEP}}`));
     // A Slack request must be signed for its form payload to be read.
-    const { slackSignature } = await import("../../src/inbound/signatures");
+    const { slackSignature } = await import("../../renderers/chat/slack/signature");
     const form = `payload=${encodeURIComponent(`{"type":"block_actions","actions":${DEEP}}`)}`;
     const ts = String(Math.floor(t.now.getTime() / 1000));
     const res = await t.app.request("/v1/inbound/chat/slack", {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createTestApp, json } from "../helpers/app";
 
 describe("rate limits per credential", () => {
@@ -27,6 +28,8 @@ describe("rate limits without a key", () => {
     const { freshDb } = await import("../helpers/db");
     const db = await freshDb();
     const app = createApp({
+      renderers,
+      platforms,
       resolveDb: () => db,
       config: parseConfig({ RATE_LIMIT_PER_MINUTE: "2", LOG_REQUESTS: "false" }),
       clientAddress: (request) => request.headers.get("x-test-peer") ?? undefined,

@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { saveLocale } from "../../src/catalogue/locales";
-import { openSqlite } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
+import { openSqlite } from "../../src/node/sqlite";
 import { createTestApp, expectStatus, patchDraft, requester, type TestApp } from "../helpers/app";
 import { productDoc } from "../helpers/db";
 
@@ -124,6 +125,8 @@ describe("response cache: public delivery reads until the data changes", () => {
     });
     expect((await importContent(server, bundle(productDoc("wool-hat")), ctx)).problems).toEqual([]);
     const app = createApp({
+      renderers,
+      platforms,
       resolveDb: () => server,
       config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example", LOG_REQUESTS: "false" }),
       clock: () => now,

@@ -4,11 +4,12 @@
  * when a promotion's window opens with no write at all (time), and per session (the cart count).
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
-import type { SqliteDatabase } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
+import type { SqliteDatabase } from "../../src/node/sqlite";
 import { freshDb } from "../helpers/db";
 import { BASE_URL, CONTENT_DIR } from "../helpers/demo";
 
@@ -21,7 +22,14 @@ beforeEach(async () => {
   db = await freshDb(now);
   const report = await importContent(db, await readContentDir(CONTENT_DIR), { keyId: null, now });
   expect(report.problems).toEqual([]);
-  app = createApp({ resolveDb: () => db, config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }), clock: () => now, log: () => {} });
+  app = createApp({
+    renderers,
+    platforms,
+    resolveDb: () => db,
+    config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }),
+    clock: () => now,
+    log: () => {},
+  });
 });
 
 async function page(path: string, cookie?: string) {

@@ -41,7 +41,7 @@ describe("one-way layers", () => {
     expect(await violations(ROOT, ["src", "renderers"])).toEqual(known);
   }, 120_000);
 
-  it("a renderer reaching past the channel contract, the core importing a renderer or Node: each is a violation", async () => {
+  it("a renderer reaching past the channel contract, the core importing a renderer, Node or the Node edge, a route querying tables: each is a violation", async () => {
     const dir = mkdtempSync(join(tmpdir(), "unison-layers-"));
     const file = (path: string, text: string) => {
       mkdirSync(join(dir, path, ".."), { recursive: true });
@@ -61,13 +61,21 @@ describe("one-way layers", () => {
       'import { LIMIT } from "../../src/channels/contract";\nimport { MAX } from "../../src/journeys/carts";\nimport { web } from "../web/index";\nexport const sms = [LIMIT, MAX, web];\n',
     );
     file("renderers/web/index.ts", "export const web = 1;\n");
+    file("src/node/sqlite.ts", 'import { existsSync } from "node:fs";\nexport const open = existsSync;\n');
+    file("src/lib/db.ts", 'import { open } from "../node/sqlite";\nexport const db = open;\n');
+    file("src/db/schema.ts", "export const entries = 1;\n");
+    file("src/catalogue/entries.ts", 'import { entries } from "../db/schema";\nexport const list = entries;\n');
+    file("src/routes/admin/entries.index.ts", 'import { list } from "../../catalogue/entries";\nexport const route = list;\n');
+    file("src/studio/list.ts", 'import { entries } from "../db/schema";\nexport const page = entries;\n');
     file("renderers/sms/sms.test.ts", 'import { MAX } from "../../src/journeys/carts";\nexport const t = MAX;\n');
 
     expect(await violations(dir, ["src", "renderers"])).toEqual([
+      "core-imports-node-edge: src/lib/db.ts → src/node/sqlite.ts",
       "core-imports-node: src/lib/files.ts → fs",
       "core-imports-renderer: src/journeys/invoke.ts → renderers/sms/index.ts",
       "renderer-imports-core: renderers/sms/index.ts → src/journeys/carts.ts",
       "renderer-imports-other-renderer: renderers/sms/index.ts → renderers/web/index.ts",
+      "route-queries-tables: src/studio/list.ts → src/db/schema.ts",
     ]);
   }, 120_000);
 });

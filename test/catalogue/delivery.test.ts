@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { importContent } from "../../src/catalogue/content";
 import { deliveryPrice, listDeliveryOptions } from "../../src/catalogue/delivery";
 import { readContentDir } from "../../src/cli/content-files";
-import { openSqlite } from "../../src/db/sqlite";
+import { openSqlite } from "../../src/node/sqlite";
 import { createTestApp, expectStatus, json } from "../helpers/app";
 import { dump } from "../helpers/snapshot";
 

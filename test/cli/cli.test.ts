@@ -82,7 +82,7 @@ describe("keys for databases the CLI cannot reach", () => {
     const insert = result.stdout.split("\n")[0]!;
     expect(insert).toMatch(/^INSERT INTO api_keys/);
     expect(insert).not.toContain(secret);
-    const { openSqlite } = await import("../../src/db/sqlite");
+    const { openSqlite } = await import("../../src/node/sqlite");
     const { authenticate } = await import("../../src/lib/keys");
     const db = openSqlite(":memory:");
     db.client.exec(insert);

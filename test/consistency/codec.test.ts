@@ -11,12 +11,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { renderers } from "../../renderers";
 import type { ActionView } from "../../src/catalogue/actions";
 import { CHANNELS } from "../../src/catalogue/documents";
+import { decodePostback, parseSms } from "../../src/channels/commands";
 import { decodesTo, type EntityView, linksIn, type Renderer } from "../../src/channels/contract";
 import { keywordControls } from "../../src/channels/keywords";
 import { offer } from "../../src/channels/views";
 import { claimKey, claimsIn } from "../../src/consistency/claims";
 import { type CheckContext, checkChannel, pagesOf } from "../../src/consistency/engine";
-import { decodePostback, parseSms } from "../../src/inbound/sms";
 import { BASE_URL, type Demo, loadDemo } from "../helpers/demo";
 
 const SKU = fc.stringMatching(/^[A-Z0-9][A-Z0-9-]{0,63}$/);

@@ -5,7 +5,7 @@
  * (./corpus.ts, class 7) takes the same content through preview, publish, /v1/consistency and `unison check`.
  */
 import { describe, expect, it } from "vitest";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import type { ProductDoc } from "../../src/catalogue/documents";
@@ -77,6 +77,8 @@ describe("overrides along the locale chain", () => {
       { keyId: null, now: demo.now },
     );
     const app = createApp({
+      renderers,
+      platforms,
       resolveDb: () => demo.db,
       config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }),
       clock: () => demo.now,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { contentSchemas } from "../../scripts/content-schemas";
 import { bundleFromJson, exportContent, importContent } from "../../src/catalogue/content";
 import { readContentDir, writeContentDir } from "../../src/cli/content-files";
-import { openSqlite } from "../../src/db/sqlite";
+import { openSqlite } from "../../src/node/sqlite";
 import { dump } from "../helpers/snapshot";
 
 const CONTENT = join(import.meta.dirname, "../../content");

@@ -1,7 +1,8 @@
+import { platforms, renderers } from "../../renderers";
 import { type AppDeps, createApp } from "../../src/app";
-import type { SqliteDatabase } from "../../src/db/sqlite";
 import { parseConfig } from "../../src/env";
 import { createApiKey, type Scope } from "../../src/lib/keys";
+import type { SqliteDatabase } from "../../src/node/sqlite";
 import { checkResponse } from "./contract";
 import { freshDb } from "./db";
 
@@ -31,7 +32,8 @@ export async function createTestApp(
     clock: () => now,
     log: (line) => logs.push(line),
     beforePublish: options.beforePublish,
-    renderers: options.renderers,
+    renderers: options.renderers ?? renderers,
+    platforms,
   });
   return {
     app,

@@ -58,7 +58,7 @@ export async function localD1(): Promise<LocalD1> {
 export function bothDrivers() {
   const opened: LocalD1[] = [];
   const drivers: [string, () => Promise<Database>][] = [
-    ["better-sqlite3", async () => (await import("../../src/db/sqlite")).openSqlite(":memory:")],
+    ["better-sqlite3", async () => (await import("../../src/node/sqlite")).openSqlite(":memory:")],
     [
       "d1",
       async () => {

@@ -1,5 +1,5 @@
 import { saveLocale } from "../../src/catalogue/locales";
-import { openSqlite, type SqliteDatabase } from "../../src/db/sqlite";
+import { openSqlite, type SqliteDatabase } from "../../src/node/sqlite";
 
 /** A fresh in-memory database with the real migrations and the two demo locales. */
 export async function freshDb(now = new Date("2026-11-24T12:00:00Z")): Promise<SqliteDatabase> {

@@ -13,7 +13,7 @@ import { findLiveProduct, inventoryFor, type ViewContext } from "../../src/catal
 import type { MessageRenderView, ProductRenderView } from "../../src/channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../src/channels/load";
 import { readContentDir } from "../../src/cli/content-files";
-import type { SqliteDatabase } from "../../src/db/sqlite";
+import type { SqliteDatabase } from "../../src/node/sqlite";
 import { freshDb } from "./db";
 
 export const CONTENT_DIR = fileURLToPath(new URL("../../content", import.meta.url));

@@ -5,8 +5,9 @@
  * every link and form on its pages points back at it. Request logs and outbound sending are off
  * unless `config` turns them on.
  */
-import type { SqliteDatabase } from "../../src/db/sqlite";
+
 import { serve } from "../../src/node";
+import type { SqliteDatabase } from "../../src/node/sqlite";
 import { checkedFetch } from "./contract";
 import { loadDemo } from "./demo";
 

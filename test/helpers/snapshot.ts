@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from "../../src/db/sqlite";
+import type { SqliteDatabase } from "../../src/node/sqlite";
 
 /** Every row of every table, to prove a rejected request changed nothing. */
 export function dump(db: SqliteDatabase): Record<string, unknown[]> {

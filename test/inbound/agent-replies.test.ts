@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import twilio from "twilio";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { platforms } from "../../renderers";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
 import { parseConfig } from "../../src/env";
@@ -60,7 +61,7 @@ async function app(config: Record<string, string> = senders()) {
   };
   const reply = (caseId: string, key: string, body: Record<string, unknown>) =>
     t.request("POST", `/v1/cases/${caseId}/reply`, { headers: { ...agent, "idempotency-key": key }, body });
-  const tick = () => sendReplies(t.db, { now: () => t.now, config: parseConfig(config) });
+  const tick = () => sendReplies(t.db, { now: () => t.now, config: parseConfig(config), platforms });
   const counts = () =>
     t.db.client.prepare("SELECT (SELECT COUNT(*) FROM reply_outbox) AS outbox, (SELECT COUNT(*) FROM interactions) AS timeline").get();
   return { t, ask, reply, tick, counts, agent };

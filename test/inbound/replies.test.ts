@@ -9,6 +9,7 @@
 import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { platforms } from "../../renderers";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
 import { parseConfig } from "../../src/env";
@@ -34,7 +35,8 @@ async function app(config: Record<string, string>) {
   return t;
 }
 
-const tick = (t: TestApp, config: Record<string, string>) => sendReplies(t.db, { now: () => clock, config: parseConfig(config) });
+const tick = (t: TestApp, config: Record<string, string>) =>
+  sendReplies(t.db, { now: () => clock, config: parseConfig(config), platforms });
 const outbox = (t: TestApp) =>
   t.db.client
     .prepare("SELECT channel, target, status, attempts, last_status AS lastStatus, last_error AS lastError FROM reply_outbox")

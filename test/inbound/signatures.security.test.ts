@@ -1,16 +1,11 @@
 import { createHmac } from "node:crypto";
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import {
-  metaSignature,
-  parseForm,
-  slackSignature,
-  twilioSignature,
-  verifyMeta,
-  verifySlack,
-  verifyTelegram,
-  verifyTwilio,
-} from "../../src/inbound/signatures";
+import { slackSignature, verifySlack } from "../../renderers/chat/slack/signature";
+import { verifyTelegram } from "../../renderers/chat/telegram/signature";
+import { metaSignature, verifyMeta } from "../../renderers/chat/whatsapp/signature";
+import { twilioSignature, verifyTwilio } from "../../renderers/sms/signature";
+import { parseForm } from "../../src/channels/signing";
 
 const TOKEN = "12345abcde12345abcde12345abcde12";
 const PARAMS = { MessageSid: "SM1234567890", From: "+4791234567", To: "+4798765432", Body: "ADD MER-CRE-M-NAVY 2 ‘quoted’ & <b>" };

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
 import { actionKind } from "../../src/catalogue/actions";
 import { createEntry, parseDocument, publishEntry } from "../../src/catalogue/entries";
 import { saveLocale } from "../../src/catalogue/locales";
@@ -47,6 +48,7 @@ async function seeded(open: () => Promise<Database>, stock: number) {
   const view = await viewContextFor(db);
   const call = (key: string, body: unknown, idempotencyKey?: string) =>
     invokeAction(db, {
+      registry: renderers,
       key,
       request: ActionRequestSchema.parse(body),
       idempotencyKey,

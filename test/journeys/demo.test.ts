@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
 import { generateDemoJourneys } from "../../src/journeys/demo";
@@ -12,7 +13,7 @@ describe("demo journeys", () => {
     const now = new Date("2026-11-24T12:00:00Z");
     await importContent(db, await readContentDir(join(import.meta.dirname, "../../content")), { keyId: null, now });
     const stockBefore = (db.client.prepare("SELECT SUM(stock) AS s FROM inventory").get() as { s: number }).s;
-    const report = await generateDemoJourneys(db, { customers: 30, now, baseUrl: "https://shop.example" });
+    const report = await generateDemoJourneys(db, { customers: 30, now, baseUrl: "https://shop.example", registry: renderers });
     expect(report.actions).toBeGreaterThan(60);
     expect(report.refused).toBe(0);
     const insights = await channelInsights(db, { from: new Date(now.getTime() - 31 * 86_400_000), to: new Date(now.getTime() + 1) });
@@ -31,7 +32,7 @@ describe("demo journeys", () => {
     const stockAfter = (db.client.prepare("SELECT SUM(stock) AS s FROM inventory").get() as { s: number }).s;
     const sold = (db.client.prepare("SELECT SUM(l.quantity) AS q FROM order_lines l").get() as { q: number }).q;
     expect(stockBefore - stockAfter).toBe(sold);
-    const again = await generateDemoJourneys(await freshDb(), { customers: 0, now, baseUrl: "x" });
+    const again = await generateDemoJourneys(await freshDb(), { customers: 0, now, baseUrl: "x", registry: renderers });
     expect(again.actions).toBe(0);
   });
 });

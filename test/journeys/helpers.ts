@@ -1,5 +1,6 @@
 /** A journey-ready app: the action catalogue published, products with stock, and keys for bots and agents. */
 import { expect } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { fallbackChain, loadLocales } from "../../src/catalogue/locales";
 import type { ViewContext } from "../../src/catalogue/products";
@@ -120,6 +121,8 @@ export async function journeyApp(options: { disabled?: string[]; yieldingWrites?
 /** The same test app, served through another `Database` over the same SQLite. */
 function withDb(t: TestApp, db: Database): TestApp {
   const app = createApp({
+    renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ PUBLIC_BASE_URL: "https://shop.example" }),
     clock: () => t.now,

@@ -15,6 +15,7 @@
 import { createHmac } from "node:crypto";
 import twilio from "twilio";
 import { beforeAll, describe, expect, it } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
@@ -859,6 +860,8 @@ beforeAll(async () => {
   const report = await importContent(db, await readContentDir(CONTENT_DIR), { keyId: null, now: DEMO_NOW });
   expect(report.problems).toEqual([]);
   const app = createApp({
+    renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ PUBLIC_BASE_URL: BASE, LOG_REQUESTS: "false", PAYMENTS_MODE: "test", ...SECRETS }),
     clock: () => DEMO_NOW,
@@ -903,6 +906,19 @@ describe("one validated success and one validated error per operation", () => {
       expect([...checked]).toEqual(expect.arrayContaining([`${row.op} ${success.status}`, `${row.op} ${error.status}`]));
     });
   }
+
+  it("reads every kind of timeline entry the rows wrote, each validated against its kind's payload", async () => {
+    const customers = await send({ method: "GET", path: "/v1/customers?limit=50", scopes: ["customers:read"] });
+    expect(customers.status, JSON.stringify(customers.body).slice(0, 300)).toBe(200);
+    const kinds = new Set<string>();
+    for (const customer of customers.body.data as { id: string }[]) {
+      const timeline = await send({ method: "GET", path: `/v1/customers/${customer.id}/timeline?limit=50`, scopes: ["customers:read"] });
+      for (const entry of timeline.body.data as { kind: string }[]) kinds.add(entry.kind);
+    }
+    const spec = (await (await request("GET", "/openapi.json")).json()) as Json;
+    const declared = Object.keys(spec.components.schemas.Interaction.discriminator.mapping);
+    expect([...kinds].sort()).toEqual(declared.sort());
+  });
 
   it("leaves no operation of /openapi.json without a validated success and a validated error", async () => {
     const spec = (await (await request("GET", "/openapi.json")).json()) as {

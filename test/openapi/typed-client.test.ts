@@ -1,9 +1,10 @@
 /**
  * A partner's typed client (issue #12): types generated with openapi-typescript from the live
  * /openapi.json of the server `npm start` runs, called through openapi-fetch, annotated with
- * `components["schemas"][…]` the ordinary way. The program lists products, gets one, invokes an
+ * `components["schemas"][…]` the ordinary way. The program lists products, reads a WhatsApp render's
+ * reply buttons (narrowing the body by its tags), gets a product, invokes an
  * action with an Idempotency-Key (narrowing the result by its `action` tag), reads the cart and
- * handles a problem. It must compile under `tsc --strict`, then it runs against the server, every
+ * reads the timeline (narrowing an entry's payload by its `kind`) and handles a problem. It must compile under `tsc --strict`, then it runs against the server, every
  * response checked against the same document (test/helpers/contract.ts).
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -24,6 +25,15 @@ type Product = components["schemas"]["Product"];
 type Cart = components["schemas"]["Cart"];
 type Problem = components["schemas"]["Problem"];
 type ActionResponse = components["schemas"]["ActionResponse"];
+type RenderBody = components["schemas"]["RenderBody"];
+type WhatsAppMessage = components["schemas"]["WhatsAppMessage"];
+type WhatsAppButtons = components["schemas"]["WhatsAppButtons"];
+type InteractionAction = components["schemas"]["InteractionAction"];
+
+/** The render's JSON body is one shape per format; a WhatsApp message is the one with \`messaging_product\`. */
+function isWhatsApp(body: RenderBody | string): body is WhatsAppMessage {
+  return typeof body === "object" && "messaging_product" in body;
+}
 
 export interface Outcome {
   slugs: string[];
@@ -31,6 +41,8 @@ export interface Outcome {
   added: { quantity: number; reply: string };
   cart: Cart;
   problem: Pick<Problem, "status" | "code">;
+  buttons: string[];
+  timeline: { action: string; status: number }[];
 }
 
 export async function run(baseUrl: string, key: string, fetch: (request: Request) => Promise<Response>): Promise<Outcome> {
@@ -39,6 +51,15 @@ export async function run(baseUrl: string, key: string, fetch: (request: Request
   const list = await client.GET("/v1/products", { params: { query: { limit: 5, locale: "en" } } });
   if (!list.data) throw new Error("no product list");
   const slugs: string[] = list.data.data.map((p: Product) => p.slug);
+
+  const rendered = await client.GET("/v1/render/{channel}/products/{slug}", {
+    params: { path: { channel: "chat", slug: slugs[0]! }, query: { format: "whatsapp" } },
+  });
+  if (rendered.data === undefined || !isWhatsApp(rendered.data)) throw new Error("no WhatsApp body");
+  const message: WhatsAppMessage = rendered.data;
+  if (message.type !== "interactive" || message.interactive.type !== "button") throw new Error("not reply buttons");
+  // The tags narrow the body to WhatsAppButtons: its buttons are typed, no cast.
+  const replies: WhatsAppButtons["action"]["buttons"] = message.interactive.action.buttons;
 
   const got = await client.GET("/v1/products/{slug}", { params: { path: { slug: slugs[0]! } } });
   if (!got.data) throw new Error("no product");
@@ -58,6 +79,16 @@ export async function run(baseUrl: string, key: string, fetch: (request: Request
   const cart = await client.GET("/v1/customers/{id}/cart", { params: { path: { id: response.customer } } });
   if (!cart.data) throw new Error("no cart");
 
+  const timeline = await client.GET("/v1/customers/{id}/timeline", { params: { path: { id: response.customer } } });
+  if (!timeline.data) throw new Error("no timeline");
+  // \`kind\` narrows an entry to its payload: an action's carries the outcome's status.
+  const actions: { action: string; status: number }[] = [];
+  for (const entry of timeline.data.data) {
+    if (entry.kind !== "action") continue;
+    const invoked: InteractionAction = entry;
+    actions.push({ action: invoked.action, status: invoked.payload.status });
+  }
+
   const missing = await client.GET("/v1/products/{slug}", { params: { path: { slug: "no-such-product" } } });
   if (!missing.error) throw new Error("expected a problem");
   const problem: Problem = missing.error;
@@ -70,6 +101,8 @@ export async function run(baseUrl: string, key: string, fetch: (request: Request
     added: { quantity: line?.quantity ?? 0, reply: response.reply.text + (firstRule ?? "") },
     cart: cart.data,
     problem: { status: problem.status, code: problem.code },
+    buttons: replies.map((b) => b.reply.title),
+    timeline: actions,
   };
 }
 `;
@@ -121,5 +154,7 @@ describe("a typed client generated from /openapi.json", () => {
     expect(outcome.added.quantity).toBe(2);
     expect(outcome.cart.lines).toEqual([expect.objectContaining({ sku: outcome.product.variants[0].sku, quantity: 2 })]);
     expect(outcome.problem).toEqual({ status: 404, code: "not_found" });
+    expect(outcome.buttons).toContain("Add to cart");
+    expect(outcome.timeline).toEqual([{ action: "add_to_cart", status: 200 }]);
   }, 60_000);
 });

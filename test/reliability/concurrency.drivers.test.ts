@@ -14,9 +14,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveLocale } from "../../src/catalogue/locales";
 import type { Database } from "../../src/db/client";
-import { openSqlite } from "../../src/db/sqlite";
 import { createApiKey } from "../../src/lib/keys";
 import { serve } from "../../src/node";
+import { openSqlite } from "../../src/node/sqlite";
 import { localD1, localWorker } from "../helpers/d1";
 import { productDoc } from "../helpers/db";
 

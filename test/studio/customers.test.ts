@@ -6,6 +6,7 @@
  */
 import { HtmlValidate } from "html-validate";
 import { describe, expect, it } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { parseConfig } from "../../src/env";
 import { BASE_URL } from "../helpers/demo";
@@ -165,6 +166,8 @@ describe("the studio customer view (/studio/customers)", () => {
     const { studio, customer } = await withCustomer();
     const lines: string[] = [];
     const app = createApp({
+      renderers,
+      platforms,
       resolveDb: () => studio.db,
       config: parseConfig({ PUBLIC_BASE_URL: BASE_URL }),
       log: (l) => lines.push(JSON.stringify(l)),

@@ -5,6 +5,7 @@
  * exactly what the page offers, like a browser without JavaScript).
  */
 import { DomUtils, parseDocument } from "htmlparser2";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { parseConfig } from "../../src/env";
 import { createApiKey, type Scope } from "../../src/lib/keys";
@@ -17,6 +18,8 @@ export const PUBLISHER: Scope[] = ["catalog:read", "catalog:write", "catalog:pub
 export async function studioApp(config: Record<string, string> = {}) {
   const { db, now } = await loadDemo();
   const app = createApp({
+    renderers,
+    platforms,
     resolveDb: () => db,
     config: parseConfig({ PUBLIC_BASE_URL: BASE_URL, ...config }),
     clock: () => now,

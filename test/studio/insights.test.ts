@@ -6,13 +6,14 @@
  */
 import { HtmlValidate } from "html-validate";
 import { describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
 import { generateDemoJourneys } from "../../src/journeys/demo";
 import { BASE_URL, DEMO_NOW } from "../helpers/demo";
 import { EDITOR, studioApp } from "./helpers";
 
 async function withJourneys() {
   const studio = await studioApp();
-  await generateDemoJourneys(studio.db, { customers: 25, now: DEMO_NOW, baseUrl: BASE_URL });
+  await generateDemoJourneys(studio.db, { customers: 25, now: DEMO_NOW, baseUrl: BASE_URL, registry: renderers });
   const key = await studio.key("customers:read");
   const client = studio.client();
   await client.signIn(key);

@@ -5,6 +5,7 @@
  * whose data cannot be loaded says so, instead of rendering an empty list that looks like data.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { parseConfig } from "../../src/env";
 import { createApiKey } from "../../src/lib/keys";
@@ -80,7 +81,7 @@ describe("a studio page whose data cannot be loaded", () => {
 describe("the core reads a request's own headers", () => {
   it("ignores a runtime's bindings that carry another request's headers", async () => {
     const { db } = await studioApp();
-    const app = createApp({ resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false" }) });
+    const app = createApp({ renderers, platforms, resolveDb: () => db, config: parseConfig({ LOG_REQUESTS: "false" }) });
     const { secret } = await createApiKey(db, { name: "reader", scopes: ["catalog:write"] }, new Date());
     // What @hono/node-server passes as env, here describing a different request than the one given.
     const outer = { incoming: { headers: { cookie: "unison_studio=x" }, socket: { remoteAddress: "127.0.0.1" } } };

@@ -9,6 +9,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
 import { setCustomerProfile } from "../../src/journeys/customers";
 import { generateDemoJourneys } from "../../src/journeys/demo";
 import { createApiKey } from "../../src/lib/keys";
@@ -23,7 +24,7 @@ let named: { customer: string; phone: string };
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   const now = new Date();
-  await generateDemoJourneys(server.db, { customers: 30, now, baseUrl: server.url });
+  await generateDemoJourneys(server.db, { customers: 30, now, baseUrl: server.url, registry: renderers });
   agentKey = (await createApiKey(server.db, { name: "Sam (customer service)", scopes: ["customers:read", "actions:invoke"] }, now)).secret;
   // The first SMS customer gave a name and an email at checkout.
   const first = server.db.client

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { openSqlite } from "../../src/db/sqlite";
+import { openSqlite } from "../../src/node/sqlite";
 import { type LocalD1, localD1, wrangler } from "../helpers/d1";
 
 const BOOKKEEPING = /^(sqlite_|_cf_|d1_migrations|__drizzle_migrations)/;

@@ -21,7 +21,7 @@ import { productKind } from "../../catalogue/products";
 import type { Router } from "../../lib/create-router";
 import { registerCatalogueAdminRoutes } from "./catalogue.index";
 import { registerContentRoutes } from "./content.index";
-import { registerEntryRoutes } from "./entries.handlers";
+import { registerEntryRoutes } from "./entries.index";
 import { entryRoutes, type KindSpec } from "./entries.routes";
 import { ProductCreate, registerProductAdminRoutes } from "./products.index";
 import { registerWebhookRoutes } from "./webhooks.index";

@@ -1,10 +1,9 @@
 /** Catalogue-wide editors' operations: locales, keys, the audit log. */
 import { z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { readAuditLog } from "../../catalogue/audit-log";
 import { LocaleCode, LocaleDoc } from "../../catalogue/documents";
 import { requireVersion } from "../../catalogue/entries";
 import { archiveLocale, LocaleDtoSchema, listAllLocales, loadLocales, localeDto, saveLocale } from "../../catalogue/locales";
-import { auditLog } from "../../db/schema";
 import type { Router } from "../../lib/create-router";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { ApiError, errorResponses } from "../../lib/errors";
@@ -267,25 +266,18 @@ export function registerCatalogueAdminRoutes(app: Router) {
             typeof v.a === "string" && typeof v.i === "string" && v.f === `${q.entityType ?? ""}|${q.entityKey ?? ""}`,
         )
       : null;
-    const rows = await c
-      .get("db")
-      .orm.select()
-      .from(auditLog)
-      .where(
-        and(
-          q.entityType ? eq(auditLog.entityType, q.entityType) : undefined,
-          q.entityKey ? eq(auditLog.entityKey, q.entityKey) : undefined,
-          after ? or(lt(auditLog.at, after.a), and(eq(auditLog.at, after.a), lt(auditLog.id, after.i))) : undefined,
-        ),
-      )
-      .orderBy(desc(auditLog.at), desc(auditLog.id))
-      .limit(q.limit + 1);
+    const rows = await readAuditLog(c.get("db"), {
+      entityType: q.entityType,
+      entityKey: q.entityKey,
+      after: after ? { at: after.a, id: after.i } : null,
+      limit: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     c.header("cache-control", "no-store");
     return c.json(
       {
-        data: page.map((r) => ({ ...r, detail: r.detail ? (JSON.parse(r.detail) as unknown) : null })),
+        data: page,
         nextCursor:
           rows.length > q.limit && last
             ? encodeCursor("audit", { a: last.at, i: last.id, f: `${q.entityType ?? ""}|${q.entityKey ?? ""}` })

@@ -1,12 +1,19 @@
 /** Product-specific editors' operations: create with stock, variants, inventory. */
 
 import { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { ProductDoc, Slug, Variant } from "../../catalogue/documents";
-import { createEntry, type EntryRow, getEntry, mergePatch, parseDocument, requireVersion, updateDraft } from "../../catalogue/entries";
-import { inventoryInserts, productKind, setStock } from "../../catalogue/products";
-import { entries, inventory } from "../../db/schema";
+import {
+  createEntry,
+  type EntryRow,
+  entryKeyOf,
+  getEntry,
+  mergePatch,
+  parseDocument,
+  requireVersion,
+  updateDraft,
+} from "../../catalogue/entries";
+import { getInventoryRow, inventoryInserts, productKind, setStock } from "../../catalogue/products";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
@@ -235,14 +242,13 @@ export function registerProductAdminRoutes<S extends z.ZodType>(app: Router, adm
 
   const inventoryDto = async (c: Context<AppEnv>, sku: string) => {
     const db = c.get("db");
-    const [row] = await db.orm.select().from(inventory).where(eq(inventory.sku, sku)).limit(1);
-    if (!row) throw new ApiError("not_found", `No SKU "${sku}".`);
-    const [owner] = await db.orm.select({ key: entries.key }).from(entries).where(eq(entries.id, row.entryId));
+    const row = await getInventoryRow(db, sku);
+    const product = await entryKeyOf(db, row.entryId);
     c.header("etag", `"v${row.version}"`);
     c.header("cache-control", "no-store");
     return {
       sku: row.sku,
-      product: owner?.key ?? "",
+      product: product ?? "",
       stock: row.stock,
       listed: row.listed,
       version: row.version,

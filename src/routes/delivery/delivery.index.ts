@@ -12,7 +12,7 @@ import { memoized } from "../../db/client";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
-import { jsonWithEtag, sendJson, strongEtag } from "../../lib/etag";
+import { jsonText, jsonWithEtag, sendJson, strongEtag } from "../../lib/etag";
 import type { JsonBody } from "../../lib/route";
 import { getMessage, getProduct, listActions, listDeliveryOptionsRoute, listLocales, listMessages, listProducts } from "./delivery.routes";
 
@@ -68,8 +68,7 @@ export function registerDeliveryRoutes(app: Router) {
     const answer = await memoized(db, `product|${ctx.locale}|${slug}`, async () => {
       const live = await findLiveProduct(db, slug);
       if (!live) return null;
-      const view: JsonBody<typeof getProduct> = productView(live.doc, await inventoryFor(db, [live.entryId]), live, ctx);
-      const body = JSON.stringify(view);
+      const body = jsonText(productView(live.doc, await inventoryFor(db, [live.entryId]), live, ctx));
       return { body, tag: strongEtag(body) };
     });
     if (!answer) throw new ApiError("not_found", `No published product with slug "${slug}".`);

@@ -7,6 +7,7 @@ import { LocaleDtoSchema } from "../../catalogue/locales";
 import { MessageViewSchema } from "../../catalogue/messages";
 import { ProductViewSchema } from "../../catalogue/products";
 import { errorResponses } from "../../lib/errors";
+import { notModified } from "../../lib/etag";
 import { pageOf, pageQuery } from "../../lib/pagination";
 import { CACHE_STATUS_HEADER } from "../../lib/response-cache";
 import { defineRoute } from "../../lib/route";
@@ -24,7 +25,6 @@ const etagHeaders = {
 };
 /** For the operations the response cache serves (`CACHEABLE_DELIVERY`). */
 const cachedHeaders = { ...etagHeaders, "Cache-Status": CACHE_STATUS_HEADER };
-const notModified = { 304: { description: "Not modified (your `If-None-Match` matches)." } };
 
 const page = <T extends z.ZodTypeAny>(item: T, name: string) => pageOf(item, name, { locale: z.string().openapi({ example: "en" }) });
 

@@ -5,9 +5,6 @@
  * staff access to personal data can be reviewed.
  */
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { Database } from "../../db/client";
-import { auditLog } from "../../db/schema";
 import { OUTBOUND_CHANNELS } from "../../inbound/senders";
 import { caseReplies, replyToCase } from "../../journeys/agent-reply";
 import { CaseIdSchema } from "../../journeys/cases";
@@ -21,10 +18,8 @@ import {
   setCustomerProfile,
 } from "../../journeys/customers";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../journeys/idempotency";
-import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { errorResponses } from "../../lib/errors";
-import { newId } from "../../lib/ids";
 import { defineRoute } from "../../lib/route";
 
 const searchRoute = defineRoute({
@@ -210,24 +205,10 @@ const updateCustomerRoute = defineRoute({
   },
 });
 
-/** The audit-log row of one look at a customer: who (key id) and when; the customer's id is the only thing about them. */
-export async function auditCustomerView(c: Context<AppEnv>, db: Database, customerId: string): Promise<void> {
-  await db.atomic((orm) => [
-    orm.insert(auditLog).values({
-      id: newId("aud"),
-      at: c.get("clock")().toISOString(),
-      keyId: c.get("principal")?.keyId ?? null,
-      action: "customer.view",
-      entityType: "customer",
-      entityKey: customerId,
-    }),
-  ]);
-}
-
 export function registerCustomerSearchRoutes(app: Router) {
   app.openapi(replyRoute, async (c) => {
     const body = c.req.valid("json");
-    const reply = await replyToCase(c.get("db"), c.get("config"), {
+    const reply = await replyToCase(c.get("db"), c.get("platforms"), c.get("config"), {
       caseId: c.req.valid("param").id,
       text: body.text,
       channel: body.channel,
@@ -240,7 +221,7 @@ export function registerCustomerSearchRoutes(app: Router) {
   });
   app.openapi(repliesRoute, async (c) => {
     c.header("cache-control", "no-store");
-    return c.json({ data: await caseReplies(c.get("db"), c.req.valid("param").id) }, 200);
+    return c.json({ data: await caseReplies(c.get("db"), c.get("platforms"), c.req.valid("param").id) }, 200);
   });
   app.openapi(updateCustomerRoute, async (c) => {
     const db = c.get("db");

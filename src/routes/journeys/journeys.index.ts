@@ -7,7 +7,7 @@ import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import { cartView, loadCartOf } from "../../journeys/carts";
 import { caseView, closeCase, getCase, listCases } from "../../journeys/cases";
-import { customerView, getCustomer } from "../../journeys/customers";
+import { customerView, getCustomer, recordCustomerView } from "../../journeys/customers";
 import { redeemHandoff } from "../../journeys/handoffs";
 import { listTimeline } from "../../journeys/interactions";
 import { invokeAction } from "../../journeys/invoke";
@@ -17,7 +17,6 @@ import type { Router } from "../../lib/create-router";
 import { ApiError, PROBLEM_CONTENT_TYPE } from "../../lib/errors";
 import type { JsonBody } from "../../lib/route";
 import { viewContext } from "../delivery/delivery.index";
-import { auditCustomerView } from "./customers.index";
 import {
   actionSchemas,
   closeCaseRoute,
@@ -57,6 +56,7 @@ export function registerJourneyRoutes(app: Router) {
     const request = c.req.valid("json");
     const view = await viewContext(c, request.locale);
     const outcome = await invokeAction(c.get("db"), {
+      registry: c.get("renderers"),
       key,
       request,
       idempotencyKey: c.req.valid("header")["idempotency-key"],
@@ -81,7 +81,7 @@ export function registerJourneyRoutes(app: Router) {
   app.openapi(getCustomerRoute, async (c) => {
     const db = c.get("db");
     const customer = await getCustomer(db, c.req.valid("param").id);
-    await auditCustomerView(c, db, customer.id);
+    await recordCustomerView(db, customer.id, c.get("principal")?.keyId ?? null, c.get("clock")());
     return c.json(await customerView(db, customer, c.get("clock")()), 200);
   });
 

@@ -7,10 +7,12 @@ import type { Channel } from "../../catalogue/documents";
 import { getEntry } from "../../catalogue/entries";
 import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct, inventoryFor } from "../../catalogue/products";
+import { renderBodyComponents } from "../../channels/bodies";
 import type { EntityView, Renderer } from "../../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
 import { auditCatalogue } from "../../consistency/audit";
 import { renderCached } from "../../consistency/cache";
+import type { Registry } from "../../consistency/engine";
 import { auditDocument } from "../../consistency/gate";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
@@ -41,7 +43,9 @@ function respondRendered(c: Context<AppEnv>, renderer: Renderer, view: EntityVie
   return c.body(out.body, 200);
 }
 
-export function registerRenderRoutes(app: Router) {
+export function registerRenderRoutes(app: Router, registry: Registry) {
+  // RenderBody's oneOf names these components; registered so the document holds them.
+  for (const [name, schema] of renderBodyComponents(registry)) app.openAPIRegistry.register(name, schema);
   app.openapi(renderProduct, async (c) => {
     const { channel, slug } = c.req.valid("param");
     const { locale, format } = c.req.valid("query");

@@ -4,9 +4,11 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS, Key, LocaleCode, Slug } from "../../catalogue/documents";
+import { RENDER_BODY_EXAMPLES, RenderBody } from "../../channels/bodies";
 import { RULES } from "../../consistency/engine";
 import { AuditReportSchema, PreviewSchema } from "../../consistency/schemas";
 import { errorResponses } from "../../lib/errors";
+import { notModified } from "../../lib/etag";
 import { CACHE_STATUS_HEADER } from "../../lib/response-cache";
 import { defineRoute } from "../../lib/route";
 
@@ -38,14 +40,12 @@ const rendered = {
         schema: z.string().openapi({ example: "Merino crew - €89.00 - In stock\n…\nReply ADD MER-CRE-SWE-S-NAVY (Add to cart)…" }),
       },
       "application/json": {
-        schema: z.record(z.string(), z.unknown()).openapi({
-          description: "A chat platform's message payload (without the recipient), or the mobile screen.",
-          example: { messaging_product: "whatsapp", type: "interactive" },
-        }),
+        schema: RenderBody,
+        examples: RENDER_BODY_EXAMPLES,
       },
     },
   },
-  304: { description: "Not modified (your `If-None-Match` matches)." },
+  ...notModified,
   ...errorResponses(404),
 };
 

@@ -4,7 +4,6 @@
  * images) and the app-link association files that let one https link open the
  * app or the web page (docs/channels.md, "Mobile").
  */
-import { STYLESHEET } from "../../../renderers/web";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
 
@@ -46,11 +45,12 @@ export function registerAssetRoutes(app: Router) {
 
   // The storefront's stylesheet, named by its content: cached for a year, and a new build links to a new name.
   app.get("/assets/:name", (c) => {
-    if (c.req.param("name") !== STYLESHEET.name) throw new ApiError("not_found", "No such asset.");
+    const stylesheet = c.get("renderers").web.site?.stylesheet;
+    if (!stylesheet || c.req.param("name") !== stylesheet.name) throw new ApiError("not_found", "No such asset.");
     c.header("content-type", "text/css; charset=utf-8");
     c.header("cache-control", "public, max-age=31536000, immutable");
     c.header("x-content-type-options", "nosniff");
-    return c.body(STYLESHEET.css);
+    return c.body(stylesheet.css);
   });
 
   // Universal links (iOS) and App Links (Android): product, cart and handoff URLs open the app when installed.

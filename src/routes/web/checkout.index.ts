@@ -7,16 +7,16 @@
  */
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { type CheckoutPage, renderCheckoutPage, webWords } from "../../../renderers/web/index";
 import { deliveryPrice, listDeliveryOptions } from "../../catalogue/delivery";
 import { money } from "../../catalogue/money";
 import type { ViewContext } from "../../catalogue/products";
+import type { CheckoutPage } from "../../channels/site";
 import { wording } from "../../channels/wording";
 import { ShippingAddress } from "../../journeys/orders";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { strongEtag } from "../../lib/etag";
-import { chromeFor, fromOtherSite, type PageContext, respondPage, sendProblem, sessionCart } from "./storefront.pages";
+import { chromeFor, fromOtherSite, type PageContext, respondPage, sendProblem, sessionCart, webSite } from "./storefront.pages";
 
 const CHECKOUT_COOKIE = "unison_checkout";
 /** The address and choice are kept for an hour: long enough to finish, short for personal data. */
@@ -60,7 +60,7 @@ async function send(c: PageContext, ctx: ViewContext, page: StepPage, status = 2
   // The checkout keeps the frame (shop name, search, cart, language) without the category list and the
   // promotions banner: on a phone they would push the step's form below the first screen.
   const chrome = { ...(await chromeFor(c, ctx)), categories: [], banner: [] };
-  const body = renderCheckoutPage(
+  const body = webSite(c).renderCheckoutPage(
     {
       ...page,
       locale: ctx.locale,
@@ -209,6 +209,6 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
 }
 
 function forbidden(c: PageContext, ctx: ViewContext) {
-  const words = webWords(ctx.locale);
+  const words = webSite(c).words(ctx.locale);
   return sendProblem(c, ctx, 403, words.forbiddenTitle, words.forbiddenText);
 }

@@ -7,7 +7,6 @@
  * action through `invokeAction` like every other channel and answers with a
  * 303 (post/redirect/get), so the shop works without JavaScript.
  */
-import { webWords } from "../../../renderers/web/index";
 import { listDeliveryOptions } from "../../catalogue/delivery";
 import { overridesAlong } from "../../catalogue/locales";
 import { findLiveMessage } from "../../catalogue/messages";
@@ -49,6 +48,7 @@ import {
   sessionCustomer,
   setNotice,
   webIdentity,
+  webSite,
 } from "./storefront.pages";
 
 /** Products per catalogue page (and per search page). */
@@ -78,7 +78,7 @@ function page(handler: PageHandler) {
       return await handler(c, ctx);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
-      const words = webWords(ctx.locale);
+      const words = webSite(c).words(ctx.locale);
       return error.status === 404
         ? sendProblem(c, ctx, 404, words.notFoundTitle, words.notFoundText)
         : sendProblem(c, ctx, error.status, words.refusedTitle, error.message);
@@ -128,7 +128,7 @@ async function searchPage(c: PageContext, ctx: ViewContext, q: string, category:
   const view = productListRenderView(listView(ctx, items, stock), await catalogueActions(db, ctx), "web", {
     locale: ctx.locale,
     url: `${ctx.baseUrl}${path}?${new URLSearchParams({ q })}`,
-    title: webWords(ctx.locale).searchTitle(q),
+    title: webSite(c).words(ctx.locale).searchTitle(q),
     category,
     nextUrl: nextCursor ? `${ctx.baseUrl}${path}?${next}` : null,
   });
@@ -166,7 +166,7 @@ async function browsePage(c: PageContext, ctx: ViewContext, category: string | n
     const params = new URLSearchParams({ ...(sort !== "title" ? { sort } : {}), ...(n > 1 ? { page: String(n) } : {}) });
     return params.size ? `${path}?${params}` : path;
   };
-  const words = webWords(ctx.locale).paging;
+  const words = webSite(c).words(ctx.locale).paging;
   const view = productListRenderView(listView(ctx, items, stock), await catalogueActions(db, ctx), "web", {
     locale: ctx.locale,
     url: at(page),
@@ -224,7 +224,7 @@ function nextPage(c: PageContext, base: string, key: string, input: Record<strin
 async function postAction(c: PageContext, ctx: ViewContext) {
   const key = c.req.param("key") ?? "";
   if (fromOtherSite(c)) {
-    const words = webWords(ctx.locale);
+    const words = webSite(c).words(ctx.locale);
     return sendProblem(c, ctx, 403, words.forbiddenTitle, words.forbiddenText);
   }
   const input = formInput(await c.req.parseBody());
@@ -239,6 +239,7 @@ async function postAction(c: PageContext, ctx: ViewContext) {
 export async function runAction(c: PageContext, ctx: ViewContext, key: string, input: Record<string, unknown>) {
   const session = ensureSession(c);
   const outcome = await invokeAction(c.get("db"), {
+    registry: c.get("renderers"),
     key,
     request: { channel: "web", identity: webIdentity(session), locale: ctx.locale, input },
     // A fresh key per post: a browser never retries a POST by itself, and post/redirect/get means a
@@ -253,7 +254,7 @@ export async function runAction(c: PageContext, ctx: ViewContext, key: string, i
   if (outcome.status >= 400) {
     const view = actionResultRenderView({
       action: key,
-      title: webWords(ctx.locale).refusedTitle,
+      title: webSite(c).words(ctx.locale).refusedTitle,
       text: String(body.detail ?? body.title ?? ""),
       ok: false,
       locale: ctx.locale,

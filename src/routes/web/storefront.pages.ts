@@ -3,22 +3,20 @@
  * then cookie, then Accept-Language), the page frame (locale switcher,
  * categories, promotions banner, cart count, a one-time notice), and the HTML
  * response with its security headers and strong ETag. Pages render through
- * `webRenderer`, the same code path as the API's render endpoint
+ * the registry's web renderer, the same code path as the API's render endpoint
  * (docs/channels.md rule 6).
  */
 
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { webRenderer, webWords } from "../../../renderers/web/index";
 import { fallbackChain, loadLocales } from "../../catalogue/locales";
-import { listLiveMessages, messageView } from "../../catalogue/messages";
+import { listLiveMessages, messageView, messageWindows } from "../../catalogue/messages";
 import { money } from "../../catalogue/money";
-import type { ViewContext } from "../../catalogue/products";
+import { liveCategories, type ViewContext } from "../../catalogue/products";
 import type { EntityView, WebChrome } from "../../channels/contract";
+import type { WebSite } from "../../channels/site";
 import { actionResultRenderView } from "../../channels/views";
 import type { Database, Orm } from "../../db/client";
-import { publishedMessages, publishedProductCategories } from "../../db/schema";
 import { type CartView, cartView, loadCartOf } from "../../journeys/carts";
 import { findIdentity } from "../../journeys/customers";
 import type { AppEnv } from "../../lib/context";
@@ -26,6 +24,16 @@ import { matchesIfNoneMatch, strongEtag } from "../../lib/etag";
 import { Lru } from "../../lib/lru";
 
 export type PageContext = Context<AppEnv>;
+
+/**
+ * The web channel's site (frame words, stylesheet, checkout pages), from the registry the app was given:
+ * the storefront never imports the web renderer (docs/architecture.md, "Layers").
+ */
+export function webSite(c: PageContext): WebSite {
+  const site = c.get("renderers").web.site;
+  if (!site) throw new Error("The web renderer in the registry provides no site (Renderer.site).");
+  return site;
+}
 
 const SESSION_COOKIE = "unison_session";
 const LOCALE_COOKIE = "unison_locale";
@@ -151,8 +159,8 @@ function takeNotice(c: PageContext): string | null {
 }
 
 /**
- * What every page's frame shares in one locale: the categories (a `SELECT DISTINCT` over every
- * product's categories) and the live promotions. Remembered per locale until the database changes
+ * What every page's frame shares in one locale: the categories (`liveCategories`) and the
+ * live promotions. Remembered per locale until the database changes
  * (its change stamp) or the next time a promotion starts or ends, whichever comes first; where the
  * driver has no stamp (D1) it is read every time.
  */
@@ -187,20 +195,14 @@ async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<SharedFram
 async function loadFrame(db: Database, ctx: ViewContext, now: Date): Promise<SharedFrame> {
   const [promotions, categories, windows] = await Promise.all([
     listLiveMessages(db, { limit: BANNER_MAX, kind: "promotion" }, now),
-    db.orm
-      .selectDistinct({ category: publishedProductCategories.category })
-      .from(publishedProductCategories)
-      .orderBy(publishedProductCategories.category),
-    db.orm
-      .select({ startsAt: publishedMessages.startsAt, endsAt: publishedMessages.endsAt })
-      .from(publishedMessages)
-      .where(eq(publishedMessages.kind, "promotion")),
+    liveCategories(db),
+    messageWindows(db, "promotion"),
   ]);
   const banner = promotions.items.map((m) => {
     const view = messageView(m.doc, m, ctx, now);
     return { title: view.title, short: view.short, url: `${ctx.baseUrl}/messages/${view.key}` };
   });
-  return { categories: categories.map((r) => r.category), banner, validUntil: nextBoundary(windows, now) };
+  return { categories, banner, validUntil: nextBoundary(windows, now) };
 }
 
 /** The first instant after `now` at which one of these validity windows opens or closes (Infinity when none does). */
@@ -234,7 +236,7 @@ export async function chromeFor(c: PageContext, ctx: ViewContext, options: { cat
   });
   const frame = await sharedFrame(c, ctx);
   const categories = [
-    { label: webWords(ctx.locale).allProducts, url: `${ctx.baseUrl}/`, current: options.category === null },
+    { label: webSite(c).words(ctx.locale).allProducts, url: `${ctx.baseUrl}/`, current: options.category === null },
     ...frame.categories.map((category) => ({
       label: categoryLabel(category),
       url: `${ctx.baseUrl}/categories/${encodeURIComponent(category)}`,
@@ -266,7 +268,7 @@ export interface RenderedPage {
 
 /** Renders a view inside its frame (the same code path as the API's render endpoint). */
 export function renderPage(c: PageContext, view: EntityView, chrome: WebChrome, validUntil = Number.POSITIVE_INFINITY): RenderedPage {
-  const rendered = webRenderer.render(view, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
+  const rendered = c.get("renderers").web.render(view, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
   return { body: rendered.body, contentType: rendered.contentType, locale: view.locale, etag: strongEtag(rendered.body), validUntil };
 }
 

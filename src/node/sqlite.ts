@@ -1,6 +1,8 @@
 /**
- * The embedded driver: better-sqlite3 on a local file (Node only — imported by
- * `src/node.ts`, the CLI and tests, never by the runtime-neutral app).
+ * The embedded driver: better-sqlite3 on a local file. Node only, so it lives at
+ * the Node edge (`src/node/`, beside the entry `src/node.ts`): imported by the
+ * entry, the CLI, tests and benchmarks, never by the runtime-neutral app, which
+ * sees only the `Database` seam (`src/db/client.ts`).
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -8,11 +10,11 @@ import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { type Database, isRaw, type Orm } from "./client";
-import * as schema from "./schema";
+import { type Database, isRaw, type Orm } from "../db/client";
+import * as schema from "../db/schema";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The project's migrations/: two levels up from src/db/, one up from the built dist/ bundle. */
+/** The project's migrations/: two levels up from src/node/, one up from the built dist/ bundle. */
 export const MIGRATIONS_DIR =
   [resolve(HERE, "../migrations"), resolve(HERE, "../../migrations")].find(existsSync) ?? resolve(HERE, "../../migrations");
 

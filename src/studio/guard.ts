@@ -1,7 +1,9 @@
 /**
- * Pages for customer-service and customer-experience staff (customers,
- * insights): the same session, CSRF and Origin checks as the editors' pages,
- * but the scope they need is `customers:read` — an agent's key need not edit
+ * The studio's one guard, around every page but sign-in and the assets: the
+ * session cookie authenticated again (else sign-in), for POSTs the Origin and
+ * the CSRF token, then the page's scope. Editors' pages need `catalog:write`
+ * (`editorPage`); the pages for customer-service and customer-experience staff
+ * (customers, insights) need `customers:read` — an agent's key need not edit
  * the catalogue, and an editor's key does not see customers.
  */
 import type { Context } from "hono";
@@ -14,7 +16,7 @@ import { type FormValues, formValues } from "./forms";
 import { endSession, readSession, type Session, sameOrigin, tokensEqual } from "./session";
 import { type StudioContext, sendProblem } from "./view";
 
-export type StaffHandler = (c: StudioContext, session: Session, api: Api, values: FormValues) => Promise<Response>;
+export type PageHandler = (c: StudioContext, session: Session, api: Api, values: FormValues) => Promise<Response>;
 
 /** Where a fresh sign-in lands: the page asked for, or for a staff-only key the customers page instead of the editors' dashboard. */
 export function staffLanding(principal: Principal, next: string): string {
@@ -35,7 +37,7 @@ export interface Denial {
 export function guardedPage(
   app: Router,
   scope: Scope,
-  handler: StaffHandler,
+  handler: PageHandler,
   method: "GET" | "POST" = "GET",
   denied: Denial = { title: "Not allowed", detail: `This key cannot see this page (it needs the ${scope} scope).` },
 ) {
@@ -67,4 +69,16 @@ export function guardedPage(
       throw error;
     }
   };
+}
+
+const EDITORS_ONLY: Denial = {
+  title: "Not an editor key",
+  detail: "This key cannot edit the catalogue (it needs the catalog:write scope).",
+};
+
+/** Mounts an editor's page or form: the studio's one guard, with the catalog:write scope. */
+export function editorRoute(app: Router, method: "GET" | "POST", path: string, handler: PageHandler) {
+  const page = guardedPage(app, "catalog:write", handler, method, EDITORS_ONLY);
+  if (method === "GET") app.get(path, page);
+  else app.post(path, page);
 }

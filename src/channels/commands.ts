@@ -1,7 +1,10 @@
 /**
- * Reading an inbound SMS: compliance words first (docs/channels.md, "SMS"), then
- * action keywords from the catalogue ("ADD MER-CRE-M 2"), then numbered choices
- * from the menu every unknown message gets. Pure and runtime-neutral.
+ * The command language every messaging channel shares (part of the channel contract): what a customer
+ * types — compliance words first (docs/channels.md, "SMS"), then action keywords from the catalogue
+ * ("ADD MER-CRE-M 2"), then numbered choices from the menu every unknown message gets — and what a
+ * chat button carries (`a:<action>[:<argument>]`, {@link decodePostback}, the inverse of `postbackFor`).
+ * Inbound webhooks read messages with it; renderers and the consistency engine decode the controls
+ * they drew with it, so both sides agree on every argument. Pure and runtime-neutral.
  */
 import type { ActionView } from "../catalogue/actions";
 import { HANDOFF_CODE_LENGTH, isCodeLike } from "../journeys/codes";
@@ -138,18 +141,4 @@ export function menuText(actions: readonly ActionView[]): string {
     .map((a, i) => `${i + 1} or ${a.keyword}: ${a.label}`)
     .join("; ");
   return `Reply ${menu}. HELP for help, STOP to opt out.`;
-}
-
-export function helpText(brand: string, support: string): string {
-  return `${brand}: reply with a keyword, e.g. CART. Support: ${support}. Msg&data rates may apply. Reply STOP to cancel.`;
-}
-
-/** TwiML with one message, or none (`<Response/>`): XML-escaped, control characters removed. */
-export function twiml(message: string | null): string {
-  if (message === null) return '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-  const clean = message
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
-    .replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string);
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${clean}</Message></Response>`;
 }

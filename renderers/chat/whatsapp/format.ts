@@ -6,8 +6,8 @@
  * a plain text message. Every id is the offer's postback, as the inbound webhook
  * reads `button_reply.id` / `list_reply.id`.
  */
-import type { Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
-import { charCount, truncate } from "../../src/channels/contract";
+import type { Degradation, EntityView, Inspection, InspectOptions } from "../../../src/channels/contract";
+import { charCount, truncate } from "../../../src/channels/contract";
 import {
   type Adapter,
   type AdapterOutput,
@@ -24,7 +24,7 @@ import {
   Reader,
   readMarkup,
   str,
-} from "./shared";
+} from "../shared";
 
 /** The Cloud API's documented maxima (interactive messages reference). */
 export const WHATSAPP = {

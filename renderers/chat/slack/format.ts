@@ -8,8 +8,8 @@
  * (links, mentions), so catalogue text is escaped there; `plain_text` objects
  * (header, button labels) are shown literally and are not.
  */
-import type { Degradation, EntityView, Inspection, InspectOptions, ProductRenderView } from "../../src/channels/contract";
-import { charCount } from "../../src/channels/contract";
+import type { Degradation, EntityView, Inspection, InspectOptions, ProductRenderView } from "../../../src/channels/contract";
+import { charCount } from "../../../src/channels/contract";
 import {
   type Adapter,
   type AdapterOutput,
@@ -25,7 +25,7 @@ import {
   Reader,
   readMarkup,
   str,
-} from "./shared";
+} from "../shared";
 
 /** Block Kit's documented maxima (block and element references). */
 export const SLACK = {

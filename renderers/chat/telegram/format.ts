@@ -5,8 +5,8 @@
  * webhook decodes callback queries. `callback_data` takes 1–64 bytes; a longer
  * postback becomes a URL button to the deep link, with the command in the text.
  */
-import type { Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
-import { charCount } from "../../src/channels/contract";
+import type { Degradation, EntityView, Inspection, InspectOptions } from "../../../src/channels/contract";
+import { charCount } from "../../../src/channels/contract";
 import {
   type Adapter,
   type AdapterOutput,
@@ -20,7 +20,7 @@ import {
   postbackControl,
   Reader,
   str,
-} from "./shared";
+} from "../shared";
 
 /** The Bot API's documented maxima (sendMessage, InlineKeyboardButton). */
 export const TELEGRAM = { text: 4096, callbackDataMin: 1, callbackData: 64 } as const;

@@ -10,8 +10,8 @@
  * catalogue text carries a word joiner after each formatting character (`neutralizeMarkup`), and
  * `inspect` reports one left active. Control characters are removed.
  */
-import type { Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
-import { charCount } from "../../src/channels/contract";
+import type { Degradation, EntityView, Inspection, InspectOptions } from "../../../src/channels/contract";
+import { charCount } from "../../../src/channels/contract";
 import {
   type Adapter,
   type AdapterOutput,
@@ -26,7 +26,7 @@ import {
   Reader,
   readMarkup,
   str,
-} from "./shared";
+} from "../shared";
 
 /** Length as sent: formatting characters carry a word joiner. */
 const measure = (text: string) => charCount(neutralizeMarkup(text));

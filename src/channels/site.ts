@@ -1,0 +1,104 @@
+/**
+ * The web channel's site: what the storefront routes (`src/routes/web/`) take from the web renderer besides
+ * channel renders — the page frame's words, the stylesheet, the checkout's pages. The web renderer provides
+ * it as `webRenderer.site`; the routes reach it through the injected registry, never by importing
+ * `renderers/web` (docs/architecture.md, "Layers").
+ */
+import type { EntityView, WebChrome } from "./contract";
+
+/**
+ * The words of the web page frame (skip link, search box, column headings, error pages) that the
+ * channel-neutral `UiStrings` do not carry because no other channel has a page frame.
+ */
+export interface WebWords {
+  skip: string;
+  search: string;
+  language: string;
+  categories: string;
+  allProducts: string;
+  promotions: string;
+  was: string;
+  priceNow: string;
+  noProducts: string;
+  product: string;
+  actions: string;
+  placedOn: string;
+  amountDue: string;
+  score: string;
+  likelihood: string;
+  notFoundTitle: string;
+  notFoundText: string;
+  forbiddenTitle: string;
+  forbiddenText: string;
+  refusedTitle: string;
+  searchTitle: (q: string) => string;
+  /** The paged catalogue: its sort selector and page links. */
+  paging: {
+    sortBy: string;
+    sorts: { title: string; price: string; newest: string };
+    apply: string;
+    nav: string;
+    previous: string;
+    next: string;
+    pageOf: (n: number, of: number) => string;
+  };
+  checkout: CheckoutWords;
+}
+
+/** The checkout's steps, fields and field errors (the address form validates on the server, without JavaScript). */
+export interface CheckoutWords {
+  steps: { address: string; delivery: string; review: string };
+  /** "Step 1 of 3" */
+  stepOf: (n: number, of: number) => string;
+  fields: { name: string; email: string; street: string; postcode: string; city: string; country: string };
+  hints: { email: string; country: string };
+  errors: { name: string; email: string; street: string; postcode: string; city: string; country: string; delivery: string };
+  errorSummary: string;
+  continue: string;
+  change: string;
+  placeOrder: string;
+  subtotal: string;
+  delivery: string;
+  deliverTo: string;
+  pickupAt: string;
+  emptyCart: string;
+}
+
+/** One step of the web checkout (address, delivery option, review): storefront pages, not channel views. */
+export type CheckoutPage = {
+  locale: string;
+  url: string;
+  ui: EntityView["ui"];
+  formAction: string;
+  addressUrl: string;
+  deliveryUrl: string;
+} & (
+  | {
+      step: "address";
+      values: Record<"name" | "email" | "street" | "postcode" | "city" | "country", string>;
+      /** Field name → whether it is invalid. */
+      invalid: readonly string[];
+    }
+  | {
+      step: "delivery";
+      options: { key: string; name: string; price: string; leadTime: string; checked: boolean }[];
+      invalid: boolean;
+    }
+  | {
+      step: "review";
+      lines: { title: string; quantity: number; lineTotal: string }[];
+      subtotal: string;
+      delivery: { name: string; price: string; leadTime: string };
+      total: string;
+      address: Record<string, string> | null;
+    }
+);
+
+export interface WebSite {
+  /** The frame's words in a locale (unknown languages fall back to English). */
+  words(locale: string): WebWords;
+  /** The storefront's stylesheet, named by its content (`/assets/{name}`). */
+  stylesheet: { name: string; css: string };
+  /** A checkout step as a full page in the storefront's frame. */
+  renderCheckoutPage(page: CheckoutPage, options: { baseUrl: string; chrome: WebChrome }): string;
+}
