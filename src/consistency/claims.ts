@@ -173,6 +173,9 @@ const HAS_LETTER_AND_DIGIT = /^(?=.*[A-Z])(?=.*\d)/;
 const AFTER_CODE = /(?<![\p{L}])(?:code|coupon)[ \u00a0]?:?[ \u00a0]([A-Za-z0-9][A-Za-z0-9_-]{2,})/giu;
 
 /** Cheap tests that rule a kind of claim out before its full pattern runs. */
+/** Before a glued code, or after its number: what joins the parts of an identifier. */
+const GLUE = /[-_/]/;
+const IDENTIFIER_TAIL = /^(?:[-_/][\p{L}\p{N}]|\p{L})/u;
 const MAYBE_MONEY = new RegExp(`${SYMBOL}|${ISO}|CHF|kr`);
 const MAYBE_PERCENT = /%|cent/i;
 const MAYBE_LINK = /:\/\/|www\.|\.[a-z]{2,}(?::\d+)?\//i;
@@ -195,6 +198,12 @@ export function claimsIn(text: string, locales: readonly string[]): Claim[] {
     for (let m = execFrom0(MONEY, text); m; m = MONEY.exec(text)) {
       const symbol = m[1] ?? m[4] ?? "";
       const amount = m[2] ?? m[3] ?? "";
+      // An ISO code glued to digits inside an identifier ("GBP7-0", "X-EUR20": a SKU) is not an amount.
+      if (
+        m[1]?.length === 3 &&
+        (GLUE.test(text[m.index - 1] ?? "") || IDENTIFIER_TAIL.test(text.slice(MONEY.lastIndex, MONEY.lastIndex + 2)))
+      )
+        continue;
       amounts.push(m.index, m.index + m[0].length);
       out.push({ kind: "money", value: `${currencyOf(symbol)} ${parseNumber(amount)}`, text: m[0] });
     }

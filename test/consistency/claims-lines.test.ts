@@ -68,3 +68,21 @@ describe("claims read line by line", () => {
     expect(normalizeLink("ftp://Files.example/A")).toBe("ftp://files.example/A");
   });
 });
+
+describe("amounts and identifiers", () => {
+  const money = (text: string) =>
+    claimsIn(text, ["en"])
+      .filter((c) => c.kind === "money")
+      .map((c) => c.value);
+
+  it("a currency code glued to digits inside a SKU is not an amount (false refusals found at 100k products)", () => {
+    expect(money('{"sku":"GBP7-0"}')).toEqual([]);
+    expect(money("SKU X-EUR20, size S")).toEqual([]);
+    expect(money("ref USD100_B")).toEqual([]);
+    // Amounts stay amounts, glued or not, and at the end of a sentence.
+    expect(money("GBP7 today")).toEqual(["GBP 7"]);
+    expect(money("only EUR20.")).toEqual(["EUR 20"]);
+    expect(money("GBP 7.50!")).toEqual(["GBP 7.5"]);
+    expect(money("from €10-20")).toEqual(["EUR 10"]);
+  });
+});

@@ -332,6 +332,14 @@ export function corpus(): Case[] {
   );
   good(
     "5",
+    "SKUs that start with a currency code and digits (GBP7-0, EUR20-S): identifiers, not amounts (found at 100k products)",
+    "product",
+    product("headlamp", (d) => {
+      d.variants = [{ ...d.variants[0], sku: "GBP7-0" }, ...(d.variants[1] ? [{ ...d.variants[1], sku: "EUR20-S" }] : [])];
+    }),
+  );
+  good(
+    "5",
     "a one-letter slug",
     "product",
     product("headlamp", (d) => {
