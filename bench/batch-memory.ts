@@ -7,37 +7,15 @@
  *   npm run bench:batch -- 1000 10000   chosen sizes
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generatedProduct, LOCALES } from "./catalogue";
+import { writeCatalogue } from "./catalogue";
+import { treeRss } from "./harness";
 
 const ROOT = join(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin/unison.mjs");
 export const BUDGET_MB = 300;
-
-/** Resident memory (MB) of a process and all its descendants, from /proc. */
-function treeRss(pid: number): number {
-  let kb = 0;
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {}
-  }
-  const walk = (p: number) => {
-    try {
-      const status = readFileSync(`/proc/${p}/status`, "utf8");
-      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    } catch {}
-    for (const c of children.get(p) ?? []) walk(c);
-  };
-  walk(pid);
-  return kb / 1024;
-}
 
 /** Runs the CLI; resolves with its exit code, wall time (s) and peak RSS (MB) of its process tree. */
 function measure(args: string[]): Promise<{ code: number | null; seconds: number; peakMb: number }> {
@@ -53,16 +31,6 @@ function measure(args: string[]): Promise<{ code: number | null; seconds: number
       done({ code, seconds: (performance.now() - started) / 1000, peakMb });
     });
   });
-}
-
-/** Writes a content directory of `count` generated products. */
-function writeCatalogue(dir: string, count: number) {
-  mkdirSync(join(dir, "products"), { recursive: true });
-  writeFileSync(join(dir, "locales.json"), `${JSON.stringify(LOCALES, null, 2)}\n`);
-  for (let i = 0; i < count; i++) {
-    const product = generatedProduct(i);
-    writeFileSync(join(dir, "products", `${product.slug}.json`), `${JSON.stringify(product, null, 2)}\n`);
-  }
 }
 
 export interface BatchFigures {

@@ -3,6 +3,8 @@
  * (two locales, 1–4 variants, categories, searchable words), imported through
  * the real import path so the database holds exactly what publishing produces.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ContentBundle } from "../src/catalogue/content";
 
 const ADJECTIVES = ["merino", "waxed", "quilted", "felted", "linen", "oak", "enamel", "alpaca", "recycled", "canvas", "cast", "ribbed"];
@@ -62,4 +64,14 @@ export function issueProduct(i: number) {
       stock: (i * 13 + v) % 40,
     })),
   };
+}
+
+/** Writes a content directory of `count` generated products (one file each, as `unison import` reads them). */
+export function writeCatalogue(dir: string, count: number) {
+  mkdirSync(join(dir, "products"), { recursive: true });
+  writeFileSync(join(dir, "locales.json"), `${JSON.stringify(LOCALES, null, 2)}\n`);
+  for (let i = 0; i < count; i++) {
+    const product = generatedProduct(i);
+    writeFileSync(join(dir, "products", `${product.slug}.json`), `${JSON.stringify(product, null, 2)}\n`);
+  }
 }

@@ -5,12 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { generatedProduct, LOCALES } from "../../bench/catalogue";
+import { writeCatalogue } from "../../bench/catalogue";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/unison.mjs");
@@ -20,15 +20,6 @@ const COUNT = 450;
 function unison(args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 240_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function writeCatalogue(dir: string, count: number) {
-  mkdirSync(join(dir, "products"), { recursive: true });
-  writeFileSync(join(dir, "locales.json"), `${JSON.stringify(LOCALES, null, 2)}\n`);
-  for (let i = 0; i < count; i++) {
-    const product = generatedProduct(i);
-    writeFileSync(join(dir, "products", `${product.slug}.json`), `${JSON.stringify(product, null, 2)}\n`);
-  }
 }
 
 /** Every row of every table, hashed: equal digests mean an unchanged database. */
