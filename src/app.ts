@@ -15,7 +15,7 @@ import type { Platforms } from "./channels/platform";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
 import { publishGate } from "./consistency/gate";
-import type { Database } from "./db/client";
+import { type Database, readView } from "./db/client";
 import type { Config } from "./env";
 import { type AppEnv, fetchHeader, type HeaderReader } from "./lib/context";
 import { createRouter } from "./lib/create-router";
@@ -148,7 +148,9 @@ export function createApp(deps: AppDeps) {
     c.header("x-request-id", id);
     c.set("config", deps.config);
     c.set("clock", clock);
-    c.set("db", deps.resolveDb(c));
+    // A public delivery read writes nothing: it sees the database through one change stamp (db/client.ts `readView`).
+    const db = deps.resolveDb(c);
+    c.set("db", c.req.method === "GET" && CACHEABLE_DELIVERY.test(c.req.path) ? readView(db) : db);
     c.set("principal", null);
     c.set("renderers", registry);
     c.set("platforms", deps.platforms);

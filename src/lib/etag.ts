@@ -43,13 +43,21 @@ export function jsonWithEtag<T>(c: Context, data: T): JsonWithEtag<T> {
   return sendJson(c, body, strongEtag(body));
 }
 
+/** The text of each JSON answer {@link sendJson} made, while the answer lives: what a cache stores without reading the body back. */
+const sentTexts = new WeakMap<Response, string>();
+
+/** The JSON text `res` was made with by {@link sendJson}, if it was (undefined for any other response). */
+export const sentText = (res: Response): string | undefined => sentTexts.get(res);
+
 /** Sends JSON already serialized, with its tag (from {@link strongEtag} of the same bytes), or 304. */
 export function sendJson<T>(c: Context, body: JsonText<T>, tag: string): JsonWithEtag<T> {
   c.header("etag", tag);
   // The 304 stands for this 200 (RFC 9110 §15.4.5): typed as it, see JsonWithEtag.
   if (matchesIfNoneMatch(c.req.header("if-none-match"), tag)) return c.body(null, 304) as unknown as JsonWithEtag<T>;
   c.header("content-type", "application/json");
-  return c.body(body, 200) as unknown as JsonWithEtag<T>;
+  const res = c.body(body, 200);
+  sentTexts.set(res, body);
+  return res as unknown as JsonWithEtag<T>;
 }
 
 /**

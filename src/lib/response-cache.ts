@@ -28,15 +28,16 @@
  * (`unison; hit`, `unison; fwd=uri-miss; stored`, …). Runtime-neutral.
  */
 import type { MiddlewareHandler } from "hono";
-import type { Database } from "../db/client";
+import { baseOf, type Database } from "../db/client";
 import { type AppEnv, fetchHeader, type HeaderReader } from "./context";
-import { matchesIfNoneMatch } from "./etag";
+import { matchesIfNoneMatch, sentText } from "./etag";
 import { Lru } from "./lru";
 
 /** The headers that belong to the representation, kept with the body. */
 const KEPT = ["content-type", "content-language", "cache-control", "vary", "etag", "x-unison-degradations"] as const;
 /** Bodies kept as text: JSON, HTML, plain text (a render's TwiML is XML). */
 const TEXTUAL = /^(application\/([\w.+-]*\+)?(json|xml)|text\/)/;
+const encoder = new TextEncoder();
 /** RFC 9211 `Cache-Status`, so operators (and tests) see what the cache did. */
 const HIT = "unison; hit";
 /** Larger answers (a 100-item page is ~60 kB) go through every time. */
@@ -122,9 +123,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     ) {
       return next();
     }
-    const db = c.get("db");
-    // Taken before the handler reads, so an answer is never kept under an older stamp than its data.
-    const stamp = db.changeStamp?.();
+    // The database the answer is kept with outlives this request: never the request's read view, whose
+    // stamp stays put (an entry checked against it would never go stale).
+    const db = baseOf(c.get("db"));
+    // Taken before the handler reads, so an answer is never kept under an older stamp than its data (the
+    // request's own stamp when it has one: its memos read under the same moment).
+    const stamp = c.get("db").changeStamp?.();
     if (stamp === undefined) return next();
     const key = keyOf(c.req.url, header(c.req.raw, "accept-language"));
     const known = entries.has(key);
@@ -142,14 +146,19 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       res.headers.set("cache-status", forward);
       return;
     }
-    // Read once and answered from the same bytes: `clone()` would tee the body's stream (on Node it also
-    // turns @hono/node-server's light response into a full one), which cost more than the miss it stores.
-    const body = new Uint8Array(await res.arrayBuffer());
+    // JSON the handler sent as text (etag.ts `sendJson`) is encoded from that text: the response goes out
+    // untouched. Anything else is read once and answered from the same bytes: `clone()` would tee the
+    // body's stream (on Node it also turns @hono/node-server's light response into a full one), which cost
+    // more than the miss it stores.
+    const text = sentText(res);
+    const body = text !== undefined ? encoder.encode(text) : new Uint8Array(await res.arrayBuffer());
     const stored = body.byteLength <= MAX_BODY;
     res.headers.set("cache-status", stored ? `${forward}; stored` : forward);
-    // Unset first: assigning over a response copies it through its stream (hono's `res` setter).
-    c.res = undefined;
-    c.res = new Response(body, { status: res.status, headers: res.headers });
+    if (text === undefined) {
+      // Unset first: assigning over a response copies it through its stream (hono's `res` setter).
+      c.res = undefined;
+      c.res = new Response(body, { status: res.status, headers: res.headers });
+    }
     if (!stored) return;
     const headers: [string, string][] = [];
     for (const name of KEPT) {

@@ -152,6 +152,33 @@ describe("response cache: public delivery reads until the data changes", () => {
     server.close();
   });
 
+  it("reads the change stamp once per delivery read, cache on or off, and checks stored answers against the live database", async () => {
+    for (const entries of ["2048", "0"]) {
+      const { t, editor } = await withProduct({ RESPONSE_CACHE_ENTRIES: entries });
+      // Counts the real driver's stamp reads (a PRAGMA data_version each): the request's memos (locales,
+      // the product's bytes) and the response cache share one.
+      const stampOf = t.db.changeStamp!.bind(t.db);
+      let reads = 0;
+      t.db.changeStamp = () => {
+        reads++;
+        return stampOf();
+      };
+      await republishTitle(t, editor, "Wool hat, once");
+      reads = 0;
+      const miss = await t.request("GET", "/v1/products/wool-hat?locale=fr");
+      expect(miss.status).toBe(200);
+      expect(reads).toBe(1);
+      reads = 0;
+      const again = await t.request("GET", "/v1/products/wool-hat?locale=fr");
+      expect(again.headers.get("cache-status")).toBe(entries === "0" ? null : "unison; hit");
+      expect(reads).toBe(1);
+      // The entry is checked against the database, not the stamp the storing request kept: a publish is seen.
+      await republishTitle(t, editor, "Wool hat, twice");
+      const after = await expectStatus(await t.request("GET", "/v1/products/wool-hat"), 200);
+      expect(after.title).toBe("Wool hat, twice");
+    }
+  });
+
   it("does not serve keyed requests, private delivery, time-dependent messages, or failures from memory", async () => {
     const { t } = await withProduct();
     const reader = await t.auth("catalog:read");
