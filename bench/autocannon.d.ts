@@ -1,7 +1,8 @@
 /** The part of autocannon's API the benchmarks use (the package ships no types). */
 declare module "autocannon" {
   interface Result {
-    requests: { average: number };
+    /** Per-second average, and how many answers came back in all. */
+    requests: { average: number; total: number };
     latency: { p99: number; p50: number; mean: number };
     errors: number;
     timeouts: number;

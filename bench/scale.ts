@@ -14,7 +14,9 @@
  *   npm run bench -- --scale                         the same, from the main benchmark
  *
  * Rows (per size, medians over the rounds):
- *   random-slug GET /v1/products/{slug}, 32 connections: req/s with the response cache on (default) and off
+ *   random-slug GET /v1/products/{slug}, 32 connections: req/s with the response cache on (default) and off,
+ *     and the server's CPU time per request (from /proc: steadier than req/s on a shared machine), whose
+ *     on ÷ off ratio is the cache's promise (a miss never dearer than no cache)
  *   p50 / p99 service time, one connection, one request after the other (sub-millisecond timer):
  *     storefront /products/{slug} (random slug), / and /categories/{c} (a fresh address each time, so every
  *     request renders its page), the paged sorted list (sort and page 1–80 rotating, fresh addresses),
@@ -82,7 +84,7 @@ async function seed(file: string, count: number) {
 
 /** A figure per round: req/s under load, or the p50 service time in ms; the worst p99 seen. */
 interface Row {
-  kind: "rps" | "ms";
+  kind: "rps" | "ms" | "us";
   rounds: number[];
   p99: number;
 }
@@ -171,6 +173,7 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
           const result = await load(server, path, options.seconds);
           if (result.bad) throw new Error(`${name}: ${result.bad} errors/non-2xx`);
           record(s, name, "rps", result.rps, result.p99);
+          record(s, `${name}: server CPU per request`, "us", result.cpuUs, 0);
         }
       }
       for (const name of Object.keys(targets(sizes[0]!, floor, r, pages).times)) {
@@ -199,7 +202,9 @@ function report(sizes: Size[], options: Options) {
   const show = (row: Row) =>
     row.kind === "rps"
       ? `${median(row.rounds).toFixed(0)} req/s [${row.rounds.map((x) => x.toFixed(0)).join(", ")}] p99 ≤ ${row.p99} ms`
-      : `${median(row.rounds).toFixed(2)} ms [${row.rounds.map((x) => x.toFixed(2)).join(", ")}] p99 ≤ ${row.p99.toFixed(1)}`;
+      : row.kind === "us"
+        ? `${median(row.rounds).toFixed(0)} µs [${row.rounds.map((x) => x.toFixed(0)).join(", ")}]`
+        : `${median(row.rounds).toFixed(2)} ms [${row.rounds.map((x) => x.toFixed(2)).join(", ")}] p99 ≤ ${row.p99.toFixed(1)}`;
   for (const name of Object.keys(base!.rows)) {
     const a = base!.rows[name]!;
     console.log(`${name}\n  ${names[0]!.padStart(7)}  ${show(a)}`);
@@ -210,6 +215,16 @@ function report(sizes: Size[], options: Options) {
       console.log(`  ${names[k + 1]!.padStart(7)}  ${show(b)}   ratio ${median(ratios).toFixed(2)} [${range(ratios)}]`);
     });
   }
+  // The cache's promise at every size: a request costs no more with it than without (on ÷ off ≤ 1, CPU per request).
+  const cpu = (s: Size, which: "on" | "off") => s.rows[`GET /v1/products/{slug}, cache ${which}: server CPU per request`]!.rounds;
+  console.log(
+    `response cache on ÷ off, server CPU per request (median of rounds [range]): ${sizes
+      .map((s, i) => {
+        const ratios = cpu(s, "on").map((x, k) => x / cpu(s, "off")[k]!);
+        return `${names[i]} ${median(ratios).toFixed(2)} [${range(ratios)}]`;
+      })
+      .join(", ")}`,
+  );
   const bare = nodeStartMs();
   console.log(
     `start to a ready /healthz (npm start's command): ${sizes.map((s, i) => `${names[i]} products ${s.U.readyMs.toFixed(0)} / ${s.N.readyMs.toFixed(0)} ms`).join(", ")}; a bare \`node -e 0\` ${bare.toFixed(0)} ms`,
