@@ -37,7 +37,7 @@ import { registerJourneyRoutes } from "./routes/journeys/journeys.index";
 import { registerRenderRoutes } from "./routes/render/render.index";
 import { registerSystemRoutes } from "./routes/system/system.index";
 import { registerAssetRoutes } from "./routes/web/assets.index";
-import { registerStorefrontRoutes } from "./routes/web/storefront.index";
+import { registerStorefrontRoutes, STOREFRONT_READS } from "./routes/web/storefront.index";
 import { registerStudioRoutes } from "./studio/studio.index";
 
 export interface AppDeps {
@@ -148,9 +148,11 @@ export function createApp(deps: AppDeps) {
     c.header("x-request-id", id);
     c.set("config", deps.config);
     c.set("clock", clock);
-    // A public delivery read writes nothing: it sees the database through one change stamp (db/client.ts `readView`).
+    // A public delivery read and a storefront page write nothing: they see the database through one change
+    // stamp (db/client.ts `readView`).
     const db = deps.resolveDb(c);
-    c.set("db", c.req.method === "GET" && CACHEABLE_DELIVERY.test(c.req.path) ? readView(db) : db);
+    const reads = c.req.method === "GET" && (CACHEABLE_DELIVERY.test(c.req.path) || STOREFRONT_READS.test(c.req.path));
+    c.set("db", reads ? readView(db) : db);
     c.set("principal", null);
     c.set("renderers", registry);
     c.set("platforms", deps.platforms);

@@ -77,6 +77,23 @@ describe("the storefront's memo", () => {
     expect((await page("/")).body).toContain(`href="${BASE_URL}/categories/lanterns"`);
   });
 
+  it("a page reads the database's change stamp once, rendered or remembered (the next write is seen: the test above)", async () => {
+    // Counts the real driver's stamp reads (a PRAGMA data_version each): the locales, the page and the frame memos share one.
+    const stampOf = db.changeStamp!.bind(db);
+    let reads = 0;
+    db.changeStamp = () => {
+      reads++;
+      return stampOf();
+    };
+    for (const path of ["/", "/products/merino-crew-sweater", "/categories/knitwear", "/messages/spring_camping_preview"]) {
+      for (const round of ["rendered", "remembered"]) {
+        reads = 0;
+        await page(path);
+        expect(reads, `${path} ${round}`).toBe(1);
+      }
+    }
+  });
+
   it("a session with a cart sees its count; a visitor without a session never sees it", async () => {
     const anonymous = await page("/products/merino-crew-sweater");
     expect(anonymous.body).not.toContain("Cart (");
