@@ -88,6 +88,8 @@ export interface Server {
   peakRss: number;
   /** From spawning the process to its first 200 from /healthz. */
   readyMs: number;
+  /** CPU time (user + system, from /proc/<pid>/stat) the process had used by then: what a busy machine does not inflate. */
+  readyCpuMs: number;
 }
 
 /** Starts a server on a free port (PORT, HOST in its environment), pinned, and waits for a 200 from /healthz. */
@@ -109,7 +111,16 @@ export async function start(name: string, command: string[], env: Record<string,
     if (i > 6000) throw new Error(`${name} did not start`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  return { name, child, base, peakRss: 0, readyMs: performance.now() - t0 };
+  const readyMs = performance.now() - t0;
+  return { name, child, base, peakRss: 0, readyMs, readyCpuMs: cpuMs(child.pid!) };
+}
+
+/** The CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime: fields 14 and 15 of the line, counted after the command name (which may hold spaces).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Stops a server this benchmark started, and waits for it to exit. */

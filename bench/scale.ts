@@ -11,6 +11,7 @@
  *   npm run bench:scale -- --rounds 1 --seconds 2    shorter
  *   npm run bench:scale -- --sizes 1000,20000        other sizes (the first is the baseline)
  *   npm run bench:scale -- --keep /tmp/unison-scale  keep the seeded files there and reuse them next time
+ *   npm run bench:scale -- --rows q=,floor           only the rows whose name contains one of these
  *   npm run bench -- --scale                         the same, from the main benchmark
  *
  * Rows (per size, medians over the rounds):
@@ -50,6 +51,8 @@ interface Options {
   seconds: number;
   /** Requests per service-time row per round. */
   samples: number;
+  /** Only the rows whose name contains one of these (`--rows q=,storefront`); every row when absent. */
+  rows?: string[] | undefined;
 }
 
 /** A deterministic uniform pick in [0, n) per request index (mulberry32 of the index). */
@@ -110,7 +113,14 @@ async function seeded(cacheDir: string, size: number): Promise<{ file: string; s
 }
 
 /** The request paths of a size; each round's storefront addresses are new (`v`), so no page is remembered from an earlier round. */
-function targets(s: Size, floor: Server, round: number, pages: number) {
+function targets(s: Size, floor: Server, round: number, pages: number, rows?: string[]) {
+  const all = allTargets(s, floor, round, pages);
+  const keep = (group: Record<string, [Server, (i: number) => string]>) =>
+    Object.fromEntries(Object.entries(group).filter(([name]) => !rows || rows.some((r) => name.includes(r))));
+  return { throughput: keep(all.throughput), times: keep(all.times) };
+}
+
+function allTargets(s: Size, floor: Server, round: number, pages: number) {
   const slug = (i: number) => generatedProduct(pick(i, s.size)).slug;
   const sorts = ["title", "price", "newest"];
   return {
@@ -156,7 +166,7 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
     const pages = Math.min(80, Math.floor(Math.min(...options.sizes) / 12));
     // Warm-up: the JIT and SQLite's page cache.
     for (const s of sizes) {
-      const { throughput, times } = targets(s, floor, 99, pages);
+      const { throughput, times } = targets(s, floor, 99, pages, options.rows);
       for (const [server, path] of Object.values(throughput)) await load(server, path, Math.max(2, options.seconds / 2));
       for (const [server, path] of Object.values(times)) await serviceTimes(server, path, 200);
     }
@@ -167,18 +177,18 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
       row.p99 = Math.max(row.p99, p99);
     };
     for (let r = 0; r < options.rounds; r++) {
-      for (const name of Object.keys(targets(sizes[0]!, floor, r, pages).throughput)) {
+      for (const name of Object.keys(targets(sizes[0]!, floor, r, pages, options.rows).throughput)) {
         for (const s of sizes) {
-          const [server, path] = targets(s, floor, r, pages).throughput[name as keyof ReturnType<typeof targets>["throughput"]];
+          const [server, path] = targets(s, floor, r, pages, options.rows).throughput[name]!;
           const result = await load(server, path, options.seconds);
           if (result.bad) throw new Error(`${name}: ${result.bad} errors/non-2xx`);
           record(s, name, "rps", result.rps, result.p99);
           record(s, `${name}: server CPU per request`, "us", result.cpuUs, 0);
         }
       }
-      for (const name of Object.keys(targets(sizes[0]!, floor, r, pages).times)) {
+      for (const name of Object.keys(targets(sizes[0]!, floor, r, pages, options.rows).times)) {
         for (const s of sizes) {
-          const [server, path] = targets(s, floor, r, pages).times[name as keyof ReturnType<typeof targets>["times"]];
+          const [server, path] = targets(s, floor, r, pages, options.rows).times[name]!;
           const result = await serviceTimes(server, path, options.samples);
           record(s, name, "ms", result.p50, result.p99);
         }
@@ -243,5 +253,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     seconds: Number(option("--seconds", "4")),
     samples: Number(option("--samples", "400")),
     cacheDir: args.includes("--keep") ? option("--keep", "") : undefined,
+    rows: args.includes("--rows") ? option("--rows", "").split(",") : undefined,
   });
 }

@@ -272,8 +272,16 @@ export interface ProductQuery {
  * match before the first page costs grows with the catalogue (a common word at 100k products
  * matches thousands), so such a search lists its matches in index order (the FTS rowid: the
  * order products were first published) — every page costs the same, however common the word.
+ *
+ * 250: a specific search (a name, a colour and a kind, an SKU word) matches far fewer and keeps
+ * its relevance order; a word that matches more than 250 products says little about which of them
+ * is wanted, and relevance among them is not worth scoring them all. The bound is decided by the
+ * query that also reads the unranked first page (row ids in index order, at most 251 of them), so
+ * a common word runs one full-text match, not a count and then a match; scoring 250 matches costs
+ * about what reading the first page does (`npm run bench:scale -- --rows q=`: a common word at
+ * 100k products costs ≤ 1.5 × what it costs at 1k).
  */
-export const RANKED_MATCHES = 2000;
+export const RANKED_MATCHES = 250;
 
 /** Turns free text into a safe FTS5 query: each word a quoted prefix term, all required. */
 export function ftsQuery(q: string): string | null {
@@ -296,7 +304,7 @@ const isRankCursor = (v: Record<string, unknown>): v is RankCursor =>
 /**
  * One page of live products. Without `q`: keyset on slug (stable under inserts,
  * cost independent of depth). With `q`: FTS5 bm25 order, keyset on (rank, FTS rowid); when more
- * than `rankedMatches` products match, FTS rowid order (bounded: no match is scored).
+ * than `rankedMatches` products match ({@link RANKED_MATCHES}), FTS rowid order (bounded: no match is scored).
  * The cursor remembers the filters; reusing it with others is a 400.
  */
 export async function listLiveProducts(db: Database, query: ProductQuery): Promise<{ items: LiveProduct[]; nextCursor: string | null }> {
@@ -309,30 +317,35 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
     const filters = sql`
         ${query.category ? sql`AND EXISTS (SELECT 1 FROM published_product_categories c WHERE c.entry_id = products_fts.entry_id AND c.category = ${query.category})` : sql``}
         ${query.availability ? sql`AND EXISTS (SELECT 1 FROM published_products a WHERE a.entry_id = products_fts.entry_id AND a.availability = ${query.availability})` : sql``}`;
-    // Whether to rank: the cursor says so on later pages (one order for the whole walk); a first page
-    // counts matches up to the bound, which reads the index's row ids only.
+    // Whether to rank: the cursor says so on later pages (one order for the whole walk). A first page
+    // reads the matches' row ids in index order, up to one past the bound (row ids only: nothing is
+    // scored); past the bound the first of them are the page itself, so a common word is matched once.
     const cap = query.rankedMatches ?? RANKED_MATCHES;
-    const ranked = after
-      ? "r" in after
-      : ((
-          (await db.orm.all(
-            sql`SELECT count(*) AS n FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ${match} ${filters} LIMIT ${cap + 1})`,
-          )) as { n: number }[]
-        )[0]?.n ?? 0) <= cap;
+    let ranked = after ? "r" in after : true;
+    let firstIds: number[] | undefined;
+    if (!after) {
+      const ids = (await db.orm.all(
+        sql`SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ${match} ${filters} ORDER BY rowid LIMIT ${Math.max(cap, query.limit) + 1}`,
+      )) as { id: number }[];
+      ranked = ids.length <= cap;
+      if (!ranked) firstIds = ids.slice(0, query.limit + 1).map((r) => r.id);
+    }
     // Rank and page inside FTS first (ties broken by the FTS rowid, which costs nothing to read),
     // then join only the page: joining every match before sorting was 7× slower at 100k products.
-    const order = ranked ? sql`rank, rowid` : sql`rowid`;
-    const rows = (await db.orm.all(sql`
-      SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision,
-             p.published_at AS publishedAt, m.rank AS rank, m.rowid AS rowid
-      FROM (
+    const matches = firstIds
+      ? // Row ids read from the index a moment ago: integers, written inline (D1 binds at most 100 parameters).
+        sql`SELECT rowid, entry_id, NULL AS rank FROM products_fts WHERE rowid IN (${sql.raw(firstIds.map((id) => String(Math.trunc(Number(id)))).join(", "))})`
+      : sql`
         SELECT rowid, entry_id, ${ranked ? sql`rank` : sql`NULL`} AS rank FROM products_fts
         WHERE products_fts MATCH ${match}
         ${filters}
         ${after ? ("r" in after ? sql`AND (rank > ${after.r} OR (rank = ${after.r} AND rowid > ${after.i}))` : sql`AND rowid > ${after.i}`) : sql``}
-        ORDER BY ${order}
-        LIMIT ${query.limit + 1}
-      ) m
+        ORDER BY ${ranked ? sql`rank, rowid` : sql`rowid`}
+        LIMIT ${query.limit + 1}`;
+    const rows = (await db.orm.all(sql`
+      SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision,
+             p.published_at AS publishedAt, m.rank AS rank, m.rowid AS rowid
+      FROM (${matches}) m
       JOIN published_products p ON p.entry_id = m.entry_id
       JOIN revisions r ON r.id = p.revision_id
       ORDER BY ${ranked ? sql`m.rank, m.rowid` : sql`m.rowid`}`)) as {

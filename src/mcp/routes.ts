@@ -6,7 +6,6 @@ import { z } from "@hono/zod-openapi";
 import type { Router } from "../lib/create-router";
 import { errorResponses } from "../lib/errors";
 import { SECURITY_SCHEME } from "../lib/route";
-import { handleMcp } from "./server";
 
 const EXAMPLE_CALL = {
   jsonrpc: "2.0",
@@ -78,5 +77,10 @@ export function registerMcpRoutes(app: Router) {
       ...errorResponses(400, 401, 403, 405, 406, 415, 429),
     },
   });
-  app.on(["GET", "POST", "DELETE"], "/mcp", (c) => handleMcp(c));
+  // The MCP SDK (with its JSON Schema validator, ajv, and zod 3) is loaded on the first /mcp request, not at start:
+  // in the production build a dynamic import() is a chunk of its own (scripts/build.mjs).
+  app.on(["GET", "POST", "DELETE"], "/mcp", async (c) => (await loadServer()).handleMcp(c));
 }
+
+let server: Promise<typeof import("./server")> | undefined;
+const loadServer = () => (server ??= import("./server"));

@@ -47,6 +47,23 @@ describe.each(drivers)("on %s", (driver, open) => {
     expect(row.availability).toBe("in_stock");
   });
 
+  it("a search past the ranking bound pages in index order, every match once", async () => {
+    const db = await seeded(open);
+    const slugs = ["hat-a", "hat-b", "hat-c", "hat-d", "hat-e"];
+    for (const slug of slugs) {
+      const doc = parseDocument(productKind, productDoc(slug, { title: { en: "Merino beanie", fr: "Bonnet en laine" } }));
+      await publishEntry(db, productKind, ctx, await createEntry(db, productKind, ctx, doc), 1);
+    }
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listLiveProducts(db, { limit: 2, q: "merino", cursor, rankedMatches: 3 });
+      walked.push(...page.items.map((i) => i.doc.slug));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(walked).toEqual(slugs);
+  });
+
   it("a compare-and-set that loses aborts the whole atomic unit and leaves no guard behind", async () => {
     const db = await seeded(open);
     const doc = parseDocument(productKind, productDoc("wool-hat"));

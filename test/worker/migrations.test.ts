@@ -43,4 +43,24 @@ describe("one migration history for both runtimes", () => {
     expect(second.client.pragma("integrity_check", { simple: true })).toBe("ok");
     second.close();
   });
+
+  it("a file without the newest migration gets it when opened (a start skips the migrator only when nothing is new)", async () => {
+    const { mkdtemp } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const file = join(await mkdtemp(join(tmpdir(), "unison-mig-")), "u.db");
+    const first = openSqlite(file);
+    const applied = first.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get();
+    // As the file was before migrations/0013: no sort keys, and the newest migration not recorded.
+    first.client.exec(
+      "DROP TABLE product_sort_keys; DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)",
+    );
+    first.close();
+    const second = openSqlite(file);
+    expect(second.client.prepare("SELECT name FROM sqlite_master WHERE name = 'product_sort_keys'").get()).toEqual({
+      name: "product_sort_keys",
+    });
+    expect(second.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get()).toEqual(applied);
+    second.close();
+  });
 });

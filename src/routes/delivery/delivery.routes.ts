@@ -35,7 +35,7 @@ export const listProducts = defineRoute({
   operationId: "listProducts",
   summary: "List published products",
   description:
-    "Pages through live products in slug order (keyset pagination: stable when products are added). Filter by `category` and `availability`; `q` searches titles, summaries, descriptions and categories in every locale (FTS5, prefix matching) and orders by relevance — or, when more than 2,000 products match, in index order (the order they were first published), so a common word costs no more than a rare one.",
+    "Pages through live products in slug order (keyset pagination: stable when products are added). Filter by `category` and `availability`; `q` searches titles, summaries, descriptions and categories in every locale (FTS5, prefix matching) and orders by relevance — or, when more than 250 products match, in index order (the order they were first published), so a common word costs no more than a rare one.",
   scope: "catalog:read",
   publicRead: true,
   request: {
