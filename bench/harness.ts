@@ -115,14 +115,6 @@ export async function start(name: string, command: string[], env: Record<string,
   return { name, child, base, peakRss: 0, readyMs, readyCpuMs: cpuMs(child.pid!) };
 }
 
-/** The CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
-export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // utime and stime: fields 14 and 15 of the line, counted after the command name (which may hold spaces).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** Stops a server this benchmark started, and waits for it to exit. */
 export async function stop(server: Server) {
   if (server.child.exitCode !== null) return;
