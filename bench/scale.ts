@@ -226,15 +226,16 @@ function report(sizes: Size[], options: Options) {
     });
   }
   // The cache's promise at every size: a request costs no more with it than without (on ÷ off ≤ 1, CPU per request).
-  const cpu = (s: Size, which: "on" | "off") => s.rows[`GET /v1/products/{slug}, cache ${which}: server CPU per request`]!.rounds;
-  console.log(
-    `response cache on ÷ off, server CPU per request (median of rounds [range]): ${sizes
-      .map((s, i) => {
-        const ratios = cpu(s, "on").map((x, k) => x / cpu(s, "off")[k]!);
-        return `${names[i]} ${median(ratios).toFixed(2)} [${range(ratios)}]`;
-      })
-      .join(", ")}`,
-  );
+  const cpu = (s: Size, which: "on" | "off") => s.rows[`GET /v1/products/{slug}, cache ${which}: server CPU per request`]?.rounds ?? [];
+  if (cpu(base!, "on").length && cpu(base!, "off").length)
+    console.log(
+      `response cache on ÷ off, server CPU per request (median of rounds [range]): ${sizes
+        .map((s, i) => {
+          const ratios = cpu(s, "on").map((x, k) => x / cpu(s, "off")[k]!);
+          return `${names[i]} ${median(ratios).toFixed(2)} [${range(ratios)}]`;
+        })
+        .join(", ")}`,
+    );
   const bare = nodeStartMs();
   console.log(
     `start to a ready /healthz (npm start's command): ${sizes.map((s, i) => `${names[i]} products ${s.U.readyMs.toFixed(0)} / ${s.N.readyMs.toFixed(0)} ms`).join(", ")}; a bare \`node -e 0\` ${bare.toFixed(0)} ms`,
