@@ -39,6 +39,8 @@ if (mode === "a") {
 <td><form method="post" action="/actions/add_to_cart"><input type="hidden" name="sku" value="{{sku}}"><button>Add to cart</button></form></td></tr>{{/each}}</table>
 </main></body></html>`,
   );
+  // The harness waits for a 200 here, as it does for every server it starts.
+  app.get("/healthz", (c) => c.text("ok"));
   app.get("/json/:slug", (c) => {
     const doc = load(c.req.param("slug"));
     return doc ? c.json(doc) : c.notFound();
