@@ -582,6 +582,25 @@ export async function importContent(
  */
 export async function exportContent(db: Database, options: { published?: boolean } = {}): Promise<{ path: string; text: string }[]> {
   const files: { path: string; text: string }[] = [];
+  for await (const file of contentFiles(db, options)) files.push(file);
+  return files;
+}
+
+/** Entities read per page by {@link contentFiles}. */
+const EXPORT_PAGE = 200;
+
+/**
+ * {@link exportContent}'s files one at a time, in the same order, reading the entries a page of 200 at a
+ * time (keyset on type and key) with the stock of that page only: `unison export` writes each file as it
+ * comes, so its memory does not grow with the catalogue (100,000 products).
+ *
+ * @example
+ * for await (const file of contentFiles(db)) await writeFile(join(dir, file.path), file.text);
+ */
+export async function* contentFiles(
+  db: Database,
+  options: { published?: boolean /** Entities per page (tests: several pages of a small catalogue). */; pageSize?: number } = {},
+): AsyncGenerator<{ path: string; text: string }> {
   const localeRows = (
     await db.orm
       .select()
@@ -589,26 +608,48 @@ export async function exportContent(db: Database, options: { published?: boolean
       .where(eq(localesTable.archived, false))
       .orderBy(asc(localesTable.position), asc(localesTable.code))
   ).map(localeDocOf);
-  files.push({ path: "locales.json", text: fileText(localeRows) });
+  yield { path: "locales.json", text: fileText(localeRows) };
   const delivery = await readDeliveryOptions(db);
-  if (delivery.length) files.push({ path: "delivery.json", text: fileText(delivery) });
-  const stock = new Map<string, number>();
-  for (const row of await db.orm.select({ sku: inventory.sku, stock: inventory.stock }).from(inventory)) stock.set(row.sku, row.stock);
-  const rows = await db.orm
-    .select({ type: entries.type, key: entries.key, draft: entries.draft, published: revisions.document })
-    .from(entries)
-    .leftJoin(revisions, eq(revisions.id, entries.publishedRevisionId))
-    .where(options.published ? eq(entries.status, "published") : ne(entries.status, "archived"))
-    .orderBy(asc(entries.type), asc(entries.key));
-  for (const row of rows) {
-    const doc = JSON.parse(options.published && row.published ? row.published : row.draft) as Record<string, unknown>;
-    if (row.type === "product") {
-      const product = doc as unknown as ProductDoc;
-      const withStock = ProductFile.parse({ ...product, variants: product.variants.map((v) => ({ ...v, stock: stock.get(v.sku) ?? 0 })) });
-      files.push({ path: `products/${row.key}.json`, text: fileText(withStock) });
-    } else {
-      files.push({ path: `${row.type}s/${row.key}.json`, text: fileText(doc) });
+  if (delivery.length) yield { path: "delivery.json", text: fileText(delivery) };
+  let after: { type: string; key: string } | null = null;
+  for (;;) {
+    const page: { id: string; type: string; key: string; draft: string; published: string | null }[] = await db.orm
+      .select({ id: entries.id, type: entries.type, key: entries.key, draft: entries.draft, published: revisions.document })
+      .from(entries)
+      .leftJoin(revisions, eq(revisions.id, entries.publishedRevisionId))
+      .where(
+        and(
+          options.published ? eq(entries.status, "published") : ne(entries.status, "archived"),
+          after ? sql`(${entries.type}, ${entries.key}) > (${after.type}, ${after.key})` : undefined,
+        ),
+      )
+      .orderBy(asc(entries.type), asc(entries.key))
+      .limit(options.pageSize ?? EXPORT_PAGE);
+    if (!page.length) return;
+    // The page's stock in one statement with one parameter (D1 binds at most 100).
+    const productIds = page.filter((row) => row.type === "product").map((row) => row.id);
+    const stock = new Map<string, number>();
+    if (productIds.length) {
+      const rows = await db.orm
+        .select({ sku: inventory.sku, stock: inventory.stock })
+        .from(inventory)
+        .where(sql`${inventory.entryId} IN (SELECT value FROM json_each(${JSON.stringify(productIds)}))`);
+      for (const row of rows) stock.set(row.sku, row.stock);
     }
+    for (const row of page) {
+      const doc = JSON.parse(options.published && row.published ? row.published : row.draft) as Record<string, unknown>;
+      if (row.type === "product") {
+        const product = doc as unknown as ProductDoc;
+        const withStock = ProductFile.parse({
+          ...product,
+          variants: product.variants.map((v) => ({ ...v, stock: stock.get(v.sku) ?? 0 })),
+        });
+        yield { path: `products/${row.key}.json`, text: fileText(withStock) };
+      } else {
+        yield { path: `${row.type}s/${row.key}.json`, text: fileText(doc) };
+      }
+    }
+    const last = page.at(-1)!;
+    after = { type: last.type, key: last.key };
   }
-  return files;
 }

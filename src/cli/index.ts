@@ -9,13 +9,13 @@ import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
-import { type ContentBundle, type ContentProblem, exportContent, type ImportReport, importContent } from "../catalogue/content";
+import { type ContentBundle, type ContentProblem, contentFiles, type ImportReport, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
 import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
 import { openSqlite, type SqliteDatabase } from "../node/sqlite";
-import { ContentReadError, holdsContent, openContentDir, readContentDir, writeContentDir } from "./content-files";
+import { ContentReadError, holdsContent, openContentDir, readContentDir, writeContentFile } from "./content-files";
 
 const HELP = `unison — the canonical catalogue from the command line
 
@@ -345,11 +345,18 @@ export async function main(
             `export: ${resolve(dir)} is not empty; export into an empty folder, or pass --force to overwrite its content files`,
           );
         }
+        // Written as read, a page of entries at a time: memory stays flat however large the catalogue.
         const db = openSqlite(dbPath);
-        const files = await exportContent(db, { published: values.published ?? false });
-        db.close();
-        await writeContentDir(resolve(dir), files);
-        out(`wrote ${files.length} file(s) to ${resolve(dir)}`);
+        let written = 0;
+        try {
+          for await (const file of contentFiles(db, { published: values.published ?? false })) {
+            await writeContentFile(resolve(dir), file);
+            written++;
+          }
+        } finally {
+          db.close();
+        }
+        out(`wrote ${written} file(s) to ${resolve(dir)}`);
         return 0;
       }
       case "feed": {

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { contentFiles, exportContent } from "../../src/catalogue/content";
 import { createEntry, parseDocument, publishEntry, updateDraft } from "../../src/catalogue/entries";
 import { saveLocale } from "../../src/catalogue/locales";
 import { findLiveProduct, inventoryInserts, listLiveProducts, productKind, setStock } from "../../src/catalogue/products";
@@ -62,6 +63,30 @@ describe.each(drivers)("on %s", (driver, open) => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(walked).toEqual(slugs);
+  });
+
+  it("exports page by page (keyset on type and key, each page's stock in one parameter) the files of one whole read", async () => {
+    const db = await seeded(open);
+    for (const [slug, stock] of [
+      ["b-hat", 3],
+      ["a-hat", 7],
+      ["c-hat", 0],
+      ["d-hat", 12],
+      ["e-hat", 5],
+    ] as const) {
+      const doc = parseDocument(productKind, productDoc(slug));
+      const variants = doc.variants.map((v, i) => ({ ...v, sku: `${slug.toUpperCase()}-${i}`, stock }));
+      await createEntry(db, productKind, ctx, { ...doc, variants }, (orm, id) =>
+        inventoryInserts(orm, id, variants, ctx.now.toISOString()),
+      );
+    }
+    const paged: { path: string; text: string }[] = [];
+    for await (const file of contentFiles(db, { pageSize: 2 })) paged.push(file);
+    expect(paged.map((f) => f.path)).toEqual(["locales.json", ...["a", "b", "c", "d", "e"].map((k) => `products/${k}-hat.json`)]);
+    expect(paged).toEqual(await exportContent(db));
+    const stock = (path: string) =>
+      (JSON.parse(paged.find((f) => f.path === path)!.text) as { variants: { stock: number }[] }).variants[0]!.stock;
+    expect([stock("products/a-hat.json"), stock("products/d-hat.json"), stock("products/e-hat.json")]).toEqual([7, 12, 5]);
   });
 
   it("a compare-and-set that loses aborts the whole atomic unit and leaves no guard behind", async () => {
