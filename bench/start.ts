@@ -15,9 +15,7 @@
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build, median, nodeStartMs, ROOT, start, startCommand, stop } from "./harness";
-
-const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+import { build, median, nodeStartMs, ROOT, range, start, startCommand, stop } from "./harness";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -55,7 +53,7 @@ try {
   for (const [i, b] of builds.entries()) {
     const t = times[i]!;
     console.log(
-      `  ${b.name.padEnd(28)} wall ${median(t.wall).toFixed(0)} ms (${range(t.wall)}), CPU ${median(t.cpu).toFixed(0)} ms (${range(t.cpu)})`,
+      `  ${b.name.padEnd(28)} wall ${median(t.wall).toFixed(0)} ms (${range(t.wall, 0)}), CPU ${median(t.cpu).toFixed(0)} ms (${range(t.cpu, 0)})`,
     );
   }
   if (against) {

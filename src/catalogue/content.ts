@@ -626,14 +626,14 @@ export async function* contentFiles(
       .orderBy(asc(entries.type), asc(entries.key))
       .limit(options.pageSize ?? EXPORT_PAGE);
     if (!page.length) return;
-    // The page's stock in one statement with one parameter (D1 binds at most 100).
+    // The page's stock in one statement with one parameter (`listed`: D1 binds at most 100).
     const productIds = page.filter((row) => row.type === "product").map((row) => row.id);
     const stock = new Map<string, number>();
     if (productIds.length) {
       const rows = await db.orm
         .select({ sku: inventory.sku, stock: inventory.stock })
         .from(inventory)
-        .where(sql`${inventory.entryId} IN (SELECT value FROM json_each(${JSON.stringify(productIds)}))`);
+        .where(inArray(inventory.entryId, listed(productIds)));
       for (const row of rows) stock.set(row.sku, row.stock);
     }
     for (const row of page) {

@@ -128,12 +128,7 @@ export async function openContentDir(dir: string): Promise<ContentSource & { unr
   };
 }
 
-/** Writes files (creating folders); leaves other files alone. */
-export async function writeContentDir(dir: string, files: { path: string; text: string }[]): Promise<void> {
-  for (const file of files) await writeContentFile(dir, file);
-}
-
-/** Writes one content file under `dir` (its folder made when missing). */
+/** Writes one content file under `dir` (its folder made when missing); leaves other files alone. */
 export async function writeContentFile(dir: string, file: { path: string; text: string }): Promise<void> {
   const target = join(dir, file.path);
   await mkdir(dirname(target), { recursive: true });

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
-import { type ContentBundle, type ContentProblem, contentFiles, type ImportReport, importContent } from "../catalogue/content";
+import { type ContentProblem, contentFiles, type ImportReport, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
 import { parseConfig } from "../env";
@@ -68,21 +68,18 @@ function printUnreadable(problems: readonly ContentProblem[], command: string, e
   if (command === "import") err(`${problems.length} problem(s); nothing was imported.`);
 }
 
-/** Reads a content directory, printing each JSON syntax problem; null when there were any. */
-async function readContent(path: string, command: string, err: (s: string) => void): Promise<ContentBundle | null> {
+/**
+ * A content directory read by `read` (`readContentDir` whole, or `openContentDir`, whose product files are read
+ * one at a time in bounded memory); null after printing each JSON syntax problem.
+ */
+async function readContent<T>(
+  read: (dir: string) => Promise<T>,
+  path: string,
+  command: string,
+  err: (s: string) => void,
+): Promise<T | null> {
   try {
-    return await readContentDir(await contentDir(path, command));
-  } catch (error) {
-    if (!(error instanceof ContentReadError)) throw error;
-    printUnreadable(error.problems, command, err);
-    return null;
-  }
-}
-
-/** Opens a content directory whose product files are read one at a time (bounded memory); null after printing syntax problems. */
-async function openContent(path: string, command: string, err: (s: string) => void) {
-  try {
-    return await openContentDir(await contentDir(path, command));
+    return await read(await contentDir(path, command));
   } catch (error) {
     if (!(error instanceof ContentReadError)) throw error;
     printUnreadable(error.problems, command, err);
@@ -226,7 +223,7 @@ export async function main(
         boundHeap();
         const dir = rest[0];
         if (!dir) throw new UsageError(`import needs a directory: ${CONTENT_LAYOUT}`);
-        const source = await openContent(dir, "import", err);
+        const source = await readContent(openContentDir, dir, "import", err);
         if (!source) return 1;
         const db = openSqlite(dbPath);
         const progress = progressReporter(values.progress ?? false, err);
@@ -262,7 +259,7 @@ export async function main(
       case "bundle": {
         const dir = rest[0];
         if (!dir) throw new UsageError(`bundle needs a directory: ${CONTENT_LAYOUT}`);
-        const bundle = await readContent(dir, "bundle", err);
+        const bundle = await readContent(readContentDir, dir, "bundle", err);
         if (!bundle) return 1;
         const data = (files: { data: unknown }[]) => files.map((f) => f.data);
         out(
@@ -294,7 +291,7 @@ export async function main(
             // A content directory: import it into a throwaway database, exactly as `import` would. A file in a
             // temporary folder, not `:memory:`: a 100,000-product catalogue's database would not fit the memory
             // budget, while SQLite's page cache keeps what the audit touches.
-            const source = await openContent(rest[0], "check", err);
+            const source = await readContent(openContentDir, rest[0], "check", err);
             if (!source) return 1;
             scratch = await mkdtemp(join(tmpdir(), "unison-check-"));
             db = openSqlite(join(scratch, "check.db"));

@@ -123,12 +123,13 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     ) {
       return next();
     }
-    // The database the answer is kept with outlives this request: never the request's read view, whose
-    // stamp stays put (an entry checked against it would never go stale).
-    const db = baseOf(c.get("db"));
     // Taken before the handler reads, so an answer is never kept under an older stamp than its data (the
     // request's own stamp when it has one: its memos read under the same moment).
-    const stamp = c.get("db").changeStamp?.();
+    const view = c.get("db");
+    const stamp = view.changeStamp?.();
+    // The database the answer is kept with outlives this request: never the request's read view, whose
+    // stamp stays put (an entry checked against it would never go stale).
+    const db = baseOf(view);
     if (stamp === undefined) return next();
     const key = keyOf(c.req.url, header(c.req.raw, "accept-language"));
     const known = entries.has(key);

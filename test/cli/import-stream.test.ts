@@ -44,12 +44,24 @@ function lastProductFile(dir: string): string {
   return join(dir, "products", names.at(-1)!);
 }
 
+/** A generated catalogue of {@link COUNT} products in a new folder, and where its database goes. */
+function generated() {
+  const dir = mkdtempSync(join(tmpdir(), "unison-stream-"));
+  const content = join(dir, "content");
+  writeCatalogue(content, COUNT);
+  return { dir, content, db: join(dir, "u.db") };
+}
+
+/** Imports `content` again into `db`: every product unchanged. */
+function expectUnchanged(content: string, db: string) {
+  const again = unison(["import", content, "--db", db]);
+  expect(again.code, again.stderr).toBe(0);
+  expect(again.stdout).toMatch(new RegExp(`products\\s+created 0, updated 0, unchanged ${COUNT}`));
+}
+
 describe("unison import, streamed in slices", () => {
   it("imports a catalogue of several slices whole, shows progress in plain lines, and re-imports unchanged", () => {
-    const dir = mkdtempSync(join(tmpdir(), "unison-stream-"));
-    const content = join(dir, "content");
-    writeCatalogue(content, COUNT);
-    const db = join(dir, "u.db");
+    const { content, db } = generated();
     const first = unison(["import", content, "--db", db, "--progress"]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`products\\s+created ${COUNT}, updated 0, unchanged 0`));
@@ -58,16 +70,11 @@ describe("unison import, streamed in slices", () => {
     const count = new Database(db, { readonly: true });
     expect(count.prepare("SELECT count(*) FROM published_products").pluck().get()).toBe(COUNT);
     count.close();
-    const again = unison(["import", content, "--db", db]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`products\\s+created 0, updated 0, unchanged ${COUNT}`));
+    expectUnchanged(content, db);
   }, 300_000);
 
   it("exports a catalogue of several pages file for file, each product with its own stock, and the export re-imports unchanged", () => {
-    const dir = mkdtempSync(join(tmpdir(), "unison-stream-"));
-    const content = join(dir, "content");
-    writeCatalogue(content, COUNT);
-    const db = join(dir, "u.db");
+    const { dir, content, db } = generated();
     expect(unison(["import", content, "--db", db]).code).toBe(0);
     const out = join(dir, "out");
     const exported = unison(["export", out, "--db", db]);
@@ -82,9 +89,7 @@ describe("unison import, streamed in slices", () => {
       // Everything the source says, with the stock of its own SKUs (read per page); defaults filled in.
       expect(written, name).toMatchObject(source);
     }
-    const again = unison(["import", out, "--db", db]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`products\\s+created 0, updated 0, unchanged ${COUNT}`));
+    expectUnchanged(out, db);
   }, 300_000);
 
   it("a bad record in the last slice, or a SKU another product owns, leaves the database unchanged", () => {

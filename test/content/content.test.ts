@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { contentSchemas } from "../../scripts/content-schemas";
 import { bundleFromJson, exportContent, importContent } from "../../src/catalogue/content";
-import { readContentDir, writeContentDir } from "../../src/cli/content-files";
+import { readContentDir, writeContentFile } from "../../src/cli/content-files";
 import { openSqlite } from "../../src/node/sqlite";
 import { dump } from "../helpers/snapshot";
 
@@ -120,7 +120,7 @@ describe("content/: one source as files", () => {
     const db = openSqlite(":memory:");
     await importContent(db, await readContentDir(CONTENT), ctx);
     const out = await mkdtemp(join(tmpdir(), "unison-export-"));
-    await writeContentDir(out, await exportContent(db));
+    for (const file of await exportContent(db)) await writeContentFile(out, file);
     const exported = await filesUnder(out);
     const original = (await filesUnder(CONTENT)).filter((f) => f.endsWith(".json") && !f.startsWith("schema/"));
     expect(exported).toEqual(original);

@@ -267,18 +267,18 @@ export async function runAction(c: PageContext, ctx: ViewContext, key: string, i
 }
 
 /**
- * The storefront's pages and its form target.
- *
- * @example
- * registerStorefrontRoutes(app); // GET /, /products/:slug, /cart … and POST /actions/:key
- */
-/**
  * The storefront pages a GET only reads (home, a category, a product, a message): no session is
  * made, no view recorded. The app lets them see the database through one change stamp (db/client.ts
  * `readView`), like the delivery reads; `/cart`, `/orders/…` and `/h/…` are not among them.
  */
 export const STOREFRONT_READS = /^\/(?:(?:products|categories|messages)\/[^/]+)?$/;
 
+/**
+ * The storefront's pages and its form target.
+ *
+ * @example
+ * registerStorefrontRoutes(app); // GET /, /products/:slug, /cart … and POST /actions/:key
+ */
 export function registerStorefrontRoutes(app: Router) {
   app.get(
     "/",
