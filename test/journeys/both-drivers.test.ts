@@ -70,7 +70,9 @@ async function stockOf(db: Database): Promise<number> {
 
 const phone = (i: number) => ({ channel: "sms", identity: { channel: "sms", externalId: `+3367000${String(i).padStart(4, "0")}` } });
 
-describe.each(drivers)("journeys on %s", (_driver, open) => {
+// Each case opens its own local D1 through wrangler (~10 s on a quiet machine, 20 s under load): more than the
+// suite's 20 s default leaves.
+describe.each(drivers)("journeys on %s", { timeout: 60_000 }, (_driver, open) => {
   it("an idempotent add_to_cart commits its change and its stored response together, and replays it exactly", async () => {
     const { db, call } = await seeded(open, 5);
     const body = { ...phone(1), input: { sku: "LANTERN-M", quantity: 2 } };

@@ -32,7 +32,9 @@ async function count(db: Database, table: string): Promise<number> {
   return row.n;
 }
 
-describe.each(drivers)("on %s", (driver, open) => {
+// Each case opens its own local D1 through wrangler (~10 s on a quiet machine, 20 s under load): more than the
+// suite's 20 s default leaves.
+describe.each(drivers)("on %s", { timeout: 60_000 }, (driver, open) => {
   it("creates, publishes and serves a product, with FTS search", async () => {
     const db = await seeded(open);
     expect(db.driver).toBe(driver);
