@@ -38,8 +38,12 @@ const MONEY = new RegExp(
   "gu",
 );
 
+const PLAIN_NUMBER = /^\d+(?:\.\d{1,2})?$/;
+
 /** A number as written in any of the common notations, as a plain decimal string ("1 234,50" → "1234.5"). */
 function parseNumber(text: string): string {
+  // Most amounts are written plainly ("89", "17.03"): the number as JavaScript reads it.
+  if (PLAIN_NUMBER.test(text)) return String(Number(text));
   const digits = text.replace(/[\u00a0\u202f\u2009 ]/g, "");
   const decimal = /[.,](\d{1,2})$/.exec(digits);
   const whole = (decimal ? digits.slice(0, decimal.index) : digits).replace(/[.,]/g, "");
@@ -60,11 +64,23 @@ const PERCENT = /(?<![\p{L}\p{N}.,])(\d+(?:[.,]\d+)?)[ \u00a0\u202f\u2009]?(?:%|
 
 const monthNames = new Map<string, Map<string, number>>();
 
+/** A locale list as a key (`en`, `fr,en`): one string per list, not a join per line read. */
+const localesKeys = new WeakMap<readonly string[], string>();
+function localesKey(locales: readonly string[]): string {
+  if (locales.length === 1) return locales[0]!;
+  let key = localesKeys.get(locales);
+  if (key === undefined) {
+    key = locales.join(",");
+    localesKeys.set(locales, key);
+  }
+  return key;
+}
+
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\.$/, "");
 
 /** Month names of the locales (long and short, with or without the abbreviation's dot, without accents), from Intl. */
 function monthsOf(locales: readonly string[]): Map<string, number> {
-  const key = locales.join(",");
+  const key = localesKey(locales);
   let byName = monthNames.get(key);
   if (byName) return byName;
   byName = new Map<string, number>();
@@ -116,13 +132,17 @@ function datesIn(text: string, locales: readonly string[], out: Claim[]): void {
     for (let m = execFrom0(ISO_DATE, text); m; m = ISO_DATE.exec(text))
       pushDate(out, taken, m.index, m[0], dateValue(m[1], Number(m[2]), Number(m[3])));
   }
-  if (WORD_DATE_SPACE.test(text)) {
+  const dayFirst = DAY_BEFORE_WORD.test(text);
+  const monthFirst = SPACE_BEFORE_DAY.test(text);
+  if (dayFirst || monthFirst) {
     const byName = monthsOf(locales);
-    for (let m = execFrom0(DAY_FIRST, text); m; m = DAY_FIRST.exec(text)) {
-      const month = byName.get(fold(m[2] ?? ""));
-      if (month) pushDate(out, taken, m.index, m[0], dateValue(m[3], month, Number(m[1])));
+    if (dayFirst) {
+      for (let m = execFrom0(DAY_FIRST, text); m; m = DAY_FIRST.exec(text)) {
+        const month = byName.get(fold(m[2] ?? ""));
+        if (month) pushDate(out, taken, m.index, m[0], dateValue(m[3], month, Number(m[1])));
+      }
     }
-    for (let m = execFrom0(MONTH_FIRST, text); m; m = MONTH_FIRST.exec(text)) {
+    for (let m = monthFirst ? execFrom0(MONTH_FIRST, text) : null; m; m = MONTH_FIRST.exec(text)) {
       const word = m[1] ?? "";
       const month = byName.get(fold(word));
       if (!month) continue;
@@ -130,7 +150,7 @@ function datesIn(text: string, locales: readonly string[], out: Claim[]): void {
       pushDate(out, taken, start, text.slice(start, m.index + m[0].length), dateValue(m[3], month, Number(m[2])));
     }
   }
-  if (text.includes("/") || text.includes(".")) {
+  if (NUMERIC_DATE_SHAPE.test(text)) {
     for (let m = execFrom0(NUMERIC_DATE, text); m; m = NUMERIC_DATE.exec(text)) {
       // Day first (Europe) unless the first number cannot be a day of a month ordering it first.
       const a = Number(m[1]);
@@ -141,15 +161,21 @@ function datesIn(text: string, locales: readonly string[], out: Claim[]): void {
   }
 }
 
-/** What a date in words needs: a space of the patterns' kinds (a day and a month word are always separated by one). */
-const WORD_DATE_SPACE = /[ \u00a0\u202f]/;
+/**
+ * What each pattern needs, as cheap tests that rule it out first (most lines are prices and names). Each is
+ * a part every match of its pattern contains: a day then a space then a letter (DAY_FIRST); a space then a
+ * day (MONTH_FIRST, whose month word stands before it); d/m/y digits and separators (NUMERIC_DATE).
+ */
+const DAY_BEFORE_WORD = /\d(?:er|st|nd|rd|th)?\.?[ \u00a0\u202f]\p{L}/u;
+const SPACE_BEFORE_DAY = /[ \u00a0\u202f]\d/;
+const NUMERIC_DATE_SHAPE = /\d[/.]\d\d?[/.]\d{4}/;
 
 // --- Availability ----------------------------------------------------------------------------
 
 const availabilityPhrases = new Map<string, { pattern: RegExp; byText: Map<string, Availability> }>();
 
 function phrasesOf(locales: readonly string[]) {
-  const key = locales.join(",");
+  const key = localesKey(locales);
   let found = availabilityPhrases.get(key);
   if (found) return found;
   const byText = new Map<string, Availability>();
@@ -169,6 +195,8 @@ function phrasesOf(locales: readonly string[]) {
 /** A code-shaped word: capitals and digits, with at least one of each (WINTER20, K7QM3XZT). */
 const CODE_SHAPED = /(?<![\p{L}\p{N}-])[A-Z0-9]{4,}(?![\p{L}\p{N}-])/gu;
 const HAS_LETTER_AND_DIGIT = /^(?=.*[A-Z])(?=.*\d)/;
+/** What every code-shaped word contains. */
+const FOUR_CODE_CHARACTERS = /[A-Z0-9]{4}/;
 /** A word written after "code" (any case): `code SALE`, `Code : WINTER20`, `promo code SPRING`. */
 const AFTER_CODE = /(?<![\p{L}])(?:code|coupon)[ \u00a0]?:?[ \u00a0]([A-Za-z0-9][A-Za-z0-9_-]{2,})/giu;
 
@@ -219,7 +247,7 @@ export function claimsIn(text: string, locales: readonly string[]): Claim[] {
     if (availability) out.push({ kind: "availability", value: availability, text: m[0] });
   }
   // A code-shaped word has a capital and a digit: a text without digits has none.
-  if (digits) {
+  if (digits && FOUR_CODE_CHARACTERS.test(text)) {
     for (let m = execFrom0(CODE_SHAPED, text); m; m = CODE_SHAPED.exec(text))
       if (HAS_LETTER_AND_DIGIT.test(m[0]) && !within(amounts, m.index)) out.push({ kind: "code", value: m[0], text: m[0] });
   }
@@ -255,7 +283,7 @@ const LINES_PER_GENERATION = 4096;
 const NO_CLAIMS: readonly Claim[] = [];
 
 function lineCache(locales: readonly string[]): BoundedMemo<readonly Claim[]> {
-  const key = locales.length === 1 ? locales[0]! : locales.join(",");
+  const key = localesKey(locales);
   let cache = lineClaims.get(key);
   if (!cache) {
     cache = new BoundedMemo(LINES_PER_GENERATION);
