@@ -10,6 +10,7 @@
 
 import type { ActionView } from "../catalogue/actions";
 import type { Channel } from "../catalogue/documents";
+import { BoundedMemo } from "../lib/memo";
 import type { WebSite } from "./site";
 
 export type { Channel };
@@ -413,10 +414,32 @@ export function hasToken(haystack: string, needle: string): boolean {
 function shownIn(haystack: { exact: string; folded: string }, fact: Fact, normalize: (s: string) => string): boolean {
   const exact = CASE_EXACT.has(fact.name);
   const find = (form: string) => {
-    const needle = normText(normalize(form));
-    return exact ? hasToken(haystack.exact, needle) : hasToken(haystack.folded, needle.toLowerCase());
+    const needle = needleOf(form, normalize);
+    return exact ? hasToken(haystack.exact, needle.exact) : hasToken(haystack.folded, needle.folded);
   };
   return find(fact.value) || (fact.alternatives ?? []).some(find);
+}
+
+/**
+ * A fact's text as matched (`normText(normalize(form))`, and in lower case), remembered per normalisation:
+ * the same facts are looked for in every format of a view, by its renderer and again by the engine.
+ * Bounded: a few facts per entity, and a new generation every 2,048 texts.
+ */
+const needles = new WeakMap<(s: string) => string, BoundedMemo<{ exact: string; folded: string }>>();
+
+function needleOf(form: string, normalize: (s: string) => string): { exact: string; folded: string } {
+  let memo = needles.get(normalize);
+  if (!memo) {
+    memo = new BoundedMemo(2048);
+    needles.set(normalize, memo);
+  }
+  let needle = memo.get(form);
+  if (!needle) {
+    const exact = normText(normalize(form));
+    needle = { exact, folded: exact.toLowerCase() };
+    memo.set(form, needle);
+  }
+  return needle;
 }
 
 const same = (s: string) => s;
@@ -441,7 +464,11 @@ export function postbackFor(key: string, argument: string | number | undefined):
 /** Whether a decoded control is exactly this offer: the same action and the same fixed arguments. */
 export function decodesTo(decoded: { key: string; input: Record<string, unknown> } | null, offer: ActionOffer): boolean {
   if (!decoded || decoded.key !== offer.key) return false;
-  return Object.entries(offer.input).every(([name, value]) => String(decoded.input[name] ?? "") === String(value));
+  // A loop, not `Object.entries(…).every`: the engine asks this of every control for every offer of every render.
+  for (const name in offer.input) {
+    if (Object.hasOwn(offer.input, name) && String(decoded.input[name] ?? "") !== String(offer.input[name])) return false;
+  }
+  return true;
 }
 
 /**
