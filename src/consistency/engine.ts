@@ -176,7 +176,9 @@ export function checkChannel(
   return { rendered, violations };
 }
 
-const isOwn = (link: string, baseUrl: string) => link === baseUrl || link.startsWith(`${baseUrl}/`);
+/** The link is the base URL or a path under it (checked without building `${baseUrl}/` for every link of every render). */
+const isOwn = (link: string, baseUrl: string) =>
+  link.startsWith(baseUrl) && (link.length === baseUrl.length || link.charCodeAt(baseUrl.length) === 47); /* "/" */
 
 const foreignSets = new WeakMap<ReadonlySet<string>, Set<string>>();
 const NONE: ReadonlySet<string> = new Set();
