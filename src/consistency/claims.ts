@@ -292,11 +292,27 @@ function lineCache(locales: readonly string[]): BoundedMemo<readonly Claim[]> {
   return cache;
 }
 
+/**
+ * A separator the channels put between the parts of a line ("S · €17.03 · In stock", "Tent - €89.00 - In
+ * stock", "M — €22.03 — In stock"): a space, one of `· — – - |`, a space. No claim runs across one — no
+ * pattern matches a space next to these characters, and each pattern's edges accept a space as they accept
+ * the end of a text — so a line's claims are its parts' claims, part after part (test/consistency/claims-lines.test.ts).
+ * Reading by parts is what makes the parts memo hits: a price, an availability and a title are the same
+ * parts in every channel's layout of them.
+ */
+const SEPARATOR = / [\u00b7\u2014\u2013|-] /;
+
 /** The claims of one line, from the memo or read (from a copy: the claims' texts are slices of what they were read from). */
 function claimsOfLine(cache: BoundedMemo<readonly Claim[]>, line: string, locales: readonly string[]): readonly Claim[] {
   let found = cache.get(line);
   if (!found) {
-    const claims = claimsIn(detached(line), locales);
+    let claims: Claim[];
+    if (SEPARATOR.test(line)) {
+      claims = [];
+      for (const part of line.split(SEPARATOR)) for (const c of claimsOfLine(cache, part, locales)) claims.push(c);
+    } else {
+      claims = claimsIn(detached(line), locales);
+    }
     found = claims.length ? claims : NO_CLAIMS;
     cache.set(line, found);
   }
