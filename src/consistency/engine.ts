@@ -225,6 +225,8 @@ function unsupportedClaims(
 }
 
 const catalogueLabels = new WeakMap<readonly ActionView[], string[]>();
+/** The catalogue's labels with an output's own extra ones (the web's search button, an SMS's keyword replies), by extras. */
+const withExtras = new WeakMap<readonly string[], BoundedMemo<string[]>>();
 
 /**
  * The labels to cut from a text before reading its claims, longest first (so "Notify me" never leaves
@@ -239,7 +241,19 @@ function labelsOf(actions: readonly ActionView[], controls: Inspection["controls
   }
   const known = labels;
   const extra = [...controls.map((c) => c.label), ...offers.map((a) => a.label)].filter((l) => !known.includes(l));
-  return extra.length ? longestFirst([...labels, ...extra]) : labels;
+  if (!extra.length) return labels;
+  let memo = withExtras.get(labels);
+  if (!memo) {
+    memo = new BoundedMemo(256);
+    withExtras.set(labels, memo);
+  }
+  const key = JSON.stringify(extra);
+  let all = memo.get(key);
+  if (!all) {
+    all = longestFirst([...labels, ...extra]);
+    memo.set(key, all);
+  }
+  return all;
 }
 
 const longestFirst = (labels: readonly string[]) =>
