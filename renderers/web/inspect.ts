@@ -313,9 +313,20 @@ function showsPrice(text: string, lang: string, amount: unknown, currency: unkno
   if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) return false;
   const value = Number(amount);
   if ((typeof amount !== "string" && typeof amount !== "number") || !Number.isFinite(value)) return false;
-  const formatted = currencyFormat(lang, currency).format(value);
-  return text.includes(normText(formatted).toLowerCase());
+  // -0 formats with its sign but prints as "0": it gets a key of its own.
+  const key = `${lang}|${currency}|${Object.is(value, -0) ? "-0" : value}`;
+  let needle = priceNeedles.get(key);
+  if (needle === undefined) {
+    needle = normText(currencyFormat(lang, currency).format(value)).toLowerCase();
+    // Bounded: a catalogue's prices repeat page after page; past the bound the memo starts again.
+    if (priceNeedles.size >= 4096) priceNeedles.clear();
+    priceNeedles.set(key, needle);
+  }
+  return text.includes(needle);
 }
+
+/** A price as `showsPrice` looks for it in the text, by language, currency and amount (formatting costs more than the search). */
+const priceNeedles = new Map<string, string>();
 
 function jsonLdLimits(page: Page, text: string, lang: string): Degradation[] {
   const isProductPage = page.meta.get("og:type") === "product";
