@@ -65,16 +65,17 @@ class VisibleText {
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
- * Each line as `normText` folds it, empty lines dropped — in three passes over the whole text instead of
- * one per line. The same: NFC never composes across a line break; a run of white space that holds a line
- * break ends one line and starts the next (its spaces are the lines' trimmed edges, its blank lines are
- * dropped); any other run is one space (`normText`'s class is `\s`, which already holds no-break spaces).
+ * Each line as `normText` folds it, empty lines dropped — in a few passes over the whole text instead of
+ * one per line. The same: NFC never composes across a line break; a run of white space without a line
+ * break is one space (`normText`'s class is `\s`, which already holds no-break spaces); a run that holds
+ * one ends a line and starts the next (its spaces are the lines' trimmed edges, its blank lines are
+ * dropped). Both patterns are linear: neither backtracks over a long run of spaces.
  */
 function textLines(text: string): string {
   const nfc = NON_ASCII.test(text) ? text.normalize("NFC") : text;
   return nfc
-    .replace(/\s*\n\s*/g, "\n")
     .replace(/[^\S\n]+/g, " ")
+    .replace(/ ?\n[ \n]*/g, "\n")
     .trim();
 }
 
