@@ -68,6 +68,11 @@ function generateModule(dir: string, label: string, escapesHtml: boolean): strin
       strict: true,
       noEscape: !escapesHtml,
       preventIndent: true,
+      // Only Handlebars' own helpers and the web channel's `json` exist (no runtime registers another):
+      // `{{name}}` compiles to a plain lookup instead of asking the helpers first, then the data. An
+      // unknown helper called with arguments is a build error; a missing variable still throws (strict).
+      knownHelpers: { json: true },
+      knownHelpersOnly: true,
     });
     return `  ${JSON.stringify(basename(file, ".hbs"))}: ${spec},`;
   });

@@ -5,14 +5,9 @@ export type TemplateName = "action_result" | "cart" | "message" | "order" | "pro
 
 export const templates = {
   "action_result": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":1,"column":2},"end":{"line":1,"column":6}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"text","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":8}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = container.lambda(container.strict(depth0, "text", {"start":{"line":1,"column":2},"end":{"line":1,"column":6}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"useData":true},
   "cart": {"0":function(container,depth0,helpers,partials,data) {
@@ -26,7 +21,7 @@ export const templates = {
   return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"ui"), "emptyCart", {"start":{"line":1,"column":15},"end":{"line":1,"column":27}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -34,9 +29,9 @@ export const templates = {
     };
 
   return ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(depth0,"compact"),{"name":"unless","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":8},"end":{"line":3,"column":20}}})) != null ? stack1 : "")
-    + ((stack1 = container.lambda(alias2(lookupProperty(depth0,"ui"), "total", {"start":{"line":3,"column":22},"end":{"line":3,"column":30}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(lookupProperty(depth0,"ui"), "total", {"start":{"line":3,"column":22},"end":{"line":3,"column":30}} ), depth0)) != null ? stack1 : "")
     + ": "
-    + ((stack1 = (((helper = lookupProperty(helpers,"subtotal") || alias2(depth0, "subtotal", {"start":{"line":3,"column":36},"end":{"line":3,"column":44}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"subtotal","hash":{},"data":data,"loc":{"start":{"line":3,"column":34},"end":{"line":3,"column":46}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "subtotal", {"start":{"line":3,"column":36},"end":{"line":3,"column":44}} ), depth0)) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"delivery"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":5,"column":9}}})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data,blockParams,depths) {
@@ -49,7 +44,7 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":27},"end":{"line":3,"column":9}}})) != null ? stack1 : "");
 },"3":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -57,15 +52,15 @@ export const templates = {
     };
 
   return "• "
-    + ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":2,"column":46},"end":{"line":2,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":44},"end":{"line":2,"column":53}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":2,"column":46},"end":{"line":2,"column":51}} ), depth0)) != null ? stack1 : "")
     + " ×"
-    + ((stack1 = (((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":2,"column":57},"end":{"line":2,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":2,"column":55},"end":{"line":2,"column":67}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "quantity", {"start":{"line":2,"column":57},"end":{"line":2,"column":65}} ), depth0)) != null ? stack1 : "")
     + " – "
-    + ((stack1 = (((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":2,"column":72},"end":{"line":2,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":2,"column":70},"end":{"line":2,"column":83}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"priceChangedTo"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":83},"end":{"line":2,"column":149}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "lineTotal", {"start":{"line":2,"column":72},"end":{"line":2,"column":81}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"priceChangedTo"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":83},"end":{"line":2,"column":149}}})) != null ? stack1 : "")
     + "\n";
 },"4":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -73,20 +68,15 @@ export const templates = {
     };
 
   return " ("
-    + ((stack1 = container.lambda(alias1(lookupProperty(depths[1],"ui"), "price", {"start":{"line":2,"column":109},"end":{"line":2,"column":120}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depths[1],"ui"), "price", {"start":{"line":2,"column":109},"end":{"line":2,"column":120}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"priceChangedTo") || alias1(depth0, "priceChangedTo", {"start":{"line":2,"column":125},"end":{"line":2,"column":139}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"priceChangedTo","hash":{},"data":data,"loc":{"start":{"line":2,"column":123},"end":{"line":2,"column":141}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "priceChangedTo", {"start":{"line":2,"column":125},"end":{"line":2,"column":139}} ), depth0)) != null ? stack1 : "")
     + ")";
 },"5":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
   return "• "
-    + ((stack1 = (((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":4,"column":22},"end":{"line":4,"column":26}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"text","hash":{},"data":data,"loc":{"start":{"line":4,"column":20},"end":{"line":4,"column":28}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "text", {"start":{"line":4,"column":22},"end":{"line":4,"column":26}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -99,23 +89,13 @@ export const templates = {
   return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.program(1, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":5,"column":16}}})) != null ? stack1 : "");
 },"useData":true,"useDepths":true},
   "message": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"short") || container.strict(depth0, "short", {"start":{"line":1,"column":17},"end":{"line":1,"column":22}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"short","hash":{},"data":data,"loc":{"start":{"line":1,"column":15},"end":{"line":1,"column":24}}}) : helper))) != null ? stack1 : "");
+  return ((stack1 = container.lambda(container.strict(depth0, "short", {"start":{"line":1,"column":17},"end":{"line":1,"column":22}} ), depth0)) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"body") || container.strict(depth0, "body", {"start":{"line":1,"column":34},"end":{"line":1,"column":38}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"body","hash":{},"data":data,"loc":{"start":{"line":1,"column":32},"end":{"line":1,"column":40}}}) : helper))) != null ? stack1 : "");
+  return ((stack1 = container.lambda(container.strict(depth0, "body", {"start":{"line":1,"column":34},"end":{"line":1,"column":38}} ), depth0)) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -137,22 +117,17 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":19},"end":{"line":3,"column":9}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "• "
-    + ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":2,"column":38},"end":{"line":2,"column":43}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":36},"end":{"line":2,"column":45}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":2,"column":38},"end":{"line":2,"column":43}} ), depth0)) != null ? stack1 : "")
     + " ×"
-    + ((stack1 = (((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":2,"column":49},"end":{"line":2,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":2,"column":47},"end":{"line":2,"column":59}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "quantity", {"start":{"line":2,"column":49},"end":{"line":2,"column":57}} ), depth0)) != null ? stack1 : "")
     + " – "
-    + ((stack1 = (((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":2,"column":64},"end":{"line":2,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":2,"column":62},"end":{"line":2,"column":75}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "lineTotal", {"start":{"line":2,"column":64},"end":{"line":2,"column":73}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), alias4="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -161,16 +136,16 @@ export const templates = {
 
   return ((stack1 = alias2(alias1(lookupProperty(depth0,"ui"), "status", {"start":{"line":1,"column":2},"end":{"line":1,"column":11}} ), depth0)) != null ? stack1 : "")
     + ": "
-    + ((stack1 = (((helper = lookupProperty(helpers,"statusText") || alias1(depth0, "statusText", {"start":{"line":1,"column":17},"end":{"line":1,"column":27}} ))),(typeof helper === alias4 ? helper.call(alias3,{"name":"statusText","hash":{},"data":data,"loc":{"start":{"line":1,"column":15},"end":{"line":1,"column":29}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "statusText", {"start":{"line":1,"column":17},"end":{"line":1,"column":27}} ), depth0)) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"compact"),{"name":"unless","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":20}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"compact"),{"name":"unless","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":20}}})) != null ? stack1 : "")
     + ((stack1 = alias2(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":3,"column":22},"end":{"line":3,"column":30}} ), depth0)) != null ? stack1 : "")
     + ": "
-    + ((stack1 = (((helper = lookupProperty(helpers,"total") || alias1(depth0, "total", {"start":{"line":3,"column":36},"end":{"line":3,"column":41}} ))),(typeof helper === alias4 ? helper.call(alias3,{"name":"total","hash":{},"data":data,"loc":{"start":{"line":3,"column":34},"end":{"line":3,"column":43}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "total", {"start":{"line":3,"column":36},"end":{"line":3,"column":41}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"useData":true},
   "product": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -178,9 +153,9 @@ export const templates = {
     };
 
   return " ("
-    + ((stack1 = container.lambda(alias1(lookupProperty(depth0,"ui"), "was", {"start":{"line":1,"column":35},"end":{"line":1,"column":41}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"ui"), "was", {"start":{"line":1,"column":35},"end":{"line":1,"column":41}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"compareAtPrice") || alias1(depth0, "compareAtPrice", {"start":{"line":1,"column":46},"end":{"line":1,"column":60}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"compareAtPrice","hash":{},"data":data,"loc":{"start":{"line":1,"column":44},"end":{"line":1,"column":62}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "compareAtPrice", {"start":{"line":1,"column":46},"end":{"line":1,"column":60}} ), depth0)) != null ? stack1 : "")
     + ")";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -192,66 +167,56 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"summary"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":19},"end":{"line":3,"column":7}}})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"summary") || container.strict(depth0, "summary", {"start":{"line":2,"column":36},"end":{"line":2,"column":43}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":2,"column":34},"end":{"line":2,"column":45}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = container.lambda(container.strict(depth0, "summary", {"start":{"line":2,"column":36},"end":{"line":2,"column":43}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":9},"end":{"line":1,"column":70}}})) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "price", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":9},"end":{"line":1,"column":70}}})) != null ? stack1 : "")
     + " · "
-    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":1,"column":75},"end":{"line":1,"column":91}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":1,"column":73},"end":{"line":1,"column":93}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "availabilityText", {"start":{"line":1,"column":75},"end":{"line":1,"column":91}} ), depth0)) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"compact"),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":18}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias3,lookupProperty(depth0,"compact"),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":18}}})) != null ? stack1 : "");
 },"useData":true},
   "product_list": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"n") || alias1(depth0, "n", {"start":{"line":1,"column":17},"end":{"line":1,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":1,"column":15},"end":{"line":1,"column":20}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "n", {"start":{"line":1,"column":17},"end":{"line":1,"column":18}} ), depth0)) != null ? stack1 : "")
     + ". "
-    + ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":1,"column":24},"end":{"line":1,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":1,"column":22},"end":{"line":1,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":1,"column":24},"end":{"line":1,"column":29}} ), depth0)) != null ? stack1 : "")
     + " – "
-    + ((stack1 = (((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":1,"column":36},"end":{"line":1,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":1,"column":34},"end":{"line":1,"column":43}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depths[1],"compact"),{"name":"unless","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":43},"end":{"line":1,"column":99}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "price", {"start":{"line":1,"column":36},"end":{"line":1,"column":41}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depths[1],"compact"),{"name":"unless","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":43},"end":{"line":1,"column":99}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
   return " · "
-    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || container.strict(depth0, "availabilityText", {"start":{"line":1,"column":70},"end":{"line":1,"column":86}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":1,"column":68},"end":{"line":1,"column":88}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = container.lambda(container.strict(depth0, "availabilityText", {"start":{"line":1,"column":70},"end":{"line":1,"column":86}} ), depth0)) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = container.lambda(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":2,"column":26},"end":{"line":2,"column":33}} ), depth0)) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":2,"column":26},"end":{"line":2,"column":33}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"nextUrl") || alias1(depth0, "nextUrl", {"start":{"line":2,"column":38},"end":{"line":2,"column":45}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"nextUrl","hash":{},"data":data,"loc":{"start":{"line":2,"column":36},"end":{"line":2,"column":47}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "nextUrl", {"start":{"line":2,"column":38},"end":{"line":2,"column":45}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -265,33 +230,28 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"nextUrl"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":9},"end":{"line":3,"column":7}}})) != null ? stack1 : "");
 },"useData":true,"useDepths":true},
   "tail": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"factLine") || container.strict(depth0, "factLine", {"start":{"line":1,"column":18},"end":{"line":1,"column":26}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"factLine","hash":{},"data":data,"loc":{"start":{"line":1,"column":16},"end":{"line":1,"column":28}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = container.lambda(container.strict(depth0, "factLine", {"start":{"line":1,"column":18},"end":{"line":1,"column":26}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":2,"column":28},"end":{"line":2,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":2,"column":26},"end":{"line":2,"column":35}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "label", {"start":{"line":2,"column":28},"end":{"line":2,"column":33}} ), depth0)) != null ? stack1 : "")
     + ": "
-    + ((stack1 = container.lambda(alias1(lookupProperty(depths[1],"ui"), "reply", {"start":{"line":2,"column":39},"end":{"line":2,"column":50}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depths[1],"ui"), "reply", {"start":{"line":2,"column":39},"end":{"line":2,"column":50}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"command") || alias1(depth0, "command", {"start":{"line":2,"column":55},"end":{"line":2,"column":62}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"command","hash":{},"data":data,"loc":{"start":{"line":2,"column":53},"end":{"line":2,"column":64}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "command", {"start":{"line":2,"column":55},"end":{"line":2,"column":62}} ), depth0)) != null ? stack1 : "")
     + " – "
-    + ((stack1 = (((helper = lookupProperty(helpers,"deepLink") || alias1(depth0, "deepLink", {"start":{"line":2,"column":69},"end":{"line":2,"column":77}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"deepLink","hash":{},"data":data,"loc":{"start":{"line":2,"column":67},"end":{"line":2,"column":79}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "deepLink", {"start":{"line":2,"column":69},"end":{"line":2,"column":77}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -300,6 +260,6 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"factLine"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":2,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"fallbacks"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":7},"end":{"line":3,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = (((helper = lookupProperty(helpers,"url") || container.strict(depth0, "url", {"start":{"line":3,"column":11},"end":{"line":3,"column":14}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":3,"column":9},"end":{"line":3,"column":16}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = container.lambda(container.strict(depth0, "url", {"start":{"line":3,"column":11},"end":{"line":3,"column":14}} ), depth0)) != null ? stack1 : "");
 },"useData":true,"useDepths":true},
 } as unknown as Record<TemplateName, TemplateSpecification>;

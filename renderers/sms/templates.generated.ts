@@ -5,15 +5,10 @@ export type TemplateName = "action_result" | "cart" | "menu" | "message" | "orde
 
 export const templates = {
   "action_result": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
   return "\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"factLine") || container.strict(depth0, "factLine", {"start":{"line":2,"column":2},"end":{"line":2,"column":10}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"factLine","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":12}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = container.lambda(container.strict(depth0, "factLine", {"start":{"line":2,"column":2},"end":{"line":2,"column":10}} ), depth0)) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -25,14 +20,14 @@ export const templates = {
   return "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"menu"),depth0,{"name":"menu","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":1,"column":2},"end":{"line":1,"column":6}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":8}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = container.lambda(container.strict(depth0, "text", {"start":{"line":1,"column":2},"end":{"line":1,"column":6}} ), depth0)) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"factLine"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":8},"end":{"line":2,"column":19}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"actions"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":19},"end":{"line":3,"column":17}}})) != null ? stack1 : "")
     + "\n";
@@ -48,7 +43,7 @@ export const templates = {
   return ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"ui"), "emptyCart", {"start":{"line":2,"column":15},"end":{"line":2,"column":27}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -56,13 +51,13 @@ export const templates = {
     };
 
   return ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":8},"end":{"line":4,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = container.lambda(alias2(lookupProperty(depth0,"ui"), "total", {"start":{"line":4,"column":11},"end":{"line":4,"column":19}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(lookupProperty(depth0,"ui"), "total", {"start":{"line":4,"column":11},"end":{"line":4,"column":19}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"subtotal") || alias2(depth0, "subtotal", {"start":{"line":4,"column":24},"end":{"line":4,"column":32}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"subtotal","hash":{},"data":data,"loc":{"start":{"line":4,"column":22},"end":{"line":4,"column":34}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias3(alias2(depth0, "subtotal", {"start":{"line":4,"column":24},"end":{"line":4,"column":32}} ), depth0)) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"delivery"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -70,23 +65,18 @@ export const templates = {
     };
 
   return "- "
-    + ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":3,"column":27},"end":{"line":3,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":3,"column":25},"end":{"line":3,"column":34}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":3,"column":27},"end":{"line":3,"column":32}} ), depth0)) != null ? stack1 : "")
     + " x"
-    + ((stack1 = (((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":3,"column":38},"end":{"line":3,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":3,"column":36},"end":{"line":3,"column":48}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "quantity", {"start":{"line":3,"column":38},"end":{"line":3,"column":46}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":3,"column":51},"end":{"line":3,"column":60}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":3,"column":49},"end":{"line":3,"column":62}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"priceChangedTo"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":62},"end":{"line":3,"column":116}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "lineTotal", {"start":{"line":3,"column":51},"end":{"line":3,"column":60}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"priceChangedTo"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":62},"end":{"line":3,"column":116}}})) != null ? stack1 : "")
     + "\n";
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
   return " (now "
-    + ((stack1 = (((helper = lookupProperty(helpers,"priceChangedTo") || container.strict(depth0, "priceChangedTo", {"start":{"line":3,"column":92},"end":{"line":3,"column":106}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"priceChangedTo","hash":{},"data":data,"loc":{"start":{"line":3,"column":90},"end":{"line":3,"column":108}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "priceChangedTo", {"start":{"line":3,"column":92},"end":{"line":3,"column":106}} ), depth0)) != null ? stack1 : "")
     + ")";
 },"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -99,29 +89,29 @@ export const templates = {
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"delivery"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":23},"end":{"line":5,"column":89}}})) != null ? stack1 : "")
     + "\n";
 },"5":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(data,"first"),{"name":"unless","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":41},"end":{"line":5,"column":72}}})) != null ? stack1 : "")
-    + ((stack1 = (((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":5,"column":74},"end":{"line":5,"column":78}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":5,"column":72},"end":{"line":5,"column":80}}}) : helper))) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(data,"first"),{"name":"unless","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":41},"end":{"line":5,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "text", {"start":{"line":5,"column":74},"end":{"line":5,"column":78}} ), depth0)) != null ? stack1 : "");
 },"6":function(container,depth0,helpers,partials,data) {
     return ", ";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ), depth0)) != null ? stack1 : "")
     + ":\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":6,"column":14}}})) != null ? stack1 : "")
-    + ((stack1 = (((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":6,"column":16},"end":{"line":6,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":6,"column":14},"end":{"line":6,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":6,"column":14}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "url", {"start":{"line":6,"column":16},"end":{"line":6,"column":19}} ), depth0)) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"menu"),depth0,{"name":"menu","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
@@ -170,25 +160,15 @@ export const templates = {
 },"4":function(container,depth0,helpers,partials,data) {
     return ", ";
 },"5":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"command") || container.strict(depth0, "command", {"start":{"line":1,"column":145},"end":{"line":1,"column":152}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"command","hash":{},"data":data,"loc":{"start":{"line":1,"column":143},"end":{"line":1,"column":154}}}) : helper))) != null ? stack1 : "");
+  return ((stack1 = container.lambda(container.strict(depth0, "command", {"start":{"line":1,"column":145},"end":{"line":1,"column":152}} ), depth0)) != null ? stack1 : "");
 },"6":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1, alias1=container.strict, alias2=container.lambda;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"command") || alias1(depth0, "command", {"start":{"line":1,"column":164},"end":{"line":1,"column":171}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"command","hash":{},"data":data,"loc":{"start":{"line":1,"column":162},"end":{"line":1,"column":173}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "command", {"start":{"line":1,"column":164},"end":{"line":1,"column":171}} ), depth0)) != null ? stack1 : "")
     + " ("
-    + ((stack1 = (((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":1,"column":177},"end":{"line":1,"column":182}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":1,"column":175},"end":{"line":1,"column":184}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "label", {"start":{"line":1,"column":177},"end":{"line":1,"column":182}} ), depth0)) != null ? stack1 : "")
     + ")";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -202,15 +182,10 @@ export const templates = {
     + "\n";
 },"useData":true,"useDepths":true},
   "message": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
   return "\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"factLine") || container.strict(depth0, "factLine", {"start":{"line":2,"column":2},"end":{"line":2,"column":10}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"factLine","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":12}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = container.lambda(container.strict(depth0, "factLine", {"start":{"line":2,"column":2},"end":{"line":2,"column":10}} ), depth0)) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -222,42 +197,42 @@ export const templates = {
   return "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"menu"),depth0,{"name":"menu","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"short") || alias1(depth0, "short", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"short","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"factLine"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":9},"end":{"line":2,"column":19}}})) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "short", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"factLine"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":9},"end":{"line":2,"column":19}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":3,"column":2},"end":{"line":3,"column":5}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":3,"column":7}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"actions"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":7},"end":{"line":4,"column":17}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "url", {"start":{"line":3,"column":2},"end":{"line":3,"column":5}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(lookupProperty(depth0,"actions"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":7},"end":{"line":4,"column":17}}})) != null ? stack1 : "")
     + "\n";
 },"usePartial":true,"useData":true},
   "order": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ), depth0)) != null ? stack1 : "")
     + ": "
-    + ((stack1 = (((helper = lookupProperty(helpers,"statusText") || alias1(depth0, "statusText", {"start":{"line":1,"column":13},"end":{"line":1,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"statusText","hash":{},"data":data,"loc":{"start":{"line":1,"column":11},"end":{"line":1,"column":25}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "statusText", {"start":{"line":1,"column":13},"end":{"line":1,"column":23}} ), depth0)) != null ? stack1 : "")
     + ". "
-    + ((stack1 = container.lambda(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":1,"column":29},"end":{"line":1,"column":37}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":1,"column":29},"end":{"line":1,"column":37}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"total") || alias1(depth0, "total", {"start":{"line":1,"column":42},"end":{"line":1,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"total","hash":{},"data":data,"loc":{"start":{"line":1,"column":40},"end":{"line":1,"column":49}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "total", {"start":{"line":1,"column":42},"end":{"line":1,"column":47}} ), depth0)) != null ? stack1 : "")
     + ".\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":2,"column":2},"end":{"line":2,"column":5}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":7}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "url", {"start":{"line":2,"column":2},"end":{"line":2,"column":5}} ), depth0)) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"menu"),depth0,{"name":"menu","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "product": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -265,77 +240,67 @@ export const templates = {
     };
 
   return " ("
-    + ((stack1 = container.lambda(alias1(lookupProperty(depth0,"ui"), "was", {"start":{"line":1,"column":47},"end":{"line":1,"column":53}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"ui"), "was", {"start":{"line":1,"column":47},"end":{"line":1,"column":53}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"compareAtPrice") || alias1(depth0, "compareAtPrice", {"start":{"line":1,"column":58},"end":{"line":1,"column":72}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"compareAtPrice","hash":{},"data":data,"loc":{"start":{"line":1,"column":56},"end":{"line":1,"column":74}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "compareAtPrice", {"start":{"line":1,"column":58},"end":{"line":1,"column":72}} ), depth0)) != null ? stack1 : "")
     + ")";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"summary") || container.strict(depth0, "summary", {"start":{"line":2,"column":17},"end":{"line":2,"column":24}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":2,"column":15},"end":{"line":2,"column":26}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = container.lambda(container.strict(depth0, "summary", {"start":{"line":2,"column":17},"end":{"line":2,"column":24}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ), depth0)) != null ? stack1 : "")
     + " - "
-    + ((stack1 = (((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":1,"column":14},"end":{"line":1,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":1,"column":12},"end":{"line":1,"column":21}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":21},"end":{"line":1,"column":82}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "price", {"start":{"line":1,"column":14},"end":{"line":1,"column":19}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":21},"end":{"line":1,"column":82}}})) != null ? stack1 : "")
     + " - "
-    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":1,"column":87},"end":{"line":1,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":1,"column":85},"end":{"line":1,"column":105}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "availabilityText", {"start":{"line":1,"column":87},"end":{"line":1,"column":103}} ), depth0)) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"summary"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = (((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":3,"column":9},"end":{"line":3,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":3,"column":7},"end":{"line":3,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"summary"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "url", {"start":{"line":3,"column":9},"end":{"line":3,"column":12}} ), depth0)) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"menu"),depth0,{"name":"menu","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "product_list": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var stack1, alias1=container.strict, alias2=container.lambda;
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"n") || alias1(depth0, "n", {"start":{"line":2,"column":17},"end":{"line":2,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":2,"column":15},"end":{"line":2,"column":20}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(depth0, "n", {"start":{"line":2,"column":17},"end":{"line":2,"column":18}} ), depth0)) != null ? stack1 : "")
     + ". "
-    + ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":2,"column":24},"end":{"line":2,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":22},"end":{"line":2,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "title", {"start":{"line":2,"column":24},"end":{"line":2,"column":29}} ), depth0)) != null ? stack1 : "")
     + " - "
-    + ((stack1 = (((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":2,"column":36},"end":{"line":2,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":2,"column":34},"end":{"line":2,"column":43}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "price", {"start":{"line":2,"column":36},"end":{"line":2,"column":41}} ), depth0)) != null ? stack1 : "")
     + " - "
-    + ((stack1 = (((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":2,"column":48},"end":{"line":2,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":2,"column":46},"end":{"line":2,"column":66}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "availabilityText", {"start":{"line":2,"column":48},"end":{"line":2,"column":64}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = container.lambda(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":3,"column":26},"end":{"line":3,"column":33}} ), depth0)) != null ? stack1 : "")
+  return ((stack1 = alias2(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":3,"column":26},"end":{"line":3,"column":33}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"moreUrl") || alias1(depth0, "moreUrl", {"start":{"line":3,"column":38},"end":{"line":3,"column":45}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"moreUrl","hash":{},"data":data,"loc":{"start":{"line":3,"column":36},"end":{"line":3,"column":47}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "moreUrl", {"start":{"line":3,"column":38},"end":{"line":3,"column":45}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = (((helper = lookupProperty(helpers,"title") || container.strict(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":9}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = container.lambda(container.strict(depth0, "title", {"start":{"line":1,"column":2},"end":{"line":1,"column":7}} ), depth0)) != null ? stack1 : "")
     + ":\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"items"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"moreUrl"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":9},"end":{"line":4,"column":7}}})) != null ? stack1 : "")

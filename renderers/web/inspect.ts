@@ -6,8 +6,7 @@
  * disagrees with the page, missing Open Graph tags, and the accessibility
  * basics (`lang`, `<title>`, `alt`, button names, labelled inputs).
  */
-import type { ChildNode, Element } from "domhandler";
-import { DomUtils, parseDocument } from "htmlparser2";
+import { Parser } from "htmlparser2";
 import type { Control, Degradation, Inspection } from "../../src/channels/contract";
 import { normText } from "../../src/channels/contract";
 import { wording } from "../../src/channels/wording";
@@ -27,10 +26,6 @@ const AVAILABILITY_OF_SCHEMA: Record<string, "in_stock" | "low_stock" | "preorde
 
 const OPEN_GRAPH = ["og:title", "og:type", "og:image", "og:url"];
 
-function isElement(node: ChildNode): node is Element {
-  return node.type === "tag" || node.type === "script" || node.type === "style";
-}
-
 /** Elements that start a block: their text is a line of its own (a heading and the next paragraph never run together). */
 const BLOCKS = new Set(
   "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol option p pre section select summary table tbody td tfoot th thead title tr ul".split(
@@ -38,80 +33,107 @@ const BLOCKS = new Set(
   ),
 );
 
+type Attribs = Record<string, string>;
+
+const hiddenOrInvisible = (name: string, attribs: Attribs) => INVISIBLE.has(name) || attribs.hidden !== undefined;
+
 /**
- * Text of a subtree: element boundaries as spaces, block boundaries as line breaks. Lines matter to the
- * claims check, which reads claims line by line and remembers each line (the navigation, the footer and
- * a description are the same lines on every page).
+ * The visible text of a subtree as it streams past: element boundaries as spaces, block boundaries as line
+ * breaks, nothing inside an invisible or `hidden` element. Lines matter to the claims check, which reads
+ * claims line by line and remembers each line (the navigation, the footer and a description are the same
+ * lines on every page).
  */
-function textOf(node: ChildNode, skip: (el: Element) => boolean): string {
-  if (node.type === "text") return node.data;
-  if (!isElement(node) || skip(node)) return "";
-  const edge = BLOCKS.has(node.name) ? "\n" : " ";
-  return `${edge}${node.children.map((child) => textOf(child, skip)).join("")}${edge}`;
-}
-
-/** Each line as `normText` folds it, empty lines dropped. */
-function textLines(text: string): string {
-  return text.split("\n").map(normText).filter(Boolean).join("\n");
-}
-
-const hiddenOrInvisible = (el: Element) => INVISIBLE.has(el.name) || el.attribs.hidden !== undefined;
-
-/** Elements by tag name, indexed once per page (every check below asks it instead of walking the tree again). */
-type Index = Map<string, Element[]>;
-
-function indexOf(root: ChildNode[]): Index {
-  const index: Index = new Map();
-  for (const el of DomUtils.findAll(() => true, root)) {
-    const list = index.get(el.name);
-    if (list) list.push(el);
-    else index.set(el.name, [el]);
+class VisibleText {
+  text = "";
+  /** How deep inside a skipped element the parser is (0: text is shown). */
+  private skipped = 0;
+  open(name: string, attribs: Attribs): void {
+    if (this.skipped) this.skipped++;
+    else if (hiddenOrInvisible(name, attribs)) this.skipped = 1;
+    else this.text += BLOCKS.has(name) ? "\n" : " ";
   }
-  return index;
+  close(name: string): void {
+    if (this.skipped) this.skipped--;
+    else this.text += BLOCKS.has(name) ? "\n" : " ";
+  }
+  add(data: string): void {
+    if (!this.skipped) this.text += data;
+  }
 }
 
-function elements(root: ChildNode[] | Index, name: string): Element[] {
-  if (root instanceof Map) return root.get(name) ?? [];
-  return DomUtils.findAll((el) => el.name === name, root);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included.
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * Each line as `normText` folds it, empty lines dropped — in a few passes over the whole text instead of
+ * one per line. The same: NFC never composes across a line break; a run of white space without a line
+ * break is one space (`normText`'s class is `\s`, which already holds no-break spaces); a run that holds
+ * one ends a line and starts the next (its spaces are the lines' trimmed edges, its blank lines are
+ * dropped). Both patterns are linear: neither backtracks over a long run of spaces.
+ */
+function textLines(text: string): string {
+  const nfc = NON_ASCII.test(text) ? text.normalize("NFC") : text;
+  return nfc
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ ?\n[ \n]*/g, "\n")
+    .trim();
 }
 
-/** The accessible name of a button: its aria-label, else its text. */
-function buttonName(button: Element): string {
-  return normText(button.attribs["aria-label"] ?? textOf(button, hiddenOrInvisible));
+/** A button as it streams past: its accessible name is its aria-label, else its visible text. */
+interface Button {
+  ariaLabel: string | undefined;
+  /** Null when the button itself is hidden: it shows no text. */
+  text: VisibleText | null;
+}
+
+function buttonName(button: Button): string {
+  return normText(button.ariaLabel ?? button.text?.text ?? "");
+}
+
+interface Option {
+  attribs: Attribs;
+  text: VisibleText | null;
+}
+
+/** A form: what its controls post without the customer touching them, in document order, and its submit button. */
+interface Form {
+  attribs: Attribs;
+  /** Hidden inputs (their value) and selects (their options, read once the page is parsed), by name. */
+  inputs: { name: string; value: string | Option[] }[];
+  submit: { input: Attribs } | { button: Button } | null;
+}
+
+/** One open element, and what it started: a button's or option's text, a form, a select's options. */
+interface Frame {
+  name: string;
+  text: VisibleText | null;
+  form: Form | null;
+  options: Option[] | null;
+  /** Text read whole (a title's, a JSON-LD script's), like `textContent`. */
+  raw: { text: string } | null;
 }
 
 /** What a form posts without the customer touching it: hidden inputs and each select's default option. */
-function formInput(form: Element): Record<string, string> {
+function formInput(form: Form): Record<string, string> {
   const input: Record<string, string> = {};
-  for (const el of DomUtils.findAll((e) => e.name === "input" || e.name === "select", form.children)) {
-    const name = el.attribs.name;
-    if (!name) continue;
-    if (el.name === "input" && el.attribs.type === "hidden") input[name] = el.attribs.value ?? "";
-    if (el.name === "select") {
-      const options = elements(el.children, "option");
-      // As browsers do: the selected option, else the first one that is not disabled.
-      const chosen = options.find((o) => o.attribs.selected !== undefined) ?? options.find((o) => o.attribs.disabled === undefined);
-      if (chosen) input[name] = chosen.attribs.value ?? normText(textOf(chosen, hiddenOrInvisible));
+  for (const { name, value } of form.inputs) {
+    if (typeof value === "string") {
+      input[name] = value;
+      continue;
     }
+    // As browsers do: the selected option, else the first one that is not disabled.
+    const chosen = value.find((o) => o.attribs.selected !== undefined) ?? value.find((o) => o.attribs.disabled === undefined);
+    if (chosen) input[name] = chosen.attribs.value ?? normText(chosen.text?.text ?? "");
   }
   return input;
 }
 
-function submitButton(form: Element): Element | undefined {
-  return (
-    DomUtils.findOne(
-      (el) => (el.name === "button" && (el.attribs.type ?? "submit") === "submit") || (el.name === "input" && el.attribs.type === "submit"),
-      form.children,
-    ) ?? undefined
-  );
-}
-
 /** A form as a control: an action form decodes to its key and fixed input; any other form decodes to nothing. */
-function formControl(form: Element, baseUrl: string): Inspection["controls"][number] {
+function formControl(form: Form, baseUrl: string): Inspection["controls"][number] {
   const method = (form.attribs.method ?? "get").toLowerCase();
   const action = form.attribs.action ?? "";
-  const button = submitButton(form);
-  const label = button ? (button.name === "input" ? (button.attribs.value ?? "") : buttonName(button)) : "";
+  const button = form.submit;
+  const label = button ? ("input" in button ? (button.input.value ?? "") : buttonName(button.button)) : "";
   // A GET form is navigation to a URL (the search box), not an action.
   const control: Control = method === "post" ? { kind: "form", method: "post", action } : { kind: "deepLink", url: action };
   const match = action.startsWith(`${baseUrl}/actions/`) ? /^([a-z][a-z0-9_]*)$/.exec(action.slice(baseUrl.length + 9)) : null;
@@ -120,25 +142,158 @@ function formControl(form: Element, baseUrl: string): Inspection["controls"][num
   return { label, decoded, control };
 }
 
-function meta(index: Index, property: string): string | undefined {
-  return elements(index, "meta").find((el) => el.attribs.property === property || el.attribs.name === property)?.attribs.content;
+/** Everything the checks below ask of a page, gathered in one pass of the parser (no DOM is built). */
+interface Page {
+  /** The first `<title>`'s text (all of it, as `textContent`). */
+  title: { text: string } | null;
+  /** The first `<html>`'s attributes. */
+  html: Attribs | null;
+  forms: Form[];
+  /** The first `<meta>` whose property or name is each Open Graph property, and its content. */
+  meta: Map<string, string | undefined>;
+  /** The text of each JSON-LD script. */
+  jsonLd: { text: string }[];
+  links: { a: string[]; img: string[]; link: string[]; form: string[] };
+  imgs: Attribs[];
+  buttons: Button[];
+  labelled: Set<string | undefined>;
+  fields: { input: Field[]; select: Field[]; textarea: Field[] };
 }
 
-function links(index: Index): string[] {
-  const out: string[] = [];
-  for (const el of [...elements(index, "a"), ...elements(index, "img"), ...elements(index, "link"), ...elements(index, "form")]) {
-    const href = el.attribs.href;
-    // A fragment (the skip link) stays on the page: there is nothing to follow.
-    if (el.name === "a" && href !== undefined && !href.startsWith("#")) out.push(href);
-    if (el.name === "img" && el.attribs.src !== undefined) out.push(el.attribs.src);
-    if (el.name === "link" && el.attribs.rel === "canonical" && href !== undefined) out.push(href);
-    if (el.name === "form" && el.attribs.action !== undefined) out.push(el.attribs.action);
-  }
-  for (const property of ["og:url", "og:image"]) {
-    const content = meta(index, property);
-    if (content !== undefined) out.push(content);
-  }
-  return out;
+interface Field {
+  name: string;
+  attribs: Attribs;
+  inLabel: boolean;
+}
+
+/**
+ * Reads a page in one pass of htmlparser2's callback parser. The parser reports every element it opens
+ * and closes (implied ones included) exactly as `parseDocument` would build them, so this sees the same
+ * tree without building it.
+ */
+function readPage(body: string): { page: Page; visible: string } {
+  const page: Page = {
+    title: null,
+    html: null,
+    forms: [],
+    meta: new Map(),
+    jsonLd: [],
+    links: { a: [], img: [], link: [], form: [] },
+    imgs: [],
+    buttons: [],
+    labelled: new Set(),
+    fields: { input: [], select: [], textarea: [] },
+  };
+  const visible = new VisibleText();
+  /** Texts being read: the page's, and each open button's and option's (innermost last). */
+  const texts: VisibleText[] = [visible];
+  /** Texts read whole: the first title's, each JSON-LD script's. */
+  const raws: { text: string }[] = [];
+  const stack: Frame[] = [];
+  const forms: Form[] = [];
+  const selects: Option[][] = [];
+  let labels = 0;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        for (const text of texts) text.open(name, attribs);
+        const frame: Frame = { name, text: null, form: null, options: null, raw: null };
+        stack.push(frame);
+        switch (name) {
+          case "html":
+            page.html ??= attribs;
+            break;
+          case "title":
+            if (page.title === null) {
+              frame.raw = page.title = { text: "" };
+              raws.push(frame.raw);
+            }
+            break;
+          case "meta":
+            for (const property of OPEN_GRAPH) {
+              if (!page.meta.has(property) && (attribs.property === property || attribs.name === property))
+                page.meta.set(property, attribs.content);
+            }
+            break;
+          case "script":
+            if (attribs.type === "application/ld+json") {
+              frame.raw = { text: "" };
+              raws.push(frame.raw);
+              page.jsonLd.push(frame.raw);
+            }
+            break;
+          case "a":
+            // A fragment (the skip link) stays on the page: there is nothing to follow.
+            if (attribs.href !== undefined && !attribs.href.startsWith("#")) page.links.a.push(attribs.href);
+            break;
+          case "img":
+            if (attribs.src !== undefined) page.links.img.push(attribs.src);
+            page.imgs.push(attribs);
+            break;
+          case "link":
+            if (attribs.rel === "canonical" && attribs.href !== undefined) page.links.link.push(attribs.href);
+            break;
+          case "label":
+            page.labelled.add(attribs.for);
+            labels++;
+            break;
+          case "form": {
+            if (attribs.action !== undefined) page.links.form.push(attribs.action);
+            frame.form = { attribs, inputs: [], submit: null };
+            page.forms.push(frame.form);
+            break;
+          }
+          case "button": {
+            const button: Button = { ariaLabel: attribs["aria-label"], text: null };
+            if (button.ariaLabel === undefined && attribs.hidden === undefined) button.text = frame.text = new VisibleText();
+            page.buttons.push(button);
+            if ((attribs.type ?? "submit") === "submit") for (const form of forms) form.submit ??= { button };
+            break;
+          }
+          case "input":
+          case "select":
+          case "textarea":
+            page.fields[name].push({ name, attribs, inLabel: labels > 0 });
+            if (name === "textarea") break;
+            if (name === "input" && attribs.type === "submit") for (const form of forms) form.submit ??= { input: attribs };
+            if (attribs.name) {
+              if (name === "select" && forms.length) frame.options = [];
+              for (const form of forms) {
+                if (frame.options) form.inputs.push({ name: attribs.name, value: frame.options });
+                else if (attribs.type === "hidden") form.inputs.push({ name: attribs.name, value: attribs.value ?? "" });
+              }
+            }
+            break;
+          case "option":
+            if (selects.length) {
+              const option: Option = { attribs, text: null };
+              if (attribs.value === undefined && attribs.hidden === undefined) option.text = frame.text = new VisibleText();
+              for (const options of selects) options.push(option);
+            }
+            break;
+        }
+        if (frame.text) texts.push(frame.text);
+        if (frame.form) forms.push(frame.form);
+        if (frame.options) selects.push(frame.options);
+      },
+      onclosetag(name) {
+        const frame = stack.pop() as Frame;
+        if (frame.text) texts.pop();
+        if (frame.form) forms.pop();
+        if (frame.options) selects.pop();
+        if (frame.raw) raws.pop();
+        if (name === "label") labels--;
+        for (const text of texts) text.close(name);
+      },
+      ontext(data) {
+        for (const text of texts) text.add(data);
+        for (const raw of raws) raw.text += data;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.end(body);
+  return { page, visible: visible.text };
 }
 
 const currencyFormats = new Map<string, Intl.NumberFormat>();
@@ -159,19 +314,29 @@ function showsPrice(text: string, lang: string, amount: unknown, currency: unkno
   if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) return false;
   const value = Number(amount);
   if ((typeof amount !== "string" && typeof amount !== "number") || !Number.isFinite(value)) return false;
-  const formatted = currencyFormat(lang, currency).format(value);
-  return text.includes(normText(formatted).toLowerCase());
+  // -0 formats with its sign but prints as "0": it gets a key of its own.
+  const key = `${lang}|${currency}|${Object.is(value, -0) ? "-0" : value}`;
+  let needle = priceNeedles.get(key);
+  if (needle === undefined) {
+    needle = normText(currencyFormat(lang, currency).format(value)).toLowerCase();
+    // Bounded: a catalogue's prices repeat page after page; past the bound the memo starts again.
+    if (priceNeedles.size >= 4096) priceNeedles.clear();
+    priceNeedles.set(key, needle);
+  }
+  return text.includes(needle);
 }
 
-function jsonLdLimits(index: Index, text: string, lang: string): Degradation[] {
-  const scripts = elements(index, "script").filter((el) => el.attribs.type === "application/ld+json");
-  const isProductPage = meta(index, "og:type") === "product";
-  if (!scripts.length) return isProductPage ? [{ rule: "web.jsonld", detail: "A product page without JSON-LD." }] : [];
+/** A price as `showsPrice` looks for it in the text, by language, currency and amount (formatting costs more than the search). */
+const priceNeedles = new Map<string, string>();
+
+function jsonLdLimits(page: Page, text: string, lang: string): Degradation[] {
+  const isProductPage = page.meta.get("og:type") === "product";
+  if (!page.jsonLd.length) return isProductPage ? [{ rule: "web.jsonld", detail: "A product page without JSON-LD." }] : [];
   const limits: Degradation[] = [];
   const products: Record<string, unknown>[] = [];
-  for (const script of scripts) {
+  for (const script of page.jsonLd) {
     try {
-      const data = JSON.parse(DomUtils.textContent(script)) as unknown;
+      const data = JSON.parse(script.text) as unknown;
       for (const item of Array.isArray(data) ? data : [data]) {
         if (item && typeof item === "object" && (item as Record<string, unknown>)["@type"] === "Product")
           products.push(item as Record<string, unknown>);
@@ -202,33 +367,34 @@ function jsonLdLimits(index: Index, text: string, lang: string): Degradation[] {
   return limits;
 }
 
-function openGraphLimits(index: Index): Degradation[] {
-  if (meta(index, "og:type") !== "product") return [];
-  return OPEN_GRAPH.filter((p) => !meta(index, p)).map((p) => ({ rule: "web.opengraph", detail: `A product page without ${p}.` }));
+function openGraphLimits(page: Page): Degradation[] {
+  if (page.meta.get("og:type") !== "product") return [];
+  return OPEN_GRAPH.filter((p) => !page.meta.get(p)).map((p) => ({ rule: "web.opengraph", detail: `A product page without ${p}.` }));
 }
 
-function a11yLimits(root: Index): Degradation[] {
+function a11yLimits(page: Page): Degradation[] {
   const limits: Degradation[] = [];
   const add = (detail: string) => limits.push({ rule: "web.a11y", detail });
-  const html = elements(root, "html")[0];
-  if (!html?.attribs.lang?.trim()) add("<html> has no lang.");
-  const title = elements(root, "title")[0];
-  if (!title || !normText(DomUtils.textContent(title))) add("The page has no <title>.");
-  for (const img of elements(root, "img")) if (img.attribs.alt === undefined) add(`<img src="${img.attribs.src ?? ""}"> has no alt.`);
-  for (const button of elements(root, "button")) if (!buttonName(button)) add("A <button> has no accessible name.");
-  const labelled = new Set(elements(root, "label").map((l) => l.attribs.for));
-  const fields = ["input", "select", "textarea"].flatMap((name) => elements(root, name));
-  for (const field of fields) {
-    if (field.name === "input" && UNLABELLED_TYPES.has(field.attribs.type ?? "text")) continue;
-    if (field.attribs["aria-label"] || (field.attribs.id && labelled.has(field.attribs.id)) || hasLabelAncestor(field)) continue;
-    add(`<${field.name} name="${field.attribs.name ?? ""}"> has no label.`);
+  if (!page.html?.lang?.trim()) add("<html> has no lang.");
+  if (!page.title || !normText(page.title.text)) add("The page has no <title>.");
+  for (const img of page.imgs) if (img.alt === undefined) add(`<img src="${img.src ?? ""}"> has no alt.`);
+  for (const button of page.buttons) if (!buttonName(button)) add("A <button> has no accessible name.");
+  for (const field of [...page.fields.input, ...page.fields.select, ...page.fields.textarea]) {
+    const { attribs } = field;
+    if (field.name === "input" && UNLABELLED_TYPES.has(attribs.type ?? "text")) continue;
+    if (attribs["aria-label"] || (attribs.id && page.labelled.has(attribs.id)) || field.inLabel) continue;
+    add(`<${field.name} name="${attribs.name ?? ""}"> has no label.`);
   }
   return limits;
 }
 
-function hasLabelAncestor(el: Element): boolean {
-  for (let node = el.parent; node; node = node.parent) if (isElement(node as ChildNode) && (node as Element).name === "label") return true;
-  return false;
+function links(page: Page): string[] {
+  const out = [...page.links.a, ...page.links.img, ...page.links.link, ...page.links.form];
+  for (const property of ["og:url", "og:image"]) {
+    const content = page.meta.get(property);
+    if (content !== undefined) out.push(content);
+  }
+  return out;
 }
 
 /**
@@ -240,19 +406,16 @@ function hasLabelAncestor(el: Element): boolean {
  */
 export function inspectHtml(body: string, baseUrl: string): Inspection {
   const base = baseUrl.replace(/\/+$/, "");
-  const root = parseDocument(body, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }).children;
-  const index = indexOf(root);
-  const title = elements(index, "title")[0];
-  const visible = root.map((node) => textOf(node, hiddenOrInvisible)).join("");
-  const text = textLines(`${title ? DomUtils.textContent(title) : ""}\n${visible}`);
-  const lang = elements(index, "html")[0]?.attribs.lang || "en";
-  const limits = [...jsonLdLimits(index, text.toLowerCase(), lang), ...openGraphLimits(index), ...a11yLimits(index)];
+  const { page, visible } = readPage(body);
+  const text = textLines(`${page.title?.text ?? ""}\n${visible}`);
+  const lang = page.html?.lang || "en";
+  const limits = [...jsonLdLimits(page, text.toLowerCase(), lang), ...openGraphLimits(page), ...a11yLimits(page)];
   if (!/^<!doctype html>/i.test(body.trimStart()))
     limits.push({ rule: "web.doctype", detail: "The page does not start with <!doctype html>." });
   return {
     text,
-    controls: elements(index, "form").map((form) => formControl(form, base)),
-    links: links(index),
+    controls: page.forms.map((form) => formControl(form, base)),
+    links: links(page),
     limits,
   };
 }

@@ -5,7 +5,7 @@ export type TemplateName = "action_result" | "cart" | "checkout" | "form" | "lay
 
 export const templates = {
   "action_result": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -13,7 +13,7 @@ export const templates = {
     };
 
   return "<h1 dir=\"auto\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"title") || container.strict(depth0, "title", {"start":{"line":2,"column":17},"end":{"line":2,"column":22}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":15},"end":{"line":2,"column":24}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "title", {"start":{"line":2,"column":17},"end":{"line":2,"column":22}} ), depth0))
     + "</h1>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"ok"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":3,"column":141}}})) != null ? stack1 : "")
     + "\n"
@@ -21,26 +21,12 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":34}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"ok text\" role=\"status\" dir=\"auto\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":3,"column":56},"end":{"line":3,"column":60}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"text","hash":{},"data":data,"loc":{"start":{"line":3,"column":54},"end":{"line":3,"column":62}}}) : helper)))
+    return "<p class=\"ok text\" role=\"status\" dir=\"auto\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "text", {"start":{"line":3,"column":56},"end":{"line":3,"column":60}} ), depth0))
     + "</p>";
 },"2":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"refused text\" role=\"alert\" dir=\"auto\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":3,"column":124},"end":{"line":3,"column":128}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"text","hash":{},"data":data,"loc":{"start":{"line":3,"column":122},"end":{"line":3,"column":130}}}) : helper)))
+    return "<p class=\"refused text\" role=\"alert\" dir=\"auto\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "text", {"start":{"line":3,"column":124},"end":{"line":3,"column":128}} ), depth0))
     + "</p>";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -62,7 +48,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "cart": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -70,7 +56,7 @@ export const templates = {
     };
 
   return "<h1>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"title") || container.strict(depth0, "title", {"start":{"line":2,"column":6},"end":{"line":2,"column":11}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":13}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "title", {"start":{"line":2,"column":6},"end":{"line":2,"column":11}} ), depth0))
     + "</h1>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(2, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":21,"column":14}}})) != null ? stack1 : "")
     + "\n"
@@ -88,7 +74,7 @@ export const templates = {
     + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"ui"), "emptyCart", {"start":{"line":4,"column":5},"end":{"line":4,"column":17}} ), depth0))
     + "</p>\n";
 },"2":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -110,11 +96,11 @@ export const templates = {
     + "</tbody>\n</table>\n<p class=\"price\">"
     + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":18,"column":19},"end":{"line":18,"column":27}} ), depth0))
     + " <span>"
-    + alias3((((helper = lookupProperty(helpers,"subtotal") || alias1(depth0, "subtotal", {"start":{"line":18,"column":38},"end":{"line":18,"column":46}} ))),(typeof helper === "function" ? helper.call(alias4,{"name":"subtotal","hash":{},"data":data,"loc":{"start":{"line":18,"column":36},"end":{"line":18,"column":48}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "subtotal", {"start":{"line":18,"column":38},"end":{"line":18,"column":46}} ), depth0))
     + "</span></p>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"delivery"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "");
 },"3":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -122,28 +108,28 @@ export const templates = {
     };
 
   return "<tr>\n<th scope=\"row\"><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":10,"column":27},"end":{"line":10,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":10,"column":25},"end":{"line":10,"column":32}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":10,"column":27},"end":{"line":10,"column":30}} ), depth0))
     + "\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":10,"column":47},"end":{"line":10,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":10,"column":45},"end":{"line":10,"column":54}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":10,"column":47},"end":{"line":10,"column":52}} ), depth0))
     + "</a>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"priceChangedTo"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":58},"end":{"line":10,"column":146}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"priceChangedTo"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":58},"end":{"line":10,"column":146}}})) != null ? stack1 : "")
     + "</th>\n<td data-label=\""
-    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":11,"column":18},"end":{"line":11,"column":32}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":11,"column":18},"end":{"line":11,"column":32}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":11,"column":38},"end":{"line":11,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":11,"column":36},"end":{"line":11,"column":48}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "quantity", {"start":{"line":11,"column":38},"end":{"line":11,"column":46}} ), depth0))
     + "</td>\n<td data-label=\""
-    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "price", {"start":{"line":12,"column":18},"end":{"line":12,"column":29}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"ui"), "price", {"start":{"line":12,"column":18},"end":{"line":12,"column":29}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"unitPrice") || alias1(depth0, "unitPrice", {"start":{"line":12,"column":35},"end":{"line":12,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitPrice","hash":{},"data":data,"loc":{"start":{"line":12,"column":33},"end":{"line":12,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "unitPrice", {"start":{"line":12,"column":35},"end":{"line":12,"column":44}} ), depth0))
     + "</td>\n<td data-label=\""
-    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":13,"column":18},"end":{"line":13,"column":29}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":13,"column":18},"end":{"line":13,"column":29}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":13,"column":35},"end":{"line":13,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":13,"column":33},"end":{"line":13,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "lineTotal", {"start":{"line":13,"column":35},"end":{"line":13,"column":44}} ), depth0))
     + "</td>\n<td class=\"line-actions\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":25},"end":{"line":14,"column":59}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":25},"end":{"line":14,"column":59}}})) != null ? stack1 : "")
     + "</td>\n</tr>\n";
 },"4":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -151,9 +137,9 @@ export const templates = {
     };
 
   return "<br><small>"
-    + alias2(container.lambda(alias1(lookupProperty(depths[1],"words"), "priceNow", {"start":{"line":10,"column":93},"end":{"line":10,"column":110}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"words"), "priceNow", {"start":{"line":10,"column":93},"end":{"line":10,"column":110}} ), depth0))
     + " "
-    + alias2((((helper = lookupProperty(helpers,"priceChangedTo") || alias1(depth0, "priceChangedTo", {"start":{"line":10,"column":115},"end":{"line":10,"column":129}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"priceChangedTo","hash":{},"data":data,"loc":{"start":{"line":10,"column":113},"end":{"line":10,"column":131}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "priceChangedTo", {"start":{"line":10,"column":115},"end":{"line":10,"column":129}} ), depth0))
     + "</small>";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -178,15 +164,8 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"delivery"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":29},"end":{"line":20,"column":73}}})) != null ? stack1 : "")
     + "</ul>\n";
 },"7":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<li>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":20,"column":53},"end":{"line":20,"column":57}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"text","hash":{},"data":data,"loc":{"start":{"line":20,"column":51},"end":{"line":20,"column":59}}}) : helper)))
+    return "<li>"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "text", {"start":{"line":20,"column":53},"end":{"line":20,"column":57}} ), depth0))
     + "</li>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -199,7 +178,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true,"useDepths":true},
   "checkout": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -207,14 +186,14 @@ export const templates = {
     };
 
   return "<p class=\"step\">"
-    + alias4((((helper = lookupProperty(helpers,"stepText") || alias1(depth0, "stepText", {"start":{"line":2,"column":18},"end":{"line":2,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"stepText","hash":{},"data":data,"loc":{"start":{"line":2,"column":16},"end":{"line":2,"column":28}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "stepText", {"start":{"line":2,"column":18},"end":{"line":2,"column":26}} ), depth0))
     + "</p>\n<h1>"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":3,"column":6},"end":{"line":3,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":3,"column":4},"end":{"line":3,"column":13}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":3,"column":6},"end":{"line":3,"column":11}} ), depth0))
     + "</h1>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"errors"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":8,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"addressStep"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":7},"end":{"line":17,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"deliveryStep"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":7},"end":{"line":29,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"reviewStep"),{"name":"if","hash":{},"fn":container.program(14, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":7},"end":{"line":46,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"errors"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":8,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"addressStep"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":7},"end":{"line":17,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"deliveryStep"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":7},"end":{"line":29,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"reviewStep"),{"name":"if","hash":{},"fn":container.program(14, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":7},"end":{"line":46,"column":7}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -229,20 +208,15 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"errors"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":4},"end":{"line":6,"column":74}}})) != null ? stack1 : "")
     + "</ul>\n</div>\n";
 },"2":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<li><a href=\"#"
-    + alias4((((helper = lookupProperty(helpers,"field") || alias1(depth0, "field", {"start":{"line":6,"column":36},"end":{"line":6,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"field","hash":{},"data":data,"loc":{"start":{"line":6,"column":34},"end":{"line":6,"column":43}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "field", {"start":{"line":6,"column":36},"end":{"line":6,"column":41}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"message") || alias1(depth0, "message", {"start":{"line":6,"column":47},"end":{"line":6,"column":54}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"message","hash":{},"data":data,"loc":{"start":{"line":6,"column":45},"end":{"line":6,"column":56}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "message", {"start":{"line":6,"column":47},"end":{"line":6,"column":54}} ), depth0))
     + "</a></li>";
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -250,14 +224,14 @@ export const templates = {
     };
 
   return "<form class=\"checkout\" method=\"post\" action=\""
-    + alias3((((helper = lookupProperty(helpers,"formAction") || alias1(depth0, "formAction", {"start":{"line":8,"column":73},"end":{"line":8,"column":83}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"formAction","hash":{},"data":data,"loc":{"start":{"line":8,"column":71},"end":{"line":8,"column":85}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "formAction", {"start":{"line":8,"column":73},"end":{"line":8,"column":83}} ), depth0))
     + "\" novalidate>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
     + "<button type=\"submit\">"
-    + alias3(container.lambda(alias1(lookupProperty(depth0,"checkout"), "continue", {"start":{"line":15,"column":33},"end":{"line":15,"column":50}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "continue", {"start":{"line":15,"column":33},"end":{"line":15,"column":50}} ), depth0))
     + "</button>\n</form>\n";
 },"4":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -265,69 +239,52 @@ export const templates = {
     };
 
   return "<div class=\"field\">\n<label for=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":10,"column":14},"end":{"line":10,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":10,"column":12},"end":{"line":10,"column":18}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":10,"column":14},"end":{"line":10,"column":16}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":10,"column":22},"end":{"line":10,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":10,"column":20},"end":{"line":10,"column":29}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":10,"column":22},"end":{"line":10,"column":27}} ), depth0))
     + "</label>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hint"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":7},"end":{"line":13,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"hint"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":7},"end":{"line":13,"column":7}}})) != null ? stack1 : "")
     + "<input type=\""
-    + alias4((((helper = lookupProperty(helpers,"type") || alias1(depth0, "type", {"start":{"line":13,"column":22},"end":{"line":13,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"type","hash":{},"data":data,"loc":{"start":{"line":13,"column":20},"end":{"line":13,"column":28}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "type", {"start":{"line":13,"column":22},"end":{"line":13,"column":26}} ), depth0))
     + "\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":13,"column":36},"end":{"line":13,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":13,"column":34},"end":{"line":13,"column":40}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":13,"column":36},"end":{"line":13,"column":38}} ), depth0))
     + "\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":13,"column":50},"end":{"line":13,"column":54}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":13,"column":48},"end":{"line":13,"column":56}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":13,"column":50},"end":{"line":13,"column":54}} ), depth0))
     + "\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":13,"column":67},"end":{"line":13,"column":72}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":13,"column":65},"end":{"line":13,"column":74}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":13,"column":67},"end":{"line":13,"column":72}} ), depth0))
     + "\" autocomplete=\""
-    + alias4((((helper = lookupProperty(helpers,"autocomplete") || alias1(depth0, "autocomplete", {"start":{"line":13,"column":92},"end":{"line":13,"column":104}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autocomplete","hash":{},"data":data,"loc":{"start":{"line":13,"column":90},"end":{"line":13,"column":106}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "autocomplete", {"start":{"line":13,"column":92},"end":{"line":13,"column":104}} ), depth0))
     + "\" maxlength=\""
-    + alias4((((helper = lookupProperty(helpers,"maxlength") || alias1(depth0, "maxlength", {"start":{"line":13,"column":121},"end":{"line":13,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"maxlength","hash":{},"data":data,"loc":{"start":{"line":13,"column":119},"end":{"line":13,"column":132}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "maxlength", {"start":{"line":13,"column":121},"end":{"line":13,"column":130}} ), depth0))
     + "\" required"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":142},"end":{"line":13,"column":182}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":182},"end":{"line":13,"column":243}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":142},"end":{"line":13,"column":182}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":182},"end":{"line":13,"column":243}}})) != null ? stack1 : "")
     + ">\n</div>\n";
 },"5":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<p class=\"hint\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":11,"column":34},"end":{"line":11,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":11,"column":32},"end":{"line":11,"column":38}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":11,"column":34},"end":{"line":11,"column":36}} ), depth0))
     + "-hint\">"
-    + alias4((((helper = lookupProperty(helpers,"hint") || alias1(depth0, "hint", {"start":{"line":11,"column":47},"end":{"line":11,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"hint","hash":{},"data":data,"loc":{"start":{"line":11,"column":45},"end":{"line":11,"column":53}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "hint", {"start":{"line":11,"column":47},"end":{"line":11,"column":51}} ), depth0))
     + "</p>\n";
 },"6":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<p class=\"field-error\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":12,"column":49},"end":{"line":12,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":12,"column":47},"end":{"line":12,"column":53}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":12,"column":49},"end":{"line":12,"column":51}} ), depth0))
     + "-error\">"
-    + alias4((((helper = lookupProperty(helpers,"error") || alias1(depth0, "error", {"start":{"line":12,"column":63},"end":{"line":12,"column":68}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"error","hash":{},"data":data,"loc":{"start":{"line":12,"column":61},"end":{"line":12,"column":70}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "error", {"start":{"line":12,"column":63},"end":{"line":12,"column":68}} ), depth0))
     + "</p>\n";
 },"7":function(container,depth0,helpers,partials,data) {
     return " aria-invalid=\"true\"";
 },"8":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " aria-describedby=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"describedBy") || container.strict(depth0, "describedBy", {"start":{"line":13,"column":222},"end":{"line":13,"column":233}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"describedBy","hash":{},"data":data,"loc":{"start":{"line":13,"column":220},"end":{"line":13,"column":235}}}) : helper)))
+    return " aria-describedby=\""
+    + container.escapeExpression(container.lambda(container.strict(depth0, "describedBy", {"start":{"line":13,"column":222},"end":{"line":13,"column":233}} ), depth0))
     + "\"";
 },"9":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -335,38 +292,31 @@ export const templates = {
     };
 
   return "<form class=\"checkout\" method=\"post\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"formAction") || alias1(depth0, "formAction", {"start":{"line":17,"column":74},"end":{"line":17,"column":84}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"formAction","hash":{},"data":data,"loc":{"start":{"line":17,"column":72},"end":{"line":17,"column":86}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "formAction", {"start":{"line":17,"column":74},"end":{"line":17,"column":84}} ), depth0))
     + "\">\n<fieldset"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"deliveryError"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":9},"end":{"line":18,"column":71}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"deliveryError"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":9},"end":{"line":18,"column":71}}})) != null ? stack1 : "")
     + ">\n<legend>"
-    + alias4(alias5(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "delivery", {"start":{"line":19,"column":10},"end":{"line":19,"column":33}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "delivery", {"start":{"line":19,"column":10},"end":{"line":19,"column":33}} ), depth0))
     + "</legend>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"deliveryError"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":7},"end":{"line":25,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"deliveryError"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":7},"end":{"line":25,"column":9}}})) != null ? stack1 : "")
     + "</fieldset>\n<button type=\"submit\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"checkout"), "continue", {"start":{"line":26,"column":24},"end":{"line":26,"column":41}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "continue", {"start":{"line":26,"column":24},"end":{"line":26,"column":41}} ), depth0))
     + "</button>\n</form>\n<p><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"addressUrl") || alias1(depth0, "addressUrl", {"start":{"line":28,"column":14},"end":{"line":28,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"addressUrl","hash":{},"data":data,"loc":{"start":{"line":28,"column":12},"end":{"line":28,"column":26}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "addressUrl", {"start":{"line":28,"column":14},"end":{"line":28,"column":24}} ), depth0))
     + "\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"checkout"), "change", {"start":{"line":28,"column":30},"end":{"line":28,"column":45}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "change", {"start":{"line":28,"column":30},"end":{"line":28,"column":45}} ), depth0))
     + ": "
-    + alias4(alias5(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "address", {"start":{"line":28,"column":51},"end":{"line":28,"column":73}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "address", {"start":{"line":28,"column":51},"end":{"line":28,"column":73}} ), depth0))
     + "</a></p>\n";
 },"10":function(container,depth0,helpers,partials,data) {
     return " aria-describedby=\"delivery-error\"";
 },"11":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"field-error\" id=\"delivery-error\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"deliveryError") || container.strict(depth0, "deliveryError", {"start":{"line":20,"column":66},"end":{"line":20,"column":79}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"deliveryError","hash":{},"data":data,"loc":{"start":{"line":20,"column":64},"end":{"line":20,"column":81}}}) : helper)))
+    return "<p class=\"field-error\" id=\"delivery-error\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "deliveryError", {"start":{"line":20,"column":66},"end":{"line":20,"column":79}} ), depth0))
     + "</p>\n";
 },"12":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -374,24 +324,24 @@ export const templates = {
     };
 
   return "<div class=\"option\">\n<input type=\"radio\" id=\"delivery-"
-    + alias4((((helper = lookupProperty(helpers,"key") || alias1(depth0, "key", {"start":{"line":22,"column":35},"end":{"line":22,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"key","hash":{},"data":data,"loc":{"start":{"line":22,"column":33},"end":{"line":22,"column":40}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "key", {"start":{"line":22,"column":35},"end":{"line":22,"column":38}} ), depth0))
     + "\" name=\"deliveryOption\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"key") || alias1(depth0, "key", {"start":{"line":22,"column":73},"end":{"line":22,"column":76}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"key","hash":{},"data":data,"loc":{"start":{"line":22,"column":71},"end":{"line":22,"column":78}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "key", {"start":{"line":22,"column":73},"end":{"line":22,"column":76}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"checked"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":79},"end":{"line":22,"column":109}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"checked"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":79},"end":{"line":22,"column":109}}})) != null ? stack1 : "")
     + " required>\n<label for=\"delivery-"
-    + alias4((((helper = lookupProperty(helpers,"key") || alias1(depth0, "key", {"start":{"line":23,"column":23},"end":{"line":23,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"key","hash":{},"data":data,"loc":{"start":{"line":23,"column":21},"end":{"line":23,"column":28}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "key", {"start":{"line":23,"column":23},"end":{"line":23,"column":26}} ), depth0))
     + "\"><span class=\"option-name\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":23,"column":69},"end":{"line":23,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":23,"column":67},"end":{"line":23,"column":75}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":23,"column":69},"end":{"line":23,"column":73}} ), depth0))
     + "</span> <span class=\"option-price\">"
-    + alias4((((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":23,"column":112},"end":{"line":23,"column":117}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":23,"column":110},"end":{"line":23,"column":119}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "price", {"start":{"line":23,"column":112},"end":{"line":23,"column":117}} ), depth0))
     + "</span> <span class=\"option-lead\">"
-    + alias4((((helper = lookupProperty(helpers,"leadTime") || alias1(depth0, "leadTime", {"start":{"line":23,"column":155},"end":{"line":23,"column":163}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"leadTime","hash":{},"data":data,"loc":{"start":{"line":23,"column":153},"end":{"line":23,"column":165}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "leadTime", {"start":{"line":23,"column":155},"end":{"line":23,"column":163}} ), depth0))
     + "</span></label>\n</div>\n";
 },"13":function(container,depth0,helpers,partials,data) {
     return " checked";
 },"14":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -399,52 +349,52 @@ export const templates = {
     };
 
   return "<form class=\"checkout\" method=\"post\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"formAction") || alias1(depth0, "formAction", {"start":{"line":29,"column":72},"end":{"line":29,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"formAction","hash":{},"data":data,"loc":{"start":{"line":29,"column":70},"end":{"line":29,"column":84}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "formAction", {"start":{"line":29,"column":72},"end":{"line":29,"column":82}} ), depth0))
     + "\">\n<button type=\"submit\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"checkout"), "placeOrder", {"start":{"line":30,"column":24},"end":{"line":30,"column":43}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "placeOrder", {"start":{"line":30,"column":24},"end":{"line":30,"column":43}} ), depth0))
     + "</button>\n</form>\n<table>\n<thead><tr><th scope=\"col\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "product", {"start":{"line":33,"column":29},"end":{"line":33,"column":42}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "product", {"start":{"line":33,"column":29},"end":{"line":33,"column":42}} ), depth0))
     + "</th><th scope=\"col\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "quantity", {"start":{"line":33,"column":67},"end":{"line":33,"column":78}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "quantity", {"start":{"line":33,"column":67},"end":{"line":33,"column":78}} ), depth0))
     + "</th><th scope=\"col\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":33,"column":103},"end":{"line":33,"column":111}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":33,"column":103},"end":{"line":33,"column":111}} ), depth0))
     + "</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(15, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(15, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n<dl class=\"totals\">\n<dt>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"checkout"), "subtotal", {"start":{"line":39,"column":6},"end":{"line":39,"column":23}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "subtotal", {"start":{"line":39,"column":6},"end":{"line":39,"column":23}} ), depth0))
     + "</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"subtotal") || alias1(depth0, "subtotal", {"start":{"line":39,"column":36},"end":{"line":39,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"subtotal","hash":{},"data":data,"loc":{"start":{"line":39,"column":34},"end":{"line":39,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "subtotal", {"start":{"line":39,"column":36},"end":{"line":39,"column":44}} ), depth0))
     + "</dd>\n<dt>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"checkout"), "delivery", {"start":{"line":40,"column":6},"end":{"line":40,"column":23}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "delivery", {"start":{"line":40,"column":6},"end":{"line":40,"column":23}} ), depth0))
     + ": <span dir=\"auto\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"delivery"), "name", {"start":{"line":40,"column":46},"end":{"line":40,"column":59}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"delivery"), "name", {"start":{"line":40,"column":46},"end":{"line":40,"column":59}} ), depth0))
     + "</span> ("
-    + alias4(alias5(alias1(lookupProperty(depth0,"delivery"), "leadTime", {"start":{"line":40,"column":72},"end":{"line":40,"column":89}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"delivery"), "leadTime", {"start":{"line":40,"column":72},"end":{"line":40,"column":89}} ), depth0))
     + ")</dt><dd>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"delivery"), "price", {"start":{"line":40,"column":103},"end":{"line":40,"column":117}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"delivery"), "price", {"start":{"line":40,"column":103},"end":{"line":40,"column":117}} ), depth0))
     + "</dd>\n<dt>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":41,"column":6},"end":{"line":41,"column":14}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":41,"column":6},"end":{"line":41,"column":14}} ), depth0))
     + "</dt><dd class=\"price\">"
-    + alias4((((helper = lookupProperty(helpers,"total") || alias1(depth0, "total", {"start":{"line":41,"column":41},"end":{"line":41,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"total","hash":{},"data":data,"loc":{"start":{"line":41,"column":39},"end":{"line":41,"column":48}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "total", {"start":{"line":41,"column":41},"end":{"line":41,"column":46}} ), depth0))
     + "</dd>\n</dl>\n<h2>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"address"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.program(17, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":43,"column":4},"end":{"line":43,"column":77}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"address"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.program(17, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":43,"column":4},"end":{"line":43,"column":77}}})) != null ? stack1 : "")
     + "</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"address"),{"name":"if","hash":{},"fn":container.program(18, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"address"),{"name":"if","hash":{},"fn":container.program(18, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
     + "<p><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"addressUrl") || alias1(depth0, "addressUrl", {"start":{"line":45,"column":21},"end":{"line":45,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"addressUrl","hash":{},"data":data,"loc":{"start":{"line":45,"column":19},"end":{"line":45,"column":33}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "addressUrl", {"start":{"line":45,"column":21},"end":{"line":45,"column":31}} ), depth0))
     + "\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"checkout"), "change", {"start":{"line":45,"column":37},"end":{"line":45,"column":52}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "change", {"start":{"line":45,"column":37},"end":{"line":45,"column":52}} ), depth0))
     + ": "
-    + alias4(alias5(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "address", {"start":{"line":45,"column":58},"end":{"line":45,"column":80}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "address", {"start":{"line":45,"column":58},"end":{"line":45,"column":80}} ), depth0))
     + "</a> · <a href=\""
-    + alias4((((helper = lookupProperty(helpers,"deliveryUrl") || alias1(depth0, "deliveryUrl", {"start":{"line":45,"column":100},"end":{"line":45,"column":111}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"deliveryUrl","hash":{},"data":data,"loc":{"start":{"line":45,"column":98},"end":{"line":45,"column":113}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "deliveryUrl", {"start":{"line":45,"column":100},"end":{"line":45,"column":111}} ), depth0))
     + "\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"checkout"), "change", {"start":{"line":45,"column":117},"end":{"line":45,"column":132}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"checkout"), "change", {"start":{"line":45,"column":117},"end":{"line":45,"column":132}} ), depth0))
     + ": "
-    + alias4(alias5(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "delivery", {"start":{"line":45,"column":138},"end":{"line":45,"column":161}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"checkout"),"steps"), "delivery", {"start":{"line":45,"column":138},"end":{"line":45,"column":161}} ), depth0))
     + "</a></p>\n";
 },"15":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -452,15 +402,15 @@ export const templates = {
     };
 
   return "<tr><th scope=\"row\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":35,"column":48},"end":{"line":35,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":35,"column":46},"end":{"line":35,"column":55}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":35,"column":48},"end":{"line":35,"column":53}} ), depth0))
     + "</th><td data-label=\""
-    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":35,"column":78},"end":{"line":35,"column":92}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":35,"column":78},"end":{"line":35,"column":92}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":35,"column":98},"end":{"line":35,"column":106}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":35,"column":96},"end":{"line":35,"column":108}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "quantity", {"start":{"line":35,"column":98},"end":{"line":35,"column":106}} ), depth0))
     + "</td><td data-label=\""
-    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":35,"column":131},"end":{"line":35,"column":142}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":35,"column":131},"end":{"line":35,"column":142}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":35,"column":148},"end":{"line":35,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":35,"column":146},"end":{"line":35,"column":159}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "lineTotal", {"start":{"line":35,"column":148},"end":{"line":35,"column":157}} ), depth0))
     + "</td></tr>\n";
 },"16":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -512,20 +462,15 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true,"useDepths":true},
   "form": {"0":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<input type=\"hidden\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":2,"column":45},"end":{"line":2,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":2,"column":43},"end":{"line":2,"column":51}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":2,"column":45},"end":{"line":2,"column":49}} ), depth0))
     + "\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":2,"column":62},"end":{"line":2,"column":67}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":2,"column":60},"end":{"line":2,"column":69}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":2,"column":62},"end":{"line":2,"column":67}} ), depth0))
     + "\">\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -533,13 +478,13 @@ export const templates = {
     };
 
   return "<label for=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":3,"column":39},"end":{"line":3,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":3,"column":37},"end":{"line":3,"column":43}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":3,"column":39},"end":{"line":3,"column":41}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":3,"column":47},"end":{"line":3,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":3,"column":45},"end":{"line":3,"column":54}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":3,"column":47},"end":{"line":3,"column":52}} ), depth0))
     + "</label>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"options"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"options"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -547,14 +492,14 @@ export const templates = {
     };
 
   return "<select id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":4,"column":29},"end":{"line":4,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":4,"column":27},"end":{"line":4,"column":33}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":4,"column":29},"end":{"line":4,"column":31}} ), depth0))
     + "\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":4,"column":43},"end":{"line":4,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":4,"column":41},"end":{"line":4,"column":49}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":4,"column":43},"end":{"line":4,"column":47}} ), depth0))
     + "\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":51},"end":{"line":4,"column":185}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":51},"end":{"line":4,"column":185}}})) != null ? stack1 : "")
     + "</select>\n";
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -562,38 +507,33 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":4,"column":85},"end":{"line":4,"column":90}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":4,"column":83},"end":{"line":4,"column":92}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":4,"column":85},"end":{"line":4,"column":90}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":93},"end":{"line":4,"column":125}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"disabled"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":125},"end":{"line":4,"column":157}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":93},"end":{"line":4,"column":125}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"disabled"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":125},"end":{"line":4,"column":157}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":4,"column":160},"end":{"line":4,"column":165}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":4,"column":158},"end":{"line":4,"column":167}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":4,"column":160},"end":{"line":4,"column":165}} ), depth0))
     + "</option>";
 },"4":function(container,depth0,helpers,partials,data) {
     return " selected";
 },"5":function(container,depth0,helpers,partials,data) {
     return " disabled";
 },"6":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<input type=\"number\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":5,"column":35},"end":{"line":5,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":5,"column":33},"end":{"line":5,"column":39}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":5,"column":35},"end":{"line":5,"column":37}} ), depth0))
     + "\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":5,"column":49},"end":{"line":5,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":5,"column":47},"end":{"line":5,"column":55}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":5,"column":49},"end":{"line":5,"column":53}} ), depth0))
     + "\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":5,"column":66},"end":{"line":5,"column":71}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":5,"column":64},"end":{"line":5,"column":73}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":5,"column":66},"end":{"line":5,"column":71}} ), depth0))
     + "\" min=\""
-    + alias4((((helper = lookupProperty(helpers,"min") || alias1(depth0, "min", {"start":{"line":5,"column":82},"end":{"line":5,"column":85}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"min","hash":{},"data":data,"loc":{"start":{"line":5,"column":80},"end":{"line":5,"column":87}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "min", {"start":{"line":5,"column":82},"end":{"line":5,"column":85}} ), depth0))
     + "\" max=\""
-    + alias4((((helper = lookupProperty(helpers,"max") || alias1(depth0, "max", {"start":{"line":5,"column":96},"end":{"line":5,"column":99}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"max","hash":{},"data":data,"loc":{"start":{"line":5,"column":94},"end":{"line":5,"column":101}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "max", {"start":{"line":5,"column":96},"end":{"line":5,"column":99}} ), depth0))
     + "\" required>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -601,12 +541,12 @@ export const templates = {
     };
 
   return "<form class=\"action\" method=\"post\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"action") || alias1(depth0, "action", {"start":{"line":1,"column":45},"end":{"line":1,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":1,"column":43},"end":{"line":1,"column":53}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "action", {"start":{"line":1,"column":45},"end":{"line":1,"column":51}} ), depth0))
     + "\">\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"hidden"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":9},"end":{"line":6,"column":16}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"hidden"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":3,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":9},"end":{"line":6,"column":16}}})) != null ? stack1 : "")
     + "<button type=\"submit\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":6,"column":40},"end":{"line":6,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":6,"column":38},"end":{"line":6,"column":47}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":6,"column":40},"end":{"line":6,"column":45}} ), depth0))
     + "</button>\n</form>\n";
 },"useData":true},
   "layout": {"0":function(container,depth0,helpers,partials,data) {
@@ -625,7 +565,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"chrome"),"locales"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":4},"end":{"line":22,"column":154}}})) != null ? stack1 : "")
     + "</ul>\n</nav>\n";
 },"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -633,28 +573,21 @@ export const templates = {
     };
 
   return "<li><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":22,"column":43},"end":{"line":22,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":22,"column":41},"end":{"line":22,"column":48}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":22,"column":43},"end":{"line":22,"column":46}} ), depth0))
     + "\" hreflang=\""
-    + alias4((((helper = lookupProperty(helpers,"code") || alias1(depth0, "code", {"start":{"line":22,"column":62},"end":{"line":22,"column":66}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":22,"column":60},"end":{"line":22,"column":68}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "code", {"start":{"line":22,"column":62},"end":{"line":22,"column":66}} ), depth0))
     + "\" lang=\""
-    + alias4((((helper = lookupProperty(helpers,"code") || alias1(depth0, "code", {"start":{"line":22,"column":78},"end":{"line":22,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":22,"column":76},"end":{"line":22,"column":84}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "code", {"start":{"line":22,"column":78},"end":{"line":22,"column":82}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"current"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":85},"end":{"line":22,"column":127}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"current"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":85},"end":{"line":22,"column":127}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":22,"column":130},"end":{"line":22,"column":134}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":22,"column":128},"end":{"line":22,"column":136}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":22,"column":130},"end":{"line":22,"column":134}} ), depth0))
     + "</a></li>";
 },"3":function(container,depth0,helpers,partials,data) {
     return " aria-current=\"true\"";
 },"4":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " ("
-    + container.escapeExpression((((helper = lookupProperty(helpers,"cartCount") || container.strict(depth0, "cartCount", {"start":{"line":25,"column":72},"end":{"line":25,"column":81}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"cartCount","hash":{},"data":data,"loc":{"start":{"line":25,"column":70},"end":{"line":25,"column":83}}}) : helper)))
+    return " ("
+    + container.escapeExpression(container.lambda(container.strict(depth0, "cartCount", {"start":{"line":25,"column":72},"end":{"line":25,"column":81}} ), depth0))
     + ")";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -670,19 +603,14 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"chrome"),"banner"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":4},"end":{"line":29,"column":121}}})) != null ? stack1 : "")
     + "</ul>\n</aside>\n";
 },"6":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<li><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":29,"column":42},"end":{"line":29,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":29,"column":40},"end":{"line":29,"column":47}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":29,"column":42},"end":{"line":29,"column":45}} ), depth0))
     + "\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":29,"column":62},"end":{"line":29,"column":67}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":29,"column":60},"end":{"line":29,"column":69}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":29,"column":62},"end":{"line":29,"column":67}} ), depth0))
     + "</a> <span dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"short") || alias1(depth0, "short", {"start":{"line":29,"column":93},"end":{"line":29,"column":98}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"short","hash":{},"data":data,"loc":{"start":{"line":29,"column":91},"end":{"line":29,"column":100}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "short", {"start":{"line":29,"column":93},"end":{"line":29,"column":98}} ), depth0))
     + "</span></li>";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -698,7 +626,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"chrome"),"categories"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":4},"end":{"line":34,"column":122}}})) != null ? stack1 : "")
     + "</ul>\n</nav>\n";
 },"8":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -706,11 +634,11 @@ export const templates = {
     };
 
   return "<li><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":34,"column":46},"end":{"line":34,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":34,"column":44},"end":{"line":34,"column":51}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":34,"column":46},"end":{"line":34,"column":49}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"current"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":52},"end":{"line":34,"column":94}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"current"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":52},"end":{"line":34,"column":94}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":34,"column":97},"end":{"line":34,"column":102}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":34,"column":95},"end":{"line":34,"column":104}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":34,"column":97},"end":{"line":34,"column":102}} ), depth0))
     + "</a></li>";
 },"9":function(container,depth0,helpers,partials,data) {
     return " aria-current=\"page\"";
@@ -726,7 +654,7 @@ export const templates = {
     + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"chrome"), "notice", {"start":{"line":38,"column":66},"end":{"line":38,"column":79}} ), depth0))
     + "</p>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -734,52 +662,52 @@ export const templates = {
     };
 
   return "<!doctype html>\n<html lang=\""
-    + alias4((((helper = lookupProperty(helpers,"lang") || alias1(depth0, "lang", {"start":{"line":2,"column":14},"end":{"line":2,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lang","hash":{},"data":data,"loc":{"start":{"line":2,"column":12},"end":{"line":2,"column":20}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "lang", {"start":{"line":2,"column":14},"end":{"line":2,"column":18}} ), depth0))
     + "\" dir=\""
-    + alias4((((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":2,"column":29},"end":{"line":2,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":2,"column":27},"end":{"line":2,"column":34}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "dir", {"start":{"line":2,"column":29},"end":{"line":2,"column":32}} ), depth0))
     + "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
-    + alias4((((helper = lookupProperty(helpers,"pageTitle") || alias1(depth0, "pageTitle", {"start":{"line":6,"column":9},"end":{"line":6,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"pageTitle","hash":{},"data":data,"loc":{"start":{"line":6,"column":7},"end":{"line":6,"column":20}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "pageTitle", {"start":{"line":6,"column":9},"end":{"line":6,"column":18}} ), depth0))
     + "</title>\n<link rel=\"canonical\" href=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":7,"column":30},"end":{"line":7,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":7,"column":28},"end":{"line":7,"column":35}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":7,"column":30},"end":{"line":7,"column":33}} ), depth0))
     + "\">\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"head"),depth0,{"name":"head","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "\n<link rel=\"stylesheet\" href=\""
-    + alias4((((helper = lookupProperty(helpers,"stylesheet") || alias1(depth0, "stylesheet", {"start":{"line":9,"column":31},"end":{"line":9,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"stylesheet","hash":{},"data":data,"loc":{"start":{"line":9,"column":29},"end":{"line":9,"column":43}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "stylesheet", {"start":{"line":9,"column":31},"end":{"line":9,"column":41}} ), depth0))
     + "\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "skip", {"start":{"line":12,"column":31},"end":{"line":12,"column":41}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "skip", {"start":{"line":12,"column":31},"end":{"line":12,"column":41}} ), depth0))
     + "</a>\n<header class=\"site\">\n<a class=\"brand\" href=\""
-    + alias4((((helper = lookupProperty(helpers,"home") || alias1(depth0, "home", {"start":{"line":14,"column":25},"end":{"line":14,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"home","hash":{},"data":data,"loc":{"start":{"line":14,"column":23},"end":{"line":14,"column":31}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "home", {"start":{"line":14,"column":25},"end":{"line":14,"column":29}} ), depth0))
     + "\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"chrome"), "shopName", {"start":{"line":14,"column":35},"end":{"line":14,"column":50}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "shopName", {"start":{"line":14,"column":35},"end":{"line":14,"column":50}} ), depth0))
     + "</a>\n<form class=\"search\" method=\"get\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"home") || alias1(depth0, "home", {"start":{"line":15,"column":44},"end":{"line":15,"column":48}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"home","hash":{},"data":data,"loc":{"start":{"line":15,"column":42},"end":{"line":15,"column":50}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "home", {"start":{"line":15,"column":44},"end":{"line":15,"column":48}} ), depth0))
     + "\" role=\"search\">\n<label for=\"site-q\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "search", {"start":{"line":16,"column":22},"end":{"line":16,"column":34}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "search", {"start":{"line":16,"column":22},"end":{"line":16,"column":34}} ), depth0))
     + "</label>\n<input type=\"search\" id=\"site-q\" name=\"q\" value=\""
-    + alias4(alias5(alias1(lookupProperty(depth0,"chrome"), "query", {"start":{"line":17,"column":51},"end":{"line":17,"column":63}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "query", {"start":{"line":17,"column":51},"end":{"line":17,"column":63}} ), depth0))
     + "\">\n<button type=\"submit\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "search", {"start":{"line":18,"column":24},"end":{"line":18,"column":36}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "search", {"start":{"line":18,"column":24},"end":{"line":18,"column":36}} ), depth0))
     + "</button>\n</form>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"chrome"),"locales"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":24,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(lookupProperty(depth0,"chrome"),"locales"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":24,"column":7}}})) != null ? stack1 : "")
     + "<a class=\"cart-link\" href=\""
-    + alias4((((helper = lookupProperty(helpers,"cartUrl") || alias1(depth0, "cartUrl", {"start":{"line":25,"column":29},"end":{"line":25,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"cartUrl","hash":{},"data":data,"loc":{"start":{"line":25,"column":27},"end":{"line":25,"column":38}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "cartUrl", {"start":{"line":25,"column":29},"end":{"line":25,"column":36}} ), depth0))
     + "\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "cart", {"start":{"line":25,"column":42},"end":{"line":25,"column":49}} ), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"cartCount"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":51},"end":{"line":25,"column":91}}})) != null ? stack1 : "")
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "cart", {"start":{"line":25,"column":42},"end":{"line":25,"column":49}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"cartCount"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":51},"end":{"line":25,"column":91}}})) != null ? stack1 : "")
     + "</a>\n</header>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"chrome"),"banner"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"chrome"),"categories"),"length"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(lookupProperty(depth0,"chrome"),"banner"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(lookupProperty(depth0,"chrome"),"categories"),"length"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
     + "<main id=\"main\">\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"chrome"),"notice"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"chrome"),"notice"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"@partial-block"),depth0,{"name":"@partial-block","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "\n</main>\n<footer class=\"site\">\n<p><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"home") || alias1(depth0, "home", {"start":{"line":42,"column":14},"end":{"line":42,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"home","hash":{},"data":data,"loc":{"start":{"line":42,"column":12},"end":{"line":42,"column":20}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "home", {"start":{"line":42,"column":14},"end":{"line":42,"column":18}} ), depth0))
     + "\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"chrome"), "shopName", {"start":{"line":42,"column":24},"end":{"line":42,"column":39}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "shopName", {"start":{"line":42,"column":24},"end":{"line":42,"column":39}} ), depth0))
     + "</a></p>\n</footer>\n</body>\n</html>\n";
 },"usePartial":true,"useData":true},
   "message": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -787,12 +715,12 @@ export const templates = {
     };
 
   return "<article class=\"message\">\n<h1 dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":3,"column":17},"end":{"line":3,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":3,"column":15},"end":{"line":3,"column":24}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":3,"column":17},"end":{"line":3,"column":22}} ), depth0))
     + "</h1>\n<p class=\"text\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"body") || alias1(depth0, "body", {"start":{"line":4,"column":29},"end":{"line":4,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"body","hash":{},"data":data,"loc":{"start":{"line":4,"column":27},"end":{"line":4,"column":35}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "body", {"start":{"line":4,"column":29},"end":{"line":4,"column":33}} ), depth0))
     + "</p>\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"missing_facts"),depth0,{"name":"missing_facts","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":6,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":6,"column":34}}})) != null ? stack1 : "")
     + "\n</article>\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -827,16 +755,16 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"missingFacts"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":60},"end":{"line":1,"column":144}}})) != null ? stack1 : "")
     + "</p>\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(data,"first"),{"name":"unless","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":82},"end":{"line":1,"column":113}}})) != null ? stack1 : "")
+  return ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(data,"first"),{"name":"unless","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":82},"end":{"line":1,"column":113}}})) != null ? stack1 : "")
     + "<span>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"value") || container.strict(depth0, "value", {"start":{"line":1,"column":121},"end":{"line":1,"column":126}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":1,"column":119},"end":{"line":1,"column":128}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "value", {"start":{"line":1,"column":121},"end":{"line":1,"column":126}} ), depth0))
     + "</span>";
 },"2":function(container,depth0,helpers,partials,data) {
     return ", ";
@@ -851,7 +779,7 @@ export const templates = {
   return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"missingFacts"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":2,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "order": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -859,40 +787,40 @@ export const templates = {
     };
 
   return "<h1>"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":2,"column":6},"end":{"line":2,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":13}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":2,"column":6},"end":{"line":2,"column":11}} ), depth0))
     + "</h1>\n<dl>\n<dt>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "status", {"start":{"line":4,"column":6},"end":{"line":4,"column":15}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "status", {"start":{"line":4,"column":6},"end":{"line":4,"column":15}} ), depth0))
     + "</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"statusText") || alias1(depth0, "statusText", {"start":{"line":4,"column":28},"end":{"line":4,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"statusText","hash":{},"data":data,"loc":{"start":{"line":4,"column":26},"end":{"line":4,"column":40}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "statusText", {"start":{"line":4,"column":28},"end":{"line":4,"column":38}} ), depth0))
     + "</dd>\n<dt>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "placedOn", {"start":{"line":5,"column":6},"end":{"line":5,"column":20}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "placedOn", {"start":{"line":5,"column":6},"end":{"line":5,"column":20}} ), depth0))
     + "</dt><dd><time datetime=\""
-    + alias4((((helper = lookupProperty(helpers,"placedAt") || alias1(depth0, "placedAt", {"start":{"line":5,"column":49},"end":{"line":5,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"placedAt","hash":{},"data":data,"loc":{"start":{"line":5,"column":47},"end":{"line":5,"column":59}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "placedAt", {"start":{"line":5,"column":49},"end":{"line":5,"column":57}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"placedOn") || alias1(depth0, "placedOn", {"start":{"line":5,"column":63},"end":{"line":5,"column":71}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"placedOn","hash":{},"data":data,"loc":{"start":{"line":5,"column":61},"end":{"line":5,"column":73}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "placedOn", {"start":{"line":5,"column":63},"end":{"line":5,"column":71}} ), depth0))
     + "</time></dd>\n</dl>\n<table>\n<thead><tr><th scope=\"col\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "product", {"start":{"line":8,"column":29},"end":{"line":8,"column":42}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "product", {"start":{"line":8,"column":29},"end":{"line":8,"column":42}} ), depth0))
     + "</th><th scope=\"col\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "quantity", {"start":{"line":8,"column":67},"end":{"line":8,"column":78}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "quantity", {"start":{"line":8,"column":67},"end":{"line":8,"column":78}} ), depth0))
     + "</th><th scope=\"col\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":8,"column":103},"end":{"line":8,"column":111}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":8,"column":103},"end":{"line":8,"column":111}} ), depth0))
     + "</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"delivery"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":18,"column":14}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"delivery"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":18,"column":14}}})) != null ? stack1 : "")
     + "<p class=\"price\">"
-    + alias4(alias5(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":18,"column":33},"end":{"line":18,"column":41}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "total", {"start":{"line":18,"column":33},"end":{"line":18,"column":41}} ), depth0))
     + " <span>"
-    + alias4((((helper = lookupProperty(helpers,"total") || alias1(depth0, "total", {"start":{"line":18,"column":52},"end":{"line":18,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"total","hash":{},"data":data,"loc":{"start":{"line":18,"column":50},"end":{"line":18,"column":59}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "total", {"start":{"line":18,"column":52},"end":{"line":18,"column":57}} ), depth0))
     + "</span></p>\n<p>"
-    + alias4(alias5(alias1(lookupProperty(depth0,"words"), "amountDue", {"start":{"line":19,"column":5},"end":{"line":19,"column":20}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "amountDue", {"start":{"line":19,"column":5},"end":{"line":19,"column":20}} ), depth0))
     + " <span>"
-    + alias4((((helper = lookupProperty(helpers,"amountDue") || alias1(depth0, "amountDue", {"start":{"line":19,"column":31},"end":{"line":19,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"amountDue","hash":{},"data":data,"loc":{"start":{"line":19,"column":29},"end":{"line":19,"column":42}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "amountDue", {"start":{"line":19,"column":31},"end":{"line":19,"column":40}} ), depth0))
     + "</span></p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":20,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":20,"column":34}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -900,15 +828,15 @@ export const templates = {
     };
 
   return "<tr><th scope=\"row\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":10,"column":48},"end":{"line":10,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":10,"column":46},"end":{"line":10,"column":55}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":10,"column":48},"end":{"line":10,"column":53}} ), depth0))
     + "</th><td data-label=\""
-    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":10,"column":78},"end":{"line":10,"column":92}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"ui"), "quantity", {"start":{"line":10,"column":78},"end":{"line":10,"column":92}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":10,"column":98},"end":{"line":10,"column":106}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":10,"column":96},"end":{"line":10,"column":108}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "quantity", {"start":{"line":10,"column":98},"end":{"line":10,"column":106}} ), depth0))
     + "</td><td data-label=\""
-    + alias4(alias5(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":10,"column":131},"end":{"line":10,"column":142}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"ui"), "total", {"start":{"line":10,"column":131},"end":{"line":10,"column":142}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"lineTotal") || alias1(depth0, "lineTotal", {"start":{"line":10,"column":148},"end":{"line":10,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lineTotal","hash":{},"data":data,"loc":{"start":{"line":10,"column":146},"end":{"line":10,"column":159}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "lineTotal", {"start":{"line":10,"column":148},"end":{"line":10,"column":157}} ), depth0))
     + "</td></tr>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -964,7 +892,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true,"useDepths":true},
   "product": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -972,28 +900,28 @@ export const templates = {
     };
 
   return "<article class=\"product\">\n<div class=\"info\">\n<h1 dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":13,"column":17},"end":{"line":13,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":13,"column":15},"end":{"line":13,"column":24}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":13,"column":17},"end":{"line":13,"column":22}} ), depth0))
     + "</h1>\n<p class=\"price\"><span>"
-    + alias4((((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":14,"column":25},"end":{"line":14,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":14,"column":23},"end":{"line":14,"column":32}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "price", {"start":{"line":14,"column":25},"end":{"line":14,"column":30}} ), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":39},"end":{"line":14,"column":145}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"compareAtPrice"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":39},"end":{"line":14,"column":145}}})) != null ? stack1 : "")
     + "</p>\n<p class=\"availability\">"
-    + alias4((((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":15,"column":26},"end":{"line":15,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":15,"column":24},"end":{"line":15,"column":44}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "availabilityText", {"start":{"line":15,"column":26},"end":{"line":15,"column":42}} ), depth0))
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":16,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":16,"column":34}}})) != null ? stack1 : "")
     + "\n<p class=\"summary\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"summary") || alias1(depth0, "summary", {"start":{"line":17,"column":32},"end":{"line":17,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":17,"column":30},"end":{"line":17,"column":41}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "summary", {"start":{"line":17,"column":32},"end":{"line":17,"column":39}} ), depth0))
     + "</p>\n<h2>"
-    + alias4(container.lambda(alias1(lookupProperty(depth0,"ui"), "details", {"start":{"line":18,"column":6},"end":{"line":18,"column":16}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "details", {"start":{"line":18,"column":6},"end":{"line":18,"column":16}} ), depth0))
     + "</h2>\n<p class=\"text\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":19,"column":29},"end":{"line":19,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":19,"column":27},"end":{"line":19,"column":42}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "description", {"start":{"line":19,"column":29},"end":{"line":19,"column":40}} ), depth0))
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"attributes"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":21}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"attributes"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":21}}})) != null ? stack1 : "")
     + "\n</div>\n<div class=\"gallery\">\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"media"),{"name":"each","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":0},"end":{"line":26,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"media"),{"name":"each","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":0},"end":{"line":26,"column":9}}})) != null ? stack1 : "")
     + "</div>\n</article>\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1001,20 +929,20 @@ export const templates = {
     };
 
   return "<meta name=\"description\" content=\""
-    + alias4((((helper = lookupProperty(helpers,"summary") || alias1(depth0, "summary", {"start":{"line":3,"column":36},"end":{"line":3,"column":43}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":3,"column":34},"end":{"line":3,"column":45}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "summary", {"start":{"line":3,"column":36},"end":{"line":3,"column":43}} ), depth0))
     + "\">\n<meta property=\"og:type\" content=\"product\">\n<meta property=\"og:title\" content=\""
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":5,"column":37},"end":{"line":5,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":5,"column":35},"end":{"line":5,"column":44}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":5,"column":37},"end":{"line":5,"column":42}} ), depth0))
     + "\">\n<meta property=\"og:url\" content=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":6,"column":35},"end":{"line":6,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":6,"column":33},"end":{"line":6,"column":40}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":6,"column":35},"end":{"line":6,"column":38}} ), depth0))
     + "\">\n<meta property=\"og:image\" content=\""
-    + alias4((((helper = lookupProperty(helpers,"ogImage") || alias1(depth0, "ogImage", {"start":{"line":7,"column":37},"end":{"line":7,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"ogImage","hash":{},"data":data,"loc":{"start":{"line":7,"column":35},"end":{"line":7,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "ogImage", {"start":{"line":7,"column":37},"end":{"line":7,"column":44}} ), depth0))
     + "\">\n<meta property=\"og:description\" content=\""
-    + alias4((((helper = lookupProperty(helpers,"summary") || alias1(depth0, "summary", {"start":{"line":8,"column":43},"end":{"line":8,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":8,"column":41},"end":{"line":8,"column":52}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "summary", {"start":{"line":8,"column":43},"end":{"line":8,"column":50}} ), depth0))
     + "\">\n\u003Cscript type=\"application/ld+json\">"
-    + alias4((lookupProperty(helpers,"json")||alias1(depth0, "json", {"start":{"line":9,"column":37},"end":{"line":9,"column":41}} )).call(alias2,lookupProperty(depth0,"jsonLd"),{"name":"json","hash":{},"data":data,"loc":{"start":{"line":9,"column":35},"end":{"line":9,"column":50}}}))
+    + alias3(lookupProperty(helpers,"json").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"jsonLd"),{"name":"json","hash":{},"data":data,"loc":{"start":{"line":9,"column":35},"end":{"line":9,"column":50}}}))
     + "\u003C/script>\n";
 },"2":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1022,9 +950,9 @@ export const templates = {
     };
 
   return " <s><span class=\"visually-hidden\">"
-    + alias2(container.lambda(alias1(lookupProperty(depth0,"words"), "was", {"start":{"line":14,"column":97},"end":{"line":14,"column":106}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"words"), "was", {"start":{"line":14,"column":97},"end":{"line":14,"column":106}} ), depth0))
     + "</span> "
-    + alias2((((helper = lookupProperty(helpers,"compareAtPrice") || alias1(depth0, "compareAtPrice", {"start":{"line":14,"column":118},"end":{"line":14,"column":132}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"compareAtPrice","hash":{},"data":data,"loc":{"start":{"line":14,"column":116},"end":{"line":14,"column":134}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "compareAtPrice", {"start":{"line":14,"column":118},"end":{"line":14,"column":132}} ), depth0))
     + "</s>";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1047,30 +975,20 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"attributes"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":22,"column":9}}})) != null ? stack1 : "")
     + "</dl>";
 },"5":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<dt dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":21,"column":37},"end":{"line":21,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":21,"column":35},"end":{"line":21,"column":44}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":21,"column":37},"end":{"line":21,"column":42}} ), depth0))
     + "</dt><dd dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":21,"column":66},"end":{"line":21,"column":71}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":21,"column":64},"end":{"line":21,"column":73}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":21,"column":66},"end":{"line":21,"column":71}} ), depth0))
     + "</dd>\n";
 },"6":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<img src=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":25,"column":27},"end":{"line":25,"column":30}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":25,"column":25},"end":{"line":25,"column":32}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":25,"column":27},"end":{"line":25,"column":30}} ), depth0))
     + "\" alt=\""
-    + alias4((((helper = lookupProperty(helpers,"alt") || alias1(depth0, "alt", {"start":{"line":25,"column":41},"end":{"line":25,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"alt","hash":{},"data":data,"loc":{"start":{"line":25,"column":39},"end":{"line":25,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "alt", {"start":{"line":25,"column":41},"end":{"line":25,"column":44}} ), depth0))
     + "\" width=\"800\" height=\"800\">\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1098,7 +1016,7 @@ export const templates = {
 
 ,"useDecorators":true,"usePartial":true,"useData":true,"useDepths":true},
   "product_list": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1106,7 +1024,7 @@ export const templates = {
     };
 
   return "<h1 dir=\"auto\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"title") || container.strict(depth0, "title", {"start":{"line":2,"column":17},"end":{"line":2,"column":22}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":15},"end":{"line":2,"column":24}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "title", {"start":{"line":2,"column":17},"end":{"line":2,"column":22}} ), depth0))
     + "</h1>\n"
     + ((stack1 = lookupProperty(helpers,"with").call(alias1,lookupProperty(lookupProperty(depth0,"chrome"),"paging"),{"name":"with","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":7,"column":16}}})) != null ? stack1 : "")
     + "\n"
@@ -1118,7 +1036,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"nextUrl"),{"name":"if","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":26,"column":77}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, alias4=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1126,16 +1044,16 @@ export const templates = {
     };
 
   return "<form class=\"sort\" method=\"get\" action=\""
-    + alias3((((helper = lookupProperty(helpers,"action") || alias1(depth0, "action", {"start":{"line":3,"column":65},"end":{"line":3,"column":71}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":3,"column":63},"end":{"line":3,"column":73}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "action", {"start":{"line":3,"column":65},"end":{"line":3,"column":71}} ), depth0))
     + "\">\n<label for=\"list-sort\">"
-    + alias3(alias4(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "sortBy", {"start":{"line":4,"column":25},"end":{"line":4,"column":47}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "sortBy", {"start":{"line":4,"column":25},"end":{"line":4,"column":47}} ), depth0))
     + "</label>\n<select id=\"list-sort\" name=\"sort\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sorts"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":35},"end":{"line":5,"column":135}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"sorts"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":35},"end":{"line":5,"column":135}}})) != null ? stack1 : "")
     + "</select>\n<button type=\"submit\">"
-    + alias3(alias4(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "apply", {"start":{"line":6,"column":24},"end":{"line":6,"column":45}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "apply", {"start":{"line":6,"column":24},"end":{"line":6,"column":45}} ), depth0))
     + "</button>\n</form>";
 },"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1143,11 +1061,11 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":5,"column":67},"end":{"line":5,"column":72}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":5,"column":65},"end":{"line":5,"column":74}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":5,"column":67},"end":{"line":5,"column":72}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":75},"end":{"line":5,"column":107}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":75},"end":{"line":5,"column":107}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":5,"column":110},"end":{"line":5,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":5,"column":108},"end":{"line":5,"column":117}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":5,"column":110},"end":{"line":5,"column":115}} ), depth0))
     + "</option>";
 },"3":function(container,depth0,helpers,partials,data) {
     return " selected";
@@ -1163,7 +1081,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"items"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":16,"column":9}}})) != null ? stack1 : "")
     + "</ul>\n";
 },"5":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1171,17 +1089,17 @@ export const templates = {
     };
 
   return "<li class=\"card\">\n<a href=\""
-    + alias4((((helper = lookupProperty(helpers,"url") || alias1(depth0, "url", {"start":{"line":11,"column":11},"end":{"line":11,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"url","hash":{},"data":data,"loc":{"start":{"line":11,"column":9},"end":{"line":11,"column":16}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "url", {"start":{"line":11,"column":11},"end":{"line":11,"column":14}} ), depth0))
     + "\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"image"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":18},"end":{"line":11,"column":95}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"image"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":18},"end":{"line":11,"column":95}}})) != null ? stack1 : "")
     + "<h2 dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":11,"column":112},"end":{"line":11,"column":117}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":11,"column":110},"end":{"line":11,"column":119}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":11,"column":112},"end":{"line":11,"column":117}} ), depth0))
     + "</h2></a>\n<p class=\"price\">"
-    + alias4((((helper = lookupProperty(helpers,"price") || alias1(depth0, "price", {"start":{"line":12,"column":19},"end":{"line":12,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"price","hash":{},"data":data,"loc":{"start":{"line":12,"column":17},"end":{"line":12,"column":26}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "price", {"start":{"line":12,"column":19},"end":{"line":12,"column":24}} ), depth0))
     + "</p>\n<p class=\"availability\">"
-    + alias4((((helper = lookupProperty(helpers,"availabilityText") || alias1(depth0, "availabilityText", {"start":{"line":13,"column":26},"end":{"line":13,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"availabilityText","hash":{},"data":data,"loc":{"start":{"line":13,"column":24},"end":{"line":13,"column":44}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "availabilityText", {"start":{"line":13,"column":26},"end":{"line":13,"column":42}} ), depth0))
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":14,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":14,"column":34}}})) != null ? stack1 : "")
     + "\n</li>\n";
 },"6":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1215,7 +1133,7 @@ export const templates = {
     + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"words"), "noProducts", {"start":{"line":18,"column":5},"end":{"line":18,"column":21}} ), depth0))
     + "</p>\n";
 },"9":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1223,16 +1141,16 @@ export const templates = {
     };
 
   return "<nav class=\"pages\" aria-label=\""
-    + alias2(container.lambda(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "nav", {"start":{"line":21,"column":56},"end":{"line":21,"column":75}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "nav", {"start":{"line":21,"column":56},"end":{"line":21,"column":75}} ), depth0))
     + "\">\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"prevUrl"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":22,"column":87}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"prevUrl"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":22,"column":87}}})) != null ? stack1 : "")
     + "\n<p>"
-    + alias2((((helper = lookupProperty(helpers,"text") || alias1(depth0, "text", {"start":{"line":23,"column":5},"end":{"line":23,"column":9}} ))),(typeof helper === "function" ? helper.call(alias3,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":23,"column":3},"end":{"line":23,"column":11}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "text", {"start":{"line":23,"column":5},"end":{"line":23,"column":9}} ), depth0))
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,lookupProperty(depth0,"nextUrl"),{"name":"if","hash":{},"fn":container.program(11, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":24,"column":83}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"nextUrl"),{"name":"if","hash":{},"fn":container.program(11, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":24,"column":83}}})) != null ? stack1 : "")
     + "\n</nav>";
 },"10":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1240,12 +1158,12 @@ export const templates = {
     };
 
   return "<a rel=\"prev\" href=\""
-    + alias2((((helper = lookupProperty(helpers,"prevUrl") || alias1(depth0, "prevUrl", {"start":{"line":22,"column":37},"end":{"line":22,"column":44}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"prevUrl","hash":{},"data":data,"loc":{"start":{"line":22,"column":35},"end":{"line":22,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "prevUrl", {"start":{"line":22,"column":37},"end":{"line":22,"column":44}} ), depth0))
     + "\">"
-    + alias2(container.lambda(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "previous", {"start":{"line":22,"column":50},"end":{"line":22,"column":74}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "previous", {"start":{"line":22,"column":50},"end":{"line":22,"column":74}} ), depth0))
     + "</a>";
 },"11":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1253,12 +1171,12 @@ export const templates = {
     };
 
   return "<a rel=\"next\" href=\""
-    + alias2((((helper = lookupProperty(helpers,"nextUrl") || alias1(depth0, "nextUrl", {"start":{"line":24,"column":37},"end":{"line":24,"column":44}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"nextUrl","hash":{},"data":data,"loc":{"start":{"line":24,"column":35},"end":{"line":24,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "nextUrl", {"start":{"line":24,"column":37},"end":{"line":24,"column":44}} ), depth0))
     + "\">"
-    + alias2(container.lambda(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "next", {"start":{"line":24,"column":50},"end":{"line":24,"column":70}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depths[1],"words"),"paging"), "next", {"start":{"line":24,"column":50},"end":{"line":24,"column":70}} ), depth0))
     + "</a>";
 },"12":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1266,9 +1184,9 @@ export const templates = {
     };
 
   return "<p><a rel=\"next\" href=\""
-    + alias2((((helper = lookupProperty(helpers,"nextUrl") || alias1(depth0, "nextUrl", {"start":{"line":26,"column":40},"end":{"line":26,"column":47}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"nextUrl","hash":{},"data":data,"loc":{"start":{"line":26,"column":38},"end":{"line":26,"column":49}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "nextUrl", {"start":{"line":26,"column":40},"end":{"line":26,"column":47}} ), depth0))
     + "\">"
-    + alias2(container.lambda(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":26,"column":53},"end":{"line":26,"column":60}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"ui"), "more", {"start":{"line":26,"column":53},"end":{"line":26,"column":60}} ), depth0))
     + "</a></p>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {

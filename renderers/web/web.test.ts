@@ -359,6 +359,33 @@ describe("inspect", () => {
     expect(seen.text).toBe("T\nShown");
   });
 
+  it("reads the tree the parser implies: closed paragraphs, a select's option text, a button's visible name, labels around and after a field", () => {
+    const seen = inspectHtml(
+      `<!doctype html><html lang="fr"><head><title>A &amp; B</title></head><body>
+<p>One<p>Two<div>Three</div>
+<form method="post" action="https://shop.example/actions/rate">
+<input type="hidden" name="id" value="7">
+<label>Score <select name="score"><option disabled>Pick</option><option>  Cinq <span hidden>(5)</span> étoiles </option><option value="4">4</option></select></label>
+<input type="hidden" name="id" value="8">
+<button><span hidden>Hidden </span>Send <b>now</b></button>
+</form>
+<button aria-label=""></button><input id="q" name="q"><label for="q">Q</label><textarea name="t"></textarea>
+</body></html>`,
+      BASE_URL,
+    );
+    expect(seen.text.split("\n")).toEqual(["A & B", "One", "Two", "Three", "Score", "Pick", "Cinq étoiles", "4", "Send now", "Q"]);
+    expect(seen.controls).toEqual([
+      {
+        label: "Send now",
+        // The first hidden input's place, the last one's value (as a form posts them into one object).
+        decoded: { key: "rate", input: { id: "8", score: "Cinq étoiles" } },
+        control: { kind: "form", method: "post", action: "https://shop.example/actions/rate" },
+      },
+    ]);
+    expect(Object.keys(seen.controls[0]?.decoded?.input ?? {})).toEqual(["id", "score"]);
+    expect(seen.limits.map((l) => l.detail)).toEqual(["A <button> has no accessible name.", '<textarea name="t"> has no label.']);
+  });
+
   it("reads each block as a line and inline elements as words of it", () => {
     const seen = inspectHtml(
       '<!doctype html><html lang="en"><head><title>T</title></head><body><nav><a href="/">Home</a> <a href="/cart">Cart</a></nav><h1>Two-person <em>tent</em></h1><p>€329.00 <span>In stock</span></p></body></html>',

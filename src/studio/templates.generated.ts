@@ -5,7 +5,7 @@ export type TemplateName = "audit" | "conflict" | "customer" | "customers" | "da
 
 export const templates = {
   "audit": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -13,13 +13,13 @@ export const templates = {
     };
 
   return "<h1>"
-    + alias4((((helper = lookupProperty(helpers,"heading") || alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"heading","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":15}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ), depth0))
     + "</h1>\n<p><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":3,"column":14},"end":{"line":3,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":3,"column":12},"end":{"line":3,"column":20}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":3,"column":14},"end":{"line":3,"column":18}} ), depth0))
     + "\">Back to the editor</a> · <a href=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":3,"column":58},"end":{"line":3,"column":62}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":3,"column":56},"end":{"line":3,"column":64}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":3,"column":58},"end":{"line":3,"column":62}} ), depth0))
     + "/revisions\">Revisions</a></p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":9,"column":43}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":9,"column":43}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -33,25 +33,20 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":7},"end":{"line":7,"column":181}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"2":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"at") || alias1(depth0, "at", {"start":{"line":7,"column":31},"end":{"line":7,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"at","hash":{},"data":data,"loc":{"start":{"line":7,"column":29},"end":{"line":7,"column":35}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "at", {"start":{"line":7,"column":31},"end":{"line":7,"column":33}} ), depth0))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"action") || alias1(depth0, "action", {"start":{"line":7,"column":52},"end":{"line":7,"column":58}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":7,"column":50},"end":{"line":7,"column":60}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "action", {"start":{"line":7,"column":52},"end":{"line":7,"column":58}} ), depth0))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"keyId") || alias1(depth0, "keyId", {"start":{"line":7,"column":78},"end":{"line":7,"column":83}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"keyId","hash":{},"data":data,"loc":{"start":{"line":7,"column":76},"end":{"line":7,"column":85}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "keyId", {"start":{"line":7,"column":78},"end":{"line":7,"column":83}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"versions") || alias1(depth0, "versions", {"start":{"line":7,"column":96},"end":{"line":7,"column":104}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"versions","hash":{},"data":data,"loc":{"start":{"line":7,"column":94},"end":{"line":7,"column":106}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "versions", {"start":{"line":7,"column":96},"end":{"line":7,"column":104}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"revisions") || alias1(depth0, "revisions", {"start":{"line":7,"column":117},"end":{"line":7,"column":126}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"revisions","hash":{},"data":data,"loc":{"start":{"line":7,"column":115},"end":{"line":7,"column":128}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "revisions", {"start":{"line":7,"column":117},"end":{"line":7,"column":126}} ), depth0))
     + "</td><td class=\"detail\">"
-    + alias4((((helper = lookupProperty(helpers,"detail") || alias1(depth0, "detail", {"start":{"line":7,"column":154},"end":{"line":7,"column":160}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"detail","hash":{},"data":data,"loc":{"start":{"line":7,"column":152},"end":{"line":7,"column":162}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":7,"column":154},"end":{"line":7,"column":160}} ), depth0))
     + "</td></tr>";
 },"3":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing recorded yet.</p>";
@@ -66,7 +61,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "conflict": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -74,50 +69,45 @@ export const templates = {
     };
 
   return "<h1>Someone else saved first</h1>\n<div class=\"alert\" role=\"alert\"><p>You edited version "
-    + alias4((((helper = lookupProperty(helpers,"yourVersion") || alias1(depth0, "yourVersion", {"start":{"line":3,"column":56},"end":{"line":3,"column":67}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"yourVersion","hash":{},"data":data,"loc":{"start":{"line":3,"column":54},"end":{"line":3,"column":69}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "yourVersion", {"start":{"line":3,"column":56},"end":{"line":3,"column":67}} ), depth0))
     + ", but version "
-    + alias4((((helper = lookupProperty(helpers,"currentVersion") || alias1(depth0, "currentVersion", {"start":{"line":3,"column":85},"end":{"line":3,"column":99}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"currentVersion","hash":{},"data":data,"loc":{"start":{"line":3,"column":83},"end":{"line":3,"column":101}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":3,"column":85},"end":{"line":3,"column":99}} ), depth0))
     + " was saved "
-    + alias4((((helper = lookupProperty(helpers,"updatedAt") || alias1(depth0, "updatedAt", {"start":{"line":3,"column":114},"end":{"line":3,"column":123}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"updatedAt","hash":{},"data":data,"loc":{"start":{"line":3,"column":112},"end":{"line":3,"column":125}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "updatedAt", {"start":{"line":3,"column":114},"end":{"line":3,"column":123}} ), depth0))
     + ". Nothing of yours was saved. Compare both versions and choose what to re-apply.</p></div>\n<form method=\"post\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":4,"column":30},"end":{"line":4,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":4,"column":28},"end":{"line":4,"column":36}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":4,"column":30},"end":{"line":4,"column":34}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_csrf\" value=\""
-    + alias4(container.lambda(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":5,"column":43},"end":{"line":5,"column":54}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":5,"column":43},"end":{"line":5,"column":54}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_version\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"currentVersion") || alias1(depth0, "currentVersion", {"start":{"line":6,"column":46},"end":{"line":6,"column":60}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"currentVersion","hash":{},"data":data,"loc":{"start":{"line":6,"column":44},"end":{"line":6,"column":62}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":6,"column":46},"end":{"line":6,"column":60}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_reapply\" value=\"1\">\n<table class=\"wide conflict\">\n<caption>Fields where your version and the current version differ</caption>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Your version</th><th scope=\"col\">Current version (v"
-    + alias4((((helper = lookupProperty(helpers,"currentVersion") || alias1(depth0, "currentVersion", {"start":{"line":10,"column":106},"end":{"line":10,"column":120}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"currentVersion","hash":{},"data":data,"loc":{"start":{"line":10,"column":104},"end":{"line":10,"column":122}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":10,"column":106},"end":{"line":10,"column":120}} ), depth0))
     + ")</th><th scope=\"col\">Re-apply</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":12,"column":348}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":12,"column":348}}})) != null ? stack1 : "")
     + "\n</tbody>\n</table>\n<div class=\"actions\">\n<button type=\"submit\">Re-apply checked changes on version "
-    + alias4((((helper = lookupProperty(helpers,"currentVersion") || alias1(depth0, "currentVersion", {"start":{"line":16,"column":60},"end":{"line":16,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"currentVersion","hash":{},"data":data,"loc":{"start":{"line":16,"column":58},"end":{"line":16,"column":76}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":16,"column":60},"end":{"line":16,"column":74}} ), depth0))
     + "</button>\n<a class=\"button secondary\" href=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":17,"column":36},"end":{"line":17,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":17,"column":34},"end":{"line":17,"column":42}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":17,"column":36},"end":{"line":17,"column":40}} ), depth0))
     + "\">Discard mine and open the current version</a>\n</div>\n</form>\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><th scope=\"row\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":12,"column":36},"end":{"line":12,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":12,"column":34},"end":{"line":12,"column":43}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":12,"column":36},"end":{"line":12,"column":41}} ), depth0))
     + "</th><td class=\"yours\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"yours") || alias1(depth0, "yours", {"start":{"line":12,"column":79},"end":{"line":12,"column":84}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"yours","hash":{},"data":data,"loc":{"start":{"line":12,"column":77},"end":{"line":12,"column":86}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "yours", {"start":{"line":12,"column":79},"end":{"line":12,"column":84}} ), depth0))
     + "</td><td class=\"theirs\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"theirs") || alias1(depth0, "theirs", {"start":{"line":12,"column":123},"end":{"line":12,"column":129}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"theirs","hash":{},"data":data,"loc":{"start":{"line":12,"column":121},"end":{"line":12,"column":131}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "theirs", {"start":{"line":12,"column":123},"end":{"line":12,"column":129}} ), depth0))
     + "</td><td><input type=\"checkbox\" id=\"keep-"
-    + alias4((((helper = lookupProperty(helpers,"index") || alias1(data, "index", {"start":{"line":12,"column":174},"end":{"line":12,"column":180}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"index","hash":{},"data":data,"loc":{"start":{"line":12,"column":172},"end":{"line":12,"column":182}}}) : helper)))
+    + alias3(alias2(alias1(data, "index", {"start":{"line":12,"column":174},"end":{"line":12,"column":180}} ), depth0))
     + "\" name=\"_keep\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":12,"column":206},"end":{"line":12,"column":210}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":12,"column":204},"end":{"line":12,"column":212}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":12,"column":206},"end":{"line":12,"column":210}} ), depth0))
     + "\" checked><label for=\"keep-"
-    + alias4((((helper = lookupProperty(helpers,"index") || alias1(data, "index", {"start":{"line":12,"column":241},"end":{"line":12,"column":247}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"index","hash":{},"data":data,"loc":{"start":{"line":12,"column":239},"end":{"line":12,"column":249}}}) : helper)))
+    + alias3(alias2(alias1(data, "index", {"start":{"line":12,"column":241},"end":{"line":12,"column":247}} ), depth0))
     + "\">Keep mine</label><input type=\"hidden\" name=\"_mine:"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":12,"column":303},"end":{"line":12,"column":307}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":12,"column":301},"end":{"line":12,"column":309}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":12,"column":303},"end":{"line":12,"column":307}} ), depth0))
     + "\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"yours") || alias1(depth0, "yours", {"start":{"line":12,"column":320},"end":{"line":12,"column":325}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"yours","hash":{},"data":data,"loc":{"start":{"line":12,"column":318},"end":{"line":12,"column":327}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "yours", {"start":{"line":12,"column":320},"end":{"line":12,"column":325}} ), depth0))
     + "\"></td></tr>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -130,7 +120,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "customer": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3=container.lambda, alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -144,11 +134,11 @@ export const templates = {
     + "</dd>\n<dt>Email</dt><dd>"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"email"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":6,"column":18},"end":{"line":6,"column":87}}})) != null ? stack1 : "")
     + "</dd>\n<dt>First seen on</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"firstChannel") || alias2(depth0, "firstChannel", {"start":{"line":7,"column":28},"end":{"line":7,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"firstChannel","hash":{},"data":data,"loc":{"start":{"line":7,"column":26},"end":{"line":7,"column":42}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "firstChannel", {"start":{"line":7,"column":28},"end":{"line":7,"column":40}} ), depth0))
     + "</dd>\n<dt>Since</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias2(depth0, "createdAt", {"start":{"line":8,"column":20},"end":{"line":8,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":8,"column":18},"end":{"line":8,"column":31}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "createdAt", {"start":{"line":8,"column":20},"end":{"line":8,"column":29}} ), depth0))
     + "</dd>\n<dt>Channels used</dt><dd>"
-    + alias4((((helper = lookupProperty(helpers,"channels") || alias2(depth0, "channels", {"start":{"line":9,"column":28},"end":{"line":9,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"channels","hash":{},"data":data,"loc":{"start":{"line":9,"column":26},"end":{"line":9,"column":38}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "channels", {"start":{"line":9,"column":28},"end":{"line":9,"column":36}} ), depth0))
     + "</dd>\n</dl>\n\n<section aria-labelledby=\"cases-h\">\n<h2 id=\"cases-h\">Open cases</h2>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"openCases"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(16, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":48,"column":35}}})) != null ? stack1 : "")
     + "\n"
@@ -165,51 +155,27 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"timeline"),"length"),{"name":"if","hash":{},"fn":container.program(31, data, 0, blockParams, depths),"inverse":container.program(34, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":98,"column":34}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
-  return alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":2,"column":18},"end":{"line":2,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":2,"column":16},"end":{"line":2,"column":24}}}) : helper)))
+  return alias3(alias2(alias1(depth0, "name", {"start":{"line":2,"column":18},"end":{"line":2,"column":22}} ), depth0))
     + " <small><code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":2,"column":40},"end":{"line":2,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":2,"column":38},"end":{"line":2,"column":44}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":2,"column":40},"end":{"line":2,"column":42}} ), depth0))
     + "</code></small>";
 },"2":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "Customer <code>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"id") || container.strict(depth0, "id", {"start":{"line":2,"column":84},"end":{"line":2,"column":86}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"id","hash":{},"data":data,"loc":{"start":{"line":2,"column":82},"end":{"line":2,"column":88}}}) : helper)))
+    return "Customer <code>"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "id", {"start":{"line":2,"column":84},"end":{"line":2,"column":86}} ), depth0))
     + "</code>";
 },"3":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":5,"column":31},"end":{"line":5,"column":35}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":5,"column":29},"end":{"line":5,"column":37}}}) : helper)));
+    return container.escapeExpression(container.lambda(container.strict(depth0, "name", {"start":{"line":5,"column":31},"end":{"line":5,"column":35}} ), depth0));
 },"4":function(container,depth0,helpers,partials,data) {
     return "—";
 },"5":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<a href=\"mailto:"
-    + alias4((((helper = lookupProperty(helpers,"email") || alias1(depth0, "email", {"start":{"line":6,"column":49},"end":{"line":6,"column":54}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"email","hash":{},"data":data,"loc":{"start":{"line":6,"column":47},"end":{"line":6,"column":56}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "email", {"start":{"line":6,"column":49},"end":{"line":6,"column":54}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"email") || alias1(depth0, "email", {"start":{"line":6,"column":60},"end":{"line":6,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"email","hash":{},"data":data,"loc":{"start":{"line":6,"column":58},"end":{"line":6,"column":67}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "email", {"start":{"line":6,"column":60},"end":{"line":6,"column":65}} ), depth0))
     + "</a>";
 },"6":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -221,7 +187,7 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"openCases"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":47,"column":9}}})) != null ? stack1 : "");
 },"7":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -229,26 +195,19 @@ export const templates = {
     };
 
   return "<article class=\"case\">\n<h3>Case <code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":17,"column":17},"end":{"line":17,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":17,"column":15},"end":{"line":17,"column":21}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":17,"column":17},"end":{"line":17,"column":19}} ), depth0))
     + "</code>, opened on "
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":17,"column":42},"end":{"line":17,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":17,"column":40},"end":{"line":17,"column":51}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":17,"column":42},"end":{"line":17,"column":49}} ), depth0))
     + "</h3>\n<p>Opened "
-    + alias4((((helper = lookupProperty(helpers,"openedAt") || alias1(depth0, "openedAt", {"start":{"line":18,"column":12},"end":{"line":18,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"openedAt","hash":{},"data":data,"loc":{"start":{"line":18,"column":10},"end":{"line":18,"column":22}}}) : helper)))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"message"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":59}}})) != null ? stack1 : "")
+    + alias3(alias2(alias1(depth0, "openedAt", {"start":{"line":18,"column":12},"end":{"line":18,"column":20}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"message"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":59}}})) != null ? stack1 : "")
     + "</p>\n<p>The conversation is in the timeline below.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"replies"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":26,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depths[1],"canReply"),{"name":"if","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"replies"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":26,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depths[1],"canReply"),{"name":"if","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
     + "</article>\n";
 },"8":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ": “"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"message") || container.strict(depth0, "message", {"start":{"line":18,"column":42},"end":{"line":18,"column":49}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"message","hash":{},"data":data,"loc":{"start":{"line":18,"column":40},"end":{"line":18,"column":51}}}) : helper)))
+    return ": “"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "message", {"start":{"line":18,"column":42},"end":{"line":18,"column":49}} ), depth0))
     + "”";
 },"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -262,7 +221,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"replies"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":7},"end":{"line":24,"column":237}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"10":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -270,32 +229,25 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"queuedAt") || alias1(depth0, "queuedAt", {"start":{"line":24,"column":34},"end":{"line":24,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queuedAt","hash":{},"data":data,"loc":{"start":{"line":24,"column":32},"end":{"line":24,"column":44}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "queuedAt", {"start":{"line":24,"column":34},"end":{"line":24,"column":42}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":24,"column":55},"end":{"line":24,"column":62}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":24,"column":53},"end":{"line":24,"column":64}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":24,"column":55},"end":{"line":24,"column":62}} ), depth0))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":24,"column":81},"end":{"line":24,"column":83}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":24,"column":79},"end":{"line":24,"column":85}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "to", {"start":{"line":24,"column":81},"end":{"line":24,"column":83}} ), depth0))
     + "</code></td><td dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"text") || alias1(depth0, "text", {"start":{"line":24,"column":114},"end":{"line":24,"column":118}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":24,"column":112},"end":{"line":24,"column":120}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "text", {"start":{"line":24,"column":114},"end":{"line":24,"column":118}} ), depth0))
     + "</td><td><span class=\"status "
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":24,"column":151},"end":{"line":24,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":24,"column":149},"end":{"line":24,"column":159}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":24,"column":151},"end":{"line":24,"column":157}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":24,"column":163},"end":{"line":24,"column":169}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":24,"column":161},"end":{"line":24,"column":171}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":24,"column":163},"end":{"line":24,"column":169}} ), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"lastError"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":178},"end":{"line":24,"column":218}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lastError"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":178},"end":{"line":24,"column":218}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"11":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " — "
-    + container.escapeExpression((((helper = lookupProperty(helpers,"lastError") || container.strict(depth0, "lastError", {"start":{"line":24,"column":200},"end":{"line":24,"column":209}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"lastError","hash":{},"data":data,"loc":{"start":{"line":24,"column":198},"end":{"line":24,"column":211}}}) : helper)));
+    return " — "
+    + container.escapeExpression(container.lambda(container.strict(depth0, "lastError", {"start":{"line":24,"column":200},"end":{"line":24,"column":209}} ), depth0));
 },"12":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), alias5="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -307,22 +259,22 @@ export const templates = {
     + "\">\n<input type=\"hidden\" name=\"_csrf\" value=\""
     + alias3(alias2(alias1(depths[1], "csrf", {"start":{"line":29,"column":43},"end":{"line":29,"column":50}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"case\" value=\""
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":30,"column":42},"end":{"line":30,"column":44}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":30,"column":40},"end":{"line":30,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":30,"column":42},"end":{"line":30,"column":44}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"key\" value=\""
     + alias3(alias2(alias1(depths[1], "replyKey", {"start":{"line":31,"column":41},"end":{"line":31,"column":52}} ), depth0))
     + "\">\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"channels"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":37,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"channels"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":37,"column":7}}})) != null ? stack1 : "")
     + "<div class=\"field\">\n<label for=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":39,"column":20},"end":{"line":39,"column":22}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":39,"column":18},"end":{"line":39,"column":24}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":39,"column":20},"end":{"line":39,"column":22}} ), depth0))
     + "\">Reply to the customer</label>\n<textarea id=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":40,"column":22},"end":{"line":40,"column":24}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":40,"column":20},"end":{"line":40,"column":26}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":40,"column":22},"end":{"line":40,"column":24}} ), depth0))
     + "\" name=\"text\" rows=\"3\" maxlength=\"4096\" required aria-describedby=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":40,"column":101},"end":{"line":40,"column":103}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":40,"column":99},"end":{"line":40,"column":105}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":40,"column":101},"end":{"line":40,"column":103}} ), depth0))
     + "-hint\"></textarea>\n<p class=\"hint\" id=\"reply-"
-    + alias3((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":41,"column":28},"end":{"line":41,"column":30}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":41,"column":26},"end":{"line":41,"column":32}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":41,"column":28},"end":{"line":41,"column":30}} ), depth0))
     + "-hint\">Sent on the channel chosen, with that platform's rules: WhatsApp within 24 hours of the customer's last message there, Messenger within 7 days, SMS never to a number that opted out. A reply that cannot be sent is refused with the reason.</p>\n</div>\n<button type=\"submit\">Send reply</button>\n</form>\n";
 },"13":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -330,14 +282,14 @@ export const templates = {
     };
 
   return "<div class=\"field\">\n<label for=\"reply-"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":34,"column":20},"end":{"line":34,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":34,"column":18},"end":{"line":34,"column":24}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":34,"column":20},"end":{"line":34,"column":22}} ), depth0))
     + "-channel\">Send on</label>\n<select id=\"reply-"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":35,"column":20},"end":{"line":35,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":35,"column":18},"end":{"line":35,"column":24}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":35,"column":20},"end":{"line":35,"column":22}} ), depth0))
     + "-channel\" name=\"channel\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"channels"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":49},"end":{"line":35,"column":152}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"channels"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":49},"end":{"line":35,"column":152}}})) != null ? stack1 : "")
     + "</select>\n</div>\n";
 },"14":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -345,11 +297,11 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":35,"column":84},"end":{"line":35,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":35,"column":82},"end":{"line":35,"column":91}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":35,"column":84},"end":{"line":35,"column":89}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":92},"end":{"line":35,"column":124}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":92},"end":{"line":35,"column":124}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":35,"column":127},"end":{"line":35,"column":132}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":35,"column":125},"end":{"line":35,"column":134}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":35,"column":127},"end":{"line":35,"column":132}} ), depth0))
     + "</option>";
 },"15":function(container,depth0,helpers,partials,data) {
     return " selected";
@@ -367,28 +319,23 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"closedCases"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":7},"end":{"line":53,"column":179}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"18":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":53,"column":44},"end":{"line":53,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":53,"column":42},"end":{"line":53,"column":48}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":53,"column":44},"end":{"line":53,"column":46}} ), depth0))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":53,"column":66},"end":{"line":53,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":53,"column":64},"end":{"line":53,"column":75}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":53,"column":66},"end":{"line":53,"column":73}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"openedAt") || alias1(depth0, "openedAt", {"start":{"line":53,"column":86},"end":{"line":53,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"openedAt","hash":{},"data":data,"loc":{"start":{"line":53,"column":84},"end":{"line":53,"column":96}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "openedAt", {"start":{"line":53,"column":86},"end":{"line":53,"column":94}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"closedAt") || alias1(depth0, "closedAt", {"start":{"line":53,"column":107},"end":{"line":53,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"closedAt","hash":{},"data":data,"loc":{"start":{"line":53,"column":105},"end":{"line":53,"column":117}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "closedAt", {"start":{"line":53,"column":107},"end":{"line":53,"column":115}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"message") || alias1(depth0, "message", {"start":{"line":53,"column":128},"end":{"line":53,"column":135}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"message","hash":{},"data":data,"loc":{"start":{"line":53,"column":126},"end":{"line":53,"column":137}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "message", {"start":{"line":53,"column":128},"end":{"line":53,"column":135}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"resolution") || alias1(depth0, "resolution", {"start":{"line":53,"column":148},"end":{"line":53,"column":158}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"resolution","hash":{},"data":data,"loc":{"start":{"line":53,"column":146},"end":{"line":53,"column":160}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "resolution", {"start":{"line":53,"column":148},"end":{"line":53,"column":158}} ), depth0))
     + "</td></tr>";
 },"19":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -396,23 +343,16 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":63,"column":37},"end":{"line":63,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":63,"column":35},"end":{"line":63,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":63,"column":37},"end":{"line":63,"column":44}} ), depth0))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"externalId") || alias1(depth0, "externalId", {"start":{"line":63,"column":63},"end":{"line":63,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"externalId","hash":{},"data":data,"loc":{"start":{"line":63,"column":61},"end":{"line":63,"column":75}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "externalId", {"start":{"line":63,"column":63},"end":{"line":63,"column":73}} ), depth0))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":63,"column":93},"end":{"line":63,"column":102}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":63,"column":91},"end":{"line":63,"column":104}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":63,"column":93},"end":{"line":63,"column":102}} ), depth0))
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"linkedAt"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":63,"column":113},"end":{"line":63,"column":157}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"linkedAt"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":63,"column":113},"end":{"line":63,"column":157}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"20":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return container.escapeExpression((((helper = lookupProperty(helpers,"linkedAt") || container.strict(depth0, "linkedAt", {"start":{"line":63,"column":131},"end":{"line":63,"column":139}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"linkedAt","hash":{},"data":data,"loc":{"start":{"line":63,"column":129},"end":{"line":63,"column":141}}}) : helper)));
+    return container.escapeExpression(container.lambda(container.strict(depth0, "linkedAt", {"start":{"line":63,"column":131},"end":{"line":63,"column":139}} ), depth0));
 },"21":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -429,7 +369,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"cart"),"lines"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":7},"end":{"line":73,"column":266}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"22":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -437,15 +377,15 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":73,"column":37},"end":{"line":73,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":73,"column":35},"end":{"line":73,"column":44}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":73,"column":37},"end":{"line":73,"column":42}} ), depth0))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"sku") || alias1(depth0, "sku", {"start":{"line":73,"column":61},"end":{"line":73,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"sku","hash":{},"data":data,"loc":{"start":{"line":73,"column":59},"end":{"line":73,"column":66}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "sku", {"start":{"line":73,"column":61},"end":{"line":73,"column":64}} ), depth0))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"quantity") || alias1(depth0, "quantity", {"start":{"line":73,"column":84},"end":{"line":73,"column":92}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quantity","hash":{},"data":data,"loc":{"start":{"line":73,"column":82},"end":{"line":73,"column":94}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "quantity", {"start":{"line":73,"column":84},"end":{"line":73,"column":92}} ), depth0))
     + "</td><td>"
-    + alias4(container.lambda(alias1(lookupProperty(depth0,"lineTotal"), "formatted", {"start":{"line":73,"column":105},"end":{"line":73,"column":124}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"lineTotal"), "formatted", {"start":{"line":73,"column":105},"end":{"line":73,"column":124}} ), depth0))
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"currentPrice"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(25, data, 0),"data":data,"loc":{"start":{"line":73,"column":135},"end":{"line":73,"column":247}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"currentPrice"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(25, data, 0),"data":data,"loc":{"start":{"line":73,"column":135},"end":{"line":73,"column":247}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"23":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -475,7 +415,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"orders"),{"name":"each","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":7},"end":{"line":84,"column":222}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"28":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -483,19 +423,19 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"number") || alias1(depth0, "number", {"start":{"line":84,"column":39},"end":{"line":84,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"number","hash":{},"data":data,"loc":{"start":{"line":84,"column":37},"end":{"line":84,"column":47}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":84,"column":39},"end":{"line":84,"column":45}} ), depth0))
     + "</code></td><td><span class=\"status "
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":84,"column":85},"end":{"line":84,"column":91}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":84,"column":83},"end":{"line":84,"column":93}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":84,"column":85},"end":{"line":84,"column":91}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":84,"column":97},"end":{"line":84,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":84,"column":95},"end":{"line":84,"column":105}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":84,"column":97},"end":{"line":84,"column":103}} ), depth0))
     + "</span></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":84,"column":123},"end":{"line":84,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":84,"column":121},"end":{"line":84,"column":132}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":84,"column":123},"end":{"line":84,"column":130}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"placedAt") || alias1(depth0, "placedAt", {"start":{"line":84,"column":143},"end":{"line":84,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"placedAt","hash":{},"data":data,"loc":{"start":{"line":84,"column":141},"end":{"line":84,"column":153}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "placedAt", {"start":{"line":84,"column":143},"end":{"line":84,"column":151}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"itemCount") || alias1(depth0, "itemCount", {"start":{"line":84,"column":164},"end":{"line":84,"column":173}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"itemCount","hash":{},"data":data,"loc":{"start":{"line":84,"column":162},"end":{"line":84,"column":175}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "itemCount", {"start":{"line":84,"column":164},"end":{"line":84,"column":173}} ), depth0))
     + "</td><td>"
-    + alias4(container.lambda(alias1(lookupProperty(depth0,"total"), "formatted", {"start":{"line":84,"column":186},"end":{"line":84,"column":201}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"total"), "formatted", {"start":{"line":84,"column":186},"end":{"line":84,"column":201}} ), depth0))
     + "</td></tr>";
 },"29":function(container,depth0,helpers,partials,data) {
     return "<p>No orders.</p>";
@@ -513,7 +453,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"timeline"),{"name":"each","hash":{},"fn":container.program(32, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":7},"end":{"line":96,"column":178}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"32":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -521,26 +461,19 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"at") || alias1(depth0, "at", {"start":{"line":96,"column":35},"end":{"line":96,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"at","hash":{},"data":data,"loc":{"start":{"line":96,"column":33},"end":{"line":96,"column":39}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "at", {"start":{"line":96,"column":35},"end":{"line":96,"column":37}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":96,"column":50},"end":{"line":96,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":96,"column":48},"end":{"line":96,"column":59}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":96,"column":50},"end":{"line":96,"column":57}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"who") || alias1(depth0, "who", {"start":{"line":96,"column":70},"end":{"line":96,"column":73}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"who","hash":{},"data":data,"loc":{"start":{"line":96,"column":68},"end":{"line":96,"column":75}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "who", {"start":{"line":96,"column":70},"end":{"line":96,"column":73}} ), depth0))
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"action"),{"name":"if","hash":{},"fn":container.program(33, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":84},"end":{"line":96,"column":128}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"action"),{"name":"if","hash":{},"fn":container.program(33, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":84},"end":{"line":96,"column":128}}})) != null ? stack1 : "")
     + "</td><td dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"summary") || alias1(depth0, "summary", {"start":{"line":96,"column":150},"end":{"line":96,"column":157}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"summary","hash":{},"data":data,"loc":{"start":{"line":96,"column":148},"end":{"line":96,"column":159}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "summary", {"start":{"line":96,"column":150},"end":{"line":96,"column":157}} ), depth0))
     + "</td></tr>";
 },"33":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<code>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"action") || container.strict(depth0, "action", {"start":{"line":96,"column":106},"end":{"line":96,"column":112}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"action","hash":{},"data":data,"loc":{"start":{"line":96,"column":104},"end":{"line":96,"column":114}}}) : helper)))
+    return "<code>"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "action", {"start":{"line":96,"column":106},"end":{"line":96,"column":112}} ), depth0))
     + "</code>";
 },"34":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing yet.</p>";
@@ -555,7 +488,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true,"useDepths":true},
   "customers": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -563,13 +496,13 @@ export const templates = {
     };
 
   return "<h1>Customers</h1>\n<form class=\"filters\" method=\"get\" action=\"/studio/customers\" role=\"search\">\n<div class=\"field\">\n<label for=\"q\">Name, email, phone number, chat or app id, web session, or customer id</label>\n<input type=\"search\" id=\"q\" name=\"q\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"q") || alias1(depth0, "q", {"start":{"line":6,"column":46},"end":{"line":6,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"q","hash":{},"data":data,"loc":{"start":{"line":6,"column":44},"end":{"line":6,"column":49}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "q", {"start":{"line":6,"column":46},"end":{"line":6,"column":47}} ), depth0))
     + "\" maxlength=\"100\" aria-describedby=\"q-hint\">\n<p class=\"hint\" id=\"q-hint\">Part of one is enough, in any case; a phone number in any spelling (+47 912 34 567, 0047 91234567).</p>\n</div>\n<button type=\"submit\">Search</button>\n</form>\n<p role=\"status\">"
-    + alias4((((helper = lookupProperty(helpers,"count") || alias1(depth0, "count", {"start":{"line":11,"column":19},"end":{"line":11,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"count","hash":{},"data":data,"loc":{"start":{"line":11,"column":17},"end":{"line":11,"column":26}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "count", {"start":{"line":11,"column":19},"end":{"line":11,"column":24}} ), depth0))
     + " "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"searched"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":11,"column":27},"end":{"line":11,"column":97}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"searched"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":11,"column":27},"end":{"line":11,"column":97}}})) != null ? stack1 : "")
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":20,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":20,"column":37}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     return "customers match.";
@@ -589,20 +522,13 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":17,"column":245}}})) != null ? stack1 : "")
     + "\n</tbody>\n</table>\n";
 },"4":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "Customers matching “"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"q") || container.strict(depth0, "q", {"start":{"line":14,"column":47},"end":{"line":14,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":14,"column":45},"end":{"line":14,"column":50}}}) : helper)))
+    return "Customers matching “"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "q", {"start":{"line":14,"column":47},"end":{"line":14,"column":48}} ), depth0))
     + "”";
 },"5":function(container,depth0,helpers,partials,data) {
     return "Newest customers";
 },"6":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -610,40 +536,26 @@ export const templates = {
     };
 
   return "<tr><td><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":17,"column":33},"end":{"line":17,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":17,"column":31},"end":{"line":17,"column":39}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":17,"column":33},"end":{"line":17,"column":37}} ), depth0))
     + "\"><code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":17,"column":49},"end":{"line":17,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":17,"column":47},"end":{"line":17,"column":53}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":17,"column":49},"end":{"line":17,"column":51}} ), depth0))
     + "</code></a></td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"name"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":73},"end":{"line":17,"column":109}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"name"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":73},"end":{"line":17,"column":109}}})) != null ? stack1 : "")
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"email"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":118},"end":{"line":17,"column":156}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"email"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":118},"end":{"line":17,"column":156}}})) != null ? stack1 : "")
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"firstChannel") || alias1(depth0, "firstChannel", {"start":{"line":17,"column":167},"end":{"line":17,"column":179}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"firstChannel","hash":{},"data":data,"loc":{"start":{"line":17,"column":165},"end":{"line":17,"column":181}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "firstChannel", {"start":{"line":17,"column":167},"end":{"line":17,"column":179}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":17,"column":192},"end":{"line":17,"column":201}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":17,"column":190},"end":{"line":17,"column":203}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":17,"column":192},"end":{"line":17,"column":201}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"identities") || alias1(depth0, "identities", {"start":{"line":17,"column":214},"end":{"line":17,"column":224}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"identities","hash":{},"data":data,"loc":{"start":{"line":17,"column":212},"end":{"line":17,"column":226}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "identities", {"start":{"line":17,"column":214},"end":{"line":17,"column":224}} ), depth0))
     + "</td></tr>";
 },"7":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":17,"column":87},"end":{"line":17,"column":91}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":17,"column":85},"end":{"line":17,"column":93}}}) : helper)));
+    return container.escapeExpression(container.lambda(container.strict(depth0, "name", {"start":{"line":17,"column":87},"end":{"line":17,"column":91}} ), depth0));
 },"8":function(container,depth0,helpers,partials,data) {
     return "—";
 },"9":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return container.escapeExpression((((helper = lookupProperty(helpers,"email") || container.strict(depth0, "email", {"start":{"line":17,"column":133},"end":{"line":17,"column":138}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"email","hash":{},"data":data,"loc":{"start":{"line":17,"column":131},"end":{"line":17,"column":140}}}) : helper)));
+    return container.escapeExpression(container.lambda(container.strict(depth0, "email", {"start":{"line":17,"column":133},"end":{"line":17,"column":138}} ), depth0));
 },"10":function(container,depth0,helpers,partials,data) {
     return "<p>Nobody matches.</p>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
@@ -682,17 +594,12 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"stale"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.program(11, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":40,"column":43}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><th scope=\"row\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":9,"column":48},"end":{"line":9,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":9,"column":46},"end":{"line":9,"column":55}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":9,"column":48},"end":{"line":9,"column":53}} ), depth0))
     + "</th><td>"
-    + alias4((((helper = lookupProperty(helpers,"count") || alias1(depth0, "count", {"start":{"line":9,"column":66},"end":{"line":9,"column":71}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"count","hash":{},"data":data,"loc":{"start":{"line":9,"column":64},"end":{"line":9,"column":73}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "count", {"start":{"line":9,"column":66},"end":{"line":9,"column":71}} ), depth0))
     + "</td></tr>";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -706,17 +613,12 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"byRule"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":7},"end":{"line":17,"column":101}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"3":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><th scope=\"row\"><code>"
-    + alias4((((helper = lookupProperty(helpers,"rule") || alias1(depth0, "rule", {"start":{"line":17,"column":51},"end":{"line":17,"column":55}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"rule","hash":{},"data":data,"loc":{"start":{"line":17,"column":49},"end":{"line":17,"column":57}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":17,"column":51},"end":{"line":17,"column":55}} ), depth0))
     + "</code></th><td>"
-    + alias4((((helper = lookupProperty(helpers,"count") || alias1(depth0, "count", {"start":{"line":17,"column":75},"end":{"line":17,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"count","hash":{},"data":data,"loc":{"start":{"line":17,"column":73},"end":{"line":17,"column":82}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "count", {"start":{"line":17,"column":75},"end":{"line":17,"column":80}} ), depth0))
     + "</td></tr>";
 },"4":function(container,depth0,helpers,partials,data) {
     return "<p>No rule is broken.</p>";
@@ -741,25 +643,20 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"violations"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":18},"end":{"line":28,"column":190}}})) != null ? stack1 : "");
 },"7":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), alias5="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td><a href=\""
     + alias3(alias2(alias1(depths[1], "href", {"start":{"line":28,"column":57},"end":{"line":28,"column":64}} ), depth0))
     + "\">"
     + alias3(alias2(alias1(depths[1], "label", {"start":{"line":28,"column":70},"end":{"line":28,"column":78}} ), depth0))
     + "</a></td><td>"
-    + alias3((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":28,"column":95},"end":{"line":28,"column":102}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":28,"column":93},"end":{"line":28,"column":104}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":28,"column":95},"end":{"line":28,"column":102}} ), depth0))
     + "</td><td><code>"
-    + alias3((((helper = lookupProperty(helpers,"rule") || alias1(depth0, "rule", {"start":{"line":28,"column":121},"end":{"line":28,"column":125}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"rule","hash":{},"data":data,"loc":{"start":{"line":28,"column":119},"end":{"line":28,"column":127}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":28,"column":121},"end":{"line":28,"column":125}} ), depth0))
     + "</code></td><td>"
-    + alias3((((helper = lookupProperty(helpers,"field") || alias1(depth0, "field", {"start":{"line":28,"column":145},"end":{"line":28,"column":150}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"field","hash":{},"data":data,"loc":{"start":{"line":28,"column":143},"end":{"line":28,"column":152}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "field", {"start":{"line":28,"column":145},"end":{"line":28,"column":150}} ), depth0))
     + "</td><td>"
-    + alias3((((helper = lookupProperty(helpers,"detail") || alias1(depth0, "detail", {"start":{"line":28,"column":163},"end":{"line":28,"column":169}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"detail","hash":{},"data":data,"loc":{"start":{"line":28,"column":161},"end":{"line":28,"column":171}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":28,"column":163},"end":{"line":28,"column":169}} ), depth0))
     + "</td></tr>";
 },"8":function(container,depth0,helpers,partials,data) {
     return "<p>Every live product, message and action agrees on every channel.</p>";
@@ -775,23 +672,18 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"stale"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":7},"end":{"line":38,"column":138}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"10":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":38,"column":41},"end":{"line":38,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":38,"column":39},"end":{"line":38,"column":47}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":38,"column":41},"end":{"line":38,"column":45}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":38,"column":51},"end":{"line":38,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":38,"column":49},"end":{"line":38,"column":58}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":38,"column":51},"end":{"line":38,"column":56}} ), depth0))
     + "</a></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":38,"column":73},"end":{"line":38,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":38,"column":71},"end":{"line":38,"column":82}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":38,"column":73},"end":{"line":38,"column":80}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"locale") || alias1(depth0, "locale", {"start":{"line":38,"column":93},"end":{"line":38,"column":99}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"locale","hash":{},"data":data,"loc":{"start":{"line":38,"column":91},"end":{"line":38,"column":101}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "locale", {"start":{"line":38,"column":93},"end":{"line":38,"column":99}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"field") || alias1(depth0, "field", {"start":{"line":38,"column":112},"end":{"line":38,"column":117}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"field","hash":{},"data":data,"loc":{"start":{"line":38,"column":110},"end":{"line":38,"column":119}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "field", {"start":{"line":38,"column":112},"end":{"line":38,"column":117}} ), depth0))
     + "</td></tr>";
 },"11":function(container,depth0,helpers,partials,data) {
     return "<p>No override is stale.</p>";
@@ -806,7 +698,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true,"useDepths":true},
   "edit": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -814,73 +706,66 @@ export const templates = {
     };
 
   return "<div class=\"head\">\n<h1>"
-    + alias4((((helper = lookupProperty(helpers,"heading") || alias1(depth0, "heading", {"start":{"line":3,"column":6},"end":{"line":3,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"heading","hash":{},"data":data,"loc":{"start":{"line":3,"column":4},"end":{"line":3,"column":15}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "heading", {"start":{"line":3,"column":6},"end":{"line":3,"column":13}} ), depth0))
     + "</h1>\n<p class=\"meta\"><span class=\"status "
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":4,"column":38},"end":{"line":4,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":4,"column":36},"end":{"line":4,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":4,"column":38},"end":{"line":4,"column":44}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":4,"column":50},"end":{"line":4,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":4,"column":48},"end":{"line":4,"column":58}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":4,"column":50},"end":{"line":4,"column":56}} ), depth0))
     + "</span> · version "
-    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":4,"column":78},"end":{"line":4,"column":85}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":4,"column":76},"end":{"line":4,"column":87}}}) : helper)))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"changed"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":87},"end":{"line":4,"column":131}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"liveHref"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":131},"end":{"line":4,"column":193}}})) != null ? stack1 : "")
+    + alias3(alias2(alias1(depth0, "version", {"start":{"line":4,"column":78},"end":{"line":4,"column":85}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"changed"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":87},"end":{"line":4,"column":131}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"liveHref"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":131},"end":{"line":4,"column":193}}})) != null ? stack1 : "")
     + " · <a href=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":4,"column":207},"end":{"line":4,"column":211}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":4,"column":205},"end":{"line":4,"column":213}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":4,"column":207},"end":{"line":4,"column":211}} ), depth0))
     + "/revisions\">Revisions</a> · <a href=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":4,"column":252},"end":{"line":4,"column":256}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":4,"column":250},"end":{"line":4,"column":258}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":4,"column":252},"end":{"line":4,"column":256}} ), depth0))
     + "/audit\">Audit log</a></p>\n</div>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"formError"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":6,"column":271}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"formError"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":6,"column":271}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"errors"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"errors"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
     + "<div class=\"editor\">\n<form id=\"edit\" class=\"edit\" method=\"post\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":14,"column":53},"end":{"line":14,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":14,"column":51},"end":{"line":14,"column":59}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":14,"column":53},"end":{"line":14,"column":57}} ), depth0))
     + "\" data-preview=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":14,"column":77},"end":{"line":14,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":14,"column":75},"end":{"line":14,"column":83}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":14,"column":77},"end":{"line":14,"column":81}} ), depth0))
     + "/preview\" novalidate>\n<input type=\"hidden\" name=\"_csrf\" value=\""
-    + alias4(alias5(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":15,"column":43},"end":{"line":15,"column":54}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":15,"column":43},"end":{"line":15,"column":54}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_version\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":16,"column":46},"end":{"line":16,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":16,"column":44},"end":{"line":16,"column":55}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "version", {"start":{"line":16,"column":46},"end":{"line":16,"column":53}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_orig\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"orig") || alias1(depth0, "orig", {"start":{"line":17,"column":43},"end":{"line":17,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"orig","hash":{},"data":data,"loc":{"start":{"line":17,"column":41},"end":{"line":17,"column":49}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "orig", {"start":{"line":17,"column":43},"end":{"line":17,"column":47}} ), depth0))
     + "\">\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sections"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"sections"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
     + "<div class=\"actions\">\n<button type=\"submit\">Save draft</button>\n<button type=\"submit\" class=\"secondary\" formaction=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":39,"column":54},"end":{"line":39,"column":58}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":39,"column":52},"end":{"line":39,"column":60}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":39,"column":54},"end":{"line":39,"column":58}} ), depth0))
     + "/preview\">Preview</button>\n</div>\n</form>\n<aside class=\"side\" aria-labelledby=\"side-h\">\n<h2 id=\"side-h\" class=\"vh\">Publish and preview</h2>\n<section class=\"publish\" aria-labelledby=\"publish-h\">\n<h3 id=\"publish-h\">Publish</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"publish"),"blocked"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":0},"end":{"line":46,"column":235}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"publish"),"blocked"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":0},"end":{"line":46,"column":235}}})) != null ? stack1 : "")
     + "\n<form method=\"post\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":47,"column":30},"end":{"line":47,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":47,"column":28},"end":{"line":47,"column":36}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":47,"column":30},"end":{"line":47,"column":34}} ), depth0))
     + "/publish\">\n<input type=\"hidden\" name=\"_csrf\" value=\""
-    + alias4(alias5(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":48,"column":43},"end":{"line":48,"column":54}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":48,"column":43},"end":{"line":48,"column":54}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_version\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":49,"column":46},"end":{"line":49,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":49,"column":44},"end":{"line":49,"column":55}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "version", {"start":{"line":49,"column":46},"end":{"line":49,"column":53}} ), depth0))
     + "\">\n<div class=\"field\">\n<label for=\"publish-note\">Note (optional)</label>\n<input type=\"text\" id=\"publish-note\" name=\"note\" maxlength=\"500\" value=\""
-    + alias4(alias5(alias1(lookupProperty(depth0,"publish"), "note", {"start":{"line":52,"column":74},"end":{"line":52,"column":86}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"publish"), "note", {"start":{"line":52,"column":74},"end":{"line":52,"column":86}} ), depth0))
     + "\">\n</div>\n<button type=\"submit\" name=\"_mode\" value=\"publish\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"publish"),"blocked"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":54,"column":50},"end":{"line":54,"column":124}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"publish"),"blocked"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":54,"column":50},"end":{"line":54,"column":124}}})) != null ? stack1 : "")
     + ">Publish</button>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"publish"),"canForce"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":0},"end":{"line":62,"column":14}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"publish"),"canForce"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":0},"end":{"line":62,"column":14}}})) != null ? stack1 : "")
     + "\n</form>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"publish"),"canUnpublish"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"publish"),"canUnpublish"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
     + "</section>\n<section class=\"preview\" aria-labelledby=\"preview-h\">\n<h3 id=\"preview-h\">Preview on every channel</h3>\n<p id=\"preview-status\" class=\"hint\" role=\"status\" aria-live=\"polite\">"
-    + alias4((((helper = lookupProperty(helpers,"previewNote") || alias1(depth0, "previewNote", {"start":{"line":74,"column":71},"end":{"line":74,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"previewNote","hash":{},"data":data,"loc":{"start":{"line":74,"column":69},"end":{"line":74,"column":84}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "previewNote", {"start":{"line":74,"column":71},"end":{"line":74,"column":82}} ), depth0))
     + "</p>\n<div id=\"preview\">"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"preview"),lookupProperty(depth0,"preview"),{"name":"preview","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>\n</section>\n</aside>\n</div>\n";
 },"1":function(container,depth0,helpers,partials,data) {
     return " · unpublished changes";
 },"2":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " · <a href=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"liveHref") || container.strict(depth0, "liveHref", {"start":{"line":4,"column":161},"end":{"line":4,"column":169}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"liveHref","hash":{},"data":data,"loc":{"start":{"line":4,"column":159},"end":{"line":4,"column":171}}}) : helper)))
+    return " · <a href=\""
+    + container.escapeExpression(container.lambda(container.strict(depth0, "liveHref", {"start":{"line":4,"column":161},"end":{"line":4,"column":169}} ), depth0))
     + "\">live page</a>";
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -888,9 +773,9 @@ export const templates = {
     };
 
   return "<div class=\"alert\" role=\"alert\"><p>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"formError") || container.strict(depth0, "formError", {"start":{"line":6,"column":54},"end":{"line":6,"column":63}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"formError","hash":{},"data":data,"loc":{"start":{"line":6,"column":52},"end":{"line":6,"column":65}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "formError", {"start":{"line":6,"column":54},"end":{"line":6,"column":63}} ), depth0))
     + "</p>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"formViolations"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":69},"end":{"line":6,"column":258}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"formViolations"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":69},"end":{"line":6,"column":258}}})) != null ? stack1 : "")
     + "</div>";
 },"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -904,23 +789,18 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"formViolations"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":102},"end":{"line":6,"column":246}}})) != null ? stack1 : "")
     + "</ul>";
 },"5":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<li><strong>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":6,"column":140},"end":{"line":6,"column":147}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":6,"column":138},"end":{"line":6,"column":149}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":6,"column":140},"end":{"line":6,"column":147}} ), depth0))
     + "</strong> <code>"
-    + alias4((((helper = lookupProperty(helpers,"rule") || alias1(depth0, "rule", {"start":{"line":6,"column":167},"end":{"line":6,"column":171}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"rule","hash":{},"data":data,"loc":{"start":{"line":6,"column":165},"end":{"line":6,"column":173}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":6,"column":167},"end":{"line":6,"column":171}} ), depth0))
     + "</code> — <a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":6,"column":194},"end":{"line":6,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":6,"column":192},"end":{"line":6,"column":200}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":6,"column":194},"end":{"line":6,"column":198}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"fieldLabel") || alias1(depth0, "fieldLabel", {"start":{"line":6,"column":204},"end":{"line":6,"column":214}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"fieldLabel","hash":{},"data":data,"loc":{"start":{"line":6,"column":202},"end":{"line":6,"column":216}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "fieldLabel", {"start":{"line":6,"column":204},"end":{"line":6,"column":214}} ), depth0))
     + "</a>: "
-    + alias4((((helper = lookupProperty(helpers,"detail") || alias1(depth0, "detail", {"start":{"line":6,"column":224},"end":{"line":6,"column":230}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"detail","hash":{},"data":data,"loc":{"start":{"line":6,"column":222},"end":{"line":6,"column":232}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":6,"column":224},"end":{"line":6,"column":230}} ), depth0))
     + "</li>";
 },"6":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -936,22 +816,17 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"errors"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":4},"end":{"line":10,"column":83}}})) != null ? stack1 : "")
     + "</ul>\n</div>\n";
 },"7":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<li><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":10,"column":35},"end":{"line":10,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":10,"column":33},"end":{"line":10,"column":41}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":10,"column":35},"end":{"line":10,"column":39}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":10,"column":45},"end":{"line":10,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":10,"column":43},"end":{"line":10,"column":52}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":10,"column":45},"end":{"line":10,"column":50}} ), depth0))
     + "</a>: "
-    + alias4((((helper = lookupProperty(helpers,"message") || alias1(depth0, "message", {"start":{"line":10,"column":60},"end":{"line":10,"column":67}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"message","hash":{},"data":data,"loc":{"start":{"line":10,"column":58},"end":{"line":10,"column":69}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "message", {"start":{"line":10,"column":60},"end":{"line":10,"column":67}} ), depth0))
     + "</li>";
 },"8":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -959,28 +834,21 @@ export const templates = {
     };
 
   return "<section class=\"block\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":19,"column":29},"end":{"line":19,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":19,"column":27},"end":{"line":19,"column":33}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":19,"column":29},"end":{"line":19,"column":31}} ), depth0))
     + "\" aria-labelledby=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":19,"column":54},"end":{"line":19,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":19,"column":52},"end":{"line":19,"column":58}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":19,"column":54},"end":{"line":19,"column":56}} ), depth0))
     + "-h\">\n<h2 id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":20,"column":10},"end":{"line":20,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":20,"column":8},"end":{"line":20,"column":14}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":20,"column":10},"end":{"line":20,"column":12}} ), depth0))
     + "-h\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":20,"column":20},"end":{"line":20,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":20,"column":18},"end":{"line":20,"column":27}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":20,"column":20},"end":{"line":20,"column":25}} ), depth0))
     + "</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"note"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":47}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"note"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":47}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"groups"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":34,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"groups"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":34,"column":9}}})) != null ? stack1 : "")
     + "</section>\n";
 },"9":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"hint\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"note") || container.strict(depth0, "note", {"start":{"line":21,"column":30},"end":{"line":21,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"note","hash":{},"data":data,"loc":{"start":{"line":21,"column":28},"end":{"line":21,"column":36}}}) : helper)))
+    return "<p class=\"hint\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "note", {"start":{"line":21,"column":30},"end":{"line":21,"column":34}} ), depth0))
     + "</p>";
 },"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -992,7 +860,7 @@ export const templates = {
 
   return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"collapsible"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":33,"column":7}}})) != null ? stack1 : "");
 },"11":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1002,7 +870,7 @@ export const templates = {
   return "<details class=\"group\""
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"open"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":22},"end":{"line":24,"column":46}}})) != null ? stack1 : "")
     + ">\n<summary>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"legend") || container.strict(depth0, "legend", {"start":{"line":25,"column":11},"end":{"line":25,"column":17}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"legend","hash":{},"data":data,"loc":{"start":{"line":25,"column":9},"end":{"line":25,"column":19}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "legend", {"start":{"line":25,"column":11},"end":{"line":25,"column":17}} ), depth0))
     + "</summary>\n<div class=\"fields\">"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":20},"end":{"line":26,"column":56}}})) != null ? stack1 : "")
     + "</div>\n</details>\n";
@@ -1018,7 +886,7 @@ export const templates = {
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"field"),depth0,{"name":"field","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"14":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1026,9 +894,9 @@ export const templates = {
     };
 
   return "<fieldset class=\"group\">\n<legend>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"legend") || container.strict(depth0, "legend", {"start":{"line":30,"column":10},"end":{"line":30,"column":16}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"legend","hash":{},"data":data,"loc":{"start":{"line":30,"column":8},"end":{"line":30,"column":18}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "legend", {"start":{"line":30,"column":10},"end":{"line":30,"column":16}} ), depth0))
     + "</legend>\n<div class=\"fields\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":20},"end":{"line":31,"column":56}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":20},"end":{"line":31,"column":56}}})) != null ? stack1 : "")
     + "</div>\n</fieldset>\n";
 },"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1089,7 +957,7 @@ export const templates = {
     + container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"publish"), "reasonError", {"start":{"line":59,"column":70},"end":{"line":59,"column":89}} ), depth0))
     + "</p>";
 },"23":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1097,11 +965,11 @@ export const templates = {
     };
 
   return "<form method=\"post\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":65,"column":30},"end":{"line":65,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":65,"column":28},"end":{"line":65,"column":36}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":65,"column":30},"end":{"line":65,"column":34}} ), depth0))
     + "/unpublish\">\n<input type=\"hidden\" name=\"_csrf\" value=\""
-    + alias4(container.lambda(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":66,"column":43},"end":{"line":66,"column":54}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":66,"column":43},"end":{"line":66,"column":54}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_version\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":67,"column":46},"end":{"line":67,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":67,"column":44},"end":{"line":67,"column":55}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "version", {"start":{"line":67,"column":46},"end":{"line":67,"column":53}} ), depth0))
     + "\">\n<button type=\"submit\" class=\"secondary\">Unpublish</button>\n</form>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1116,20 +984,15 @@ export const templates = {
   "field": {"0":function(container,depth0,helpers,partials,data) {
     return " invalid";
 },"1":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<p class=\"hint\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"hintId") || alias1(depth0, "hintId", {"start":{"line":3,"column":34},"end":{"line":3,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"hintId","hash":{},"data":data,"loc":{"start":{"line":3,"column":32},"end":{"line":3,"column":42}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "hintId", {"start":{"line":3,"column":34},"end":{"line":3,"column":40}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"hint") || alias1(depth0, "hint", {"start":{"line":3,"column":46},"end":{"line":3,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"hint","hash":{},"data":data,"loc":{"start":{"line":3,"column":44},"end":{"line":3,"column":52}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "hint", {"start":{"line":3,"column":46},"end":{"line":3,"column":50}} ), depth0))
     + "</p>";
 },"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1137,56 +1000,35 @@ export const templates = {
     };
 
   return "<textarea id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":4,"column":34},"end":{"line":4,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":4,"column":32},"end":{"line":4,"column":38}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":4,"column":34},"end":{"line":4,"column":36}} ), depth0))
     + "\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":4,"column":48},"end":{"line":4,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":4,"column":46},"end":{"line":4,"column":54}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":4,"column":48},"end":{"line":4,"column":52}} ), depth0))
     + "\" rows=\""
-    + alias4((((helper = lookupProperty(helpers,"rows") || alias1(depth0, "rows", {"start":{"line":4,"column":64},"end":{"line":4,"column":68}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"rows","hash":{},"data":data,"loc":{"start":{"line":4,"column":62},"end":{"line":4,"column":70}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "rows", {"start":{"line":4,"column":64},"end":{"line":4,"column":68}} ), depth0))
     + "\" dir=\"auto\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"lang"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":82},"end":{"line":4,"column":117}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"maxlength"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":117},"end":{"line":4,"column":167}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":167},"end":{"line":4,"column":207}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":207},"end":{"line":4,"column":268}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"lang"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":82},"end":{"line":4,"column":117}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"maxlength"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":117},"end":{"line":4,"column":167}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":167},"end":{"line":4,"column":207}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":207},"end":{"line":4,"column":268}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":4,"column":271},"end":{"line":4,"column":276}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":4,"column":269},"end":{"line":4,"column":278}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":4,"column":271},"end":{"line":4,"column":276}} ), depth0))
     + "</textarea>";
 },"3":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " lang=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"lang") || container.strict(depth0, "lang", {"start":{"line":4,"column":103},"end":{"line":4,"column":107}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"lang","hash":{},"data":data,"loc":{"start":{"line":4,"column":101},"end":{"line":4,"column":109}}}) : helper)))
+    return " lang=\""
+    + container.escapeExpression(container.lambda(container.strict(depth0, "lang", {"start":{"line":4,"column":103},"end":{"line":4,"column":107}} ), depth0))
     + "\"";
 },"4":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " maxlength=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"maxlength") || container.strict(depth0, "maxlength", {"start":{"line":4,"column":148},"end":{"line":4,"column":157}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"maxlength","hash":{},"data":data,"loc":{"start":{"line":4,"column":146},"end":{"line":4,"column":159}}}) : helper)))
+    return " maxlength=\""
+    + container.escapeExpression(container.lambda(container.strict(depth0, "maxlength", {"start":{"line":4,"column":148},"end":{"line":4,"column":157}} ), depth0))
     + "\"";
 },"5":function(container,depth0,helpers,partials,data) {
     return " aria-invalid=\"true\"";
 },"6":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " aria-describedby=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"describedBy") || container.strict(depth0, "describedBy", {"start":{"line":4,"column":247},"end":{"line":4,"column":258}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"describedBy","hash":{},"data":data,"loc":{"start":{"line":4,"column":245},"end":{"line":4,"column":260}}}) : helper)))
+    return " aria-describedby=\""
+    + container.escapeExpression(container.lambda(container.strict(depth0, "describedBy", {"start":{"line":4,"column":247},"end":{"line":4,"column":258}} ), depth0))
     + "\"";
 },"7":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1194,31 +1036,24 @@ export const templates = {
     };
 
   return "<input type=\"text\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":5,"column":39},"end":{"line":5,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":5,"column":37},"end":{"line":5,"column":43}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":5,"column":39},"end":{"line":5,"column":41}} ), depth0))
     + "\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":5,"column":53},"end":{"line":5,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":5,"column":51},"end":{"line":5,"column":59}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":5,"column":53},"end":{"line":5,"column":57}} ), depth0))
     + "\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":5,"column":70},"end":{"line":5,"column":75}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":5,"column":68},"end":{"line":5,"column":77}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":5,"column":70},"end":{"line":5,"column":75}} ), depth0))
     + "\" dir=\"auto\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"lang"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":89},"end":{"line":5,"column":124}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"maxlength"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":124},"end":{"line":5,"column":174}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"inputmode"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":174},"end":{"line":5,"column":224}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":224},"end":{"line":5,"column":264}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":264},"end":{"line":5,"column":325}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"lang"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":89},"end":{"line":5,"column":124}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"maxlength"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":124},"end":{"line":5,"column":174}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"inputmode"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":174},"end":{"line":5,"column":224}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":224},"end":{"line":5,"column":264}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":264},"end":{"line":5,"column":325}}})) != null ? stack1 : "")
     + ">";
 },"8":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " inputmode=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"inputmode") || container.strict(depth0, "inputmode", {"start":{"line":5,"column":205},"end":{"line":5,"column":214}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"inputmode","hash":{},"data":data,"loc":{"start":{"line":5,"column":203},"end":{"line":5,"column":216}}}) : helper)))
+    return " inputmode=\""
+    + container.escapeExpression(container.lambda(container.strict(depth0, "inputmode", {"start":{"line":5,"column":205},"end":{"line":5,"column":214}} ), depth0))
     + "\"";
 },"9":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1226,17 +1061,17 @@ export const templates = {
     };
 
   return "<input type=\"datetime-local\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":6,"column":53},"end":{"line":6,"column":55}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":6,"column":51},"end":{"line":6,"column":57}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":6,"column":53},"end":{"line":6,"column":55}} ), depth0))
     + "\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":6,"column":67},"end":{"line":6,"column":71}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":6,"column":65},"end":{"line":6,"column":73}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":6,"column":67},"end":{"line":6,"column":71}} ), depth0))
     + "\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":6,"column":84},"end":{"line":6,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":6,"column":82},"end":{"line":6,"column":91}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":6,"column":84},"end":{"line":6,"column":89}} ), depth0))
     + "\" step=\"1\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":101},"end":{"line":6,"column":141}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":141},"end":{"line":6,"column":202}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":101},"end":{"line":6,"column":141}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":141},"end":{"line":6,"column":202}}})) != null ? stack1 : "")
     + ">";
 },"10":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1244,17 +1079,17 @@ export const templates = {
     };
 
   return "<select id=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":7,"column":30},"end":{"line":7,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":7,"column":28},"end":{"line":7,"column":34}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":7,"column":30},"end":{"line":7,"column":32}} ), depth0))
     + "\" name=\""
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":7,"column":44},"end":{"line":7,"column":48}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":7,"column":42},"end":{"line":7,"column":50}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":7,"column":44},"end":{"line":7,"column":48}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":51},"end":{"line":7,"column":91}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":91},"end":{"line":7,"column":152}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":51},"end":{"line":7,"column":91}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"describedBy"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":91},"end":{"line":7,"column":152}}})) != null ? stack1 : "")
     + ">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":153},"end":{"line":7,"column":255}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"options"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":153},"end":{"line":7,"column":255}}})) != null ? stack1 : "")
     + "</select>";
 },"11":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1262,26 +1097,21 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":7,"column":187},"end":{"line":7,"column":192}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":7,"column":185},"end":{"line":7,"column":194}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":7,"column":187},"end":{"line":7,"column":192}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":195},"end":{"line":7,"column":227}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":195},"end":{"line":7,"column":227}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":7,"column":230},"end":{"line":7,"column":235}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":7,"column":228},"end":{"line":7,"column":237}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":7,"column":230},"end":{"line":7,"column":235}} ), depth0))
     + "</option>";
 },"12":function(container,depth0,helpers,partials,data) {
     return " selected";
 },"13":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<p class=\"error\" id=\""
-    + alias4((((helper = lookupProperty(helpers,"errorId") || alias1(depth0, "errorId", {"start":{"line":8,"column":36},"end":{"line":8,"column":43}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"errorId","hash":{},"data":data,"loc":{"start":{"line":8,"column":34},"end":{"line":8,"column":45}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "errorId", {"start":{"line":8,"column":36},"end":{"line":8,"column":43}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"error") || alias1(depth0, "error", {"start":{"line":8,"column":49},"end":{"line":8,"column":54}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"error","hash":{},"data":data,"loc":{"start":{"line":8,"column":47},"end":{"line":8,"column":56}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "error", {"start":{"line":8,"column":49},"end":{"line":8,"column":54}} ), depth0))
     + "</p>";
 },"14":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1301,7 +1131,7 @@ export const templates = {
     + alias3(alias2(alias1(lookupProperty(depth0,"stale"), "action", {"start":{"line":9,"column":207},"end":{"line":9,"column":219}} ), depth0))
     + "\">Confirm override</button></p>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3=container.lambda, alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1311,9 +1141,9 @@ export const templates = {
   return "<div class=\"field"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":17},"end":{"line":1,"column":45}}})) != null ? stack1 : "")
     + "\">\n<label for=\""
-    + alias4((((helper = lookupProperty(helpers,"id") || alias2(depth0, "id", {"start":{"line":2,"column":14},"end":{"line":2,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":2,"column":12},"end":{"line":2,"column":18}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "id", {"start":{"line":2,"column":14},"end":{"line":2,"column":16}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias2(depth0, "label", {"start":{"line":2,"column":22},"end":{"line":2,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":2,"column":20},"end":{"line":2,"column":29}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "label", {"start":{"line":2,"column":22},"end":{"line":2,"column":27}} ), depth0))
     + "</label>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"hint"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":3,"column":63}}})) != null ? stack1 : "")
     + "\n"
@@ -1331,7 +1161,7 @@ export const templates = {
     + "\n</div>\n";
 },"useData":true},
   "insights": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1339,47 +1169,47 @@ export const templates = {
     };
 
   return "<h1>Insights</h1>\n<form class=\"filters\" method=\"get\" action=\"/studio/insights\">\n<div class=\"field\"><label for=\"from\">From</label> <input type=\"date\" id=\"from\" name=\"from\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":4,"column":100},"end":{"line":4,"column":104}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":4,"column":98},"end":{"line":4,"column":106}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "from", {"start":{"line":4,"column":100},"end":{"line":4,"column":104}} ), depth0))
     + "\" required></div>\n<div class=\"field\"><label for=\"to\">To (included)</label> <input type=\"date\" id=\"to\" name=\"to\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":5,"column":103},"end":{"line":5,"column":105}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":5,"column":101},"end":{"line":5,"column":107}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "to", {"start":{"line":5,"column":103},"end":{"line":5,"column":105}} ), depth0))
     + "\" required></div>\n<button type=\"submit\">Show</button>\n</form>\n<p role=\"status\">From "
-    + alias4((((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":8,"column":24},"end":{"line":8,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":8,"column":22},"end":{"line":8,"column":30}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "from", {"start":{"line":8,"column":24},"end":{"line":8,"column":28}} ), depth0))
     + " to "
-    + alias4((((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":8,"column":36},"end":{"line":8,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":8,"column":34},"end":{"line":8,"column":40}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "to", {"start":{"line":8,"column":36},"end":{"line":8,"column":38}} ), depth0))
     + ": "
-    + alias4(alias5(alias1(lookupProperty(depth0,"totals"), "customers", {"start":{"line":8,"column":44},"end":{"line":8,"column":60}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"totals"), "customers", {"start":{"line":8,"column":44},"end":{"line":8,"column":60}} ), depth0))
     + " customers ("
-    + alias4(alias5(alias1(lookupProperty(depth0,"totals"), "multi", {"start":{"line":8,"column":76},"end":{"line":8,"column":88}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"totals"), "multi", {"start":{"line":8,"column":76},"end":{"line":8,"column":88}} ), depth0))
     + " on two or more channels), "
-    + alias4(alias5(alias1(lookupProperty(depth0,"totals"), "orders", {"start":{"line":8,"column":119},"end":{"line":8,"column":132}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"totals"), "orders", {"start":{"line":8,"column":119},"end":{"line":8,"column":132}} ), depth0))
     + " orders, conversion "
-    + alias4(alias5(alias1(lookupProperty(depth0,"totals"), "conversion", {"start":{"line":8,"column":156},"end":{"line":8,"column":173}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"totals"), "conversion", {"start":{"line":8,"column":156},"end":{"line":8,"column":173}} ), depth0))
     + ", CSAT "
-    + alias4(alias5(alias1(lookupProperty(depth0,"totals"), "csat", {"start":{"line":8,"column":184},"end":{"line":8,"column":195}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"totals"), "csat", {"start":{"line":8,"column":184},"end":{"line":8,"column":195}} ), depth0))
     + ", NPS "
-    + alias4(alias5(alias1(lookupProperty(depth0,"totals"), "nps", {"start":{"line":8,"column":205},"end":{"line":8,"column":215}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"totals"), "nps", {"start":{"line":8,"column":205},"end":{"line":8,"column":215}} ), depth0))
     + ", "
-    + alias4(alias5(alias1(lookupProperty(depth0,"totals"), "openCases", {"start":{"line":8,"column":221},"end":{"line":8,"column":237}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"totals"), "openCases", {"start":{"line":8,"column":221},"end":{"line":8,"column":237}} ), depth0))
     + " open cases.</p>\n\n<h2>Per channel</h2>\n<div class=\"charts\">\n<figure class=\"chart\"><figcaption>Who uses each channel</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "customers", {"start":{"line":12,"column":71},"end":{"line":12,"column":87}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "customers", {"start":{"line":12,"column":71},"end":{"line":12,"column":87}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n<figure class=\"chart\"><figcaption>Who buys there</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "conversion", {"start":{"line":13,"column":64},"end":{"line":13,"column":81}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "conversion", {"start":{"line":13,"column":64},"end":{"line":13,"column":81}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n<figure class=\"chart\"><figcaption>How satisfied they are (CSAT)</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "csat", {"start":{"line":14,"column":79},"end":{"line":14,"column":90}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "csat", {"start":{"line":14,"column":79},"end":{"line":14,"column":90}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n<figure class=\"chart\"><figcaption>Would they recommend us (NPS, where answered)</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "nps", {"start":{"line":15,"column":95},"end":{"line":15,"column":105}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "nps", {"start":{"line":15,"column":95},"end":{"line":15,"column":105}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n<figure class=\"chart\"><figcaption>NPS by where the journey started</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "npsStart", {"start":{"line":16,"column":82},"end":{"line":16,"column":97}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "npsStart", {"start":{"line":16,"column":82},"end":{"line":16,"column":97}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n</div>\n\n<h2>Journeys across channels</h2>\n<div class=\"charts\">\n<figure class=\"chart\"><figcaption>Where journeys start and how they end</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "starts", {"start":{"line":21,"column":87},"end":{"line":21,"column":100}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "starts", {"start":{"line":21,"column":87},"end":{"line":21,"column":100}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n<figure class=\"chart\"><figcaption>Where they move</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "handoffs", {"start":{"line":22,"column":65},"end":{"line":22,"column":80}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "handoffs", {"start":{"line":22,"column":65},"end":{"line":22,"column":80}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n<figure class=\"chart\"><figcaption>The value of crossing channels</figcaption>"
-    + ((stack1 = alias5(alias1(lookupProperty(depth0,"charts"), "value", {"start":{"line":23,"column":80},"end":{"line":23,"column":92}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "value", {"start":{"line":23,"column":80},"end":{"line":23,"column":92}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n</div>\n\n<h2>The figures</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"tables"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tables"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1387,17 +1217,17 @@ export const templates = {
     };
 
   return "<section aria-labelledby=\"t-"
-    + alias4((((helper = lookupProperty(helpers,"key") || alias1(depth0, "key", {"start":{"line":28,"column":30},"end":{"line":28,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"key","hash":{},"data":data,"loc":{"start":{"line":28,"column":28},"end":{"line":28,"column":35}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "key", {"start":{"line":28,"column":30},"end":{"line":28,"column":33}} ), depth0))
     + "\">\n<h3 id=\"t-"
-    + alias4((((helper = lookupProperty(helpers,"key") || alias1(depth0, "key", {"start":{"line":29,"column":12},"end":{"line":29,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"key","hash":{},"data":data,"loc":{"start":{"line":29,"column":10},"end":{"line":29,"column":17}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "key", {"start":{"line":29,"column":12},"end":{"line":29,"column":15}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":29,"column":21},"end":{"line":29,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":29,"column":19},"end":{"line":29,"column":28}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":29,"column":21},"end":{"line":29,"column":26}} ), depth0))
     + "</h3>\n<p><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"csv") || alias1(depth0, "csv", {"start":{"line":30,"column":14},"end":{"line":30,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"csv","hash":{},"data":data,"loc":{"start":{"line":30,"column":12},"end":{"line":30,"column":19}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "csv", {"start":{"line":30,"column":14},"end":{"line":30,"column":17}} ), depth0))
     + "\" download>Download “"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":30,"column":42},"end":{"line":30,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":30,"column":40},"end":{"line":30,"column":49}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":30,"column":42},"end":{"line":30,"column":47}} ), depth0))
     + "” as CSV</a></p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
     + "</section>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing in this period.</p>";
@@ -1459,7 +1289,7 @@ export const templates = {
     + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "who", {"start":{"line":20,"column":33},"end":{"line":20,"column":43}} ), depth0))
     + "</span>\n<button type=\"submit\" class=\"secondary\">Sign out</button>\n</form>\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1467,11 +1297,11 @@ export const templates = {
     };
 
   return "<li><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":16,"column":39},"end":{"line":16,"column":43}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":16,"column":37},"end":{"line":16,"column":45}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":16,"column":39},"end":{"line":16,"column":43}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"current"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":46},"end":{"line":16,"column":88}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"current"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":46},"end":{"line":16,"column":88}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":16,"column":91},"end":{"line":16,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":16,"column":89},"end":{"line":16,"column":98}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":16,"column":91},"end":{"line":16,"column":96}} ), depth0))
     + "</a></li>";
 },"2":function(container,depth0,helpers,partials,data) {
     return " aria-current=\"page\"";
@@ -1509,7 +1339,7 @@ export const templates = {
     + "</main>\n</body>\n</html>\n";
 },"usePartial":true,"useData":true},
   "list": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1517,22 +1347,22 @@ export const templates = {
     };
 
   return "<h1>"
-    + alias4((((helper = lookupProperty(helpers,"heading") || alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"heading","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":15}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ), depth0))
     + "</h1>\n<form class=\"filters\" method=\"get\" action=\""
-    + alias4((((helper = lookupProperty(helpers,"action") || alias1(depth0, "action", {"start":{"line":3,"column":45},"end":{"line":3,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":3,"column":43},"end":{"line":3,"column":53}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "action", {"start":{"line":3,"column":45},"end":{"line":3,"column":51}} ), depth0))
     + "\" role=\"search\">\n<div class=\"field\">\n<label for=\"q\">Search</label>\n<input type=\"search\" id=\"q\" name=\"q\" value=\""
-    + alias4((((helper = lookupProperty(helpers,"q") || alias1(depth0, "q", {"start":{"line":6,"column":46},"end":{"line":6,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"q","hash":{},"data":data,"loc":{"start":{"line":6,"column":44},"end":{"line":6,"column":49}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "q", {"start":{"line":6,"column":46},"end":{"line":6,"column":47}} ), depth0))
     + "\">\n</div>\n<div class=\"field\">\n<label for=\"status\">Status</label>\n<select id=\"status\" name=\"status\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"statuses"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":34},"end":{"line":10,"column":137}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"statuses"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":34},"end":{"line":10,"column":137}}})) != null ? stack1 : "")
     + "</select>\n</div>\n<button type=\"submit\">Filter</button>\n</form>\n<p role=\"status\">"
-    + alias4((((helper = lookupProperty(helpers,"count") || alias1(depth0, "count", {"start":{"line":14,"column":19},"end":{"line":14,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"count","hash":{},"data":data,"loc":{"start":{"line":14,"column":17},"end":{"line":14,"column":26}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "count", {"start":{"line":14,"column":19},"end":{"line":14,"column":24}} ), depth0))
     + " "
-    + alias4((((helper = lookupProperty(helpers,"noun") || alias1(depth0, "noun", {"start":{"line":14,"column":29},"end":{"line":14,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"noun","hash":{},"data":data,"loc":{"start":{"line":14,"column":27},"end":{"line":14,"column":35}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "noun", {"start":{"line":14,"column":29},"end":{"line":14,"column":33}} ), depth0))
     + " shown.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":22,"column":38}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":22,"column":38}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1540,16 +1370,16 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":10,"column":69},"end":{"line":10,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":10,"column":67},"end":{"line":10,"column":76}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":10,"column":69},"end":{"line":10,"column":74}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":77},"end":{"line":10,"column":109}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":77},"end":{"line":10,"column":109}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":10,"column":112},"end":{"line":10,"column":117}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":10,"column":110},"end":{"line":10,"column":119}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":10,"column":112},"end":{"line":10,"column":117}} ), depth0))
     + "</option>";
 },"2":function(container,depth0,helpers,partials,data) {
     return " selected";
 },"3":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1557,7 +1387,7 @@ export const templates = {
     };
 
   return "<table class=\"wide\">\n<thead><tr><th scope=\"col\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"keyLabel") || container.strict(depth0, "keyLabel", {"start":{"line":17,"column":29},"end":{"line":17,"column":37}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"keyLabel","hash":{},"data":data,"loc":{"start":{"line":17,"column":27},"end":{"line":17,"column":39}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "keyLabel", {"start":{"line":17,"column":29},"end":{"line":17,"column":37}} ), depth0))
     + "</th><th scope=\"col\">Title</th><th scope=\"col\">Status</th><th scope=\"col\">Unpublished changes</th><th scope=\"col\">Stale overrides</th>"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"showViolations"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":173},"end":{"line":17,"column":233}}})) != null ? stack1 : "")
     + "</tr></thead>\n<tbody>\n"
@@ -1566,7 +1396,7 @@ export const templates = {
 },"4":function(container,depth0,helpers,partials,data) {
     return "<th scope=\"col\">Violations</th>";
 },"5":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1574,36 +1404,29 @@ export const templates = {
     };
 
   return "<tr><td><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":19,"column":33},"end":{"line":19,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":19,"column":31},"end":{"line":19,"column":39}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":19,"column":33},"end":{"line":19,"column":37}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"key") || alias1(depth0, "key", {"start":{"line":19,"column":43},"end":{"line":19,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"key","hash":{},"data":data,"loc":{"start":{"line":19,"column":41},"end":{"line":19,"column":48}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "key", {"start":{"line":19,"column":43},"end":{"line":19,"column":46}} ), depth0))
     + "</a></td><td dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":19,"column":74},"end":{"line":19,"column":79}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":19,"column":72},"end":{"line":19,"column":81}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":19,"column":74},"end":{"line":19,"column":79}} ), depth0))
     + "</td><td><span class=\"status "
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":19,"column":112},"end":{"line":19,"column":118}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":19,"column":110},"end":{"line":19,"column":120}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":19,"column":112},"end":{"line":19,"column":118}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"status") || alias1(depth0, "status", {"start":{"line":19,"column":124},"end":{"line":19,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"status","hash":{},"data":data,"loc":{"start":{"line":19,"column":122},"end":{"line":19,"column":132}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":19,"column":124},"end":{"line":19,"column":130}} ), depth0))
     + "</span></td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"changed"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(7, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":19,"column":148},"end":{"line":19,"column":183}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"changed"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(7, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":19,"column":148},"end":{"line":19,"column":183}}})) != null ? stack1 : "")
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"stale") || alias1(depth0, "stale", {"start":{"line":19,"column":194},"end":{"line":19,"column":199}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"stale","hash":{},"data":data,"loc":{"start":{"line":19,"column":192},"end":{"line":19,"column":201}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "stale", {"start":{"line":19,"column":194},"end":{"line":19,"column":199}} ), depth0))
     + "</td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depths[1],"showViolations"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":206},"end":{"line":19,"column":261}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depths[1],"showViolations"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":206},"end":{"line":19,"column":261}}})) != null ? stack1 : "")
     + "</tr>";
 },"6":function(container,depth0,helpers,partials,data) {
     return "yes";
 },"7":function(container,depth0,helpers,partials,data) {
     return "no";
 },"8":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<td>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"violations") || container.strict(depth0, "violations", {"start":{"line":19,"column":237},"end":{"line":19,"column":247}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"violations","hash":{},"data":data,"loc":{"start":{"line":19,"column":235},"end":{"line":19,"column":249}}}) : helper)))
+    return "<td>"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "violations", {"start":{"line":19,"column":237},"end":{"line":19,"column":247}} ), depth0))
     + "</td>";
 },"9":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing matches.</p>";
@@ -1628,15 +1451,8 @@ export const templates = {
 },"4":function(container,depth0,helpers,partials,data) {
     return "Parity: every channel agrees";
 },"5":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "Parity: "
-    + container.escapeExpression((((helper = lookupProperty(helpers,"count") || container.strict(depth0, "count", {"start":{"line":2,"column":60},"end":{"line":2,"column":65}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"count","hash":{},"data":data,"loc":{"start":{"line":2,"column":58},"end":{"line":2,"column":67}}}) : helper)))
+    return "Parity: "
+    + container.escapeExpression(container.lambda(container.strict(depth0, "count", {"start":{"line":2,"column":60},"end":{"line":2,"column":65}} ), depth0))
     + " violation(s)";
 },"6":function(container,depth0,helpers,partials,data) {
     return "<p class=\"hint\">For your unsaved edits.</p>";
@@ -1652,19 +1468,14 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"parseErrors"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":45},"end":{"line":4,"column":129}}})) != null ? stack1 : "")
     + "</ul>";
 },"8":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<li><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":4,"column":81},"end":{"line":4,"column":85}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":4,"column":79},"end":{"line":4,"column":87}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":4,"column":81},"end":{"line":4,"column":85}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":4,"column":91},"end":{"line":4,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":4,"column":89},"end":{"line":4,"column":98}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":4,"column":91},"end":{"line":4,"column":96}} ), depth0))
     + "</a>: "
-    + alias4((((helper = lookupProperty(helpers,"message") || alias1(depth0, "message", {"start":{"line":4,"column":106},"end":{"line":4,"column":113}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"message","hash":{},"data":data,"loc":{"start":{"line":4,"column":104},"end":{"line":4,"column":115}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "message", {"start":{"line":4,"column":106},"end":{"line":4,"column":113}} ), depth0))
     + "</li>";
 },"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1678,39 +1489,27 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"violations"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":48},"end":{"line":5,"column":227}}})) != null ? stack1 : "")
     + "</ul>";
 },"10":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<li><strong>"
-    + alias4((((helper = lookupProperty(helpers,"channel") || alias1(depth0, "channel", {"start":{"line":5,"column":82},"end":{"line":5,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"channel","hash":{},"data":data,"loc":{"start":{"line":5,"column":80},"end":{"line":5,"column":91}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":5,"column":82},"end":{"line":5,"column":89}} ), depth0))
     + "</strong> <code>"
-    + alias4((((helper = lookupProperty(helpers,"rule") || alias1(depth0, "rule", {"start":{"line":5,"column":109},"end":{"line":5,"column":113}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"rule","hash":{},"data":data,"loc":{"start":{"line":5,"column":107},"end":{"line":5,"column":115}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":5,"column":109},"end":{"line":5,"column":113}} ), depth0))
     + "</code> — <a href=\""
-    + alias4((((helper = lookupProperty(helpers,"href") || alias1(depth0, "href", {"start":{"line":5,"column":136},"end":{"line":5,"column":140}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"href","hash":{},"data":data,"loc":{"start":{"line":5,"column":134},"end":{"line":5,"column":142}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":5,"column":136},"end":{"line":5,"column":140}} ), depth0))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"fieldLabel") || alias1(depth0, "fieldLabel", {"start":{"line":5,"column":146},"end":{"line":5,"column":156}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"fieldLabel","hash":{},"data":data,"loc":{"start":{"line":5,"column":144},"end":{"line":5,"column":158}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "fieldLabel", {"start":{"line":5,"column":146},"end":{"line":5,"column":156}} ), depth0))
     + "</a>: "
-    + alias4((((helper = lookupProperty(helpers,"detail") || alias1(depth0, "detail", {"start":{"line":5,"column":166},"end":{"line":5,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"detail","hash":{},"data":data,"loc":{"start":{"line":5,"column":164},"end":{"line":5,"column":174}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":5,"column":166},"end":{"line":5,"column":172}} ), depth0))
     + " <span class=\"where\">("
-    + alias4((((helper = lookupProperty(helpers,"where") || alias1(depth0, "where", {"start":{"line":5,"column":198},"end":{"line":5,"column":203}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"where","hash":{},"data":data,"loc":{"start":{"line":5,"column":196},"end":{"line":5,"column":205}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "where", {"start":{"line":5,"column":198},"end":{"line":5,"column":203}} ), depth0))
     + ")</span></li>";
 },"11":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"hint\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"note") || container.strict(depth0, "note", {"start":{"line":7,"column":30},"end":{"line":7,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"note","hash":{},"data":data,"loc":{"start":{"line":7,"column":28},"end":{"line":7,"column":36}}}) : helper)))
+    return "<p class=\"hint\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "note", {"start":{"line":7,"column":30},"end":{"line":7,"column":34}} ), depth0))
     + "</p>";
 },"12":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, alias3=container.lambda, alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1720,62 +1519,62 @@ export const templates = {
   return "<details class=\"locale\""
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"open"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":23},"end":{"line":9,"column":47}}})) != null ? stack1 : "")
     + ">\n<summary>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias2(depth0, "name", {"start":{"line":10,"column":11},"end":{"line":10,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":10,"column":9},"end":{"line":10,"column":17}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "name", {"start":{"line":10,"column":11},"end":{"line":10,"column":15}} ), depth0))
     + " ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":10,"column":21},"end":{"line":10,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":10,"column":19},"end":{"line":10,"column":27}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":10,"column":21},"end":{"line":10,"column":25}} ), depth0))
     + ")</summary>\n<div class=\"channels\">\n<section class=\"ch\" id=\"pv-"
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":12,"column":29},"end":{"line":12,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":12,"column":27},"end":{"line":12,"column":35}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":12,"column":29},"end":{"line":12,"column":33}} ), depth0))
     + "-web\" aria-label=\"Web ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":12,"column":60},"end":{"line":12,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":12,"column":58},"end":{"line":12,"column":66}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":12,"column":60},"end":{"line":12,"column":64}} ), depth0))
     + ")\">\n<h5>Web page</h5>\n<iframe class=\"web\" title=\"Web page preview ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":14,"column":47},"end":{"line":14,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":14,"column":45},"end":{"line":14,"column":53}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":14,"column":47},"end":{"line":14,"column":51}} ), depth0))
     + ")\" sandbox=\"\" srcdoc=\""
-    + alias4((((helper = lookupProperty(helpers,"web") || alias2(depth0, "web", {"start":{"line":14,"column":77},"end":{"line":14,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"web","hash":{},"data":data,"loc":{"start":{"line":14,"column":75},"end":{"line":14,"column":82}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "web", {"start":{"line":14,"column":77},"end":{"line":14,"column":80}} ), depth0))
     + "\"></iframe>\n</section>\n<section class=\"ch\" id=\"pv-"
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":16,"column":29},"end":{"line":16,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":16,"column":27},"end":{"line":16,"column":35}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":16,"column":29},"end":{"line":16,"column":33}} ), depth0))
     + "-mobile\" aria-label=\"Mobile ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":16,"column":66},"end":{"line":16,"column":70}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":16,"column":64},"end":{"line":16,"column":72}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":16,"column":66},"end":{"line":16,"column":70}} ), depth0))
     + ")\">\n<h5>Mobile screen</h5>\n<div class=\"phone\"><section class=\"screen\" data-channel=\"mobile\" tabindex=\"0\" aria-label=\"Mobile screen ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":18,"column":107},"end":{"line":18,"column":111}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":18,"column":105},"end":{"line":18,"column":113}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":18,"column":107},"end":{"line":18,"column":111}} ), depth0))
     + ")\">\n<p class=\"m-bar\">"
-    + alias4(alias5(alias2(lookupProperty(depth0,"mobile"), "title", {"start":{"line":19,"column":19},"end":{"line":19,"column":31}} ), depth0))
+    + alias4(alias3(alias2(lookupProperty(depth0,"mobile"), "title", {"start":{"line":19,"column":19},"end":{"line":19,"column":31}} ), depth0))
     + "</p>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"mobile"),"components"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":20,"column":321}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"mobile"),"actions"),"length"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":136}}})) != null ? stack1 : "")
     + "\n</section></div>\n</section>\n<section class=\"ch\" id=\"pv-"
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":24,"column":29},"end":{"line":24,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":24,"column":27},"end":{"line":24,"column":35}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":24,"column":29},"end":{"line":24,"column":33}} ), depth0))
     + "-sms\" aria-label=\"SMS ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":24,"column":60},"end":{"line":24,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":24,"column":58},"end":{"line":24,"column":66}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":24,"column":60},"end":{"line":24,"column":64}} ), depth0))
     + ")\">\n<h5>SMS</h5>\n<div class=\"sms\"><p class=\"bubble in\" dir=\"auto\" data-channel=\"sms\">"
-    + alias4(alias5(alias2(lookupProperty(depth0,"sms"), "text", {"start":{"line":26,"column":70},"end":{"line":26,"column":78}} ), depth0))
+    + alias4(alias3(alias2(lookupProperty(depth0,"sms"), "text", {"start":{"line":26,"column":70},"end":{"line":26,"column":78}} ), depth0))
     + "</p></div>\n<p class=\"meta\">"
-    + alias4(alias5(alias2(lookupProperty(depth0,"sms"), "encoding", {"start":{"line":27,"column":18},"end":{"line":27,"column":30}} ), depth0))
+    + alias4(alias3(alias2(lookupProperty(depth0,"sms"), "encoding", {"start":{"line":27,"column":18},"end":{"line":27,"column":30}} ), depth0))
     + " · "
-    + alias4(alias5(alias2(lookupProperty(depth0,"sms"), "segments", {"start":{"line":27,"column":37},"end":{"line":27,"column":49}} ), depth0))
+    + alias4(alias3(alias2(lookupProperty(depth0,"sms"), "segments", {"start":{"line":27,"column":37},"end":{"line":27,"column":49}} ), depth0))
     + " segment(s) · "
-    + alias4(alias5(alias2(lookupProperty(depth0,"sms"), "units", {"start":{"line":27,"column":67},"end":{"line":27,"column":76}} ), depth0))
+    + alias4(alias3(alias2(lookupProperty(depth0,"sms"), "units", {"start":{"line":27,"column":67},"end":{"line":27,"column":76}} ), depth0))
     + " units</p>\n</section>\n<section class=\"ch\" id=\"pv-"
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":29,"column":29},"end":{"line":29,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":29,"column":27},"end":{"line":29,"column":35}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":29,"column":29},"end":{"line":29,"column":33}} ), depth0))
     + "-chat\" aria-label=\"Chat ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":29,"column":62},"end":{"line":29,"column":66}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":29,"column":60},"end":{"line":29,"column":68}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":29,"column":62},"end":{"line":29,"column":66}} ), depth0))
     + ")\">\n<h5>Chat</h5>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"chat"),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":37,"column":9}}})) != null ? stack1 : "")
     + "</section>\n<section class=\"ch\" id=\"pv-"
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":39,"column":29},"end":{"line":39,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":39,"column":27},"end":{"line":39,"column":35}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":39,"column":29},"end":{"line":39,"column":33}} ), depth0))
     + "-agent\" aria-label=\"Agent ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":39,"column":64},"end":{"line":39,"column":68}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":39,"column":62},"end":{"line":39,"column":70}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":39,"column":64},"end":{"line":39,"column":68}} ), depth0))
     + ")\">\n<h5>Agent (MCP)</h5>\n<pre class=\"agent\" dir=\"auto\" data-channel=\"agent\" tabindex=\"0\" aria-label=\"Agent text ("
-    + alias4((((helper = lookupProperty(helpers,"code") || alias2(depth0, "code", {"start":{"line":41,"column":90},"end":{"line":41,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias1,{"name":"code","hash":{},"data":data,"loc":{"start":{"line":41,"column":88},"end":{"line":41,"column":96}}}) : helper)))
+    + alias4(alias3(alias2(depth0, "code", {"start":{"line":41,"column":90},"end":{"line":41,"column":94}} ), depth0))
     + ")\">"
-    + alias4(alias5(alias2(lookupProperty(depth0,"agent"), "markdown", {"start":{"line":41,"column":101},"end":{"line":41,"column":115}} ), depth0))
+    + alias4(alias3(alias2(lookupProperty(depth0,"agent"), "markdown", {"start":{"line":41,"column":101},"end":{"line":41,"column":115}} ), depth0))
     + "</pre>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"agent"),"tools"),"length"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":42,"column":118}}})) != null ? stack1 : "")
     + "\n</section>\n</div>\n</details>\n";
 },"13":function(container,depth0,helpers,partials,data) {
     return " open";
 },"14":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1783,7 +1582,7 @@ export const templates = {
     };
 
   return "<div class=\"m m-"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"type") || container.strict(depth0, "type", {"start":{"line":20,"column":45},"end":{"line":20,"column":49}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"type","hash":{},"data":data,"loc":{"start":{"line":20,"column":43},"end":{"line":20,"column":51}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "type", {"start":{"line":20,"column":45},"end":{"line":20,"column":49}} ), depth0))
     + "\">"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"img"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":20,"column":53},"end":{"line":20,"column":152}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"sub"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":152},"end":{"line":20,"column":185}}})) != null ? stack1 : "")
@@ -1803,26 +1602,12 @@ export const templates = {
     + alias3(alias2(alias1(lookupProperty(depth0,"img"), "alt", {"start":{"line":20,"column":94},"end":{"line":20,"column":101}} ), depth0))
     + "\">";
 },"16":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<span dir=\"auto\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"text") || container.strict(depth0, "text", {"start":{"line":20,"column":132},"end":{"line":20,"column":136}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"text","hash":{},"data":data,"loc":{"start":{"line":20,"column":130},"end":{"line":20,"column":138}}}) : helper)))
+    return "<span dir=\"auto\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "text", {"start":{"line":20,"column":132},"end":{"line":20,"column":136}} ), depth0))
     + "</span>";
 },"17":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " <s>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"sub") || container.strict(depth0, "sub", {"start":{"line":20,"column":169},"end":{"line":20,"column":172}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"sub","hash":{},"data":data,"loc":{"start":{"line":20,"column":167},"end":{"line":20,"column":174}}}) : helper)))
+    return " <s>"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "sub", {"start":{"line":20,"column":169},"end":{"line":20,"column":172}} ), depth0))
     + "</s>";
 },"18":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1836,7 +1621,7 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"items"),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":209},"end":{"line":20,"column":294}}})) != null ? stack1 : "")
     + "</ul>";
 },"19":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1844,19 +1629,12 @@ export const templates = {
     };
 
   return "<li dir=\"auto\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"label") || container.strict(depth0, "label", {"start":{"line":20,"column":241},"end":{"line":20,"column":246}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":20,"column":239},"end":{"line":20,"column":248}}}) : helper)))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"value"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":248},"end":{"line":20,"column":280}}})) != null ? stack1 : "")
+    + container.escapeExpression(container.lambda(container.strict(depth0, "label", {"start":{"line":20,"column":241},"end":{"line":20,"column":246}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"value"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":248},"end":{"line":20,"column":280}}})) != null ? stack1 : "")
     + "</li>";
 },"20":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " — "
-    + container.escapeExpression((((helper = lookupProperty(helpers,"value") || container.strict(depth0, "value", {"start":{"line":20,"column":266},"end":{"line":20,"column":271}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"value","hash":{},"data":data,"loc":{"start":{"line":20,"column":264},"end":{"line":20,"column":273}}}) : helper)));
+    return " — "
+    + container.escapeExpression(container.lambda(container.strict(depth0, "value", {"start":{"line":20,"column":266},"end":{"line":20,"column":271}} ), depth0));
 },"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1873,7 +1651,7 @@ export const templates = {
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</span>";
 },"23":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1881,13 +1659,13 @@ export const templates = {
     };
 
   return "<div class=\"chat\" data-format=\""
-    + alias4((((helper = lookupProperty(helpers,"format") || alias1(depth0, "format", {"start":{"line":32,"column":33},"end":{"line":32,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"format","hash":{},"data":data,"loc":{"start":{"line":32,"column":31},"end":{"line":32,"column":41}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "format", {"start":{"line":32,"column":33},"end":{"line":32,"column":39}} ), depth0))
     + "\">\n<p class=\"platform\">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":33,"column":22},"end":{"line":33,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":33,"column":20},"end":{"line":33,"column":29}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":33,"column":22},"end":{"line":33,"column":27}} ), depth0))
     + "</p>\n<p class=\"bubble in\" dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"text") || alias1(depth0, "text", {"start":{"line":34,"column":34},"end":{"line":34,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":34,"column":32},"end":{"line":34,"column":40}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "text", {"start":{"line":34,"column":34},"end":{"line":34,"column":38}} ), depth0))
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"buttons"),"length"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":35,"column":97}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"buttons"),"length"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":35,"column":97}}})) != null ? stack1 : "")
     + "\n</div>\n";
 },"24":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1945,19 +1723,14 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"locales"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":46,"column":9}}})) != null ? stack1 : "");
 },"useData":true},
   "problem": {"0":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<h1>"
-    + alias4((((helper = lookupProperty(helpers,"heading") || alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"heading","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":15}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ), depth0))
     + "</h1>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"text") || alias1(depth0, "text", {"start":{"line":3,"column":5},"end":{"line":3,"column":9}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"text","hash":{},"data":data,"loc":{"start":{"line":3,"column":3},"end":{"line":3,"column":11}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "text", {"start":{"line":3,"column":5},"end":{"line":3,"column":9}} ), depth0))
     + "</p>\n<p><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"back") || alias1(depth0, "back", {"start":{"line":4,"column":14},"end":{"line":4,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"back","hash":{},"data":data,"loc":{"start":{"line":4,"column":12},"end":{"line":4,"column":20}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "back", {"start":{"line":4,"column":14},"end":{"line":4,"column":18}} ), depth0))
     + "\">Back</a></p>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1970,7 +1743,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
   "revisions": {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1978,17 +1751,17 @@ export const templates = {
     };
 
   return "<h1>"
-    + alias4((((helper = lookupProperty(helpers,"heading") || alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"heading","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":15}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "heading", {"start":{"line":2,"column":6},"end":{"line":2,"column":13}} ), depth0))
     + "</h1>\n<p><a href=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":3,"column":14},"end":{"line":3,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":3,"column":12},"end":{"line":3,"column":20}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":3,"column":14},"end":{"line":3,"column":18}} ), depth0))
     + "\">Back to the editor</a> · <a href=\""
-    + alias4((((helper = lookupProperty(helpers,"base") || alias1(depth0, "base", {"start":{"line":3,"column":58},"end":{"line":3,"column":62}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":3,"column":56},"end":{"line":3,"column":64}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":3,"column":58},"end":{"line":3,"column":62}} ), depth0))
     + "/audit\">Audit log</a></p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":16,"column":42}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":16,"column":42}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"diff"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"diff"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1998,14 +1771,14 @@ export const templates = {
   return "<table class=\"wide\">\n<thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Published</th><th scope=\"col\">By</th><th scope=\"col\">Note</th><th scope=\"col\">Live</th><th scope=\"col\">Roll back</th></tr></thead>\n<tbody>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":8,"column":577}}})) != null ? stack1 : "")
     + "\n</tbody>\n</table>\n<form class=\"filters\" method=\"get\" action=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"base") || container.strict(depth0, "base", {"start":{"line":11,"column":45},"end":{"line":11,"column":49}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"base","hash":{},"data":data,"loc":{"start":{"line":11,"column":43},"end":{"line":11,"column":51}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "base", {"start":{"line":11,"column":45},"end":{"line":11,"column":49}} ), depth0))
     + "/revisions\">\n<div class=\"field\"><label for=\"from\">From</label><select id=\"from\" name=\"from\">"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"from"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":79},"end":{"line":12,"column":178}}})) != null ? stack1 : "")
     + "</select></div>\n<div class=\"field\"><label for=\"to\">To</label><select id=\"to\" name=\"to\">"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"to"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":71},"end":{"line":13,"column":168}}})) != null ? stack1 : "")
     + "</select></div>\n<button type=\"submit\">Compare</button>\n</form>\n";
 },"2":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -2013,36 +1786,29 @@ export const templates = {
     };
 
   return "<tr><th scope=\"row\">#"
-    + alias4((((helper = lookupProperty(helpers,"number") || alias1(depth0, "number", {"start":{"line":8,"column":37},"end":{"line":8,"column":43}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"number","hash":{},"data":data,"loc":{"start":{"line":8,"column":35},"end":{"line":8,"column":45}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":8,"column":37},"end":{"line":8,"column":43}} ), depth0))
     + "</th><td>"
-    + alias4((((helper = lookupProperty(helpers,"createdAt") || alias1(depth0, "createdAt", {"start":{"line":8,"column":56},"end":{"line":8,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdAt","hash":{},"data":data,"loc":{"start":{"line":8,"column":54},"end":{"line":8,"column":67}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":8,"column":56},"end":{"line":8,"column":65}} ), depth0))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"createdBy") || alias1(depth0, "createdBy", {"start":{"line":8,"column":78},"end":{"line":8,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"createdBy","hash":{},"data":data,"loc":{"start":{"line":8,"column":76},"end":{"line":8,"column":89}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "createdBy", {"start":{"line":8,"column":78},"end":{"line":8,"column":87}} ), depth0))
     + "</td><td dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"note") || alias1(depth0, "note", {"start":{"line":8,"column":111},"end":{"line":8,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"note","hash":{},"data":data,"loc":{"start":{"line":8,"column":109},"end":{"line":8,"column":117}}}) : helper)))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"restoredFrom"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":117},"end":{"line":8,"column":173}}})) != null ? stack1 : "")
+    + alias3(alias2(alias1(depth0, "note", {"start":{"line":8,"column":111},"end":{"line":8,"column":115}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"restoredFrom"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":117},"end":{"line":8,"column":173}}})) != null ? stack1 : "")
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.program(5, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":8,"column":182},"end":{"line":8,"column":214}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.program(5, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":8,"column":182},"end":{"line":8,"column":214}}})) != null ? stack1 : "")
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(6, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":8,"column":223},"end":{"line":8,"column":558}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(6, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":8,"column":223},"end":{"line":8,"column":558}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"3":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " (restores #"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"restoredFrom") || container.strict(depth0, "restoredFrom", {"start":{"line":8,"column":151},"end":{"line":8,"column":163}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoredFrom","hash":{},"data":data,"loc":{"start":{"line":8,"column":149},"end":{"line":8,"column":165}}}) : helper)))
+    return " (restores #"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "restoredFrom", {"start":{"line":8,"column":151},"end":{"line":8,"column":163}} ), depth0))
     + ")";
 },"4":function(container,depth0,helpers,partials,data) {
     return "live";
 },"5":function(container,depth0,helpers,partials,data) {
     return "—";
 },"6":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var helper, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), alias5="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -2056,12 +1822,12 @@ export const templates = {
     + "\"><input type=\"hidden\" name=\"_version\" value=\""
     + alias3(alias2(alias1(depths[1], "version", {"start":{"line":8,"column":401},"end":{"line":8,"column":411}} ), depth0))
     + "\"><input type=\"hidden\" name=\"revision\" value=\""
-    + alias3((((helper = lookupProperty(helpers,"number") || alias1(depth0, "number", {"start":{"line":8,"column":461},"end":{"line":8,"column":467}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"number","hash":{},"data":data,"loc":{"start":{"line":8,"column":459},"end":{"line":8,"column":469}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":8,"column":461},"end":{"line":8,"column":467}} ), depth0))
     + "\"><button type=\"submit\" class=\"secondary\">Roll back to #"
-    + alias3((((helper = lookupProperty(helpers,"number") || alias1(depth0, "number", {"start":{"line":8,"column":527},"end":{"line":8,"column":533}} ))),(typeof helper === alias5 ? helper.call(alias4,{"name":"number","hash":{},"data":data,"loc":{"start":{"line":8,"column":525},"end":{"line":8,"column":535}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":8,"column":527},"end":{"line":8,"column":533}} ), depth0))
     + "</button></form>";
 },"7":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -2069,11 +1835,11 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":12,"column":110},"end":{"line":12,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":12,"column":108},"end":{"line":12,"column":117}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":12,"column":110},"end":{"line":12,"column":115}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":118},"end":{"line":12,"column":150}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":118},"end":{"line":12,"column":150}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":12,"column":153},"end":{"line":12,"column":158}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":12,"column":151},"end":{"line":12,"column":160}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":12,"column":153},"end":{"line":12,"column":158}} ), depth0))
     + "</option>";
 },"8":function(container,depth0,helpers,partials,data) {
     return " selected";
@@ -2106,23 +1872,18 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"diff"),"changes"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":7},"end":{"line":23,"column":161}}})) != null ? stack1 : "")
     + "</tbody>\n</table>\n";
 },"12":function(container,depth0,helpers,partials,data) {
-    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr class=\""
-    + alias4((((helper = lookupProperty(helpers,"op") || alias1(depth0, "op", {"start":{"line":23,"column":42},"end":{"line":23,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"op","hash":{},"data":data,"loc":{"start":{"line":23,"column":40},"end":{"line":23,"column":46}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "op", {"start":{"line":23,"column":42},"end":{"line":23,"column":44}} ), depth0))
     + "\"><td>"
-    + alias4((((helper = lookupProperty(helpers,"op") || alias1(depth0, "op", {"start":{"line":23,"column":54},"end":{"line":23,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"op","hash":{},"data":data,"loc":{"start":{"line":23,"column":52},"end":{"line":23,"column":58}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "op", {"start":{"line":23,"column":54},"end":{"line":23,"column":56}} ), depth0))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":23,"column":75},"end":{"line":23,"column":79}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":23,"column":73},"end":{"line":23,"column":81}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "path", {"start":{"line":23,"column":75},"end":{"line":23,"column":79}} ), depth0))
     + "</code></td><td dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":23,"column":110},"end":{"line":23,"column":114}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":23,"column":108},"end":{"line":23,"column":116}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "from", {"start":{"line":23,"column":110},"end":{"line":23,"column":114}} ), depth0))
     + "</td><td dir=\"auto\">"
-    + alias4((((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":23,"column":138},"end":{"line":23,"column":140}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":23,"column":136},"end":{"line":23,"column":142}}}) : helper)))
+    + alias3(alias2(alias1(depth0, "to", {"start":{"line":23,"column":138},"end":{"line":23,"column":140}} ), depth0))
     + "</td></tr>";
 },"13":function(container,depth0,helpers,partials,data) {
     return "<p>No differences.</p>";
@@ -2137,7 +1898,7 @@ export const templates = {
   return ((stack1 = container.invokePartial(lookupProperty(partials,"layout"),depth0,{"name":"layout","fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true,"useDepths":true},
   "signin": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -2145,7 +1906,7 @@ export const templates = {
     };
 
   return "<h1>Sign in</h1>\n<p>Sign in with your editor key (it starts with <code>unison_sk_</code>). It is kept in a cookie only this studio can read.</p>\n<form class=\"signin\" method=\"post\" action=\""
-    + container.escapeExpression((((helper = lookupProperty(helpers,"action") || container.strict(depth0, "action", {"start":{"line":4,"column":45},"end":{"line":4,"column":51}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":4,"column":43},"end":{"line":4,"column":53}}}) : helper)))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "action", {"start":{"line":4,"column":45},"end":{"line":4,"column":51}} ), depth0))
     + "\" novalidate>\n<div class=\"field"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"error"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":17},"end":{"line":5,"column":45}}})) != null ? stack1 : "")
     + "\">\n<label for=\"key\">Editor key</label>\n<input type=\"password\" id=\"key\" name=\"key\" autocomplete=\"current-password\" required spellcheck=\"false\""
@@ -2158,15 +1919,8 @@ export const templates = {
 },"2":function(container,depth0,helpers,partials,data) {
     return " aria-invalid=\"true\" aria-describedby=\"key-error\"";
 },"3":function(container,depth0,helpers,partials,data) {
-    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"error\" id=\"key-error\">"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"error") || container.strict(depth0, "error", {"start":{"line":8,"column":47},"end":{"line":8,"column":52}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"error","hash":{},"data":data,"loc":{"start":{"line":8,"column":45},"end":{"line":8,"column":54}}}) : helper)))
+    return "<p class=\"error\" id=\"key-error\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "error", {"start":{"line":8,"column":47},"end":{"line":8,"column":52}} ), depth0))
     + "</p>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
