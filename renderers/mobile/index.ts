@@ -25,7 +25,7 @@ import type {
   RenderOptions,
 } from "../../src/channels/contract";
 import { factsNotIn, uniqueLabels } from "../../src/channels/contract";
-import { actionEndpoint, inspectScreen, referencedIds, screenText } from "./inspect";
+import { actionEndpoint, inspectScreen, referencedIds, rememberRendered, screenText } from "./inspect";
 import { type Component, SCHEMA_VERSION, SCREEN_CONTENT_TYPE, type Screen, type ScreenAction } from "./schema";
 import screenSchema from "./screen.schema.json";
 
@@ -372,11 +372,13 @@ export const mobileRenderer: Renderer = {
     if (format !== "screen") throw new Error(`The mobile renderer has no format "${format}" (it renders "screen").`);
     const degradations: Degradations = [];
     const screen = buildScreen(view, options.baseUrl, degradations);
+    const body = JSON.stringify(screen);
+    rememberRendered(body, screen);
     return {
       channel: "mobile",
       format,
       contentType: SCREEN_CONTENT_TYPE,
-      body: JSON.stringify(screen),
+      body,
       manifest: {
         facts: view.facts,
         actions: distinctOffers(view.actions).map((o) => ({
