@@ -37,17 +37,19 @@ export function actionEndpoint(baseUrl: string, key: string): string {
 const KNOWN = new Set<string>(COMPONENT_TYPES);
 const isKnown = (comp: AnyComponent): comp is Component => KNOWN.has(comp.type as ComponentType);
 
+/** Adds a line of text, unless it is blank (a module function: a closure per call costs an allocation). */
+function addText(out: string[], text: string): void {
+  if (text) out.push(text);
+}
+
 /**
  * Adds the text a customer reads in one component to `out`, blanks left out. Known types show their own
  * fields (alt text is for screen readers, and fallbacks are for older apps, so neither counts); a type this
  * version does not know shows its fallback.
  */
 function pushTexts(comp: AnyComponent, out: string[]): void {
-  const add = (text: string) => {
-    if (text) out.push(text);
-  };
   if (!isKnown(comp)) {
-    add(comp.fallback.text);
+    addText(out, comp.fallback.text);
     return;
   }
   switch (comp.type) {
@@ -56,26 +58,26 @@ function pushTexts(comp: AnyComponent, out: string[]): void {
     case "badge":
     case "notice":
     case "link":
-      add(comp.text);
+      addText(out, comp.text);
       break;
     case "price":
-      add(comp.text);
-      add(comp.compareAt ?? "");
+      addText(out, comp.text);
+      addText(out, comp.compareAt ?? "");
       break;
     case "image":
       break;
     case "keyValue":
-      for (const i of comp.items) add(`${i.label}: ${i.value}`);
+      for (const i of comp.items) addText(out, `${i.label}: ${i.value}`);
       break;
     case "variantPicker":
-      add(comp.label);
-      for (const o of comp.options) add(`${o.title} ${o.price} ${o.compareAt ?? ""} ${o.availabilityText}`);
+      addText(out, comp.label);
+      for (const o of comp.options) addText(out, `${o.title} ${o.price} ${o.compareAt ?? ""} ${o.availabilityText}`);
       break;
     case "list":
-      for (const i of comp.items) add(`${i.title} ${i.subtitle ?? ""}`);
+      for (const i of comp.items) addText(out, `${i.title} ${i.subtitle ?? ""}`);
       break;
     case "button":
-      add(comp.label);
+      addText(out, comp.label);
       break;
   }
 }
