@@ -25,7 +25,7 @@ import type {
   RenderOptions,
 } from "../../src/channels/contract";
 import { factsNotIn, uniqueLabels } from "../../src/channels/contract";
-import { actionEndpoint, inspectScreen, referencedIds, screenText } from "./inspect";
+import { actionEndpoint, inspectScreen, referencedIds, rememberRendered, screenText } from "./inspect";
 import { type Component, SCHEMA_VERSION, SCREEN_CONTENT_TYPE, type Screen, type ScreenAction } from "./schema";
 import screenSchema from "./screen.schema.json";
 
@@ -53,41 +53,47 @@ export function actionId(offer: Pick<ActionOffer, "key" | "input">): string {
 const fb = (text: string) => ({ type: "text" as const, text });
 const join = (...parts: (string | null | undefined)[]) => parts.filter((p): p is string => !!p).join(" · ");
 
+// Each builder cleans a string once and uses the result for the field and its fallback.
 const c = {
-  heading: (text: string, level: 1 | 2 = 1): Component => ({ type: "heading", text: clean(text), level, fallback: fb(clean(text)) }),
-  text: (text: string): Component => ({ type: "text", text: clean(text), fallback: fb(clean(text)) }),
-  image: (url: string, alt: string): Component => ({ type: "image", url, alt: clean(alt), fallback: fb(clean(alt)) }),
-  price: (text: string, compareAt: string | null): Component => ({
-    type: "price",
-    text: clean(text),
-    compareAt: compareAt === null ? null : clean(compareAt),
-    fallback: fb(compareAt ? `${clean(text)} (${clean(compareAt)})` : clean(text)),
-  }),
-  badge: (text: string, tone: "positive" | "warning" | "negative" | "neutral"): Component => ({
-    type: "badge",
-    text: clean(text),
-    tone,
-    fallback: fb(clean(text)),
-  }),
-  notice: (text: string, tone: "info" | "success" | "error"): Component => ({
-    type: "notice",
-    text: clean(text),
-    tone,
-    fallback: fb(clean(text)),
-  }),
+  heading: (text: string, level: 1 | 2 = 1): Component => {
+    const t = clean(text);
+    return { type: "heading", text: t, level, fallback: fb(t) };
+  },
+  text: (text: string): Component => {
+    const t = clean(text);
+    return { type: "text", text: t, fallback: fb(t) };
+  },
+  image: (url: string, alt: string): Component => {
+    const a = clean(alt);
+    return { type: "image", url, alt: a, fallback: fb(a) };
+  },
+  price: (text: string, compareAt: string | null): Component => {
+    const t = clean(text);
+    const was = compareAt === null ? null : clean(compareAt);
+    // The fallback tests the raw compareAt, as before: one of control characters only still gets its "()".
+    return { type: "price", text: t, compareAt: was, fallback: fb(compareAt ? `${t} (${was})` : t) };
+  },
+  badge: (text: string, tone: "positive" | "warning" | "negative" | "neutral"): Component => {
+    const t = clean(text);
+    return { type: "badge", text: t, tone, fallback: fb(t) };
+  },
+  notice: (text: string, tone: "info" | "success" | "error"): Component => {
+    const t = clean(text);
+    return { type: "notice", text: t, tone, fallback: fb(t) };
+  },
   keyValue: (pairs: { label: string; value: string }[]): Component => {
     // A pair with a blank side would show a dangling "Care:"; the schema requires both.
     const items = pairs.map((p) => ({ label: clean(p.label), value: clean(p.value) })).filter((p) => p.label && p.value);
     return { type: "keyValue", items, fallback: fb(items.map((i) => `${i.label}: ${i.value}`).join("\n")) };
   },
-  button: (label: string, id: string, style: "primary" | "secondary"): Component => ({
-    type: "button",
-    label: clean(label),
-    actionId: id,
-    style,
-    fallback: fb(clean(label)),
-  }),
-  link: (text: string, url: string): Component => ({ type: "link", text: clean(text), url, fallback: fb(`${clean(text)} ${url}`) }),
+  button: (label: string, id: string, style: "primary" | "secondary"): Component => {
+    const l = clean(label);
+    return { type: "button", label: l, actionId: id, style, fallback: fb(l) };
+  },
+  link: (text: string, url: string): Component => {
+    const t = clean(text);
+    return { type: "link", text: t, url, fallback: fb(`${t} ${url}`) };
+  },
 };
 
 const AVAILABILITY_TONE: Record<string, "positive" | "warning" | "negative" | "neutral"> = {
@@ -282,7 +288,13 @@ function screenId(view: EntityView): string {
 
 /** The offers with distinct ids, first occurrence kept: an offer repeated with the same arguments is the same action. */
 function distinctOffers(offers: readonly ActionOffer[]): ActionOffer[] {
-  return offers.filter((o, i) => offers.findIndex((x) => actionId(x) === actionId(o)) === i);
+  const ids = new Set<string>();
+  return offers.filter((o) => {
+    const id = actionId(o);
+    if (ids.has(id)) return false;
+    ids.add(id);
+    return true;
+  });
 }
 
 /** One descriptor per distinct offer; a repeated offer is merged into one action, and reported. */
@@ -317,6 +329,8 @@ function screenActions(view: EntityView, baseUrl: string, degradations: Degradat
 function distinctButtonLabels(sections: Section[], degradations: Degradations): Section[] {
   return sections.map((s) => {
     const buttons = s.components.filter(isButton);
+    // Distinct labels (the usual case) come out of uniqueLabels unchanged: no candidate is ever taken.
+    if (new Set(buttons.map((b) => b.label)).size === buttons.length) return s;
     const labels = uniqueLabels(
       buttons.map((b) => b.label),
       Number.MAX_SAFE_INTEGER,
@@ -372,11 +386,13 @@ export const mobileRenderer: Renderer = {
     if (format !== "screen") throw new Error(`The mobile renderer has no format "${format}" (it renders "screen").`);
     const degradations: Degradations = [];
     const screen = buildScreen(view, options.baseUrl, degradations);
+    const body = JSON.stringify(screen);
+    rememberRendered(body, screen);
     return {
       channel: "mobile",
       format,
       contentType: SCREEN_CONTENT_TYPE,
-      body: JSON.stringify(screen),
+      body,
       manifest: {
         facts: view.facts,
         actions: distinctOffers(view.actions).map((o) => ({

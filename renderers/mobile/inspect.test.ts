@@ -205,3 +205,39 @@ describe("limits at and over each boundary", () => {
     expect(rules(reinspect())).toEqual(["mobile.label.unique"]);
   });
 });
+
+describe("a body render just made is read from the screen it was serialised from", () => {
+  // Inspecting a body twice: the first read takes render's screen (parse skipped), the second parses the bytes.
+  const twice = (view: EntityView): [Inspection, Inspection] => {
+    const { body } = mobileRenderer.render(view, { baseUrl: BASE_URL });
+    return [inspect(body, view.locale), inspect(body, view.locale)];
+  };
+
+  test.each(["en", "fr"])("every demo product and view kind in %s reads exactly as its parsed bytes", async (locale) => {
+    const views = [
+      ...(await Promise.all(SLUGS.map((s) => demo.product(s, "mobile", locale)))),
+      ...Object.values(await everyKind(demo, locale)),
+    ];
+    for (const view of views) {
+      const [fromRender, fromBytes] = twice(view);
+      expect(fromRender, `${view.kind} ${view.url}`).toEqual(fromBytes);
+    }
+  });
+
+  test("a rendered screen that breaks the schema reports the same violations as its parsed bytes", async () => {
+    const view = await demo.product("merino-crew-sweater", "mobile", "en");
+    // A title of control characters only cleans to "": the heading and the screen title then break minLength.
+    const [fromRender, fromBytes] = twice({ ...view, title: "\u0007" });
+    expect(rules(fromRender)).toContain("mobile.schema");
+    expect(fromRender).toEqual(fromBytes);
+  });
+
+  test("a body that differs from what render made, even by one character of the same length, is read from its bytes", async () => {
+    const view = await demo.product("merino-crew-sweater", "mobile", "en");
+    const { body } = mobileRenderer.render(view, { baseUrl: BASE_URL });
+    const changed = body.replace('"level":1', '"level":3');
+    expect(changed).toHaveLength(body.length);
+    expect(rules(inspect(changed))).toEqual(["mobile.schema"]);
+    expect(inspect(body).limits).toEqual([]);
+  });
+});

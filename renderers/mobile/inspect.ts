@@ -37,47 +37,65 @@ export function actionEndpoint(baseUrl: string, key: string): string {
 const KNOWN = new Set<string>(COMPONENT_TYPES);
 const isKnown = (comp: AnyComponent): comp is Component => KNOWN.has(comp.type as ComponentType);
 
+/** Adds a line of text, unless it is blank (a module function: a closure per call costs an allocation). */
+function addText(out: string[], text: string): void {
+  if (text) out.push(text);
+}
+
 /**
- * The text a customer reads in one component. Known types show their own
- * fields (alt text is for screen readers, and fallbacks are for older apps, so
- * neither counts); a type this version does not know shows its fallback.
+ * Adds the text a customer reads in one component to `out`, blanks left out. Known types show their own
+ * fields (alt text is for screen readers, and fallbacks are for older apps, so neither counts); a type this
+ * version does not know shows its fallback.
  */
-export function componentTexts(comp: AnyComponent): string[] {
-  if (!isKnown(comp)) return [comp.fallback.text];
+function pushTexts(comp: AnyComponent, out: string[]): void {
+  if (!isKnown(comp)) {
+    addText(out, comp.fallback.text);
+    return;
+  }
   switch (comp.type) {
     case "heading":
     case "text":
     case "badge":
     case "notice":
     case "link":
-      return [comp.text];
+      addText(out, comp.text);
+      break;
     case "price":
-      return [comp.text, comp.compareAt ?? ""];
+      addText(out, comp.text);
+      addText(out, comp.compareAt ?? "");
+      break;
     case "image":
-      return [];
+      break;
     case "keyValue":
-      return comp.items.map((i) => `${i.label}: ${i.value}`);
+      for (const i of comp.items) addText(out, `${i.label}: ${i.value}`);
+      break;
     case "variantPicker":
-      return [comp.label, ...comp.options.map((o) => [o.title, o.price, o.compareAt ?? "", o.availabilityText].join(" "))];
+      addText(out, comp.label);
+      for (const o of comp.options) addText(out, `${o.title} ${o.price} ${o.compareAt ?? ""} ${o.availabilityText}`);
+      break;
     case "list":
-      return comp.items.map((i) => `${i.title} ${i.subtitle ?? ""}`);
+      for (const i of comp.items) addText(out, `${i.title} ${i.subtitle ?? ""}`);
+      break;
     case "button":
-      return [comp.label];
+      addText(out, comp.label);
+      break;
   }
 }
 
 /** All text on a screen: its title, then every component's text, one per line. */
 export function screenText(title: string, sections: readonly { components: readonly AnyComponent[] }[]): string {
-  return [title, ...sections.flatMap((s) => s.components.flatMap(componentTexts))].filter(Boolean).join("\n");
+  const lines = title ? [title] : [];
+  for (const s of sections) for (const comp of s.components) pushTexts(comp, lines);
+  return lines.join("\n");
 }
 
-/** Where a component points to an action: a button, a list row, the variant picker (unless `pickers` is false). */
-function actionRefs(comp: AnyComponent, pickers: boolean): string[] {
-  if (!isKnown(comp)) return [];
-  if (comp.type === "button") return [comp.actionId];
-  if (comp.type === "variantPicker") return comp.actionId && pickers ? [comp.actionId] : [];
-  if (comp.type === "list") return comp.items.flatMap((i) => (i.actionId ? [i.actionId] : []));
-  return [];
+/** Adds where a component points to an action to `out`: a button, a list row, the variant picker (unless `pickers` is false). */
+function addActionRefs(comp: AnyComponent, pickers: boolean, out: Set<string>): void {
+  if (!isKnown(comp)) return;
+  if (comp.type === "button") out.add(comp.actionId);
+  else if (comp.type === "variantPicker") {
+    if (comp.actionId && pickers) out.add(comp.actionId);
+  } else if (comp.type === "list") for (const i of comp.items) if (i.actionId) out.add(i.actionId);
 }
 
 /**
@@ -85,7 +103,9 @@ function actionRefs(comp: AnyComponent, pickers: boolean): string[] {
  * action, so with `pickers: false` only what a customer can tap counts.
  */
 export function referencedIds(sections: readonly { components: readonly AnyComponent[] }[], pickers = true): Set<string> {
-  return new Set(sections.flatMap((s) => s.components.flatMap((comp) => actionRefs(comp, pickers))));
+  const ids = new Set<string>();
+  for (const s of sections) for (const comp of s.components) addActionRefs(comp, pickers, ids);
+  return ids;
 }
 
 /**
@@ -141,7 +161,42 @@ function salvage(json: unknown): Parsed {
   };
 }
 
+/**
+ * The screens render serialised last, by their exact body: the consistency engine inspects each body right after
+ * rendering it, and parsing back bytes just made from an object was half of inspection's cost. Bounded (a few
+ * entries, each taken out when read) and private to this module: render puts in, inspect takes out.
+ */
+const justRendered: { body: string; screen: Screen }[] = [];
+const JUST_RENDERED_MAX = 4;
+
+/**
+ * Notes the object a body was serialised from (`body === JSON.stringify(screen)`; the object is never changed
+ * afterwards), so inspecting that body can skip JSON.parse.
+ */
+export function rememberRendered(body: string, screen: Screen): void {
+  if (justRendered.length >= JUST_RENDERED_MAX) justRendered.shift();
+  justRendered.push({ body, screen });
+}
+
+/**
+ * The screen a body was rendered from, when it is one render just made and it passes the schema. For a valid
+ * screen it stands for JSON.parse(body): the schema admits only JSON values (strings, finite numbers, booleans,
+ * null, arrays, objects) in every field inspection reads, and those round-trip through JSON.stringify unchanged.
+ * A screen that fails is parsed from its bytes, so its violations are found exactly as before.
+ */
+function renderedScreen(body: string): Screen | undefined {
+  // `===`, not a Map: the body is usually the very string render returned (a pointer compare), and a Map would
+  // hash all of it first.
+  const i = justRendered.findIndex((r) => r.body === body);
+  if (i < 0) return undefined;
+  const { screen } = justRendered[i] as { screen: Screen };
+  justRendered.splice(i, 1);
+  return validateScreen(screen) ? screen : undefined;
+}
+
 function parse(body: string, limits: Limits): Parsed {
+  const rendered = renderedScreen(body);
+  if (rendered) return { title: rendered.screen.title, url: rendered.screen.url, sections: rendered.sections, actions: rendered.actions };
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -164,59 +219,107 @@ function parse(body: string, limits: Limits): Parsed {
   return { title: screen.title, url: screen.url, sections, actions };
 }
 
-/** The action a descriptor performs: its request must post to this origin's actions API, for a live action. */
-function decode(action: ScreenAction, options: InspectOptions, limits: Limits): Inspection["controls"][number]["decoded"] {
-  const prefix = actionEndpoint(options.baseUrl, "");
+/** The action a descriptor performs: its request must post to `prefix` (this origin's actions API), for a live action. */
+function decode(action: ScreenAction, prefix: string, options: InspectOptions, limits: Limits): Inspection["controls"][number]["decoded"] {
   const key = action.request.url.startsWith(prefix) ? action.request.url.slice(prefix.length) : "";
   if (options.actions.some((a) => a.enabled && a.key === key)) return { key, input: { ...action.request.body.input } };
   limits.push({ rule: "mobile.action.request", detail: `Action "${action.id}" posts to ${action.request.url}, not to a live action.` });
   return null;
 }
 
-function duplicates(values: readonly string[]): string[] {
-  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+/** Each value that occurs more than once, in the order of its first repeat. */
+function duplicates(values: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) repeated.add(v);
+    else seen.add(v);
+  }
+  return repeated;
+}
+
+/** What one pass over the sections collects for the checks and the inspection. */
+interface Walked {
+  /** The title, then every component's text (screenText's lines). */
+  lines: string[];
+  /** Every component's fallback text: older apps show it. */
+  fallbacks: string[];
+  /** Ids reached by any component (pickers included), and by what a customer can tap. */
+  reached: Set<string>;
+  tappable: Set<string>;
+  /** The first button label of each action id. */
+  buttonLabel: Map<string, string>;
+  /** The url of each link component, and every image (components and list rows). */
+  linkUrls: string[];
+  images: { url: string; alt: string }[];
+  /** Repeated button labels, by section. */
+  repeatedLabels: Limits;
+}
+
+function walk(parsed: Parsed): Walked {
+  const w: Walked = {
+    lines: parsed.title ? [parsed.title] : [],
+    fallbacks: [],
+    reached: new Set(),
+    tappable: new Set(),
+    buttonLabel: new Map(),
+    linkUrls: [],
+    images: [],
+    repeatedLabels: [],
+  };
+  for (const s of parsed.sections) {
+    const labels: string[] = [];
+    for (const comp of s.components) {
+      pushTexts(comp, w.lines);
+      const fallback = comp.fallback?.text;
+      if (fallback) w.fallbacks.push(fallback);
+      addActionRefs(comp, true, w.reached);
+      addActionRefs(comp, false, w.tappable);
+      if (!isKnown(comp)) continue;
+      if (comp.type === "button") {
+        labels.push(comp.label);
+        if (!w.buttonLabel.has(comp.actionId)) w.buttonLabel.set(comp.actionId, comp.label);
+      } else if (comp.type === "link") w.linkUrls.push(comp.url);
+      else if (comp.type === "image") w.images.push(comp);
+      else if (comp.type === "list") for (const item of comp.items) if (item.image) w.images.push(item.image);
+    }
+    // docs/channels.md, "Counting and cutting": never two identical labels in one message — here, among one section's buttons.
+    for (const label of duplicates(labels))
+      w.repeatedLabels.push({ rule: "mobile.label.unique", detail: `Two buttons "${label}" in section "${s.id}".` });
+  }
+  return w;
 }
 
 /** Every rule about how components and actions refer to each other. */
-function checkReferences(parsed: Parsed, limits: Limits): void {
+function checkReferences(parsed: Parsed, w: Walked, limits: Limits): void {
   const ids = parsed.actions.map((a) => a.id);
   for (const id of duplicates(ids)) limits.push({ rule: "mobile.action.unique", detail: `Two actions have the id "${id}".` });
   for (const id of duplicates(parsed.sections.map((s) => s.id)))
     limits.push({ rule: "mobile.section.unique", detail: `Two sections "${id}".` });
-  const reached = referencedIds(parsed.sections);
-  for (const id of reached)
+  for (const id of w.reached)
     if (!ids.includes(id))
       limits.push({ rule: "mobile.action.dangling", detail: `A component points to "${id}", which is not an action.` });
   // An action no button or row performs is offered to nobody (docs/channels.md rule 1): a picker alone cannot send it.
-  const tappable = referencedIds(parsed.sections, false);
   for (const id of ids)
-    if (!tappable.has(id)) limits.push({ rule: "mobile.action.unreferenced", detail: `No button or row performs action "${id}".` });
-  for (const s of parsed.sections) {
-    // docs/channels.md, "Counting and cutting": never two identical labels in one message — here, among one section's buttons.
-    const labels = s.components.flatMap((x) => (isKnown(x) && x.type === "button" ? [x.label] : []));
-    for (const label of duplicates(labels))
-      limits.push({ rule: "mobile.label.unique", detail: `Two buttons "${label}" in section "${s.id}".` });
-  }
+    if (!w.tappable.has(id)) limits.push({ rule: "mobile.action.unreferenced", detail: `No button or row performs action "${id}".` });
+  limits.push(...w.repeatedLabels);
 }
 
 /** Every URL a customer can follow, and the rules on them: pages and deep links on the project's origin, images with alt text. */
-function collectLinks(parsed: Parsed, options: InspectOptions, limits: Limits): string[] {
-  const origin = originOf(options.baseUrl);
-  const onOrigin = (url: string) => url === origin || url.startsWith(`${origin}/`);
-  const pages = [...(parsed.url ? [parsed.url] : []), ...parsed.actions.map((a) => a.deepLink)];
-  const images: { url: string; alt: string }[] = [];
-  for (const s of parsed.sections)
-    for (const comp of s.components) {
-      if (!isKnown(comp)) continue;
-      if (comp.type === "link") pages.push(comp.url);
-      if (comp.type === "image") images.push(comp);
-      if (comp.type === "list") for (const item of comp.items) if (item.image) images.push(item.image);
-    }
+function collectLinks(parsed: Parsed, w: Walked, origin: string, limits: Limits): string[] {
+  const below = `${origin}/`;
+  const links: string[] = [];
+  if (parsed.url) links.push(parsed.url);
+  for (const a of parsed.actions) links.push(a.deepLink);
+  for (const url of w.linkUrls) links.push(url);
   // Universal / app links only open the app for the project's own domain (docs/channels.md rule 4).
-  for (const url of pages) if (!onOrigin(url)) limits.push({ rule: "mobile.link.origin", detail: `${url} is not on ${origin}.` });
-  for (const image of images)
+  for (const url of links)
+    if (url !== origin && !url.startsWith(below)) limits.push({ rule: "mobile.link.origin", detail: `${url} is not on ${origin}.` });
+  for (const image of w.images) {
     if (!image.alt.trim()) limits.push({ rule: "mobile.image.alt", detail: `The image ${image.url} has no alt text.` });
-  return [...pages, ...images.map((i) => i.url)];
+    links.push(image.url);
+  }
+  return links;
 }
 
 /**
@@ -229,21 +332,17 @@ function collectLinks(parsed: Parsed, options: InspectOptions, limits: Limits): 
 export function inspectScreen(body: string, options: InspectOptions): Inspection {
   const limits: Limits = [];
   const parsed = parse(body, limits);
-  checkReferences(parsed, limits);
-  const links = collectLinks(parsed, options, limits);
-  const buttonLabel = new Map<string, string>();
-  for (const s of parsed.sections)
-    for (const comp of s.components)
-      if (isKnown(comp) && comp.type === "button" && !buttonLabel.has(comp.actionId)) buttonLabel.set(comp.actionId, comp.label);
+  const w = walk(parsed);
+  checkReferences(parsed, w, limits);
+  const origin = originOf(options.baseUrl);
+  const links = collectLinks(parsed, w, origin, limits);
+  const prefix = `${origin}/v1/actions/`;
   const controls = parsed.actions.map((action) => ({
-    label: buttonLabel.get(action.id) ?? action.label,
-    decoded: decode(action, options, limits),
+    label: w.buttonLabel.get(action.id) ?? action.label,
+    decoded: decode(action, prefix, options, limits),
     control: { kind: "form" as const, method: "post" as const, action: action.request.url },
   }));
   // Older apps show each component's fallback: what those say is claimed too.
-  const also = parsed.sections
-    .flatMap((s) => s.components.map((c) => c.fallback?.text ?? ""))
-    .filter(Boolean)
-    .join("\n");
-  return { text: screenText(parsed.title, parsed.sections), ...(also ? { also } : {}), controls, links, limits };
+  const also = w.fallbacks.join("\n");
+  return { text: w.lines.join("\n"), ...(also ? { also } : {}), controls, links, limits };
 }
