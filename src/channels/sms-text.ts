@@ -143,10 +143,19 @@ const SMART = new RegExp(
   "g",
 );
 
+// No replacement holds a key, so encoding twice is encoding once (fitSms re-encodes what the renderer encoded).
+for (const to of Object.values(smartMap)) if (new RegExp(SMART.source).test(to)) throw new Error(`Smart Encoding maps to a key: ${to}`);
+
 /** Twilio's Smart Encoding: curly quotes, dashes, ellipses, non-breaking and narrow spaces … become GSM-7 characters. */
 export function smartEncode(text: string): string {
-  return text.replace(SMART, (char) => smartMap[char] as string);
+  // The same text comes twice in a row (rendered, then fitted), and encoding an encoded text changes nothing.
+  if (text === lastEncoded[0] || text === lastEncoded[1]) return lastEncoded[1];
+  const encoded = text.replace(SMART, (char) => smartMap[char] as string);
+  lastEncoded = [text, encoded];
+  return encoded;
 }
+
+let lastEncoded: [string, string] = ["", ""];
 
 /**
  * Smart-encodes `text` and, if it still needs more than `maxSegments`, cuts it on a
