@@ -256,8 +256,17 @@ export const MORE_POSTBACK = postbackFor("handoff", undefined);
 
 /** A label or header on one line, without control characters. */
 export function oneLine(text: string): string {
-  return stripControls(text).replace(/\s+/g, " ").trim();
+  // Labels and titles are put on one line by every format of a view (and often again within one): remembered.
+  let line = oneLines.get(text);
+  if (line === undefined) {
+    line = stripControls(text).replace(/\s+/g, " ").trim();
+    if (oneLines.size >= 10_000) oneLines.clear();
+    oneLines.set(text, line);
+  }
+  return line;
 }
+
+const oneLines = new Map<string, string>();
 
 /**
  * Splits a view's offers into native controls (whose postback fits the
@@ -265,14 +274,15 @@ export function oneLine(text: string): string {
  * labelling them within `labelMax` and uniquely. Every split is reported.
  */
 export function planControls(view: EntityView, rules: ControlRules, degradations: Degradation[]): ControlPlan {
-  const misfits = view.actions.filter((o) => !rules.postbackFits(o.postback));
+  const misfits: ActionOffer[] = [];
+  let native: ActionOffer[] = [];
+  for (const o of view.actions) (rules.postbackFits(o.postback) ? native : misfits).push(o);
   for (const o of misfits) {
     degradations.push({
       rule: rules.postbackRule,
       detail: `"${o.postback}" does not fit; ${o.key} is offered as "${o.command}" and a link.`,
     });
   }
-  let native = view.actions.filter((o) => rules.postbackFits(o.postback));
   let overflow: ActionOffer[] = [];
   const max = rules.maxNative ?? Number.POSITIVE_INFINITY;
   if (native.length > max) {
