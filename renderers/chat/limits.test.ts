@@ -4,7 +4,7 @@ import { type ActionOffer, charCount, type MessageRenderView, type ProductRender
 import { type Demo, loadDemo } from "../../test/helpers/demo";
 import { BASE_URL, listView, offers, problems, productSlugs, relabel, resultView, roundTrip } from "./fixtures";
 import { chatRenderer } from "./index";
-import { byteLength, MORE_POSTBACK, neutralizeMarkup } from "./shared";
+import { byteLength, MORE_POSTBACK, neutralizeMarkup, oneLine, stripControls } from "./shared";
 
 let demo: Demo;
 let en: ActionView[];
@@ -325,6 +325,32 @@ describe("chat counting helpers", () => {
       let text = "";
       for (let i = 0, k = n; i < 1 + (n % 9); i++, k = Math.floor(k / 7) + i * 31) text += pieces[k % pieces.length];
       expect(byteLength(text), JSON.stringify(text)).toBe(encoder.encode(text).length);
+    }
+  });
+
+  it("oneLine returns a label as it is only when putting it on one line would change nothing", () => {
+    const pieces = [
+      "a",
+      "Z",
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\r\n",
+      "\u00a0",
+      "\u2009",
+      "\u3000",
+      "\ufeff",
+      "\u0085",
+      "\u0007",
+      "\u009f",
+      "é",
+      "👍",
+    ];
+    for (let n = 0; n < 3000; n++) {
+      let text = "";
+      for (let i = 0, k = n; i < 1 + (n % 7); i++, k = Math.floor(k / 5) + i * 13) text += pieces[k % pieces.length];
+      expect(oneLine(text), JSON.stringify(text)).toBe(stripControls(text).replace(/\s+/g, " ").trim());
     }
   });
 

@@ -256,17 +256,16 @@ export const MORE_POSTBACK = postbackFor("handoff", undefined);
 
 /** A label or header on one line, without control characters. */
 export function oneLine(text: string): string {
-  // Labels and titles are put on one line by every format of a view (and often again within one): remembered.
-  let line = oneLines.get(text);
-  if (line === undefined) {
-    line = stripControls(text).replace(/\s+/g, " ").trim();
-    if (oneLines.size >= 10_000) oneLines.clear();
-    oneLines.set(text, line);
-  }
-  return line;
+  return NOT_ONE_LINE.test(text) ? stripControls(text).replace(/\s+/g, " ").trim() : text;
 }
 
-const oneLines = new Map<string, string>();
+/**
+ * What oneLine changes: a control character, a space other than U+0020 (trim and `\s` know the same
+ * ones), two spaces in a row, a space at either end. Most labels and titles have none and come back as
+ * they are, without three passes over them.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]|[^\S ]| {2}|^ | $/;
 
 /**
  * Splits a view's offers into native controls (whose postback fits the
