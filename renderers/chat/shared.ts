@@ -8,7 +8,6 @@
  * Runtime-neutral: no Node-only imports (renderers run on Workers too).
  */
 import Handlebars from "handlebars/runtime";
-import type { ActionView } from "../../src/catalogue/actions";
 import { decodePostback } from "../../src/channels/commands";
 import type { ActionOffer, Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
 import { charCount, factsNotIn, graphemes, linksIn, postbackFor, uniqueLabels } from "../../src/channels/contract";
@@ -350,9 +349,9 @@ type Decoded = { key: string; input: Record<string, unknown> } | null;
  * Postbacks decoded against an actions array (built once per catalogue and locale, never mutated): the
  * five formats of a view carry the same postbacks, and an audit inspects them all. Bounded per array.
  */
-const decodedPostbacks = new WeakMap<readonly ActionView[], Map<string, Decoded>>();
+const decodedPostbacks = new WeakMap<InspectOptions["actions"], Map<string, Decoded>>();
 
-function decodedPostback(payload: string, actions: readonly ActionView[]): Decoded {
+function decodedPostback(payload: string, actions: InspectOptions["actions"]): Decoded {
   let known = decodedPostbacks.get(actions);
   if (!known) {
     known = new Map();
