@@ -27,6 +27,15 @@ function adapterFor(format: string): Adapter {
   return ADAPTERS[format as ChatFormat];
 }
 
+/**
+ * The body last rendered, and the object it was serialised from. The audit inspects each body right after
+ * rendering it: the same string is then read from that object instead of parsed again. Equivalent: bodies
+ * hold only strings, booleans, plain objects and arrays (no numbers, dates or `toJSON`), and the adapters read
+ * them through obj/arr/str and typeof checks, where an `undefined` property reads as an absent one; nothing
+ * mutates a body. Any other string (a stored body, a mutated one) is parsed.
+ */
+let lastRendered: { body: string; parsed: unknown } = { body: "", parsed: undefined };
+
 export const chatRenderer: Renderer = {
   channel: "chat",
   formats: CHAT_FORMATS,
@@ -36,11 +45,13 @@ export const chatRenderer: Renderer = {
   render(view: EntityView, options: RenderOptions): Rendered {
     const format = options.format ?? CHAT_FORMATS[0];
     const out = adapterFor(format).render(view);
+    const body = JSON.stringify(out.body);
+    lastRendered = { body, parsed: out.body };
     return {
       channel: "chat",
       format,
       contentType: "application/json; charset=utf-8",
-      body: JSON.stringify(out.body),
+      body,
       manifest: {
         facts: view.facts,
         actions: out.controls.map((c) => ({ key: c.offer.key, input: c.offer.input, label: c.label, control: c.control })),
@@ -53,7 +64,7 @@ export const chatRenderer: Renderer = {
     const adapter = adapterFor(options.format);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = body === lastRendered.body ? lastRendered.parsed : JSON.parse(body);
     } catch (error) {
       return { text: "", controls: [], links: [], limits: [{ rule: "chat.json", detail: `The body is not JSON: ${String(error)}` }] };
     }

@@ -4,7 +4,7 @@ import { type ActionOffer, charCount, type MessageRenderView, type ProductRender
 import { type Demo, loadDemo } from "../../test/helpers/demo";
 import { BASE_URL, listView, offers, problems, productSlugs, relabel, resultView, roundTrip } from "./fixtures";
 import { chatRenderer } from "./index";
-import { MORE_POSTBACK } from "./shared";
+import { byteLength, MORE_POSTBACK, neutralizeMarkup, oneLine, stripControls } from "./shared";
 
 let demo: Demo;
 let en: ActionView[];
@@ -314,5 +314,50 @@ describe("chat long text", () => {
     expect(degradations(out)).toEqual(["slack.section.text"]);
     const chars = roundTrip(view, "messenger", en);
     expect(degradations(chars.out)).toEqual([]);
+  });
+});
+
+describe("chat counting helpers", () => {
+  it("byteLength counts the UTF-8 bytes TextEncoder writes: ASCII, 2- and 3-byte characters, surrogate pairs, lone surrogates", () => {
+    const pieces = ["a", "é", "€", "中", "👍", "👍🏽", "\ud83d", "\udc4d", "\u07ff", "\u0800", "\uffff", "\u0080", "a:add_to_cart:"];
+    const encoder = new TextEncoder();
+    for (let n = 0; n < 2000; n++) {
+      let text = "";
+      for (let i = 0, k = n; i < 1 + (n % 9); i++, k = Math.floor(k / 7) + i * 31) text += pieces[k % pieces.length];
+      expect(byteLength(text), JSON.stringify(text)).toBe(encoder.encode(text).length);
+    }
+  });
+
+  it("oneLine returns a label as it is only when putting it on one line would change nothing", () => {
+    const pieces = [
+      "a",
+      "Z",
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\r\n",
+      "\u00a0",
+      "\u2009",
+      "\u3000",
+      "\ufeff",
+      "\u0085",
+      "\u0007",
+      "\u009f",
+      "é",
+      "👍",
+    ];
+    for (let n = 0; n < 3000; n++) {
+      let text = "";
+      for (let i = 0, k = n; i < 1 + (n % 7); i++, k = Math.floor(k / 5) + i * 13) text += pieces[k % pieces.length];
+      expect(oneLine(text), JSON.stringify(text)).toBe(stripControls(text).replace(/\s+/g, " ").trim());
+    }
+  });
+
+  it("neutralizeMarkup gives the same answer asked twice in a row, or about text without formatting characters", () => {
+    expect(neutralizeMarkup("Plain text https://x.example/a_b")).toBe("Plain text https://x.example/a_b");
+    expect(neutralizeMarkup("*bold* https://x.example/a_b")).toBe("*\u2060bold*\u2060 https://x.example/a_b");
+    expect(neutralizeMarkup("*bold* https://x.example/a_b")).toBe("*\u2060bold*\u2060 https://x.example/a_b");
+    expect(neutralizeMarkup("_")).toBe("_\u2060");
   });
 });

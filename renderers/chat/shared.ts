@@ -89,7 +89,8 @@ export interface TextOptions {
  */
 export function viewText(view: EntityView, options: TextOptions): string {
   // The five platform formats of a view mostly ask for the same text (same form, title, fallbacks): drawn once.
-  const key = `${options.compact ? "c" : "f"}${options.withTitle ? "t" : "-"}${options.fallbacks.map(({ offer }) => `\n${offer.label}\t${offer.command}\t${offer.deepLink}`).join("")}`;
+  const form = `${options.compact ? "c" : "f"}${options.fallbacks.map(({ offer }) => `\n${offer.label}\t${offer.command}\t${offer.deepLink}`).join("")}`;
+  const key = `${options.withTitle ? "t" : "-"}${form}`;
   let texts = viewTexts.get(view);
   if (!texts) {
     texts = new Map();
@@ -97,23 +98,32 @@ export function viewText(view: EntityView, options: TextOptions): string {
   }
   let text = texts.get(key);
   if (text === undefined) {
-    text = drawViewText(view, options);
+    const main = templateText(view, options.compact);
+    // The tail is the same with or without the title on the first line (the facts line compares with the
+    // title and the main text either way, the header showing the title when the text does not): drawn
+    // once per form and fallbacks, under its own key.
+    let tailText = texts.get(form);
+    if (tailText === undefined) {
+      tailText = drawTail(view, main, options.fallbacks);
+      texts.set(form, tailText);
+    }
+    text = clean(`${options.withTitle ? `${view.title}\n${main}` : main}\n${tailText}`);
     texts.set(key, text);
   }
   return text;
 }
 
+/** Per view: its texts under `t…`/`-…` keys (with or without the title), its tails under `c…`/`f…` keys. */
 const viewTexts = new WeakMap<EntityView, Map<string, string>>();
 
-function drawViewText(view: EntityView, options: TextOptions): string {
-  const main = templateText(view, options.compact);
-  const head = options.withTitle ? `${view.title}\n${main}` : main;
-  const shown = options.withTitle ? head : `${view.title}\n${head}`;
+/** The facts line (every fact the title and the main text do not show), the textual fallbacks and the link. */
+function drawTail(view: EntityView, main: string, fallbackOffers: TextOptions["fallbacks"]): string {
+  const shown = `${view.title}\n${main}`;
   const factLine = factsNotIn(view.facts, stripControls(shown), stripControls)
     .map((f) => f.value)
     .join(" · ");
-  const fallbacks = options.fallbacks.map(({ offer }) => ({ label: offer.label, command: offer.command, deepLink: offer.deepLink }));
-  return clean(`${head}\n${tail({ factLine, fallbacks, url: view.url, ui: view.ui })}`);
+  const fallbacks = fallbackOffers.map(({ offer }) => ({ label: offer.label, command: offer.command, deepLink: offer.deepLink }));
+  return tail({ factLine, fallbacks, url: view.url, ui: view.ui });
 }
 
 /**
@@ -172,18 +182,32 @@ function outsideLinks(text: string, change: (part: string) => string): string {
   return out + change(text.slice(at));
 }
 
+/** Whether a text has any formatting character: most catalogue text has none, and is then left as it is. */
+const ANY_MARKUP = /[*_~`]/;
+
 export function neutralizeMarkup(text: string): string {
-  return outsideLinks(text, (part) => part.replace(MARKUP, (c) => `${c}${JOINER}`));
+  // A render measures the text it fits and then sends it: the same text comes twice in a row.
+  if (text === lastNeutralized[0]) return lastNeutralized[1];
+  const out = ANY_MARKUP.test(text) ? outsideLinks(text, (part) => part.replace(MARKUP, (c) => `${c}${JOINER}`)) : text;
+  lastNeutralized = [text, out];
+  return out;
 }
+
+let lastNeutralized: [string, string] = ["", ""];
+
+const ACTIVE_MARKUP = /[*_~`](?!\u2060)/;
 
 /** The text a reader sees (the joiners removed); a formatting character left active is a broken limit. */
 export function readMarkup(r: Reader, text: string, rule: string): string {
-  outsideLinks(text, (part) => {
-    if (/[*_~`](?!\u2060)/.test(part))
-      r.breach(rule, "Catalogue text has a formatting character (* _ ~ `) the platform would read as markup.");
-    return part;
-  });
-  return text.replaceAll(JOINER, "");
+  // Without any formatting character no part can have one left active.
+  if (ANY_MARKUP.test(text)) {
+    outsideLinks(text, (part) => {
+      if (ACTIVE_MARKUP.test(part))
+        r.breach(rule, "Catalogue text has a formatting character (* _ ~ `) the platform would read as markup.");
+      return part;
+    });
+  }
+  return text.includes(JOINER) ? text.replaceAll(JOINER, "") : text;
 }
 
 // --- Controls ----------------------------------------------------------------------------
@@ -231,8 +255,16 @@ export const MORE_POSTBACK = postbackFor("handoff", undefined);
 
 /** A label or header on one line, without control characters. */
 export function oneLine(text: string): string {
-  return stripControls(text).replace(/\s+/g, " ").trim();
+  return NOT_ONE_LINE.test(text) ? stripControls(text).replace(/\s+/g, " ").trim() : text;
 }
+
+/**
+ * What oneLine changes: a control character, a space other than U+0020 (trim and `\s` know the same
+ * ones), two spaces in a row, a space at either end. Most labels and titles have none and come back as
+ * they are, without three passes over them.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]|[^\S ]| {2}|^ | $/;
 
 /**
  * Splits a view's offers into native controls (whose postback fits the
@@ -240,14 +272,15 @@ export function oneLine(text: string): string {
  * labelling them within `labelMax` and uniquely. Every split is reported.
  */
 export function planControls(view: EntityView, rules: ControlRules, degradations: Degradation[]): ControlPlan {
-  const misfits = view.actions.filter((o) => !rules.postbackFits(o.postback));
+  const misfits: ActionOffer[] = [];
+  let native: ActionOffer[] = [];
+  for (const o of view.actions) (rules.postbackFits(o.postback) ? native : misfits).push(o);
   for (const o of misfits) {
     degradations.push({
       rule: rules.postbackRule,
       detail: `"${o.postback}" does not fit; ${o.key} is offered as "${o.command}" and a link.`,
     });
   }
-  let native = view.actions.filter((o) => rules.postbackFits(o.postback));
   let overflow: ActionOffer[] = [];
   const max = rules.maxNative ?? Number.POSITIVE_INFINITY;
   if (native.length > max) {
@@ -277,9 +310,22 @@ export function planControls(view: EntityView, rules: ControlRules, degradations
   };
 }
 
-/** UTF-8 bytes, as Telegram counts `callback_data`. */
+/**
+ * UTF-8 bytes, as Telegram counts `callback_data`: counted from the UTF-16 units, as TextEncoder would
+ * encode them (a surrogate pair is 4 bytes, a lone surrogate becomes U+FFFD, 3 bytes), without encoding.
+ */
 export function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // 4 bytes for the pair's 2 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 // --- Inspection --------------------------------------------------------------------------
@@ -295,6 +341,30 @@ export function arr(value: unknown): unknown[] {
 
 export function str(value: unknown): string {
   return typeof value === "string" ? value : "";
+}
+
+type Decoded = { key: string; input: Record<string, unknown> } | null;
+
+/**
+ * Postbacks decoded against an actions array (built once per catalogue and locale, never mutated): the
+ * five formats of a view carry the same postbacks, and an audit inspects them all. Bounded per array.
+ */
+const decodedPostbacks = new WeakMap<InspectOptions["actions"], Map<string, Decoded>>();
+
+function decodedPostback(payload: string, actions: InspectOptions["actions"]): Decoded {
+  let known = decodedPostbacks.get(actions);
+  if (!known) {
+    known = new Map();
+    decodedPostbacks.set(actions, known);
+  }
+  let decoded = known.get(payload);
+  if (decoded === undefined) {
+    const command = decodePostback(payload, actions);
+    decoded = command.kind === "action" ? { key: command.key, input: command.input } : null;
+    if (known.size >= 10_000) known.clear();
+    known.set(payload, decoded);
+  }
+  return decoded;
 }
 
 /** Collects what an inspection finds; `finish` adds the keyword commands the text offers and the links it shows. */
@@ -318,10 +388,11 @@ export class Reader {
 
   /** A control carrying a postback, decoded the way the inbound webhooks decode it. */
   postback(label: string, payload: string): void {
-    const command = decodePostback(payload, this.options.actions);
+    const decoded = decodedPostback(payload, this.options.actions);
     this.controls.push({
       label,
-      decoded: command.kind === "action" ? { key: command.key, input: command.input } : null,
+      // A copy: inspections never share objects (the cache keeps its own).
+      decoded: decoded ? { key: decoded.key, input: { ...decoded.input } } : null,
       control: { kind: "postback", payload },
     });
   }

@@ -22,9 +22,12 @@ const TRAILING = /[.,;:!?)]+$/;
  * keywordControls("Reply CART.", actions) // [{ label: "CART", decoded: { key: "view_cart", input: {} }, control: { kind: "keyword", text: "CART" } }]
  */
 export function keywordControls(text: string, actions: readonly ActionView[]): Inspection["controls"] {
-  const keywords = new Set(actions.filter((a) => a.enabled).map((a) => a.keyword));
+  const keywords = keywordsOf(actions);
   const out: Inspection["controls"] = [];
-  for (const [, keyword = "", next] of text.matchAll(COMMAND)) {
+  // `exec` on the shared pattern (nothing in the loop uses it): `matchAll` would copy it on every call.
+  COMMAND.lastIndex = 0;
+  for (let m = COMMAND.exec(text); m; m = COMMAND.exec(text)) {
+    const [, keyword = "", next] = m;
     if (!keywords.has(keyword)) continue;
     const argument = next?.replace(TRAILING, "");
     const command = argument && !argument.startsWith("(") ? `${keyword} ${argument}` : keyword;
@@ -36,4 +39,19 @@ export function keywordControls(text: string, actions: readonly ActionView[]): I
     });
   }
   return out;
+}
+
+/**
+ * The enabled keywords of a catalogue's actions. An audit inspects thousands of bodies against the same
+ * actions array (built once per locale, never mutated), so the set is built once per array.
+ */
+const keywordSets = new WeakMap<readonly ActionView[], ReadonlySet<string>>();
+
+function keywordsOf(actions: readonly ActionView[]): ReadonlySet<string> {
+  let keywords = keywordSets.get(actions);
+  if (!keywords) {
+    keywords = new Set(actions.filter((a) => a.enabled).map((a) => a.keyword));
+    keywordSets.set(actions, keywords);
+  }
+  return keywords;
 }

@@ -33,6 +33,10 @@ function cjsDefault<T>(module: unknown): T {
 /** GSM 03.38 as Twilio's calculator maps it: UTF-16 code unit → its septets (extension characters are two). */
 const GSM = cjsDefault<Record<number, readonly number[] | undefined>>(UnicodeToGSM);
 
+/** The same map as a table: septets per UTF-16 code unit, 0 for a unit GSM-7 lacks (no entry maps to zero septets). */
+const SEPTETS = new Uint8Array(0x10000);
+for (const [unit, septets] of Object.entries(GSM)) if (septets?.length) SEPTETS[Number(unit)] = septets.length;
+
 /** Bits per segment (140 octets), and what is left when a concatenation header (6 octets) is needed. */
 const SEGMENT_BITS = 1120;
 const SPLIT_SEGMENT_BITS = 1120 - 48;
@@ -87,17 +91,17 @@ function countSms(text: string): SmsInfo {
   let septets = 0;
   let gsm = true;
   for (let i = 0; i < text.length; i++) {
-    const units = GSM[text.charCodeAt(i)];
+    const units = SEPTETS[text.charCodeAt(i)] as number;
     if (!units) {
       gsm = false;
       break;
     }
-    septets += units.length;
+    septets += units;
   }
   if (gsm) {
     if (septets <= 160) return { encoding: "GSM-7", segments: 1, units: septets };
     const sizes: number[] = [];
-    for (let i = 0; i < text.length; i++) sizes.push(7 * (GSM[text.charCodeAt(i)]?.length ?? 1));
+    for (let i = 0; i < text.length; i++) sizes.push(7 * (SEPTETS[text.charCodeAt(i)] as number));
     return { encoding: "GSM-7", segments: segmentsOf(sizes, septets * 7), units: septets };
   }
   if (text.length <= 70) return { encoding: "UCS-2", segments: 1, units: text.length };
@@ -123,12 +127,35 @@ const smartMap = Object.fromEntries(
   ]),
 );
 
+/**
+ * Every key of the map in one character class. Each key is a single UTF-16 unit outside the surrogate
+ * range (checked below), so replacing matches of the class is the same as mapping code point by code
+ * point — and text with nothing to replace (most of it) is scanned natively and returned as it is.
+ */
+const SMART = new RegExp(
+  `[${Object.keys(smartMap)
+    .map((from) => {
+      const code = from.charCodeAt(0);
+      if (from.length !== 1 || (code >= 0xd800 && code <= 0xdfff)) throw new Error(`Smart Encoding key ${from} is not one unit.`);
+      return `\\u${code.toString(16).padStart(4, "0")}`;
+    })
+    .join("")}]`,
+  "g",
+);
+
+// No replacement holds a key, so encoding twice is encoding once (fitSms re-encodes what the renderer encoded).
+for (const to of Object.values(smartMap)) if (new RegExp(SMART.source).test(to)) throw new Error(`Smart Encoding maps to a key: ${to}`);
+
 /** Twilio's Smart Encoding: curly quotes, dashes, ellipses, non-breaking and narrow spaces … become GSM-7 characters. */
 export function smartEncode(text: string): string {
-  let out = "";
-  for (const char of text) out += smartMap[char] ?? char;
-  return out;
+  // The same text comes twice in a row (rendered, then fitted), and encoding an encoded text changes nothing.
+  if (text === lastEncoded[0] || text === lastEncoded[1]) return lastEncoded[1];
+  const encoded = text.replace(SMART, (char) => smartMap[char] as string);
+  lastEncoded = [text, encoded];
+  return encoded;
 }
+
+let lastEncoded: [string, string] = ["", ""];
 
 /**
  * Smart-encodes `text` and, if it still needs more than `maxSegments`, cuts it on a

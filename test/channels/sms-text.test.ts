@@ -1,4 +1,5 @@
 import { SegmentedMessage } from "sms-segments-calculator";
+import SmartEncodingMap from "sms-segments-calculator/dist/libs/SmartEncodingMap";
 import { describe, expect, it } from "vitest";
 import { fitSms, smartEncode, smsInfo } from "../../src/channels/sms-text";
 
@@ -170,5 +171,27 @@ describe("the direct SMS count agrees with Twilio's calculator", () => {
     expect(smsInfo(text)).toEqual({ encoding: "UCS-2", segments: new SegmentedMessage(text).segmentsCount, units: 338 });
     expect(smsInfo(text).segments).toBe(6);
     expect(smartEncode("Merino\u200bcrew\u00a0sweater\ufeff")).toBe("Merinocrew sweater");
+  });
+
+  it("Smart Encoding maps code point by code point with the calculator's table, whatever surrounds a character (emoji, lone surrogates, every key)", () => {
+    const table = ((SmartEncodingMap as { default?: Record<string, string> }).default ?? SmartEncodingMap) as Record<string, string>;
+    // The table's own reading (one code point at a time), with its spaces as one space (sms-text.ts explains why).
+    const oracle = (text: string) =>
+      Array.from(text, (c) => {
+        if (!Object.hasOwn(table, c)) return c;
+        const to = table[c] as string;
+        return to !== "" && to.trim() === "" ? " " : to;
+      }).join("");
+    const keys = Object.keys(table);
+    const pool = [...keys, "a", "É", "€", "👍🏽", "\ud83d", "\ude00", "\r\n", "\u2060", "Ж", " "];
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const texts = [keys.join(""), "plain ASCII with nothing to map", ""];
+    for (let i = 0; i < 500; i++)
+      texts.push(Array.from({ length: 1 + Math.floor(next() * 40) }, () => pool[Math.floor(next() * pool.length)]).join(""));
+    for (const text of texts) expect(smartEncode(text), JSON.stringify(text)).toBe(oracle(text));
   });
 });

@@ -43,8 +43,10 @@ export const SLACK = {
 
 /** Slack's own escaping rule for text it parses: `&`, `<`, `>` as entities. */
 export function slackEscape(text: string): string {
-  return text.replace(/[&<>]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[ch] as string);
+  return text.replace(/[&<>]/g, (ch) => ENTITIES[ch] as string);
 }
+
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
 function slackUnescape(text: string): string {
   return text.replace(/&(amp|lt|gt);/g, (_, name: string) => ({ amp: "&", lt: "<", gt: ">" })[name] as string);
@@ -53,6 +55,17 @@ function slackUnescape(text: string): string {
 const plainText = (text: string) => ({ type: "plain_text", text, emoji: true });
 
 type Button = { type: "button"; text: ReturnType<typeof plainText>; action_id: string; value?: string; url?: string };
+
+/**
+ * Catalogue text as the mrkdwn section sends it. fitText measures the text it returns, and the section
+ * then sends it: the last answer is remembered.
+ */
+function sent(text: string): string {
+  if (text !== lastSent[0]) lastSent = [text, slackEscape(neutralizeMarkup(text))];
+  return lastSent[1];
+}
+
+let lastSent: [string, string] = ["", ""];
 
 /** A button per native control (the postback as `value`) and per fallback (its deep link), then "More…" to the page. */
 function buttons(view: EntityView, plan: ControlPlan): Omit<Button, "action_id">[] {
@@ -105,20 +118,22 @@ function render(view: EntityView): AdapterOutput {
   );
   const title = oneLine(view.title);
   const header = charCount(title) <= SLACK.header ? title : null;
-  const measure = (text: string) => charCount(slackEscape(neutralizeMarkup(text)));
   const text = fitText(
     view,
     { withTitle: !header, fallbacks: plan.fallbacks },
-    { max: SLACK.sectionText, rule: "slack.section.text", measure },
+    { max: SLACK.sectionText, rule: "slack.section.text", measure: (text) => charCount(sent(text)) },
     degradations,
   );
+  const section = sent(text);
   const blocks = [
     ...(header ? [{ type: "header", text: plainText(header) }] : []),
-    { type: "section", text: { type: "mrkdwn", text: slackEscape(neutralizeMarkup(text)) } },
+    { type: "section", text: { type: "mrkdwn", text: section } },
     ...image(view),
     ...actionBlocks(buttons(view, plan), degradations),
   ];
-  const fallbackText = slackEscape(neutralizeMarkup(header ? `${header}\n${text}` : text));
+  // Both steps work line by line (a link never spans a newline, escaping is per character), so the
+  // fallback — the header's line, then the text — is the header's line as sent, then the section.
+  const fallbackText = header ? `${sent(header)}\n${section}` : section;
   return {
     body: { text: fallbackText, blocks },
     controls: [...plan.native.map(postbackControl), ...plan.fallbacks.map(linkControl)],

@@ -68,7 +68,10 @@ function render(view: EntityView): AdapterOutput {
       // Telegram documents no limit on button text; labels are only made unique.
       labelMax: Number.POSITIVE_INFINITY,
       labelRule: "telegram.button.text",
-      postbackFits: (p) => byteLength(p) >= TELEGRAM.callbackDataMin && byteLength(p) <= TELEGRAM.callbackData,
+      postbackFits: (p) => {
+        const bytes = byteLength(p);
+        return bytes >= TELEGRAM.callbackDataMin && bytes <= TELEGRAM.callbackData;
+      },
       postbackRule: "telegram.callback_data.bytes",
       labelFallbacks: true,
     },
