@@ -366,6 +366,7 @@ export interface UiStrings {
  * combining marks (U+0300), and the spaces, punctuation and currency signs a catalogue writes (U+2002–
  * U+20C0, less the two spaces U+2000/U+2001 that NFC replaces). A text of only these needs no normalising.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class starts at U+0000 (every character below U+0300).
 export const NEEDS_NFC = /[^\u0000-\u02ff\u2002-\u20c0]/;
 /** What the space folding changes: a space other than U+0020, two in a row, or one at either end (`\s` is the same set as `trim`'s). */
 const SPACES_TO_FOLD = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|\s\s|^\s|\s$/;
@@ -412,12 +413,16 @@ export function hasToken(haystack: string, needle: string): boolean {
 }
 
 function shownIn(haystack: { exact: string; folded: string }, fact: Fact, normalize: (s: string) => string): boolean {
+  // Plain loops, no closure per fact: this runs for every fact of every render, by the renderer and the engine.
   const exact = CASE_EXACT.has(fact.name);
-  const find = (form: string) => {
-    const needle = needleOf(form, normalize);
-    return exact ? hasToken(haystack.exact, needle.exact) : hasToken(haystack.folded, needle.folded);
-  };
-  return find(fact.value) || (fact.alternatives ?? []).some(find);
+  if (foundIn(haystack, fact.value, exact, normalize)) return true;
+  for (const form of fact.alternatives ?? []) if (foundIn(haystack, form, exact, normalize)) return true;
+  return false;
+}
+
+function foundIn(haystack: { exact: string; folded: string }, form: string, exact: boolean, normalize: (s: string) => string): boolean {
+  const needle = needleOf(form, normalize);
+  return exact ? hasToken(haystack.exact, needle.exact) : hasToken(haystack.folded, needle.folded);
 }
 
 /**
@@ -453,7 +458,9 @@ export function showsFact(text: string, fact: Fact, normalize: (s: string) => st
 export function factsNotIn(facts: readonly Fact[], text: string, normalize: (s: string) => string = same): Fact[] {
   if (!facts.length) return [];
   const haystack = haystackOf(text, normalize);
-  return facts.filter((f) => !shownIn(haystack, f, normalize));
+  const missing: Fact[] = [];
+  for (const f of facts) if (!shownIn(haystack, f, normalize)) missing.push(f);
+  return missing;
 }
 
 /** The postback of an action: `a:<key>[:<argument>]`, the format inbound chat decodes. */

@@ -143,7 +143,6 @@ export function productRenderView(
   channel: Channel,
 ): ProductRenderView {
   const words = wording(product.locale);
-  const text = (field: "title" | "summary" | "description") => overridden(doc.overrides, channel, product.locale, field, product[field]);
   const variants = product.variants.map((v) => ({
     sku: v.sku,
     title: v.title,
@@ -157,7 +156,7 @@ export function productRenderView(
   const defaultVariant = variants.find((v) => v.purchasable) ?? variants[0];
   const defaultSku = defaultVariant?.sku ?? "";
   const purchasable = variants.some((v) => v.purchasable);
-  const title = text("title");
+  const title = overridden(doc.overrides, channel, product.locale, "title", product.title);
   const offers: ActionOffer[] = [];
   for (const action of applicable(actions, "product")) {
     switch (action.view.key) {
@@ -184,8 +183,8 @@ export function productRenderView(
     url: product.url,
     slug: product.slug,
     title,
-    summary: text("summary"),
-    description: text("description"),
+    summary: overridden(doc.overrides, channel, product.locale, "summary", product.summary),
+    description: overridden(doc.overrides, channel, product.locale, "description", product.description),
     price: product.price.formatted,
     priceAmount: decimalAmount(product.price),
     currency: product.price.currency,
