@@ -184,7 +184,7 @@ function constant<T extends object>(value: T): T {
 /** The frame of a page rendered without chrome (the audit's renders), one per base URL. */
 const noChrome = new Map<string, WebChrome>();
 
-function NO_CHROME(baseUrl: string): WebChrome {
+function frameWithoutChrome(baseUrl: string): WebChrome {
   let chrome = noChrome.get(baseUrl);
   if (!chrome) {
     chrome = constant({
@@ -321,7 +321,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 function pageContext(view: EntityView, options: RenderOptions, degradations: Rendered["manifest"]["degradations"]) {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const chrome = options.chrome ?? NO_CHROME(baseUrl);
+  const chrome = options.chrome ?? frameWithoutChrome(baseUrl);
   const language = view.locale.split("-")[0] ?? view.locale;
   // A view's interface words are its locale's (views.ts): the same object on every page.
   if (view.ui === wording(view.locale).ui) constant(view.ui);
