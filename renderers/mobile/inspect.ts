@@ -4,6 +4,8 @@
  * sees, decode every action descriptor to its action and arguments, and report
  * what breaks the format's rules. It reads only the body — never the view or
  * the manifest — so the consistency engine judges what the app really gets.
+ * (A body render has just made is read from the object it was serialised
+ * from, which equals its parse when it passes the schema: see renderedScreen.)
  */
 import type { z } from "zod";
 import type { Inspection, InspectOptions } from "../../src/channels/contract";
