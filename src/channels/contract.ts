@@ -10,7 +10,6 @@
 
 import type { ActionView } from "../catalogue/actions";
 import type { Channel } from "../catalogue/documents";
-import { BoundedMemo } from "../lib/memo";
 import type { WebSite } from "./site";
 
 export type { Channel };
@@ -415,35 +414,39 @@ export function hasToken(haystack: string, needle: string): boolean {
 function shownIn(haystack: { exact: string; folded: string }, fact: Fact, normalize: (s: string) => string): boolean {
   // Plain loops, no closure per fact: this runs for every fact of every render, by the renderer and the engine.
   const exact = CASE_EXACT.has(fact.name);
-  if (foundIn(haystack, fact.value, exact, normalize)) return true;
-  for (const form of fact.alternatives ?? []) if (foundIn(haystack, form, exact, normalize)) return true;
+  const needle = valueNeedle(fact, normalize);
+  if (exact ? hasToken(haystack.exact, needle.exact) : hasToken(haystack.folded, needle.folded)) return true;
+  for (const form of fact.alternatives ?? []) {
+    const other = normText(normalize(form));
+    if (exact ? hasToken(haystack.exact, other) : hasToken(haystack.folded, other.toLowerCase())) return true;
+  }
   return false;
 }
 
-function foundIn(haystack: { exact: string; folded: string }, form: string, exact: boolean, normalize: (s: string) => string): boolean {
-  const needle = needleOf(form, normalize);
-  return exact ? hasToken(haystack.exact, needle.exact) : hasToken(haystack.folded, needle.folded);
+interface Needle {
+  normalize: (s: string) => string;
+  form: string;
+  exact: string;
+  folded: string;
 }
 
 /**
- * A fact's text as matched (`normText(normalize(form))`, and in lower case), remembered per normalisation:
- * the same facts are looked for in every format of a view, by its renderer and again by the engine.
- * Bounded: a few facts per entity, and a new generation every 2,048 texts.
+ * A fact's value as matched (`normText(normalize(value))`, and in lower case), kept with the fact for the last
+ * few normalisations it was looked for with: every format of a view, and the renderer then the engine, look
+ * for the same facts. Checked against the value it was made from, so a fact given a new value is read again.
  */
-const needles = new WeakMap<(s: string) => string, BoundedMemo<{ exact: string; folded: string }>>();
+const needles = new WeakMap<Fact, Needle[]>();
 
-function needleOf(form: string, normalize: (s: string) => string): { exact: string; folded: string } {
-  let memo = needles.get(normalize);
-  if (!memo) {
-    memo = new BoundedMemo(2048);
-    needles.set(normalize, memo);
-  }
-  let needle = memo.get(form);
-  if (!needle) {
-    const exact = normText(normalize(form));
-    needle = { exact, folded: exact.toLowerCase() };
-    memo.set(form, needle);
-  }
+function valueNeedle(fact: Fact, normalize: (s: string) => string): Needle {
+  let list = needles.get(fact);
+  if (list) for (const n of list) if (n.normalize === normalize && n.form === fact.value) return n;
+  const exact = normText(normalize(fact.value));
+  const needle = { normalize, form: fact.value, exact, folded: exact.toLowerCase() };
+  if (!list) {
+    list = [];
+    needles.set(fact, list);
+  } else if (list.length >= 4) list.shift();
+  list.push(needle);
   return needle;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Bounded memos for the audit (docs/architecture.md, "The consistency engine"): what a line of text
- * claims, whether a link opens, a fact's text as matched (src/channels/contract.ts). Two reasons they are their own small type:
+ * claims, whether a link opens. Two reasons they are their own small type:
  *
  * - **Bounded in entries.** Two generations: when the young one is full it becomes the old one (the
  *   previous old one is dropped), and a key found in the old one moves back. What every output repeats
