@@ -38,12 +38,12 @@ const MONEY = new RegExp(
   "gu",
 );
 
-const PLAIN_NUMBER = /^\d+(?:\.\d{1,2})?$/;
+const PLAIN_NUMBER = /^\d+(?:[.,]\d{1,2})?$/;
 
 /** A number as written in any of the common notations, as a plain decimal string ("1 234,50" → "1234.5"). */
 function parseNumber(text: string): string {
-  // Most amounts are written plainly ("89", "17.03"): the number as JavaScript reads it.
-  if (PLAIN_NUMBER.test(text)) return String(Number(text));
+  // Most amounts are written plainly ("89", "17.03", "17,03"): one decimal mark at most, read as JavaScript reads it.
+  if (PLAIN_NUMBER.test(text)) return String(Number(text.replace(",", ".")));
   const digits = text.replace(/[\u00a0\u202f\u2009 ]/g, "");
   const decimal = /[.,](\d{1,2})$/.exec(digits);
   const whole = (decimal ? digits.slice(0, decimal.index) : digits).replace(/[.,]/g, "");
@@ -449,7 +449,11 @@ export function namesSameEntity(override: string, base: string): boolean {
 const INVISIBLE =
   /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|\u034f|\ufe00|\ufe01|\ufe02|\ufe03|\ufe04|\ufe05|\ufe06|\ufe07|\ufe08|\ufe09|\ufe0a|\ufe0b|\ufe0c|\ufe0d|\ufe0e|\ufe0f/gu;
 
+const PLAIN_ASCII_TEXT = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 /** What a label shows once invisible characters and spaces are removed: empty means no visible name. */
 export function visibleText(text: string): string {
+  // Printable ASCII words with single spaces between them (most labels) are already what this returns.
+  if (PLAIN_ASCII_TEXT.test(text)) return text;
   return text.replace(INVISIBLE, "").replace(/\s+/gu, " ").trim();
 }

@@ -224,7 +224,7 @@ function unsupportedClaims(
   return out;
 }
 
-const catalogueLabels = new WeakMap<readonly ActionView[], string[]>();
+const catalogueLabels = new WeakMap<readonly ActionView[], { labels: string[]; known: Set<string> }>();
 /** The catalogue's labels with an output's own extra ones (the web's search button, an SMS's keyword replies), by extras. */
 const withExtras = new WeakMap<readonly string[], BoundedMemo<string[]>>();
 
@@ -234,13 +234,17 @@ const withExtras = new WeakMap<readonly string[], BoundedMemo<string[]>>();
  * output's own controls and offers.
  */
 function labelsOf(actions: readonly ActionView[], controls: Inspection["controls"], offers: EntityView["actions"]): string[] {
-  let labels = catalogueLabels.get(actions);
-  if (!labels) {
-    labels = longestFirst(actions.map((a) => a.label));
-    catalogueLabels.set(actions, labels);
+  let catalogue = catalogueLabels.get(actions);
+  if (!catalogue) {
+    const labels = longestFirst(actions.map((a) => a.label));
+    catalogue = { labels, known: new Set(labels) };
+    catalogueLabels.set(actions, catalogue);
   }
-  const known = labels;
-  const extra = [...controls.map((c) => c.label), ...offers.map((a) => a.label)].filter((l) => !known.includes(l));
+  const { labels, known } = catalogue;
+  // Most outputs label their controls with the catalogue's labels only: one empty array, no copies, no sort.
+  const extra: string[] = [];
+  for (const c of controls) if (!known.has(c.label)) extra.push(c.label);
+  for (const a of offers) if (!known.has(a.label)) extra.push(a.label);
   if (!extra.length) return labels;
   let memo = withExtras.get(labels);
   if (!memo) {
