@@ -2,7 +2,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"schemaVersion":{"type":"string","pattern":"^1\\.(?:0|[1-9][0-9]*)$"},"screen":{"type":"object","properties":{"id":{"type":"string","minLength":1},"kind":{"type":"string","enum":["product","product_list","message","cart","order","action_result"]},"title":{"type":"string","minLength":1},"locale":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"}},"required":["id","kind","title","locale","url"],"additionalProperties":{}},"sections":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"components":{"type":"array","items":{"anyOf":[{"type":"object","properties":{"type":{"type":"string","const":"heading"},"text":{"type":"string","minLength":1},"level":{"anyOf":[{"type":"number","const":1},{"type":"number","const":2}]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","level","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"image"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","url","alt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"price"},"text":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","compareAt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"badge"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["positive","warning","negative","neutral"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"keyValue"},"items":{"minItems":1,"type":"array","items":{"type":"object","properties":{"label":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}},"required":["label","value"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"variantPicker"},"label":{"type":"string","minLength":1},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]},"field":{"type":"string","const":"sku"},"options":{"minItems":1,"type":"array","items":{"type":"object","properties":{"sku":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"price":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"availabilityText":{"type":"string","minLength":1},"enabled":{"type":"boolean"}},"required":["sku","title","price","compareAt","availabilityText","enabled"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","field","options","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"list"},"items":{"type":"array","items":{"type":"object","properties":{"title":{"type":"string","minLength":1},"subtitle":{"type":["string","null"]},"image":{"anyOf":[{"type":"object","properties":{"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1}},"required":["url","alt"],"additionalProperties":{}},{"type":"null"}]},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"required":["title","subtitle","image","actionId"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"button"},"label":{"type":"string","minLength":1},"actionId":{"type":"string","minLength":1},"style":{"type":"string","enum":["primary","secondary"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","style","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"notice"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["info","success","error"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"link"},"text":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","url","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","pattern":"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","fallback"],"additionalProperties":{}}]}}},"required":["id","components"],"additionalProperties":{}}},"actions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"label":{"type":"string","minLength":1},"deepLink":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"request":{"type":"object","properties":{"method":{"type":"string","const":"POST"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"headers":{"type":"object","properties":{"content-type":{"type":"string","const":"application/json"}},"required":["content-type"],"additionalProperties":{}},"body":{"type":"object","properties":{"input":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number"]}}},"required":["input"],"additionalProperties":{}},"params":{"type":"array","items":{"type":"string","minLength":1}}},"required":["method","url","headers","body","params"],"additionalProperties":{}}},"required":["id","label","deepLink","request"],"additionalProperties":{}}}},"required":["schemaVersion","screen","sections","actions"],"additionalProperties":{},"title":"Unison screen 1.0","description":"A server-driven mobile screen (renderers/mobile/README.md)."};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"schemaVersion":{"type":"string","pattern":"^1\\.(?:0|[1-9][0-9]*)$"},"screen":{"type":"object","properties":{"id":{"type":"string","minLength":1},"kind":{"type":"string","enum":["product","product_list","message","cart","order","action_result"]},"title":{"type":"string","minLength":1},"locale":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"}},"required":["id","kind","title","locale","url"],"additionalProperties":{}},"sections":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"components":{"type":"array","items":{"if":{"properties":{"type":{"const":"heading"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"heading"},"text":{"type":"string","minLength":1},"level":{"anyOf":[{"type":"number","const":1},{"type":"number","const":2}]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","level","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"text"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"image"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"image"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","url","alt","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"price"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"price"},"text":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","compareAt","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"badge"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"badge"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["positive","warning","negative","neutral"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"keyValue"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"keyValue"},"items":{"minItems":1,"type":"array","items":{"type":"object","properties":{"label":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}},"required":["label","value"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"variantPicker"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"variantPicker"},"label":{"type":"string","minLength":1},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]},"field":{"type":"string","const":"sku"},"options":{"minItems":1,"type":"array","items":{"type":"object","properties":{"sku":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"price":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"availabilityText":{"type":"string","minLength":1},"enabled":{"type":"boolean"}},"required":["sku","title","price","compareAt","availabilityText","enabled"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","field","options","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"list"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"list"},"items":{"type":"array","items":{"type":"object","properties":{"title":{"type":"string","minLength":1},"subtitle":{"type":["string","null"]},"image":{"anyOf":[{"type":"object","properties":{"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1}},"required":["url","alt"],"additionalProperties":{}},{"type":"null"}]},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"required":["title","subtitle","image","actionId"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"button"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"button"},"label":{"type":"string","minLength":1},"actionId":{"type":"string","minLength":1},"style":{"type":"string","enum":["primary","secondary"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","style","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"notice"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"notice"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["info","success","error"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"link"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"link"},"text":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","url","fallback"],"additionalProperties":{}},"else":{"type":"object","properties":{"type":{"type":"string","pattern":"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","fallback"],"additionalProperties":{}}}}}}}}}}}}}}},"required":["id","components"],"additionalProperties":{}}},"actions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"label":{"type":"string","minLength":1},"deepLink":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"request":{"type":"object","properties":{"method":{"type":"string","const":"POST"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"headers":{"type":"object","properties":{"content-type":{"type":"string","const":"application/json"}},"required":["content-type"],"additionalProperties":{}},"body":{"type":"object","properties":{"input":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number"]}}},"required":["input"],"additionalProperties":{}},"params":{"type":"array","items":{"type":"string","minLength":1}}},"required":["method","url","headers","body","params"],"additionalProperties":{}}},"required":["id","label","deepLink","request"],"additionalProperties":{}}}},"required":["schemaVersion","screen","sections","actions"],"additionalProperties":{},"title":"Unison screen 1.0","description":"A server-driven mobile screen (renderers/mobile/README.md)."};
 const pattern4 = new RegExp("^1\\.(?:0|[1-9][0-9]*)$", "u");
 const pattern5 = new RegExp("^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$", "u");
 const pattern9 = new RegExp("^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$", "u");
@@ -224,13 +224,12 @@ for(let i1=0; i1<len1; i1++){
 let data11 = data10[i1];
 const _errs26 = errors;
 const _errs27 = errors;
-let valid5 = false;
+let valid5 = true;
 const _errs28 = errors;
-if(errors === _errs28){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing3;
-if(((((data11.type === undefined) && (missing3 = "type")) || ((data11.text === undefined) && (missing3 = "text"))) || ((data11.level === undefined) && (missing3 = "level"))) || ((data11.fallback === undefined) && (missing3 = "fallback"))){
-const err0 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if((data11.type === undefined) && (missing3 = "type")){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -241,10 +240,8 @@ errors++;
 }
 else {
 if(data11.type !== undefined){
-let data12 = data11.type;
-const _errs31 = errors;
-if(typeof data12 !== "string"){
-const err1 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("heading" !== data11.type){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -253,8 +250,76 @@ vErrors.push(err1);
 }
 errors++;
 }
-if("heading" !== data12){
-const err2 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/type/const",keyword:"const",params:{allowedValue: "heading"},message:"must be equal to constant"};
+}
+}
+}
+var _valid0 = _errs28 === errors;
+errors = _errs27;
+if(vErrors !== null){
+if(_errs27){
+vErrors.length = _errs27;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs30 = errors;
+if(errors === _errs30){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing4;
+if(((((data11.type === undefined) && (missing4 = "type")) || ((data11.text === undefined) && (missing4 = "text"))) || ((data11.level === undefined) && (missing4 = "level"))) || ((data11.fallback === undefined) && (missing4 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data13 = data11.type;
+const _errs33 = errors;
+if(typeof data13 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("heading" !== data13){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/type/const",keyword:"const",params:{allowedValue: "heading"},message:"must be equal to constant"}];
+return false;
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data11.text !== undefined){
+let data14 = data11.text;
+const _errs35 = errors;
+if(errors === _errs35){
+if(typeof data14 === "string"){
+if(data14.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs35 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data11.level !== undefined){
+let data15 = data11.level;
+const _errs37 = errors;
+const _errs38 = errors;
+let valid8 = false;
+const _errs39 = errors;
+if(!(typeof data15 == "number")){
+const err2 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -263,19 +328,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid6 = _errs31 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data11.text !== undefined){
-let data13 = data11.text;
-const _errs33 = errors;
-if(errors === _errs33){
-if(typeof data13 === "string"){
-if(data13.length < 1){
-const err3 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(1 !== data15){
+const err3 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/0/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -284,9 +338,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-else {
-const err4 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs39 === errors;
+valid8 = valid8 || _valid1;
+const _errs41 = errors;
+if(!(typeof data15 == "number")){
+const err4 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -295,21 +351,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-var valid6 = _errs33 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data11.level !== undefined){
-let data14 = data11.level;
-const _errs35 = errors;
-const _errs36 = errors;
-let valid7 = false;
-const _errs37 = errors;
-if(!(typeof data14 == "number")){
-const err5 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(2 !== data15){
+const err5 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/1/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -318,8 +361,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(1 !== data14){
-const err6 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/0/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+var _valid1 = _errs41 === errors;
+valid8 = valid8 || _valid1;
+if(!valid8){
+const err6 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -327,12 +372,104 @@ else {
 vErrors.push(err6);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-var _valid1 = _errs37 === errors;
-valid7 = valid7 || _valid1;
-const _errs39 = errors;
-if(!(typeof data14 == "number")){
-const err7 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid7 = _errs37 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data11.fallback !== undefined){
+let data16 = data11.fallback;
+const _errs43 = errors;
+if(errors === _errs43){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+let missing5;
+if(((data16.type === undefined) && (missing5 = "type")) || ((data16.text === undefined) && (missing5 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data16.type !== undefined){
+let data17 = data16.type;
+const _errs46 = errors;
+if(typeof data17 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data17){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid9 = _errs46 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data16.text !== undefined){
+const _errs48 = errors;
+if(typeof data16.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs48 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs43 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs30 === errors;
+valid5 = _valid0;
+if(valid5){
+var props0 = true;
+}
+ifClause0 = "then";
+}
+else {
+const _errs50 = errors;
+const _errs51 = errors;
+let valid10 = true;
+const _errs52 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing6;
+if((data11.type === undefined) && (missing6 = "type")){
+const err7 = {};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -341,8 +478,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(2 !== data14){
-const err8 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/1/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
+else {
+if(data11.type !== undefined){
+if("text" !== data11.type){
+const err8 = {};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -351,10 +490,145 @@ vErrors.push(err8);
 }
 errors++;
 }
-var _valid1 = _errs39 === errors;
-valid7 = valid7 || _valid1;
-if(!valid7){
-const err9 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+var _valid2 = _errs52 === errors;
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid2){
+const _errs54 = errors;
+if(errors === _errs54){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing7;
+if((((data11.type === undefined) && (missing7 = "type")) || ((data11.text === undefined) && (missing7 = "text"))) || ((data11.fallback === undefined) && (missing7 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/then/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data20 = data11.type;
+const _errs57 = errors;
+if(typeof data20 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data20){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid12 = _errs57 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data11.text !== undefined){
+let data21 = data11.text;
+const _errs59 = errors;
+if(errors === _errs59){
+if(typeof data21 === "string"){
+if(data21.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs59 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data11.fallback !== undefined){
+let data22 = data11.fallback;
+const _errs61 = errors;
+if(errors === _errs61){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+let missing8;
+if(((data22.type === undefined) && (missing8 = "type")) || ((data22.text === undefined) && (missing8 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data22.type !== undefined){
+let data23 = data22.type;
+const _errs64 = errors;
+if(typeof data23 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data23){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid13 = _errs64 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data22.text !== undefined){
+const _errs66 = errors;
+if(typeof data22.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid13 = _errs66 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid12 = _errs61 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid2 = _errs54 === errors;
+valid10 = _valid2;
+if(valid10){
+var props1 = true;
+}
+ifClause1 = "then";
+}
+else {
+const _errs68 = errors;
+const _errs69 = errors;
+let valid14 = true;
+const _errs70 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing9;
+if((data11.type === undefined) && (missing9 = "type")){
+const err9 = {};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -364,30 +638,9 @@ vErrors.push(err9);
 errors++;
 }
 else {
-errors = _errs36;
-if(vErrors !== null){
-if(_errs36){
-vErrors.length = _errs36;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid6 = _errs35 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data11.fallback !== undefined){
-let data15 = data11.fallback;
-const _errs41 = errors;
-if(errors === _errs41){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing4;
-if(((data15.type === undefined) && (missing4 = "type")) || ((data15.text === undefined) && (missing4 = "text"))){
-const err10 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+if(data11.type !== undefined){
+if("image" !== data11.type){
+const err10 = {};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -396,12 +649,167 @@ vErrors.push(err10);
 }
 errors++;
 }
+}
+}
+}
+var _valid3 = _errs70 === errors;
+errors = _errs69;
+if(vErrors !== null){
+if(_errs69){
+vErrors.length = _errs69;
+}
 else {
-if(data15.type !== undefined){
-let data16 = data15.type;
-const _errs44 = errors;
-if(typeof data16 !== "string"){
-const err11 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid3){
+const _errs72 = errors;
+if(errors === _errs72){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing10;
+if(((((data11.type === undefined) && (missing10 = "type")) || ((data11.url === undefined) && (missing10 = "url"))) || ((data11.alt === undefined) && (missing10 = "alt"))) || ((data11.fallback === undefined) && (missing10 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data26 = data11.type;
+const _errs75 = errors;
+if(typeof data26 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("image" !== data26){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid16 = _errs75 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.url !== undefined){
+let data27 = data11.url;
+const _errs77 = errors;
+if(errors === _errs77){
+if(typeof data27 === "string"){
+if(!pattern5.test(data27)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs77 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.alt !== undefined){
+let data28 = data11.alt;
+const _errs79 = errors;
+if(errors === _errs79){
+if(typeof data28 === "string"){
+if(data28.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs79 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.fallback !== undefined){
+let data29 = data11.fallback;
+const _errs81 = errors;
+if(errors === _errs81){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+let missing11;
+if(((data29.type === undefined) && (missing11 = "type")) || ((data29.text === undefined) && (missing11 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data29.type !== undefined){
+let data30 = data29.type;
+const _errs84 = errors;
+if(typeof data30 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data30){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs84 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data29.text !== undefined){
+const _errs86 = errors;
+if(typeof data29.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs86 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs81 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid3 = _errs72 === errors;
+valid14 = _valid3;
+if(valid14){
+var props2 = true;
+}
+ifClause2 = "then";
+}
+else {
+const _errs88 = errors;
+const _errs89 = errors;
+let valid18 = true;
+const _errs90 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing12;
+if((data11.type === undefined) && (missing12 = "type")){
+const err11 = {};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -410,8 +818,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-if("text" !== data16){
-const err12 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+else {
+if(data11.type !== undefined){
+if("price" !== data11.type){
+const err12 = {};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -420,16 +830,159 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid8 = _errs44 === errors;
+}
+}
+}
+var _valid4 = _errs90 === errors;
+errors = _errs89;
+if(vErrors !== null){
+if(_errs89){
+vErrors.length = _errs89;
 }
 else {
-var valid8 = true;
+vErrors = null;
 }
-if(valid8){
-if(data15.text !== undefined){
-const _errs46 = errors;
-if(typeof data15.text !== "string"){
-const err13 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+let ifClause3;
+if(_valid4){
+const _errs92 = errors;
+if(errors === _errs92){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing13;
+if(((((data11.type === undefined) && (missing13 = "type")) || ((data11.text === undefined) && (missing13 = "text"))) || ((data11.compareAt === undefined) && (missing13 = "compareAt"))) || ((data11.fallback === undefined) && (missing13 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data33 = data11.type;
+const _errs95 = errors;
+if(typeof data33 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("price" !== data33){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "price"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs95 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data11.text !== undefined){
+let data34 = data11.text;
+const _errs97 = errors;
+if(errors === _errs97){
+if(typeof data34 === "string"){
+if(data34.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid20 = _errs97 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data11.compareAt !== undefined){
+let data35 = data11.compareAt;
+const _errs99 = errors;
+if((typeof data35 !== "string") && (data35 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.else.else.else.then.properties.compareAt.type},message:"must be string,null"}];
+return false;
+}
+var valid20 = _errs99 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data11.fallback !== undefined){
+let data36 = data11.fallback;
+const _errs101 = errors;
+if(errors === _errs101){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing14;
+if(((data36.type === undefined) && (missing14 = "type")) || ((data36.text === undefined) && (missing14 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data36.type !== undefined){
+let data37 = data36.type;
+const _errs104 = errors;
+if(typeof data37 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data37){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid21 = _errs104 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
+if(data36.text !== undefined){
+const _errs106 = errors;
+if(typeof data36.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid21 = _errs106 === errors;
+}
+else {
+var valid21 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid20 = _errs101 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid4 = _errs92 === errors;
+valid18 = _valid4;
+if(valid18){
+var props3 = true;
+}
+ifClause3 = "then";
+}
+else {
+const _errs108 = errors;
+const _errs109 = errors;
+let valid22 = true;
+const _errs110 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing15;
+if((data11.type === undefined) && (missing15 = "type")){
+const err13 = {};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -438,16 +991,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-var valid8 = _errs46 === errors;
-}
 else {
-var valid8 = true;
-}
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data11.type !== undefined){
+if("badge" !== data11.type){
+const err14 = {};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -457,10 +1004,135 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid6 = _errs41 === errors;
+}
+}
+var _valid5 = _errs110 === errors;
+errors = _errs109;
+if(vErrors !== null){
+if(_errs109){
+vErrors.length = _errs109;
 }
 else {
-var valid6 = true;
+vErrors = null;
+}
+}
+let ifClause4;
+if(_valid5){
+const _errs112 = errors;
+if(errors === _errs112){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing16;
+if(((((data11.type === undefined) && (missing16 = "type")) || ((data11.text === undefined) && (missing16 = "text"))) || ((data11.tone === undefined) && (missing16 = "tone"))) || ((data11.fallback === undefined) && (missing16 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data40 = data11.type;
+const _errs115 = errors;
+if(typeof data40 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("badge" !== data40){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "badge"},message:"must be equal to constant"}];
+return false;
+}
+var valid24 = _errs115 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data11.text !== undefined){
+let data41 = data11.text;
+const _errs117 = errors;
+if(errors === _errs117){
+if(typeof data41 === "string"){
+if(data41.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid24 = _errs117 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data11.tone !== undefined){
+let data42 = data11.tone;
+const _errs119 = errors;
+if(typeof data42 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data42 === "positive") || (data42 === "warning")) || (data42 === "negative")) || (data42 === "neutral"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.else.else.else.else.then.properties.tone.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid24 = _errs119 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data11.fallback !== undefined){
+let data43 = data11.fallback;
+const _errs121 = errors;
+if(errors === _errs121){
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+let missing17;
+if(((data43.type === undefined) && (missing17 = "type")) || ((data43.text === undefined) && (missing17 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data43.type !== undefined){
+let data44 = data43.type;
+const _errs124 = errors;
+if(typeof data44 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data44){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs124 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data43.text !== undefined){
+const _errs126 = errors;
+if(typeof data43.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs126 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid24 = _errs121 === errors;
+}
+else {
+var valid24 = true;
 }
 }
 }
@@ -468,7 +1140,26 @@ var valid6 = true;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid5 = _errs112 === errors;
+valid22 = _valid5;
+if(valid22){
+var props4 = true;
+}
+ifClause4 = "then";
+}
+else {
+const _errs128 = errors;
+const _errs129 = errors;
+let valid26 = true;
+const _errs130 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing18;
+if((data11.type === undefined) && (missing18 = "type")){
+const err15 = {};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -477,18 +1168,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-var _valid0 = _errs28 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-var props0 = true;
-}
-const _errs48 = errors;
-if(errors === _errs48){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing5;
-if((((data11.type === undefined) && (missing5 = "type")) || ((data11.text === undefined) && (missing5 = "text"))) || ((data11.fallback === undefined) && (missing5 = "fallback"))){
-const err16 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+else {
+if(data11.type !== undefined){
+if("keyValue" !== data11.type){
+const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -497,12 +1180,214 @@ vErrors.push(err16);
 }
 errors++;
 }
+}
+}
+}
+var _valid6 = _errs130 === errors;
+errors = _errs129;
+if(vErrors !== null){
+if(_errs129){
+vErrors.length = _errs129;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause5;
+if(_valid6){
+const _errs132 = errors;
+if(errors === _errs132){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing19;
+if((((data11.type === undefined) && (missing19 = "type")) || ((data11.items === undefined) && (missing19 = "items"))) || ((data11.fallback === undefined) && (missing19 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
 else {
 if(data11.type !== undefined){
-let data18 = data11.type;
-const _errs51 = errors;
-if(typeof data18 !== "string"){
-const err17 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data47 = data11.type;
+const _errs135 = errors;
+if(typeof data47 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("keyValue" !== data47){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "keyValue"},message:"must be equal to constant"}];
+return false;
+}
+var valid28 = _errs135 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data11.items !== undefined){
+let data48 = data11.items;
+const _errs137 = errors;
+if(errors === _errs137){
+if(Array.isArray(data48)){
+if(data48.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid29 = true;
+const len2 = data48.length;
+for(let i2=0; i2<len2; i2++){
+let data49 = data48[i2];
+const _errs139 = errors;
+if(errors === _errs139){
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+let missing20;
+if(((data49.label === undefined) && (missing20 = "label")) || ((data49.value === undefined) && (missing20 = "value"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
+return false;
+}
+else {
+if(data49.label !== undefined){
+let data50 = data49.label;
+const _errs142 = errors;
+if(errors === _errs142){
+if(typeof data50 === "string"){
+if(data50.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid30 = _errs142 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data49.value !== undefined){
+let data51 = data49.value;
+const _errs144 = errors;
+if(errors === _errs144){
+if(typeof data51 === "string"){
+if(data51.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid30 = _errs144 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid29 = _errs139 === errors;
+if(!valid29){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid28 = _errs137 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data11.fallback !== undefined){
+let data52 = data11.fallback;
+const _errs146 = errors;
+if(errors === _errs146){
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+let missing21;
+if(((data52.type === undefined) && (missing21 = "type")) || ((data52.text === undefined) && (missing21 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data52.type !== undefined){
+let data53 = data52.type;
+const _errs149 = errors;
+if(typeof data53 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data53){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid31 = _errs149 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data52.text !== undefined){
+const _errs151 = errors;
+if(typeof data52.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs151 === errors;
+}
+else {
+var valid31 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid28 = _errs146 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid6 = _errs132 === errors;
+valid26 = _valid6;
+if(valid26){
+var props5 = true;
+}
+ifClause5 = "then";
+}
+else {
+const _errs153 = errors;
+const _errs154 = errors;
+let valid32 = true;
+const _errs155 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing22;
+if((data11.type === undefined) && (missing22 = "type")){
+const err17 = {};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -511,8 +1396,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-if("text" !== data18){
-const err18 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+else {
+if(data11.type !== undefined){
+if("variantPicker" !== data11.type){
+const err18 = {};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -521,19 +1408,78 @@ vErrors.push(err18);
 }
 errors++;
 }
-var valid9 = _errs51 === errors;
+}
+}
+}
+var _valid7 = _errs155 === errors;
+errors = _errs154;
+if(vErrors !== null){
+if(_errs154){
+vErrors.length = _errs154;
 }
 else {
-var valid9 = true;
+vErrors = null;
 }
-if(valid9){
-if(data11.text !== undefined){
-let data19 = data11.text;
-const _errs53 = errors;
-if(errors === _errs53){
-if(typeof data19 === "string"){
-if(data19.length < 1){
-const err19 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+let ifClause6;
+if(_valid7){
+const _errs157 = errors;
+if(errors === _errs157){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing23;
+if(((((((data11.type === undefined) && (missing23 = "type")) || ((data11.label === undefined) && (missing23 = "label"))) || ((data11.actionId === undefined) && (missing23 = "actionId"))) || ((data11.field === undefined) && (missing23 = "field"))) || ((data11.options === undefined) && (missing23 = "options"))) || ((data11.fallback === undefined) && (missing23 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data56 = data11.type;
+const _errs160 = errors;
+if(typeof data56 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("variantPicker" !== data56){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "variantPicker"},message:"must be equal to constant"}];
+return false;
+}
+var valid34 = _errs160 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data11.label !== undefined){
+let data57 = data11.label;
+const _errs162 = errors;
+if(errors === _errs162){
+if(typeof data57 === "string"){
+if(data57.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid34 = _errs162 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data11.actionId !== undefined){
+let data58 = data11.actionId;
+const _errs164 = errors;
+const _errs165 = errors;
+let valid35 = false;
+const _errs166 = errors;
+if(errors === _errs166){
+if(typeof data58 === "string"){
+if(data58.length < 1){
+const err19 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -544,7 +1490,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -554,20 +1500,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-var valid9 = _errs53 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data11.fallback !== undefined){
-let data20 = data11.fallback;
-const _errs55 = errors;
-if(errors === _errs55){
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-let missing6;
-if(((data20.type === undefined) && (missing6 = "type")) || ((data20.text === undefined) && (missing6 = "text"))){
-const err21 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
+var _valid8 = _errs166 === errors;
+valid35 = valid35 || _valid8;
+const _errs168 = errors;
+if(data58 !== null){
+const err21 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -576,12 +1513,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-else {
-if(data20.type !== undefined){
-let data21 = data20.type;
-const _errs58 = errors;
-if(typeof data21 !== "string"){
-const err22 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid8 = _errs168 === errors;
+valid35 = valid35 || _valid8;
+if(!valid35){
+const err22 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -589,9 +1524,284 @@ else {
 vErrors.push(err22);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-if("text" !== data21){
-const err23 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+else {
+errors = _errs165;
+if(vErrors !== null){
+if(_errs165){
+vErrors.length = _errs165;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid34 = _errs164 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data11.field !== undefined){
+let data59 = data11.field;
+const _errs170 = errors;
+if(typeof data59 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("sku" !== data59){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/field/const",keyword:"const",params:{allowedValue: "sku"},message:"must be equal to constant"}];
+return false;
+}
+var valid34 = _errs170 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data11.options !== undefined){
+let data60 = data11.options;
+const _errs172 = errors;
+if(errors === _errs172){
+if(Array.isArray(data60)){
+if(data60.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid36 = true;
+const len3 = data60.length;
+for(let i3=0; i3<len3; i3++){
+let data61 = data60[i3];
+const _errs174 = errors;
+if(errors === _errs174){
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+let missing24;
+if(((((((data61.sku === undefined) && (missing24 = "sku")) || ((data61.title === undefined) && (missing24 = "title"))) || ((data61.price === undefined) && (missing24 = "price"))) || ((data61.compareAt === undefined) && (missing24 = "compareAt"))) || ((data61.availabilityText === undefined) && (missing24 = "availabilityText"))) || ((data61.enabled === undefined) && (missing24 = "enabled"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data61.sku !== undefined){
+let data62 = data61.sku;
+const _errs177 = errors;
+if(errors === _errs177){
+if(typeof data62 === "string"){
+if(data62.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid37 = _errs177 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data61.title !== undefined){
+let data63 = data61.title;
+const _errs179 = errors;
+if(errors === _errs179){
+if(typeof data63 === "string"){
+if(data63.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid37 = _errs179 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data61.price !== undefined){
+let data64 = data61.price;
+const _errs181 = errors;
+if(errors === _errs181){
+if(typeof data64 === "string"){
+if(data64.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/price/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid37 = _errs181 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data61.compareAt !== undefined){
+let data65 = data61.compareAt;
+const _errs183 = errors;
+if((typeof data65 !== "string") && (data65 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.then.properties.options.items.properties.compareAt.type},message:"must be string,null"}];
+return false;
+}
+var valid37 = _errs183 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data61.availabilityText !== undefined){
+let data66 = data61.availabilityText;
+const _errs185 = errors;
+if(errors === _errs185){
+if(typeof data66 === "string"){
+if(data66.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/availabilityText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/availabilityText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid37 = _errs185 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data61.enabled !== undefined){
+const _errs187 = errors;
+if(typeof data61.enabled !== "boolean"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/enabled",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid37 = _errs187 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid36 = _errs174 === errors;
+if(!valid36){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid34 = _errs172 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data11.fallback !== undefined){
+let data68 = data11.fallback;
+const _errs189 = errors;
+if(errors === _errs189){
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+let missing25;
+if(((data68.type === undefined) && (missing25 = "type")) || ((data68.text === undefined) && (missing25 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data68.type !== undefined){
+let data69 = data68.type;
+const _errs192 = errors;
+if(typeof data69 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data69){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid38 = _errs192 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.text !== undefined){
+const _errs194 = errors;
+if(typeof data68.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid38 = _errs194 === errors;
+}
+else {
+var valid38 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid34 = _errs189 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid7 = _errs157 === errors;
+valid32 = _valid7;
+if(valid32){
+var props6 = true;
+}
+ifClause6 = "then";
+}
+else {
+const _errs196 = errors;
+const _errs197 = errors;
+let valid39 = true;
+const _errs198 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing26;
+if((data11.type === undefined) && (missing26 = "type")){
+const err23 = {};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -600,16 +1810,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-var valid10 = _errs58 === errors;
-}
 else {
-var valid10 = true;
-}
-if(valid10){
-if(data20.text !== undefined){
-const _errs60 = errors;
-if(typeof data20.text !== "string"){
-const err24 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.type !== undefined){
+if("list" !== data11.type){
+const err24 = {};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -618,16 +1822,110 @@ vErrors.push(err24);
 }
 errors++;
 }
-var valid10 = _errs60 === errors;
+}
+}
+}
+var _valid9 = _errs198 === errors;
+errors = _errs197;
+if(vErrors !== null){
+if(_errs197){
+vErrors.length = _errs197;
 }
 else {
-var valid10 = true;
+vErrors = null;
 }
 }
+let ifClause7;
+if(_valid9){
+const _errs200 = errors;
+if(errors === _errs200){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing27;
+if((((data11.type === undefined) && (missing27 = "type")) || ((data11.items === undefined) && (missing27 = "items"))) || ((data11.fallback === undefined) && (missing27 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data72 = data11.type;
+const _errs203 = errors;
+if(typeof data72 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("list" !== data72){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "list"},message:"must be equal to constant"}];
+return false;
+}
+var valid41 = _errs203 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data11.items !== undefined){
+let data73 = data11.items;
+const _errs205 = errors;
+if(errors === _errs205){
+if(Array.isArray(data73)){
+var valid42 = true;
+const len4 = data73.length;
+for(let i4=0; i4<len4; i4++){
+let data74 = data73[i4];
+const _errs207 = errors;
+if(errors === _errs207){
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+let missing28;
+if(((((data74.title === undefined) && (missing28 = "title")) || ((data74.subtitle === undefined) && (missing28 = "subtitle"))) || ((data74.image === undefined) && (missing28 = "image"))) || ((data74.actionId === undefined) && (missing28 = "actionId"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data74.title !== undefined){
+let data75 = data74.title;
+const _errs210 = errors;
+if(errors === _errs210){
+if(typeof data75 === "string"){
+if(data75.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid43 = _errs210 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data74.subtitle !== undefined){
+let data76 = data74.subtitle;
+const _errs212 = errors;
+if((typeof data76 !== "string") && (data76 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/subtitle",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/subtitle/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.else.then.properties.items.items.properties.subtitle.type},message:"must be string,null"}];
+return false;
+}
+var valid43 = _errs212 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data74.image !== undefined){
+let data77 = data74.image;
+const _errs214 = errors;
+const _errs215 = errors;
+let valid44 = false;
+const _errs216 = errors;
+if(errors === _errs216){
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+let missing29;
+if(((data77.url === undefined) && (missing29 = "url")) || ((data77.alt === undefined) && (missing29 = "alt"))){
+const err25 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -636,18 +1934,14 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-var valid9 = _errs55 === errors;
-}
 else {
-var valid9 = true;
-}
-}
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data77.url !== undefined){
+let data78 = data77.url;
+const _errs219 = errors;
+if(errors === _errs219){
+if(typeof data78 === "string"){
+if(!pattern5.test(data78)){
+const err26 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -657,19 +1951,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-var _valid0 = _errs48 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs62 = errors;
-if(errors === _errs62){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing7;
-if(((((data11.type === undefined) && (missing7 = "type")) || ((data11.url === undefined) && (missing7 = "url"))) || ((data11.alt === undefined) && (missing7 = "alt"))) || ((data11.fallback === undefined) && (missing7 = "fallback"))){
-const err27 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"};
+else {
+const err27 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -678,12 +1961,20 @@ vErrors.push(err27);
 }
 errors++;
 }
+}
+var valid45 = _errs219 === errors;
+}
 else {
-if(data11.type !== undefined){
-let data23 = data11.type;
-const _errs65 = errors;
-if(typeof data23 !== "string"){
-const err28 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid45 = true;
+}
+if(valid45){
+if(data77.alt !== undefined){
+let data79 = data77.alt;
+const _errs221 = errors;
+if(errors === _errs221){
+if(typeof data79 === "string"){
+if(data79.length < 1){
+const err28 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -692,8 +1983,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-if("image" !== data23){
-const err29 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"};
+}
+else {
+const err29 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -702,19 +1994,17 @@ vErrors.push(err29);
 }
 errors++;
 }
-var valid11 = _errs65 === errors;
+}
+var valid45 = _errs221 === errors;
 }
 else {
-var valid11 = true;
+var valid45 = true;
 }
-if(valid11){
-if(data11.url !== undefined){
-let data24 = data11.url;
-const _errs67 = errors;
-if(errors === _errs67){
-if(typeof data24 === "string"){
-if(!pattern5.test(data24)){
-const err30 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -724,8 +2014,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid10 = _errs216 === errors;
+valid44 = valid44 || _valid10;
+const _errs223 = errors;
+if(data77 !== null){
+const err31 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -734,20 +2027,10 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-var valid11 = _errs67 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data11.alt !== undefined){
-let data25 = data11.alt;
-const _errs69 = errors;
-if(errors === _errs69){
-if(typeof data25 === "string"){
-if(data25.length < 1){
-const err32 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid10 = _errs223 === errors;
+valid44 = valid44 || _valid10;
+if(!valid44){
+const err32 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -755,10 +2038,36 @@ else {
 vErrors.push(err32);
 }
 errors++;
-}
+validate20.errors = vErrors;
+return false;
 }
 else {
-const err33 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+errors = _errs215;
+if(vErrors !== null){
+if(_errs215){
+vErrors.length = _errs215;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid43 = _errs214 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data74.actionId !== undefined){
+let data80 = data74.actionId;
+const _errs225 = errors;
+const _errs226 = errors;
+let valid46 = false;
+const _errs227 = errors;
+if(errors === _errs227){
+if(typeof data80 === "string"){
+if(data80.length < 1){
+const err33 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -768,20 +2077,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-var valid11 = _errs69 === errors;
-}
 else {
-var valid11 = true;
-}
-if(valid11){
-if(data11.fallback !== undefined){
-let data26 = data11.fallback;
-const _errs71 = errors;
-if(errors === _errs71){
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-let missing8;
-if(((data26.type === undefined) && (missing8 = "type")) || ((data26.text === undefined) && (missing8 = "text"))){
-const err34 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"};
+const err34 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -790,12 +2087,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-else {
-if(data26.type !== undefined){
-let data27 = data26.type;
-const _errs74 = errors;
-if(typeof data27 !== "string"){
-const err35 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid11 = _errs227 === errors;
+valid46 = valid46 || _valid11;
+const _errs229 = errors;
+if(data80 !== null){
+const err35 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -804,8 +2101,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if("text" !== data27){
-const err36 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+var _valid11 = _errs229 === errors;
+valid46 = valid46 || _valid11;
+if(!valid46){
+const err36 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -813,17 +2112,129 @@ else {
 vErrors.push(err36);
 }
 errors++;
-}
-var valid12 = _errs74 === errors;
+validate20.errors = vErrors;
+return false;
 }
 else {
-var valid12 = true;
+errors = _errs226;
+if(vErrors !== null){
+if(_errs226){
+vErrors.length = _errs226;
 }
-if(valid12){
-if(data26.text !== undefined){
-const _errs76 = errors;
-if(typeof data26.text !== "string"){
-const err37 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+vErrors = null;
+}
+}
+}
+var valid43 = _errs225 === errors;
+}
+else {
+var valid43 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid42 = _errs207 === errors;
+if(!valid42){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid41 = _errs205 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data11.fallback !== undefined){
+let data81 = data11.fallback;
+const _errs231 = errors;
+if(errors === _errs231){
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+let missing30;
+if(((data81.type === undefined) && (missing30 = "type")) || ((data81.text === undefined) && (missing30 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data81.type !== undefined){
+let data82 = data81.type;
+const _errs234 = errors;
+if(typeof data82 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data82){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid47 = _errs234 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data81.text !== undefined){
+const _errs236 = errors;
+if(typeof data81.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid47 = _errs236 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid41 = _errs231 === errors;
+}
+else {
+var valid41 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid9 = _errs200 === errors;
+valid39 = _valid9;
+if(valid39){
+var props8 = true;
+}
+ifClause7 = "then";
+}
+else {
+const _errs238 = errors;
+const _errs239 = errors;
+let valid48 = true;
+const _errs240 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing31;
+if((data11.type === undefined) && (missing31 = "type")){
+const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -832,16 +2243,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-var valid12 = _errs76 === errors;
-}
 else {
-var valid12 = true;
-}
-}
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data11.type !== undefined){
+if("button" !== data11.type){
+const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -851,10 +2256,157 @@ vErrors.push(err38);
 errors++;
 }
 }
-var valid11 = _errs71 === errors;
+}
+}
+var _valid12 = _errs240 === errors;
+errors = _errs239;
+if(vErrors !== null){
+if(_errs239){
+vErrors.length = _errs239;
 }
 else {
-var valid11 = true;
+vErrors = null;
+}
+}
+let ifClause8;
+if(_valid12){
+const _errs242 = errors;
+if(errors === _errs242){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing32;
+if((((((data11.type === undefined) && (missing32 = "type")) || ((data11.label === undefined) && (missing32 = "label"))) || ((data11.actionId === undefined) && (missing32 = "actionId"))) || ((data11.style === undefined) && (missing32 = "style"))) || ((data11.fallback === undefined) && (missing32 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data85 = data11.type;
+const _errs245 = errors;
+if(typeof data85 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("button" !== data85){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid50 = _errs245 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.label !== undefined){
+let data86 = data11.label;
+const _errs247 = errors;
+if(errors === _errs247){
+if(typeof data86 === "string"){
+if(data86.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid50 = _errs247 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.actionId !== undefined){
+let data87 = data11.actionId;
+const _errs249 = errors;
+if(errors === _errs249){
+if(typeof data87 === "string"){
+if(data87.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/actionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/actionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid50 = _errs249 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.style !== undefined){
+let data88 = data11.style;
+const _errs251 = errors;
+if(typeof data88 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/style/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data88 === "primary") || (data88 === "secondary"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/style/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.else.else.then.properties.style.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid50 = _errs251 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.fallback !== undefined){
+let data89 = data11.fallback;
+const _errs253 = errors;
+if(errors === _errs253){
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+let missing33;
+if(((data89.type === undefined) && (missing33 = "type")) || ((data89.text === undefined) && (missing33 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data89.type !== undefined){
+let data90 = data89.type;
+const _errs256 = errors;
+if(typeof data90 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data90){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid51 = _errs256 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data89.text !== undefined){
+const _errs258 = errors;
+if(typeof data89.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid51 = _errs258 === errors;
+}
+else {
+var valid51 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid50 = _errs253 === errors;
+}
+else {
+var valid50 = true;
+}
 }
 }
 }
@@ -862,7 +2414,26 @@ var valid11 = true;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid12 = _errs242 === errors;
+valid48 = _valid12;
+if(valid48){
+var props9 = true;
+}
+ifClause8 = "then";
+}
+else {
+const _errs260 = errors;
+const _errs261 = errors;
+let valid52 = true;
+const _errs262 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing34;
+if((data11.type === undefined) && (missing34 = "type")){
+const err39 = {};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -871,20 +2442,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-var _valid0 = _errs62 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs78 = errors;
-if(errors === _errs78){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing9;
-if(((((data11.type === undefined) && (missing9 = "type")) || ((data11.text === undefined) && (missing9 = "text"))) || ((data11.compareAt === undefined) && (missing9 = "compareAt"))) || ((data11.fallback === undefined) && (missing9 = "fallback"))){
-const err40 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"};
+else {
+if(data11.type !== undefined){
+if("notice" !== data11.type){
+const err40 = {};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -893,12 +2454,163 @@ vErrors.push(err40);
 }
 errors++;
 }
+}
+}
+}
+var _valid13 = _errs262 === errors;
+errors = _errs261;
+if(vErrors !== null){
+if(_errs261){
+vErrors.length = _errs261;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause9;
+if(_valid13){
+const _errs264 = errors;
+if(errors === _errs264){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing35;
+if(((((data11.type === undefined) && (missing35 = "type")) || ((data11.text === undefined) && (missing35 = "text"))) || ((data11.tone === undefined) && (missing35 = "tone"))) || ((data11.fallback === undefined) && (missing35 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
+return false;
+}
 else {
 if(data11.type !== undefined){
-let data29 = data11.type;
-const _errs81 = errors;
-if(typeof data29 !== "string"){
-const err41 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data93 = data11.type;
+const _errs267 = errors;
+if(typeof data93 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("notice" !== data93){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "notice"},message:"must be equal to constant"}];
+return false;
+}
+var valid54 = _errs267 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data11.text !== undefined){
+let data94 = data11.text;
+const _errs269 = errors;
+if(errors === _errs269){
+if(typeof data94 === "string"){
+if(data94.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid54 = _errs269 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data11.tone !== undefined){
+let data95 = data11.tone;
+const _errs271 = errors;
+if(typeof data95 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data95 === "info") || (data95 === "success")) || (data95 === "error"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.else.else.else.then.properties.tone.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid54 = _errs271 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data11.fallback !== undefined){
+let data96 = data11.fallback;
+const _errs273 = errors;
+if(errors === _errs273){
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+let missing36;
+if(((data96.type === undefined) && (missing36 = "type")) || ((data96.text === undefined) && (missing36 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
+return false;
+}
+else {
+if(data96.type !== undefined){
+let data97 = data96.type;
+const _errs276 = errors;
+if(typeof data97 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data97){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid55 = _errs276 === errors;
+}
+else {
+var valid55 = true;
+}
+if(valid55){
+if(data96.text !== undefined){
+const _errs278 = errors;
+if(typeof data96.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid55 = _errs278 === errors;
+}
+else {
+var valid55 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid54 = _errs273 === errors;
+}
+else {
+var valid54 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid13 = _errs264 === errors;
+valid52 = _valid13;
+if(valid52){
+var props10 = true;
+}
+ifClause9 = "then";
+}
+else {
+const _errs280 = errors;
+const _errs281 = errors;
+let valid56 = true;
+const _errs282 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing37;
+if((data11.type === undefined) && (missing37 = "type")){
+const err41 = {};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -907,8 +2619,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if("price" !== data29){
-const err42 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/type/const",keyword:"const",params:{allowedValue: "price"},message:"must be equal to constant"};
+else {
+if(data11.type !== undefined){
+if("link" !== data11.type){
+const err42 = {};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -917,19 +2631,260 @@ vErrors.push(err42);
 }
 errors++;
 }
-var valid13 = _errs81 === errors;
+}
+}
+}
+var _valid14 = _errs282 === errors;
+errors = _errs281;
+if(vErrors !== null){
+if(_errs281){
+vErrors.length = _errs281;
 }
 else {
-var valid13 = true;
+vErrors = null;
 }
-if(valid13){
+}
+let ifClause10;
+if(_valid14){
+const _errs284 = errors;
+if(errors === _errs284){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing38;
+if(((((data11.type === undefined) && (missing38 = "type")) || ((data11.text === undefined) && (missing38 = "text"))) || ((data11.url === undefined) && (missing38 = "url"))) || ((data11.fallback === undefined) && (missing38 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data100 = data11.type;
+const _errs287 = errors;
+if(typeof data100 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("link" !== data100){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "link"},message:"must be equal to constant"}];
+return false;
+}
+var valid58 = _errs287 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
 if(data11.text !== undefined){
-let data30 = data11.text;
-const _errs83 = errors;
-if(errors === _errs83){
-if(typeof data30 === "string"){
-if(data30.length < 1){
-const err43 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data101 = data11.text;
+const _errs289 = errors;
+if(errors === _errs289){
+if(typeof data101 === "string"){
+if(data101.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid58 = _errs289 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+if(data11.url !== undefined){
+let data102 = data11.url;
+const _errs291 = errors;
+if(errors === _errs291){
+if(typeof data102 === "string"){
+if(!pattern5.test(data102)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid58 = _errs291 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+if(data11.fallback !== undefined){
+let data103 = data11.fallback;
+const _errs293 = errors;
+if(errors === _errs293){
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+let missing39;
+if(((data103.type === undefined) && (missing39 = "type")) || ((data103.text === undefined) && (missing39 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data103.type !== undefined){
+let data104 = data103.type;
+const _errs296 = errors;
+if(typeof data104 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data104){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid59 = _errs296 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data103.text !== undefined){
+const _errs298 = errors;
+if(typeof data103.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs298 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid58 = _errs293 === errors;
+}
+else {
+var valid58 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid14 = _errs284 === errors;
+valid56 = _valid14;
+if(valid56){
+var props11 = true;
+}
+ifClause10 = "then";
+}
+else {
+const _errs300 = errors;
+if(errors === _errs300){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing40;
+if(((data11.type === undefined) && (missing40 = "type")) || ((data11.fallback === undefined) && (missing40 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data106 = data11.type;
+const _errs303 = errors;
+if(errors === _errs303){
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/type/pattern",keyword:"pattern",params:{pattern: "^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid60 = _errs303 === errors;
+}
+else {
+var valid60 = true;
+}
+if(valid60){
+if(data11.fallback !== undefined){
+let data107 = data11.fallback;
+const _errs305 = errors;
+if(errors === _errs305){
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+let missing41;
+if(((data107.type === undefined) && (missing41 = "type")) || ((data107.text === undefined) && (missing41 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
+return false;
+}
+else {
+if(data107.type !== undefined){
+let data108 = data107.type;
+const _errs308 = errors;
+if(typeof data108 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data108){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid61 = _errs308 === errors;
+}
+else {
+var valid61 = true;
+}
+if(valid61){
+if(data107.text !== undefined){
+const _errs310 = errors;
+if(typeof data107.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid61 = _errs310 === errors;
+}
+else {
+var valid61 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid60 = _errs305 === errors;
+}
+else {
+var valid60 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid14 = _errs300 === errors;
+valid56 = _valid14;
+if(valid56){
+if(props11 !== true){
+props11 = true;
+}
+}
+ifClause10 = "else";
+}
+if(!valid56){
+const err43 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause10},message:"must match \""+ifClause10+"\" schema"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -937,10 +2892,26 @@ else {
 vErrors.push(err43);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
+var _valid13 = _errs280 === errors;
+valid52 = _valid13;
+if(valid52){
+if(props10 !== true && props11 !== undefined){
+if(props11 === true){
+props10 = true;
 }
 else {
-const err44 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+props10 = props10 || {};
+Object.assign(props10, props11);
+}
+}
+}
+ifClause9 = "else";
+}
+if(!valid52){
+const err44 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause9},message:"must match \""+ifClause9+"\" schema"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -948,19 +2919,26 @@ else {
 vErrors.push(err44);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-}
-var valid13 = _errs83 === errors;
+var _valid12 = _errs260 === errors;
+valid48 = _valid12;
+if(valid48){
+if(props9 !== true && props10 !== undefined){
+if(props10 === true){
+props9 = true;
 }
 else {
-var valid13 = true;
+props9 = props9 || {};
+Object.assign(props9, props10);
 }
-if(valid13){
-if(data11.compareAt !== undefined){
-let data31 = data11.compareAt;
-const _errs85 = errors;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err45 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.anyOf[3].properties.compareAt.type},message:"must be string,null"};
+}
+}
+ifClause8 = "else";
+}
+if(!valid48){
+const err45 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause8},message:"must match \""+ifClause8+"\" schema"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -968,21 +2946,26 @@ else {
 vErrors.push(err45);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-var valid13 = _errs85 === errors;
+var _valid9 = _errs238 === errors;
+valid39 = _valid9;
+if(valid39){
+if(props8 !== true && props9 !== undefined){
+if(props9 === true){
+props8 = true;
 }
 else {
-var valid13 = true;
+props8 = props8 || {};
+Object.assign(props8, props9);
 }
-if(valid13){
-if(data11.fallback !== undefined){
-let data32 = data11.fallback;
-const _errs87 = errors;
-if(errors === _errs87){
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-let missing10;
-if(((data32.type === undefined) && (missing10 = "type")) || ((data32.text === undefined) && (missing10 = "text"))){
-const err46 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"};
+}
+}
+ifClause7 = "else";
+}
+if(!valid39){
+const err46 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause7},message:"must match \""+ifClause7+"\" schema"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -990,13 +2973,26 @@ else {
 vErrors.push(err46);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
+}
+var _valid7 = _errs196 === errors;
+valid32 = _valid7;
+if(valid32){
+if(props6 !== true && props8 !== undefined){
+if(props8 === true){
+props6 = true;
 }
 else {
-if(data32.type !== undefined){
-let data33 = data32.type;
-const _errs90 = errors;
-if(typeof data33 !== "string"){
-const err47 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+props6 = props6 || {};
+Object.assign(props6, props8);
+}
+}
+}
+ifClause6 = "else";
+}
+if(!valid32){
+const err47 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause6},message:"must match \""+ifClause6+"\" schema"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1004,9 +3000,26 @@ else {
 vErrors.push(err47);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-if("text" !== data33){
-const err48 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+var _valid6 = _errs153 === errors;
+valid26 = _valid6;
+if(valid26){
+if(props5 !== true && props6 !== undefined){
+if(props6 === true){
+props5 = true;
+}
+else {
+props5 = props5 || {};
+Object.assign(props5, props6);
+}
+}
+}
+ifClause5 = "else";
+}
+if(!valid26){
+const err48 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause5},message:"must match \""+ifClause5+"\" schema"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1014,17 +3027,26 @@ else {
 vErrors.push(err48);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-var valid14 = _errs90 === errors;
+var _valid5 = _errs128 === errors;
+valid22 = _valid5;
+if(valid22){
+if(props4 !== true && props5 !== undefined){
+if(props5 === true){
+props4 = true;
 }
 else {
-var valid14 = true;
+props4 = props4 || {};
+Object.assign(props4, props5);
 }
-if(valid14){
-if(data32.text !== undefined){
-const _errs92 = errors;
-if(typeof data32.text !== "string"){
-const err49 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+ifClause4 = "else";
+}
+if(!valid22){
+const err49 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1032,17 +3054,26 @@ else {
 vErrors.push(err49);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-var valid14 = _errs92 === errors;
+var _valid4 = _errs108 === errors;
+valid18 = _valid4;
+if(valid18){
+if(props3 !== true && props4 !== undefined){
+if(props4 === true){
+props3 = true;
 }
 else {
-var valid14 = true;
+props3 = props3 || {};
+Object.assign(props3, props4);
 }
 }
 }
+ifClause3 = "else";
 }
-else {
-const err50 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!valid18){
+const err50 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1050,20 +3081,26 @@ else {
 vErrors.push(err50);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-}
-var valid13 = _errs87 === errors;
-}
-else {
-var valid13 = true;
-}
-}
-}
-}
-}
+var _valid3 = _errs88 === errors;
+valid14 = _valid3;
+if(valid14){
+if(props2 !== true && props3 !== undefined){
+if(props3 === true){
+props2 = true;
 }
 else {
-const err51 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+props2 = props2 || {};
+Object.assign(props2, props3);
+}
+}
+}
+ifClause2 = "else";
+}
+if(!valid14){
+const err51 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1071,21 +3108,26 @@ else {
 vErrors.push(err51);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
+}
+var _valid2 = _errs68 === errors;
+valid10 = _valid2;
+if(valid10){
+if(props1 !== true && props2 !== undefined){
+if(props2 === true){
+props1 = true;
+}
+else {
+props1 = props1 || {};
+Object.assign(props1, props2);
 }
 }
-var _valid0 = _errs78 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
 }
+ifClause1 = "else";
 }
-const _errs94 = errors;
-if(errors === _errs94){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing11;
-if(((((data11.type === undefined) && (missing11 = "type")) || ((data11.text === undefined) && (missing11 = "text"))) || ((data11.tone === undefined) && (missing11 = "tone"))) || ((data11.fallback === undefined) && (missing11 = "fallback"))){
-const err52 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"};
+if(!valid10){
+const err52 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1093,13 +3135,26 @@ else {
 vErrors.push(err52);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
+}
+var _valid0 = _errs50 === errors;
+valid5 = _valid0;
+if(valid5){
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
 }
 else {
-if(data11.type !== undefined){
-let data35 = data11.type;
-const _errs97 = errors;
-if(typeof data35 !== "string"){
-const err53 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+}
+ifClause0 = "else";
+}
+if(!valid5){
+const err53 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1107,2325 +3162,8 @@ else {
 vErrors.push(err53);
 }
 errors++;
-}
-if("badge" !== data35){
-const err54 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/type/const",keyword:"const",params:{allowedValue: "badge"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-var valid15 = _errs97 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data11.text !== undefined){
-let data36 = data11.text;
-const _errs99 = errors;
-if(errors === _errs99){
-if(typeof data36 === "string"){
-if(data36.length < 1){
-const err55 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-var valid15 = _errs99 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data11.tone !== undefined){
-let data37 = data11.tone;
-const _errs101 = errors;
-if(typeof data37 !== "string"){
-const err57 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-if(!((((data37 === "positive") || (data37 === "warning")) || (data37 === "negative")) || (data37 === "neutral"))){
-const err58 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.anyOf[4].properties.tone.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-var valid15 = _errs101 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data11.fallback !== undefined){
-let data38 = data11.fallback;
-const _errs103 = errors;
-if(errors === _errs103){
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-let missing12;
-if(((data38.type === undefined) && (missing12 = "type")) || ((data38.text === undefined) && (missing12 = "text"))){
-const err59 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-else {
-if(data38.type !== undefined){
-let data39 = data38.type;
-const _errs106 = errors;
-if(typeof data39 !== "string"){
-const err60 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-if("text" !== data39){
-const err61 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-var valid16 = _errs106 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data38.text !== undefined){
-const _errs108 = errors;
-if(typeof data38.text !== "string"){
-const err62 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-var valid16 = _errs108 === errors;
-}
-else {
-var valid16 = true;
-}
-}
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-var valid15 = _errs103 === errors;
-}
-else {
-var valid15 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-var _valid0 = _errs94 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs110 = errors;
-if(errors === _errs110){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing13;
-if((((data11.type === undefined) && (missing13 = "type")) || ((data11.items === undefined) && (missing13 = "items"))) || ((data11.fallback === undefined) && (missing13 = "fallback"))){
-const err65 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data41 = data11.type;
-const _errs113 = errors;
-if(typeof data41 !== "string"){
-const err66 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-if("keyValue" !== data41){
-const err67 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/type/const",keyword:"const",params:{allowedValue: "keyValue"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-var valid17 = _errs113 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data11.items !== undefined){
-let data42 = data11.items;
-const _errs115 = errors;
-if(errors === _errs115){
-if(Array.isArray(data42)){
-if(data42.length < 1){
-const err68 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-else {
-var valid18 = true;
-const len2 = data42.length;
-for(let i2=0; i2<len2; i2++){
-let data43 = data42[i2];
-const _errs117 = errors;
-if(errors === _errs117){
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-let missing14;
-if(((data43.label === undefined) && (missing14 = "label")) || ((data43.value === undefined) && (missing14 = "value"))){
-const err69 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-else {
-if(data43.label !== undefined){
-let data44 = data43.label;
-const _errs120 = errors;
-if(errors === _errs120){
-if(typeof data44 === "string"){
-if(data44.length < 1){
-const err70 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-var valid19 = _errs120 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data43.value !== undefined){
-let data45 = data43.value;
-const _errs122 = errors;
-if(errors === _errs122){
-if(typeof data45 === "string"){
-if(data45.length < 1){
-const err72 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-var valid19 = _errs122 === errors;
-}
-else {
-var valid19 = true;
-}
-}
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-var valid18 = _errs117 === errors;
-if(!valid18){
-break;
-}
-}
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-var valid17 = _errs115 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data11.fallback !== undefined){
-let data46 = data11.fallback;
-const _errs124 = errors;
-if(errors === _errs124){
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-let missing15;
-if(((data46.type === undefined) && (missing15 = "type")) || ((data46.text === undefined) && (missing15 = "text"))){
-const err76 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-else {
-if(data46.type !== undefined){
-let data47 = data46.type;
-const _errs127 = errors;
-if(typeof data47 !== "string"){
-const err77 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-if("text" !== data47){
-const err78 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-var valid20 = _errs127 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data46.text !== undefined){
-const _errs129 = errors;
-if(typeof data46.text !== "string"){
-const err79 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-var valid20 = _errs129 === errors;
-}
-else {
-var valid20 = true;
-}
-}
-}
-}
-else {
-const err80 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-var valid17 = _errs124 === errors;
-}
-else {
-var valid17 = true;
-}
-}
-}
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-var _valid0 = _errs110 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs131 = errors;
-if(errors === _errs131){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing16;
-if(((((((data11.type === undefined) && (missing16 = "type")) || ((data11.label === undefined) && (missing16 = "label"))) || ((data11.actionId === undefined) && (missing16 = "actionId"))) || ((data11.field === undefined) && (missing16 = "field"))) || ((data11.options === undefined) && (missing16 = "options"))) || ((data11.fallback === undefined) && (missing16 = "fallback"))){
-const err82 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data49 = data11.type;
-const _errs134 = errors;
-if(typeof data49 !== "string"){
-const err83 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-if("variantPicker" !== data49){
-const err84 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/type/const",keyword:"const",params:{allowedValue: "variantPicker"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-var valid21 = _errs134 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.label !== undefined){
-let data50 = data11.label;
-const _errs136 = errors;
-if(errors === _errs136){
-if(typeof data50 === "string"){
-if(data50.length < 1){
-const err85 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-else {
-const err86 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-var valid21 = _errs136 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.actionId !== undefined){
-let data51 = data11.actionId;
-const _errs138 = errors;
-const _errs139 = errors;
-let valid22 = false;
-const _errs140 = errors;
-if(errors === _errs140){
-if(typeof data51 === "string"){
-if(data51.length < 1){
-const err87 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-}
-var _valid2 = _errs140 === errors;
-valid22 = valid22 || _valid2;
-const _errs142 = errors;
-if(data51 !== null){
-const err89 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-var _valid2 = _errs142 === errors;
-valid22 = valid22 || _valid2;
-if(!valid22){
-const err90 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-else {
-errors = _errs139;
-if(vErrors !== null){
-if(_errs139){
-vErrors.length = _errs139;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid21 = _errs138 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.field !== undefined){
-let data52 = data11.field;
-const _errs144 = errors;
-if(typeof data52 !== "string"){
-const err91 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-if("sku" !== data52){
-const err92 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/field/const",keyword:"const",params:{allowedValue: "sku"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-var valid21 = _errs144 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.options !== undefined){
-let data53 = data11.options;
-const _errs146 = errors;
-if(errors === _errs146){
-if(Array.isArray(data53)){
-if(data53.length < 1){
-const err93 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-else {
-var valid23 = true;
-const len3 = data53.length;
-for(let i3=0; i3<len3; i3++){
-let data54 = data53[i3];
-const _errs148 = errors;
-if(errors === _errs148){
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-let missing17;
-if(((((((data54.sku === undefined) && (missing17 = "sku")) || ((data54.title === undefined) && (missing17 = "title"))) || ((data54.price === undefined) && (missing17 = "price"))) || ((data54.compareAt === undefined) && (missing17 = "compareAt"))) || ((data54.availabilityText === undefined) && (missing17 = "availabilityText"))) || ((data54.enabled === undefined) && (missing17 = "enabled"))){
-const err94 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-else {
-if(data54.sku !== undefined){
-let data55 = data54.sku;
-const _errs151 = errors;
-if(errors === _errs151){
-if(typeof data55 === "string"){
-if(data55.length < 1){
-const err95 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-else {
-const err96 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-var valid24 = _errs151 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.title !== undefined){
-let data56 = data54.title;
-const _errs153 = errors;
-if(errors === _errs153){
-if(typeof data56 === "string"){
-if(data56.length < 1){
-const err97 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-var valid24 = _errs153 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.price !== undefined){
-let data57 = data54.price;
-const _errs155 = errors;
-if(errors === _errs155){
-if(typeof data57 === "string"){
-if(data57.length < 1){
-const err99 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/price/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-}
-var valid24 = _errs155 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.compareAt !== undefined){
-let data58 = data54.compareAt;
-const _errs157 = errors;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err101 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.anyOf[6].properties.options.items.properties.compareAt.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-var valid24 = _errs157 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.availabilityText !== undefined){
-let data59 = data54.availabilityText;
-const _errs159 = errors;
-if(errors === _errs159){
-if(typeof data59 === "string"){
-if(data59.length < 1){
-const err102 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/availabilityText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/availabilityText/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-}
-var valid24 = _errs159 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.enabled !== undefined){
-const _errs161 = errors;
-if(typeof data54.enabled !== "boolean"){
-const err104 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/enabled",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-var valid24 = _errs161 === errors;
-}
-else {
-var valid24 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-}
-var valid23 = _errs148 === errors;
-if(!valid23){
-break;
-}
-}
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
-}
-errors++;
-}
-}
-var valid21 = _errs146 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.fallback !== undefined){
-let data61 = data11.fallback;
-const _errs163 = errors;
-if(errors === _errs163){
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-let missing18;
-if(((data61.type === undefined) && (missing18 = "type")) || ((data61.text === undefined) && (missing18 = "text"))){
-const err107 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
-}
-else {
-if(data61.type !== undefined){
-let data62 = data61.type;
-const _errs166 = errors;
-if(typeof data62 !== "string"){
-const err108 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-if("text" !== data62){
-const err109 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-var valid25 = _errs166 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data61.text !== undefined){
-const _errs168 = errors;
-if(typeof data61.text !== "string"){
-const err110 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-var valid25 = _errs168 === errors;
-}
-else {
-var valid25 = true;
-}
-}
-}
-}
-else {
-const err111 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-}
-var valid21 = _errs163 === errors;
-}
-else {
-var valid21 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err112 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-}
-var _valid0 = _errs131 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs170 = errors;
-if(errors === _errs170){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing19;
-if((((data11.type === undefined) && (missing19 = "type")) || ((data11.items === undefined) && (missing19 = "items"))) || ((data11.fallback === undefined) && (missing19 = "fallback"))){
-const err113 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"};
-if(vErrors === null){
-vErrors = [err113];
-}
-else {
-vErrors.push(err113);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data64 = data11.type;
-const _errs173 = errors;
-if(typeof data64 !== "string"){
-const err114 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-if("list" !== data64){
-const err115 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/type/const",keyword:"const",params:{allowedValue: "list"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-var valid26 = _errs173 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data11.items !== undefined){
-let data65 = data11.items;
-const _errs175 = errors;
-if(errors === _errs175){
-if(Array.isArray(data65)){
-var valid27 = true;
-const len4 = data65.length;
-for(let i4=0; i4<len4; i4++){
-let data66 = data65[i4];
-const _errs177 = errors;
-if(errors === _errs177){
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-let missing20;
-if(((((data66.title === undefined) && (missing20 = "title")) || ((data66.subtitle === undefined) && (missing20 = "subtitle"))) || ((data66.image === undefined) && (missing20 = "image"))) || ((data66.actionId === undefined) && (missing20 = "actionId"))){
-const err116 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"};
-if(vErrors === null){
-vErrors = [err116];
-}
-else {
-vErrors.push(err116);
-}
-errors++;
-}
-else {
-if(data66.title !== undefined){
-let data67 = data66.title;
-const _errs180 = errors;
-if(errors === _errs180){
-if(typeof data67 === "string"){
-if(data67.length < 1){
-const err117 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-}
-var valid28 = _errs180 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data66.subtitle !== undefined){
-let data68 = data66.subtitle;
-const _errs182 = errors;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err119 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/subtitle",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/subtitle/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.anyOf[7].properties.items.items.properties.subtitle.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-var valid28 = _errs182 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data66.image !== undefined){
-let data69 = data66.image;
-const _errs184 = errors;
-const _errs185 = errors;
-let valid29 = false;
-const _errs186 = errors;
-if(errors === _errs186){
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-let missing21;
-if(((data69.url === undefined) && (missing21 = "url")) || ((data69.alt === undefined) && (missing21 = "alt"))){
-const err120 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"};
-if(vErrors === null){
-vErrors = [err120];
-}
-else {
-vErrors.push(err120);
-}
-errors++;
-}
-else {
-if(data69.url !== undefined){
-let data70 = data69.url;
-const _errs189 = errors;
-if(errors === _errs189){
-if(typeof data70 === "string"){
-if(!pattern5.test(data70)){
-const err121 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-}
-else {
-const err122 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
-}
-errors++;
-}
-}
-var valid30 = _errs189 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data69.alt !== undefined){
-let data71 = data69.alt;
-const _errs191 = errors;
-if(errors === _errs191){
-if(typeof data71 === "string"){
-if(data71.length < 1){
-const err123 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-}
-else {
-const err124 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-var valid30 = _errs191 === errors;
-}
-else {
-var valid30 = true;
-}
-}
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-var _valid3 = _errs186 === errors;
-valid29 = valid29 || _valid3;
-const _errs193 = errors;
-if(data69 !== null){
-const err126 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-var _valid3 = _errs193 === errors;
-valid29 = valid29 || _valid3;
-if(!valid29){
-const err127 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-else {
-errors = _errs185;
-if(vErrors !== null){
-if(_errs185){
-vErrors.length = _errs185;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid28 = _errs184 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data66.actionId !== undefined){
-let data72 = data66.actionId;
-const _errs195 = errors;
-const _errs196 = errors;
-let valid31 = false;
-const _errs197 = errors;
-if(errors === _errs197){
-if(typeof data72 === "string"){
-if(data72.length < 1){
-const err128 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-var _valid4 = _errs197 === errors;
-valid31 = valid31 || _valid4;
-const _errs199 = errors;
-if(data72 !== null){
-const err130 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-var _valid4 = _errs199 === errors;
-valid31 = valid31 || _valid4;
-if(!valid31){
-const err131 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-else {
-errors = _errs196;
-if(vErrors !== null){
-if(_errs196){
-vErrors.length = _errs196;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid28 = _errs195 === errors;
-}
-else {
-var valid28 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-}
-var valid27 = _errs177 === errors;
-if(!valid27){
-break;
-}
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-}
-var valid26 = _errs175 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data11.fallback !== undefined){
-let data73 = data11.fallback;
-const _errs201 = errors;
-if(errors === _errs201){
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-let missing22;
-if(((data73.type === undefined) && (missing22 = "type")) || ((data73.text === undefined) && (missing22 = "text"))){
-const err134 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-else {
-if(data73.type !== undefined){
-let data74 = data73.type;
-const _errs204 = errors;
-if(typeof data74 !== "string"){
-const err135 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err135];
-}
-else {
-vErrors.push(err135);
-}
-errors++;
-}
-if("text" !== data74){
-const err136 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err136];
-}
-else {
-vErrors.push(err136);
-}
-errors++;
-}
-var valid32 = _errs204 === errors;
-}
-else {
-var valid32 = true;
-}
-if(valid32){
-if(data73.text !== undefined){
-const _errs206 = errors;
-if(typeof data73.text !== "string"){
-const err137 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err137];
-}
-else {
-vErrors.push(err137);
-}
-errors++;
-}
-var valid32 = _errs206 === errors;
-}
-else {
-var valid32 = true;
-}
-}
-}
-}
-else {
-const err138 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err138];
-}
-else {
-vErrors.push(err138);
-}
-errors++;
-}
-}
-var valid26 = _errs201 === errors;
-}
-else {
-var valid26 = true;
-}
-}
-}
-}
-}
-else {
-const err139 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err139];
-}
-else {
-vErrors.push(err139);
-}
-errors++;
-}
-}
-var _valid0 = _errs170 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs208 = errors;
-if(errors === _errs208){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing23;
-if((((((data11.type === undefined) && (missing23 = "type")) || ((data11.label === undefined) && (missing23 = "label"))) || ((data11.actionId === undefined) && (missing23 = "actionId"))) || ((data11.style === undefined) && (missing23 = "style"))) || ((data11.fallback === undefined) && (missing23 = "fallback"))){
-const err140 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"};
-if(vErrors === null){
-vErrors = [err140];
-}
-else {
-vErrors.push(err140);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data76 = data11.type;
-const _errs211 = errors;
-if(typeof data76 !== "string"){
-const err141 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err141];
-}
-else {
-vErrors.push(err141);
-}
-errors++;
-}
-if("button" !== data76){
-const err142 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err142];
-}
-else {
-vErrors.push(err142);
-}
-errors++;
-}
-var valid33 = _errs211 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.label !== undefined){
-let data77 = data11.label;
-const _errs213 = errors;
-if(errors === _errs213){
-if(typeof data77 === "string"){
-if(data77.length < 1){
-const err143 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-}
-else {
-const err144 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err144];
-}
-else {
-vErrors.push(err144);
-}
-errors++;
-}
-}
-var valid33 = _errs213 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.actionId !== undefined){
-let data78 = data11.actionId;
-const _errs215 = errors;
-if(errors === _errs215){
-if(typeof data78 === "string"){
-if(data78.length < 1){
-const err145 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/actionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err145];
-}
-else {
-vErrors.push(err145);
-}
-errors++;
-}
-}
-else {
-const err146 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/actionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-}
-var valid33 = _errs215 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.style !== undefined){
-let data79 = data11.style;
-const _errs217 = errors;
-if(typeof data79 !== "string"){
-const err147 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/style/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-if(!((data79 === "primary") || (data79 === "secondary"))){
-const err148 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/style/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.anyOf[8].properties.style.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-var valid33 = _errs217 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.fallback !== undefined){
-let data80 = data11.fallback;
-const _errs219 = errors;
-if(errors === _errs219){
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-let missing24;
-if(((data80.type === undefined) && (missing24 = "type")) || ((data80.text === undefined) && (missing24 = "text"))){
-const err149 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-else {
-if(data80.type !== undefined){
-let data81 = data80.type;
-const _errs222 = errors;
-if(typeof data81 !== "string"){
-const err150 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-if("text" !== data81){
-const err151 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-var valid34 = _errs222 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data80.text !== undefined){
-const _errs224 = errors;
-if(typeof data80.text !== "string"){
-const err152 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-var valid34 = _errs224 === errors;
-}
-else {
-var valid34 = true;
-}
-}
-}
-}
-else {
-const err153 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err153];
-}
-else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-var valid33 = _errs219 === errors;
-}
-else {
-var valid33 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-const err154 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
-}
-errors++;
-}
-}
-var _valid0 = _errs208 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs226 = errors;
-if(errors === _errs226){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing25;
-if(((((data11.type === undefined) && (missing25 = "type")) || ((data11.text === undefined) && (missing25 = "text"))) || ((data11.tone === undefined) && (missing25 = "tone"))) || ((data11.fallback === undefined) && (missing25 = "fallback"))){
-const err155 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"};
-if(vErrors === null){
-vErrors = [err155];
-}
-else {
-vErrors.push(err155);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data83 = data11.type;
-const _errs229 = errors;
-if(typeof data83 !== "string"){
-const err156 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err156];
-}
-else {
-vErrors.push(err156);
-}
-errors++;
-}
-if("notice" !== data83){
-const err157 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/type/const",keyword:"const",params:{allowedValue: "notice"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err157];
-}
-else {
-vErrors.push(err157);
-}
-errors++;
-}
-var valid35 = _errs229 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data11.text !== undefined){
-let data84 = data11.text;
-const _errs231 = errors;
-if(errors === _errs231){
-if(typeof data84 === "string"){
-if(data84.length < 1){
-const err158 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err158];
-}
-else {
-vErrors.push(err158);
-}
-errors++;
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err159];
-}
-else {
-vErrors.push(err159);
-}
-errors++;
-}
-}
-var valid35 = _errs231 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data11.tone !== undefined){
-let data85 = data11.tone;
-const _errs233 = errors;
-if(typeof data85 !== "string"){
-const err160 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err160];
-}
-else {
-vErrors.push(err160);
-}
-errors++;
-}
-if(!(((data85 === "info") || (data85 === "success")) || (data85 === "error"))){
-const err161 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.anyOf[9].properties.tone.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err161];
-}
-else {
-vErrors.push(err161);
-}
-errors++;
-}
-var valid35 = _errs233 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data11.fallback !== undefined){
-let data86 = data11.fallback;
-const _errs235 = errors;
-if(errors === _errs235){
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-let missing26;
-if(((data86.type === undefined) && (missing26 = "type")) || ((data86.text === undefined) && (missing26 = "text"))){
-const err162 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"};
-if(vErrors === null){
-vErrors = [err162];
-}
-else {
-vErrors.push(err162);
-}
-errors++;
-}
-else {
-if(data86.type !== undefined){
-let data87 = data86.type;
-const _errs238 = errors;
-if(typeof data87 !== "string"){
-const err163 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err163];
-}
-else {
-vErrors.push(err163);
-}
-errors++;
-}
-if("text" !== data87){
-const err164 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err164];
-}
-else {
-vErrors.push(err164);
-}
-errors++;
-}
-var valid36 = _errs238 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data86.text !== undefined){
-const _errs240 = errors;
-if(typeof data86.text !== "string"){
-const err165 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err165];
-}
-else {
-vErrors.push(err165);
-}
-errors++;
-}
-var valid36 = _errs240 === errors;
-}
-else {
-var valid36 = true;
-}
-}
-}
-}
-else {
-const err166 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err166];
-}
-else {
-vErrors.push(err166);
-}
-errors++;
-}
-}
-var valid35 = _errs235 === errors;
-}
-else {
-var valid35 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err167];
-}
-else {
-vErrors.push(err167);
-}
-errors++;
-}
-}
-var _valid0 = _errs226 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs242 = errors;
-if(errors === _errs242){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing27;
-if(((((data11.type === undefined) && (missing27 = "type")) || ((data11.text === undefined) && (missing27 = "text"))) || ((data11.url === undefined) && (missing27 = "url"))) || ((data11.fallback === undefined) && (missing27 = "fallback"))){
-const err168 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"};
-if(vErrors === null){
-vErrors = [err168];
-}
-else {
-vErrors.push(err168);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data89 = data11.type;
-const _errs245 = errors;
-if(typeof data89 !== "string"){
-const err169 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err169];
-}
-else {
-vErrors.push(err169);
-}
-errors++;
-}
-if("link" !== data89){
-const err170 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/type/const",keyword:"const",params:{allowedValue: "link"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err170];
-}
-else {
-vErrors.push(err170);
-}
-errors++;
-}
-var valid37 = _errs245 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data11.text !== undefined){
-let data90 = data11.text;
-const _errs247 = errors;
-if(errors === _errs247){
-if(typeof data90 === "string"){
-if(data90.length < 1){
-const err171 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err171];
-}
-else {
-vErrors.push(err171);
-}
-errors++;
-}
-}
-else {
-const err172 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err172];
-}
-else {
-vErrors.push(err172);
-}
-errors++;
-}
-}
-var valid37 = _errs247 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data11.url !== undefined){
-let data91 = data11.url;
-const _errs249 = errors;
-if(errors === _errs249){
-if(typeof data91 === "string"){
-if(!pattern5.test(data91)){
-const err173 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-}
-else {
-const err174 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-}
-var valid37 = _errs249 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data11.fallback !== undefined){
-let data92 = data11.fallback;
-const _errs251 = errors;
-if(errors === _errs251){
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-let missing28;
-if(((data92.type === undefined) && (missing28 = "type")) || ((data92.text === undefined) && (missing28 = "text"))){
-const err175 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-else {
-if(data92.type !== undefined){
-let data93 = data92.type;
-const _errs254 = errors;
-if(typeof data93 !== "string"){
-const err176 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-if("text" !== data93){
-const err177 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-var valid38 = _errs254 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data92.text !== undefined){
-const _errs256 = errors;
-if(typeof data92.text !== "string"){
-const err178 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-var valid38 = _errs256 === errors;
-}
-else {
-var valid38 = true;
-}
-}
-}
-}
-else {
-const err179 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-}
-var valid37 = _errs251 === errors;
-}
-else {
-var valid37 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err180 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-}
-var _valid0 = _errs242 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs258 = errors;
-if(errors === _errs258){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing29;
-if(((data11.type === undefined) && (missing29 = "type")) || ((data11.fallback === undefined) && (missing29 = "fallback"))){
-const err181 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data95 = data11.type;
-const _errs261 = errors;
-if(errors === _errs261){
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err182 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/type/pattern",keyword:"pattern",params:{pattern: "^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"+"\""};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-}
-var valid39 = _errs261 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data11.fallback !== undefined){
-let data96 = data11.fallback;
-const _errs263 = errors;
-if(errors === _errs263){
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-let missing30;
-if(((data96.type === undefined) && (missing30 = "type")) || ((data96.text === undefined) && (missing30 = "text"))){
-const err184 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-else {
-if(data96.type !== undefined){
-let data97 = data96.type;
-const _errs266 = errors;
-if(typeof data97 !== "string"){
-const err185 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-if("text" !== data97){
-const err186 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-var valid40 = _errs266 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data96.text !== undefined){
-const _errs268 = errors;
-if(typeof data96.text !== "string"){
-const err187 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err187];
-}
-else {
-vErrors.push(err187);
-}
-errors++;
-}
-var valid40 = _errs268 === errors;
-}
-else {
-var valid40 = true;
-}
-}
-}
-}
-else {
-const err188 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err188];
-}
-else {
-vErrors.push(err188);
-}
-errors++;
-}
-}
-var valid39 = _errs263 === errors;
-}
-else {
-var valid39 = true;
-}
-}
-}
-}
-else {
-const err189 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-}
-var _valid0 = _errs258 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-if(!valid5){
-const err190 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err190];
-}
-else {
-vErrors.push(err190);
-}
-errors++;
 validate20.errors = vErrors;
 return false;
-}
-else {
-errors = _errs27;
-if(vErrors !== null){
-if(_errs27){
-vErrors.length = _errs27;
-}
-else {
-vErrors = null;
-}
-}
 }
 var valid4 = _errs26 === errors;
 if(!valid4){
@@ -3469,29 +3207,29 @@ var valid0 = true;
 }
 if(valid0){
 if(data.actions !== undefined){
-let data99 = data.actions;
-const _errs270 = errors;
-if(errors === _errs270){
-if(Array.isArray(data99)){
-var valid41 = true;
-const len5 = data99.length;
+let data110 = data.actions;
+const _errs312 = errors;
+if(errors === _errs312){
+if(Array.isArray(data110)){
+var valid62 = true;
+const len5 = data110.length;
 for(let i5=0; i5<len5; i5++){
-let data100 = data99[i5];
-const _errs272 = errors;
-if(errors === _errs272){
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-let missing31;
-if(((((data100.id === undefined) && (missing31 = "id")) || ((data100.label === undefined) && (missing31 = "label"))) || ((data100.deepLink === undefined) && (missing31 = "deepLink"))) || ((data100.request === undefined) && (missing31 = "request"))){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/properties/actions/items/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+let data111 = data110[i5];
+const _errs314 = errors;
+if(errors === _errs314){
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+let missing42;
+if(((((data111.id === undefined) && (missing42 = "id")) || ((data111.label === undefined) && (missing42 = "label"))) || ((data111.deepLink === undefined) && (missing42 = "deepLink"))) || ((data111.request === undefined) && (missing42 = "request"))){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/properties/actions/items/required",keyword:"required",params:{missingProperty: missing42},message:"must have required property '"+missing42+"'"}];
 return false;
 }
 else {
-if(data100.id !== undefined){
-let data101 = data100.id;
-const _errs275 = errors;
-if(errors === _errs275){
-if(typeof data101 === "string"){
-if(data101.length < 1){
+if(data111.id !== undefined){
+let data112 = data111.id;
+const _errs317 = errors;
+if(errors === _errs317){
+if(typeof data112 === "string"){
+if(data112.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/id",schemaPath:"#/properties/actions/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3501,18 +3239,18 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/id",schemaPat
 return false;
 }
 }
-var valid42 = _errs275 === errors;
+var valid63 = _errs317 === errors;
 }
 else {
-var valid42 = true;
+var valid63 = true;
 }
-if(valid42){
-if(data100.label !== undefined){
-let data102 = data100.label;
-const _errs277 = errors;
-if(errors === _errs277){
-if(typeof data102 === "string"){
-if(data102.length < 1){
+if(valid63){
+if(data111.label !== undefined){
+let data113 = data111.label;
+const _errs319 = errors;
+if(errors === _errs319){
+if(typeof data113 === "string"){
+if(data113.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/label",schemaPath:"#/properties/actions/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3522,18 +3260,18 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/label",schema
 return false;
 }
 }
-var valid42 = _errs277 === errors;
+var valid63 = _errs319 === errors;
 }
 else {
-var valid42 = true;
+var valid63 = true;
 }
-if(valid42){
-if(data100.deepLink !== undefined){
-let data103 = data100.deepLink;
-const _errs279 = errors;
-if(errors === _errs279){
-if(typeof data103 === "string"){
-if(!pattern5.test(data103)){
+if(valid63){
+if(data111.deepLink !== undefined){
+let data114 = data111.deepLink;
+const _errs321 = errors;
+if(errors === _errs321){
+if(typeof data114 === "string"){
+if(!pattern5.test(data114)){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/deepLink",schemaPath:"#/properties/actions/items/properties/deepLink/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
 return false;
 }
@@ -3543,46 +3281,46 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/deepLink",sch
 return false;
 }
 }
-var valid42 = _errs279 === errors;
+var valid63 = _errs321 === errors;
 }
 else {
-var valid42 = true;
+var valid63 = true;
 }
-if(valid42){
-if(data100.request !== undefined){
-let data104 = data100.request;
-const _errs281 = errors;
-if(errors === _errs281){
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-let missing32;
-if((((((data104.method === undefined) && (missing32 = "method")) || ((data104.url === undefined) && (missing32 = "url"))) || ((data104.headers === undefined) && (missing32 = "headers"))) || ((data104.body === undefined) && (missing32 = "body"))) || ((data104.params === undefined) && (missing32 = "params"))){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",schemaPath:"#/properties/actions/items/properties/request/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+if(valid63){
+if(data111.request !== undefined){
+let data115 = data111.request;
+const _errs323 = errors;
+if(errors === _errs323){
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+let missing43;
+if((((((data115.method === undefined) && (missing43 = "method")) || ((data115.url === undefined) && (missing43 = "url"))) || ((data115.headers === undefined) && (missing43 = "headers"))) || ((data115.body === undefined) && (missing43 = "body"))) || ((data115.params === undefined) && (missing43 = "params"))){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",schemaPath:"#/properties/actions/items/properties/request/required",keyword:"required",params:{missingProperty: missing43},message:"must have required property '"+missing43+"'"}];
 return false;
 }
 else {
-if(data104.method !== undefined){
-let data105 = data104.method;
-const _errs284 = errors;
-if(typeof data105 !== "string"){
+if(data115.method !== undefined){
+let data116 = data115.method;
+const _errs326 = errors;
+if(typeof data116 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/method",schemaPath:"#/properties/actions/items/properties/request/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("POST" !== data105){
+if("POST" !== data116){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/method",schemaPath:"#/properties/actions/items/properties/request/properties/method/const",keyword:"const",params:{allowedValue: "POST"},message:"must be equal to constant"}];
 return false;
 }
-var valid43 = _errs284 === errors;
+var valid64 = _errs326 === errors;
 }
 else {
-var valid43 = true;
+var valid64 = true;
 }
-if(valid43){
-if(data104.url !== undefined){
-let data106 = data104.url;
-const _errs286 = errors;
-if(errors === _errs286){
-if(typeof data106 === "string"){
-if(!pattern5.test(data106)){
+if(valid64){
+if(data115.url !== undefined){
+let data117 = data115.url;
+const _errs328 = errors;
+if(errors === _errs328){
+if(typeof data117 === "string"){
+if(!pattern5.test(data117)){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/url",schemaPath:"#/properties/actions/items/properties/request/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
 return false;
 }
@@ -3592,30 +3330,30 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/url",
 return false;
 }
 }
-var valid43 = _errs286 === errors;
+var valid64 = _errs328 === errors;
 }
 else {
-var valid43 = true;
+var valid64 = true;
 }
-if(valid43){
-if(data104.headers !== undefined){
-let data107 = data104.headers;
-const _errs288 = errors;
-if(errors === _errs288){
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-let missing33;
-if((data107["content-type"] === undefined) && (missing33 = "content-type")){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers",schemaPath:"#/properties/actions/items/properties/request/properties/headers/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+if(valid64){
+if(data115.headers !== undefined){
+let data118 = data115.headers;
+const _errs330 = errors;
+if(errors === _errs330){
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+let missing44;
+if((data118["content-type"] === undefined) && (missing44 = "content-type")){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers",schemaPath:"#/properties/actions/items/properties/request/properties/headers/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
 return false;
 }
 else {
-if(data107["content-type"] !== undefined){
-let data108 = data107["content-type"];
-if(typeof data108 !== "string"){
+if(data118["content-type"] !== undefined){
+let data119 = data118["content-type"];
+if(typeof data119 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers/content-type",schemaPath:"#/properties/actions/items/properties/request/properties/headers/properties/content-type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("application/json" !== data108){
+if("application/json" !== data119){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers/content-type",schemaPath:"#/properties/actions/items/properties/request/properties/headers/properties/content-type/const",keyword:"const",params:{allowedValue: "application/json"},message:"must be equal to constant"}];
 return false;
 }
@@ -3627,48 +3365,48 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/heade
 return false;
 }
 }
-var valid43 = _errs288 === errors;
+var valid64 = _errs330 === errors;
 }
 else {
-var valid43 = true;
+var valid64 = true;
 }
-if(valid43){
-if(data104.body !== undefined){
-let data109 = data104.body;
-const _errs293 = errors;
-if(errors === _errs293){
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-let missing34;
-if((data109.input === undefined) && (missing34 = "input")){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body",schemaPath:"#/properties/actions/items/properties/request/properties/body/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+if(valid64){
+if(data115.body !== undefined){
+let data120 = data115.body;
+const _errs335 = errors;
+if(errors === _errs335){
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+let missing45;
+if((data120.input === undefined) && (missing45 = "input")){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body",schemaPath:"#/properties/actions/items/properties/request/properties/body/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
 return false;
 }
 else {
-if(data109.input !== undefined){
-let data110 = data109.input;
-const _errs296 = errors;
-if(errors === _errs296){
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-for(const key0 in data110){
-const _errs298 = errors;
+if(data120.input !== undefined){
+let data121 = data120.input;
+const _errs338 = errors;
+if(errors === _errs338){
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+for(const key0 in data121){
+const _errs340 = errors;
 if(typeof key0 !== "string"){
-const err191 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
+const err54 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
 if(vErrors === null){
-vErrors = [err191];
+vErrors = [err54];
 }
 else {
-vErrors.push(err191);
+vErrors.push(err54);
 }
 errors++;
 }
-var valid46 = _errs298 === errors;
-if(!valid46){
-const err192 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+var valid67 = _errs340 === errors;
+if(!valid67){
+const err55 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err192];
+vErrors = [err55];
 }
 else {
-vErrors.push(err192);
+vErrors.push(err55);
 }
 errors++;
 validate20.errors = vErrors;
@@ -3676,16 +3414,16 @@ return false;
 break;
 }
 }
-if(valid46){
-for(const key1 in data110){
-let data111 = data110[key1];
-const _errs301 = errors;
-if((typeof data111 !== "string") && (!(typeof data111 == "number"))){
+if(valid67){
+for(const key1 in data121){
+let data122 = data121[key1];
+const _errs343 = errors;
+if((typeof data122 !== "string") && (!(typeof data122 == "number"))){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body/input/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/additionalProperties/type",keyword:"type",params:{type: schema31.properties.actions.items.properties.request.properties.body.properties.input.additionalProperties.type},message:"must be string,number"}];
 return false;
 }
-var valid47 = _errs301 === errors;
-if(!valid47){
+var valid68 = _errs343 === errors;
+if(!valid68){
 break;
 }
 }
@@ -3704,25 +3442,25 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body"
 return false;
 }
 }
-var valid43 = _errs293 === errors;
+var valid64 = _errs335 === errors;
 }
 else {
-var valid43 = true;
+var valid64 = true;
 }
-if(valid43){
-if(data104.params !== undefined){
-let data112 = data104.params;
-const _errs303 = errors;
-if(errors === _errs303){
-if(Array.isArray(data112)){
-var valid48 = true;
-const len6 = data112.length;
+if(valid64){
+if(data115.params !== undefined){
+let data123 = data115.params;
+const _errs345 = errors;
+if(errors === _errs345){
+if(Array.isArray(data123)){
+var valid69 = true;
+const len6 = data123.length;
 for(let i6=0; i6<len6; i6++){
-let data113 = data112[i6];
-const _errs305 = errors;
-if(errors === _errs305){
-if(typeof data113 === "string"){
-if(data113.length < 1){
+let data124 = data123[i6];
+const _errs347 = errors;
+if(errors === _errs347){
+if(typeof data124 === "string"){
+if(data124.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/params/" + i6,schemaPath:"#/properties/actions/items/properties/request/properties/params/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3732,8 +3470,8 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/param
 return false;
 }
 }
-var valid48 = _errs305 === errors;
-if(!valid48){
+var valid69 = _errs347 === errors;
+if(!valid69){
 break;
 }
 }
@@ -3743,10 +3481,10 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/param
 return false;
 }
 }
-var valid43 = _errs303 === errors;
+var valid64 = _errs345 === errors;
 }
 else {
-var valid43 = true;
+var valid64 = true;
 }
 }
 }
@@ -3759,10 +3497,10 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",sche
 return false;
 }
 }
-var valid42 = _errs281 === errors;
+var valid63 = _errs323 === errors;
 }
 else {
-var valid42 = true;
+var valid63 = true;
 }
 }
 }
@@ -3774,8 +3512,8 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/p
 return false;
 }
 }
-var valid41 = _errs272 === errors;
-if(!valid41){
+var valid62 = _errs314 === errors;
+if(!valid62){
 break;
 }
 }
@@ -3785,7 +3523,7 @@ validate20.errors = [{instancePath:instancePath+"/actions",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs270 === errors;
+var valid0 = _errs312 === errors;
 }
 else {
 var valid0 = true;
