@@ -101,6 +101,7 @@ export function generateScreenValidator(): string {
     strict: false,
     allErrors: false,
     unicode: false,
+    discriminator: true,
     logger: { log() {}, warn() {}, error: console.error },
   } as never);
   const code = standaloneCode(ajv, ajv.compile(dispatchOnType(JSON.parse(readFileSync(SCREEN_SCHEMA, "utf8"))) as object));
@@ -110,19 +111,20 @@ ${code}
 }
 
 /**
- * The published schema with every `anyOf` of typed objects (the screen's components) rewritten as an
- * if/then/else chain on `type`, for the compiled validator only: the published file stays as zod derives it.
+ * The published schema with every `anyOf` of typed objects (the screen's components) rewritten to dispatch on
+ * `type`, for the compiled validator only: the published file stays as zod derives it.
  *
- * Why: ajv tries an `anyOf`'s branches in order and builds error objects for each one that fails (~40 per
- * product screen), while an `if` is evaluated without errors. ajv's own `discriminator` keyword cannot be used:
- * it requires a `const`/`enum` tag in every branch, and the last branch (a later version's component type) is
- * a pattern.
+ * Why: ajv tries an `anyOf`'s branches in order and builds an error object for each one that fails (~40 per
+ * product screen). The rewrite is `if` the type is a known one `then` ajv's `discriminator` (an OpenAPI keyword
+ * ajv implements: it picks the `oneOf` branch whose `const` equals the tag, no errors built on the way) `else` the
+ * catch-all. `discriminator` alone cannot express the union: its last branch (a later version's component type)
+ * is a pattern, not a const, and a tag outside the consts fails.
  *
  * Same verdicts, checked here before rewriting: every branch is `type: "object"`, every branch but the last has a
- * required `type` with a distinct string `const`, and the last (the catch-all) does not accept any of those
- * consts. So an object whose `type` is one of the consts can only match that const's branch; any other object
- * only the catch-all; and a non-object no branch (the first `if` passes on it, as `properties` and `required`
- * ignore non-objects, and its `then` rejects it for its type).
+ * required `type` with a distinct string `const`, and the last (the catch-all) accepts none of those consts. So
+ * an object whose `type` is one of the consts can only match that const's branch (the `then`); any other object
+ * only the catch-all (the `else`); and a non-object no branch (the `if` passes on it, as `properties` and
+ * `required` ignore non-objects, and the `then` rejects it for its type).
  */
 export function dispatchOnType(schema: unknown): unknown {
   type Branch = { type?: unknown; required?: unknown; properties?: { type?: { const?: unknown; pattern?: unknown } } };
@@ -143,13 +145,13 @@ export function dispatchOnType(schema: unknown): unknown {
     tags.every((tag) => !new RegExp(restPattern, "u").test(tag as string));
   if (!dispatchable) return out;
   const { anyOf: _, ...others } = out;
-  const chain = known.reduceRight<unknown>(
-    (otherwise, branch, i) =>
-      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords, not a promise.
-      ({ if: { properties: { type: { const: tags[i] } }, required: ["type"] }, then: branch, else: otherwise }),
-    rest,
-  ) as Record<string, unknown>;
-  return { ...others, ...chain };
+  return {
+    ...others,
+    if: { properties: { type: { enum: tags } }, required: ["type"] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords, not a promise.
+    then: { type: "object", discriminator: { propertyName: "type" }, oneOf: known },
+    else: rest,
+  };
 }
 
 /** Writes (or, with `check`, compares) every generated module; returns the stale ones. */

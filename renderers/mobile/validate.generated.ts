@@ -2,7 +2,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"schemaVersion":{"type":"string","pattern":"^1\\.(?:0|[1-9][0-9]*)$"},"screen":{"type":"object","properties":{"id":{"type":"string","minLength":1},"kind":{"type":"string","enum":["product","product_list","message","cart","order","action_result"]},"title":{"type":"string","minLength":1},"locale":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"}},"required":["id","kind","title","locale","url"],"additionalProperties":{}},"sections":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"components":{"type":"array","items":{"if":{"properties":{"type":{"const":"heading"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"heading"},"text":{"type":"string","minLength":1},"level":{"anyOf":[{"type":"number","const":1},{"type":"number","const":2}]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","level","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"text"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"image"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"image"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","url","alt","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"price"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"price"},"text":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","compareAt","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"badge"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"badge"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["positive","warning","negative","neutral"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"keyValue"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"keyValue"},"items":{"minItems":1,"type":"array","items":{"type":"object","properties":{"label":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}},"required":["label","value"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"variantPicker"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"variantPicker"},"label":{"type":"string","minLength":1},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]},"field":{"type":"string","const":"sku"},"options":{"minItems":1,"type":"array","items":{"type":"object","properties":{"sku":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"price":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"availabilityText":{"type":"string","minLength":1},"enabled":{"type":"boolean"}},"required":["sku","title","price","compareAt","availabilityText","enabled"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","field","options","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"list"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"list"},"items":{"type":"array","items":{"type":"object","properties":{"title":{"type":"string","minLength":1},"subtitle":{"type":["string","null"]},"image":{"anyOf":[{"type":"object","properties":{"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1}},"required":["url","alt"],"additionalProperties":{}},{"type":"null"}]},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"required":["title","subtitle","image","actionId"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"button"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"button"},"label":{"type":"string","minLength":1},"actionId":{"type":"string","minLength":1},"style":{"type":"string","enum":["primary","secondary"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","style","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"notice"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"notice"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["info","success","error"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},"else":{"if":{"properties":{"type":{"const":"link"}},"required":["type"]},"then":{"type":"object","properties":{"type":{"type":"string","const":"link"},"text":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","url","fallback"],"additionalProperties":{}},"else":{"type":"object","properties":{"type":{"type":"string","pattern":"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","fallback"],"additionalProperties":{}}}}}}}}}}}}}}},"required":["id","components"],"additionalProperties":{}}},"actions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"label":{"type":"string","minLength":1},"deepLink":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"request":{"type":"object","properties":{"method":{"type":"string","const":"POST"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"headers":{"type":"object","properties":{"content-type":{"type":"string","const":"application/json"}},"required":["content-type"],"additionalProperties":{}},"body":{"type":"object","properties":{"input":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number"]}}},"required":["input"],"additionalProperties":{}},"params":{"type":"array","items":{"type":"string","minLength":1}}},"required":["method","url","headers","body","params"],"additionalProperties":{}}},"required":["id","label","deepLink","request"],"additionalProperties":{}}}},"required":["schemaVersion","screen","sections","actions"],"additionalProperties":{},"title":"Unison screen 1.0","description":"A server-driven mobile screen (renderers/mobile/README.md)."};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"schemaVersion":{"type":"string","pattern":"^1\\.(?:0|[1-9][0-9]*)$"},"screen":{"type":"object","properties":{"id":{"type":"string","minLength":1},"kind":{"type":"string","enum":["product","product_list","message","cart","order","action_result"]},"title":{"type":"string","minLength":1},"locale":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"}},"required":["id","kind","title","locale","url"],"additionalProperties":{}},"sections":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"components":{"type":"array","items":{"if":{"properties":{"type":{"enum":["heading","text","image","price","badge","keyValue","variantPicker","list","button","notice","link"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","properties":{"type":{"type":"string","const":"heading"},"text":{"type":"string","minLength":1},"level":{"anyOf":[{"type":"number","const":1},{"type":"number","const":2}]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","level","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"image"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","url","alt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"price"},"text":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","compareAt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"badge"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["positive","warning","negative","neutral"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"keyValue"},"items":{"minItems":1,"type":"array","items":{"type":"object","properties":{"label":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}},"required":["label","value"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"variantPicker"},"label":{"type":"string","minLength":1},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]},"field":{"type":"string","const":"sku"},"options":{"minItems":1,"type":"array","items":{"type":"object","properties":{"sku":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"price":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"availabilityText":{"type":"string","minLength":1},"enabled":{"type":"boolean"}},"required":["sku","title","price","compareAt","availabilityText","enabled"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","field","options","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"list"},"items":{"type":"array","items":{"type":"object","properties":{"title":{"type":"string","minLength":1},"subtitle":{"type":["string","null"]},"image":{"anyOf":[{"type":"object","properties":{"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1}},"required":["url","alt"],"additionalProperties":{}},{"type":"null"}]},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"required":["title","subtitle","image","actionId"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"button"},"label":{"type":"string","minLength":1},"actionId":{"type":"string","minLength":1},"style":{"type":"string","enum":["primary","secondary"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","style","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"notice"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["info","success","error"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"link"},"text":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","url","fallback"],"additionalProperties":{}}]},"else":{"type":"object","properties":{"type":{"type":"string","pattern":"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","fallback"],"additionalProperties":{}}}}},"required":["id","components"],"additionalProperties":{}}},"actions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"label":{"type":"string","minLength":1},"deepLink":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"request":{"type":"object","properties":{"method":{"type":"string","const":"POST"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"headers":{"type":"object","properties":{"content-type":{"type":"string","const":"application/json"}},"required":["content-type"],"additionalProperties":{}},"body":{"type":"object","properties":{"input":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number"]}}},"required":["input"],"additionalProperties":{}},"params":{"type":"array","items":{"type":"string","minLength":1}}},"required":["method","url","headers","body","params"],"additionalProperties":{}}},"required":["id","label","deepLink","request"],"additionalProperties":{}}}},"required":["schemaVersion","screen","sections","actions"],"additionalProperties":{},"title":"Unison screen 1.0","description":"A server-driven mobile screen (renderers/mobile/README.md)."};
 const pattern4 = new RegExp("^1\\.(?:0|[1-9][0-9]*)$", "u");
 const pattern5 = new RegExp("^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$", "u");
 const pattern9 = new RegExp("^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$", "u");
@@ -240,7 +240,8 @@ errors++;
 }
 else {
 if(data11.type !== undefined){
-if("heading" !== data11.type){
+let data12 = data11.type;
+if(!(((((((((((data12 === "heading") || (data12 === "text")) || (data12 === "image")) || (data12 === "price")) || (data12 === "badge")) || (data12 === "keyValue")) || (data12 === "variantPicker")) || (data12 === "list")) || (data12 === "button")) || (data12 === "notice")) || (data12 === "link"))){
 const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
@@ -268,58 +269,64 @@ if(_valid0){
 const _errs30 = errors;
 if(errors === _errs30){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+const tag0 = data11.type;
+if(typeof tag0 == "string"){
+if(tag0 === "heading"){
+const _errs33 = errors;
+if(errors === _errs33){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing4;
 if(((((data11.type === undefined) && (missing4 = "type")) || ((data11.text === undefined) && (missing4 = "text"))) || ((data11.level === undefined) && (missing4 = "level"))) || ((data11.fallback === undefined) && (missing4 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
 if(data11.type !== undefined){
 let data13 = data11.type;
-const _errs33 = errors;
+const _errs36 = errors;
 if(typeof data13 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if("heading" !== data13){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/type/const",keyword:"const",params:{allowedValue: "heading"},message:"must be equal to constant"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "heading"},message:"must be equal to constant"}];
 return false;
 }
-var valid7 = _errs33 === errors;
+var valid9 = _errs36 === errors;
 }
 else {
-var valid7 = true;
+var valid9 = true;
 }
-if(valid7){
+if(valid9){
 if(data11.text !== undefined){
 let data14 = data11.text;
-const _errs35 = errors;
-if(errors === _errs35){
+const _errs38 = errors;
+if(errors === _errs38){
 if(typeof data14 === "string"){
 if(data14.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid7 = _errs35 === errors;
+var valid9 = _errs38 === errors;
 }
 else {
-var valid7 = true;
+var valid9 = true;
 }
-if(valid7){
+if(valid9){
 if(data11.level !== undefined){
 let data15 = data11.level;
-const _errs37 = errors;
-const _errs38 = errors;
-let valid8 = false;
-const _errs39 = errors;
+const _errs40 = errors;
+const _errs41 = errors;
+let valid10 = false;
+const _errs42 = errors;
 if(!(typeof data15 == "number")){
-const err2 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err2 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -329,7 +336,7 @@ vErrors.push(err2);
 errors++;
 }
 if(1 !== data15){
-const err3 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/0/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err3 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/0/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -338,11 +345,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-var _valid1 = _errs39 === errors;
-valid8 = valid8 || _valid1;
-const _errs41 = errors;
+var _valid1 = _errs42 === errors;
+valid10 = valid10 || _valid1;
+const _errs44 = errors;
 if(!(typeof data15 == "number")){
-const err4 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err4 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -352,7 +359,7 @@ vErrors.push(err4);
 errors++;
 }
 if(2 !== data15){
-const err5 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf/1/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
+const err5 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/1/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -361,10 +368,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-var _valid1 = _errs41 === errors;
-valid8 = valid8 || _valid1;
-if(!valid8){
-const err6 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid1 = _errs44 === errors;
+valid10 = valid10 || _valid1;
+if(!valid10){
+const err6 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -376,100 +383,832 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs38;
+errors = _errs41;
 if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
+if(_errs41){
+vErrors.length = _errs41;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid7 = _errs37 === errors;
+var valid9 = _errs40 === errors;
 }
 else {
-var valid7 = true;
+var valid9 = true;
 }
-if(valid7){
+if(valid9){
 if(data11.fallback !== undefined){
 let data16 = data11.fallback;
-const _errs43 = errors;
-if(errors === _errs43){
+const _errs46 = errors;
+if(errors === _errs46){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 let missing5;
 if(((data16.type === undefined) && (missing5 = "type")) || ((data16.text === undefined) && (missing5 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data16.type !== undefined){
 let data17 = data16.type;
-const _errs46 = errors;
+const _errs49 = errors;
 if(typeof data17 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if("text" !== data17){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
+}
+var valid11 = _errs49 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data16.text !== undefined){
+const _errs51 = errors;
+if(typeof data16.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs51 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid9 = _errs46 === errors;
 }
 else {
 var valid9 = true;
 }
-if(valid9){
-if(data16.text !== undefined){
-const _errs48 = errors;
-if(typeof data16.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
 }
-var valid9 = _errs48 === errors;
-}
-else {
-var valid9 = true;
 }
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid7 = _errs43 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid0 = _errs30 === errors;
-valid5 = _valid0;
-if(valid5){
 var props0 = true;
 }
-ifClause0 = "then";
-}
-else {
-const _errs50 = errors;
-const _errs51 = errors;
-let valid10 = true;
-const _errs52 = errors;
+else if(tag0 === "text"){
+const _errs53 = errors;
+if(errors === _errs53){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing6;
-if((data11.type === undefined) && (missing6 = "type")){
-const err7 = {};
+if((((data11.type === undefined) && (missing6 = "type")) || ((data11.text === undefined) && (missing6 = "text"))) || ((data11.fallback === undefined) && (missing6 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data19 = data11.type;
+const _errs56 = errors;
+if(typeof data19 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data19){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid13 = _errs56 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data11.text !== undefined){
+let data20 = data11.text;
+const _errs58 = errors;
+if(errors === _errs58){
+if(typeof data20 === "string"){
+if(data20.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid13 = _errs58 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data11.fallback !== undefined){
+let data21 = data11.fallback;
+const _errs60 = errors;
+if(errors === _errs60){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+let missing7;
+if(((data21.type === undefined) && (missing7 = "type")) || ((data21.text === undefined) && (missing7 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data21.type !== undefined){
+let data22 = data21.type;
+const _errs63 = errors;
+if(typeof data22 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data22){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid14 = _errs63 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data21.text !== undefined){
+const _errs65 = errors;
+if(typeof data21.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs65 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs60 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "image"){
+const _errs67 = errors;
+if(errors === _errs67){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing8;
+if(((((data11.type === undefined) && (missing8 = "type")) || ((data11.url === undefined) && (missing8 = "url"))) || ((data11.alt === undefined) && (missing8 = "alt"))) || ((data11.fallback === undefined) && (missing8 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data24 = data11.type;
+const _errs70 = errors;
+if(typeof data24 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("image" !== data24){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid16 = _errs70 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.url !== undefined){
+let data25 = data11.url;
+const _errs72 = errors;
+if(errors === _errs72){
+if(typeof data25 === "string"){
+if(!pattern5.test(data25)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs72 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.alt !== undefined){
+let data26 = data11.alt;
+const _errs74 = errors;
+if(errors === _errs74){
+if(typeof data26 === "string"){
+if(data26.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs74 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.fallback !== undefined){
+let data27 = data11.fallback;
+const _errs76 = errors;
+if(errors === _errs76){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let missing9;
+if(((data27.type === undefined) && (missing9 = "type")) || ((data27.text === undefined) && (missing9 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data27.type !== undefined){
+let data28 = data27.type;
+const _errs79 = errors;
+if(typeof data28 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data28){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs79 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data27.text !== undefined){
+const _errs81 = errors;
+if(typeof data27.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs81 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs76 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "price"){
+const _errs83 = errors;
+if(errors === _errs83){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing10;
+if(((((data11.type === undefined) && (missing10 = "type")) || ((data11.text === undefined) && (missing10 = "text"))) || ((data11.compareAt === undefined) && (missing10 = "compareAt"))) || ((data11.fallback === undefined) && (missing10 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data30 = data11.type;
+const _errs86 = errors;
+if(typeof data30 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("price" !== data30){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "price"},message:"must be equal to constant"}];
+return false;
+}
+var valid19 = _errs86 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data11.text !== undefined){
+let data31 = data11.text;
+const _errs88 = errors;
+if(errors === _errs88){
+if(typeof data31 === "string"){
+if(data31.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid19 = _errs88 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data11.compareAt !== undefined){
+let data32 = data11.compareAt;
+const _errs90 = errors;
+if((typeof data32 !== "string") && (data32 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.then.oneOf[3].properties.compareAt.type},message:"must be string,null"}];
+return false;
+}
+var valid19 = _errs90 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data11.fallback !== undefined){
+let data33 = data11.fallback;
+const _errs92 = errors;
+if(errors === _errs92){
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+let missing11;
+if(((data33.type === undefined) && (missing11 = "type")) || ((data33.text === undefined) && (missing11 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data33.type !== undefined){
+let data34 = data33.type;
+const _errs95 = errors;
+if(typeof data34 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data34){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs95 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data33.text !== undefined){
+const _errs97 = errors;
+if(typeof data33.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs97 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid19 = _errs92 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "badge"){
+const _errs99 = errors;
+if(errors === _errs99){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing12;
+if(((((data11.type === undefined) && (missing12 = "type")) || ((data11.text === undefined) && (missing12 = "text"))) || ((data11.tone === undefined) && (missing12 = "tone"))) || ((data11.fallback === undefined) && (missing12 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data36 = data11.type;
+const _errs102 = errors;
+if(typeof data36 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("badge" !== data36){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "badge"},message:"must be equal to constant"}];
+return false;
+}
+var valid22 = _errs102 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data11.text !== undefined){
+let data37 = data11.text;
+const _errs104 = errors;
+if(errors === _errs104){
+if(typeof data37 === "string"){
+if(data37.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid22 = _errs104 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data11.tone !== undefined){
+let data38 = data11.tone;
+const _errs106 = errors;
+if(typeof data38 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data38 === "positive") || (data38 === "warning")) || (data38 === "negative")) || (data38 === "neutral"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.then.oneOf[4].properties.tone.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid22 = _errs106 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data11.fallback !== undefined){
+let data39 = data11.fallback;
+const _errs108 = errors;
+if(errors === _errs108){
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+let missing13;
+if(((data39.type === undefined) && (missing13 = "type")) || ((data39.text === undefined) && (missing13 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data39.type !== undefined){
+let data40 = data39.type;
+const _errs111 = errors;
+if(typeof data40 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data40){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid23 = _errs111 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data39.text !== undefined){
+const _errs113 = errors;
+if(typeof data39.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid23 = _errs113 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid22 = _errs108 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "keyValue"){
+const _errs115 = errors;
+if(errors === _errs115){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing14;
+if((((data11.type === undefined) && (missing14 = "type")) || ((data11.items === undefined) && (missing14 = "items"))) || ((data11.fallback === undefined) && (missing14 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data42 = data11.type;
+const _errs118 = errors;
+if(typeof data42 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("keyValue" !== data42){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "keyValue"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs118 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data11.items !== undefined){
+let data43 = data11.items;
+const _errs120 = errors;
+if(errors === _errs120){
+if(Array.isArray(data43)){
+if(data43.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid26 = true;
+const len2 = data43.length;
+for(let i2=0; i2<len2; i2++){
+let data44 = data43[i2];
+const _errs122 = errors;
+if(errors === _errs122){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing15;
+if(((data44.label === undefined) && (missing15 = "label")) || ((data44.value === undefined) && (missing15 = "value"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data44.label !== undefined){
+let data45 = data44.label;
+const _errs125 = errors;
+if(errors === _errs125){
+if(typeof data45 === "string"){
+if(data45.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid27 = _errs125 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data44.value !== undefined){
+let data46 = data44.value;
+const _errs127 = errors;
+if(errors === _errs127){
+if(typeof data46 === "string"){
+if(data46.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid27 = _errs127 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid26 = _errs122 === errors;
+if(!valid26){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid25 = _errs120 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data11.fallback !== undefined){
+let data47 = data11.fallback;
+const _errs129 = errors;
+if(errors === _errs129){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing16;
+if(((data47.type === undefined) && (missing16 = "type")) || ((data47.text === undefined) && (missing16 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data47.type !== undefined){
+let data48 = data47.type;
+const _errs132 = errors;
+if(typeof data48 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data48){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid28 = _errs132 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data47.text !== undefined){
+const _errs134 = errors;
+if(typeof data47.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid28 = _errs134 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid25 = _errs129 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "variantPicker"){
+const _errs136 = errors;
+if(errors === _errs136){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing17;
+if(((((((data11.type === undefined) && (missing17 = "type")) || ((data11.label === undefined) && (missing17 = "label"))) || ((data11.actionId === undefined) && (missing17 = "actionId"))) || ((data11.field === undefined) && (missing17 = "field"))) || ((data11.options === undefined) && (missing17 = "options"))) || ((data11.fallback === undefined) && (missing17 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data50 = data11.type;
+const _errs139 = errors;
+if(typeof data50 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("variantPicker" !== data50){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "variantPicker"},message:"must be equal to constant"}];
+return false;
+}
+var valid30 = _errs139 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.label !== undefined){
+let data51 = data11.label;
+const _errs141 = errors;
+if(errors === _errs141){
+if(typeof data51 === "string"){
+if(data51.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid30 = _errs141 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.actionId !== undefined){
+let data52 = data11.actionId;
+const _errs143 = errors;
+const _errs144 = errors;
+let valid31 = false;
+const _errs145 = errors;
+if(errors === _errs145){
+if(typeof data52 === "string"){
+if(data52.length < 1){
+const err7 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -478,10 +1217,9 @@ vErrors.push(err7);
 }
 errors++;
 }
+}
 else {
-if(data11.type !== undefined){
-if("text" !== data11.type){
-const err8 = {};
+const err8 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -491,144 +1229,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-}
-}
-var _valid2 = _errs52 === errors;
-errors = _errs51;
-if(vErrors !== null){
-if(_errs51){
-vErrors.length = _errs51;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause1;
-if(_valid2){
-const _errs54 = errors;
-if(errors === _errs54){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing7;
-if((((data11.type === undefined) && (missing7 = "type")) || ((data11.text === undefined) && (missing7 = "text"))) || ((data11.fallback === undefined) && (missing7 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/then/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data20 = data11.type;
-const _errs57 = errors;
-if(typeof data20 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data20){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid12 = _errs57 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data11.text !== undefined){
-let data21 = data11.text;
-const _errs59 = errors;
-if(errors === _errs59){
-if(typeof data21 === "string"){
-if(data21.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid12 = _errs59 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data11.fallback !== undefined){
-let data22 = data11.fallback;
-const _errs61 = errors;
-if(errors === _errs61){
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-let missing8;
-if(((data22.type === undefined) && (missing8 = "type")) || ((data22.text === undefined) && (missing8 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
-return false;
-}
-else {
-if(data22.type !== undefined){
-let data23 = data22.type;
-const _errs64 = errors;
-if(typeof data23 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data23){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid13 = _errs64 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-if(data22.text !== undefined){
-const _errs66 = errors;
-if(typeof data22.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid13 = _errs66 === errors;
-}
-else {
-var valid13 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid12 = _errs61 === errors;
-}
-else {
-var valid12 = true;
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid2 = _errs54 === errors;
-valid10 = _valid2;
-if(valid10){
-var props1 = true;
-}
-ifClause1 = "then";
-}
-else {
-const _errs68 = errors;
-const _errs69 = errors;
-let valid14 = true;
-const _errs70 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing9;
-if((data11.type === undefined) && (missing9 = "type")){
-const err9 = {};
+var _valid2 = _errs145 === errors;
+valid31 = valid31 || _valid2;
+const _errs147 = errors;
+if(data52 !== null){
+const err9 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -637,10 +1242,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("image" !== data11.type){
-const err10 = {};
+var _valid2 = _errs147 === errors;
+valid31 = valid31 || _valid2;
+if(!valid31){
+const err10 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -648,168 +1253,362 @@ else {
 vErrors.push(err10);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-}
-}
-}
-var _valid3 = _errs70 === errors;
-errors = _errs69;
+else {
+errors = _errs144;
 if(vErrors !== null){
-if(_errs69){
-vErrors.length = _errs69;
+if(_errs144){
+vErrors.length = _errs144;
 }
 else {
 vErrors = null;
 }
 }
-let ifClause2;
-if(_valid3){
-const _errs72 = errors;
-if(errors === _errs72){
+}
+var valid30 = _errs143 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.field !== undefined){
+let data53 = data11.field;
+const _errs149 = errors;
+if(typeof data53 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("sku" !== data53){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/field/const",keyword:"const",params:{allowedValue: "sku"},message:"must be equal to constant"}];
+return false;
+}
+var valid30 = _errs149 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.options !== undefined){
+let data54 = data11.options;
+const _errs151 = errors;
+if(errors === _errs151){
+if(Array.isArray(data54)){
+if(data54.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid32 = true;
+const len3 = data54.length;
+for(let i3=0; i3<len3; i3++){
+let data55 = data54[i3];
+const _errs153 = errors;
+if(errors === _errs153){
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+let missing18;
+if(((((((data55.sku === undefined) && (missing18 = "sku")) || ((data55.title === undefined) && (missing18 = "title"))) || ((data55.price === undefined) && (missing18 = "price"))) || ((data55.compareAt === undefined) && (missing18 = "compareAt"))) || ((data55.availabilityText === undefined) && (missing18 = "availabilityText"))) || ((data55.enabled === undefined) && (missing18 = "enabled"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data55.sku !== undefined){
+let data56 = data55.sku;
+const _errs156 = errors;
+if(errors === _errs156){
+if(typeof data56 === "string"){
+if(data56.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs156 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.title !== undefined){
+let data57 = data55.title;
+const _errs158 = errors;
+if(errors === _errs158){
+if(typeof data57 === "string"){
+if(data57.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs158 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.price !== undefined){
+let data58 = data55.price;
+const _errs160 = errors;
+if(errors === _errs160){
+if(typeof data58 === "string"){
+if(data58.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/price/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs160 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.compareAt !== undefined){
+let data59 = data55.compareAt;
+const _errs162 = errors;
+if((typeof data59 !== "string") && (data59 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.then.oneOf[6].properties.options.items.properties.compareAt.type},message:"must be string,null"}];
+return false;
+}
+var valid33 = _errs162 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.availabilityText !== undefined){
+let data60 = data55.availabilityText;
+const _errs164 = errors;
+if(errors === _errs164){
+if(typeof data60 === "string"){
+if(data60.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/availabilityText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/availabilityText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs164 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.enabled !== undefined){
+const _errs166 = errors;
+if(typeof data55.enabled !== "boolean"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/enabled",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid33 = _errs166 === errors;
+}
+else {
+var valid33 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid32 = _errs153 === errors;
+if(!valid32){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid30 = _errs151 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.fallback !== undefined){
+let data62 = data11.fallback;
+const _errs168 = errors;
+if(errors === _errs168){
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+let missing19;
+if(((data62.type === undefined) && (missing19 = "type")) || ((data62.text === undefined) && (missing19 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data62.type !== undefined){
+let data63 = data62.type;
+const _errs171 = errors;
+if(typeof data63 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data63){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid34 = _errs171 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data62.text !== undefined){
+const _errs173 = errors;
+if(typeof data62.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid34 = _errs173 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs168 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "list"){
+const _errs175 = errors;
+if(errors === _errs175){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing10;
-if(((((data11.type === undefined) && (missing10 = "type")) || ((data11.url === undefined) && (missing10 = "url"))) || ((data11.alt === undefined) && (missing10 = "alt"))) || ((data11.fallback === undefined) && (missing10 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+let missing20;
+if((((data11.type === undefined) && (missing20 = "type")) || ((data11.items === undefined) && (missing20 = "items"))) || ((data11.fallback === undefined) && (missing20 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
 return false;
 }
 else {
 if(data11.type !== undefined){
-let data26 = data11.type;
-const _errs75 = errors;
-if(typeof data26 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data65 = data11.type;
+const _errs178 = errors;
+if(typeof data65 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("image" !== data26){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+if("list" !== data65){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "list"},message:"must be equal to constant"}];
 return false;
 }
-var valid16 = _errs75 === errors;
+var valid36 = _errs178 === errors;
 }
 else {
-var valid16 = true;
+var valid36 = true;
 }
-if(valid16){
-if(data11.url !== undefined){
-let data27 = data11.url;
-const _errs77 = errors;
-if(errors === _errs77){
-if(typeof data27 === "string"){
-if(!pattern5.test(data27)){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
+if(valid36){
+if(data11.items !== undefined){
+let data66 = data11.items;
+const _errs180 = errors;
+if(errors === _errs180){
+if(Array.isArray(data66)){
+var valid37 = true;
+const len4 = data66.length;
+for(let i4=0; i4<len4; i4++){
+let data67 = data66[i4];
+const _errs182 = errors;
+if(errors === _errs182){
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+let missing21;
+if(((((data67.title === undefined) && (missing21 = "title")) || ((data67.subtitle === undefined) && (missing21 = "subtitle"))) || ((data67.image === undefined) && (missing21 = "image"))) || ((data67.actionId === undefined) && (missing21 = "actionId"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
 return false;
 }
-}
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid16 = _errs77 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data11.alt !== undefined){
-let data28 = data11.alt;
-const _errs79 = errors;
-if(errors === _errs79){
-if(typeof data28 === "string"){
-if(data28.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(data67.title !== undefined){
+let data68 = data67.title;
+const _errs185 = errors;
+if(errors === _errs185){
+if(typeof data68 === "string"){
+if(data68.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid16 = _errs79 === errors;
+var valid38 = _errs185 === errors;
 }
 else {
-var valid16 = true;
+var valid38 = true;
 }
-if(valid16){
-if(data11.fallback !== undefined){
-let data29 = data11.fallback;
-const _errs81 = errors;
-if(errors === _errs81){
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-let missing11;
-if(((data29.type === undefined) && (missing11 = "type")) || ((data29.text === undefined) && (missing11 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+if(valid38){
+if(data67.subtitle !== undefined){
+let data69 = data67.subtitle;
+const _errs187 = errors;
+if((typeof data69 !== "string") && (data69 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/subtitle",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/subtitle/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.then.oneOf[7].properties.items.items.properties.subtitle.type},message:"must be string,null"}];
 return false;
 }
-else {
-if(data29.type !== undefined){
-let data30 = data29.type;
-const _errs84 = errors;
-if(typeof data30 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data30){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid17 = _errs84 === errors;
+var valid38 = _errs187 === errors;
 }
 else {
-var valid17 = true;
+var valid38 = true;
 }
-if(valid17){
-if(data29.text !== undefined){
-const _errs86 = errors;
-if(typeof data29.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid17 = _errs86 === errors;
-}
-else {
-var valid17 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid16 = _errs81 === errors;
-}
-else {
-var valid16 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid3 = _errs72 === errors;
-valid14 = _valid3;
-if(valid14){
-var props2 = true;
-}
-ifClause2 = "then";
-}
-else {
-const _errs88 = errors;
-const _errs89 = errors;
-let valid18 = true;
-const _errs90 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing12;
-if((data11.type === undefined) && (missing12 = "type")){
-const err11 = {};
+if(valid38){
+if(data67.image !== undefined){
+let data70 = data67.image;
+const _errs189 = errors;
+const _errs190 = errors;
+let valid39 = false;
+const _errs191 = errors;
+if(errors === _errs191){
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+let missing22;
+if(((data70.url === undefined) && (missing22 = "url")) || ((data70.alt === undefined) && (missing22 = "alt"))){
+const err11 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -819,9 +1618,13 @@ vErrors.push(err11);
 errors++;
 }
 else {
-if(data11.type !== undefined){
-if("price" !== data11.type){
-const err12 = {};
+if(data70.url !== undefined){
+let data71 = data70.url;
+const _errs194 = errors;
+if(errors === _errs194){
+if(typeof data71 === "string"){
+if(!pattern5.test(data71)){
+const err12 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -831,158 +1634,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-}
-var _valid4 = _errs90 === errors;
-errors = _errs89;
-if(vErrors !== null){
-if(_errs89){
-vErrors.length = _errs89;
-}
 else {
-vErrors = null;
-}
-}
-let ifClause3;
-if(_valid4){
-const _errs92 = errors;
-if(errors === _errs92){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing13;
-if(((((data11.type === undefined) && (missing13 = "type")) || ((data11.text === undefined) && (missing13 = "text"))) || ((data11.compareAt === undefined) && (missing13 = "compareAt"))) || ((data11.fallback === undefined) && (missing13 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data33 = data11.type;
-const _errs95 = errors;
-if(typeof data33 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("price" !== data33){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "price"},message:"must be equal to constant"}];
-return false;
-}
-var valid20 = _errs95 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data11.text !== undefined){
-let data34 = data11.text;
-const _errs97 = errors;
-if(errors === _errs97){
-if(typeof data34 === "string"){
-if(data34.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid20 = _errs97 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data11.compareAt !== undefined){
-let data35 = data11.compareAt;
-const _errs99 = errors;
-if((typeof data35 !== "string") && (data35 !== null)){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.else.else.else.then.properties.compareAt.type},message:"must be string,null"}];
-return false;
-}
-var valid20 = _errs99 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data11.fallback !== undefined){
-let data36 = data11.fallback;
-const _errs101 = errors;
-if(errors === _errs101){
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-let missing14;
-if(((data36.type === undefined) && (missing14 = "type")) || ((data36.text === undefined) && (missing14 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
-return false;
-}
-else {
-if(data36.type !== undefined){
-let data37 = data36.type;
-const _errs104 = errors;
-if(typeof data37 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data37){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid21 = _errs104 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data36.text !== undefined){
-const _errs106 = errors;
-if(typeof data36.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid21 = _errs106 === errors;
-}
-else {
-var valid21 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid20 = _errs101 === errors;
-}
-else {
-var valid20 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid4 = _errs92 === errors;
-valid18 = _valid4;
-if(valid18){
-var props3 = true;
-}
-ifClause3 = "then";
-}
-else {
-const _errs108 = errors;
-const _errs109 = errors;
-let valid22 = true;
-const _errs110 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing15;
-if((data11.type === undefined) && (missing15 = "type")){
-const err13 = {};
+const err13 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -991,10 +1644,20 @@ vErrors.push(err13);
 }
 errors++;
 }
+}
+var valid40 = _errs194 === errors;
+}
 else {
-if(data11.type !== undefined){
-if("badge" !== data11.type){
-const err14 = {};
+var valid40 = true;
+}
+if(valid40){
+if(data70.alt !== undefined){
+let data72 = data70.alt;
+const _errs196 = errors;
+if(errors === _errs196){
+if(typeof data72 === "string"){
+if(data72.length < 1){
+const err14 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1004,162 +1667,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-}
-var _valid5 = _errs110 === errors;
-errors = _errs109;
-if(vErrors !== null){
-if(_errs109){
-vErrors.length = _errs109;
-}
 else {
-vErrors = null;
-}
-}
-let ifClause4;
-if(_valid5){
-const _errs112 = errors;
-if(errors === _errs112){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing16;
-if(((((data11.type === undefined) && (missing16 = "type")) || ((data11.text === undefined) && (missing16 = "text"))) || ((data11.tone === undefined) && (missing16 = "tone"))) || ((data11.fallback === undefined) && (missing16 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data40 = data11.type;
-const _errs115 = errors;
-if(typeof data40 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("badge" !== data40){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "badge"},message:"must be equal to constant"}];
-return false;
-}
-var valid24 = _errs115 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data11.text !== undefined){
-let data41 = data11.text;
-const _errs117 = errors;
-if(errors === _errs117){
-if(typeof data41 === "string"){
-if(data41.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid24 = _errs117 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data11.tone !== undefined){
-let data42 = data11.tone;
-const _errs119 = errors;
-if(typeof data42 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((data42 === "positive") || (data42 === "warning")) || (data42 === "negative")) || (data42 === "neutral"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.else.else.else.else.then.properties.tone.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid24 = _errs119 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data11.fallback !== undefined){
-let data43 = data11.fallback;
-const _errs121 = errors;
-if(errors === _errs121){
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-let missing17;
-if(((data43.type === undefined) && (missing17 = "type")) || ((data43.text === undefined) && (missing17 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
-return false;
-}
-else {
-if(data43.type !== undefined){
-let data44 = data43.type;
-const _errs124 = errors;
-if(typeof data44 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data44){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid25 = _errs124 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data43.text !== undefined){
-const _errs126 = errors;
-if(typeof data43.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs126 === errors;
-}
-else {
-var valid25 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid24 = _errs121 === errors;
-}
-else {
-var valid24 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid5 = _errs112 === errors;
-valid22 = _valid5;
-if(valid22){
-var props4 = true;
-}
-ifClause4 = "then";
-}
-else {
-const _errs128 = errors;
-const _errs129 = errors;
-let valid26 = true;
-const _errs130 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing18;
-if((data11.type === undefined) && (missing18 = "type")){
-const err15 = {};
+const err15 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1168,10 +1677,17 @@ vErrors.push(err15);
 }
 errors++;
 }
+}
+var valid40 = _errs196 === errors;
+}
 else {
-if(data11.type !== undefined){
-if("keyValue" !== data11.type){
-const err16 = {};
+var valid40 = true;
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1181,213 +1697,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-}
-var _valid6 = _errs130 === errors;
-errors = _errs129;
-if(vErrors !== null){
-if(_errs129){
-vErrors.length = _errs129;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause5;
-if(_valid6){
-const _errs132 = errors;
-if(errors === _errs132){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing19;
-if((((data11.type === undefined) && (missing19 = "type")) || ((data11.items === undefined) && (missing19 = "items"))) || ((data11.fallback === undefined) && (missing19 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data47 = data11.type;
-const _errs135 = errors;
-if(typeof data47 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("keyValue" !== data47){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "keyValue"},message:"must be equal to constant"}];
-return false;
-}
-var valid28 = _errs135 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data11.items !== undefined){
-let data48 = data11.items;
-const _errs137 = errors;
-if(errors === _errs137){
-if(Array.isArray(data48)){
-if(data48.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
-return false;
-}
-else {
-var valid29 = true;
-const len2 = data48.length;
-for(let i2=0; i2<len2; i2++){
-let data49 = data48[i2];
-const _errs139 = errors;
-if(errors === _errs139){
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-let missing20;
-if(((data49.label === undefined) && (missing20 = "label")) || ((data49.value === undefined) && (missing20 = "value"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
-return false;
-}
-else {
-if(data49.label !== undefined){
-let data50 = data49.label;
-const _errs142 = errors;
-if(errors === _errs142){
-if(typeof data50 === "string"){
-if(data50.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid30 = _errs142 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data49.value !== undefined){
-let data51 = data49.value;
-const _errs144 = errors;
-if(errors === _errs144){
-if(typeof data51 === "string"){
-if(data51.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid30 = _errs144 === errors;
-}
-else {
-var valid30 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid29 = _errs139 === errors;
-if(!valid29){
-break;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid28 = _errs137 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data11.fallback !== undefined){
-let data52 = data11.fallback;
-const _errs146 = errors;
-if(errors === _errs146){
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-let missing21;
-if(((data52.type === undefined) && (missing21 = "type")) || ((data52.text === undefined) && (missing21 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
-return false;
-}
-else {
-if(data52.type !== undefined){
-let data53 = data52.type;
-const _errs149 = errors;
-if(typeof data53 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data53){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid31 = _errs149 === errors;
-}
-else {
-var valid31 = true;
-}
-if(valid31){
-if(data52.text !== undefined){
-const _errs151 = errors;
-if(typeof data52.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid31 = _errs151 === errors;
-}
-else {
-var valid31 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid28 = _errs146 === errors;
-}
-else {
-var valid28 = true;
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid6 = _errs132 === errors;
-valid26 = _valid6;
-if(valid26){
-var props5 = true;
-}
-ifClause5 = "then";
-}
-else {
-const _errs153 = errors;
-const _errs154 = errors;
-let valid32 = true;
-const _errs155 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing22;
-if((data11.type === undefined) && (missing22 = "type")){
-const err17 = {};
+var _valid3 = _errs191 === errors;
+valid39 = valid39 || _valid3;
+const _errs198 = errors;
+if(data70 !== null){
+const err17 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1396,10 +1710,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("variantPicker" !== data11.type){
-const err18 = {};
+var _valid3 = _errs198 === errors;
+valid39 = valid39 || _valid3;
+if(!valid39){
+const err18 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1407,79 +1721,36 @@ else {
 vErrors.push(err18);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-}
-}
-}
-var _valid7 = _errs155 === errors;
-errors = _errs154;
+else {
+errors = _errs190;
 if(vErrors !== null){
-if(_errs154){
-vErrors.length = _errs154;
+if(_errs190){
+vErrors.length = _errs190;
 }
 else {
 vErrors = null;
 }
 }
-let ifClause6;
-if(_valid7){
-const _errs157 = errors;
-if(errors === _errs157){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing23;
-if(((((((data11.type === undefined) && (missing23 = "type")) || ((data11.label === undefined) && (missing23 = "label"))) || ((data11.actionId === undefined) && (missing23 = "actionId"))) || ((data11.field === undefined) && (missing23 = "field"))) || ((data11.options === undefined) && (missing23 = "options"))) || ((data11.fallback === undefined) && (missing23 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
-return false;
+}
+var valid38 = _errs189 === errors;
 }
 else {
-if(data11.type !== undefined){
-let data56 = data11.type;
-const _errs160 = errors;
-if(typeof data56 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+var valid38 = true;
 }
-if("variantPicker" !== data56){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "variantPicker"},message:"must be equal to constant"}];
-return false;
-}
-var valid34 = _errs160 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data11.label !== undefined){
-let data57 = data11.label;
-const _errs162 = errors;
-if(errors === _errs162){
-if(typeof data57 === "string"){
-if(data57.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid34 = _errs162 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data11.actionId !== undefined){
-let data58 = data11.actionId;
-const _errs164 = errors;
-const _errs165 = errors;
-let valid35 = false;
-const _errs166 = errors;
-if(errors === _errs166){
-if(typeof data58 === "string"){
-if(data58.length < 1){
-const err19 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(valid38){
+if(data67.actionId !== undefined){
+let data73 = data67.actionId;
+const _errs200 = errors;
+const _errs201 = errors;
+let valid41 = false;
+const _errs202 = errors;
+if(errors === _errs202){
+if(typeof data73 === "string"){
+if(data73.length < 1){
+const err19 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1490,7 +1761,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1500,11 +1771,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-var _valid8 = _errs166 === errors;
-valid35 = valid35 || _valid8;
-const _errs168 = errors;
-if(data58 !== null){
-const err21 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid4 = _errs202 === errors;
+valid41 = valid41 || _valid4;
+const _errs204 = errors;
+if(data73 !== null){
+const err21 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1513,10 +1784,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-var _valid8 = _errs168 === errors;
-valid35 = valid35 || _valid8;
-if(!valid35){
-const err22 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid4 = _errs204 === errors;
+valid41 = valid41 || _valid4;
+if(!valid41){
+const err22 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1528,656 +1799,285 @@ validate20.errors = vErrors;
 return false;
 }
 else {
-errors = _errs165;
+errors = _errs201;
 if(vErrors !== null){
-if(_errs165){
-vErrors.length = _errs165;
+if(_errs201){
+vErrors.length = _errs201;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid34 = _errs164 === errors;
+var valid38 = _errs200 === errors;
 }
 else {
-var valid34 = true;
+var valid38 = true;
 }
-if(valid34){
-if(data11.field !== undefined){
-let data59 = data11.field;
-const _errs170 = errors;
-if(typeof data59 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
 }
-if("sku" !== data59){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/field/const",keyword:"const",params:{allowedValue: "sku"},message:"must be equal to constant"}];
-return false;
 }
-var valid34 = _errs170 === errors;
+}
+}
 }
 else {
-var valid34 = true;
-}
-if(valid34){
-if(data11.options !== undefined){
-let data60 = data11.options;
-const _errs172 = errors;
-if(errors === _errs172){
-if(Array.isArray(data60)){
-if(data60.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
+}
+var valid37 = _errs182 === errors;
+if(!valid37){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid36 = _errs180 === errors;
 }
 else {
 var valid36 = true;
-const len3 = data60.length;
-for(let i3=0; i3<len3; i3++){
-let data61 = data60[i3];
-const _errs174 = errors;
-if(errors === _errs174){
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-let missing24;
-if(((((((data61.sku === undefined) && (missing24 = "sku")) || ((data61.title === undefined) && (missing24 = "title"))) || ((data61.price === undefined) && (missing24 = "price"))) || ((data61.compareAt === undefined) && (missing24 = "compareAt"))) || ((data61.availabilityText === undefined) && (missing24 = "availabilityText"))) || ((data61.enabled === undefined) && (missing24 = "enabled"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
-return false;
 }
-else {
-if(data61.sku !== undefined){
-let data62 = data61.sku;
-const _errs177 = errors;
-if(errors === _errs177){
-if(typeof data62 === "string"){
-if(data62.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid37 = _errs177 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data61.title !== undefined){
-let data63 = data61.title;
-const _errs179 = errors;
-if(errors === _errs179){
-if(typeof data63 === "string"){
-if(data63.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid37 = _errs179 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data61.price !== undefined){
-let data64 = data61.price;
-const _errs181 = errors;
-if(errors === _errs181){
-if(typeof data64 === "string"){
-if(data64.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/price/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid37 = _errs181 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data61.compareAt !== undefined){
-let data65 = data61.compareAt;
-const _errs183 = errors;
-if((typeof data65 !== "string") && (data65 !== null)){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.then.properties.options.items.properties.compareAt.type},message:"must be string,null"}];
-return false;
-}
-var valid37 = _errs183 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data61.availabilityText !== undefined){
-let data66 = data61.availabilityText;
-const _errs185 = errors;
-if(errors === _errs185){
-if(typeof data66 === "string"){
-if(data66.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/availabilityText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/availabilityText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid37 = _errs185 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data61.enabled !== undefined){
-const _errs187 = errors;
-if(typeof data61.enabled !== "boolean"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/enabled",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid37 = _errs187 === errors;
-}
-else {
-var valid37 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid36 = _errs174 === errors;
-if(!valid36){
-break;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid34 = _errs172 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
+if(valid36){
 if(data11.fallback !== undefined){
-let data68 = data11.fallback;
-const _errs189 = errors;
-if(errors === _errs189){
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-let missing25;
-if(((data68.type === undefined) && (missing25 = "type")) || ((data68.text === undefined) && (missing25 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
-return false;
-}
-else {
-if(data68.type !== undefined){
-let data69 = data68.type;
-const _errs192 = errors;
-if(typeof data69 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data69){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid38 = _errs192 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data68.text !== undefined){
-const _errs194 = errors;
-if(typeof data68.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid38 = _errs194 === errors;
-}
-else {
-var valid38 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid34 = _errs189 === errors;
-}
-else {
-var valid34 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid7 = _errs157 === errors;
-valid32 = _valid7;
-if(valid32){
-var props6 = true;
-}
-ifClause6 = "then";
-}
-else {
-const _errs196 = errors;
-const _errs197 = errors;
-let valid39 = true;
-const _errs198 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing26;
-if((data11.type === undefined) && (missing26 = "type")){
-const err23 = {};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-if("list" !== data11.type){
-const err24 = {};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-}
-var _valid9 = _errs198 === errors;
-errors = _errs197;
-if(vErrors !== null){
-if(_errs197){
-vErrors.length = _errs197;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause7;
-if(_valid9){
-const _errs200 = errors;
-if(errors === _errs200){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing27;
-if((((data11.type === undefined) && (missing27 = "type")) || ((data11.items === undefined) && (missing27 = "items"))) || ((data11.fallback === undefined) && (missing27 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data72 = data11.type;
-const _errs203 = errors;
-if(typeof data72 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("list" !== data72){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "list"},message:"must be equal to constant"}];
-return false;
-}
-var valid41 = _errs203 === errors;
-}
-else {
-var valid41 = true;
-}
-if(valid41){
-if(data11.items !== undefined){
-let data73 = data11.items;
-const _errs205 = errors;
-if(errors === _errs205){
-if(Array.isArray(data73)){
-var valid42 = true;
-const len4 = data73.length;
-for(let i4=0; i4<len4; i4++){
-let data74 = data73[i4];
-const _errs207 = errors;
-if(errors === _errs207){
+let data74 = data11.fallback;
+const _errs206 = errors;
+if(errors === _errs206){
 if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-let missing28;
-if(((((data74.title === undefined) && (missing28 = "title")) || ((data74.subtitle === undefined) && (missing28 = "subtitle"))) || ((data74.image === undefined) && (missing28 = "image"))) || ((data74.actionId === undefined) && (missing28 = "actionId"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+let missing23;
+if(((data74.type === undefined) && (missing23 = "type")) || ((data74.text === undefined) && (missing23 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
 return false;
 }
 else {
-if(data74.title !== undefined){
-let data75 = data74.title;
-const _errs210 = errors;
-if(errors === _errs210){
-if(typeof data75 === "string"){
-if(data75.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(data74.type !== undefined){
+let data75 = data74.type;
+const _errs209 = errors;
+if(typeof data75 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+if("text" !== data75){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid42 = _errs209 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
+if(data74.text !== undefined){
+const _errs211 = errors;
+if(typeof data74.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid42 = _errs211 === errors;
+}
+else {
+var valid42 = true;
+}
+}
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid43 = _errs210 === errors;
+var valid36 = _errs206 === errors;
 }
 else {
-var valid43 = true;
+var valid36 = true;
 }
-if(valid43){
-if(data74.subtitle !== undefined){
-let data76 = data74.subtitle;
-const _errs212 = errors;
-if((typeof data76 !== "string") && (data76 !== null)){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/subtitle",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/subtitle/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.else.then.properties.items.items.properties.subtitle.type},message:"must be string,null"}];
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid43 = _errs212 === errors;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "button"){
+const _errs213 = errors;
+if(errors === _errs213){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing24;
+if((((((data11.type === undefined) && (missing24 = "type")) || ((data11.label === undefined) && (missing24 = "label"))) || ((data11.actionId === undefined) && (missing24 = "actionId"))) || ((data11.style === undefined) && (missing24 = "style"))) || ((data11.fallback === undefined) && (missing24 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
 }
 else {
-var valid43 = true;
-}
-if(valid43){
-if(data74.image !== undefined){
-let data77 = data74.image;
-const _errs214 = errors;
-const _errs215 = errors;
-let valid44 = false;
+if(data11.type !== undefined){
+let data77 = data11.type;
 const _errs216 = errors;
-if(errors === _errs216){
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-let missing29;
-if(((data77.url === undefined) && (missing29 = "url")) || ((data77.alt === undefined) && (missing29 = "alt"))){
-const err25 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"};
-if(vErrors === null){
-vErrors = [err25];
+if(typeof data77 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("button" !== data77){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid44 = _errs216 === errors;
 }
 else {
-vErrors.push(err25);
+var valid44 = true;
 }
-errors++;
-}
-else {
-if(data77.url !== undefined){
-let data78 = data77.url;
-const _errs219 = errors;
-if(errors === _errs219){
+if(valid44){
+if(data11.label !== undefined){
+let data78 = data11.label;
+const _errs218 = errors;
+if(errors === _errs218){
 if(typeof data78 === "string"){
-if(!pattern5.test(data78)){
-const err26 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
+if(data78.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err27];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid44 = _errs218 === errors;
 }
 else {
-vErrors.push(err27);
+var valid44 = true;
 }
-errors++;
-}
-}
-var valid45 = _errs219 === errors;
-}
-else {
-var valid45 = true;
-}
-if(valid45){
-if(data77.alt !== undefined){
-let data79 = data77.alt;
-const _errs221 = errors;
-if(errors === _errs221){
+if(valid44){
+if(data11.actionId !== undefined){
+let data79 = data11.actionId;
+const _errs220 = errors;
+if(errors === _errs220){
 if(typeof data79 === "string"){
 if(data79.length < 1){
-const err28 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-var valid45 = _errs221 === errors;
-}
-else {
-var valid45 = true;
-}
-}
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-var _valid10 = _errs216 === errors;
-valid44 = valid44 || _valid10;
-const _errs223 = errors;
-if(data77 !== null){
-const err31 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-var _valid10 = _errs223 === errors;
-valid44 = valid44 || _valid10;
-if(!valid44){
-const err32 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/image/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-else {
-errors = _errs215;
-if(vErrors !== null){
-if(_errs215){
-vErrors.length = _errs215;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid43 = _errs214 === errors;
-}
-else {
-var valid43 = true;
-}
-if(valid43){
-if(data74.actionId !== undefined){
-let data80 = data74.actionId;
-const _errs225 = errors;
-const _errs226 = errors;
-let valid46 = false;
-const _errs227 = errors;
-if(errors === _errs227){
-if(typeof data80 === "string"){
-if(data80.length < 1){
-const err33 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-var _valid11 = _errs227 === errors;
-valid46 = valid46 || _valid11;
-const _errs229 = errors;
-if(data80 !== null){
-const err35 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-var _valid11 = _errs229 === errors;
-valid46 = valid46 || _valid11;
-if(!valid46){
-const err36 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-else {
-errors = _errs226;
-if(vErrors !== null){
-if(_errs226){
-vErrors.length = _errs226;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid43 = _errs225 === errors;
-}
-else {
-var valid43 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/actionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
-var valid42 = _errs207 === errors;
-if(!valid42){
-break;
-}
-}
-}
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/actionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid41 = _errs205 === errors;
+var valid44 = _errs220 === errors;
 }
 else {
-var valid41 = true;
+var valid44 = true;
 }
-if(valid41){
+if(valid44){
+if(data11.style !== undefined){
+let data80 = data11.style;
+const _errs222 = errors;
+if(typeof data80 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/style/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data80 === "primary") || (data80 === "secondary"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/style/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.then.oneOf[8].properties.style.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid44 = _errs222 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
 if(data11.fallback !== undefined){
 let data81 = data11.fallback;
-const _errs231 = errors;
-if(errors === _errs231){
+const _errs224 = errors;
+if(errors === _errs224){
 if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-let missing30;
-if(((data81.type === undefined) && (missing30 = "type")) || ((data81.text === undefined) && (missing30 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+let missing25;
+if(((data81.type === undefined) && (missing25 = "type")) || ((data81.text === undefined) && (missing25 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
 return false;
 }
 else {
 if(data81.type !== undefined){
 let data82 = data81.type;
-const _errs234 = errors;
+const _errs227 = errors;
 if(typeof data82 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if("text" !== data82){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid45 = _errs227 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data81.text !== undefined){
+const _errs229 = errors;
+if(typeof data81.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid45 = _errs229 === errors;
+}
+else {
+var valid45 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid44 = _errs224 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "notice"){
+const _errs231 = errors;
+if(errors === _errs231){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing26;
+if(((((data11.type === undefined) && (missing26 = "type")) || ((data11.text === undefined) && (missing26 = "text"))) || ((data11.tone === undefined) && (missing26 = "tone"))) || ((data11.fallback === undefined) && (missing26 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data84 = data11.type;
+const _errs234 = errors;
+if(typeof data84 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("notice" !== data84){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "notice"},message:"must be equal to constant"}];
 return false;
 }
 var valid47 = _errs234 === errors;
@@ -2186,13 +2086,92 @@ else {
 var valid47 = true;
 }
 if(valid47){
-if(data81.text !== undefined){
+if(data11.text !== undefined){
+let data85 = data11.text;
 const _errs236 = errors;
-if(typeof data81.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(errors === _errs236){
+if(typeof data85 === "string"){
+if(data85.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
 var valid47 = _errs236 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data11.tone !== undefined){
+let data86 = data11.tone;
+const _errs238 = errors;
+if(typeof data86 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data86 === "info") || (data86 === "success")) || (data86 === "error"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.then.oneOf[9].properties.tone.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid47 = _errs238 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data11.fallback !== undefined){
+let data87 = data11.fallback;
+const _errs240 = errors;
+if(errors === _errs240){
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+let missing27;
+if(((data87.type === undefined) && (missing27 = "type")) || ((data87.text === undefined) && (missing27 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data87.type !== undefined){
+let data88 = data87.type;
+const _errs243 = errors;
+if(typeof data88 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data88){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid48 = _errs243 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data87.text !== undefined){
+const _errs245 = errors;
+if(typeof data87.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs245 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid47 = _errs240 === errors;
 }
 else {
 var valid47 = true;
@@ -2200,196 +2179,121 @@ var valid47 = true;
 }
 }
 }
+}
+}
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid41 = _errs231 === errors;
-}
-else {
-var valid41 = true;
+if(props0 !== true){
+props0 = true;
 }
 }
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid9 = _errs200 === errors;
-valid39 = _valid9;
-if(valid39){
-var props8 = true;
-}
-ifClause7 = "then";
-}
-else {
-const _errs238 = errors;
-const _errs239 = errors;
-let valid48 = true;
-const _errs240 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing31;
-if((data11.type === undefined) && (missing31 = "type")){
-const err37 = {};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-if("button" !== data11.type){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-}
-}
-var _valid12 = _errs240 === errors;
-errors = _errs239;
-if(vErrors !== null){
-if(_errs239){
-vErrors.length = _errs239;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause8;
-if(_valid12){
-const _errs242 = errors;
-if(errors === _errs242){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing32;
-if((((((data11.type === undefined) && (missing32 = "type")) || ((data11.label === undefined) && (missing32 = "label"))) || ((data11.actionId === undefined) && (missing32 = "actionId"))) || ((data11.style === undefined) && (missing32 = "style"))) || ((data11.fallback === undefined) && (missing32 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data85 = data11.type;
-const _errs245 = errors;
-if(typeof data85 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("button" !== data85){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
-return false;
-}
-var valid50 = _errs245 === errors;
-}
-else {
-var valid50 = true;
-}
-if(valid50){
-if(data11.label !== undefined){
-let data86 = data11.label;
+else if(tag0 === "link"){
 const _errs247 = errors;
 if(errors === _errs247){
-if(typeof data86 === "string"){
-if(data86.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing28;
+if(((((data11.type === undefined) && (missing28 = "type")) || ((data11.text === undefined) && (missing28 = "text"))) || ((data11.url === undefined) && (missing28 = "url"))) || ((data11.fallback === undefined) && (missing28 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
 return false;
-}
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data11.type !== undefined){
+let data90 = data11.type;
+const _errs250 = errors;
+if(typeof data90 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-}
-var valid50 = _errs247 === errors;
-}
-else {
-var valid50 = true;
-}
-if(valid50){
-if(data11.actionId !== undefined){
-let data87 = data11.actionId;
-const _errs249 = errors;
-if(errors === _errs249){
-if(typeof data87 === "string"){
-if(data87.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/actionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if("link" !== data90){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "link"},message:"must be equal to constant"}];
 return false;
 }
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/actionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid50 = _errs249 === errors;
+var valid50 = _errs250 === errors;
 }
 else {
 var valid50 = true;
 }
 if(valid50){
-if(data11.style !== undefined){
-let data88 = data11.style;
-const _errs251 = errors;
-if(typeof data88 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/style/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data11.text !== undefined){
+let data91 = data11.text;
+const _errs252 = errors;
+if(errors === _errs252){
+if(typeof data91 === "string"){
+if(data91.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
-if(!((data88 === "primary") || (data88 === "secondary"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/style/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.else.else.then.properties.style.enum},message:"must be equal to one of the allowed values"}];
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid50 = _errs251 === errors;
+}
+var valid50 = _errs252 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.url !== undefined){
+let data92 = data11.url;
+const _errs254 = errors;
+if(errors === _errs254){
+if(typeof data92 === "string"){
+if(!pattern5.test(data92)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid50 = _errs254 === errors;
 }
 else {
 var valid50 = true;
 }
 if(valid50){
 if(data11.fallback !== undefined){
-let data89 = data11.fallback;
-const _errs253 = errors;
-if(errors === _errs253){
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-let missing33;
-if(((data89.type === undefined) && (missing33 = "type")) || ((data89.text === undefined) && (missing33 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+let data93 = data11.fallback;
+const _errs256 = errors;
+if(errors === _errs256){
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+let missing29;
+if(((data93.type === undefined) && (missing29 = "type")) || ((data93.text === undefined) && (missing29 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
 return false;
 }
 else {
-if(data89.type !== undefined){
-let data90 = data89.type;
-const _errs256 = errors;
-if(typeof data90 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data93.type !== undefined){
+let data94 = data93.type;
+const _errs259 = errors;
+if(typeof data94 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("text" !== data90){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+if("text" !== data94){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
-var valid51 = _errs256 === errors;
+var valid51 = _errs259 === errors;
 }
 else {
 var valid51 = true;
 }
 if(valid51){
-if(data89.text !== undefined){
-const _errs258 = errors;
-if(typeof data89.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data93.text !== undefined){
+const _errs261 = errors;
+if(typeof data93.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid51 = _errs258 === errors;
+var valid51 = _errs261 === errors;
 }
 else {
 var valid51 = true;
@@ -2398,11 +2302,11 @@ var valid51 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid50 = _errs253 === errors;
+var valid50 = _errs256 === errors;
 }
 else {
 var valid50 = true;
@@ -2412,754 +2316,147 @@ var valid50 = true;
 }
 }
 }
-}
 else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var _valid12 = _errs242 === errors;
-valid48 = _valid12;
-if(valid48){
-var props9 = true;
-}
-ifClause8 = "then";
-}
-else {
-const _errs260 = errors;
-const _errs261 = errors;
-let valid52 = true;
-const _errs262 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing34;
-if((data11.type === undefined) && (missing34 = "type")){
-const err39 = {};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-if("notice" !== data11.type){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-}
-}
-var _valid13 = _errs262 === errors;
-errors = _errs261;
-if(vErrors !== null){
-if(_errs261){
-vErrors.length = _errs261;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause9;
-if(_valid13){
-const _errs264 = errors;
-if(errors === _errs264){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing35;
-if(((((data11.type === undefined) && (missing35 = "type")) || ((data11.text === undefined) && (missing35 = "text"))) || ((data11.tone === undefined) && (missing35 = "tone"))) || ((data11.fallback === undefined) && (missing35 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data93 = data11.type;
-const _errs267 = errors;
-if(typeof data93 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("notice" !== data93){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "notice"},message:"must be equal to constant"}];
-return false;
-}
-var valid54 = _errs267 === errors;
-}
-else {
-var valid54 = true;
-}
-if(valid54){
-if(data11.text !== undefined){
-let data94 = data11.text;
-const _errs269 = errors;
-if(errors === _errs269){
-if(typeof data94 === "string"){
-if(data94.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid54 = _errs269 === errors;
-}
-else {
-var valid54 = true;
-}
-if(valid54){
-if(data11.tone !== undefined){
-let data95 = data11.tone;
-const _errs271 = errors;
-if(typeof data95 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data95 === "info") || (data95 === "success")) || (data95 === "error"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.else.else.else.else.else.else.else.else.else.then.properties.tone.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid54 = _errs271 === errors;
-}
-else {
-var valid54 = true;
-}
-if(valid54){
-if(data11.fallback !== undefined){
-let data96 = data11.fallback;
-const _errs273 = errors;
-if(errors === _errs273){
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-let missing36;
-if(((data96.type === undefined) && (missing36 = "type")) || ((data96.text === undefined) && (missing36 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
-return false;
-}
-else {
-if(data96.type !== undefined){
-let data97 = data96.type;
-const _errs276 = errors;
-if(typeof data97 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data97){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid55 = _errs276 === errors;
-}
-else {
-var valid55 = true;
-}
-if(valid55){
-if(data96.text !== undefined){
-const _errs278 = errors;
-if(typeof data96.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid55 = _errs278 === errors;
-}
-else {
-var valid55 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid54 = _errs273 === errors;
-}
-else {
-var valid54 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid13 = _errs264 === errors;
-valid52 = _valid13;
-if(valid52){
-var props10 = true;
-}
-ifClause9 = "then";
-}
-else {
-const _errs280 = errors;
-const _errs281 = errors;
-let valid56 = true;
-const _errs282 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing37;
-if((data11.type === undefined) && (missing37 = "type")){
-const err41 = {};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-if("link" !== data11.type){
-const err42 = {};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-}
-}
-var _valid14 = _errs282 === errors;
-errors = _errs281;
-if(vErrors !== null){
-if(_errs281){
-vErrors.length = _errs281;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause10;
-if(_valid14){
-const _errs284 = errors;
-if(errors === _errs284){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing38;
-if(((((data11.type === undefined) && (missing38 = "type")) || ((data11.text === undefined) && (missing38 = "text"))) || ((data11.url === undefined) && (missing38 = "url"))) || ((data11.fallback === undefined) && (missing38 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data100 = data11.type;
-const _errs287 = errors;
-if(typeof data100 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("link" !== data100){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/type/const",keyword:"const",params:{allowedValue: "link"},message:"must be equal to constant"}];
-return false;
-}
-var valid58 = _errs287 === errors;
-}
-else {
-var valid58 = true;
-}
-if(valid58){
-if(data11.text !== undefined){
-let data101 = data11.text;
-const _errs289 = errors;
-if(errors === _errs289){
-if(typeof data101 === "string"){
-if(data101.length < 1){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid58 = _errs289 === errors;
-}
-else {
-var valid58 = true;
-}
-if(valid58){
-if(data11.url !== undefined){
-let data102 = data11.url;
-const _errs291 = errors;
-if(errors === _errs291){
-if(typeof data102 === "string"){
-if(!pattern5.test(data102)){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid58 = _errs291 === errors;
-}
-else {
-var valid58 = true;
-}
-if(valid58){
-if(data11.fallback !== undefined){
-let data103 = data11.fallback;
-const _errs293 = errors;
-if(errors === _errs293){
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-let missing39;
-if(((data103.type === undefined) && (missing39 = "type")) || ((data103.text === undefined) && (missing39 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
-return false;
-}
-else {
-if(data103.type !== undefined){
-let data104 = data103.type;
-const _errs296 = errors;
-if(typeof data104 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data104){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid59 = _errs296 === errors;
-}
-else {
-var valid59 = true;
-}
-if(valid59){
-if(data103.text !== undefined){
-const _errs298 = errors;
-if(typeof data103.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid59 = _errs298 === errors;
-}
-else {
-var valid59 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid58 = _errs293 === errors;
-}
-else {
-var valid58 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid14 = _errs284 === errors;
-valid56 = _valid14;
-if(valid56){
-var props11 = true;
-}
-ifClause10 = "then";
-}
-else {
-const _errs300 = errors;
-if(errors === _errs300){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing40;
-if(((data11.type === undefined) && (missing40 = "type")) || ((data11.fallback === undefined) && (missing40 = "fallback"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
-return false;
-}
-else {
-if(data11.type !== undefined){
-let data106 = data11.type;
-const _errs303 = errors;
-if(errors === _errs303){
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/type/pattern",keyword:"pattern",params:{pattern: "^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid60 = _errs303 === errors;
-}
-else {
-var valid60 = true;
-}
-if(valid60){
-if(data11.fallback !== undefined){
-let data107 = data11.fallback;
-const _errs305 = errors;
-if(errors === _errs305){
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-let missing41;
-if(((data107.type === undefined) && (missing41 = "type")) || ((data107.text === undefined) && (missing41 = "text"))){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
-return false;
-}
-else {
-if(data107.type !== undefined){
-let data108 = data107.type;
-const _errs308 = errors;
-if(typeof data108 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if("text" !== data108){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid61 = _errs308 === errors;
-}
-else {
-var valid61 = true;
-}
-if(valid61){
-if(data107.text !== undefined){
-const _errs310 = errors;
-if(typeof data107.text !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid61 = _errs310 === errors;
-}
-else {
-var valid61 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid60 = _errs305 === errors;
-}
-else {
-var valid60 = true;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var _valid14 = _errs300 === errors;
-valid56 = _valid14;
-if(valid56){
-if(props11 !== true){
-props11 = true;
-}
-}
-ifClause10 = "else";
-}
-if(!valid56){
-const err43 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause10},message:"must match \""+ifClause10+"\" schema"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid13 = _errs280 === errors;
-valid52 = _valid13;
-if(valid52){
-if(props10 !== true && props11 !== undefined){
-if(props11 === true){
-props10 = true;
-}
-else {
-props10 = props10 || {};
-Object.assign(props10, props11);
-}
-}
-}
-ifClause9 = "else";
-}
-if(!valid52){
-const err44 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause9},message:"must match \""+ifClause9+"\" schema"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid12 = _errs260 === errors;
-valid48 = _valid12;
-if(valid48){
-if(props9 !== true && props10 !== undefined){
-if(props10 === true){
-props9 = true;
-}
-else {
-props9 = props9 || {};
-Object.assign(props9, props10);
-}
-}
-}
-ifClause8 = "else";
-}
-if(!valid48){
-const err45 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause8},message:"must match \""+ifClause8+"\" schema"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid9 = _errs238 === errors;
-valid39 = _valid9;
-if(valid39){
-if(props8 !== true && props9 !== undefined){
-if(props9 === true){
-props8 = true;
-}
-else {
-props8 = props8 || {};
-Object.assign(props8, props9);
-}
-}
-}
-ifClause7 = "else";
-}
-if(!valid39){
-const err46 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause7},message:"must match \""+ifClause7+"\" schema"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid7 = _errs196 === errors;
-valid32 = _valid7;
-if(valid32){
-if(props6 !== true && props8 !== undefined){
-if(props8 === true){
-props6 = true;
-}
-else {
-props6 = props6 || {};
-Object.assign(props6, props8);
-}
-}
-}
-ifClause6 = "else";
-}
-if(!valid32){
-const err47 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause6},message:"must match \""+ifClause6+"\" schema"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid6 = _errs153 === errors;
-valid26 = _valid6;
-if(valid26){
-if(props5 !== true && props6 !== undefined){
-if(props6 === true){
-props5 = true;
-}
-else {
-props5 = props5 || {};
-Object.assign(props5, props6);
-}
-}
-}
-ifClause5 = "else";
-}
-if(!valid26){
-const err48 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause5},message:"must match \""+ifClause5+"\" schema"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid5 = _errs128 === errors;
-valid22 = _valid5;
-if(valid22){
-if(props4 !== true && props5 !== undefined){
-if(props5 === true){
-props4 = true;
-}
-else {
-props4 = props4 || {};
-Object.assign(props4, props5);
-}
-}
-}
-ifClause4 = "else";
-}
-if(!valid22){
-const err49 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid4 = _errs108 === errors;
-valid18 = _valid4;
-if(valid18){
-if(props3 !== true && props4 !== undefined){
-if(props4 === true){
-props3 = true;
-}
-else {
-props3 = props3 || {};
-Object.assign(props3, props4);
-}
-}
-}
-ifClause3 = "else";
-}
-if(!valid18){
-const err50 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid3 = _errs88 === errors;
-valid14 = _valid3;
-if(valid14){
-if(props2 !== true && props3 !== undefined){
-if(props3 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props3);
-}
-}
-}
-ifClause2 = "else";
-}
-if(!valid14){
-const err51 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid2 = _errs68 === errors;
-valid10 = _valid2;
-if(valid10){
-if(props1 !== true && props2 !== undefined){
-if(props2 === true){
-props1 = true;
-}
-else {
-props1 = props1 || {};
-Object.assign(props1, props2);
-}
-}
-}
-ifClause1 = "else";
-}
-if(!valid10){
-const err52 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-}
-var _valid0 = _errs50 === errors;
-valid5 = _valid0;
-if(valid5){
-if(props0 !== true && props1 !== undefined){
-if(props1 === true){
+if(props0 !== true){
 props0 = true;
 }
-else {
-props0 = props0 || {};
-Object.assign(props0, props1);
 }
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs30 === errors;
+valid5 = _valid0;
+if(valid5){
+if(props0 !== true){
+props0 = props0 || {};
+props0.type = true;
+}
+}
+ifClause0 = "then";
+}
+else {
+const _errs263 = errors;
+if(errors === _errs263){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing30;
+if(((data11.type === undefined) && (missing30 = "type")) || ((data11.fallback === undefined) && (missing30 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data96 = data11.type;
+const _errs266 = errors;
+if(errors === _errs266){
+if(typeof data96 === "string"){
+if(!pattern9.test(data96)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/type/pattern",keyword:"pattern",params:{pattern: "^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid52 = _errs266 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data11.fallback !== undefined){
+let data97 = data11.fallback;
+const _errs268 = errors;
+if(errors === _errs268){
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+let missing31;
+if(((data97.type === undefined) && (missing31 = "type")) || ((data97.text === undefined) && (missing31 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data97.type !== undefined){
+let data98 = data97.type;
+const _errs271 = errors;
+if(typeof data98 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data98){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid53 = _errs271 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data97.text !== undefined){
+const _errs273 = errors;
+if(typeof data97.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid53 = _errs273 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid52 = _errs268 === errors;
+}
+else {
+var valid52 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs263 === errors;
+valid5 = _valid0;
+if(valid5){
+if(props0 !== true){
+props0 = true;
 }
 }
 ifClause0 = "else";
 }
 if(!valid5){
-const err53 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err23 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err23];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err23);
 }
 errors++;
 validate20.errors = vErrors;
@@ -3207,29 +2504,29 @@ var valid0 = true;
 }
 if(valid0){
 if(data.actions !== undefined){
-let data110 = data.actions;
-const _errs312 = errors;
-if(errors === _errs312){
-if(Array.isArray(data110)){
-var valid62 = true;
-const len5 = data110.length;
+let data100 = data.actions;
+const _errs275 = errors;
+if(errors === _errs275){
+if(Array.isArray(data100)){
+var valid54 = true;
+const len5 = data100.length;
 for(let i5=0; i5<len5; i5++){
-let data111 = data110[i5];
-const _errs314 = errors;
-if(errors === _errs314){
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-let missing42;
-if(((((data111.id === undefined) && (missing42 = "id")) || ((data111.label === undefined) && (missing42 = "label"))) || ((data111.deepLink === undefined) && (missing42 = "deepLink"))) || ((data111.request === undefined) && (missing42 = "request"))){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/properties/actions/items/required",keyword:"required",params:{missingProperty: missing42},message:"must have required property '"+missing42+"'"}];
+let data101 = data100[i5];
+const _errs277 = errors;
+if(errors === _errs277){
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+let missing32;
+if(((((data101.id === undefined) && (missing32 = "id")) || ((data101.label === undefined) && (missing32 = "label"))) || ((data101.deepLink === undefined) && (missing32 = "deepLink"))) || ((data101.request === undefined) && (missing32 = "request"))){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/properties/actions/items/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
 return false;
 }
 else {
-if(data111.id !== undefined){
-let data112 = data111.id;
-const _errs317 = errors;
-if(errors === _errs317){
-if(typeof data112 === "string"){
-if(data112.length < 1){
+if(data101.id !== undefined){
+let data102 = data101.id;
+const _errs280 = errors;
+if(errors === _errs280){
+if(typeof data102 === "string"){
+if(data102.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/id",schemaPath:"#/properties/actions/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3239,18 +2536,18 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/id",schemaPat
 return false;
 }
 }
-var valid63 = _errs317 === errors;
+var valid55 = _errs280 === errors;
 }
 else {
-var valid63 = true;
+var valid55 = true;
 }
-if(valid63){
-if(data111.label !== undefined){
-let data113 = data111.label;
-const _errs319 = errors;
-if(errors === _errs319){
-if(typeof data113 === "string"){
-if(data113.length < 1){
+if(valid55){
+if(data101.label !== undefined){
+let data103 = data101.label;
+const _errs282 = errors;
+if(errors === _errs282){
+if(typeof data103 === "string"){
+if(data103.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/label",schemaPath:"#/properties/actions/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3260,18 +2557,18 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/label",schema
 return false;
 }
 }
-var valid63 = _errs319 === errors;
+var valid55 = _errs282 === errors;
 }
 else {
-var valid63 = true;
+var valid55 = true;
 }
-if(valid63){
-if(data111.deepLink !== undefined){
-let data114 = data111.deepLink;
-const _errs321 = errors;
-if(errors === _errs321){
-if(typeof data114 === "string"){
-if(!pattern5.test(data114)){
+if(valid55){
+if(data101.deepLink !== undefined){
+let data104 = data101.deepLink;
+const _errs284 = errors;
+if(errors === _errs284){
+if(typeof data104 === "string"){
+if(!pattern5.test(data104)){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/deepLink",schemaPath:"#/properties/actions/items/properties/deepLink/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
 return false;
 }
@@ -3281,46 +2578,46 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/deepLink",sch
 return false;
 }
 }
-var valid63 = _errs321 === errors;
+var valid55 = _errs284 === errors;
 }
 else {
-var valid63 = true;
+var valid55 = true;
 }
-if(valid63){
-if(data111.request !== undefined){
-let data115 = data111.request;
-const _errs323 = errors;
-if(errors === _errs323){
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-let missing43;
-if((((((data115.method === undefined) && (missing43 = "method")) || ((data115.url === undefined) && (missing43 = "url"))) || ((data115.headers === undefined) && (missing43 = "headers"))) || ((data115.body === undefined) && (missing43 = "body"))) || ((data115.params === undefined) && (missing43 = "params"))){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",schemaPath:"#/properties/actions/items/properties/request/required",keyword:"required",params:{missingProperty: missing43},message:"must have required property '"+missing43+"'"}];
+if(valid55){
+if(data101.request !== undefined){
+let data105 = data101.request;
+const _errs286 = errors;
+if(errors === _errs286){
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+let missing33;
+if((((((data105.method === undefined) && (missing33 = "method")) || ((data105.url === undefined) && (missing33 = "url"))) || ((data105.headers === undefined) && (missing33 = "headers"))) || ((data105.body === undefined) && (missing33 = "body"))) || ((data105.params === undefined) && (missing33 = "params"))){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",schemaPath:"#/properties/actions/items/properties/request/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
 return false;
 }
 else {
-if(data115.method !== undefined){
-let data116 = data115.method;
-const _errs326 = errors;
-if(typeof data116 !== "string"){
+if(data105.method !== undefined){
+let data106 = data105.method;
+const _errs289 = errors;
+if(typeof data106 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/method",schemaPath:"#/properties/actions/items/properties/request/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("POST" !== data116){
+if("POST" !== data106){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/method",schemaPath:"#/properties/actions/items/properties/request/properties/method/const",keyword:"const",params:{allowedValue: "POST"},message:"must be equal to constant"}];
 return false;
 }
-var valid64 = _errs326 === errors;
+var valid56 = _errs289 === errors;
 }
 else {
-var valid64 = true;
+var valid56 = true;
 }
-if(valid64){
-if(data115.url !== undefined){
-let data117 = data115.url;
-const _errs328 = errors;
-if(errors === _errs328){
-if(typeof data117 === "string"){
-if(!pattern5.test(data117)){
+if(valid56){
+if(data105.url !== undefined){
+let data107 = data105.url;
+const _errs291 = errors;
+if(errors === _errs291){
+if(typeof data107 === "string"){
+if(!pattern5.test(data107)){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/url",schemaPath:"#/properties/actions/items/properties/request/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
 return false;
 }
@@ -3330,30 +2627,30 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/url",
 return false;
 }
 }
-var valid64 = _errs328 === errors;
+var valid56 = _errs291 === errors;
 }
 else {
-var valid64 = true;
+var valid56 = true;
 }
-if(valid64){
-if(data115.headers !== undefined){
-let data118 = data115.headers;
-const _errs330 = errors;
-if(errors === _errs330){
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-let missing44;
-if((data118["content-type"] === undefined) && (missing44 = "content-type")){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers",schemaPath:"#/properties/actions/items/properties/request/properties/headers/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
+if(valid56){
+if(data105.headers !== undefined){
+let data108 = data105.headers;
+const _errs293 = errors;
+if(errors === _errs293){
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+let missing34;
+if((data108["content-type"] === undefined) && (missing34 = "content-type")){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers",schemaPath:"#/properties/actions/items/properties/request/properties/headers/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
 return false;
 }
 else {
-if(data118["content-type"] !== undefined){
-let data119 = data118["content-type"];
-if(typeof data119 !== "string"){
+if(data108["content-type"] !== undefined){
+let data109 = data108["content-type"];
+if(typeof data109 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers/content-type",schemaPath:"#/properties/actions/items/properties/request/properties/headers/properties/content-type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("application/json" !== data119){
+if("application/json" !== data109){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers/content-type",schemaPath:"#/properties/actions/items/properties/request/properties/headers/properties/content-type/const",keyword:"const",params:{allowedValue: "application/json"},message:"must be equal to constant"}];
 return false;
 }
@@ -3365,48 +2662,48 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/heade
 return false;
 }
 }
-var valid64 = _errs330 === errors;
+var valid56 = _errs293 === errors;
 }
 else {
-var valid64 = true;
+var valid56 = true;
 }
-if(valid64){
-if(data115.body !== undefined){
-let data120 = data115.body;
-const _errs335 = errors;
-if(errors === _errs335){
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-let missing45;
-if((data120.input === undefined) && (missing45 = "input")){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body",schemaPath:"#/properties/actions/items/properties/request/properties/body/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
+if(valid56){
+if(data105.body !== undefined){
+let data110 = data105.body;
+const _errs298 = errors;
+if(errors === _errs298){
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+let missing35;
+if((data110.input === undefined) && (missing35 = "input")){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body",schemaPath:"#/properties/actions/items/properties/request/properties/body/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
 return false;
 }
 else {
-if(data120.input !== undefined){
-let data121 = data120.input;
-const _errs338 = errors;
-if(errors === _errs338){
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-for(const key0 in data121){
-const _errs340 = errors;
+if(data110.input !== undefined){
+let data111 = data110.input;
+const _errs301 = errors;
+if(errors === _errs301){
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+for(const key0 in data111){
+const _errs303 = errors;
 if(typeof key0 !== "string"){
-const err54 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
+const err24 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err24];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err24);
 }
 errors++;
 }
-var valid67 = _errs340 === errors;
-if(!valid67){
-const err55 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+var valid59 = _errs303 === errors;
+if(!valid59){
+const err25 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err25];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err25);
 }
 errors++;
 validate20.errors = vErrors;
@@ -3414,16 +2711,16 @@ return false;
 break;
 }
 }
-if(valid67){
-for(const key1 in data121){
-let data122 = data121[key1];
-const _errs343 = errors;
-if((typeof data122 !== "string") && (!(typeof data122 == "number"))){
+if(valid59){
+for(const key1 in data111){
+let data112 = data111[key1];
+const _errs306 = errors;
+if((typeof data112 !== "string") && (!(typeof data112 == "number"))){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body/input/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/additionalProperties/type",keyword:"type",params:{type: schema31.properties.actions.items.properties.request.properties.body.properties.input.additionalProperties.type},message:"must be string,number"}];
 return false;
 }
-var valid68 = _errs343 === errors;
-if(!valid68){
+var valid60 = _errs306 === errors;
+if(!valid60){
 break;
 }
 }
@@ -3442,25 +2739,25 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body"
 return false;
 }
 }
-var valid64 = _errs335 === errors;
+var valid56 = _errs298 === errors;
 }
 else {
-var valid64 = true;
+var valid56 = true;
 }
-if(valid64){
-if(data115.params !== undefined){
-let data123 = data115.params;
-const _errs345 = errors;
-if(errors === _errs345){
-if(Array.isArray(data123)){
-var valid69 = true;
-const len6 = data123.length;
+if(valid56){
+if(data105.params !== undefined){
+let data113 = data105.params;
+const _errs308 = errors;
+if(errors === _errs308){
+if(Array.isArray(data113)){
+var valid61 = true;
+const len6 = data113.length;
 for(let i6=0; i6<len6; i6++){
-let data124 = data123[i6];
-const _errs347 = errors;
-if(errors === _errs347){
-if(typeof data124 === "string"){
-if(data124.length < 1){
+let data114 = data113[i6];
+const _errs310 = errors;
+if(errors === _errs310){
+if(typeof data114 === "string"){
+if(data114.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/params/" + i6,schemaPath:"#/properties/actions/items/properties/request/properties/params/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3470,8 +2767,8 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/param
 return false;
 }
 }
-var valid69 = _errs347 === errors;
-if(!valid69){
+var valid61 = _errs310 === errors;
+if(!valid61){
 break;
 }
 }
@@ -3481,10 +2778,10 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/param
 return false;
 }
 }
-var valid64 = _errs345 === errors;
+var valid56 = _errs308 === errors;
 }
 else {
-var valid64 = true;
+var valid56 = true;
 }
 }
 }
@@ -3497,10 +2794,10 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",sche
 return false;
 }
 }
-var valid63 = _errs323 === errors;
+var valid55 = _errs286 === errors;
 }
 else {
-var valid63 = true;
+var valid55 = true;
 }
 }
 }
@@ -3512,8 +2809,8 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/p
 return false;
 }
 }
-var valid62 = _errs314 === errors;
-if(!valid62){
+var valid54 = _errs277 === errors;
+if(!valid54){
 break;
 }
 }
@@ -3523,7 +2820,7 @@ validate20.errors = [{instancePath:instancePath+"/actions",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs312 === errors;
+var valid0 = _errs275 === errors;
 }
 else {
 var valid0 = true;

@@ -23,7 +23,7 @@ describe("precompiled templates", () => {
 describe("the screen validator's type dispatch (dispatchOnType)", () => {
   const published = () => screenJsonSchema() as any;
   const components = (schema: any) => schema.properties.sections.items.properties.components.items;
-  const compile = (schema: unknown) => new Ajv2020({ strict: false }).compile(schema as object);
+  const compile = (schema: unknown) => new Ajv2020({ strict: false, discriminator: true }).compile(schema as object);
   const fallback = { type: "text", text: "Photos" };
   const samples = [
     { type: "heading", text: "Merino", level: 1, fallback },
@@ -39,12 +39,12 @@ describe("the screen validator's type dispatch (dispatchOnType)", () => {
     [],
   ];
 
-  it("replaces the component union with one if/then/else per known type, and gives the union's verdict on each sample", () => {
+  it("replaces the component union with a discriminator on the known types, and gives the union's verdict on each sample", () => {
     const schema = published();
     const dispatched = dispatchOnType(schema) as any;
     expect(components(schema).anyOf).toHaveLength(12);
     expect(components(dispatched).anyOf).toBeUndefined();
-    expect(components(dispatched).if).toEqual({ properties: { type: { const: "heading" } }, required: ["type"] });
+    expect(components(dispatched).then.discriminator).toEqual({ propertyName: "type" });
     const [union, chain] = [compile(components(schema)), compile(components(dispatched))];
     const verdicts = samples.map((s) => union(s));
     expect(verdicts.filter(Boolean)).toHaveLength(2);
