@@ -2,7 +2,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"schemaVersion":{"type":"string","pattern":"^1\\.(?:0|[1-9][0-9]*)$"},"screen":{"type":"object","properties":{"id":{"type":"string","minLength":1},"kind":{"type":"string","enum":["product","product_list","message","cart","order","action_result"]},"title":{"type":"string","minLength":1},"locale":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"}},"required":["id","kind","title","locale","url"],"additionalProperties":{}},"sections":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"components":{"type":"array","items":{"anyOf":[{"type":"object","properties":{"type":{"type":"string","const":"heading"},"text":{"type":"string","minLength":1},"level":{"anyOf":[{"type":"number","const":1},{"type":"number","const":2}]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","level","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"image"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","url","alt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"price"},"text":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","compareAt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"badge"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["positive","warning","negative","neutral"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"keyValue"},"items":{"minItems":1,"type":"array","items":{"type":"object","properties":{"label":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}},"required":["label","value"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"variantPicker"},"label":{"type":"string","minLength":1},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]},"field":{"type":"string","const":"sku"},"options":{"minItems":1,"type":"array","items":{"type":"object","properties":{"sku":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"price":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"availabilityText":{"type":"string","minLength":1},"enabled":{"type":"boolean"}},"required":["sku","title","price","compareAt","availabilityText","enabled"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","field","options","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"list"},"items":{"type":"array","items":{"type":"object","properties":{"title":{"type":"string","minLength":1},"subtitle":{"type":["string","null"]},"image":{"anyOf":[{"type":"object","properties":{"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1}},"required":["url","alt"],"additionalProperties":{}},{"type":"null"}]},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"required":["title","subtitle","image","actionId"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"button"},"label":{"type":"string","minLength":1},"actionId":{"type":"string","minLength":1},"style":{"type":"string","enum":["primary","secondary"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","style","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"notice"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["info","success","error"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"link"},"text":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","url","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","pattern":"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","fallback"],"additionalProperties":{}}]}}},"required":["id","components"],"additionalProperties":{}}},"actions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"label":{"type":"string","minLength":1},"deepLink":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"request":{"type":"object","properties":{"method":{"type":"string","const":"POST"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"headers":{"type":"object","properties":{"content-type":{"type":"string","const":"application/json"}},"required":["content-type"],"additionalProperties":{}},"body":{"type":"object","properties":{"input":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number"]}}},"required":["input"],"additionalProperties":{}},"params":{"type":"array","items":{"type":"string","minLength":1}}},"required":["method","url","headers","body","params"],"additionalProperties":{}}},"required":["id","label","deepLink","request"],"additionalProperties":{}}}},"required":["schemaVersion","screen","sections","actions"],"additionalProperties":{},"title":"Unison screen 1.0","description":"A server-driven mobile screen (renderers/mobile/README.md)."};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"schemaVersion":{"type":"string","pattern":"^1\\.(?:0|[1-9][0-9]*)$"},"screen":{"type":"object","properties":{"id":{"type":"string","minLength":1},"kind":{"type":"string","enum":["product","product_list","message","cart","order","action_result"]},"title":{"type":"string","minLength":1},"locale":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"}},"required":["id","kind","title","locale","url"],"additionalProperties":{}},"sections":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"components":{"type":"array","items":{"if":{"properties":{"type":{"enum":["heading","text","image","price","badge","keyValue","variantPicker","list","button","notice","link"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","properties":{"type":{"type":"string","const":"heading"},"text":{"type":"string","minLength":1},"level":{"anyOf":[{"type":"number","const":1},{"type":"number","const":2}]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","level","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"image"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","url","alt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"price"},"text":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","compareAt","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"badge"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["positive","warning","negative","neutral"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"keyValue"},"items":{"minItems":1,"type":"array","items":{"type":"object","properties":{"label":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}},"required":["label","value"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"variantPicker"},"label":{"type":"string","minLength":1},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]},"field":{"type":"string","const":"sku"},"options":{"minItems":1,"type":"array","items":{"type":"object","properties":{"sku":{"type":"string","minLength":1},"title":{"type":"string","minLength":1},"price":{"type":"string","minLength":1},"compareAt":{"type":["string","null"]},"availabilityText":{"type":"string","minLength":1},"enabled":{"type":"boolean"}},"required":["sku","title","price","compareAt","availabilityText","enabled"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","field","options","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"list"},"items":{"type":"array","items":{"type":"object","properties":{"title":{"type":"string","minLength":1},"subtitle":{"type":["string","null"]},"image":{"anyOf":[{"type":"object","properties":{"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"alt":{"type":"string","minLength":1}},"required":["url","alt"],"additionalProperties":{}},{"type":"null"}]},"actionId":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"required":["title","subtitle","image","actionId"],"additionalProperties":{}}},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","items","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"button"},"label":{"type":"string","minLength":1},"actionId":{"type":"string","minLength":1},"style":{"type":"string","enum":["primary","secondary"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","label","actionId","style","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"notice"},"text":{"type":"string","minLength":1},"tone":{"type":"string","enum":["info","success","error"]},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","tone","fallback"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"link"},"text":{"type":"string","minLength":1},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","text","url","fallback"],"additionalProperties":{}}]},"else":{"type":"object","properties":{"type":{"type":"string","pattern":"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},"fallback":{"type":"object","properties":{"type":{"type":"string","const":"text"},"text":{"type":"string"}},"required":["type","text"],"additionalProperties":{}}},"required":["type","fallback"],"additionalProperties":{}}}}},"required":["id","components"],"additionalProperties":{}}},"actions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","minLength":1},"label":{"type":"string","minLength":1},"deepLink":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"request":{"type":"object","properties":{"method":{"type":"string","const":"POST"},"url":{"type":"string","pattern":"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},"headers":{"type":"object","properties":{"content-type":{"type":"string","const":"application/json"}},"required":["content-type"],"additionalProperties":{}},"body":{"type":"object","properties":{"input":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number"]}}},"required":["input"],"additionalProperties":{}},"params":{"type":"array","items":{"type":"string","minLength":1}}},"required":["method","url","headers","body","params"],"additionalProperties":{}}},"required":["id","label","deepLink","request"],"additionalProperties":{}}}},"required":["schemaVersion","screen","sections","actions"],"additionalProperties":{},"title":"Unison screen 1.0","description":"A server-driven mobile screen (renderers/mobile/README.md)."};
 const pattern4 = new RegExp("^1\\.(?:0|[1-9][0-9]*)$", "u");
 const pattern5 = new RegExp("^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$", "u");
 const pattern9 = new RegExp("^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$", "u");
@@ -224,13 +224,12 @@ for(let i1=0; i1<len1; i1++){
 let data11 = data10[i1];
 const _errs26 = errors;
 const _errs27 = errors;
-let valid5 = false;
+let valid5 = true;
 const _errs28 = errors;
-if(errors === _errs28){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing3;
-if(((((data11.type === undefined) && (missing3 = "type")) || ((data11.text === undefined) && (missing3 = "text"))) || ((data11.level === undefined) && (missing3 = "level"))) || ((data11.fallback === undefined) && (missing3 = "fallback"))){
-const err0 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if((data11.type === undefined) && (missing3 = "type")){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -242,9 +241,8 @@ errors++;
 else {
 if(data11.type !== undefined){
 let data12 = data11.type;
-const _errs31 = errors;
-if(typeof data12 !== "string"){
-const err1 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((((((((data12 === "heading") || (data12 === "text")) || (data12 === "image")) || (data12 === "price")) || (data12 === "badge")) || (data12 === "keyValue")) || (data12 === "variantPicker")) || (data12 === "list")) || (data12 === "button")) || (data12 === "notice")) || (data12 === "link"))){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -253,8 +251,82 @@ vErrors.push(err1);
 }
 errors++;
 }
-if("heading" !== data12){
-const err2 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/type/const",keyword:"const",params:{allowedValue: "heading"},message:"must be equal to constant"};
+}
+}
+}
+var _valid0 = _errs28 === errors;
+errors = _errs27;
+if(vErrors !== null){
+if(_errs27){
+vErrors.length = _errs27;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs30 = errors;
+if(errors === _errs30){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+const tag0 = data11.type;
+if(typeof tag0 == "string"){
+if(tag0 === "heading"){
+const _errs33 = errors;
+if(errors === _errs33){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing4;
+if(((((data11.type === undefined) && (missing4 = "type")) || ((data11.text === undefined) && (missing4 = "text"))) || ((data11.level === undefined) && (missing4 = "level"))) || ((data11.fallback === undefined) && (missing4 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data13 = data11.type;
+const _errs36 = errors;
+if(typeof data13 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("heading" !== data13){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "heading"},message:"must be equal to constant"}];
+return false;
+}
+var valid9 = _errs36 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.text !== undefined){
+let data14 = data11.text;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data14 === "string"){
+if(data14.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid9 = _errs38 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.level !== undefined){
+let data15 = data11.level;
+const _errs40 = errors;
+const _errs41 = errors;
+let valid10 = false;
+const _errs42 = errors;
+if(!(typeof data15 == "number")){
+const err2 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -263,19 +335,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid6 = _errs31 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data11.text !== undefined){
-let data13 = data11.text;
-const _errs33 = errors;
-if(errors === _errs33){
-if(typeof data13 === "string"){
-if(data13.length < 1){
-const err3 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(1 !== data15){
+const err3 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/0/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -284,9 +345,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-else {
-const err4 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs42 === errors;
+valid10 = valid10 || _valid1;
+const _errs44 = errors;
+if(!(typeof data15 == "number")){
+const err4 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -295,21 +358,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-var valid6 = _errs33 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data11.level !== undefined){
-let data14 = data11.level;
-const _errs35 = errors;
-const _errs36 = errors;
-let valid7 = false;
-const _errs37 = errors;
-if(!(typeof data14 == "number")){
-const err5 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(2 !== data15){
+const err5 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf/1/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -318,8 +368,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(1 !== data14){
-const err6 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/0/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+var _valid1 = _errs44 === errors;
+valid10 = valid10 || _valid1;
+if(!valid10){
+const err6 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -327,12 +379,836 @@ else {
 vErrors.push(err6);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-var _valid1 = _errs37 === errors;
-valid7 = valid7 || _valid1;
-const _errs39 = errors;
-if(!(typeof data14 == "number")){
-const err7 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid9 = _errs40 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.fallback !== undefined){
+let data16 = data11.fallback;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+let missing5;
+if(((data16.type === undefined) && (missing5 = "type")) || ((data16.text === undefined) && (missing5 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data16.type !== undefined){
+let data17 = data16.type;
+const _errs49 = errors;
+if(typeof data17 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data17){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid11 = _errs49 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data16.text !== undefined){
+const _errs51 = errors;
+if(typeof data16.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs51 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs46 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var props0 = true;
+}
+else if(tag0 === "text"){
+const _errs53 = errors;
+if(errors === _errs53){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing6;
+if((((data11.type === undefined) && (missing6 = "type")) || ((data11.text === undefined) && (missing6 = "text"))) || ((data11.fallback === undefined) && (missing6 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data19 = data11.type;
+const _errs56 = errors;
+if(typeof data19 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data19){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid13 = _errs56 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data11.text !== undefined){
+let data20 = data11.text;
+const _errs58 = errors;
+if(errors === _errs58){
+if(typeof data20 === "string"){
+if(data20.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid13 = _errs58 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data11.fallback !== undefined){
+let data21 = data11.fallback;
+const _errs60 = errors;
+if(errors === _errs60){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+let missing7;
+if(((data21.type === undefined) && (missing7 = "type")) || ((data21.text === undefined) && (missing7 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data21.type !== undefined){
+let data22 = data21.type;
+const _errs63 = errors;
+if(typeof data22 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data22){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid14 = _errs63 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data21.text !== undefined){
+const _errs65 = errors;
+if(typeof data21.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs65 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs60 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "image"){
+const _errs67 = errors;
+if(errors === _errs67){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing8;
+if(((((data11.type === undefined) && (missing8 = "type")) || ((data11.url === undefined) && (missing8 = "url"))) || ((data11.alt === undefined) && (missing8 = "alt"))) || ((data11.fallback === undefined) && (missing8 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data24 = data11.type;
+const _errs70 = errors;
+if(typeof data24 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("image" !== data24){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid16 = _errs70 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.url !== undefined){
+let data25 = data11.url;
+const _errs72 = errors;
+if(errors === _errs72){
+if(typeof data25 === "string"){
+if(!pattern5.test(data25)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs72 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.alt !== undefined){
+let data26 = data11.alt;
+const _errs74 = errors;
+if(errors === _errs74){
+if(typeof data26 === "string"){
+if(data26.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs74 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data11.fallback !== undefined){
+let data27 = data11.fallback;
+const _errs76 = errors;
+if(errors === _errs76){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let missing9;
+if(((data27.type === undefined) && (missing9 = "type")) || ((data27.text === undefined) && (missing9 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data27.type !== undefined){
+let data28 = data27.type;
+const _errs79 = errors;
+if(typeof data28 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data28){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs79 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data27.text !== undefined){
+const _errs81 = errors;
+if(typeof data27.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs81 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs76 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "price"){
+const _errs83 = errors;
+if(errors === _errs83){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing10;
+if(((((data11.type === undefined) && (missing10 = "type")) || ((data11.text === undefined) && (missing10 = "text"))) || ((data11.compareAt === undefined) && (missing10 = "compareAt"))) || ((data11.fallback === undefined) && (missing10 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data30 = data11.type;
+const _errs86 = errors;
+if(typeof data30 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("price" !== data30){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "price"},message:"must be equal to constant"}];
+return false;
+}
+var valid19 = _errs86 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data11.text !== undefined){
+let data31 = data11.text;
+const _errs88 = errors;
+if(errors === _errs88){
+if(typeof data31 === "string"){
+if(data31.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid19 = _errs88 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data11.compareAt !== undefined){
+let data32 = data11.compareAt;
+const _errs90 = errors;
+if((typeof data32 !== "string") && (data32 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.then.oneOf[3].properties.compareAt.type},message:"must be string,null"}];
+return false;
+}
+var valid19 = _errs90 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data11.fallback !== undefined){
+let data33 = data11.fallback;
+const _errs92 = errors;
+if(errors === _errs92){
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+let missing11;
+if(((data33.type === undefined) && (missing11 = "type")) || ((data33.text === undefined) && (missing11 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data33.type !== undefined){
+let data34 = data33.type;
+const _errs95 = errors;
+if(typeof data34 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data34){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs95 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data33.text !== undefined){
+const _errs97 = errors;
+if(typeof data33.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs97 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid19 = _errs92 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "badge"){
+const _errs99 = errors;
+if(errors === _errs99){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing12;
+if(((((data11.type === undefined) && (missing12 = "type")) || ((data11.text === undefined) && (missing12 = "text"))) || ((data11.tone === undefined) && (missing12 = "tone"))) || ((data11.fallback === undefined) && (missing12 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data36 = data11.type;
+const _errs102 = errors;
+if(typeof data36 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("badge" !== data36){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "badge"},message:"must be equal to constant"}];
+return false;
+}
+var valid22 = _errs102 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data11.text !== undefined){
+let data37 = data11.text;
+const _errs104 = errors;
+if(errors === _errs104){
+if(typeof data37 === "string"){
+if(data37.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid22 = _errs104 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data11.tone !== undefined){
+let data38 = data11.tone;
+const _errs106 = errors;
+if(typeof data38 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data38 === "positive") || (data38 === "warning")) || (data38 === "negative")) || (data38 === "neutral"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.then.oneOf[4].properties.tone.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid22 = _errs106 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data11.fallback !== undefined){
+let data39 = data11.fallback;
+const _errs108 = errors;
+if(errors === _errs108){
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+let missing13;
+if(((data39.type === undefined) && (missing13 = "type")) || ((data39.text === undefined) && (missing13 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data39.type !== undefined){
+let data40 = data39.type;
+const _errs111 = errors;
+if(typeof data40 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data40){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid23 = _errs111 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data39.text !== undefined){
+const _errs113 = errors;
+if(typeof data39.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid23 = _errs113 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid22 = _errs108 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "keyValue"){
+const _errs115 = errors;
+if(errors === _errs115){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing14;
+if((((data11.type === undefined) && (missing14 = "type")) || ((data11.items === undefined) && (missing14 = "items"))) || ((data11.fallback === undefined) && (missing14 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data42 = data11.type;
+const _errs118 = errors;
+if(typeof data42 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("keyValue" !== data42){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "keyValue"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs118 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data11.items !== undefined){
+let data43 = data11.items;
+const _errs120 = errors;
+if(errors === _errs120){
+if(Array.isArray(data43)){
+if(data43.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid26 = true;
+const len2 = data43.length;
+for(let i2=0; i2<len2; i2++){
+let data44 = data43[i2];
+const _errs122 = errors;
+if(errors === _errs122){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing15;
+if(((data44.label === undefined) && (missing15 = "label")) || ((data44.value === undefined) && (missing15 = "value"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data44.label !== undefined){
+let data45 = data44.label;
+const _errs125 = errors;
+if(errors === _errs125){
+if(typeof data45 === "string"){
+if(data45.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid27 = _errs125 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data44.value !== undefined){
+let data46 = data44.value;
+const _errs127 = errors;
+if(errors === _errs127){
+if(typeof data46 === "string"){
+if(data46.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid27 = _errs127 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid26 = _errs122 === errors;
+if(!valid26){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid25 = _errs120 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data11.fallback !== undefined){
+let data47 = data11.fallback;
+const _errs129 = errors;
+if(errors === _errs129){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing16;
+if(((data47.type === undefined) && (missing16 = "type")) || ((data47.text === undefined) && (missing16 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data47.type !== undefined){
+let data48 = data47.type;
+const _errs132 = errors;
+if(typeof data48 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data48){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid28 = _errs132 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data47.text !== undefined){
+const _errs134 = errors;
+if(typeof data47.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid28 = _errs134 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid25 = _errs129 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "variantPicker"){
+const _errs136 = errors;
+if(errors === _errs136){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing17;
+if(((((((data11.type === undefined) && (missing17 = "type")) || ((data11.label === undefined) && (missing17 = "label"))) || ((data11.actionId === undefined) && (missing17 = "actionId"))) || ((data11.field === undefined) && (missing17 = "field"))) || ((data11.options === undefined) && (missing17 = "options"))) || ((data11.fallback === undefined) && (missing17 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data50 = data11.type;
+const _errs139 = errors;
+if(typeof data50 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("variantPicker" !== data50){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "variantPicker"},message:"must be equal to constant"}];
+return false;
+}
+var valid30 = _errs139 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.label !== undefined){
+let data51 = data11.label;
+const _errs141 = errors;
+if(errors === _errs141){
+if(typeof data51 === "string"){
+if(data51.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid30 = _errs141 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.actionId !== undefined){
+let data52 = data11.actionId;
+const _errs143 = errors;
+const _errs144 = errors;
+let valid31 = false;
+const _errs145 = errors;
+if(errors === _errs145){
+if(typeof data52 === "string"){
+if(data52.length < 1){
+const err7 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -341,8 +1217,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(2 !== data14){
-const err8 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf/1/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
+}
+else {
+const err8 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -351,10 +1228,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-var _valid1 = _errs39 === errors;
-valid7 = valid7 || _valid1;
-if(!valid7){
-const err9 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/level",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid2 = _errs145 === errors;
+valid31 = valid31 || _valid2;
+const _errs147 = errors;
+if(data52 !== null){
+const err9 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -363,31 +1242,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-else {
-errors = _errs36;
-if(vErrors !== null){
-if(_errs36){
-vErrors.length = _errs36;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid6 = _errs35 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data11.fallback !== undefined){
-let data15 = data11.fallback;
-const _errs41 = errors;
-if(errors === _errs41){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing4;
-if(((data15.type === undefined) && (missing4 = "type")) || ((data15.text === undefined) && (missing4 = "text"))){
-const err10 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+var _valid2 = _errs147 === errors;
+valid31 = valid31 || _valid2;
+if(!valid31){
+const err10 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -395,13 +1253,362 @@ else {
 vErrors.push(err10);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
 else {
-if(data15.type !== undefined){
-let data16 = data15.type;
-const _errs44 = errors;
-if(typeof data16 !== "string"){
-const err11 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+errors = _errs144;
+if(vErrors !== null){
+if(_errs144){
+vErrors.length = _errs144;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid30 = _errs143 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.field !== undefined){
+let data53 = data11.field;
+const _errs149 = errors;
+if(typeof data53 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("sku" !== data53){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/field/const",keyword:"const",params:{allowedValue: "sku"},message:"must be equal to constant"}];
+return false;
+}
+var valid30 = _errs149 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.options !== undefined){
+let data54 = data11.options;
+const _errs151 = errors;
+if(errors === _errs151){
+if(Array.isArray(data54)){
+if(data54.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid32 = true;
+const len3 = data54.length;
+for(let i3=0; i3<len3; i3++){
+let data55 = data54[i3];
+const _errs153 = errors;
+if(errors === _errs153){
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+let missing18;
+if(((((((data55.sku === undefined) && (missing18 = "sku")) || ((data55.title === undefined) && (missing18 = "title"))) || ((data55.price === undefined) && (missing18 = "price"))) || ((data55.compareAt === undefined) && (missing18 = "compareAt"))) || ((data55.availabilityText === undefined) && (missing18 = "availabilityText"))) || ((data55.enabled === undefined) && (missing18 = "enabled"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data55.sku !== undefined){
+let data56 = data55.sku;
+const _errs156 = errors;
+if(errors === _errs156){
+if(typeof data56 === "string"){
+if(data56.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs156 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.title !== undefined){
+let data57 = data55.title;
+const _errs158 = errors;
+if(errors === _errs158){
+if(typeof data57 === "string"){
+if(data57.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs158 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.price !== undefined){
+let data58 = data55.price;
+const _errs160 = errors;
+if(errors === _errs160){
+if(typeof data58 === "string"){
+if(data58.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/price/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs160 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.compareAt !== undefined){
+let data59 = data55.compareAt;
+const _errs162 = errors;
+if((typeof data59 !== "string") && (data59 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.then.oneOf[6].properties.options.items.properties.compareAt.type},message:"must be string,null"}];
+return false;
+}
+var valid33 = _errs162 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.availabilityText !== undefined){
+let data60 = data55.availabilityText;
+const _errs164 = errors;
+if(errors === _errs164){
+if(typeof data60 === "string"){
+if(data60.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/availabilityText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/availabilityText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid33 = _errs164 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data55.enabled !== undefined){
+const _errs166 = errors;
+if(typeof data55.enabled !== "boolean"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/enabled",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid33 = _errs166 === errors;
+}
+else {
+var valid33 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid32 = _errs153 === errors;
+if(!valid32){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid30 = _errs151 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data11.fallback !== undefined){
+let data62 = data11.fallback;
+const _errs168 = errors;
+if(errors === _errs168){
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+let missing19;
+if(((data62.type === undefined) && (missing19 = "type")) || ((data62.text === undefined) && (missing19 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data62.type !== undefined){
+let data63 = data62.type;
+const _errs171 = errors;
+if(typeof data63 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data63){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid34 = _errs171 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data62.text !== undefined){
+const _errs173 = errors;
+if(typeof data62.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid34 = _errs173 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs168 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "list"){
+const _errs175 = errors;
+if(errors === _errs175){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing20;
+if((((data11.type === undefined) && (missing20 = "type")) || ((data11.items === undefined) && (missing20 = "items"))) || ((data11.fallback === undefined) && (missing20 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data65 = data11.type;
+const _errs178 = errors;
+if(typeof data65 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("list" !== data65){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "list"},message:"must be equal to constant"}];
+return false;
+}
+var valid36 = _errs178 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data11.items !== undefined){
+let data66 = data11.items;
+const _errs180 = errors;
+if(errors === _errs180){
+if(Array.isArray(data66)){
+var valid37 = true;
+const len4 = data66.length;
+for(let i4=0; i4<len4; i4++){
+let data67 = data66[i4];
+const _errs182 = errors;
+if(errors === _errs182){
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+let missing21;
+if(((((data67.title === undefined) && (missing21 = "title")) || ((data67.subtitle === undefined) && (missing21 = "subtitle"))) || ((data67.image === undefined) && (missing21 = "image"))) || ((data67.actionId === undefined) && (missing21 = "actionId"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data67.title !== undefined){
+let data68 = data67.title;
+const _errs185 = errors;
+if(errors === _errs185){
+if(typeof data68 === "string"){
+if(data68.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid38 = _errs185 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data67.subtitle !== undefined){
+let data69 = data67.subtitle;
+const _errs187 = errors;
+if((typeof data69 !== "string") && (data69 !== null)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/subtitle",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/subtitle/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.then.oneOf[7].properties.items.items.properties.subtitle.type},message:"must be string,null"}];
+return false;
+}
+var valid38 = _errs187 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data67.image !== undefined){
+let data70 = data67.image;
+const _errs189 = errors;
+const _errs190 = errors;
+let valid39 = false;
+const _errs191 = errors;
+if(errors === _errs191){
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+let missing22;
+if(((data70.url === undefined) && (missing22 = "url")) || ((data70.alt === undefined) && (missing22 = "alt"))){
+const err11 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -410,8 +1617,14 @@ vErrors.push(err11);
 }
 errors++;
 }
-if("text" !== data16){
-const err12 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+else {
+if(data70.url !== undefined){
+let data71 = data70.url;
+const _errs194 = errors;
+if(errors === _errs194){
+if(typeof data71 === "string"){
+if(!pattern5.test(data71)){
+const err12 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -420,16 +1633,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-var valid8 = _errs44 === errors;
 }
 else {
-var valid8 = true;
-}
-if(valid8){
-if(data15.text !== undefined){
-const _errs46 = errors;
-if(typeof data15.text !== "string"){
-const err13 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -438,16 +1644,20 @@ vErrors.push(err13);
 }
 errors++;
 }
-var valid8 = _errs46 === errors;
+}
+var valid40 = _errs194 === errors;
 }
 else {
-var valid8 = true;
+var valid40 = true;
 }
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(valid40){
+if(data70.alt !== undefined){
+let data72 = data70.alt;
+const _errs196 = errors;
+if(errors === _errs196){
+if(typeof data72 === "string"){
+if(data72.length < 1){
+const err14 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -457,18 +1667,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid6 = _errs41 === errors;
-}
 else {
-var valid6 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -478,17 +1678,16 @@ vErrors.push(err15);
 errors++;
 }
 }
-var _valid0 = _errs28 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-var props0 = true;
+var valid40 = _errs196 === errors;
 }
-const _errs48 = errors;
-if(errors === _errs48){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing5;
-if((((data11.type === undefined) && (missing5 = "type")) || ((data11.text === undefined) && (missing5 = "text"))) || ((data11.fallback === undefined) && (missing5 = "fallback"))){
-const err16 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+else {
+var valid40 = true;
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -497,12 +1696,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-let data18 = data11.type;
-const _errs51 = errors;
-if(typeof data18 !== "string"){
-const err17 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid3 = _errs191 === errors;
+valid39 = valid39 || _valid3;
+const _errs198 = errors;
+if(data70 !== null){
+const err17 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -511,8 +1710,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-if("text" !== data18){
-const err18 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+var _valid3 = _errs198 === errors;
+valid39 = valid39 || _valid3;
+if(!valid39){
+const err18 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/image/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -520,20 +1721,36 @@ else {
 vErrors.push(err18);
 }
 errors++;
-}
-var valid9 = _errs51 === errors;
+validate20.errors = vErrors;
+return false;
 }
 else {
-var valid9 = true;
+errors = _errs190;
+if(vErrors !== null){
+if(_errs190){
+vErrors.length = _errs190;
 }
-if(valid9){
-if(data11.text !== undefined){
-let data19 = data11.text;
-const _errs53 = errors;
-if(errors === _errs53){
-if(typeof data19 === "string"){
-if(data19.length < 1){
-const err19 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+vErrors = null;
+}
+}
+}
+var valid38 = _errs189 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data67.actionId !== undefined){
+let data73 = data67.actionId;
+const _errs200 = errors;
+const _errs201 = errors;
+let valid41 = false;
+const _errs202 = errors;
+if(errors === _errs202){
+if(typeof data73 === "string"){
+if(data73.length < 1){
+const err19 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -544,7 +1761,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -554,20 +1771,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-var valid9 = _errs53 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data11.fallback !== undefined){
-let data20 = data11.fallback;
-const _errs55 = errors;
-if(errors === _errs55){
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-let missing6;
-if(((data20.type === undefined) && (missing6 = "type")) || ((data20.text === undefined) && (missing6 = "text"))){
-const err21 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
+var _valid4 = _errs202 === errors;
+valid41 = valid41 || _valid4;
+const _errs204 = errors;
+if(data73 !== null){
+const err21 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -576,12 +1784,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-else {
-if(data20.type !== undefined){
-let data21 = data20.type;
-const _errs58 = errors;
-if(typeof data21 !== "string"){
-const err22 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs204 === errors;
+valid41 = valid41 || _valid4;
+if(!valid41){
+const err22 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -589,9 +1795,663 @@ else {
 vErrors.push(err22);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
-if("text" !== data21){
-const err23 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+else {
+errors = _errs201;
+if(vErrors !== null){
+if(_errs201){
+vErrors.length = _errs201;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid38 = _errs200 === errors;
+}
+else {
+var valid38 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid37 = _errs182 === errors;
+if(!valid37){
+break;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid36 = _errs180 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data11.fallback !== undefined){
+let data74 = data11.fallback;
+const _errs206 = errors;
+if(errors === _errs206){
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+let missing23;
+if(((data74.type === undefined) && (missing23 = "type")) || ((data74.text === undefined) && (missing23 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data74.type !== undefined){
+let data75 = data74.type;
+const _errs209 = errors;
+if(typeof data75 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data75){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid42 = _errs209 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
+if(data74.text !== undefined){
+const _errs211 = errors;
+if(typeof data74.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid42 = _errs211 === errors;
+}
+else {
+var valid42 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid36 = _errs206 === errors;
+}
+else {
+var valid36 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "button"){
+const _errs213 = errors;
+if(errors === _errs213){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing24;
+if((((((data11.type === undefined) && (missing24 = "type")) || ((data11.label === undefined) && (missing24 = "label"))) || ((data11.actionId === undefined) && (missing24 = "actionId"))) || ((data11.style === undefined) && (missing24 = "style"))) || ((data11.fallback === undefined) && (missing24 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data77 = data11.type;
+const _errs216 = errors;
+if(typeof data77 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("button" !== data77){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid44 = _errs216 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data11.label !== undefined){
+let data78 = data11.label;
+const _errs218 = errors;
+if(errors === _errs218){
+if(typeof data78 === "string"){
+if(data78.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid44 = _errs218 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data11.actionId !== undefined){
+let data79 = data11.actionId;
+const _errs220 = errors;
+if(errors === _errs220){
+if(typeof data79 === "string"){
+if(data79.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/actionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/actionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid44 = _errs220 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data11.style !== undefined){
+let data80 = data11.style;
+const _errs222 = errors;
+if(typeof data80 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/style/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data80 === "primary") || (data80 === "secondary"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/style/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.then.oneOf[8].properties.style.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid44 = _errs222 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data11.fallback !== undefined){
+let data81 = data11.fallback;
+const _errs224 = errors;
+if(errors === _errs224){
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+let missing25;
+if(((data81.type === undefined) && (missing25 = "type")) || ((data81.text === undefined) && (missing25 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data81.type !== undefined){
+let data82 = data81.type;
+const _errs227 = errors;
+if(typeof data82 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data82){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid45 = _errs227 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data81.text !== undefined){
+const _errs229 = errors;
+if(typeof data81.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid45 = _errs229 === errors;
+}
+else {
+var valid45 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid44 = _errs224 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "notice"){
+const _errs231 = errors;
+if(errors === _errs231){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing26;
+if(((((data11.type === undefined) && (missing26 = "type")) || ((data11.text === undefined) && (missing26 = "text"))) || ((data11.tone === undefined) && (missing26 = "tone"))) || ((data11.fallback === undefined) && (missing26 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data84 = data11.type;
+const _errs234 = errors;
+if(typeof data84 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("notice" !== data84){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "notice"},message:"must be equal to constant"}];
+return false;
+}
+var valid47 = _errs234 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data11.text !== undefined){
+let data85 = data11.text;
+const _errs236 = errors;
+if(errors === _errs236){
+if(typeof data85 === "string"){
+if(data85.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid47 = _errs236 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data11.tone !== undefined){
+let data86 = data11.tone;
+const _errs238 = errors;
+if(typeof data86 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data86 === "info") || (data86 === "success")) || (data86 === "error"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.then.oneOf[9].properties.tone.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid47 = _errs238 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data11.fallback !== undefined){
+let data87 = data11.fallback;
+const _errs240 = errors;
+if(errors === _errs240){
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+let missing27;
+if(((data87.type === undefined) && (missing27 = "type")) || ((data87.text === undefined) && (missing27 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data87.type !== undefined){
+let data88 = data87.type;
+const _errs243 = errors;
+if(typeof data88 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data88){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid48 = _errs243 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data87.text !== undefined){
+const _errs245 = errors;
+if(typeof data87.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs245 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid47 = _errs240 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "link"){
+const _errs247 = errors;
+if(errors === _errs247){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing28;
+if(((((data11.type === undefined) && (missing28 = "type")) || ((data11.text === undefined) && (missing28 = "text"))) || ((data11.url === undefined) && (missing28 = "url"))) || ((data11.fallback === undefined) && (missing28 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data90 = data11.type;
+const _errs250 = errors;
+if(typeof data90 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("link" !== data90){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "link"},message:"must be equal to constant"}];
+return false;
+}
+var valid50 = _errs250 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.text !== undefined){
+let data91 = data11.text;
+const _errs252 = errors;
+if(errors === _errs252){
+if(typeof data91 === "string"){
+if(data91.length < 1){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid50 = _errs252 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.url !== undefined){
+let data92 = data11.url;
+const _errs254 = errors;
+if(errors === _errs254){
+if(typeof data92 === "string"){
+if(!pattern5.test(data92)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid50 = _errs254 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data11.fallback !== undefined){
+let data93 = data11.fallback;
+const _errs256 = errors;
+if(errors === _errs256){
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+let missing29;
+if(((data93.type === undefined) && (missing29 = "type")) || ((data93.text === undefined) && (missing29 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data93.type !== undefined){
+let data94 = data93.type;
+const _errs259 = errors;
+if(typeof data94 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data94){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid51 = _errs259 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data93.text !== undefined){
+const _errs261 = errors;
+if(typeof data93.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid51 = _errs261 === errors;
+}
+else {
+var valid51 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid50 = _errs256 === errors;
+}
+else {
+var valid50 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs30 === errors;
+valid5 = _valid0;
+if(valid5){
+if(props0 !== true){
+props0 = props0 || {};
+props0.type = true;
+}
+}
+ifClause0 = "then";
+}
+else {
+const _errs263 = errors;
+if(errors === _errs263){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing30;
+if(((data11.type === undefined) && (missing30 = "type")) || ((data11.fallback === undefined) && (missing30 = "fallback"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data11.type !== undefined){
+let data96 = data11.type;
+const _errs266 = errors;
+if(errors === _errs266){
+if(typeof data96 === "string"){
+if(!pattern9.test(data96)){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/type/pattern",keyword:"pattern",params:{pattern: "^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid52 = _errs266 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data11.fallback !== undefined){
+let data97 = data11.fallback;
+const _errs268 = errors;
+if(errors === _errs268){
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+let missing31;
+if(((data97.type === undefined) && (missing31 = "type")) || ((data97.text === undefined) && (missing31 = "text"))){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data97.type !== undefined){
+let data98 = data97.type;
+const _errs271 = errors;
+if(typeof data98 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("text" !== data98){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid53 = _errs271 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data97.text !== undefined){
+const _errs273 = errors;
+if(typeof data97.text !== "string"){
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid53 = _errs273 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/else/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid52 = _errs268 === errors;
+}
+else {
+var valid52 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs263 === errors;
+valid5 = _valid0;
+if(valid5){
+if(props0 !== true){
+props0 = true;
+}
+}
+ifClause0 = "else";
+}
+if(!valid5){
+const err23 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -599,2833 +2459,8 @@ else {
 vErrors.push(err23);
 }
 errors++;
-}
-var valid10 = _errs58 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data20.text !== undefined){
-const _errs60 = errors;
-if(typeof data20.text !== "string"){
-const err24 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-var valid10 = _errs60 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-var valid9 = _errs55 === errors;
-}
-else {
-var valid9 = true;
-}
-}
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-var _valid0 = _errs48 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs62 = errors;
-if(errors === _errs62){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing7;
-if(((((data11.type === undefined) && (missing7 = "type")) || ((data11.url === undefined) && (missing7 = "url"))) || ((data11.alt === undefined) && (missing7 = "alt"))) || ((data11.fallback === undefined) && (missing7 = "fallback"))){
-const err27 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data23 = data11.type;
-const _errs65 = errors;
-if(typeof data23 !== "string"){
-const err28 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-if("image" !== data23){
-const err29 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-var valid11 = _errs65 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data11.url !== undefined){
-let data24 = data11.url;
-const _errs67 = errors;
-if(errors === _errs67){
-if(typeof data24 === "string"){
-if(!pattern5.test(data24)){
-const err30 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var valid11 = _errs67 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data11.alt !== undefined){
-let data25 = data11.alt;
-const _errs69 = errors;
-if(errors === _errs69){
-if(typeof data25 === "string"){
-if(data25.length < 1){
-const err32 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-var valid11 = _errs69 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data11.fallback !== undefined){
-let data26 = data11.fallback;
-const _errs71 = errors;
-if(errors === _errs71){
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-let missing8;
-if(((data26.type === undefined) && (missing8 = "type")) || ((data26.text === undefined) && (missing8 = "text"))){
-const err34 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-else {
-if(data26.type !== undefined){
-let data27 = data26.type;
-const _errs74 = errors;
-if(typeof data27 !== "string"){
-const err35 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-if("text" !== data27){
-const err36 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-var valid12 = _errs74 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data26.text !== undefined){
-const _errs76 = errors;
-if(typeof data26.text !== "string"){
-const err37 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-var valid12 = _errs76 === errors;
-}
-else {
-var valid12 = true;
-}
-}
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-var valid11 = _errs71 === errors;
-}
-else {
-var valid11 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err39 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-var _valid0 = _errs62 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs78 = errors;
-if(errors === _errs78){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing9;
-if(((((data11.type === undefined) && (missing9 = "type")) || ((data11.text === undefined) && (missing9 = "text"))) || ((data11.compareAt === undefined) && (missing9 = "compareAt"))) || ((data11.fallback === undefined) && (missing9 = "fallback"))){
-const err40 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data29 = data11.type;
-const _errs81 = errors;
-if(typeof data29 !== "string"){
-const err41 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-if("price" !== data29){
-const err42 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/type/const",keyword:"const",params:{allowedValue: "price"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-var valid13 = _errs81 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-if(data11.text !== undefined){
-let data30 = data11.text;
-const _errs83 = errors;
-if(errors === _errs83){
-if(typeof data30 === "string"){
-if(data30.length < 1){
-const err43 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-var valid13 = _errs83 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-if(data11.compareAt !== undefined){
-let data31 = data11.compareAt;
-const _errs85 = errors;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err45 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.anyOf[3].properties.compareAt.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-var valid13 = _errs85 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-if(data11.fallback !== undefined){
-let data32 = data11.fallback;
-const _errs87 = errors;
-if(errors === _errs87){
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-let missing10;
-if(((data32.type === undefined) && (missing10 = "type")) || ((data32.text === undefined) && (missing10 = "text"))){
-const err46 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-else {
-if(data32.type !== undefined){
-let data33 = data32.type;
-const _errs90 = errors;
-if(typeof data33 !== "string"){
-const err47 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-if("text" !== data33){
-const err48 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-var valid14 = _errs90 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data32.text !== undefined){
-const _errs92 = errors;
-if(typeof data32.text !== "string"){
-const err49 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-var valid14 = _errs92 === errors;
-}
-else {
-var valid14 = true;
-}
-}
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-var valid13 = _errs87 === errors;
-}
-else {
-var valid13 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-var _valid0 = _errs78 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs94 = errors;
-if(errors === _errs94){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing11;
-if(((((data11.type === undefined) && (missing11 = "type")) || ((data11.text === undefined) && (missing11 = "text"))) || ((data11.tone === undefined) && (missing11 = "tone"))) || ((data11.fallback === undefined) && (missing11 = "fallback"))){
-const err52 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data35 = data11.type;
-const _errs97 = errors;
-if(typeof data35 !== "string"){
-const err53 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-if("badge" !== data35){
-const err54 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/type/const",keyword:"const",params:{allowedValue: "badge"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-var valid15 = _errs97 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data11.text !== undefined){
-let data36 = data11.text;
-const _errs99 = errors;
-if(errors === _errs99){
-if(typeof data36 === "string"){
-if(data36.length < 1){
-const err55 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-var valid15 = _errs99 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data11.tone !== undefined){
-let data37 = data11.tone;
-const _errs101 = errors;
-if(typeof data37 !== "string"){
-const err57 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-if(!((((data37 === "positive") || (data37 === "warning")) || (data37 === "negative")) || (data37 === "neutral"))){
-const err58 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.anyOf[4].properties.tone.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-var valid15 = _errs101 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data11.fallback !== undefined){
-let data38 = data11.fallback;
-const _errs103 = errors;
-if(errors === _errs103){
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-let missing12;
-if(((data38.type === undefined) && (missing12 = "type")) || ((data38.text === undefined) && (missing12 = "text"))){
-const err59 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-else {
-if(data38.type !== undefined){
-let data39 = data38.type;
-const _errs106 = errors;
-if(typeof data39 !== "string"){
-const err60 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-if("text" !== data39){
-const err61 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-var valid16 = _errs106 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data38.text !== undefined){
-const _errs108 = errors;
-if(typeof data38.text !== "string"){
-const err62 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-var valid16 = _errs108 === errors;
-}
-else {
-var valid16 = true;
-}
-}
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-var valid15 = _errs103 === errors;
-}
-else {
-var valid15 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-var _valid0 = _errs94 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs110 = errors;
-if(errors === _errs110){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing13;
-if((((data11.type === undefined) && (missing13 = "type")) || ((data11.items === undefined) && (missing13 = "items"))) || ((data11.fallback === undefined) && (missing13 = "fallback"))){
-const err65 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data41 = data11.type;
-const _errs113 = errors;
-if(typeof data41 !== "string"){
-const err66 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-if("keyValue" !== data41){
-const err67 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/type/const",keyword:"const",params:{allowedValue: "keyValue"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-var valid17 = _errs113 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data11.items !== undefined){
-let data42 = data11.items;
-const _errs115 = errors;
-if(errors === _errs115){
-if(Array.isArray(data42)){
-if(data42.length < 1){
-const err68 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-else {
-var valid18 = true;
-const len2 = data42.length;
-for(let i2=0; i2<len2; i2++){
-let data43 = data42[i2];
-const _errs117 = errors;
-if(errors === _errs117){
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-let missing14;
-if(((data43.label === undefined) && (missing14 = "label")) || ((data43.value === undefined) && (missing14 = "value"))){
-const err69 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-else {
-if(data43.label !== undefined){
-let data44 = data43.label;
-const _errs120 = errors;
-if(errors === _errs120){
-if(typeof data44 === "string"){
-if(data44.length < 1){
-const err70 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-var valid19 = _errs120 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data43.value !== undefined){
-let data45 = data43.value;
-const _errs122 = errors;
-if(errors === _errs122){
-if(typeof data45 === "string"){
-if(data45.length < 1){
-const err72 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2+"/value",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-var valid19 = _errs122 === errors;
-}
-else {
-var valid19 = true;
-}
-}
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i2,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-var valid18 = _errs117 === errors;
-if(!valid18){
-break;
-}
-}
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-var valid17 = _errs115 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data11.fallback !== undefined){
-let data46 = data11.fallback;
-const _errs124 = errors;
-if(errors === _errs124){
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-let missing15;
-if(((data46.type === undefined) && (missing15 = "type")) || ((data46.text === undefined) && (missing15 = "text"))){
-const err76 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-else {
-if(data46.type !== undefined){
-let data47 = data46.type;
-const _errs127 = errors;
-if(typeof data47 !== "string"){
-const err77 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-if("text" !== data47){
-const err78 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-var valid20 = _errs127 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data46.text !== undefined){
-const _errs129 = errors;
-if(typeof data46.text !== "string"){
-const err79 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-var valid20 = _errs129 === errors;
-}
-else {
-var valid20 = true;
-}
-}
-}
-}
-else {
-const err80 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-var valid17 = _errs124 === errors;
-}
-else {
-var valid17 = true;
-}
-}
-}
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-var _valid0 = _errs110 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs131 = errors;
-if(errors === _errs131){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing16;
-if(((((((data11.type === undefined) && (missing16 = "type")) || ((data11.label === undefined) && (missing16 = "label"))) || ((data11.actionId === undefined) && (missing16 = "actionId"))) || ((data11.field === undefined) && (missing16 = "field"))) || ((data11.options === undefined) && (missing16 = "options"))) || ((data11.fallback === undefined) && (missing16 = "fallback"))){
-const err82 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data49 = data11.type;
-const _errs134 = errors;
-if(typeof data49 !== "string"){
-const err83 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-if("variantPicker" !== data49){
-const err84 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/type/const",keyword:"const",params:{allowedValue: "variantPicker"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-var valid21 = _errs134 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.label !== undefined){
-let data50 = data11.label;
-const _errs136 = errors;
-if(errors === _errs136){
-if(typeof data50 === "string"){
-if(data50.length < 1){
-const err85 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-else {
-const err86 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-var valid21 = _errs136 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.actionId !== undefined){
-let data51 = data11.actionId;
-const _errs138 = errors;
-const _errs139 = errors;
-let valid22 = false;
-const _errs140 = errors;
-if(errors === _errs140){
-if(typeof data51 === "string"){
-if(data51.length < 1){
-const err87 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-}
-var _valid2 = _errs140 === errors;
-valid22 = valid22 || _valid2;
-const _errs142 = errors;
-if(data51 !== null){
-const err89 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-var _valid2 = _errs142 === errors;
-valid22 = valid22 || _valid2;
-if(!valid22){
-const err90 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-else {
-errors = _errs139;
-if(vErrors !== null){
-if(_errs139){
-vErrors.length = _errs139;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid21 = _errs138 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.field !== undefined){
-let data52 = data11.field;
-const _errs144 = errors;
-if(typeof data52 !== "string"){
-const err91 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-if("sku" !== data52){
-const err92 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/field",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/field/const",keyword:"const",params:{allowedValue: "sku"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-var valid21 = _errs144 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.options !== undefined){
-let data53 = data11.options;
-const _errs146 = errors;
-if(errors === _errs146){
-if(Array.isArray(data53)){
-if(data53.length < 1){
-const err93 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-else {
-var valid23 = true;
-const len3 = data53.length;
-for(let i3=0; i3<len3; i3++){
-let data54 = data53[i3];
-const _errs148 = errors;
-if(errors === _errs148){
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-let missing17;
-if(((((((data54.sku === undefined) && (missing17 = "sku")) || ((data54.title === undefined) && (missing17 = "title"))) || ((data54.price === undefined) && (missing17 = "price"))) || ((data54.compareAt === undefined) && (missing17 = "compareAt"))) || ((data54.availabilityText === undefined) && (missing17 = "availabilityText"))) || ((data54.enabled === undefined) && (missing17 = "enabled"))){
-const err94 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-else {
-if(data54.sku !== undefined){
-let data55 = data54.sku;
-const _errs151 = errors;
-if(errors === _errs151){
-if(typeof data55 === "string"){
-if(data55.length < 1){
-const err95 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-else {
-const err96 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/sku",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-var valid24 = _errs151 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.title !== undefined){
-let data56 = data54.title;
-const _errs153 = errors;
-if(errors === _errs153){
-if(typeof data56 === "string"){
-if(data56.length < 1){
-const err97 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-var valid24 = _errs153 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.price !== undefined){
-let data57 = data54.price;
-const _errs155 = errors;
-if(errors === _errs155){
-if(typeof data57 === "string"){
-if(data57.length < 1){
-const err99 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/price/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/price",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-}
-var valid24 = _errs155 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.compareAt !== undefined){
-let data58 = data54.compareAt;
-const _errs157 = errors;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err101 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/compareAt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/compareAt/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.anyOf[6].properties.options.items.properties.compareAt.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-var valid24 = _errs157 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.availabilityText !== undefined){
-let data59 = data54.availabilityText;
-const _errs159 = errors;
-if(errors === _errs159){
-if(typeof data59 === "string"){
-if(data59.length < 1){
-const err102 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/availabilityText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/availabilityText",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/availabilityText/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-}
-var valid24 = _errs159 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data54.enabled !== undefined){
-const _errs161 = errors;
-if(typeof data54.enabled !== "boolean"){
-const err104 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3+"/enabled",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-var valid24 = _errs161 === errors;
-}
-else {
-var valid24 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options/" + i3,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-}
-var valid23 = _errs148 === errors;
-if(!valid23){
-break;
-}
-}
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/options",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
-}
-errors++;
-}
-}
-var valid21 = _errs146 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data11.fallback !== undefined){
-let data61 = data11.fallback;
-const _errs163 = errors;
-if(errors === _errs163){
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-let missing18;
-if(((data61.type === undefined) && (missing18 = "type")) || ((data61.text === undefined) && (missing18 = "text"))){
-const err107 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
-}
-else {
-if(data61.type !== undefined){
-let data62 = data61.type;
-const _errs166 = errors;
-if(typeof data62 !== "string"){
-const err108 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-if("text" !== data62){
-const err109 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-var valid25 = _errs166 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data61.text !== undefined){
-const _errs168 = errors;
-if(typeof data61.text !== "string"){
-const err110 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-var valid25 = _errs168 === errors;
-}
-else {
-var valid25 = true;
-}
-}
-}
-}
-else {
-const err111 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-}
-var valid21 = _errs163 === errors;
-}
-else {
-var valid21 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err112 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-}
-var _valid0 = _errs131 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs170 = errors;
-if(errors === _errs170){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing19;
-if((((data11.type === undefined) && (missing19 = "type")) || ((data11.items === undefined) && (missing19 = "items"))) || ((data11.fallback === undefined) && (missing19 = "fallback"))){
-const err113 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"};
-if(vErrors === null){
-vErrors = [err113];
-}
-else {
-vErrors.push(err113);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data64 = data11.type;
-const _errs173 = errors;
-if(typeof data64 !== "string"){
-const err114 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-if("list" !== data64){
-const err115 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/type/const",keyword:"const",params:{allowedValue: "list"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-var valid26 = _errs173 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data11.items !== undefined){
-let data65 = data11.items;
-const _errs175 = errors;
-if(errors === _errs175){
-if(Array.isArray(data65)){
-var valid27 = true;
-const len4 = data65.length;
-for(let i4=0; i4<len4; i4++){
-let data66 = data65[i4];
-const _errs177 = errors;
-if(errors === _errs177){
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-let missing20;
-if(((((data66.title === undefined) && (missing20 = "title")) || ((data66.subtitle === undefined) && (missing20 = "subtitle"))) || ((data66.image === undefined) && (missing20 = "image"))) || ((data66.actionId === undefined) && (missing20 = "actionId"))){
-const err116 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"};
-if(vErrors === null){
-vErrors = [err116];
-}
-else {
-vErrors.push(err116);
-}
-errors++;
-}
-else {
-if(data66.title !== undefined){
-let data67 = data66.title;
-const _errs180 = errors;
-if(errors === _errs180){
-if(typeof data67 === "string"){
-if(data67.length < 1){
-const err117 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/title",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-}
-var valid28 = _errs180 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data66.subtitle !== undefined){
-let data68 = data66.subtitle;
-const _errs182 = errors;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err119 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/subtitle",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/subtitle/type",keyword:"type",params:{type: schema31.properties.sections.items.properties.components.items.anyOf[7].properties.items.items.properties.subtitle.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-var valid28 = _errs182 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data66.image !== undefined){
-let data69 = data66.image;
-const _errs184 = errors;
-const _errs185 = errors;
-let valid29 = false;
-const _errs186 = errors;
-if(errors === _errs186){
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-let missing21;
-if(((data69.url === undefined) && (missing21 = "url")) || ((data69.alt === undefined) && (missing21 = "alt"))){
-const err120 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"};
-if(vErrors === null){
-vErrors = [err120];
-}
-else {
-vErrors.push(err120);
-}
-errors++;
-}
-else {
-if(data69.url !== undefined){
-let data70 = data69.url;
-const _errs189 = errors;
-if(errors === _errs189){
-if(typeof data70 === "string"){
-if(!pattern5.test(data70)){
-const err121 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-}
-else {
-const err122 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
-}
-errors++;
-}
-}
-var valid30 = _errs189 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data69.alt !== undefined){
-let data71 = data69.alt;
-const _errs191 = errors;
-if(errors === _errs191){
-if(typeof data71 === "string"){
-if(data71.length < 1){
-const err123 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-}
-else {
-const err124 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image/alt",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/properties/alt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-var valid30 = _errs191 === errors;
-}
-else {
-var valid30 = true;
-}
-}
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-var _valid3 = _errs186 === errors;
-valid29 = valid29 || _valid3;
-const _errs193 = errors;
-if(data69 !== null){
-const err126 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-var _valid3 = _errs193 === errors;
-valid29 = valid29 || _valid3;
-if(!valid29){
-const err127 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/image",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/image/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-else {
-errors = _errs185;
-if(vErrors !== null){
-if(_errs185){
-vErrors.length = _errs185;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid28 = _errs184 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data66.actionId !== undefined){
-let data72 = data66.actionId;
-const _errs195 = errors;
-const _errs196 = errors;
-let valid31 = false;
-const _errs197 = errors;
-if(errors === _errs197){
-if(typeof data72 === "string"){
-if(data72.length < 1){
-const err128 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-var _valid4 = _errs197 === errors;
-valid31 = valid31 || _valid4;
-const _errs199 = errors;
-if(data72 !== null){
-const err130 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-var _valid4 = _errs199 === errors;
-valid31 = valid31 || _valid4;
-if(!valid31){
-const err131 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/properties/actionId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-else {
-errors = _errs196;
-if(vErrors !== null){
-if(_errs196){
-vErrors.length = _errs196;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid28 = _errs195 === errors;
-}
-else {
-var valid28 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items/" + i4,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-}
-var valid27 = _errs177 === errors;
-if(!valid27){
-break;
-}
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/items",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-}
-var valid26 = _errs175 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data11.fallback !== undefined){
-let data73 = data11.fallback;
-const _errs201 = errors;
-if(errors === _errs201){
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-let missing22;
-if(((data73.type === undefined) && (missing22 = "type")) || ((data73.text === undefined) && (missing22 = "text"))){
-const err134 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-else {
-if(data73.type !== undefined){
-let data74 = data73.type;
-const _errs204 = errors;
-if(typeof data74 !== "string"){
-const err135 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err135];
-}
-else {
-vErrors.push(err135);
-}
-errors++;
-}
-if("text" !== data74){
-const err136 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err136];
-}
-else {
-vErrors.push(err136);
-}
-errors++;
-}
-var valid32 = _errs204 === errors;
-}
-else {
-var valid32 = true;
-}
-if(valid32){
-if(data73.text !== undefined){
-const _errs206 = errors;
-if(typeof data73.text !== "string"){
-const err137 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err137];
-}
-else {
-vErrors.push(err137);
-}
-errors++;
-}
-var valid32 = _errs206 === errors;
-}
-else {
-var valid32 = true;
-}
-}
-}
-}
-else {
-const err138 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err138];
-}
-else {
-vErrors.push(err138);
-}
-errors++;
-}
-}
-var valid26 = _errs201 === errors;
-}
-else {
-var valid26 = true;
-}
-}
-}
-}
-}
-else {
-const err139 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err139];
-}
-else {
-vErrors.push(err139);
-}
-errors++;
-}
-}
-var _valid0 = _errs170 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs208 = errors;
-if(errors === _errs208){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing23;
-if((((((data11.type === undefined) && (missing23 = "type")) || ((data11.label === undefined) && (missing23 = "label"))) || ((data11.actionId === undefined) && (missing23 = "actionId"))) || ((data11.style === undefined) && (missing23 = "style"))) || ((data11.fallback === undefined) && (missing23 = "fallback"))){
-const err140 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"};
-if(vErrors === null){
-vErrors = [err140];
-}
-else {
-vErrors.push(err140);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data76 = data11.type;
-const _errs211 = errors;
-if(typeof data76 !== "string"){
-const err141 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err141];
-}
-else {
-vErrors.push(err141);
-}
-errors++;
-}
-if("button" !== data76){
-const err142 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err142];
-}
-else {
-vErrors.push(err142);
-}
-errors++;
-}
-var valid33 = _errs211 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.label !== undefined){
-let data77 = data11.label;
-const _errs213 = errors;
-if(errors === _errs213){
-if(typeof data77 === "string"){
-if(data77.length < 1){
-const err143 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-}
-else {
-const err144 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/label",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err144];
-}
-else {
-vErrors.push(err144);
-}
-errors++;
-}
-}
-var valid33 = _errs213 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.actionId !== undefined){
-let data78 = data11.actionId;
-const _errs215 = errors;
-if(errors === _errs215){
-if(typeof data78 === "string"){
-if(data78.length < 1){
-const err145 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/actionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err145];
-}
-else {
-vErrors.push(err145);
-}
-errors++;
-}
-}
-else {
-const err146 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/actionId",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/actionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-}
-var valid33 = _errs215 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.style !== undefined){
-let data79 = data11.style;
-const _errs217 = errors;
-if(typeof data79 !== "string"){
-const err147 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/style/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-if(!((data79 === "primary") || (data79 === "secondary"))){
-const err148 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/style",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/style/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.anyOf[8].properties.style.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-var valid33 = _errs217 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data11.fallback !== undefined){
-let data80 = data11.fallback;
-const _errs219 = errors;
-if(errors === _errs219){
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-let missing24;
-if(((data80.type === undefined) && (missing24 = "type")) || ((data80.text === undefined) && (missing24 = "text"))){
-const err149 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-else {
-if(data80.type !== undefined){
-let data81 = data80.type;
-const _errs222 = errors;
-if(typeof data81 !== "string"){
-const err150 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-if("text" !== data81){
-const err151 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-var valid34 = _errs222 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data80.text !== undefined){
-const _errs224 = errors;
-if(typeof data80.text !== "string"){
-const err152 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-var valid34 = _errs224 === errors;
-}
-else {
-var valid34 = true;
-}
-}
-}
-}
-else {
-const err153 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err153];
-}
-else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-var valid33 = _errs219 === errors;
-}
-else {
-var valid33 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-const err154 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
-}
-errors++;
-}
-}
-var _valid0 = _errs208 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs226 = errors;
-if(errors === _errs226){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing25;
-if(((((data11.type === undefined) && (missing25 = "type")) || ((data11.text === undefined) && (missing25 = "text"))) || ((data11.tone === undefined) && (missing25 = "tone"))) || ((data11.fallback === undefined) && (missing25 = "fallback"))){
-const err155 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"};
-if(vErrors === null){
-vErrors = [err155];
-}
-else {
-vErrors.push(err155);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data83 = data11.type;
-const _errs229 = errors;
-if(typeof data83 !== "string"){
-const err156 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err156];
-}
-else {
-vErrors.push(err156);
-}
-errors++;
-}
-if("notice" !== data83){
-const err157 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/type/const",keyword:"const",params:{allowedValue: "notice"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err157];
-}
-else {
-vErrors.push(err157);
-}
-errors++;
-}
-var valid35 = _errs229 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data11.text !== undefined){
-let data84 = data11.text;
-const _errs231 = errors;
-if(errors === _errs231){
-if(typeof data84 === "string"){
-if(data84.length < 1){
-const err158 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err158];
-}
-else {
-vErrors.push(err158);
-}
-errors++;
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err159];
-}
-else {
-vErrors.push(err159);
-}
-errors++;
-}
-}
-var valid35 = _errs231 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data11.tone !== undefined){
-let data85 = data11.tone;
-const _errs233 = errors;
-if(typeof data85 !== "string"){
-const err160 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/tone/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err160];
-}
-else {
-vErrors.push(err160);
-}
-errors++;
-}
-if(!(((data85 === "info") || (data85 === "success")) || (data85 === "error"))){
-const err161 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/tone",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/tone/enum",keyword:"enum",params:{allowedValues: schema31.properties.sections.items.properties.components.items.anyOf[9].properties.tone.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err161];
-}
-else {
-vErrors.push(err161);
-}
-errors++;
-}
-var valid35 = _errs233 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data11.fallback !== undefined){
-let data86 = data11.fallback;
-const _errs235 = errors;
-if(errors === _errs235){
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-let missing26;
-if(((data86.type === undefined) && (missing26 = "type")) || ((data86.text === undefined) && (missing26 = "text"))){
-const err162 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"};
-if(vErrors === null){
-vErrors = [err162];
-}
-else {
-vErrors.push(err162);
-}
-errors++;
-}
-else {
-if(data86.type !== undefined){
-let data87 = data86.type;
-const _errs238 = errors;
-if(typeof data87 !== "string"){
-const err163 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err163];
-}
-else {
-vErrors.push(err163);
-}
-errors++;
-}
-if("text" !== data87){
-const err164 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err164];
-}
-else {
-vErrors.push(err164);
-}
-errors++;
-}
-var valid36 = _errs238 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data86.text !== undefined){
-const _errs240 = errors;
-if(typeof data86.text !== "string"){
-const err165 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err165];
-}
-else {
-vErrors.push(err165);
-}
-errors++;
-}
-var valid36 = _errs240 === errors;
-}
-else {
-var valid36 = true;
-}
-}
-}
-}
-else {
-const err166 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err166];
-}
-else {
-vErrors.push(err166);
-}
-errors++;
-}
-}
-var valid35 = _errs235 === errors;
-}
-else {
-var valid35 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err167];
-}
-else {
-vErrors.push(err167);
-}
-errors++;
-}
-}
-var _valid0 = _errs226 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs242 = errors;
-if(errors === _errs242){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing27;
-if(((((data11.type === undefined) && (missing27 = "type")) || ((data11.text === undefined) && (missing27 = "text"))) || ((data11.url === undefined) && (missing27 = "url"))) || ((data11.fallback === undefined) && (missing27 = "fallback"))){
-const err168 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"};
-if(vErrors === null){
-vErrors = [err168];
-}
-else {
-vErrors.push(err168);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data89 = data11.type;
-const _errs245 = errors;
-if(typeof data89 !== "string"){
-const err169 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err169];
-}
-else {
-vErrors.push(err169);
-}
-errors++;
-}
-if("link" !== data89){
-const err170 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/type/const",keyword:"const",params:{allowedValue: "link"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err170];
-}
-else {
-vErrors.push(err170);
-}
-errors++;
-}
-var valid37 = _errs245 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data11.text !== undefined){
-let data90 = data11.text;
-const _errs247 = errors;
-if(errors === _errs247){
-if(typeof data90 === "string"){
-if(data90.length < 1){
-const err171 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err171];
-}
-else {
-vErrors.push(err171);
-}
-errors++;
-}
-}
-else {
-const err172 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err172];
-}
-else {
-vErrors.push(err172);
-}
-errors++;
-}
-}
-var valid37 = _errs247 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data11.url !== undefined){
-let data91 = data11.url;
-const _errs249 = errors;
-if(errors === _errs249){
-if(typeof data91 === "string"){
-if(!pattern5.test(data91)){
-const err173 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-}
-else {
-const err174 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/url",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-}
-var valid37 = _errs249 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data11.fallback !== undefined){
-let data92 = data11.fallback;
-const _errs251 = errors;
-if(errors === _errs251){
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-let missing28;
-if(((data92.type === undefined) && (missing28 = "type")) || ((data92.text === undefined) && (missing28 = "text"))){
-const err175 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-else {
-if(data92.type !== undefined){
-let data93 = data92.type;
-const _errs254 = errors;
-if(typeof data93 !== "string"){
-const err176 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-if("text" !== data93){
-const err177 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-var valid38 = _errs254 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data92.text !== undefined){
-const _errs256 = errors;
-if(typeof data92.text !== "string"){
-const err178 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-var valid38 = _errs256 === errors;
-}
-else {
-var valid38 = true;
-}
-}
-}
-}
-else {
-const err179 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-}
-var valid37 = _errs251 === errors;
-}
-else {
-var valid37 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err180 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-}
-var _valid0 = _errs242 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs258 = errors;
-if(errors === _errs258){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing29;
-if(((data11.type === undefined) && (missing29 = "type")) || ((data11.fallback === undefined) && (missing29 = "fallback"))){
-const err181 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-else {
-if(data11.type !== undefined){
-let data95 = data11.type;
-const _errs261 = errors;
-if(errors === _errs261){
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err182 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/type/pattern",keyword:"pattern",params:{pattern: "^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^(?!(?:heading|text|image|price|badge|keyValue|variantPicker|list|button|notice|link)$)[A-Za-z][A-Za-z0-9]*$"+"\""};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-}
-var valid39 = _errs261 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data11.fallback !== undefined){
-let data96 = data11.fallback;
-const _errs263 = errors;
-if(errors === _errs263){
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-let missing30;
-if(((data96.type === undefined) && (missing30 = "type")) || ((data96.text === undefined) && (missing30 = "text"))){
-const err184 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-else {
-if(data96.type !== undefined){
-let data97 = data96.type;
-const _errs266 = errors;
-if(typeof data97 !== "string"){
-const err185 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-if("text" !== data97){
-const err186 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/type",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-var valid40 = _errs266 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data96.text !== undefined){
-const _errs268 = errors;
-if(typeof data96.text !== "string"){
-const err187 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback/text",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err187];
-}
-else {
-vErrors.push(err187);
-}
-errors++;
-}
-var valid40 = _errs268 === errors;
-}
-else {
-var valid40 = true;
-}
-}
-}
-}
-else {
-const err188 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1+"/fallback",schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err188];
-}
-else {
-vErrors.push(err188);
-}
-errors++;
-}
-}
-var valid39 = _errs263 === errors;
-}
-else {
-var valid39 = true;
-}
-}
-}
-}
-else {
-const err189 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-}
-var _valid0 = _errs258 === errors;
-valid5 = valid5 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-if(!valid5){
-const err190 = {instancePath:instancePath+"/sections/" + i0+"/components/" + i1,schemaPath:"#/properties/sections/items/properties/components/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err190];
-}
-else {
-vErrors.push(err190);
-}
-errors++;
 validate20.errors = vErrors;
 return false;
-}
-else {
-errors = _errs27;
-if(vErrors !== null){
-if(_errs27){
-vErrors.length = _errs27;
-}
-else {
-vErrors = null;
-}
-}
 }
 var valid4 = _errs26 === errors;
 if(!valid4){
@@ -3469,29 +2504,29 @@ var valid0 = true;
 }
 if(valid0){
 if(data.actions !== undefined){
-let data99 = data.actions;
-const _errs270 = errors;
-if(errors === _errs270){
-if(Array.isArray(data99)){
-var valid41 = true;
-const len5 = data99.length;
+let data100 = data.actions;
+const _errs275 = errors;
+if(errors === _errs275){
+if(Array.isArray(data100)){
+var valid54 = true;
+const len5 = data100.length;
 for(let i5=0; i5<len5; i5++){
-let data100 = data99[i5];
-const _errs272 = errors;
-if(errors === _errs272){
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-let missing31;
-if(((((data100.id === undefined) && (missing31 = "id")) || ((data100.label === undefined) && (missing31 = "label"))) || ((data100.deepLink === undefined) && (missing31 = "deepLink"))) || ((data100.request === undefined) && (missing31 = "request"))){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/properties/actions/items/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+let data101 = data100[i5];
+const _errs277 = errors;
+if(errors === _errs277){
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+let missing32;
+if(((((data101.id === undefined) && (missing32 = "id")) || ((data101.label === undefined) && (missing32 = "label"))) || ((data101.deepLink === undefined) && (missing32 = "deepLink"))) || ((data101.request === undefined) && (missing32 = "request"))){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/properties/actions/items/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
 return false;
 }
 else {
-if(data100.id !== undefined){
-let data101 = data100.id;
-const _errs275 = errors;
-if(errors === _errs275){
-if(typeof data101 === "string"){
-if(data101.length < 1){
+if(data101.id !== undefined){
+let data102 = data101.id;
+const _errs280 = errors;
+if(errors === _errs280){
+if(typeof data102 === "string"){
+if(data102.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/id",schemaPath:"#/properties/actions/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3501,18 +2536,18 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/id",schemaPat
 return false;
 }
 }
-var valid42 = _errs275 === errors;
+var valid55 = _errs280 === errors;
 }
 else {
-var valid42 = true;
+var valid55 = true;
 }
-if(valid42){
-if(data100.label !== undefined){
-let data102 = data100.label;
-const _errs277 = errors;
-if(errors === _errs277){
-if(typeof data102 === "string"){
-if(data102.length < 1){
+if(valid55){
+if(data101.label !== undefined){
+let data103 = data101.label;
+const _errs282 = errors;
+if(errors === _errs282){
+if(typeof data103 === "string"){
+if(data103.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/label",schemaPath:"#/properties/actions/items/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3522,18 +2557,18 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/label",schema
 return false;
 }
 }
-var valid42 = _errs277 === errors;
+var valid55 = _errs282 === errors;
 }
 else {
-var valid42 = true;
+var valid55 = true;
 }
-if(valid42){
-if(data100.deepLink !== undefined){
-let data103 = data100.deepLink;
-const _errs279 = errors;
-if(errors === _errs279){
-if(typeof data103 === "string"){
-if(!pattern5.test(data103)){
+if(valid55){
+if(data101.deepLink !== undefined){
+let data104 = data101.deepLink;
+const _errs284 = errors;
+if(errors === _errs284){
+if(typeof data104 === "string"){
+if(!pattern5.test(data104)){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/deepLink",schemaPath:"#/properties/actions/items/properties/deepLink/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
 return false;
 }
@@ -3543,46 +2578,46 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/deepLink",sch
 return false;
 }
 }
-var valid42 = _errs279 === errors;
+var valid55 = _errs284 === errors;
 }
 else {
-var valid42 = true;
+var valid55 = true;
 }
-if(valid42){
-if(data100.request !== undefined){
-let data104 = data100.request;
-const _errs281 = errors;
-if(errors === _errs281){
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-let missing32;
-if((((((data104.method === undefined) && (missing32 = "method")) || ((data104.url === undefined) && (missing32 = "url"))) || ((data104.headers === undefined) && (missing32 = "headers"))) || ((data104.body === undefined) && (missing32 = "body"))) || ((data104.params === undefined) && (missing32 = "params"))){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",schemaPath:"#/properties/actions/items/properties/request/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+if(valid55){
+if(data101.request !== undefined){
+let data105 = data101.request;
+const _errs286 = errors;
+if(errors === _errs286){
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+let missing33;
+if((((((data105.method === undefined) && (missing33 = "method")) || ((data105.url === undefined) && (missing33 = "url"))) || ((data105.headers === undefined) && (missing33 = "headers"))) || ((data105.body === undefined) && (missing33 = "body"))) || ((data105.params === undefined) && (missing33 = "params"))){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",schemaPath:"#/properties/actions/items/properties/request/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
 return false;
 }
 else {
-if(data104.method !== undefined){
-let data105 = data104.method;
-const _errs284 = errors;
-if(typeof data105 !== "string"){
+if(data105.method !== undefined){
+let data106 = data105.method;
+const _errs289 = errors;
+if(typeof data106 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/method",schemaPath:"#/properties/actions/items/properties/request/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("POST" !== data105){
+if("POST" !== data106){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/method",schemaPath:"#/properties/actions/items/properties/request/properties/method/const",keyword:"const",params:{allowedValue: "POST"},message:"must be equal to constant"}];
 return false;
 }
-var valid43 = _errs284 === errors;
+var valid56 = _errs289 === errors;
 }
 else {
-var valid43 = true;
+var valid56 = true;
 }
-if(valid43){
-if(data104.url !== undefined){
-let data106 = data104.url;
-const _errs286 = errors;
-if(errors === _errs286){
-if(typeof data106 === "string"){
-if(!pattern5.test(data106)){
+if(valid56){
+if(data105.url !== undefined){
+let data107 = data105.url;
+const _errs291 = errors;
+if(errors === _errs291){
+if(typeof data107 === "string"){
+if(!pattern5.test(data107)){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/url",schemaPath:"#/properties/actions/items/properties/request/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"},message:"must match pattern \""+"^(https:\\/\\/[^\\s]+|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/[^\\s]*)?)$"+"\""}];
 return false;
 }
@@ -3592,30 +2627,30 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/url",
 return false;
 }
 }
-var valid43 = _errs286 === errors;
+var valid56 = _errs291 === errors;
 }
 else {
-var valid43 = true;
+var valid56 = true;
 }
-if(valid43){
-if(data104.headers !== undefined){
-let data107 = data104.headers;
-const _errs288 = errors;
-if(errors === _errs288){
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-let missing33;
-if((data107["content-type"] === undefined) && (missing33 = "content-type")){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers",schemaPath:"#/properties/actions/items/properties/request/properties/headers/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+if(valid56){
+if(data105.headers !== undefined){
+let data108 = data105.headers;
+const _errs293 = errors;
+if(errors === _errs293){
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+let missing34;
+if((data108["content-type"] === undefined) && (missing34 = "content-type")){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers",schemaPath:"#/properties/actions/items/properties/request/properties/headers/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
 return false;
 }
 else {
-if(data107["content-type"] !== undefined){
-let data108 = data107["content-type"];
-if(typeof data108 !== "string"){
+if(data108["content-type"] !== undefined){
+let data109 = data108["content-type"];
+if(typeof data109 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers/content-type",schemaPath:"#/properties/actions/items/properties/request/properties/headers/properties/content-type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if("application/json" !== data108){
+if("application/json" !== data109){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/headers/content-type",schemaPath:"#/properties/actions/items/properties/request/properties/headers/properties/content-type/const",keyword:"const",params:{allowedValue: "application/json"},message:"must be equal to constant"}];
 return false;
 }
@@ -3627,48 +2662,48 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/heade
 return false;
 }
 }
-var valid43 = _errs288 === errors;
+var valid56 = _errs293 === errors;
 }
 else {
-var valid43 = true;
+var valid56 = true;
 }
-if(valid43){
-if(data104.body !== undefined){
-let data109 = data104.body;
-const _errs293 = errors;
-if(errors === _errs293){
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-let missing34;
-if((data109.input === undefined) && (missing34 = "input")){
-validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body",schemaPath:"#/properties/actions/items/properties/request/properties/body/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+if(valid56){
+if(data105.body !== undefined){
+let data110 = data105.body;
+const _errs298 = errors;
+if(errors === _errs298){
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+let missing35;
+if((data110.input === undefined) && (missing35 = "input")){
+validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body",schemaPath:"#/properties/actions/items/properties/request/properties/body/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
 return false;
 }
 else {
-if(data109.input !== undefined){
-let data110 = data109.input;
-const _errs296 = errors;
-if(errors === _errs296){
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-for(const key0 in data110){
-const _errs298 = errors;
+if(data110.input !== undefined){
+let data111 = data110.input;
+const _errs301 = errors;
+if(errors === _errs301){
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+for(const key0 in data111){
+const _errs303 = errors;
 if(typeof key0 !== "string"){
-const err191 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
+const err24 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key0};
 if(vErrors === null){
-vErrors = [err191];
+vErrors = [err24];
 }
 else {
-vErrors.push(err191);
+vErrors.push(err24);
 }
 errors++;
 }
-var valid46 = _errs298 === errors;
-if(!valid46){
-const err192 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+var valid59 = _errs303 === errors;
+if(!valid59){
+const err25 = {instancePath:instancePath+"/actions/" + i5+"/request/body/input",schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err192];
+vErrors = [err25];
 }
 else {
-vErrors.push(err192);
+vErrors.push(err25);
 }
 errors++;
 validate20.errors = vErrors;
@@ -3676,16 +2711,16 @@ return false;
 break;
 }
 }
-if(valid46){
-for(const key1 in data110){
-let data111 = data110[key1];
-const _errs301 = errors;
-if((typeof data111 !== "string") && (!(typeof data111 == "number"))){
+if(valid59){
+for(const key1 in data111){
+let data112 = data111[key1];
+const _errs306 = errors;
+if((typeof data112 !== "string") && (!(typeof data112 == "number"))){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body/input/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/actions/items/properties/request/properties/body/properties/input/additionalProperties/type",keyword:"type",params:{type: schema31.properties.actions.items.properties.request.properties.body.properties.input.additionalProperties.type},message:"must be string,number"}];
 return false;
 }
-var valid47 = _errs301 === errors;
-if(!valid47){
+var valid60 = _errs306 === errors;
+if(!valid60){
 break;
 }
 }
@@ -3704,25 +2739,25 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/body"
 return false;
 }
 }
-var valid43 = _errs293 === errors;
+var valid56 = _errs298 === errors;
 }
 else {
-var valid43 = true;
+var valid56 = true;
 }
-if(valid43){
-if(data104.params !== undefined){
-let data112 = data104.params;
-const _errs303 = errors;
-if(errors === _errs303){
-if(Array.isArray(data112)){
-var valid48 = true;
-const len6 = data112.length;
+if(valid56){
+if(data105.params !== undefined){
+let data113 = data105.params;
+const _errs308 = errors;
+if(errors === _errs308){
+if(Array.isArray(data113)){
+var valid61 = true;
+const len6 = data113.length;
 for(let i6=0; i6<len6; i6++){
-let data113 = data112[i6];
-const _errs305 = errors;
-if(errors === _errs305){
-if(typeof data113 === "string"){
-if(data113.length < 1){
+let data114 = data113[i6];
+const _errs310 = errors;
+if(errors === _errs310){
+if(typeof data114 === "string"){
+if(data114.length < 1){
 validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/params/" + i6,schemaPath:"#/properties/actions/items/properties/request/properties/params/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3732,8 +2767,8 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/param
 return false;
 }
 }
-var valid48 = _errs305 === errors;
-if(!valid48){
+var valid61 = _errs310 === errors;
+if(!valid61){
 break;
 }
 }
@@ -3743,10 +2778,10 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request/param
 return false;
 }
 }
-var valid43 = _errs303 === errors;
+var valid56 = _errs308 === errors;
 }
 else {
-var valid43 = true;
+var valid56 = true;
 }
 }
 }
@@ -3759,10 +2794,10 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5+"/request",sche
 return false;
 }
 }
-var valid42 = _errs281 === errors;
+var valid55 = _errs286 === errors;
 }
 else {
-var valid42 = true;
+var valid55 = true;
 }
 }
 }
@@ -3774,8 +2809,8 @@ validate20.errors = [{instancePath:instancePath+"/actions/" + i5,schemaPath:"#/p
 return false;
 }
 }
-var valid41 = _errs272 === errors;
-if(!valid41){
+var valid54 = _errs277 === errors;
+if(!valid54){
 break;
 }
 }
@@ -3785,7 +2820,7 @@ validate20.errors = [{instancePath:instancePath+"/actions",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs270 === errors;
+var valid0 = _errs275 === errors;
 }
 else {
 var valid0 = true;
