@@ -294,13 +294,14 @@ function lineCache(locales: readonly string[]): BoundedMemo<readonly Claim[]> {
 
 /**
  * A separator the channels put between the parts of a line ("S · €17.03 · In stock", "Tent - €89.00 - In
- * stock", "M — €22.03 — In stock"): a space, one of `· — – - |`, a space. No claim runs across one — no
- * pattern matches a space next to these characters, and each pattern's edges accept a space as they accept
- * the end of a text — so a line's claims are its parts' claims, part after part (test/consistency/claims-lines.test.ts).
- * Reading by parts is what makes the parts memo hits: a price, an availability and a title are the same
- * parts in every channel's layout of them.
+ * stock", "M — €22.03 — In stock", "S €17.03  In stock"): a space, one of `· — – - |`, a space; or a run of
+ * two or more spaces. No claim runs across one — no pattern matches a space next to these characters, only
+ * "code  X" spans two spaces (hence the look-behind), and each pattern's edges accept a space as they accept
+ * the end of a text — so a line's claims are its parts' claims, part after part
+ * (test/consistency/claims-lines.test.ts). Reading by parts is what makes the parts memo hits: a price, an
+ * availability and a title are the same parts in every channel's layout of them.
  */
-const SEPARATOR = / [\u00b7\u2014\u2013|-] /;
+const SEPARATOR = / [\u00b7\u2014\u2013|-] |(?<!code|coupon) {2,}/i;
 
 /** The claims of one line, from the memo or read (from a copy: the claims' texts are slices of what they were read from). */
 function claimsOfLine(cache: BoundedMemo<readonly Claim[]>, line: string, locales: readonly string[]): readonly Claim[] {

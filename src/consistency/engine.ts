@@ -225,15 +225,14 @@ function unsupportedClaims(
 }
 
 const catalogueLabels = new WeakMap<readonly ActionView[], { labels: string[]; known: Set<string> }>();
-/** The catalogue's labels with an output's own extra ones (the web's search button, an SMS's keyword replies), by extras. */
-const withExtras = new WeakMap<readonly string[], BoundedMemo<string[]>>();
 
 /**
  * The labels to cut from a text before reading its claims, longest first (so "Notify me" never leaves
- * " when in stock" of "Notify me when in stock"): the catalogue's, worked out once per catalogue, and the
- * output's own controls and offers.
+ * " when in stock" of "Notify me when in stock"): the catalogue's, sorted once per catalogue, and the
+ * output's own controls' and offers' labels the catalogue does not have (the web's search button, an SMS's
+ * keyword replies), merged in — equal lengths keep the catalogue's first, as one stable sort of both would.
  */
-function labelsOf(actions: readonly ActionView[], controls: Inspection["controls"], offers: EntityView["actions"]): string[] {
+export function labelsOf(actions: readonly ActionView[], controls: Inspection["controls"], offers: EntityView["actions"]): string[] {
   let catalogue = catalogueLabels.get(actions);
   if (!catalogue) {
     const labels = longestFirst(actions.map((a) => a.label));
@@ -246,17 +245,14 @@ function labelsOf(actions: readonly ActionView[], controls: Inspection["controls
   for (const c of controls) if (!known.has(c.label)) extra.push(c.label);
   for (const a of offers) if (!known.has(a.label)) extra.push(a.label);
   if (!extra.length) return labels;
-  let memo = withExtras.get(labels);
-  if (!memo) {
-    memo = new BoundedMemo(256);
-    withExtras.set(labels, memo);
+  const mine = longestFirst(extra);
+  const all: string[] = [];
+  let i = 0;
+  for (const label of mine) {
+    while (i < labels.length && labels[i]!.length >= label.length) all.push(labels[i++]!);
+    all.push(label);
   }
-  const key = JSON.stringify(extra);
-  let all = memo.get(key);
-  if (!all) {
-    all = longestFirst([...labels, ...extra]);
-    memo.set(key, all);
-  }
+  while (i < labels.length) all.push(labels[i++]!);
   return all;
 }
 
