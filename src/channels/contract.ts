@@ -413,41 +413,16 @@ export function hasToken(haystack: string, needle: string): boolean {
 
 function shownIn(haystack: { exact: string; folded: string }, fact: Fact, normalize: (s: string) => string): boolean {
   // Plain loops, no closure per fact: this runs for every fact of every render, by the renderer and the engine.
+  // The needle is worked out each time: with normText's fast paths that is cheaper than any memo of it (profiled).
   const exact = CASE_EXACT.has(fact.name);
-  const needle = valueNeedle(fact, normalize);
-  if (exact ? hasToken(haystack.exact, needle.exact) : hasToken(haystack.folded, needle.folded)) return true;
-  for (const form of fact.alternatives ?? []) {
-    const other = normText(normalize(form));
-    if (exact ? hasToken(haystack.exact, other) : hasToken(haystack.folded, other.toLowerCase())) return true;
-  }
+  if (foundIn(haystack, fact.value, exact, normalize)) return true;
+  for (const form of fact.alternatives ?? []) if (foundIn(haystack, form, exact, normalize)) return true;
   return false;
 }
 
-interface Needle {
-  normalize: (s: string) => string;
-  form: string;
-  exact: string;
-  folded: string;
-}
-
-/**
- * A fact's value as matched (`normText(normalize(value))`, and in lower case), kept with the fact for the last
- * few normalisations it was looked for with: every format of a view, and the renderer then the engine, look
- * for the same facts. Checked against the value it was made from, so a fact given a new value is read again.
- */
-const needles = new WeakMap<Fact, Needle[]>();
-
-function valueNeedle(fact: Fact, normalize: (s: string) => string): Needle {
-  let list = needles.get(fact);
-  if (list) for (const n of list) if (n.normalize === normalize && n.form === fact.value) return n;
-  const exact = normText(normalize(fact.value));
-  const needle = { normalize, form: fact.value, exact, folded: exact.toLowerCase() };
-  if (!list) {
-    list = [];
-    needles.set(fact, list);
-  } else if (list.length >= 4) list.shift();
-  list.push(needle);
-  return needle;
+function foundIn(haystack: { exact: string; folded: string }, form: string, exact: boolean, normalize: (s: string) => string): boolean {
+  const needle = normText(normalize(form));
+  return exact ? hasToken(haystack.exact, needle) : hasToken(haystack.folded, needle.toLowerCase());
 }
 
 const same = (s: string) => s;
