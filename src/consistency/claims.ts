@@ -324,7 +324,7 @@ function claimsOfLine(cache: BoundedMemo<readonly Claim[]>, line: string, locale
  * `claimsIn`, line by line, each line read once per locale list. Claims never span a line break (no
  * pattern crosses one), so the result is `claimsIn(text, locales)`'s, in line order.
  */
-export function claimsByLine(text: string, locales: readonly string[]): Claim[] {
+export function claimsByLine(text: string, locales: readonly string[]): readonly Claim[] {
   return claimsByLineCut(text, locales, []).claims;
 }
 
@@ -342,7 +342,26 @@ export function cutOut(text: string, cuts: readonly string[]): string {
  * @example
  * claimsByLineCut("Add to cart\n€89.00", ["en"], ["Add to cart"]) // the claims of "€89.00" both times
  */
-export function claimsByLineCut(text: string, locales: readonly string[], cuts: readonly string[]): { claims: Claim[]; cut: Claim[] } {
+export function claimsByLineCut(
+  text: string,
+  locales: readonly string[],
+  cuts: readonly string[],
+): { readonly claims: readonly Claim[]; readonly cut: readonly Claim[] } {
+  // The same text read twice in a row (four of the five chat formats show a view in the same words): the same answer.
+  const key = localesKey(locales);
+  if (last && last.text === text && last.locales === key && last.cuts === cuts) return last.read;
+  const read = readByLine(text, locales, cuts);
+  last = { text, locales: key, cuts, read };
+  return read;
+}
+
+let last: { text: string; locales: string; cuts: readonly string[]; read: { claims: readonly Claim[]; cut: readonly Claim[] } } | undefined;
+
+function readByLine(
+  text: string,
+  locales: readonly string[],
+  cuts: readonly string[],
+): { claims: readonly Claim[]; cut: readonly Claim[] } {
   const cache = lineCache(locales);
   const present: string[] = [];
   for (const c of cuts) {

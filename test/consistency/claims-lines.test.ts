@@ -79,8 +79,9 @@ describe("claims read line by line", () => {
           const read = claimsByLineCut(text, locales, cuts);
           expect(sorted(read.claims)).toEqual(sorted(perLine(text, locales)));
           expect(sorted(read.cut)).toEqual(sorted(perLine(cutOut(text, cuts), locales)));
-          // Read twice (from the memo): the same claims.
+          // Read twice (from the memo): the same claims; and the same text with the same cuts again (the last read).
           expect(claimsByLine(text, locales)).toEqual(read.claims);
+          expect(claimsByLineCut(text, locales, cuts)).toEqual(read);
         },
       ),
       { numRuns: 3000 },
