@@ -10,7 +10,7 @@
 import { AVAILABILITIES, type Availability } from "../catalogue/documents";
 import { linksIn } from "../channels/contract";
 import { wording } from "../channels/wording";
-import { BoundedMemo, detached } from "../lib/memo";
+import { BoundedMemo, detached } from "./memo";
 
 export type ClaimKind = "money" | "percent" | "date" | "availability" | "code" | "link";
 
@@ -274,7 +274,7 @@ function within(ranges: readonly number[], at: number): boolean {
 }
 
 /**
- * The claims of each line already read, per locale list, in a bounded memo (src/lib/memo.ts: two generations, keys
+ * The claims of each line already read, per locale list, in a bounded memo (memo.ts: two generations, keys
  * copied flat so no line keeps its page alive). Rendered outputs repeat most of their lines: the same
  * description on web, mobile, chat and agent, the same navigation on every page.
  */

@@ -17,8 +17,8 @@ import {
   type Rendered,
   type Renderer,
 } from "../channels/contract";
-import { BoundedMemo, detached } from "../lib/memo";
 import { type Claim, claimsByLineCut, supported, visibleText } from "./claims";
+import { BoundedMemo, detached } from "./memo";
 
 /** The rules a render can break. Stable: they appear in API responses and `unison check` output. */
 export const RULES = [
@@ -272,7 +272,7 @@ function canonicalSet(keys: readonly string[]): Set<string> {
 
 /**
  * Whether an own-domain link opens a live page, remembered per page predicate (a store's navigation repeats
- * on every page). Bounded (src/lib/memo.ts): the links of 100,000 product pages neither pile up nor keep their
+ * on every page). Bounded (memo.ts): the links of 100,000 product pages neither pile up nor keep their
  * pages alive until the audit ends.
  */
 const opened = new WeakMap<CheckContext["pageExists"], BoundedMemo<boolean>>();

@@ -1,5 +1,5 @@
 /**
- * The audit's memos stay bounded (src/lib/memo.ts): `unison check` reads 100,000 products in one
+ * The audit's memos stay bounded (src/consistency/memo.ts): `unison check` reads 100,000 products in one
  * process, so what the engine remembers between entities — whether a link opens, what a line claims — must
  * neither grow with the catalogue nor keep the rendered pages it was read from alive.
  */
@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { smsRenderer } from "../../renderers/sms";
 import type { EntityView, Renderer } from "../../src/channels/contract";
 import { type CheckContext, checkChannel, linkMemoSize } from "../../src/consistency/engine";
-import { BoundedMemo } from "../../src/lib/memo";
+import { BoundedMemo } from "../../src/consistency/memo";
 
 const BASE_URL = "https://shop.example";
 const entity = { type: "product" as const, key: "p" };
