@@ -11,6 +11,7 @@
  * const seen = chatRenderer.inspect(out.body, { format: "whatsapp", baseUrl, actions });
  */
 import type { EntityView, Inspection, InspectOptions, Rendered, Renderer, RenderOptions } from "../../src/channels/contract";
+import { justSerialised } from "../../src/channels/serialised";
 import { generic } from "./generic";
 import { messenger } from "./messenger/format";
 import { type Adapter, CHAT_FORMATS, type ChatFormat, stripControls } from "./shared";
@@ -28,13 +29,12 @@ function adapterFor(format: string): Adapter {
 }
 
 /**
- * The body last rendered, and the object it was serialised from. The audit inspects each body right after
- * rendering it: the same string is then read from that object instead of parsed again. Equivalent: bodies
- * hold only strings, booleans, plain objects and arrays (no numbers, dates or `toJSON`), and the adapters read
- * them through obj/arr/str and typeof checks, where an `undefined` property reads as an absent one; nothing
- * mutates a body. Any other string (a stored body, a mutated one) is parsed.
+ * The body last rendered, with the object it was serialised from, for the inspection of that very body
+ * (src/channels/serialised.ts). It may stand for the parse: bodies hold only strings, booleans, plain objects
+ * and arrays (no numbers, dates or `toJSON`), and the adapters read them through obj/arr/str and typeof
+ * checks, where an `undefined` property reads as an absent one; nothing mutates a body.
  */
-let lastRendered: { body: string; parsed: unknown } = { body: "", parsed: undefined };
+const renderedBodies = justSerialised<unknown>();
 
 export const chatRenderer: Renderer = {
   channel: "chat",
@@ -45,8 +45,7 @@ export const chatRenderer: Renderer = {
   render(view: EntityView, options: RenderOptions): Rendered {
     const format = options.format ?? CHAT_FORMATS[0];
     const out = adapterFor(format).render(view);
-    const body = JSON.stringify(out.body);
-    lastRendered = { body, parsed: out.body };
+    const body = renderedBodies.stringify(out.body);
     return {
       channel: "chat",
       format,
@@ -64,7 +63,7 @@ export const chatRenderer: Renderer = {
     const adapter = adapterFor(options.format);
     let parsed: unknown;
     try {
-      parsed = body === lastRendered.body ? lastRendered.parsed : JSON.parse(body);
+      parsed = renderedBodies.take(body) ?? JSON.parse(body);
     } catch (error) {
       return { text: "", controls: [], links: [], limits: [{ rule: "chat.json", detail: `The body is not JSON: ${String(error)}` }] };
     }

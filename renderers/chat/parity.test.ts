@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ActionView } from "../../src/catalogue/actions";
 import type { EntityView } from "../../src/channels/contract";
 import { type Demo, loadDemo } from "../../test/helpers/demo";
-import { cartView, listView, messageKeys, orderView, problems, productSlugs, resultView, roundTrip } from "./fixtures";
+import { BASE_URL, cartView, listView, messageKeys, orderView, problems, productSlugs, resultView, roundTrip } from "./fixtures";
 import { chatRenderer } from "./index";
 
 let demo: Demo;
@@ -61,6 +61,19 @@ describe("chat parity", () => {
         expect(view.actions.length).toBeGreaterThan(0);
         const media = view.kind === "product_list" ? view.items.flatMap((i) => (i.image ? [i.image.url] : [])) : [];
         expect(audit(view, media), `${view.kind} ${locale}`).toEqual([]);
+      }
+    }
+  });
+
+  it("reads a body it just rendered from the object it serialised exactly as from the bytes (the second read parses them)", async () => {
+    for (const locale of ["en", "fr"]) {
+      for (const slug of slugs) {
+        const view = await demo.product(slug, "chat", locale);
+        for (const format of chatRenderer.formats) {
+          const { out, seen } = roundTrip(view, format, actions[locale]!);
+          const again = chatRenderer.inspect(out.body, { format, baseUrl: BASE_URL, actions: actions[locale]! });
+          expect(seen, `${slug} ${locale} ${format}`).toEqual(again);
+        }
       }
     }
   });

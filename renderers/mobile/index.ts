@@ -25,7 +25,7 @@ import type {
   RenderOptions,
 } from "../../src/channels/contract";
 import { factsNotIn, uniqueLabels } from "../../src/channels/contract";
-import { actionEndpoint, inspectScreen, referencedIds, rememberRendered, screenText } from "./inspect";
+import { actionEndpoint, inspectScreen, referencedIds, renderedScreens, screenText } from "./inspect";
 import { type Component, SCHEMA_VERSION, SCREEN_CONTENT_TYPE, type Screen, type ScreenAction } from "./schema";
 import screenSchema from "./screen.schema.json";
 
@@ -386,8 +386,7 @@ export const mobileRenderer: Renderer = {
     if (format !== "screen") throw new Error(`The mobile renderer has no format "${format}" (it renders "screen").`);
     const degradations: Degradations = [];
     const screen = buildScreen(view, options.baseUrl, degradations);
-    const body = JSON.stringify(screen);
-    rememberRendered(body, screen);
+    const body = renderedScreens.stringify(screen);
     return {
       channel: "mobile",
       format,

@@ -9,6 +9,7 @@
  */
 import type { z } from "zod";
 import type { Inspection, InspectOptions } from "../../src/channels/contract";
+import { justSerialised } from "../../src/channels/serialised";
 import {
   ActionSchema,
   COMPONENT_TYPES,
@@ -163,22 +164,8 @@ function salvage(json: unknown): Parsed {
   };
 }
 
-/**
- * The screens render serialised last, by their exact body: the consistency engine inspects each body right after
- * rendering it, and parsing back bytes just made from an object was half of inspection's cost. Bounded (a few
- * entries, each taken out when read) and private to this module: render puts in, inspect takes out.
- */
-const justRendered: { body: string; screen: Screen }[] = [];
-const JUST_RENDERED_MAX = 4;
-
-/**
- * Notes the object a body was serialised from (`body === JSON.stringify(screen)`; the object is never changed
- * afterwards), so inspecting that body can skip JSON.parse.
- */
-export function rememberRendered(body: string, screen: Screen): void {
-  if (justRendered.length >= JUST_RENDERED_MAX) justRendered.shift();
-  justRendered.push({ body, screen });
-}
+/** The screen render serialised last, taken by the inspection of that very body (src/channels/serialised.ts). */
+export const renderedScreens = justSerialised<Screen>();
 
 /**
  * The screen a body was rendered from, when it is one render just made and it passes the schema. For a valid
@@ -187,13 +174,8 @@ export function rememberRendered(body: string, screen: Screen): void {
  * A screen that fails is parsed from its bytes, so its violations are found exactly as before.
  */
 function renderedScreen(body: string): Screen | undefined {
-  // `===`, not a Map: the body is usually the very string render returned (a pointer compare), and a Map would
-  // hash all of it first.
-  const i = justRendered.findIndex((r) => r.body === body);
-  if (i < 0) return undefined;
-  const { screen } = justRendered[i] as { screen: Screen };
-  justRendered.splice(i, 1);
-  return validateScreen(screen) ? screen : undefined;
+  const screen = renderedScreens.take(body);
+  return screen && validateScreen(screen) ? screen : undefined;
 }
 
 function parse(body: string, limits: Limits): Parsed {
