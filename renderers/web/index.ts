@@ -41,8 +41,8 @@ export { webWords } from "./words";
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const HAS_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** The same class, to test for one (a global pattern's `test` would carry `lastIndex` between calls). */
+const HAS_CONTROL = new RegExp(CONTROL.source);
 
 /** Catalogue text as the web channel shows it: without control characters. */
 export function webText(text: string): string {
@@ -51,7 +51,7 @@ export function webText(text: string): string {
 }
 
 const SCRIPT_UNSAFE = /[<>&\u2028\u2029]/;
-const SCRIPT_UNSAFE_ALL = /[<>&\u2028\u2029]/g;
+const SCRIPT_UNSAFE_ALL = new RegExp(SCRIPT_UNSAFE.source, "g");
 const SCRIPT_ESCAPES: Record<string, string> = {
   "<": "\\u003c",
   ">": "\\u003e",

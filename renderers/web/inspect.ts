@@ -8,7 +8,7 @@
  */
 import { Parser } from "htmlparser2";
 import type { Control, Degradation, Inspection } from "../../src/channels/contract";
-import { normText } from "../../src/channels/contract";
+import { NEEDS_NFC, normText } from "../../src/channels/contract";
 import { wording } from "../../src/channels/wording";
 
 /** Elements whose content is never shown as text. */
@@ -61,18 +61,15 @@ class VisibleText {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included.
-const NON_ASCII = /[^\u0000-\u007f]/;
-
 /**
- * Each line as `normText` folds it, empty lines dropped — in a few passes over the whole text instead of
- * one per line. The same: NFC never composes across a line break; a run of white space without a line
+ * Each line as `normText` folds it (its NFC test too), empty lines dropped — in a few passes over the whole
+ * text instead of one per line. The same: NFC never composes across a line break; a run of white space without a line
  * break is one space (`normText`'s class is `\s`, which already holds no-break spaces); a run that holds
  * one ends a line and starts the next (its spaces are the lines' trimmed edges, its blank lines are
  * dropped). Both patterns are linear: neither backtracks over a long run of spaces.
  */
 function textLines(text: string): string {
-  const nfc = NON_ASCII.test(text) ? text.normalize("NFC") : text;
+  const nfc = NEEDS_NFC.test(text) ? text.normalize("NFC") : text;
   return nfc
     .replace(/[^\S\n]+/g, " ")
     .replace(/ ?\n[ \n]*/g, "\n")
