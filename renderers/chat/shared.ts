@@ -10,7 +10,7 @@
 import Handlebars from "handlebars/runtime";
 import { decodePostback } from "../../src/channels/commands";
 import type { ActionOffer, Degradation, EntityView, Inspection, InspectOptions } from "../../src/channels/contract";
-import { charCount, factsNotIn, graphemes, linksIn, postbackFor, uniqueLabels } from "../../src/channels/contract";
+import { charCount, factsNotIn, graphemes, linksIn, postbackFor, SPACES_TO_FOLD, uniqueLabels } from "../../src/channels/contract";
 import { keywordControls } from "../../src/channels/keywords";
 import { viewTemplates } from "../../src/channels/templates";
 import { templates } from "./templates.generated";
@@ -259,12 +259,10 @@ export function oneLine(text: string): string {
 }
 
 /**
- * What oneLine changes: a control character, a space other than U+0020 (trim and `\s` know the same
- * ones), two spaces in a row, a space at either end. Most labels and titles have none and come back as
- * they are, without three passes over them.
+ * What oneLine changes: a control character, or spaces to fold (the contract's SPACES_TO_FOLD). Most labels
+ * and titles have neither and come back as they are, without three passes over them.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
-const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]|[^\S ]| {2}|^ | $/;
+const NOT_ONE_LINE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f]|${SPACES_TO_FOLD.source}`);
 
 /**
  * Splits a view's offers into native controls (whose postback fits the

@@ -367,8 +367,11 @@ export interface UiStrings {
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the class starts at U+0000 (every character below U+0300).
 export const NEEDS_NFC = /[^\u0000-\u02ff\u2002-\u20c0]/;
-/** What the space folding changes: a space other than U+0020, two in a row, or one at either end (`\s` is the same set as `trim`'s). */
-const SPACES_TO_FOLD = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|\s\s|^\s|\s$/;
+/**
+ * What folding spaces (`replace(/\s+/g, " ").trim()`) changes: a white space other than U+0020, two spaces in
+ * a row, or one at either end (`\s` is the same set as `trim`'s). Text without any comes back as it is.
+ */
+export const SPACES_TO_FOLD = /[^\S ]| {2}|^ | $/;
 
 /** Text as compared: NFC, every kind of space one ASCII space, runs collapsed, trimmed. */
 export function normText(text: string): string {
