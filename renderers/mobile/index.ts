@@ -329,8 +329,6 @@ function screenActions(view: EntityView, baseUrl: string, degradations: Degradat
 function distinctButtonLabels(sections: Section[], degradations: Degradations): Section[] {
   return sections.map((s) => {
     const buttons = s.components.filter(isButton);
-    // Distinct labels (the usual case) come out of uniqueLabels unchanged: no candidate is ever taken.
-    if (new Set(buttons.map((b) => b.label)).size === buttons.length) return s;
     const labels = uniqueLabels(
       buttons.map((b) => b.label),
       Number.MAX_SAFE_INTEGER,
