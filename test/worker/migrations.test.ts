@@ -1,9 +1,15 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqlite } from "../../src/node/sqlite";
 import { type LocalD1, localD1, wrangler } from "../helpers/d1";
 
 const BOOKKEEPING = /^(sqlite_|_cf_|d1_migrations|__drizzle_migrations)/;
 const normalize = (s: string | null) => (s ?? "").replace(/\s+/g, " ").replace(/"/g, "`").trim();
+
+/** A database file path in a new temporary folder. */
+const tempDbFile = async () => join(await mkdtemp(join(tmpdir(), "unison-mig-")), "u.db");
 
 type Row = { type: string; name: string; tbl_name: string; sql: string | null };
 const project = (rows: Row[]) =>
@@ -29,10 +35,7 @@ describe("one migration history for both runtimes", () => {
   }, 60_000);
 
   it("re-running the drizzle migrator on a migrated file changes nothing", async () => {
-    const { mkdtemp } = await import("node:fs/promises");
-    const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
-    const file = join(await mkdtemp(join(tmpdir(), "unison-mig-")), "u.db");
+    const file = await tempDbFile();
     const first = openSqlite(file);
     const before = first.client.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
     const applied = first.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get();
@@ -45,10 +48,7 @@ describe("one migration history for both runtimes", () => {
   });
 
   it("a file without the newest migration gets it when opened (a start skips the migrator only when nothing is new)", async () => {
-    const { mkdtemp } = await import("node:fs/promises");
-    const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
-    const file = join(await mkdtemp(join(tmpdir(), "unison-mig-")), "u.db");
+    const file = await tempDbFile();
     const first = openSqlite(file);
     const applied = first.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get();
     // As the file was before migrations/0013: no sort keys, and the newest migration not recorded.
