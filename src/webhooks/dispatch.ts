@@ -245,62 +245,83 @@ export async function dispatchWebhooks(db: Database, options: DispatchOptions): 
     ).map((e) => [e.id, e]),
   );
   const gone = new Set<string>();
+  // Endpoints in parallel; one endpoint's deliveries one after another, oldest first (ids sort by creation, and
+  // fan-out makes them in event order): a receiver gets an order's order_create before its order_update when
+  // both are due in the same tick. Retries can still arrive after newer events, as on every webhook platform.
+  const byEndpoint = new Map<string, typeof claimed>();
+  for (const delivery of [...claimed].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const queue = byEndpoint.get(delivery.endpointId);
+    if (queue) queue.push(delivery);
+    else byEndpoint.set(delivery.endpointId, [delivery]);
+  }
+  /** Sends one delivery and records the outcome; true when the receiver took it. */
+  const send = async (delivery: (typeof claimed)[number]): Promise<boolean> => {
+    const endpoint = endpoints.get(delivery.endpointId);
+    if (!endpoint?.enabled) {
+      report.abandoned++;
+      await db.orm
+        .update(webhookDeliveries)
+        .set({ status: "abandoned", nextAttemptAt: null, leaseUntil: null, lastError: "The endpoint is disabled." })
+        .where(eq(webhookDeliveries.id, delivery.id));
+      return false;
+    }
+    const outcome = await attempt(delivery, endpoint, options);
+    const attempts = delivery.attempts + 1;
+    const done = options.now().toISOString();
+    if (outcome.kind === "delivered") {
+      report.delivered++;
+      await db.orm
+        .update(webhookDeliveries)
+        .set({
+          status: "delivered",
+          attempts,
+          nextAttemptAt: null,
+          leaseUntil: null,
+          lastStatus: outcome.status,
+          lastError: null,
+          deliveredAt: done,
+        })
+        .where(eq(webhookDeliveries.id, delivery.id));
+    } else if (outcome.kind === "gone") {
+      report.abandoned++;
+      await db.orm
+        .update(webhookDeliveries)
+        .set({
+          status: "abandoned",
+          attempts,
+          nextAttemptAt: null,
+          leaseUntil: null,
+          lastStatus: 410,
+          lastError: "The receiver answered 410 Gone.",
+        })
+        .where(eq(webhookDeliveries.id, delivery.id));
+      gone.add(endpoint.id);
+    } else {
+      const next = afterFailure(attempts, RETRY_DELAYS_SECONDS, options.now());
+      if (next.status === "failed") report.failed++;
+      else report.retrying++;
+      await db.orm
+        .update(webhookDeliveries)
+        .set({
+          ...next,
+          attempts,
+          leaseUntil: null,
+          lastStatus: outcome.status,
+          lastError: outcome.error,
+        })
+        .where(eq(webhookDeliveries.id, delivery.id));
+    }
+    return outcome.kind === "delivered";
+  };
   await Promise.all(
-    claimed.map(async (delivery) => {
-      const endpoint = endpoints.get(delivery.endpointId);
-      if (!endpoint?.enabled) {
-        report.abandoned++;
-        await db.orm
-          .update(webhookDeliveries)
-          .set({ status: "abandoned", nextAttemptAt: null, leaseUntil: null, lastError: "The endpoint is disabled." })
-          .where(eq(webhookDeliveries.id, delivery.id));
+    [...byEndpoint.values()].map(async (queue) => {
+      for (const [i, delivery] of queue.entries()) {
+        // A slow receiver does not hold the rest past their lease (another dispatcher would send them again).
+        if ((await send(delivery)) && options.now().getTime() - now.getTime() < (LEASE_SECONDS * 1000) / 2) continue;
+        // Not taken (or out of time): the newer ones wait for the next tick instead of overtaking it.
+        const rest = queue.slice(i + 1).map((d) => d.id);
+        if (rest.length) await db.orm.update(webhookDeliveries).set({ leaseUntil: null }).where(inArray(webhookDeliveries.id, rest));
         return;
-      }
-      const outcome = await attempt(delivery, endpoint, options);
-      const attempts = delivery.attempts + 1;
-      const done = options.now().toISOString();
-      if (outcome.kind === "delivered") {
-        report.delivered++;
-        await db.orm
-          .update(webhookDeliveries)
-          .set({
-            status: "delivered",
-            attempts,
-            nextAttemptAt: null,
-            leaseUntil: null,
-            lastStatus: outcome.status,
-            lastError: null,
-            deliveredAt: done,
-          })
-          .where(eq(webhookDeliveries.id, delivery.id));
-      } else if (outcome.kind === "gone") {
-        report.abandoned++;
-        await db.orm
-          .update(webhookDeliveries)
-          .set({
-            status: "abandoned",
-            attempts,
-            nextAttemptAt: null,
-            leaseUntil: null,
-            lastStatus: 410,
-            lastError: "The receiver answered 410 Gone.",
-          })
-          .where(eq(webhookDeliveries.id, delivery.id));
-        gone.add(endpoint.id);
-      } else {
-        const next = afterFailure(attempts, RETRY_DELAYS_SECONDS, options.now());
-        if (next.status === "failed") report.failed++;
-        else report.retrying++;
-        await db.orm
-          .update(webhookDeliveries)
-          .set({
-            ...next,
-            attempts,
-            leaseUntil: null,
-            lastStatus: outcome.status,
-            lastError: outcome.error,
-          })
-          .where(eq(webhookDeliveries.id, delivery.id));
       }
     }),
   );

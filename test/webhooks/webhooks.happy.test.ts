@@ -108,6 +108,23 @@ describe("outbound webhooks", () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it("sends one endpoint's deliveries oldest first, one at a time; a failure holds the newer ones until the next tick", async () => {
+    await subscribe(["product.published"]);
+    const keys = () => receiver.received.map((r) => JSON.parse(r.body).data.key);
+    for (const slug of ["order-a", "order-b", "order-c"]) await publishProduct(slug);
+    await tick();
+    expect(keys()).toEqual(["order-a", "order-b", "order-c"]);
+    receiver.received.length = 0;
+    receiver.answer(200, 500, 200);
+    for (const slug of ["order-d", "order-e", "order-f"]) await publishProduct(slug);
+    await tick();
+    // order-e failed: order-f was not sent ahead of it.
+    expect(keys()).toEqual(["order-d", "order-e"]);
+    later(5);
+    await tick();
+    expect(keys()).toEqual(["order-d", "order-e", "order-e", "order-f"]);
+  });
+
   it("retries with the same webhook-id on the spec's back-off, and the eighth failure is final", async () => {
     const { endpoint } = await subscribe();
     receiver.answer(500, 502, 200);
