@@ -24,6 +24,7 @@ import { type Clock, systemClock } from "./lib/ids";
 import { assertJsonDepth } from "./lib/json-depth";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
 import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit, type SharedRateLimiter } from "./lib/rate-limit";
+import { requestLogLine } from "./lib/request-log";
 import { createResponseCache } from "./lib/response-cache";
 import { SECURITY_SCHEME } from "./lib/route";
 import { registerMcpRoutes } from "./mcp/routes";
@@ -134,9 +135,10 @@ export function createApp(deps: AppDeps) {
   };
 
   /** The log line of a request: method, path without the query, status, time, key id — never headers. */
+  const logLine = requestLogLine();
   const logRequest = (started: number, id: string, method: string, path: string, status: number, keyId: string | null) => {
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    log(JSON.stringify({ at: clock().toISOString(), requestId: id, method, path, status, ms, keyId }));
+    log(logLine(clock(), id, method, path, status, ms, keyId));
   };
 
   // One middleware for what every request needs (each layer of hono's chain costs an async hop):

@@ -28,6 +28,7 @@ import { parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
 import { generateDemoJourneys } from "./journeys/demo";
 import { countApiKeys, createApiKey } from "./lib/keys";
+import { lineWriter } from "./node/log";
 import { openSqlite, type SqliteDatabase } from "./node/sqlite";
 import { hostProblem, isPublicAddress } from "./webhooks/address";
 import { dispatchWebhooks } from "./webhooks/dispatch";
@@ -163,7 +164,10 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     adminKey = (await createApiKey(db, { name: "local admin (created on first start)", scopes: ["admin"] }, new Date())).secret;
     print(`Local admin key (shown once; store it): ${adminKey}`);
   }
-  fetch = createNodeFetch({ resolveDb: () => db, config }, { nodeHeaders: options.nodeHeaders });
+  // Request log lines go to stdout a batch at a time (src/node/log.ts); what is waiting is written on close and at exit.
+  const requestLog = lineWriter((text) => process.stdout.write(text));
+  process.on("exit", requestLog.flush);
+  fetch = createNodeFetch({ resolveDb: () => db, config, log: requestLog.line }, { nodeHeaders: options.nodeHeaders });
   print(`Unison is running on ${db.client.name}
   API          ${url}/v1/products
   Storefront   ${url}/
@@ -179,6 +183,8 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
       new Promise<void>((done, fail) => {
         server.close(async (error) => {
           await stopOutbound();
+          requestLog.flush();
+          process.off("exit", requestLog.flush);
           db.close();
           if (error) fail(error);
           else done();

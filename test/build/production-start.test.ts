@@ -55,13 +55,12 @@ describe("npm start", () => {
         PORT: "0",
         HOST: "127.0.0.1",
         DATABASE_PATH: join(dir, "u.db"),
-        LOG_REQUESTS: "false",
         DEMO_JOURNEYS: "false",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    let out = "";
     const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
       const timer = setTimeout(() => reject(new Error(`npm start did not print its address:\n${out}`)), 90_000);
       const read = (chunk: Buffer) => {
         out += chunk.toString();
@@ -82,5 +81,39 @@ describe("npm start", () => {
     const commands = tree(child.pid!);
     expect(commands.some((c) => /node(\s+\S+)*\s+dist\/node\.js$/.test(c))).toBe(true);
     expect(commands.filter((c) => /esbuild|tsx/.test(c))).toEqual([]);
+
+    // Request logs are on by default, written a batch at a time (src/node/log.ts): one JSON line per request,
+    // in the order they were answered, each with its id and status — answered from memory or routed.
+    const sequential = Array.from({ length: 12 }, (_, i) => `seq-${i}`);
+    for (const [i, id] of sequential.entries()) {
+      const path = i % 3 === 2 ? "/v1/products/no-such-product" : "/v1/products";
+      await (await fetch(`${url}${path}`, { headers: { "x-request-id": id } })).arrayBuffer();
+    }
+    const burst = Array.from({ length: 64 }, (_, i) => `burst-${i}`);
+    await Promise.all(
+      burst.map(async (id) => (await fetch(`${url}/v1/products?limit=2`, { headers: { "x-request-id": id } })).arrayBuffer()),
+    );
+    const logged = async () => {
+      for (let i = 0; i < 100; i++) {
+        const lines = out
+          .split("\n")
+          .filter((line) => line.startsWith('{"at"'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        if (lines.some((l) => l.requestId === burst.at(-1)) && burst.every((id) => lines.some((l) => l.requestId === id))) return lines;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`the request log lines did not arrive:\n${out}`);
+    };
+    const lines = await logged();
+    const ids = lines.map((l) => l.requestId as string);
+    expect(ids.filter((id) => id.startsWith("seq-"))).toEqual(sequential);
+    expect(ids.filter((id) => id.startsWith("burst-")).sort()).toEqual([...burst].sort());
+    expect(lines.find((l) => l.requestId === "seq-2")).toMatchObject({
+      method: "GET",
+      path: "/v1/products/no-such-product",
+      status: 404,
+      keyId: null,
+    });
+    expect(lines.find((l) => l.requestId === "seq-1")).toMatchObject({ method: "GET", path: "/v1/products", status: 200 });
   }, 120_000);
 });
