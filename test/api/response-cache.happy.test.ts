@@ -108,7 +108,7 @@ describe("response cache: public delivery reads until the data changes", () => {
     expect(soldOut.availability).toBe("out_of_stock");
   });
 
-  it("sees a commit by another connection to the same file (a CLI import while the server runs) on the next read", async () => {
+  it("sees a commit by another connection to the same file (a CLI import while the server runs) on a read a millisecond later", async () => {
     const dir = mkdtempSync(join(tmpdir(), "unison-cache-"));
     dirs.push(dir);
     const file = join(dir, "shop.db");
@@ -143,6 +143,8 @@ describe("response cache: public delivery reads until the data changes", () => {
     );
     expect(report.problems).toEqual([]);
     cli.close();
+    // Another process's commit is seen by every read that starts 1 ms after it (src/node/sqlite.ts).
+    await new Promise((resolve) => setTimeout(resolve, 2));
 
     const after = await request("GET", "/v1/products/wool-hat");
     expect(after.headers.get("cache-status")).toBe("unison; fwd=stale; stored");
@@ -150,6 +152,34 @@ describe("response cache: public delivery reads until the data changes", () => {
     expect(view.title).toBe("Imported elsewhere");
     expect(view.title).not.toBe(before.title);
     server.close();
+  });
+
+  it("the SQLite change stamp moves on the next read after this connection's write, and 1 ms after another connection's commit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "unison-stamp-"));
+    dirs.push(dir);
+    const file = join(dir, "shop.db");
+    const server = openSqlite(file);
+    const other = openSqlite(file);
+    const now = new Date("2026-11-24T12:00:00Z");
+    const stamp = () => server.changeStamp!();
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      let before = stamp();
+      await saveLocale(server, { code: "en", name: "English", fallback: null, default: true, currency: "EUR" }, null, now);
+      expect(stamp()).not.toBe(before);
+      // Stamps taken in one burst agree; the other connection's commit shows once a millisecond has passed.
+      before = stamp();
+      expect(stamp()).toBe(before);
+      await saveLocale(other, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, now);
+      await wait(2);
+      const after = stamp();
+      expect(after).not.toBe(before);
+      await wait(2);
+      expect(stamp()).toBe(after);
+    } finally {
+      other.close();
+      server.close();
+    }
   });
 
   it("reads the change stamp once per delivery read, cache on or off, and checks stored answers against the live database", async () => {
