@@ -38,8 +38,13 @@ export const ConfigSchema = z.object({
     .default(20 * 1024 * 1024),
   /** Shared CDN cache lifetime for public delivery responses, in seconds. */
   DELIVERY_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
-  /** Public delivery answers kept in memory until the database changes (products, actions, locales); 0 turns it off. */
-  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2048),
+  /**
+   * Public delivery answers kept in memory until the database changes (products, actions, locales); 0 turns it off.
+   * Within 8 MiB whatever the count (src/lib/response-cache.ts): the default lets the bytes bind, so a 1,000-product
+   * store's JSON, web and SMS answers (3,000 entries, about 6 MB) all stay. At 2,048 the three evicted each other in
+   * turn: `npm run bench:paired` measured renders at 170 µs of CPU and a p99 of 26 ms, against 100 µs and 6 ms.
+   */
+  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(8192),
   LOG_REQUESTS: bool.default(true),
   /** Twilio's auth token: inbound SMS (POST /v1/inbound/sms) is verified with it; without it SMS is off (503). */
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
