@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Lru } from "../../src/lib/lru";
 
@@ -24,5 +25,51 @@ describe("Lru", () => {
     lru.set("huge", "h".repeat(11));
     expect(lru.has("huge")).toBe(false);
     expect(lru.weight).toBe(5);
+  });
+
+  it("holds exactly what a plain least-recently-used list holds, through any mix of gets, sets, deletes and evictions", () => {
+    // The model: keys in recency order (oldest first), evicting from the front. Few keys and small bounds, so
+    // entries are evicted, read back, re-set and deleted in every order (the eviction iterator lives across them).
+    type Op = { kind: "get" | "set" | "delete" | "has"; key: string; weight: number };
+    const op = fc.record({
+      kind: fc.constantFrom<Op["kind"]>("get", "set", "set", "delete", "has"),
+      key: fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h"),
+      weight: fc.integer({ min: 0, max: 6 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.option(fc.integer({ min: 1, max: 12 })),
+        fc.array(op, { maxLength: 120 }),
+        (max, maxWeight, ops) => {
+          const lru = new Lru<number>(max, maxWeight === null ? undefined : { maxWeight, weigh: (v) => v });
+          const model: [string, number][] = [];
+          const weight = () => model.reduce((sum, [, w]) => sum + w, 0);
+          for (const { kind, key, weight: value } of ops) {
+            const at = model.findIndex(([k]) => k === key);
+            if (kind === "get") {
+              expect(lru.get(key)).toBe(at < 0 ? undefined : model[at]![1]);
+              if (at >= 0) model.push(...model.splice(at, 1));
+            } else if (kind === "has") {
+              expect(lru.has(key)).toBe(at >= 0);
+            } else if (kind === "delete") {
+              lru.delete(key);
+              if (at >= 0) model.splice(at, 1);
+            } else {
+              lru.set(key, value);
+              if (at >= 0) model.splice(at, 1);
+              if (maxWeight === null || value <= maxWeight) {
+                model.push([key, value]);
+                while (model.length > max || (maxWeight !== null && weight() > maxWeight)) model.shift();
+              }
+            }
+            expect(lru.size).toBe(model.length);
+            if (maxWeight !== null) expect(lru.weight).toBe(weight());
+          }
+          for (const [key, value] of model) expect(lru.get(key)).toBe(value);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
