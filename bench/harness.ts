@@ -1,15 +1,16 @@
 /**
- * What the out-of-process benchmarks share (bench/paired.ts, bench/scale.ts): servers started as
+ * What the out-of-process benchmarks share (bench/paired.ts, bench/scale.ts, bench/against.ts): servers started as
  * `npm start` runs them, pinned to core 0 with the load generator on core 1 when `taskset` works,
  * autocannon load with a path per request, single-connection service times, the RSS of a process
  * tree from /proc, and process start times.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { issueProduct, LOCALES } from "./catalogue";
 
 export const ROOT = join(import.meta.dirname, "..");
 export const CONNECTIONS = 32;
@@ -33,6 +34,25 @@ export function pinLoadGenerator() {
 export function startCommand(): string[] {
   const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
   return [process.execPath, ...script.split(/\s+/).slice(1)];
+}
+
+/**
+ * `count` products in the issue's shape (`issueProduct`) written as content files under `dir` and imported
+ * with `unison import` into `dir/bench.db`, as a user would. Returns the file and the import's wall time.
+ */
+export function importedCatalogue(dir: string, count: number): { db: string; seconds: number } {
+  const content = join(dir, "content");
+  mkdirSync(join(content, "products"), { recursive: true });
+  writeFileSync(join(content, "locales.json"), JSON.stringify(LOCALES));
+  for (let i = 0; i < count; i++) {
+    const product = issueProduct(i);
+    writeFileSync(join(content, "products", `${product.slug}.json`), JSON.stringify(product));
+  }
+  const db = join(dir, "bench.db");
+  const t0 = performance.now();
+  const cli = spawnSync(process.execPath, [join(ROOT, "bin/unison.mjs"), "import", content, "--db", db], { encoding: "utf8" });
+  if (cli.status !== 0) throw new Error(`unison import failed: ${cli.stderr}`);
+  return { db, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** Builds dist/ as `npm start`'s prestart does. */
