@@ -91,11 +91,7 @@ export function viewText(view: EntityView, options: TextOptions): string {
   // The five platform formats of a view mostly ask for the same text (same form, title, fallbacks): drawn once.
   const form = `${options.compact ? "c" : "f"}${options.fallbacks.map(({ offer }) => `\n${offer.label}\t${offer.command}\t${offer.deepLink}`).join("")}`;
   const key = `${options.withTitle ? "t" : "-"}${form}`;
-  let texts = viewTexts.get(view);
-  if (!texts) {
-    texts = new Map();
-    viewTexts.set(view, texts);
-  }
+  const texts = mapOf(viewTexts, view);
   let text = texts.get(key);
   if (text === undefined) {
     const main = templateText(view, options.compact);
@@ -111,6 +107,16 @@ export function viewText(view: EntityView, options: TextOptions): string {
     texts.set(key, text);
   }
   return text;
+}
+
+/** The map `owner` has in `maps`, made on first use (the memos below are kept per view and per actions array). */
+function mapOf<K extends object, V>(maps: WeakMap<K, Map<string, V>>, owner: K): Map<string, V> {
+  let map = maps.get(owner);
+  if (!map) {
+    map = new Map();
+    maps.set(owner, map);
+  }
+  return map;
 }
 
 /** Per view: its texts under `t…`/`-…` keys (with or without the title), its tails under `c…`/`f…` keys. */
@@ -350,11 +356,7 @@ type Decoded = { key: string; input: Record<string, unknown> } | null;
 const decodedPostbacks = new WeakMap<InspectOptions["actions"], Map<string, Decoded>>();
 
 function decodedPostback(payload: string, actions: InspectOptions["actions"]): Decoded {
-  let known = decodedPostbacks.get(actions);
-  if (!known) {
-    known = new Map();
-    decodedPostbacks.set(actions, known);
-  }
+  const known = mapOf(decodedPostbacks, actions);
   let decoded = known.get(payload);
   if (decoded === undefined) {
     const command = decodePostback(payload, actions);
