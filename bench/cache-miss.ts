@@ -1,6 +1,6 @@
 /**
- * Issue #14's promise of the response cache: a request the cache cannot answer costs what it costs with the
- * cache off. Measured in one process, so the machine's noise falls on both sides alike: two apps over the
+ * What a request the response cache cannot answer costs, against the cache off (issue #14 asks that it cost no
+ * more). Measured in one process, so the machine's noise falls on both sides alike: two apps over the
  * same SQLite file, one as `npm start` configures it (cache on), one with RESPONSE_CACHE_ENTRIES=0, asked in
  * turn (which goes first alternates), each request a uniformly random published slug. Each side's CPU time
  * per request is summed per round; the figure is on ÷ off, per round and its median. Over a large catalogue

@@ -1,3 +1,23 @@
+/**
+ * The paired benchmark of issue #14, as an outside benchmark measures: every server pinned to core 0
+ * (`taskset -c 0`), autocannon on core 1, 32 connections, no pipelining, the slug rotating on every
+ * request over 1,000 generated products (300-character description, three variants) imported with
+ * `unison import`, defaults kept except RATE_LIMIT_PER_MINUTE=0. Each round measures every target
+ * back to back, with the baselines in the same round:
+ *   A  bare Hono + @hono/node-server answering a constant JSON body
+ *   B  Hono + better-sqlite3 prepared statements: JSON, and a Handlebars HTML page (bench/baselines.mjs)
+ * and prints per-target medians, the median of the per-round ratios and their range. The RSS of the
+ * Unison server's process tree is sampled from /proc throughout.
+ *
+ *   npm run bench:paired                       7 rounds × 4 s
+ *   npm run bench:paired -- --rounds 3 --seconds 2
+ *   npm run bench:paired -- --soak 5           only the memory run: 5 minutes of mixed load (API, renders,
+ *                                              storefront, search) at 32 connections on the server as `npm start`
+ *                                              runs it, RSS of its process tree sampled every second; prints the
+ *                                              peak of minute 1 and of the last minute and exits 1 when the last
+ *                                              grew more than 10 % over minute 1 or any sample passed 150 MB
+ *   npm run bench:paired -- --products 100000  the same at another catalogue size (generated, never committed)
+ */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

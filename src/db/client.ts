@@ -50,10 +50,9 @@ const viewed = new WeakMap<Database, Database>();
 /**
  * The database as one read-only request sees it: its change stamp read once, when first asked for, and
  * the same for the rest of the request. Every memo and the response cache of that request then agree on
- * one moment, and the request pays for one stamp instead of one per memo: on SQLite a stamp is a `PRAGMA
- * data_version`, whose read lock costs system calls (15–20 µs under load at 100,000 products, in a CPU
- * profile of the server; `npm run bench:scale` shows CPU per request), as much as a tenth of an uncached
- * product read. Only for requests that write nothing (a GET of a delivery path or of a storefront page that
+ * one moment, and the request pays for one stamp instead of one per memo: on SQLite a stamp is a statement
+ * (`total_changes()`) and, at most once a millisecond, a `PRAGMA data_version`, whose read lock costs system
+ * calls (src/node/sqlite.ts `changeStamp`). Only for requests that write nothing (a GET of a delivery path or of a storefront page that
  * only reads, `src/app.ts`): a write later in the request would not move the stamp. Keeping
  * the first stamp is safe for every reader: each one takes its stamp before it reads, and an answer
  * remembered under an older stamp is only ever served while the database still shows that stamp.

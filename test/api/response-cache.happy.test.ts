@@ -185,7 +185,7 @@ describe("response cache: public delivery reads until the data changes", () => {
   it("reads the change stamp once per delivery read, cache on or off, and checks stored answers against the live database", async () => {
     for (const entries of ["2048", "0"]) {
       const { t, editor } = await withProduct({ RESPONSE_CACHE_ENTRIES: entries });
-      // Counts the real driver's stamp reads (a PRAGMA data_version each): the request's memos (locales,
+      // Counts the real driver's stamp reads (src/node/sqlite.ts `changeStamp`): the request's memos (locales,
       // the product's bytes) and the response cache share one.
       const stampOf = t.db.changeStamp!.bind(t.db);
       let reads = 0;

@@ -78,7 +78,7 @@ describe("the storefront's memo", () => {
   });
 
   it("a page reads the database's change stamp once, rendered or remembered (the next write is seen: the test above)", async () => {
-    // Counts the real driver's stamp reads (a PRAGMA data_version each): the locales, the page and the frame memos share one.
+    // Counts the real driver's stamp reads (src/node/sqlite.ts `changeStamp`): the locales, the page and the frame memos share one.
     const stampOf = db.changeStamp!.bind(db);
     let reads = 0;
     db.changeStamp = () => {
