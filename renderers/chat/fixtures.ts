@@ -6,7 +6,7 @@
  */
 import { listDeliveryOptions } from "../../src/catalogue/delivery";
 import { listLiveMessages } from "../../src/catalogue/messages";
-import { findLiveProduct, inventoryFor, listLiveProducts, productView } from "../../src/catalogue/products";
+import { findLiveProduct, inventoryFor, listLiveProducts, productView, stockLevels } from "../../src/catalogue/products";
 import type { ActionOffer, EntityView, Inspection, Rendered } from "../../src/channels/contract";
 import { decodesTo, showsFact } from "../../src/channels/contract";
 import { catalogueActions } from "../../src/channels/load";
@@ -44,7 +44,7 @@ export async function listView(demo: Demo, slugs: readonly string[], locale = "e
   for (const slug of slugs) {
     const live = await findLiveProduct(demo.db, slug);
     if (!live) throw new Error(`no live product ${slug}`);
-    products.push({ doc: live.doc, view: productView(live.doc, await inventoryFor(demo.db, [live.entryId]), live, ctx) });
+    products.push({ doc: live.doc, view: productView(live.doc, stockLevels(await inventoryFor(demo.db, [live.entryId])), live, ctx) });
   }
   return productListRenderView(products, await actionsOf(demo, locale), "chat", {
     locale,

@@ -50,11 +50,11 @@ beforeAll(async () => {
 async function everyKind(locale: string): Promise<EntityView[]> {
   const actions = catalogue[locale]!;
   const ctx = await demo.ctx(locale);
-  const { findLiveProduct, inventoryFor, productView } = await import("../../src/catalogue/products");
+  const { findLiveProduct, inventoryFor, productView, stockLevels } = await import("../../src/catalogue/products");
   const products = [];
   for (const slug of ["merino-crew-sweater", "enamel-mug", "wool-scarf"]) {
     const live = (await findLiveProduct(demo.db, slug))!;
-    products.push({ doc: live.doc, view: productView(live.doc, await inventoryFor(demo.db, [live.entryId]), live, ctx) });
+    products.push({ doc: live.doc, view: productView(live.doc, stockLevels(await inventoryFor(demo.db, [live.entryId])), live, ctx) });
   }
   const product = await demo.product("merino-crew-sweater", "web", locale);
   return [

@@ -9,7 +9,7 @@
  * takes payments (`PAYMENTS_MODE` is not `off`); otherwise agents are not told
  * they can buy in-line. Products stay searchable either way.
  */
-import { inventoryFor, listLiveProducts, type ProductView, productView } from "../catalogue/products";
+import { listLiveProducts, type ProductView, productView } from "../catalogue/products";
 import type { Database } from "../db/client";
 
 /** The feed's fields, in CSV column order. */
@@ -159,11 +159,7 @@ export async function publishedViews(db: Database, ctx: Parameters<typeof produc
   let cursor: string | undefined;
   do {
     const page = await listLiveProducts(db, { limit: 100, cursor });
-    const stock = await inventoryFor(
-      db,
-      page.items.map((i) => i.entryId),
-    );
-    for (const item of page.items) views.push(productView(item.doc, stock, item, ctx));
+    for (const item of page.items) views.push(productView(item.doc, item.stock, item, ctx));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return views;

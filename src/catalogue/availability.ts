@@ -34,7 +34,16 @@ export function productAvailabilitySql(entryId: string) {
     FROM inventory WHERE entry_id = ${entryId} AND listed = 1)`;
 }
 
-/** Refreshes the delivery projection's availability for one product; add it to every atomic write that changes stock. */
+/** SQL for a product's stock as its delivery row keeps it: a JSON object, SKU → units, of its listed inventory rows. */
+export function productStockSql(entryId: string) {
+  return sql`(SELECT json_group_object(sku, stock) FROM inventory WHERE entry_id = ${entryId} AND listed = 1)`;
+}
+
+/**
+ * Refreshes the delivery projection's availability and stock for one product; add it to every atomic
+ * write that changes stock, so a read of the product (one row, migrations/0014) never sees other units.
+ */
 export function refreshAvailabilitySql(entryId: string) {
-  return sql`UPDATE published_products SET availability = ${productAvailabilitySql(entryId)} WHERE entry_id = ${entryId}`;
+  return sql`UPDATE published_products SET availability = ${productAvailabilitySql(entryId)}, stock = ${productStockSql(entryId)}
+    WHERE entry_id = ${entryId}`;
 }

@@ -6,12 +6,12 @@
 
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import { type Database, guardWhen, isGuardFailure, memoized, prepared, raw, releaseGuard, type Statement } from "../db/client";
-import { inventory, productSortKeys, publishedProductCategories, publishedProducts, revisions } from "../db/schema";
+import { type Database, guardWhen, isGuardFailure, memoized, type Orm, prepared, raw, releaseGuard, type Statement } from "../db/client";
+import { inventory, productSortKeys, publishedProductCategories, publishedProducts } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bestAvailability, productAvailabilitySql, refreshAvailabilitySql, variantAvailability } from "./availability";
+import { bestAvailability, productAvailabilitySql, productStockSql, refreshAvailabilitySql, variantAvailability } from "./availability";
 import { AVAILABILITIES, type Availability, ProductDoc, type Variant } from "./documents";
 import type { EntityKind, EntryRow } from "./entries";
 import { type LocaleSet, resolveText } from "./locales";
@@ -48,8 +48,10 @@ export const productKind: EntityKind<ProductDoc> = {
             setWhere: sql`${inventory.entryId} = excluded.entry_id`,
           }),
       ),
-      raw(sql`INSERT INTO published_products (entry_id, slug, revision_id, availability, published_at)
-        VALUES (${entryId}, ${doc.slug}, ${revisionId}, ${productAvailabilitySql(entryId)}, ${now})`),
+      // The read's row (migrations/0014): the revision's own number and text, written just before in the same unit.
+      raw(sql`INSERT INTO published_products (entry_id, slug, revision_id, availability, published_at, revision_number, document, stock)
+        SELECT ${entryId}, ${doc.slug}, id, ${productAvailabilitySql(entryId)}, ${now}, number, document, ${productStockSql(entryId)}
+        FROM revisions WHERE id = ${revisionId}`),
       ...(doc.categories.length
         ? [orm.insert(publishedProductCategories).values(doc.categories.map((category) => ({ category, slug: doc.slug, entryId })))]
         : []),
@@ -105,6 +107,14 @@ export function inventoryInserts(
       })
       .onConflictDoNothing(),
   );
+}
+
+/** Units in stock per SKU: what a product view reads of inventory (a SKU not in it has none). */
+export type StockLevels = ReadonlyMap<string, number>;
+
+/** The stock levels of inventory rows (a draft's, read with {@link inventoryFor}). */
+export function stockLevels(rows: ReadonlyMap<string, InventoryRow>): StockLevels {
+  return new Map(Array.from(rows, ([sku, row]) => [sku, row.stock]));
 }
 
 export async function inventoryFor(db: Database, entryIds: string[]): Promise<Map<string, InventoryRow>> {
@@ -182,7 +192,7 @@ export function priceIn(prices: Record<string, number>, currency: string, fallba
 /** Builds the localized product view — where prices are formatted and availability is worded, once. */
 export function productView(
   doc: ProductDoc,
-  stock: Map<string, InventoryRow>,
+  stock: StockLevels,
   meta: { revision: number; publishedAt: string },
   ctx: ViewContext,
 ): ProductView {
@@ -190,7 +200,6 @@ export function productView(
   const currency = ctx.locales.byCode.get(locale)?.currency ?? ctx.locales.default.currency;
   const text = (v: Record<string, string>) => resolveText(v, chain) ?? "";
   const variants = doc.variants.map((v) => {
-    const row = stock.get(v.sku);
     const [amount, cur] = priceIn(v.prices, currency, ctx.locales.default.currency) ?? [0, currency];
     const compare = v.compareAtPrices ? priceIn(v.compareAtPrices, cur, cur) : null;
     return {
@@ -199,7 +208,7 @@ export function productView(
       options: v.options,
       price: money(amount, cur, locale),
       compareAtPrice: compare && compare[1] === cur && compare[0] > amount ? money(compare[0], cur, locale) : null,
-      availability: variantAvailability(row?.stock ?? 0, v.lowStockThreshold, v.backorder),
+      availability: variantAvailability(stock.get(v.sku) ?? 0, v.lowStockThreshold, v.backorder),
     };
   });
   const cheapest = variants.reduce<Money | null>((min, v) => (!min || v.price.amount < min.amount ? v.price : min), null);
@@ -229,30 +238,43 @@ export interface LiveProduct {
   doc: ProductDoc;
   revision: number;
   publishedAt: string;
+  /** Its listed SKUs' stock, read with it (one row: migrations/0014). */
+  stock: StockLevels;
 }
 
+/** What a live product's read takes from its `published_products` row: nothing else is joined. */
 const liveColumns = {
   entryId: publishedProducts.entryId,
   slug: publishedProducts.slug,
-  document: revisions.document,
-  revision: revisions.number,
+  document: publishedProducts.document,
+  revision: publishedProducts.revisionNumber,
   publishedAt: publishedProducts.publishedAt,
+  stock: publishedProducts.stock,
 };
 
-function toLive(row: { entryId: string; document: string; revision: number; publishedAt: string }): LiveProduct {
-  return { entryId: row.entryId, doc: JSON.parse(row.document) as ProductDoc, revision: row.revision, publishedAt: row.publishedAt };
+type LiveRow = { entryId: string; document: string; revision: number; publishedAt: string; stock: string };
+
+function toLive(row: LiveRow): LiveProduct {
+  return {
+    entryId: row.entryId,
+    doc: JSON.parse(row.document) as ProductDoc,
+    revision: row.revision,
+    publishedAt: row.publishedAt,
+    stock: new Map(Object.entries(JSON.parse(row.stock) as Record<string, number>)),
+  };
+}
+
+/** The read of a live product by slug: one seek of the slug index, and that row (its plan is tested). */
+export function liveProductBySlug(orm: Orm) {
+  return orm
+    .select(liveColumns)
+    .from(publishedProducts)
+    .where(eq(publishedProducts.slug, sql.placeholder("slug")))
+    .limit(1);
 }
 
 export async function findLiveProduct(db: Database, slug: string): Promise<LiveProduct | null> {
-  const query = prepared(db, "live-product-by-slug", (orm) =>
-    orm
-      .select(liveColumns)
-      .from(publishedProducts)
-      .innerJoin(revisions, eq(revisions.id, publishedProducts.revisionId))
-      .where(eq(publishedProducts.slug, sql.placeholder("slug")))
-      .limit(1)
-      .prepare(),
-  );
+  const query = prepared(db, "live-product-by-slug", (orm) => liveProductBySlug(orm).prepare());
   const [row] = await query.all({ slug });
   return row ? toLive(row) : null;
 }
@@ -343,20 +365,10 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
         ORDER BY ${ranked ? sql`rank, rowid` : sql`rowid`}
         LIMIT ${query.limit + 1}`;
     const rows = (await db.orm.all(sql`
-      SELECT p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision,
-             p.published_at AS publishedAt, m.rank AS rank, m.rowid AS rowid
+      SELECT ${PAGE_COLUMNS}, m.rank AS rank, m.rowid AS rowid
       FROM (${matches}) m
       JOIN published_products p ON p.entry_id = m.entry_id
-      JOIN revisions r ON r.id = p.revision_id
-      ORDER BY ${ranked ? sql`m.rank, m.rowid` : sql`m.rowid`}`)) as {
-      entryId: string;
-      slug: string;
-      document: string;
-      revision: number;
-      publishedAt: string;
-      rank: number | null;
-      rowid: number;
-    }[];
+      ORDER BY ${ranked ? sql`m.rank, m.rowid` : sql`m.rowid`}`)) as (PageRow & { rank: number | null; rowid: number })[];
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -376,7 +388,7 @@ export async function listLiveProducts(db: Database, query: ProductQuery): Promi
     after ? gt(publishedProducts.slug, after.s) : undefined,
     query.availability ? eq(publishedProducts.availability, query.availability) : undefined,
   ].filter(Boolean);
-  const base = db.orm.select(liveColumns).from(publishedProducts).innerJoin(revisions, eq(revisions.id, publishedProducts.revisionId));
+  const base = db.orm.select(liveColumns).from(publishedProducts);
   const rows = await (query.category
     ? base
         .innerJoin(
@@ -484,10 +496,11 @@ export async function listOrderedProducts(db: Database, query: OrderedProductQue
   return { items: rows.map(toLive), total };
 }
 
-type PageRow = { entryId: string; slug: string; document: string; revision: number; publishedAt: string };
+type PageRow = LiveRow & { slug: string };
 
-/** The page's columns, for the page's product ids (`m.id`). */
-const PAGE_COLUMNS = sql`p.entry_id AS entryId, p.slug AS slug, r.document AS document, r.number AS revision, p.published_at AS publishedAt`;
+/** A page's columns from each product's `published_products` row (`p`): {@link liveColumns} in SQL. */
+const PAGE_COLUMNS = sql`p.entry_id AS entryId, p.slug AS slug, p.document AS document, p.revision_number AS revision,
+  p.published_at AS publishedAt, p.stock AS stock`;
 
 /**
  * The ids of a page as a walk of `product_sort_keys`' primary key (category, sort, sort_key, slug), read
@@ -499,7 +512,7 @@ export function pageIdsSql(sort: string, query: Pick<OrderedProductQuery, "categ
 }
 
 export function pageDocumentsSql(ids: readonly string[]) {
-  return sql`SELECT ${PAGE_COLUMNS} FROM published_products p JOIN revisions r ON r.id = p.revision_id
+  return sql`SELECT ${PAGE_COLUMNS} FROM published_products p
     WHERE p.entry_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
@@ -513,11 +526,11 @@ async function indexedPage(db: Database, sort: string, query: OrderedProductQuer
 /** A page sorted from the live documents: the order any chain and currency asks for, at a sort of the list's keys. */
 function computedPage(db: Database, query: OrderedProductQuery): Promise<PageRow[]> {
   const title = sql.join(
-    query.chain.map((code) => sql`json_extract(r.document, ${`$.title."${code.replaceAll('"', "")}"`})`),
+    query.chain.map((code) => sql`json_extract(p.document, ${`$.title."${code.replaceAll('"', "")}"`})`),
     sql`, `,
   );
   const price = sql`(SELECT min(coalesce(json_extract(v.value, ${`$.prices.${query.currency}`}), json_extract(v.value, ${`$.prices.${query.fallbackCurrency}`})))
-    FROM json_each(r.document, '$.variants') v)`;
+    FROM json_each(p.document, '$.variants') v)`;
   // The sort key of each product (k), and its slug (s) to break ties.
   const key =
     query.sort === "price"
@@ -537,12 +550,10 @@ function computedPage(db: Database, query: OrderedProductQuery): Promise<PageRow
     FROM (
       SELECT p.entry_id AS id, ${key} AS k, p.slug AS s
       FROM published_products p ${inCategory}
-      JOIN revisions r ON r.id = p.revision_id
       ORDER BY ${order("")}
       LIMIT ${query.limit} OFFSET ${query.offset}
     ) m
     JOIN published_products p ON p.entry_id = m.id
-    JOIN revisions r ON r.id = p.revision_id
     ORDER BY ${order("m.")}`) as Promise<PageRow[]>;
 }
 

@@ -10,7 +10,7 @@ import { actionView, listLiveActions } from "../catalogue/actions";
 import type { Channel, MessageDoc, Override, ProductDoc } from "../catalogue/documents";
 import { overridesAlong } from "../catalogue/locales";
 import { type MessageView, messageView } from "../catalogue/messages";
-import { type InventoryRow, type ProductView, productView, type ViewContext } from "../catalogue/products";
+import { type ProductView, productView, type StockLevels, type ViewContext } from "../catalogue/products";
 import { type Database, prepared } from "../db/client";
 import { publishedActions } from "../db/schema";
 import type { MessageRenderView, ProductRenderView } from "./contract";
@@ -69,7 +69,7 @@ export interface ProductSource {
 
 export function productSource(
   doc: ProductDoc,
-  stock: Map<string, InventoryRow>,
+  stock: StockLevels,
   meta: { revision: number; publishedAt: string },
   ctx: ViewContext,
   actions: readonly CatalogueAction[],

@@ -9,7 +9,7 @@ import { type ActionDoc, CHANNELS, type Channel, type MessageDoc, type Override,
 import { staleOverrides } from "../catalogue/entries";
 import { fallbackChain, type LocaleSet, loadLocales, overrideBase } from "../catalogue/locales";
 import { listLiveMessages } from "../catalogue/messages";
-import { type InventoryRow, inventoryFor, listLiveProducts, type ViewContext } from "../catalogue/products";
+import { listLiveProducts, type StockLevels, type ViewContext } from "../catalogue/products";
 import type { EntityView, Rendered } from "../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../channels/load";
 import type { CatalogueAction } from "../channels/views";
@@ -73,7 +73,7 @@ export interface EntityAudit {
 }
 
 type Subject =
-  | { type: "product"; doc: ProductDoc; stock: Map<string, InventoryRow>; meta: { revision: number; publishedAt: string } }
+  | { type: "product"; doc: ProductDoc; stock: StockLevels; meta: { revision: number; publishedAt: string } }
   | { type: "message"; doc: MessageDoc; meta: { revision: number; publishedAt: string } };
 
 /** Stale overrides are an editorial violation: publishing them would ship text written for an older base. */
@@ -165,11 +165,7 @@ export async function* liveProductPages(db: Database): AsyncGenerator<Subject[]>
   let cursor: string | undefined;
   do {
     const page = await listLiveProducts(db, { limit: 100, cursor });
-    const stock = await inventoryFor(
-      db,
-      page.items.map((p) => p.entryId),
-    );
-    yield page.items.map((live) => ({ type: "product" as const, doc: live.doc, stock, meta: live }));
+    yield page.items.map((live) => ({ type: "product" as const, doc: live.doc, stock: live.stock, meta: live }));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 }

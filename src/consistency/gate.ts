@@ -10,7 +10,7 @@ import { actionView } from "../catalogue/actions";
 import type { ActionDoc, MessageDoc, ProductDoc } from "../catalogue/documents";
 import type { BeforePublish } from "../catalogue/entries";
 import { overridesAlong } from "../catalogue/locales";
-import { inventoryFor } from "../catalogue/products";
+import { inventoryFor, stockLevels } from "../catalogue/products";
 import type { Database } from "../db/client";
 import { ApiError } from "../lib/errors";
 import {
@@ -43,7 +43,7 @@ export async function auditDocument(
   const meta = { revision: input.revision, publishedAt: input.now.toISOString() };
   if (input.type === "product") {
     const doc = input.doc as ProductDoc;
-    const stock = await inventoryFor(db, [input.entryId]);
+    const stock = stockLevels(await inventoryFor(db, [input.entryId]));
     return auditSubject({ type: "product", doc, stock, meta }, scope, env, { withRenders: options.withRenders ?? false });
   }
   if (input.type === "message") {

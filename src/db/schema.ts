@@ -87,7 +87,7 @@ export const revisions = sqliteTable(
   (t) => [uniqueIndex("revisions_entry_number").on(t.entryId, t.number)],
 );
 
-/** Delivery's projection of live products: the columns lists filter, sort and page on. */
+/** Delivery's projection of live products: the columns lists filter, sort and page on, and everything a read of one needs. */
 export const publishedProducts = sqliteTable(
   "published_products",
   {
@@ -101,6 +101,11 @@ export const publishedProducts = sqliteTable(
     /** Best availability over the variants (in_stock > low_stock > preorder > out_of_stock), kept in step with inventory. */
     availability: text("availability").notNull(),
     publishedAt: text("published_at").notNull(),
+    /** The live revision's number and document (migrations/0014): a read by slug is this one row. */
+    revisionNumber: integer("revision_number").notNull().default(0),
+    document: text("document").notNull().default("{}"),
+    /** The listed SKUs' stock as a JSON object, SKU → units, kept in step with inventory like `availability`. */
+    stock: text("stock").notNull().default("{}"),
   },
   (t) => [uniqueIndex("published_products_slug").on(t.slug), index("published_products_availability").on(t.availability, t.slug)],
 );

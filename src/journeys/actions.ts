@@ -10,7 +10,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { Key, Slug } from "../catalogue/documents";
-import { findLiveProduct, inventoryFor, ProductViewSchema, productView } from "../catalogue/products";
+import { findLiveProduct, ProductViewSchema, productView } from "../catalogue/products";
 import { wording } from "../channels/wording";
 import { npsAnswers, ratings, stockNotifications } from "../db/schema";
 import { ApiError } from "../lib/errors";
@@ -118,7 +118,7 @@ export const ACTION_HANDLERS = {
     async plan(ctx, { slug }) {
       const live = await findLiveProduct(ctx.db, slug);
       if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
-      const product = productView(live.doc, await inventoryFor(ctx.db, [live.entryId]), live, ctx.view);
+      const product = productView(live.doc, live.stock, live, ctx.view);
       return readOnly({ product }, `Viewed ${slug}`, `${product.title} — ${product.price.formatted} ${product.url}`);
     },
   }),

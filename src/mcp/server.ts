@@ -26,7 +26,7 @@ import { listDeliveryOptions } from "../catalogue/delivery";
 import { LocaleCode, Slug } from "../catalogue/documents";
 import { overridesAlong } from "../catalogue/locales";
 import { findLiveMessage, listLiveMessages, MessageViewSchema } from "../catalogue/messages";
-import { findLiveProduct, inventoryFor, listLiveProducts, ProductViewSchema, productView } from "../catalogue/products";
+import { findLiveProduct, listLiveProducts, ProductViewSchema, productView } from "../catalogue/products";
 import type { AgentResult, EntityView } from "../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../channels/load";
 import { type CatalogueAction, cartRenderView, overridden, productListRenderView } from "../channels/views";
@@ -151,14 +151,10 @@ export async function buildMcpServer(c: Context<AppEnv>): Promise<McpServer> {
           category: args.category,
           q: args.q,
         });
-        const stock = await inventoryFor(
-          db,
-          items.map((i) => i.entryId),
-        );
         const actions = ctx.locale === baseCtx.locale ? catalogue : await catalogueActions(db, ctx);
         const products = items.map((i) => ({
           doc: { overrides: overridesAlong(i.doc, ctx.chain) },
-          view: productView(i.doc, stock, i, ctx),
+          view: productView(i.doc, i.stock, i, ctx),
         }));
         const view = productListRenderView(products, actions, "agent", {
           locale: ctx.locale,
@@ -186,7 +182,7 @@ export async function buildMcpServer(c: Context<AppEnv>): Promise<McpServer> {
         const live = await findLiveProduct(db, args.slug);
         if (!live) throw new ApiError("not_found", `No published product with slug "${args.slug}".`);
         const actions = ctx.locale === baseCtx.locale ? catalogue : await catalogueActions(db, ctx);
-        const source = productSource(live.doc, await inventoryFor(db, [live.entryId]), live, ctx, actions);
+        const source = productSource(live.doc, live.stock, live, ctx, actions);
         return text(markdownOf(c, productForChannel(source, "agent")), source.view as unknown as Record<string, unknown>);
       })(extra),
   );
@@ -261,7 +257,7 @@ export async function buildMcpServer(c: Context<AppEnv>): Promise<McpServer> {
       const slug = String(variables.slug);
       const live = await findLiveProduct(db, slug);
       if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
-      const source = productSource(live.doc, await inventoryFor(db, [live.entryId]), live, baseCtx, catalogue);
+      const source = productSource(live.doc, live.stock, live, baseCtx, catalogue);
       return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: markdownOf(c, productForChannel(source, "agent")) }] };
     },
   );

@@ -9,7 +9,7 @@ import { importContent } from "../../src/catalogue/content";
 import type { Channel } from "../../src/catalogue/documents";
 import { fallbackChain, loadLocales } from "../../src/catalogue/locales";
 import { findLiveMessage } from "../../src/catalogue/messages";
-import { findLiveProduct, inventoryFor, type ViewContext } from "../../src/catalogue/products";
+import { findLiveProduct, inventoryFor, stockLevels, type ViewContext } from "../../src/catalogue/products";
 import type { MessageRenderView, ProductRenderView } from "../../src/channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../src/channels/load";
 import { readContentDir } from "../../src/cli/content-files";
@@ -47,7 +47,7 @@ export async function loadDemo(now = DEMO_NOW): Promise<Demo> {
       const view = await ctx(locale);
       const live = await findLiveProduct(db, slug);
       if (!live) throw new Error(`no live product ${slug}`);
-      const stock = await inventoryFor(db, [live.entryId]);
+      const stock = stockLevels(await inventoryFor(db, [live.entryId]));
       return productForChannel(productSource(live.doc, stock, live, view, await catalogueActions(db, view)), channel);
     },
     async message(key, channel, locale = "en") {

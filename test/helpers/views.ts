@@ -5,7 +5,7 @@
 
 import { listDeliveryOptions } from "../../src/catalogue/delivery";
 import { money } from "../../src/catalogue/money";
-import { findLiveProduct, inventoryFor } from "../../src/catalogue/products";
+import { findLiveProduct, inventoryFor, stockLevels } from "../../src/catalogue/products";
 import type { EntityView } from "../../src/channels/contract";
 import { catalogueActions, productSource } from "../../src/channels/load";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../src/channels/views";
@@ -85,7 +85,7 @@ async function liveProducts(demo: Demo, locale: string) {
     SLUGS.map(async (slug) => {
       const live = await findLiveProduct(demo.db, slug);
       if (!live) throw new Error(`no live product ${slug}`);
-      return productSource(live.doc, await inventoryFor(demo.db, [live.entryId]), live, ctx, actions);
+      return productSource(live.doc, stockLevels(await inventoryFor(demo.db, [live.entryId])), live, ctx, actions);
     }),
   );
 }

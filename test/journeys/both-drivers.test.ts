@@ -97,8 +97,11 @@ describe.each(drivers)("journeys on %s", { timeout: 60_000 }, (_driver, open) =>
     expect(await stockOf(db)).toBe(0);
     expect(await count(db, "orders")).toBe(1);
     expect(await count(db, "write_guards")).toBe(0);
-    const projection = (await db.orm.get(sql`SELECT availability FROM published_products`)) as { availability: string };
-    expect(projection.availability).toBe("out_of_stock");
+    const projection = (await db.orm.get(sql`SELECT availability, stock FROM published_products`)) as {
+      availability: string;
+      stock: string;
+    };
+    expect(projection).toEqual({ availability: "out_of_stock", stock: '{"LANTERN-M":0}' });
   });
 
   it("a failure in the last statement of a checkout leaves nothing applied and frees the key", async () => {
@@ -114,6 +117,10 @@ describe.each(drivers)("journeys on %s", { timeout: 60_000 }, (_driver, open) =>
     expect(failure).not.toBeInstanceOf(ApiError);
     await db.orm.run(sql.raw("DROP TRIGGER fail_last"));
     expect(await stockOf(db)).toBe(3);
+    expect(await db.orm.get(sql`SELECT availability, stock FROM published_products`)).toEqual({
+      availability: "low_stock",
+      stock: '{"LANTERN-M":3}',
+    });
     expect({ orders: await count(db, "orders"), lines: await count(db, "cart_lines"), log: await count(db, "interactions") }).toEqual(
       before,
     );

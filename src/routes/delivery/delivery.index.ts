@@ -7,7 +7,7 @@ import { actionView, findLiveAction, listLiveActions } from "../../catalogue/act
 import { listDeliveryOptions } from "../../catalogue/delivery";
 import { fallbackChain, loadLocales, localeDto, negotiateLocale } from "../../catalogue/locales";
 import { findLiveMessage, listLiveMessages, messageView } from "../../catalogue/messages";
-import { findLiveProduct, inventoryFor, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
+import { findLiveProduct, listLiveProducts, productView, type ViewContext } from "../../catalogue/products";
 import { memoized } from "../../db/client";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
@@ -48,13 +48,9 @@ export function registerDeliveryRoutes(app: Router) {
     const ctx = await viewContext(c, query.locale);
     const db = c.get("db");
     const { items, nextCursor } = await listLiveProducts(db, query);
-    const stock = await inventoryFor(
-      db,
-      items.map((i) => i.entryId),
-    );
     cacheHeaders(c, ctx.locale);
     return jsonWithEtag<JsonBody<typeof listProducts>>(c, {
-      data: items.map((i) => productView(i.doc, stock, i, ctx)),
+      data: items.map((i) => productView(i.doc, i.stock, i, ctx)),
       nextCursor,
       locale: ctx.locale,
     });
@@ -68,7 +64,7 @@ export function registerDeliveryRoutes(app: Router) {
     const answer = await memoized(db, `product|${ctx.locale}|${slug}`, async () => {
       const live = await findLiveProduct(db, slug);
       if (!live) return null;
-      const body = jsonText(productView(live.doc, await inventoryFor(db, [live.entryId]), live, ctx));
+      const body = jsonText(productView(live.doc, live.stock, live, ctx));
       return { body, tag: strongEtag(body) };
     });
     if (!answer) throw new ApiError("not_found", `No published product with slug "${slug}".`);

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import type { Channel } from "../../catalogue/documents";
 import { getEntry } from "../../catalogue/entries";
 import { findLiveMessage } from "../../catalogue/messages";
-import { findLiveProduct, inventoryFor } from "../../catalogue/products";
+import { findLiveProduct } from "../../catalogue/products";
 import { renderBodyComponents } from "../../channels/bodies";
 import type { EntityView, Renderer } from "../../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
@@ -55,8 +55,7 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const db = c.get("db");
     const live = await findLiveProduct(db, slug);
     if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
-    const [stock, actions] = await Promise.all([inventoryFor(db, [live.entryId]), catalogueActions(db, ctx)]);
-    const view = productForChannel(productSource(live.doc, stock, live, ctx, actions), channel);
+    const view = productForChannel(productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx)), channel);
     return respondRendered(c, renderer, view, format, ctx.locale);
   });
 

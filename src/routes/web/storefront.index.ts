@@ -12,8 +12,6 @@ import { overridesAlong } from "../../catalogue/locales";
 import { findLiveMessage } from "../../catalogue/messages";
 import {
   findLiveProduct,
-  type InventoryRow,
-  inventoryFor,
   type LiveProduct,
   listLiveProducts,
   listOrderedProducts,
@@ -103,10 +101,10 @@ async function listPage(c: PageContext, ctx: ViewContext, category: string | nul
   return q ? searchPage(c, ctx, q, category, cartCount) : browsePage(c, ctx, category, cartCount);
 }
 
-function listView(ctx: ViewContext, items: LiveProduct[], stock: Map<string, InventoryRow>) {
+function listView(ctx: ViewContext, items: LiveProduct[]) {
   return items.map((live) => ({
     doc: { overrides: overridesAlong(live.doc, ctx.chain) },
-    view: productView(live.doc, stock, live, ctx),
+    view: productView(live.doc, live.stock, live, ctx),
   }));
 }
 
@@ -119,13 +117,9 @@ async function searchPage(c: PageContext, ctx: ViewContext, q: string, category:
     q,
     category: category ?? undefined,
   });
-  const stock = await inventoryFor(
-    db,
-    items.map((i) => i.entryId),
-  );
   const path = category ? `/categories/${encodeURIComponent(category)}` : "/";
   const next = new URLSearchParams({ q, ...(nextCursor ? { cursor: nextCursor } : {}) });
-  const view = productListRenderView(listView(ctx, items, stock), await catalogueActions(db, ctx), "web", {
+  const view = productListRenderView(listView(ctx, items), await catalogueActions(db, ctx), "web", {
     locale: ctx.locale,
     url: `${ctx.baseUrl}${path}?${new URLSearchParams({ q })}`,
     title: webSite(c).words(ctx.locale).searchTitle(q),
@@ -157,17 +151,13 @@ async function browsePage(c: PageContext, ctx: ViewContext, category: string | n
   if (category && !total) throw new ApiError("not_found", `No category "${category}".`);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   if (page > pages) throw new ApiError("not_found", `There are ${pages} pages.`);
-  const stock = await inventoryFor(
-    db,
-    items.map((i) => i.entryId),
-  );
   const path = `${ctx.baseUrl}${category ? `/categories/${encodeURIComponent(category)}` : "/"}`;
   const at = (n: number) => {
     const params = new URLSearchParams({ ...(sort !== "title" ? { sort } : {}), ...(n > 1 ? { page: String(n) } : {}) });
     return params.size ? `${path}?${params}` : path;
   };
   const words = webSite(c).words(ctx.locale).paging;
-  const view = productListRenderView(listView(ctx, items, stock), await catalogueActions(db, ctx), "web", {
+  const view = productListRenderView(listView(ctx, items), await catalogueActions(db, ctx), "web", {
     locale: ctx.locale,
     url: at(page),
     title: category ? categoryLabel(category) : undefined,
@@ -301,7 +291,7 @@ export function registerStorefrontRoutes(app: Router) {
       const rendered = await memoPage(c, ctx, async (cartCount) => {
         const live = await findLiveProduct(db, slug);
         if (!live) throw new ApiError("not_found", `No product "${slug}".`);
-        const source = productSource(live.doc, await inventoryFor(db, [live.entryId]), live, ctx, await catalogueActions(db, ctx));
+        const source = productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx));
         return renderPage(c, productForChannel(source, "web"), await chromeFor(c, ctx, { cartCount }));
       });
       return respondPage(c, rendered, { etag: true });
