@@ -3,8 +3,9 @@
  * more). Measured in one process, so the machine's noise falls on both sides alike: two apps over the
  * same SQLite file, one as `npm start` configures it (cache on), one with RESPONSE_CACHE_ENTRIES=0, asked in
  * turn (which goes first alternates), each request a uniformly random published slug. Each side's CPU time
- * per request is summed per round; the figure is on ÷ off, per round and its median. Over a large catalogue
- * almost every request misses (the share of hits is printed): the ratio is then what a miss costs.
+ * per request is summed per round; the figures are on ÷ off, per round and its median, and what the
+ * cache-on requests it could not answer cost ÷ a cache-off request (the misses apart from the hits: over
+ * a large catalogue almost every request misses, and the share of hits is printed).
  * Both apps share the database's read memos, as the one app of a server does.
  *
  *   npm run bench:scale -- --keep /tmp/unison-scale --rows "cache on"   seeds (and keeps) the 100,000-product file
@@ -56,10 +57,13 @@ let next = 0;
 let hits = 0;
 let asked = 0;
 const ratios: number[] = [];
-const perRequest = { on: [] as number[], off: [] as number[] };
+/** Per round: what a cache-on request the cache could not answer cost, ÷ what a cache-off request cost. */
+const missRatios: number[] = [];
+const perRequest = { on: [] as number[], off: [] as number[], miss: [] as number[] };
 console.log(`${slugs.length} products, ${ROUNDS} rounds × ${REQUESTS} requests per side, GET /v1/products/{random slug}`);
 for (let round = -1; round < ROUNDS; round++) {
-  const spent = { on: 0, off: 0 };
+  const spent = { on: 0, off: 0, miss: 0 };
+  let misses = 0;
   for (let i = 0; i < REQUESTS; i++) {
     for (const side of (i + round) % 2 ? (["on", "off"] as const) : (["off", "on"] as const)) {
       const slug = slugs[pick(next++, slugs.length)]!;
@@ -72,15 +76,24 @@ for (let round = -1; round < ROUNDS; round++) {
       if (side === "on" && round >= 0) {
         asked++;
         if (res.headers.get("cache-status") === "unison; hit") hits++;
+        else {
+          misses++;
+          spent.miss += t.user + t.system;
+        }
       }
     }
   }
   if (round < 0) continue; // warm-up: JIT, the caches filled
   ratios.push(spent.on / spent.off);
+  missRatios.push(spent.miss / misses / (spent.off / REQUESTS));
   perRequest.on.push(spent.on / REQUESTS);
   perRequest.off.push(spent.off / REQUESTS);
+  perRequest.miss.push(spent.miss / misses);
 }
 console.log(
   `CPU per request: cache on ${median(perRequest.on).toFixed(0)} µs, off ${median(perRequest.off).toFixed(0)} µs; on ÷ off ${median(ratios).toFixed(3)} (${range(ratios)}); hits ${((100 * hits) / asked).toFixed(1)} % of the cache-on requests`,
+);
+console.log(
+  `a miss (cache on, not answered from memory) ${median(perRequest.miss).toFixed(0)} µs ÷ a request with the cache off: ${median(missRatios).toFixed(3)} (${range(missRatios)})`,
 );
 db.close();
