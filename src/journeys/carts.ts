@@ -14,7 +14,7 @@ import { MoneySchema, money } from "../catalogue/money";
 import type { ViewContext } from "../catalogue/products";
 import { MAX_LINE_QUANTITY } from "../channels/contract";
 import { type Database, guardWhen, type Orm, releaseGuard, type Statement } from "../db/client";
-import { cartLines, carts, inventory, publishedProducts, revisions } from "../db/schema";
+import { cartLines, carts, inventory, publishedProducts } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import type { ActionContext } from "./plan";
@@ -100,9 +100,8 @@ export async function liveProductsByEntry(db: Database, entryIds: readonly strin
   const ids = [...new Set(entryIds)];
   if (!ids.length) return new Map();
   const rows = await db.orm
-    .select({ entryId: publishedProducts.entryId, slug: publishedProducts.slug, document: revisions.document })
+    .select({ entryId: publishedProducts.entryId, slug: publishedProducts.slug, document: publishedProducts.document })
     .from(publishedProducts)
-    .innerJoin(revisions, eq(revisions.id, publishedProducts.revisionId))
     .where(inArray(publishedProducts.entryId, ids));
   return new Map(rows.map((r) => [r.entryId, { entryId: r.entryId, slug: r.slug, doc: JSON.parse(r.document) as ProductDoc }]));
 }
