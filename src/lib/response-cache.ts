@@ -18,10 +18,12 @@
  * header, the rate limit.
  *
  * Admission: while the cache has room every answer is stored. Once it is full (in entries or in
- * bytes), an answer is stored only when its key was asked for before — a stale entry, or a key a
- * bounded doorkeeper (four times `entries` keys, no bodies) saw miss recently. Traffic that never
- * repeats (uniform reads over a catalogue far larger than the cache) then costs a key lookup per
- * miss instead of a copy of the body and an eviction: a miss is never dearer than no cache.
+ * bytes), an answer is stored only when its key was asked for before — a stale entry, or a key the
+ * doorkeeper (src/lib/doorkeeper.ts: fingerprints of recent misses in a fixed table, four slots per
+ * entry, no keys or bodies) saw miss recently. Traffic that never repeats (uniform reads over a
+ * catalogue far larger than the cache) then costs a key lookup and a fingerprint per miss, and keeps
+ * nothing: no copy of the body, no eviction, no key string left for the garbage collector. What a
+ * miss still costs over no cache is measured by `npm run bench:cache-miss`.
  *
  * Where the driver cannot give a stamp (D1), nothing is stored. Every answer
  * says what the cache did in an RFC 9211 `Cache-Status` header
@@ -30,6 +32,7 @@
 import type { MiddlewareHandler } from "hono";
 import { baseOf, type Database } from "../db/client";
 import { type AppEnv, fetchHeader, type HeaderReader } from "./context";
+import { Doorkeeper, fingerprint } from "./doorkeeper";
 import { matchesIfNoneMatch, sentText } from "./etag";
 import { Lru } from "./lru";
 
@@ -108,8 +111,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     maxWeight: MAX_BYTES,
     weigh: (a) => a.body.byteLength + a.key.length * 2 + ENTRY_OVERHEAD,
   });
-  /** Keys that missed while the cache was full, so their second miss is stored. */
-  const doorkeeper = new Lru<true>(max * 4);
+  /** Keys that missed while the cache was full, so their second miss is stored (at least 4,096 slots: small caches forget little). */
+  const doorkeeper = new Doorkeeper(Math.max(max * 4, 4096));
   const enabled = options.entries > 0;
   const header = options.header ?? fetchHeader;
 
@@ -135,8 +138,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const known = entries.has(key);
     const forward = known ? "unison; fwd=stale" : "unison; fwd=uri-miss";
     const full = entries.size >= max || entries.weight >= MAX_BYTES - MAX_BODY;
-    if (!known && full && !doorkeeper.has(key)) {
-      doorkeeper.set(key, true);
+    const seen = known || !full ? 0 : fingerprint(key);
+    if (seen && !doorkeeper.has(seen)) {
+      doorkeeper.add(seen);
       await next();
       c.res.headers.set("cache-status", forward);
       return;
@@ -166,7 +170,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const value = res.headers.get(name);
       if (value !== null) headers.push([name, value]);
     }
-    doorkeeper.delete(key);
+    if (seen) doorkeeper.delete(seen);
     entries.set(key, { key, db, stamp, body, headers, etag: res.headers.get("etag") ?? undefined });
   };
 

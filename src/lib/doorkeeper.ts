@@ -1,0 +1,62 @@
+/**
+ * Which keys were seen recently, for cache admission (TinyLFU's doorkeeper): each key is a 32-bit
+ * fingerprint in a fixed table, direct-mapped — a key takes its slot, replacing whatever was there.
+ * Remembering allocates nothing and holds no key, so a read that is never asked for again leaves no
+ * garbage behind (a map of recent key strings kept each miss's key alive until it aged out: garbage
+ * for every miss once full). Approximate both ways, harmlessly for admission: a key can be forgotten
+ * early (a later key took its slot), and, rarely, taken for another key with the same fingerprint in
+ * the same slot — an answer then stored on its first miss. Runtime-neutral.
+ *
+ * @example
+ * const seen = new Doorkeeper(32_768);
+ * const fp = fingerprint("/v1/products/wool-hat\nfr");
+ * seen.has(fp); // false
+ * seen.add(fp);
+ * seen.has(fp); // true
+ */
+export class Doorkeeper {
+  readonly #slots: Uint32Array;
+  readonly #mask: number;
+
+  /** A table of at least `slots` slots (a power of two). */
+  constructor(slots: number) {
+    const size = 2 ** Math.ceil(Math.log2(Math.max(2, slots)));
+    this.#slots = new Uint32Array(size);
+    this.#mask = size - 1;
+  }
+
+  /** The number of slots. */
+  get size(): number {
+    return this.#slots.length;
+  }
+
+  has(fingerprint: number): boolean {
+    return this.#slots[fingerprint & this.#mask] === fingerprint;
+  }
+
+  add(fingerprint: number): void {
+    this.#slots[fingerprint & this.#mask] = fingerprint;
+  }
+
+  /** Forgets the key (not whichever key took its slot since). */
+  delete(fingerprint: number): void {
+    const slot = fingerprint & this.#mask;
+    if (this.#slots[slot] === fingerprint) this.#slots[slot] = 0;
+  }
+}
+
+/**
+ * A key's 32-bit fingerprint: FNV-1a over its UTF-16 code units, then MurmurHash3's finalizer so the low
+ * bits that pick the slot depend on every character (FNV's low bits depend only on the characters' low
+ * bits). Never 0, which marks an empty slot.
+ */
+export function fingerprint(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0 || 1;
+}

@@ -1,0 +1,76 @@
+/**
+ * The response cache's doorkeeper (src/lib/doorkeeper.ts): fingerprints of recent misses in a fixed
+ * table. What admission relies on: a key just added is seen, a key never added is almost never seen,
+ * recent keys are mostly remembered, and forgetting one key never forgets another.
+ */
+import { describe, expect, it } from "vitest";
+import { Doorkeeper, fingerprint } from "../../src/lib/doorkeeper";
+
+/** Keys shaped like the response cache's: a path and query, a newline, an Accept-Language. */
+const key = (i: number, lang = "fr-FR,fr;q=0.9") => `/v1/products/generated-product-${i}?locale=${i % 3 ? "en" : "fr"}\n${lang}`;
+
+describe("fingerprint", () => {
+  it("is never 0 and spreads keys that differ in one character over the slots", () => {
+    const slots = new Set<number>();
+    for (let i = 0; i < 4096; i++) {
+      const fp = fingerprint(key(i));
+      expect(fp).not.toBe(0);
+      expect(fp).toBe(fingerprint(key(i)));
+      slots.add(fp & 4095);
+    }
+    // 4,096 keys thrown into 4,096 slots fill about 1 − 1/e of them (2,589): far fewer means the low bits are poor.
+    expect(slots.size).toBeGreaterThan(2400);
+    expect(fingerprint("")).not.toBe(0);
+    expect(fingerprint("a")).not.toBe(fingerprint("b"));
+  });
+});
+
+describe("Doorkeeper", () => {
+  it("sees a key just added, and almost never one that was not", () => {
+    const seen = new Doorkeeper(131_072);
+    expect(seen.size).toBe(131_072);
+    for (let i = 0; i < 32_768; i++) {
+      seen.add(fingerprint(key(i)));
+      expect(seen.has(fingerprint(key(i)))).toBe(true);
+    }
+    let falsePositives = 0;
+    for (let i = 32_768; i < 132_768; i++) if (seen.has(fingerprint(key(i)))) falsePositives++;
+    // A stranger passes only with the fingerprint of the key in its slot: about 100,000 × ¼ ÷ 2^15 ≈ 1.
+    expect(falsePositives).toBeLessThan(10);
+  });
+
+  it("remembers most of the last quarter-table of keys (a later key takes a slot, one at a time)", () => {
+    const seen = new Doorkeeper(32_768);
+    for (let i = 0; i < 100_000; i++) seen.add(fingerprint(key(i)));
+    let kept = 0;
+    for (let i = 100_000 - 8192; i < 100_000; i++) if (seen.has(fingerprint(key(i)))) kept++;
+    // Each of the last 8,192 keys survives the ones after it with probability (1 − 1/32,768)^k: 88 % on average.
+    expect(kept / 8192).toBeGreaterThan(0.85);
+    // Keys from long before are mostly gone: the table does not grow.
+    let old = 0;
+    for (let i = 0; i < 8192; i++) if (seen.has(fingerprint(key(i)))) old++;
+    expect(old / 8192).toBeLessThan(0.1);
+  });
+
+  it("forgets a key without forgetting the key that took its slot", () => {
+    const seen = new Doorkeeper(16);
+    const first = fingerprint(key(0));
+    let other = 1;
+    while ((fingerprint(key(other)) & 15) !== (first & 15)) other++;
+    const second = fingerprint(key(other));
+    seen.add(first);
+    seen.add(second);
+    expect(seen.has(first)).toBe(false);
+    expect(seen.has(second)).toBe(true);
+    seen.delete(first);
+    expect(seen.has(second)).toBe(true);
+    seen.delete(second);
+    expect(seen.has(second)).toBe(false);
+  });
+
+  it("rounds its table up to a power of two", () => {
+    expect(new Doorkeeper(4096).size).toBe(4096);
+    expect(new Doorkeeper(5000).size).toBe(8192);
+    expect(new Doorkeeper(0).size).toBe(2);
+  });
+});
