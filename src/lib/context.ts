@@ -20,6 +20,11 @@ export interface AppEnv {
     /** The messaging platforms (the registry's `platforms`): their webhooks and senders. */
     platforms: Platforms;
     renderCache: RenderCache;
+    /**
+     * Set when the response cache keeps this request's answer should it be asked for again
+     * (src/lib/response-cache.ts): the handler need not also memoize the whole answer.
+     */
+    answerCached?: true;
   };
 }
 

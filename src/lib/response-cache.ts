@@ -134,6 +134,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     // stamp stays put (an entry checked against it would never go stale).
     const db = baseOf(view);
     if (stamp === undefined) return next();
+    c.set("answerCached", true);
     const key = keyOf(c.req.url, header(c.req.raw, "accept-language"));
     const known = entries.has(key);
     const forward = known ? "unison; fwd=stale" : "unison; fwd=uri-miss";

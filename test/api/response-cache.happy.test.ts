@@ -313,3 +313,56 @@ describe("response cache admission", () => {
     expect(await status("/v1/products/wool-hat")).toBe("unison; fwd=uri-miss");
   });
 });
+
+describe("a product's bytes are remembered once", () => {
+  /** Counts the reads of a product's row by slug (the real better-sqlite3 statement findLiveProduct prepares). */
+  function productReads(t: TestApp) {
+    const statement = Object.getPrototypeOf(t.db.client.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
+    const all = statement.all;
+    let reads = 0;
+    statement.all = function (this: { source: string }, ...args: unknown[]) {
+      if (/from "published_products" where "published_products"\."slug" = \?/.test(this.source)) reads++;
+      return all.apply(this, args);
+    };
+    return {
+      count: () => reads,
+      restore: () => {
+        statement.all = all;
+      },
+    };
+  }
+
+  it("by the memo when the response cache does not keep the answer (cache off, a keyed read), by the cache alone when it does", async () => {
+    for (const [entries, keyed] of [
+      ["0", false],
+      ["2048", true],
+    ] as const) {
+      const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: entries });
+      const headers = keyed ? await t.auth("catalog:read") : {};
+      const reads = productReads(t);
+      try {
+        for (let i = 0; i < 3; i++) {
+          const res = await t.request("GET", "/v1/products/wool-hat?locale=fr", { headers });
+          expect(res.status).toBe(200);
+          expect(res.headers.get("cache-status")).toBeNull();
+        }
+        expect(reads.count(), `entries ${entries}, keyed ${keyed}`).toBe(1);
+      } finally {
+        reads.restore();
+      }
+    }
+    // Kept by the response cache: a read it does not answer (full, a first sighting, then a second miss) reads the row.
+    const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: "1" });
+    const reads = productReads(t);
+    try {
+      const status = async (path: string) => (await t.request("GET", path)).headers.get("cache-status");
+      expect(await status("/v1/products/wool-hat")).toBe("unison; fwd=uri-miss; stored");
+      expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; fwd=uri-miss");
+      expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; fwd=uri-miss; stored");
+      expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; hit");
+      expect(reads.count()).toBe(3);
+    } finally {
+      reads.restore();
+    }
+  });
+});
