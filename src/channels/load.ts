@@ -10,7 +10,7 @@ import { actionView, listLiveActions } from "../catalogue/actions";
 import type { Channel, MessageDoc, Override, ProductDoc } from "../catalogue/documents";
 import { overridesAlong } from "../catalogue/locales";
 import { type MessageView, messageView } from "../catalogue/messages";
-import { type ProductView, productView, type StockLevels, type ViewContext } from "../catalogue/products";
+import { type LiveProduct, type ProductView, productView, type StockLevels, type ViewContext } from "../catalogue/products";
 import { type Database, prepared } from "../db/client";
 import { publishedActions } from "../db/schema";
 import type { MessageRenderView, ProductRenderView } from "./contract";
@@ -75,6 +75,14 @@ export function productSource(
   actions: readonly CatalogueAction[],
 ): ProductSource {
   return { doc, view: productView(doc, stock, meta, ctx), overrides: overridesAlong(doc, ctx.chain), actions };
+}
+
+/** Live products as a list page shows them: each one's view and its overrides for the locale (`productListRenderView`'s input). */
+export function listedProducts(items: readonly LiveProduct[], ctx: ViewContext) {
+  return items.map((live) => ({
+    doc: { overrides: overridesAlong(live.doc, ctx.chain) },
+    view: productView(live.doc, live.stock, live, ctx),
+  }));
 }
 
 export function productForChannel(source: ProductSource, channel: Channel): ProductRenderView {

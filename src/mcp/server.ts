@@ -24,11 +24,10 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
 import { listDeliveryOptions } from "../catalogue/delivery";
 import { LocaleCode, Slug } from "../catalogue/documents";
-import { overridesAlong } from "../catalogue/locales";
 import { findLiveMessage, listLiveMessages, MessageViewSchema } from "../catalogue/messages";
-import { findLiveProduct, listLiveProducts, ProductViewSchema, productView } from "../catalogue/products";
+import { findLiveProduct, listLiveProducts, ProductViewSchema } from "../catalogue/products";
 import type { AgentResult, EntityView } from "../channels/contract";
-import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../channels/load";
+import { catalogueActions, listedProducts, messageForChannel, messageSource, productForChannel, productSource } from "../channels/load";
 import { type CatalogueAction, cartRenderView, overridden, productListRenderView } from "../channels/views";
 import { ACTION_HANDLERS, type ActionKey, isActionKey } from "../journeys/actions";
 import { CartSchema } from "../journeys/carts";
@@ -152,10 +151,7 @@ export async function buildMcpServer(c: Context<AppEnv>): Promise<McpServer> {
           q: args.q,
         });
         const actions = ctx.locale === baseCtx.locale ? catalogue : await catalogueActions(db, ctx);
-        const products = items.map((i) => ({
-          doc: { overrides: overridesAlong(i.doc, ctx.chain) },
-          view: productView(i.doc, i.stock, i, ctx),
-        }));
+        const products = listedProducts(items, ctx);
         const view = productListRenderView(products, actions, "agent", {
           locale: ctx.locale,
           url: `${ctx.baseUrl}/products${args.q ? `?q=${encodeURIComponent(args.q)}` : ""}`,

@@ -8,20 +8,17 @@
  * 303 (post/redirect/get), so the shop works without JavaScript.
  */
 import { listDeliveryOptions } from "../../catalogue/delivery";
-import { overridesAlong } from "../../catalogue/locales";
 import { findLiveMessage } from "../../catalogue/messages";
 import {
   findLiveProduct,
-  type LiveProduct,
   listLiveProducts,
   listOrderedProducts,
   PRODUCT_SORTS,
   type ProductSort,
-  productView,
   type ViewContext,
 } from "../../catalogue/products";
 import type { WebChrome } from "../../channels/contract";
-import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
+import { catalogueActions, listedProducts, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
 import { HandoffCode, redeemHandoff } from "../../journeys/handoffs";
 import { invokeAction } from "../../journeys/invoke";
@@ -101,13 +98,6 @@ async function listPage(c: PageContext, ctx: ViewContext, category: string | nul
   return q ? searchPage(c, ctx, q, category, cartCount) : browsePage(c, ctx, category, cartCount);
 }
 
-function listView(ctx: ViewContext, items: LiveProduct[]) {
-  return items.map((live) => ({
-    doc: { overrides: overridesAlong(live.doc, ctx.chain) },
-    view: productView(live.doc, live.stock, live, ctx),
-  }));
-}
-
 /** A search: by relevance, a "More" link (cursor) to the next matches. */
 async function searchPage(c: PageContext, ctx: ViewContext, q: string, category: string | null, cartCount: number) {
   const db = c.get("db");
@@ -119,7 +109,7 @@ async function searchPage(c: PageContext, ctx: ViewContext, q: string, category:
   });
   const path = category ? `/categories/${encodeURIComponent(category)}` : "/";
   const next = new URLSearchParams({ q, ...(nextCursor ? { cursor: nextCursor } : {}) });
-  const view = productListRenderView(listView(ctx, items), await catalogueActions(db, ctx), "web", {
+  const view = productListRenderView(listedProducts(items, ctx), await catalogueActions(db, ctx), "web", {
     locale: ctx.locale,
     url: `${ctx.baseUrl}${path}?${new URLSearchParams({ q })}`,
     title: webSite(c).words(ctx.locale).searchTitle(q),
@@ -157,7 +147,7 @@ async function browsePage(c: PageContext, ctx: ViewContext, category: string | n
     return params.size ? `${path}?${params}` : path;
   };
   const words = webSite(c).words(ctx.locale).paging;
-  const view = productListRenderView(listView(ctx, items), await catalogueActions(db, ctx), "web", {
+  const view = productListRenderView(listedProducts(items, ctx), await catalogueActions(db, ctx), "web", {
     locale: ctx.locale,
     url: at(page),
     title: category ? categoryLabel(category) : undefined,
