@@ -17,6 +17,65 @@ describe("strong ETags from the bytes sent", () => {
     expect(tags.size).toBe(bodies.size);
   });
 
+  /** The same lanes over the whole text encoded at once: what reading it through the 64 KiB buffer in slices must give. */
+  function oneShot(text: string): string {
+    const bytes = new TextEncoder().encode(text);
+    const padded = new Uint8Array((bytes.length + 3) & ~3);
+    padded.set(bytes);
+    const view = new DataView(padded.buffer);
+    let a = 0x9747b28c;
+    let b = 0x811c9dc5;
+    for (let j = 0; j < padded.length; j += 4) {
+      const w = view.getInt32(j, true);
+      let k = Math.imul(w, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      a ^= Math.imul(k, 0x1b873593);
+      a = (a << 13) | (a >>> 19);
+      a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+      b = Math.imul(b ^ w, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    const finish = (h: number) => {
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      return h >>> 0;
+    };
+    const n = bytes.length;
+    return `"${finish(a ^ n).toString(36)}${finish(b ^ n).toString(36)}-${n.toString(36)}"`;
+  }
+
+  it("names the UTF-8 bytes: a text longer than its 64 KiB buffer, cut anywhere, tags as if read at once", () => {
+    expect(strongEtag("")).toBe(oneShot(""));
+    expect(strongEtag("€")).toMatch(/-3"$/);
+    const SLICE = 64 * 1024;
+    // Multi-byte characters (2, 3 and 4 bytes) falling across the buffer's end, at every offset of a word.
+    for (const ch of ["é", "€", "😀"]) {
+      for (let shift = 0; shift < 8; shift++) {
+        const text = `${"a".repeat(SLICE - shift)}${ch.repeat(40)}tail`;
+        expect(strongEtag(text)).toBe(oneShot(text));
+      }
+    }
+    for (const size of [SLICE - 1, SLICE, SLICE + 1, 3 * SLICE + 5]) {
+      const text = "é€😀x".repeat(Math.ceil(size / 5)).slice(0, size);
+      expect(strongEtag(text)).toBe(oneShot(text));
+    }
+  });
+
+  it("a large text's tag changes with one byte anywhere, and not with how the text was built", () => {
+    const text = JSON.stringify(Array.from({ length: 5000 }, (_, i) => ({ slug: `p-${i}`, price: "89,00 €" })));
+    expect(text.length).toBeGreaterThan(2 * 64 * 1024);
+    const tag = strongEtag(text);
+    expect(strongEtag(text.split("").join(""))).toBe(tag);
+    const tags = new Set([tag]);
+    for (const at of [0, 1, 65_535, 65_536, 65_537, Math.floor(text.length / 2), text.length - 1]) {
+      tags.add(strongEtag(text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ 1) + text.slice(at + 1)));
+    }
+    expect(tags.size).toBe(8);
+  });
+
   it("If-None-Match matches a listed tag, a weak form of it, or *", () => {
     expect(matchesIfNoneMatch('"a-1", "b-2"', '"b-2"')).toBe(true);
     expect(matchesIfNoneMatch('W/"b-2"', '"b-2"')).toBe(true);
