@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { bytesEtag } from "../../src/channels/fingerprint";
 import { matchesIfNoneMatch, strongEtag } from "../../src/lib/etag";
 
 describe("strong ETags from the bytes sent", () => {
@@ -17,35 +18,8 @@ describe("strong ETags from the bytes sent", () => {
     expect(tags.size).toBe(bodies.size);
   });
 
-  /** The same lanes over the whole text encoded at once: what reading it through the 64 KiB buffer in slices must give. */
-  function oneShot(text: string): string {
-    const bytes = new TextEncoder().encode(text);
-    const padded = new Uint8Array((bytes.length + 3) & ~3);
-    padded.set(bytes);
-    const view = new DataView(padded.buffer);
-    let a = 0x9747b28c;
-    let b = 0x811c9dc5;
-    for (let j = 0; j < padded.length; j += 4) {
-      const w = view.getInt32(j, true);
-      let k = Math.imul(w, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      a ^= Math.imul(k, 0x1b873593);
-      a = (a << 13) | (a >>> 19);
-      a = (Math.imul(a, 5) + 0xe6546b64) | 0;
-      b = Math.imul(b ^ w, 0x5bd1e995);
-      b ^= b >>> 15;
-    }
-    const finish = (h: number) => {
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      return h >>> 0;
-    };
-    const n = bytes.length;
-    return `"${finish(a ^ n).toString(36)}${finish(b ^ n).toString(36)}-${n.toString(36)}"`;
-  }
+  /** The whole text encoded at once and read in one go: what reading it through the 64 KiB buffer in slices must give. */
+  const oneShot = (text: string) => bytesEtag(new TextEncoder().encode(text));
 
   it("names the UTF-8 bytes: a text longer than its 64 KiB buffer, cut anywhere, tags as if read at once", () => {
     expect(strongEtag("")).toBe(oneShot(""));
