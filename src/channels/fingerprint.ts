@@ -86,8 +86,8 @@ function tag(bytes: number): string {
   return `"${finish(laneA ^ bytes).toString(36)}${finish(laneB ^ bytes).toString(36)}-${bytes.toString(36)}"`;
 }
 
-/** MurmurHash3's finalizer: every output bit depends on every input bit. */
-function finish(h: number): number {
+/** MurmurHash3's finalizer: every output bit depends on every input bit (also the doorkeeper's, src/lib/doorkeeper.ts). */
+export function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -168,16 +168,11 @@ export async function memoized<T>(db: Database, key: string, load: () => Promise
   }
   const hit = memo.entries.get(key);
   if (hit?.stamp === stamp) return hit.value as T;
-  if (!hit && memo.entries.size >= MEMO_ENTRIES) {
-    const seen = fingerprint(key);
-    if (!memo.seen.has(seen)) {
-      memo.seen.add(seen);
-      return load();
-    }
-    memo.seen.delete(seen);
-  }
+  const seen = !hit && memo.entries.size >= MEMO_ENTRIES ? fingerprint(key) : 0;
+  if (seen && !memo.seen.admits(seen)) return load();
   const value = await load();
   memo.entries.set(key, { stamp, value: isPlainObject(value) ? { ...value } : value });
+  if (seen) memo.seen.delete(seen);
   return value;
 }
 

@@ -14,6 +14,8 @@
  * seen.add(fp);
  * seen.has(fp); // true
  */
+import { finish } from "../channels/fingerprint";
+
 export class Doorkeeper {
   readonly #slots: Uint32Array;
   readonly #mask: number;
@@ -32,6 +34,16 @@ export class Doorkeeper {
 
   has(fingerprint: number): boolean {
     return this.#slots[fingerprint & this.#mask] === fingerprint;
+  }
+
+  /**
+   * Admission: true when the key was seen since it was last added or forgotten (its second miss), else
+   * remembers it and answers false. The caller forgets it once it stores the answer.
+   */
+  admits(fingerprint: number): boolean {
+    if (this.has(fingerprint)) return true;
+    this.add(fingerprint);
+    return false;
   }
 
   add(fingerprint: number): void {
@@ -53,10 +65,5 @@ export class Doorkeeper {
 export function fingerprint(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0 || 1;
+  return finish(hash) || 1;
 }

@@ -140,8 +140,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const forward = known ? "unison; fwd=stale" : "unison; fwd=uri-miss";
     const full = entries.size >= max || entries.weight >= MAX_BYTES - MAX_BODY;
     const seen = known || !full ? 0 : fingerprint(key);
-    if (seen && !doorkeeper.has(seen)) {
-      doorkeeper.add(seen);
+    if (seen && !doorkeeper.admits(seen)) {
       await next();
       c.res.headers.set("cache-status", forward);
       return;

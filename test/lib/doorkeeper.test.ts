@@ -68,6 +68,20 @@ describe("Doorkeeper", () => {
     expect(seen.has(second)).toBe(false);
   });
 
+  it("admits a key on its second miss, and again only after it is forgotten and missed twice more", () => {
+    const seen = new Doorkeeper(64);
+    const key = fingerprint("/v1/products/wool-hat\nfr");
+    const other = fingerprint("/v1/products/linen-shirt\nfr");
+    expect(other & 63).not.toBe(key & 63);
+    expect(seen.admits(key)).toBe(false);
+    expect(seen.admits(other)).toBe(false);
+    expect(seen.admits(key)).toBe(true);
+    seen.delete(key);
+    expect(seen.admits(key)).toBe(false);
+    expect(seen.admits(key)).toBe(true);
+    expect(seen.admits(other)).toBe(true);
+  });
+
   it("rounds its table up to a power of two", () => {
     expect(new Doorkeeper(4096).size).toBe(4096);
     expect(new Doorkeeper(5000).size).toBe(8192);
