@@ -11,6 +11,7 @@ import { registerAcpCheckoutRoutes } from "./acp/checkout-routes";
 import { acpErrorResponse, isAcpCheckoutPath, toAcpError } from "./acp/errors";
 import { registerAcpRoutes } from "./acp/routes";
 import type { BeforePublish } from "./catalogue/entries";
+import { refreshProductAnswers } from "./catalogue/products";
 import type { Platforms } from "./channels/platform";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
@@ -141,6 +142,15 @@ export function createApp(deps: AppDeps) {
     log(logLine(clock(), id, method, path, status, ms, keyId));
   };
 
+  /** Builds the due answers after a write; a failure is logged, never the request's (its write has committed). */
+  const refreshAnswersAfter = async (db: Database, id: string) => {
+    try {
+      await refreshProductAnswers(db);
+    } catch (error) {
+      log(`${clock().toISOString()} ${id} stored answers not rebuilt: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   // One middleware for what every request needs (each layer of hono's chain costs an async hop):
   // its id, its context, the credential rules and its log line.
   app.use(async (c, next) => {
@@ -164,6 +174,10 @@ export function createApp(deps: AppDeps) {
       const admitting = admit(c);
       if (admitting) await admitting;
       await next();
+      // A request that may have written (any method but GET and HEAD) builds again the stored answers of the
+      // products its writes moved (src/catalogue/answers.ts), one batch, before it answers: the next read of such a
+      // product is then one row again. Reads never write; an answer not built is built from the row on read.
+      if (c.req.method !== "GET" && c.req.method !== "HEAD") await refreshAnswersAfter(c.get("db"), id);
       // D1 read replication: hand the client the session's bookmark so its next read sees this request's writes.
       const bookmark = c.get("db").bookmark?.();
       if (bookmark) c.res.headers.set("x-d1-bookmark", bookmark);

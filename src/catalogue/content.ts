@@ -31,7 +31,7 @@ import {
 } from "./entries";
 import { listAllLocales, localizedFields, saveLocale } from "./locales";
 import { messageKind } from "./messages";
-import { inventoryInserts, productKind, setStock } from "./products";
+import { dueAnswerCount, inventoryInserts, productKind, refreshProductAnswers, setStock } from "./products";
 
 /** A product file: the document, with each variant's stock (which goes to inventory). */
 export const ProductFile = ProductDoc.extend({
@@ -391,7 +391,7 @@ export async function importContent(
   options: {
     publish?: boolean;
     dryRun?: boolean;
-    onProgress?: (done: number, total: number, pass: "validated" | "imported") => void;
+    onProgress?: (done: number, total: number, pass: "validated" | "imported" | "answered") => void;
   } = {},
 ): Promise<ImportReport> {
   const publish = options.publish ?? true;
@@ -572,6 +572,18 @@ export async function importContent(
   };
   await simple(parsed.messages, messageKind, report.messages);
   await simple(parsed.actions, actionKind, report.actions);
+  // The stored answers of every product the import moved (src/catalogue/answers.ts), a batch per atomic unit.
+  if (!options.dryRun) {
+    const onProgress = options.onProgress;
+    const due = onProgress ? await dueAnswerCount(db) : 0;
+    let answered = 0;
+    const onBatch = (n: number) => {
+      const before = answered;
+      answered += n;
+      if (Math.floor(answered / 500) > Math.floor(before / 500) || answered === due) onProgress?.(answered, due, "answered");
+    };
+    await refreshProductAnswers(db, { all: true, ...(due ? { onBatch } : {}) });
+  }
   return report;
 }
 

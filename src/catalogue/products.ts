@@ -7,14 +7,16 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { type Database, guardWhen, isGuardFailure, memoized, type Orm, prepared, raw, releaseGuard, type Statement } from "../db/client";
-import { inventory, productSortKeys, publishedProductCategories, publishedProducts } from "../db/schema";
+import { inventory, productAnswersDue, productSortKeys, publishedProductCategories, publishedProducts } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
+import { jsonText } from "../lib/etag";
 import { newId } from "../lib/ids";
+import { answerBasis, BASE_MARK, canStore, storeAnswersStatement } from "./answers";
 import { bestAvailability, productAvailabilitySql, productStockSql, refreshAvailabilitySql, variantAvailability } from "./availability";
 import { AVAILABILITIES, type Availability, ProductDoc, type Variant } from "./documents";
 import type { EntityKind, EntryRow } from "./entries";
-import { type LocaleSet, resolveText } from "./locales";
+import { fallbackChain, type LocaleSet, loadLocales, resolveText } from "./locales";
 import { type Money, MoneySchema, money } from "./money";
 
 export type InventoryRow = typeof inventory.$inferSelect;
@@ -252,7 +254,7 @@ const liveColumns = {
   stock: publishedProducts.stock,
 };
 
-type LiveRow = { entryId: string; document: string; revision: number; publishedAt: string; stock: string };
+type LiveRow = { entryId: string; slug: string; document: string; revision: number; publishedAt: string; stock: string };
 
 function toLive(row: LiveRow): LiveProduct {
   return {
@@ -277,6 +279,80 @@ export async function findLiveProduct(db: Database, slug: string): Promise<LiveP
   const query = prepared(db, "live-product-by-slug", (orm) => liveProductBySlug(orm).prepare());
   const [row] = await query.all({ slug });
   return row ? toLive(row) : null;
+}
+
+/** How many products are due for their stored answers (the total of an import's last pass). */
+export async function dueAnswerCount(db: Database): Promise<number> {
+  const [row] = await db.orm.select({ n: sql<number>`count(*)` }).from(productAnswersDue);
+  return row?.n ?? 0;
+}
+
+/** How many due products {@link refreshProductAnswers} builds and writes per atomic unit (each with every locale's answer). */
+export const ANSWER_BATCH = 200;
+
+/**
+ * Builds and stores the delivery answers (src/catalogue/answers.ts) of products marked due since theirs were
+ * written — one batch of {@link ANSWER_BATCH}, or (`all`) every due product. Each batch is one atomic unit: the
+ * answers, written only where the row still holds what they were built from, and the due marks they were built
+ * for. A product written again meanwhile has a new mark and stays due. Returns how many products' answers it built.
+ */
+export async function refreshProductAnswers(
+  db: Database,
+  options: { all?: boolean; onBatch?: (products: number) => void } = {},
+): Promise<number> {
+  let stored = 0;
+  for (let after = ""; ; ) {
+    const due = await db.orm
+      .select()
+      .from(productAnswersDue)
+      .where(gt(productAnswersDue.entryId, after))
+      .orderBy(asc(productAnswersDue.entryId))
+      .limit(ANSWER_BATCH);
+    if (!due.length) return stored;
+    const set = await loadLocales(db);
+    const basis = answerBasis(set);
+    const contexts = set.rows.map((r) => ({ locales: set, locale: r.code, chain: fallbackChain(set, r.code), baseUrl: BASE_MARK }));
+    const rows: LiveRow[] = [];
+    // D1 allows 100 bound parameters per statement.
+    for (let i = 0; i < due.length; i += 90) {
+      const ids = due.slice(i, i + 90).map((d) => d.entryId);
+      rows.push(...(await db.orm.select(liveColumns).from(publishedProducts).where(inArray(publishedProducts.entryId, ids))));
+    }
+    const answers = new Map<string, Statement>();
+    if (contexts.length) {
+      for (const row of rows) {
+        if (!canStore(row.document)) continue;
+        const live = toLive(row);
+        const bodies = Object.fromEntries(contexts.map((ctx) => [ctx.locale, jsonText(productView(live.doc, live.stock, live, ctx))]));
+        answers.set(row.entryId, storeAnswersStatement(row, basis, bodies));
+      }
+    }
+    const clear = (orm: Orm, d: (typeof due)[number]) =>
+      orm.delete(productAnswersDue).where(and(eq(productAnswersDue.entryId, d.entryId), eq(productAnswersDue.mark, d.mark)));
+    /** A due product's unit: its answers (if built) and its mark cleared. */
+    const unit = (orm: Orm, d: (typeof due)[number]): Statement[] => {
+      const answer = answers.get(d.entryId);
+      return answer ? [answer, clear(orm, d)] : [clear(orm, d)];
+    };
+    try {
+      await db.atomic((orm) => due.flatMap((d) => unit(orm, d)));
+    } catch {
+      // A product's answers refused (a platform's limit on a statement, say): each product on its own, and one
+      // still refused leaves the queue without them — its reads build its answer from the row, as before.
+      for (const d of due) {
+        try {
+          await db.atomic((orm) => unit(orm, d));
+        } catch {
+          answers.delete(d.entryId);
+          await db.atomic((orm) => [clear(orm, d)]);
+        }
+      }
+    }
+    stored += answers.size;
+    options.onBatch?.(due.length);
+    if (!options.all || due.length < ANSWER_BATCH) return stored;
+    after = due[due.length - 1]!.entryId;
+  }
 }
 
 export interface ProductQuery {

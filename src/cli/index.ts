@@ -11,6 +11,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
 import { type ContentProblem, contentFiles, type ImportReport, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
+import { refreshProductAnswers } from "../catalogue/products";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
 import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
@@ -23,7 +24,8 @@ Usage: unison <command> [options]
 
 Commands:
   serve [--port N] [--host H]            start the API, storefront, docs and studio
-  migrate                                apply the database migrations
+  migrate                                apply the database migrations, then build the stored answers
+                                         of every product due for them
   import <dir> [--draft] [--dry-run]     validate a content directory, then import it (all or nothing)
   export <dir> [--force] [--published]   write the catalogue as canonical content files into an empty
                                          folder (--force writes into a folder that has files;
@@ -216,7 +218,13 @@ export async function main(
         const db = openSqlite(dbPath);
         const applied = db.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get() as { n: number };
         out(`${dbPath}: ${applied.n} migration(s) applied; up to date.`);
-        db.close();
+        try {
+          // Products due for their stored answers (a database migrated to 0015, a locale edit): all of them now.
+          const built = await refreshProductAnswers(db, { all: true });
+          if (built) out(`${built} product(s) given stored answers.`);
+        } finally {
+          db.close();
+        }
         return 0;
       }
       case "import": {

@@ -122,6 +122,29 @@ export const publishedProductCategories = sqliteTable(
   (t) => [primaryKey({ columns: [t.category, t.slug] }), index("published_product_categories_entry").on(t.entryId)],
 );
 
+/**
+ * A live product's delivery answer per locale, ready to send (migrations/0015, src/catalogue/answers.ts): the JSON
+ * `GET /v1/products/{slug}` answers, with the base URL left as a mark. `basis` names the locale set it was built
+ * with. Triggers on `published_products` delete a product's answers whenever its row is written, so an answer here
+ * is never older than the row it was built from, and mark the product due in `product_answers_due`.
+ */
+export const productAnswers = sqliteTable(
+  "product_answers",
+  {
+    slug: text("slug").notNull(),
+    locale: text("locale").notNull(),
+    basis: text("basis").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.slug, t.locale] })],
+);
+
+/** Products whose answers are to be built again (migrations/0015): `mark` changes with every write of the row. */
+export const productAnswersDue = sqliteTable("product_answers_due", {
+  entryId: text("entry_id").primaryKey(),
+  mark: text("mark").notNull(),
+});
+
 /** A column without a declared type (SQLite: no affinity), so text and integers keep their own kind and order. */
 const untyped = customType<{ data: string | number; notNull: true }>({ dataType: () => "" });
 

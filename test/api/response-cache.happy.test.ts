@@ -315,13 +315,16 @@ describe("response cache admission", () => {
 });
 
 describe("a product's bytes are remembered once", () => {
-  /** Counts the reads of a product's row by slug (the real better-sqlite3 statement findLiveProduct prepares). */
+  /**
+   * Counts the reads of a product's bytes by slug: its stored answer (src/catalogue/answers.ts) or its row (the real
+   * better-sqlite3 statements storedAnswer and findLiveProduct prepare).
+   */
   function productReads(t: TestApp) {
     const statement = Object.getPrototypeOf(t.db.client.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
     const all = statement.all;
     let reads = 0;
     statement.all = function (this: { source: string }, ...args: unknown[]) {
-      if (/from "published_products" where "published_products"\."slug" = \?/.test(this.source)) reads++;
+      if (/from "(published_products|product_answers)" where \(?"\1"\."slug" = \?/.test(this.source)) reads++;
       return all.apply(this, args);
     };
     return {

@@ -3,7 +3,8 @@
  * and document and its listed SKUs' stock are copied there. These tests hold the copy to the tables it
  * copies after every kind of write that moves them — publish, a draft that adds and drops SKUs, rollback,
  * an order, its cancellation, a stock edit, unpublishing — and to what the API then shows; they check the
- * read touches that row alone, and that the migration's backfill writes what publishing writes.
+ * read touches that row alone, and that the migration's backfill writes what publishing writes. After each
+ * write, the product's stored answers (migrations/0015) are what its row builds, byte for byte.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { variantAvailability } from "../../src/catalogue/availability";
 import { findLiveProduct, liveProductBySlug } from "../../src/catalogue/products";
 import { MIGRATIONS_DIR, type SqliteDatabase } from "../../src/node/sqlite";
+import { expectAnswersAreBuilt, storedAnswers } from "../helpers/answers";
 import { expectStatus } from "../helpers/app";
 import { journeyApp, ok, sms } from "../journeys/helpers";
 
@@ -59,6 +61,8 @@ describe("a live product's read row", () => {
     /** The product as the API serves it, against availability worked out from inventory itself. */
     const served = async (slug: string) => {
       expectRowsMatchTheirSources(t.db);
+      // Its stored answers were built again by the write's request, and are what the row builds (src/catalogue/answers.ts).
+      await expectAnswersAreBuilt(t.db, (path) => t.request("GET", path), slug, "https://shop.example");
       const view = await expectStatus(await t.request("GET", `/v1/products/${slug}`), 200);
       for (const v of view.variants as { sku: string; availability: string }[]) {
         const row = t.db.client.prepare("SELECT stock, low_stock_threshold AS low, backorder FROM inventory WHERE sku = ?").get(v.sku) as {
@@ -127,6 +131,7 @@ describe("a live product's read row", () => {
     await expectStatus(await t.request("POST", "/v1/admin/products/rug/unpublish", { headers: { ...editor, "if-match": '"v2"' } }), 200);
     expect(expectRowsMatchTheirSources(t.db).map((r) => r.slug)).toEqual(["lamp"]);
     expect((await t.request("GET", "/v1/products/rug")).status).toBe(404);
+    expect(storedAnswers(t.db, "rug")).toEqual({});
     expect(await findLiveProduct(t.db, "rug")).toBeNull();
   });
 

@@ -65,10 +65,16 @@ describe("unison import, streamed in slices", () => {
     const first = unison(["import", content, "--db", db, "--progress"]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`products\\s+created ${COUNT}, updated 0, unchanged 0`));
-    // Not a terminal: plain lines (every 500 files and at the end of each pass), validating before writing.
-    expect(first.stderr.trim().split("\n")).toEqual([`validated ${COUNT}/${COUNT}`, `imported ${COUNT}/${COUNT}`]);
+    // Not a terminal: plain lines (every 500 files and at the end of each pass), validating before writing, then
+    // building the stored answers of every product it published.
+    expect(first.stderr.trim().split("\n")).toEqual([
+      `validated ${COUNT}/${COUNT}`,
+      `imported ${COUNT}/${COUNT}`,
+      `answered ${COUNT}/${COUNT}`,
+    ]);
     const count = new Database(db, { readonly: true });
     expect(count.prepare("SELECT count(*) FROM published_products").pluck().get()).toBe(COUNT);
+    expect(count.prepare("SELECT count(DISTINCT slug) FROM product_answers").pluck().get()).toBe(COUNT);
     count.close();
     expectUnchanged(content, db);
   }, 300_000);

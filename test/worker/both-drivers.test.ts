@@ -6,10 +6,19 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { storedAnswer } from "../../src/catalogue/answers";
 import { contentFiles, exportContent } from "../../src/catalogue/content";
 import { createEntry, parseDocument, publishEntry, updateDraft } from "../../src/catalogue/entries";
-import { saveLocale } from "../../src/catalogue/locales";
-import { findLiveProduct, inventoryInserts, listLiveProducts, productKind, setStock } from "../../src/catalogue/products";
+import { loadLocales, saveLocale } from "../../src/catalogue/locales";
+import {
+  findLiveProduct,
+  inventoryInserts,
+  listLiveProducts,
+  productKind,
+  productView,
+  refreshProductAnswers,
+  setStock,
+} from "../../src/catalogue/products";
 import { type Database, raw } from "../../src/db/client";
 import { ApiError } from "../../src/lib/errors";
 import { newId } from "../../src/lib/ids";
@@ -17,6 +26,7 @@ import { bothDrivers } from "../helpers/d1";
 import { productDoc } from "../helpers/db";
 
 const ctx = { keyId: null, now: new Date("2026-11-24T12:00:00Z") };
+const BASE = "https://shop.example";
 const { drivers, dispose } = bothDrivers();
 afterAll(dispose);
 
@@ -48,6 +58,37 @@ describe.each(drivers)("on %s", { timeout: 60_000 }, (driver, open) => {
     expect(found.items.map((i) => i.doc.slug)).toEqual(["wool-hat"]);
     const row = (await db.orm.get(sql`SELECT availability FROM published_products WHERE slug = 'wool-hat'`)) as { availability: string };
     expect(row.availability).toBe("in_stock");
+  });
+
+  it("stored answers: a publish and a stock move drop them and mark the product due, the builder writes what the row builds", async () => {
+    const db = await seeded(open);
+    const doc = parseDocument(productKind, productDoc("wool-hat"));
+    const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
+      inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 40 }], ctx.now.toISOString()),
+    );
+    await publishEntry(db, productKind, ctx, entry, 1);
+    const locales = await loadLocales(db);
+    const served = async () => {
+      const live = (await findLiveProduct(db, "wool-hat"))!;
+      const built = JSON.stringify(productView(live.doc, live.stock, live, { locales, locale: "fr", chain: ["fr", "en"], baseUrl: BASE }));
+      return { built, stored: await storedAnswer(db, "wool-hat", "fr", locales, BASE) };
+    };
+    expect(await count(db, "product_answers_due")).toBe(1);
+    expect((await served()).stored).toBeNull();
+    expect(await refreshProductAnswers(db)).toBe(1);
+    expect(await count(db, "product_answers_due")).toBe(0);
+    expect(await count(db, "product_answers")).toBe(2);
+    const first = await served();
+    expect(first.stored).toBe(first.built);
+
+    const inv = (await db.orm.get(sql`SELECT version FROM inventory WHERE sku = 'WOOL-HAT-M'`)) as { version: number };
+    await setStock(db, "WOOL-HAT-M", 0, inv.version, ctx.now);
+    expect(await count(db, "product_answers")).toBe(0);
+    expect(await count(db, "product_answers_due")).toBe(1);
+    await refreshProductAnswers(db);
+    const second = await served();
+    expect(second.stored).toBe(second.built);
+    expect(JSON.parse(second.built).availability).toBe("out_of_stock");
   });
 
   it("a search past the ranking bound pages in index order, every match once", async () => {

@@ -1,0 +1,92 @@
+/**
+ * Stored delivery answers: a live product's `GET /v1/products/{slug}` JSON per locale, kept ready to send in
+ * `product_answers` (migrations/0015). At 100,000 products a uniform random read is almost never remembered in
+ * memory, and building its answer (parse the document and the stock, build the view, serialize, hash) cost more
+ * than reading the row; reading a stored answer costs one seek and one row.
+ *
+ * What keeps a stored answer equal to the one the row would build, byte for byte:
+ * - **The row.** Triggers delete a product's answers whenever its `published_products` row is inserted, updated
+ *   or deleted — by any code path, in the same unit as the write. An answer is written only if the row still
+ *   holds exactly what it was built from (entry, slug, revision, publication time, stock and document are
+ *   compared in the insert itself), so a write that lands between the read and the insert leaves nothing stale.
+ * - **The locales.** `basis` names the locale set the answer was built with ({@link answerBasis}); a read under
+ *   another set (a locale added, a currency or fallback changed) ignores it and builds the answer from the row.
+ * - **The base URL.** Answers hold {@link BASE_MARK} where the server's `PUBLIC_BASE_URL` goes, filled in on
+ *   read, so the CLI that imports and the server that reads need not agree on it.
+ *
+ * Nothing is written on a read: answers are written after the writes that move a row (publish, rollback, a
+ * stock move, an import; src/catalogue/products.ts `refreshProductAnswers`), and a read that finds none builds
+ * the answer as it always did.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { type Database, prepared, raw, type Statement } from "../db/client";
+import { productAnswers } from "../db/schema";
+import { strongEtag } from "../lib/etag";
+import type { LocaleSet } from "./locales";
+
+/**
+ * Where a stored answer holds the base URL: U+FDD0, a Unicode noncharacter (reserved for a program's internal
+ * use, never interchanged). `JSON.stringify` leaves it as it is, so it stands in the JSON text as one character.
+ * A product whose document contains it gets no stored answer ({@link canStore}).
+ */
+export const BASE_MARK = "\uFDD0";
+
+const bases = new WeakMap<LocaleSet["rows"], string>();
+
+/** What an answer depends on besides its row and the base URL: every column of every active locale, as read. */
+export function answerBasis(set: LocaleSet): string {
+  let basis = bases.get(set.rows);
+  if (basis === undefined) {
+    basis = strongEtag(JSON.stringify(set.rows));
+    bases.set(set.rows, basis);
+  }
+  return basis;
+}
+
+/** Whether a document's answers can be stored: its text never holds the base URL's mark itself. */
+export function canStore(document: string): boolean {
+  return !document.includes(BASE_MARK);
+}
+
+let lastBase: { url: string; json: string } | undefined;
+
+/** A stored answer with the base URL in place of each mark, escaped as `JSON.stringify` escapes it. */
+export function withBase(stored: string, baseUrl: string): string {
+  if (lastBase?.url !== baseUrl) lastBase = { url: baseUrl, json: JSON.stringify(baseUrl).slice(1, -1) };
+  return stored.split(BASE_MARK).join(lastBase.json);
+}
+
+/**
+ * A product's stored answer in `locale` with the base URL filled in, or null when there is none for this
+ * locale set (the caller builds it from the row).
+ */
+export async function storedAnswer(db: Database, slug: string, locale: string, set: LocaleSet, baseUrl: string): Promise<string | null> {
+  const query = prepared(db, "product-answer", (orm) =>
+    orm
+      .select({ basis: productAnswers.basis, body: productAnswers.body })
+      .from(productAnswers)
+      .where(and(eq(productAnswers.slug, sql.placeholder("slug")), eq(productAnswers.locale, sql.placeholder("locale"))))
+      .prepare(),
+  );
+  const [row] = await query.all({ slug, locale });
+  return row && row.basis === answerBasis(set) ? withBase(row.body, baseUrl) : null;
+}
+
+/** The live row an answer was built from, as read: the insert writes it only while the row still holds exactly this. */
+export interface AnswerSource {
+  entryId: string;
+  slug: string;
+  revision: number;
+  publishedAt: string;
+  stock: string;
+  document: string;
+}
+
+/** Writes a product's answers (locale → JSON with {@link BASE_MARK}) if its row still holds `source`; else nothing. */
+export function storeAnswersStatement(source: AnswerSource, basis: string, answers: Record<string, string>): Statement {
+  return raw(sql`INSERT OR REPLACE INTO product_answers (slug, locale, basis, body)
+    SELECT ${source.slug}, a.key, ${basis}, a.value FROM json_each(${JSON.stringify(answers)}) a
+    WHERE EXISTS (SELECT 1 FROM published_products p WHERE p.slug = ${source.slug} AND p.entry_id = ${source.entryId}
+      AND p.revision_number = ${source.revision} AND p.published_at = ${source.publishedAt}
+      AND p.stock = ${source.stock} AND p.document = ${source.document})`);
+}
