@@ -127,7 +127,16 @@ describe("stored answers", () => {
     const body = (await (await t.get("/v1/products/wool-hat")).json()) as { url: string; media: { url: string }[] };
     expect(body.url).toBe(`${other}/products/wool-hat`);
     expect(body.media[0]?.url).toBe(`${other}/media/hat.jpg`);
-    expect(withBase(`${BASE_MARK}|${BASE_MARK}`, other)).toBe(`${other}|${other}`);
+    for (const [stored, filled] of [
+      [`${BASE_MARK}|${BASE_MARK}`, `${other}|${other}`],
+      [`${BASE_MARK}${BASE_MARK}`, `${other}${other}`],
+      [`a${BASE_MARK}`, `a${other}`],
+      ["no mark", "no mark"],
+      ["", ""],
+    ]) {
+      expect(withBase(stored!, other)).toBe(filled);
+    }
+    expect(withBase(`"${BASE_MARK}"`, 'https://q.example/"\\')).toBe(`"${JSON.stringify('https://q.example/"\\').slice(1, -1)}"`);
   });
 
   it("are never served under another locale set: a locale edit is read at once and rebuilt by its request", async () => {
