@@ -146,8 +146,8 @@ const memos = new WeakMap<Orm, { entries: Lru<{ stamp: string; value: unknown }>
  * answer is never kept under a stamp older than the data it saw. Keys must
  * name everything the answer depends on besides the database (locale, query).
  *
- * Once {@link MEMO_ENTRIES} reads are remembered, a new key is kept on its second miss (the response
- * cache's admission, src/lib/response-cache.ts): at 100,000 products a uniform random read is almost
+ * Once {@link MEMO_ENTRIES} reads are remembered, a new key is kept on its second miss (TinyLFU's
+ * doorkeeper, src/lib/doorkeeper.ts): at 100,000 products a uniform random read is almost
  * never asked for again, and keeping each one evicted another that was, and left both as old-generation
  * garbage. A plain object is kept as a copy made here, not the object `load` made: V8 decides per
  * allocation site whether new objects start in the old generation, and a site whose objects the memo

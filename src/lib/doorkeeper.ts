@@ -67,3 +67,59 @@ export function fingerprint(key: string): number {
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return finish(hash) || 1;
 }
+
+/**
+ * How often keys were asked for lately, for cache admission (TinyLFU's frequency sketch): a count-min
+ * sketch of four rows of 4-bit counters (one byte each here), indexed by a key's {@link fingerprint}. An
+ * estimate is never below the true count since the last halving, and rarely above it. After ten increments
+ * per row slot's worth of traffic every counter is halved, so old popularity fades. Allocates nothing per key.
+ *
+ * @example
+ * const often = new FrequencySketch(8192);
+ * often.increment(fp);
+ * often.estimate(fp); // 1
+ */
+export class FrequencySketch {
+  readonly #rows: Uint8Array;
+  readonly #mask: number;
+  readonly #width: number;
+  readonly #sample: number;
+  #added = 0;
+
+  /** Room for about `keys` distinct keys (each row a power of two of at least that many counters). */
+  constructor(keys: number) {
+    this.#width = 2 ** Math.ceil(Math.log2(Math.max(16, keys)));
+    this.#mask = this.#width - 1;
+    this.#rows = new Uint8Array(this.#width * 4);
+    this.#sample = this.#width * 10;
+  }
+
+  /** The counter slots of a fingerprint, one per row (each row rehashes it with its own odd multiplier). */
+  #slot(fp: number, row: number): number {
+    const h = Math.imul(fp, SEEDS[row]!);
+    return row * this.#width + ((h ^ (h >>> 16)) & this.#mask);
+  }
+
+  /** Counts one more request for the key (saturating at 15). */
+  increment(fp: number): void {
+    for (let row = 0; row < 4; row++) {
+      const slot = this.#slot(fp, row);
+      if (this.#rows[slot]! < 15) this.#rows[slot]!++;
+    }
+    if (++this.#added >= this.#sample) this.#halve();
+  }
+
+  /** The key's count: the least of its four counters. */
+  estimate(fp: number): number {
+    let least = 15;
+    for (let row = 0; row < 4; row++) least = Math.min(least, this.#rows[this.#slot(fp, row)]!);
+    return least;
+  }
+
+  #halve(): void {
+    for (let i = 0; i < this.#rows.length; i++) this.#rows[i]! >>>= 1;
+    this.#added = 0;
+  }
+}
+
+const SEEDS = [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d, 0x27d4eb2f] as const;

@@ -13,6 +13,8 @@ export class Lru<V> {
   readonly #map = new Map<string, V>();
   /** Where eviction goes on from (see {@link Lru.#evictOldest}). */
   #oldest: MapIterator<string> | undefined;
+  /** The oldest key, taken from that iterator by {@link Lru.oldest} and not yet evicted (cleared when it is used or removed). */
+  #peeked: string | undefined;
   readonly #budget: LruBudget<V> | undefined;
   #weight = 0;
   hits = 0;
@@ -30,9 +32,15 @@ export class Lru<V> {
       return undefined;
     }
     this.hits++;
+    if (key === this.#peeked) this.#peeked = undefined;
     this.#map.delete(key);
     this.#map.set(key, value);
     return value;
+  }
+
+  /** A key's value, without counting a hit or refreshing it. */
+  peek(key: string): V | undefined {
+    return this.#map.get(key);
   }
 
   /** Whether a key is held, without counting a hit or refreshing it. */
@@ -61,6 +69,11 @@ export class Lru<V> {
    * it gives is the oldest still held; once spent, a new one starts at the front.
    */
   #evictOldest(): void {
+    const peeked = this.#peeked;
+    if (peeked !== undefined) {
+      this.delete(peeked);
+      return;
+    }
     let oldest = this.#oldest?.next();
     if (!oldest || oldest.done) {
       this.#oldest = this.#map.keys();
@@ -69,9 +82,22 @@ export class Lru<V> {
     if (!oldest.done) this.delete(oldest.value);
   }
 
+  /** The key the next eviction would forget (the least recently used), without counting or refreshing it. */
+  oldest(): string | undefined {
+    if (this.#peeked !== undefined) return this.#peeked;
+    let oldest = this.#oldest?.next();
+    if (!oldest || oldest.done) {
+      this.#oldest = this.#map.keys();
+      oldest = this.#oldest.next();
+    }
+    this.#peeked = oldest.done ? undefined : oldest.value;
+    return this.#peeked;
+  }
+
   delete(key: string): void {
     const old = this.#map.get(key);
     if (old === undefined) return;
+    if (key === this.#peeked) this.#peeked = undefined;
     this.#map.delete(key);
     if (this.#budget) this.#weight -= this.#budget.weigh(old);
   }

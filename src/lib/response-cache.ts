@@ -17,13 +17,14 @@
  * caller checks only what varies per request: the method, an Authorization
  * header, the rate limit.
  *
- * Admission: while the cache has room every answer is stored. Once it is full (in entries or in
- * bytes), an answer is stored only when its key was asked for before — a stale entry, or a key the
- * doorkeeper (src/lib/doorkeeper.ts: fingerprints of recent misses in a fixed table, four slots per
- * entry, no keys or bodies) saw miss recently. Traffic that never repeats (uniform reads over a
- * catalogue far larger than the cache) then costs a key lookup and a fingerprint per miss, and keeps
- * nothing: no copy of the body, no eviction, no key string left for the garbage collector. What a
- * miss still costs over no cache is measured by `npm run bench:cache-miss`.
+ * Admission (TinyLFU, as Caffeine admits): while the cache has room every answer is stored. Once it is full
+ * (in entries or in bytes), a new key's answer is stored only when the key was asked for more often lately
+ * than the answer it would evict, the least recently used (src/lib/doorkeeper.ts `FrequencySketch`: 4-bit
+ * counters by fingerprint, halved as traffic goes by, no keys or bodies); a stale entry is always replaced.
+ * Traffic spread evenly over a catalogue far larger than the cache (uniform reads at 100,000 products) then
+ * keeps what the cache holds instead of storing each second miss and evicting another, which left an answer
+ * of old-generation garbage behind per store; a miss costs a key lookup, a fingerprint and the counters.
+ * What a miss still costs over no cache is measured by `npm run bench:cache-miss`.
  *
  * Where the driver cannot give a stamp (D1), nothing is stored. Every answer
  * says what the cache did in an RFC 9211 `Cache-Status` header
@@ -32,7 +33,7 @@
 import type { MiddlewareHandler } from "hono";
 import { baseOf, type Database } from "../db/client";
 import { type AppEnv, fetchHeader, type HeaderReader } from "./context";
-import { Doorkeeper, fingerprint } from "./doorkeeper";
+import { FrequencySketch, fingerprint } from "./doorkeeper";
 import { matchesIfNoneMatch, sentText } from "./etag";
 import { Lru } from "./lru";
 
@@ -107,12 +108,13 @@ function keyOf(url: string, acceptLanguage: string | undefined): string {
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const max = Math.max(1, options.entries);
-  const entries = new Lru<CachedAnswer & { key: string }>(max, {
+  const entries = new Lru<CachedAnswer & { key: string; fp: number }>(max, {
     maxWeight: MAX_BYTES,
     weigh: (a) => a.body.byteLength + a.key.length * 2 + ENTRY_OVERHEAD,
   });
-  /** Keys that missed while the cache was full, so their second miss is stored (at least 4,096 slots: small caches forget little). */
-  const doorkeeper = new Doorkeeper(Math.max(max * 4, 4096));
+  /** How often keys were asked for lately (at least 4,096 counters a row: small caches forget little). */
+  const frequency = new FrequencySketch(Math.max(max * 4, 4096));
+  const full = () => entries.size >= max || entries.weight >= MAX_BYTES - MAX_BODY;
   const enabled = options.entries > 0;
   const header = options.header ?? fetchHeader;
 
@@ -138,12 +140,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const key = keyOf(c.req.url, header(c.req.raw, "accept-language"));
     const known = entries.has(key);
     const forward = known ? "unison; fwd=stale" : "unison; fwd=uri-miss";
-    const full = entries.size >= max || entries.weight >= MAX_BYTES - MAX_BODY;
-    const seen = known || !full ? 0 : fingerprint(key);
-    if (seen && !doorkeeper.admits(seen)) {
-      await next();
-      c.res.headers.set("cache-status", forward);
-      return;
+    const fp = fingerprint(key);
+    frequency.increment(fp);
+    if (!known && full()) {
+      const victim = entries.oldest();
+      if (victim !== undefined && frequency.estimate(fp) <= frequency.estimate(entries.peek(victim)?.fp ?? 0)) {
+        await next();
+        c.res.headers.set("cache-status", forward);
+        return;
+      }
     }
     await next();
     const res = c.res;
@@ -170,8 +175,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const value = res.headers.get(name);
       if (value !== null) headers.push([name, value]);
     }
-    if (seen) doorkeeper.delete(seen);
-    entries.set(key, { key, db, stamp, body, headers, etag: res.headers.get("etag") ?? undefined });
+    entries.set(key, { key, fp, db, stamp, body, headers, etag: res.headers.get("etag") ?? undefined });
   };
 
   return {
@@ -180,7 +184,10 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     lookup(request) {
       if (!enabled) return undefined;
       const answer = entries.get(keyOf(request.url, header(request, "accept-language")));
-      return answer && answer.db.changeStamp?.() === answer.stamp ? answer : undefined;
+      if (!answer || answer.db.changeStamp?.() !== answer.stamp) return undefined;
+      // Hits count towards keeping an answer only while keeping one means evicting another.
+      if (full()) frequency.increment(answer.fp);
+      return answer;
     },
     respond(answer, request, requestId, extra) {
       // A plain header record, not a Fetch Headers: on Node that keeps the answer on @hono/node-server's

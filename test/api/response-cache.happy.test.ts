@@ -298,19 +298,36 @@ describe("response cache: public delivery reads until the data changes", () => {
 });
 
 describe("response cache admission", () => {
-  it("once full, stores an answer only on its key's second miss: one-off reads cost no copy and evict nothing", async () => {
+  it("once full, stores a new answer only when its URL was asked for more often than the answer it would evict", async () => {
     const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: "2" });
     const status = async (path: string) => (await t.request("GET", path)).headers.get("cache-status");
-    expect(await status("/v1/products/wool-hat")).toBe("unison; fwd=uri-miss; stored");
-    expect(await status("/v1/products/wool-hat?locale=en")).toBe("unison; fwd=uri-miss; stored");
-    // Full: a first sighting goes through unstored, and the two stored answers stay.
-    expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; fwd=uri-miss");
-    expect(await status("/v1/products/wool-hat")).toBe("unison; hit");
-    expect(await status("/v1/products/wool-hat?locale=en")).toBe("unison; hit");
-    // Asked for again: now it is worth a place (the least recently used answer makes room).
-    expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; fwd=uri-miss; stored");
-    expect(await status("/v1/products/wool-hat?locale=fr")).toBe("unison; hit");
-    expect(await status("/v1/products/wool-hat")).toBe("unison; fwd=uri-miss");
+    const [a, b, c] = ["/v1/products/wool-hat", "/v1/products/wool-hat?locale=en", "/v1/products/wool-hat?locale=fr"];
+    expect(await status(a)).toBe("unison; fwd=uri-miss; stored");
+    expect(await status(b)).toBe("unison; fwd=uri-miss; stored");
+    // Full: asked for once, as often as the oldest answer (a, once): it goes through unstored, and both stay.
+    expect(await status(c)).toBe("unison; fwd=uri-miss");
+    // Asked for twice now, more than a: it takes a's place.
+    expect(await status(c)).toBe("unison; fwd=uri-miss; stored");
+    expect(await status(c)).toBe("unison; hit");
+    // a, asked for twice in all, is not asked for more often than b (once, plus a hit): it goes through and b stays.
+    expect(await status(b)).toBe("unison; hit");
+    expect(await status(a)).toBe("unison; fwd=uri-miss");
+    expect(await status(b)).toBe("unison; hit");
+    expect(await status(c)).toBe("unison; hit");
+  });
+
+  it("keeps what it holds under traffic spread evenly over many more URLs than it holds (no churn)", async () => {
+    const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: "4" });
+    const status = async (path: string) => (await t.request("GET", path)).headers.get("cache-status");
+    const held = [1, 2, 3, 4].map((n) => `/v1/products?limit=${n}`);
+    for (const path of held) expect(await status(path)).toBe("unison; fwd=uri-miss; stored");
+    for (const path of held) expect(await status(path)).toBe("unison; hit");
+    // Twelve other URLs, each asked for twice as uniform reads over a large catalogue would: none is asked for more
+    // often than what is held, so none is stored and nothing is evicted (storing each second miss churned the cache).
+    for (let round = 0; round < 2; round++) {
+      for (let n = 10; n < 22; n++) expect(await status(`/v1/products?limit=${n}`)).toBe("unison; fwd=uri-miss");
+    }
+    for (const path of held) expect(await status(path)).toBe("unison; hit");
   });
 });
 

@@ -4,7 +4,7 @@
  * recent keys are mostly remembered, and forgetting one key never forgets another.
  */
 import { describe, expect, it } from "vitest";
-import { Doorkeeper, fingerprint } from "../../src/lib/doorkeeper";
+import { Doorkeeper, FrequencySketch, fingerprint } from "../../src/lib/doorkeeper";
 
 /** Keys shaped like the response cache's: a path and query, a newline, an Accept-Language. */
 const key = (i: number, lang = "fr-FR,fr;q=0.9") => `/v1/products/generated-product-${i}?locale=${i % 3 ? "en" : "fr"}\n${lang}`;
@@ -86,5 +86,36 @@ describe("Doorkeeper", () => {
     expect(new Doorkeeper(4096).size).toBe(4096);
     expect(new Doorkeeper(5000).size).toBe(8192);
     expect(new Doorkeeper(0).size).toBe(2);
+  });
+});
+
+describe("FrequencySketch", () => {
+  it("never counts a key below how often it was asked for, and rarely above", () => {
+    const sketch = new FrequencySketch(4096);
+    // 2,000 keys asked for 0–7 times each: fewer increments than one halving takes (10 per counter of a row).
+    const asked = Array.from({ length: 2000 }, (_, i) => i % 8);
+    asked.forEach((times, i) => {
+      for (let n = 0; n < times; n++) sketch.increment(fingerprint(key(i)));
+    });
+    let over = 0;
+    asked.forEach((times, i) => {
+      const estimate = sketch.estimate(fingerprint(key(i)));
+      expect(estimate).toBeGreaterThanOrEqual(times);
+      if (estimate > times) over++;
+    });
+    expect(over).toBeLessThan(20);
+    expect(sketch.estimate(fingerprint(key(999_999)))).toBeLessThanOrEqual(1);
+  });
+
+  it("saturates at 15 and halves every counter once enough traffic went by, so old popularity fades", () => {
+    const sketch = new FrequencySketch(16);
+    const hot = fingerprint(key(1));
+    for (let n = 0; n < 40; n++) sketch.increment(hot);
+    expect(sketch.estimate(hot)).toBe(15);
+    // 16 counters a row: a halving after 160 increments in all (40 so far).
+    for (let i = 0; i < 119; i++) sketch.increment(fingerprint(key(100 + i)));
+    expect(sketch.estimate(hot)).toBe(15);
+    sketch.increment(fingerprint(key(500)));
+    expect(sketch.estimate(hot)).toBe(7);
   });
 });

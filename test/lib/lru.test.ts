@@ -27,12 +27,12 @@ describe("Lru", () => {
     expect(lru.weight).toBe(5);
   });
 
-  it("holds exactly what a plain least-recently-used list holds, through any mix of gets, sets, deletes and evictions", () => {
+  it("holds exactly what a plain least-recently-used list holds, through any mix of gets, peeks, sets, deletes and evictions, and names its oldest key", () => {
     // The model: keys in recency order (oldest first), evicting from the front. Few keys and small bounds, so
     // entries are evicted, read back, re-set and deleted in every order (the eviction iterator lives across them).
-    type Op = { kind: "get" | "set" | "delete" | "has"; key: string; weight: number };
+    type Op = { kind: "get" | "set" | "delete" | "has" | "peek" | "oldest"; key: string; weight: number };
     const op = fc.record({
-      kind: fc.constantFrom<Op["kind"]>("get", "set", "set", "delete", "has"),
+      kind: fc.constantFrom<Op["kind"]>("get", "set", "set", "delete", "has", "peek", "oldest"),
       key: fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h"),
       weight: fc.integer({ min: 0, max: 6 }),
     });
@@ -52,6 +52,11 @@ describe("Lru", () => {
               if (at >= 0) model.push(...model.splice(at, 1));
             } else if (kind === "has") {
               expect(lru.has(key)).toBe(at >= 0);
+            } else if (kind === "peek") {
+              expect(lru.peek(key)).toBe(at < 0 ? undefined : model[at]![1]);
+            } else if (kind === "oldest") {
+              // The key the next eviction takes (cache admission compares against it), read without moving it.
+              expect(lru.oldest()).toBe(model[0]?.[0]);
             } else if (kind === "delete") {
               lru.delete(key);
               if (at >= 0) model.splice(at, 1);
