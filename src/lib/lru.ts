@@ -65,24 +65,19 @@ export class Lru<V> {
    * iterator kept between evictions, not a fresh `keys()` each time: a Map keeps a deleted entry's slot until it
    * next rehashes, and a fresh iterator walks every such slot from the start — at 32,768 entries that made an
    * eviction cost 12.7 µs instead of 1.4 µs at 2,048. A Map iterator goes on past entries added after it was made
-   * and skips deleted ones (ECMAScript's Map iteration order), and every key it passed was evicted, so the next key
-   * it gives is the oldest still held; once spent, a new one starts at the front.
+   * and skips deleted ones (ECMAScript's Map iteration order), and every key it passed was evicted or, named by
+   * {@link Lru.oldest} and then read or re-set, moved behind it, so the next key it gives is the oldest still held;
+   * once spent, a new one starts at the front.
    */
   #evictOldest(): void {
-    const peeked = this.#peeked;
-    if (peeked !== undefined) {
-      this.delete(peeked);
-      return;
-    }
-    let oldest = this.#oldest?.next();
-    if (!oldest || oldest.done) {
-      this.#oldest = this.#map.keys();
-      oldest = this.#oldest.next();
-    }
-    if (!oldest.done) this.delete(oldest.value);
+    const oldest = this.oldest();
+    if (oldest !== undefined) this.delete(oldest);
   }
 
-  /** The key the next eviction would forget (the least recently used), without counting or refreshing it. */
+  /**
+   * The key the next eviction forgets (the least recently used), without counting or refreshing it: taken from
+   * the eviction iterator and held until it is evicted, read, re-set or deleted.
+   */
   oldest(): string | undefined {
     if (this.#peeked !== undefined) return this.#peeked;
     let oldest = this.#oldest?.next();
