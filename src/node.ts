@@ -23,6 +23,7 @@ import type { fetch as UndiciFetch } from "undici";
 import { platforms, renderers } from "../renderers";
 import { type AppDeps, createApp } from "./app";
 import { importContent } from "./catalogue/content";
+import { maintainAnswers } from "./catalogue/products";
 import { holdsContent, readContentDir } from "./cli/content-files";
 import { parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
@@ -195,7 +196,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
 
 /**
  * Sends due outbound webhooks and chat replies every `WEBHOOK_INTERVAL_MS` (one tick at a
- * time), resolving webhook receivers' host names so none is reached on a private address.
+ * time) and keeps the stored answers up (`maintainAnswers`: a batch a tick), resolving webhook receivers' host names so none is reached on a private address.
  * Returns a stop that waits for the running tick.
  */
 function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseConfig>): () => Promise<void> {
@@ -215,6 +216,7 @@ function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseC
         fetch: webhookFetch,
       }),
       sendReplies(db, { now: () => new Date(), config, platforms }),
+      maintainAnswers(db),
     ])
       .catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })))
       .finally(() => {

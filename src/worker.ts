@@ -7,6 +7,7 @@
  */
 import { platforms, renderers } from "../renderers";
 import { createApp } from "./app";
+import { maintainAnswers } from "./catalogue/products";
 import { openD1 } from "./db/d1";
 import { type Config, parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
@@ -62,13 +63,14 @@ function appFor(env: Env, origin?: string) {
 
 /**
  * One outbound tick on the plain binding: webhooks (Workers' fetch cannot reach private
- * networks; literal private addresses are refused) and chat replies.
+ * networks; literal private addresses are refused), chat replies, and the stored answers' upkeep (a batch a tick).
  */
 function tick(env: Env, config: Config) {
   const db = openD1(env.DB);
   return Promise.all([
     dispatchWebhooks(db, { now: () => new Date(), baseUrl: config.PUBLIC_BASE_URL, allowHosts: config.WEBHOOK_ALLOW_HOSTS }),
     sendReplies(db, { now: () => new Date(), config, platforms }),
+    maintainAnswers(db),
   ]).catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })));
 }
 

@@ -23,6 +23,7 @@ import { type Database, prepared, raw, type Statement } from "../db/client";
 import { productAnswers } from "../db/schema";
 import { strongEtag } from "../lib/etag";
 import type { LocaleSet } from "./locales";
+import { money } from "./money";
 
 /**
  * Where a stored answer holds the base URL: U+FDD0, a Unicode noncharacter (reserved for a program's internal
@@ -31,14 +32,32 @@ import type { LocaleSet } from "./locales";
  */
 export const BASE_MARK = "\uFDD0";
 
+/**
+ * The version of the bytes this code builds for an answer. It is part of every {@link answerBasis}, so after an
+ * upgrade that builds them differently (a field added to the product view, a price formatted another way) the
+ * answers an older release stored are ignored by reads at once, then dropped and rebuilt
+ * (src/catalogue/products.ts `maintainAnswers`). test/catalogue/answer-format.test.ts fails when the bytes of a
+ * fixed product change while this number does not.
+ */
+export const ANSWER_FORMAT = 1;
+
 const bases = new WeakMap<LocaleSet["rows"], string>();
 
-/** What an answer depends on besides its row and the base URL: every column of every active locale, as read. */
-export function answerBasis(set: LocaleSet): string {
-  let basis = bases.get(set.rows);
+/**
+ * What an answer depends on besides its row and the base URL: the {@link ANSWER_FORMAT}, every column of every
+ * active locale as read, and how this runtime formats money in each (its ICU data: an amount in the locale's
+ * currency and in the default one). A Node.js upgrade whose ICU groups `1 234,56 €` with a narrow no-break space
+ * (U+202F) where the last used a no-break space (U+00A0) changes the prices in every answer; the basis changes too.
+ */
+export function answerBasis(set: LocaleSet, format = ANSWER_FORMAT): string {
+  let basis = format === ANSWER_FORMAT ? bases.get(set.rows) : undefined;
   if (basis === undefined) {
-    basis = strongEtag(JSON.stringify(set.rows));
-    bases.set(set.rows, basis);
+    const formats = set.rows.map((r) => [
+      money(123_456, r.currency, r.code).formatted,
+      money(123_456, set.default.currency, r.code).formatted,
+    ]);
+    basis = strongEtag(`${format}\n${JSON.stringify(set.rows)}\n${JSON.stringify(formats)}`);
+    if (format === ANSWER_FORMAT) bases.set(set.rows, basis);
   }
   return basis;
 }

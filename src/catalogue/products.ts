@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { type Database, guardWhen, isGuardFailure, memoized, type Orm, prepared, raw, releaseGuard, type Statement } from "../db/client";
-import { inventory, productAnswersDue, productSortKeys, publishedProductCategories, publishedProducts } from "../db/schema";
+import { inventory, productAnswers, productAnswersDue, productSortKeys, publishedProductCategories, publishedProducts } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import { jsonText } from "../lib/etag";
@@ -353,6 +353,39 @@ export async function refreshProductAnswers(
     if (!options.all || due.length < ANSWER_BATCH) return stored;
     after = due[due.length - 1]!.entryId;
   }
+}
+
+/**
+ * Answers stored under another basis than the current one are ignored by reads: stored by a release that built
+ * them differently (`ANSWER_FORMAT`, src/catalogue/answers.ts), or under a locale set changed where no trigger saw it. This drops them
+ * and marks their products due, in one atomic unit, so they are rebuilt. With `sample`, one stored answer is looked
+ * at first and nothing is done if it is current: an upgrade leaves every answer stale, and a tick need not read
+ * them all. Returns whether it swept.
+ */
+export async function markStaleAnswers(db: Database, options: { sample?: boolean } = {}): Promise<boolean> {
+  const basis = answerBasis(await loadLocales(db));
+  if (options.sample) {
+    const [first] = await db.orm.select({ basis: productAnswers.basis }).from(productAnswers).limit(1);
+    if (!first || first.basis === basis) return false;
+  }
+  await db.atomic(() => [
+    raw(sql`INSERT OR IGNORE INTO product_answers_due (entry_id, mark)
+      SELECT p.entry_id, hex(randomblob(8)) FROM published_products p
+      WHERE p.slug IN (SELECT slug FROM product_answers WHERE basis <> ${basis})`),
+    raw(sql`DELETE FROM product_answers WHERE basis <> ${basis}`),
+  ]);
+  return true;
+}
+
+/**
+ * The stored answers' upkeep on every outbound tick (Node's interval, the Worker's cron trigger): stale answers
+ * swept ({@link markStaleAnswers}, one sample) and one batch of due products built. After an upgrade that changed
+ * `ANSWER_FORMAT` this rebuilds every answer in the background, a batch a tick, while reads build theirs
+ * from the row. Returns how many products' answers it built.
+ */
+export async function maintainAnswers(db: Database): Promise<number> {
+  await markStaleAnswers(db, { sample: true });
+  return refreshProductAnswers(db);
 }
 
 export interface ProductQuery {

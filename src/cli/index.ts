@@ -11,7 +11,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
 import { type ContentProblem, contentFiles, type ImportReport, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
-import { refreshProductAnswers } from "../catalogue/products";
+import { markStaleAnswers, refreshProductAnswers } from "../catalogue/products";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
 import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
@@ -219,7 +219,9 @@ export async function main(
         const applied = db.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get() as { n: number };
         out(`${dbPath}: ${applied.n} migration(s) applied; up to date.`);
         try {
-          // Products due for their stored answers (a database migrated to 0015, a locale edit): all of them now.
+          // Products due for their stored answers (a database migrated to 0015, a locale edit, answers an older
+          // release stored in another format): all of them now.
+          await markStaleAnswers(db);
           const built = await refreshProductAnswers(db, { all: true });
           if (built) out(`${built} product(s) given stored answers.`);
         } finally {

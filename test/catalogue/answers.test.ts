@@ -14,10 +14,11 @@ import { createApp } from "../../src/app";
 import { answerBasis, BASE_MARK, storeAnswersStatement, withBase } from "../../src/catalogue/answers";
 import { type ContentBundle, importContent } from "../../src/catalogue/content";
 import { loadLocales, saveLocale } from "../../src/catalogue/locales";
-import { ANSWER_BATCH, refreshProductAnswers } from "../../src/catalogue/products";
+import { ANSWER_BATCH, maintainAnswers, markStaleAnswers, refreshProductAnswers } from "../../src/catalogue/products";
 import { readContentDir } from "../../src/cli/content-files";
 import { parseConfig } from "../../src/env";
 import { createApiKey } from "../../src/lib/keys";
+import { serve } from "../../src/node";
 import { MIGRATIONS_DIR, openSqlite, type SqliteDatabase } from "../../src/node/sqlite";
 import { builtAnswer, expectAnswersAreBuilt, storedAnswers } from "../helpers/answers";
 import { expectStatus } from "../helpers/app";
@@ -264,6 +265,70 @@ describe("stored answers", () => {
     await publish(t, productDoc("red-hat"));
     expect(t.logs.some((l) => l.includes("stored answers not rebuilt: queue refused"))).toBe(true);
     await expectAnswersAreBuilt(db, t.get, "red-hat", BASE, false);
+  });
+
+  it("left by a release that built them in another format are ignored at once, then swept and rebuilt: a batch a tick, the rest by `unison migrate`", async () => {
+    const { db, path } = await fileDb();
+    const t = appOn(db);
+    const count = ANSWER_BATCH + 30;
+    const slugs = Array.from({ length: count }, (_, i) => `hat-${String(i).padStart(4, "0")}`);
+    expect(
+      (await importContent(db, productsBundle(slugs.map((slug) => productDoc(slug))), { keyId: null, now: DEMO_NOW })).problems,
+    ).toEqual([]);
+    expect(await markStaleAnswers(db, { sample: true })).toBe(false);
+    // What an upgrade finds: every answer stored under the older release's basis, and one for a locale since removed.
+    db.client.exec(`UPDATE product_answers SET basis = 'an older release', body = '{"older":true}'`);
+    db.client.exec(`INSERT INTO product_answers (slug, locale, basis, body) VALUES ('hat-0003', 'de', 'an older release', '{}')`);
+    const stored = () => (db.client.prepare("SELECT count(*) AS n FROM product_answers").get() as { n: number }).n;
+    expect(await t.get("/v1/products/hat-0007?locale=fr").then((r) => r.text())).toBe(await builtAnswer(db, "hat-0007", "fr", BASE));
+    // The tick's upkeep: one sample finds them stale; all are dropped and their products due; one batch is built.
+    expect(await maintainAnswers(db)).toBe(ANSWER_BATCH);
+    expect(due(db)).toBe(count - ANSWER_BATCH);
+    expect(stored()).toBe(ANSWER_BATCH * 2);
+    expect(await markStaleAnswers(db, { sample: true })).toBe(false);
+    await expectAnswersAreBuilt(db, t.get, "hat-0000", BASE);
+    await expectAnswersAreBuilt(db, t.get, "hat-0229", BASE, false);
+    // `unison migrate` sweeps every stored answer, not a sample: one left stale among current ones is rebuilt too.
+    db.client.exec(`UPDATE product_answers SET basis = 'an older release' WHERE slug = 'hat-0150'`);
+    db.close();
+    open.splice(open.indexOf(db), 1);
+    const migrated = unison(["migrate", "--db", path]);
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout).toContain(`${count - ANSWER_BATCH + 1} product(s) given stored answers.`);
+    const after = openSqlite(path);
+    open.push(after);
+    expect(due(after)).toBe(0);
+    expect((after.client.prepare("SELECT count(*) AS n FROM product_answers").get() as { n: number }).n).toBe(count * 2);
+    const tAfter = appOn(after);
+    for (const slug of ["hat-0003", "hat-0150", "hat-0229"]) await expectAnswersAreBuilt(after, tAfter.get, slug, BASE);
+    // Nothing is left to sweep: `unison migrate` again builds nothing.
+    expect(unison(["migrate", "--db", path]).stdout).not.toContain("given stored answers");
+  });
+
+  it("left stale are rebuilt by the server `npm start` runs, on its outbound ticks", async () => {
+    const { db } = await fileDb();
+    expect(
+      (await importContent(db, productsBundle([productDoc("wool-hat"), productDoc("silk-scarf")]), { keyId: null, now: DEMO_NOW }))
+        .problems,
+    ).toEqual([]);
+    db.client.exec(`UPDATE product_answers SET basis = 'an older release', body = '{"older":true}'`);
+    const current = answerBasis(await loadLocales(db));
+    const rebuilt = () => (db.client.prepare("SELECT count(*) AS n FROM product_answers WHERE basis = ?").get(current) as { n: number }).n;
+    const running = await serve({
+      db,
+      port: 0,
+      host: "127.0.0.1",
+      env: { LOG_REQUESTS: "false", WEBHOOK_INTERVAL_MS: "20" },
+      print: () => {},
+    });
+    try {
+      await expect.poll(rebuilt, { timeout: 10_000 }).toBe(4);
+      expect(due(db)).toBe(0);
+      const served = await fetch(`${running.url}/v1/products/wool-hat?locale=fr`);
+      expect(await served.text()).toBe(await builtAnswer(db, "wool-hat", "fr", running.url));
+    } finally {
+      await running.close();
+    }
   });
 
   it("are built a batch per write request, and all by `unison migrate` on a database made before them", async () => {

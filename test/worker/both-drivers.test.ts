@@ -14,6 +14,8 @@ import {
   findLiveProduct,
   inventoryInserts,
   listLiveProducts,
+  maintainAnswers,
+  markStaleAnswers,
   productKind,
   productView,
   refreshProductAnswers,
@@ -89,6 +91,15 @@ describe.each(drivers)("on %s", { timeout: 60_000 }, (driver, open) => {
     const second = await served();
     expect(second.stored).toBe(second.built);
     expect(JSON.parse(second.built).availability).toBe("out_of_stock");
+
+    // Answers an older release stored in another format: ignored at once, swept and rebuilt by the tick's upkeep.
+    await db.orm.run(sql`UPDATE product_answers SET basis = 'an older release', body = '{"older":true}'`);
+    expect((await served()).stored).toBeNull();
+    expect(await maintainAnswers(db)).toBe(1);
+    expect(await count(db, "product_answers_due")).toBe(0);
+    const rebuilt = await served();
+    expect(rebuilt.stored).toBe(rebuilt.built);
+    expect(await markStaleAnswers(db, { sample: true })).toBe(false);
   });
 
   it("a search past the ranking bound pages in index order, every match once", async () => {
