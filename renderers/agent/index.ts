@@ -227,7 +227,8 @@ function stringLeaves(value: unknown): string[] {
 
 /** The view as structured content: everything but the interface words. */
 function structured(view: EntityView): Record<string, unknown> {
-  const { ui: _ui, ...rest } = view;
+  // Neither the interface words nor the claims the audit judges by (internal keys such as `money:EUR 125`).
+  const { ui: _ui, canonical: _claims, ...rest } = view;
   return rest;
 }
 

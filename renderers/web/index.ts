@@ -319,6 +319,9 @@ function kindContext(view: EntityView, baseUrl: string, degradations: Rendered["
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** View fields no template shows: the claims the audit judges a page by (a product's are read only when asked for). */
+const UNRENDERED = new Set(["canonical"]);
+
 function pageContext(view: EntityView, options: RenderOptions, degradations: Rendered["manifest"]["degradations"]) {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const chrome = options.chrome ?? frameWithoutChrome(baseUrl);
@@ -340,7 +343,7 @@ function pageContext(view: EntityView, options: RenderOptions, degradations: Ren
   const removed = { count: 0 };
   const context: Record<string, unknown> = {};
   const fields = view as unknown as Record<string, unknown>;
-  for (const key in fields) if (!hasOwn.call(page, key)) context[key] = cleanDeep(fields[key], removed);
+  for (const key in fields) if (!hasOwn.call(page, key) && !UNRENDERED.has(key)) context[key] = cleanDeep(fields[key], removed);
   for (const key in page) context[key] = cleanDeep(page[key], removed);
   if (removed.count) {
     degradations.push({ rule: "web.text.control", detail: `${removed.count} control character(s) removed: HTML forbids them.` });

@@ -85,8 +85,14 @@ export function listedProducts(items: readonly LiveProduct[], ctx: ViewContext) 
   }));
 }
 
+/** A product's view for a channel, with the claims the audit judges it by. */
 export function productForChannel(source: ProductSource, channel: Channel): ProductRenderView {
   return productRenderView(source, source.view, source.actions, channel);
+}
+
+/** A product's view for a channel, to be shown and never judged: without its claims (see `productRenderView`). */
+export function productForDisplay(source: ProductSource, channel: Channel): ProductRenderView {
+  return productRenderView(source, source.view, source.actions, channel, { claims: false });
 }
 
 export interface MessageSource {

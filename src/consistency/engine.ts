@@ -92,6 +92,10 @@ export function checkChannel(
   ctx: CheckContext,
   formats: readonly string[] = renderer.formats,
 ): ChannelCheck {
+  // A product or message view built only to be shown has no claims: judged, its renders would pass every claim check.
+  if ((view.kind === "product" || view.kind === "message") && !view.canonical) {
+    throw new Error(`The ${view.kind} view of ${entity.type} ${entity.key} has no claims to judge its renders by.`);
+  }
   const rendered: Rendered[] = [];
   const violations: Violation[] = [];
   for (const format of formats) {

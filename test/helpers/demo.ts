@@ -11,7 +11,14 @@ import { fallbackChain, loadLocales } from "../../src/catalogue/locales";
 import { findLiveMessage } from "../../src/catalogue/messages";
 import { findLiveProduct, inventoryFor, stockLevels, type ViewContext } from "../../src/catalogue/products";
 import type { MessageRenderView, ProductRenderView } from "../../src/channels/contract";
-import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../src/channels/load";
+import {
+  catalogueActions,
+  messageForChannel,
+  messageSource,
+  type ProductSource,
+  productForChannel,
+  productSource,
+} from "../../src/channels/load";
 import { readContentDir } from "../../src/cli/content-files";
 import type { SqliteDatabase } from "../../src/node/sqlite";
 import { freshDb } from "./db";
@@ -24,6 +31,8 @@ export interface Demo {
   db: SqliteDatabase;
   now: Date;
   ctx(locale: string): Promise<ViewContext>;
+  /** What a product's channel views are built from (`productForChannel`, `productForDisplay`). */
+  source(slug: string, locale?: string): Promise<ProductSource>;
   product(slug: string, channel: Channel, locale?: string): Promise<ProductRenderView>;
   message(key: string, channel: Channel, locale?: string): Promise<MessageRenderView>;
   /** The live action catalogue in a locale (what inspection decodes keywords against). */
@@ -39,16 +48,20 @@ export async function loadDemo(now = DEMO_NOW): Promise<Demo> {
     const locales = await loadLocales(db);
     return { locales, locale, chain: fallbackChain(locales, locale), baseUrl: BASE_URL };
   };
+  const source = async (slug: string, locale = "en"): Promise<ProductSource> => {
+    const view = await ctx(locale);
+    const live = await findLiveProduct(db, slug);
+    if (!live) throw new Error(`no live product ${slug}`);
+    const stock = stockLevels(await inventoryFor(db, [live.entryId]));
+    return productSource(live.doc, stock, live, view, await catalogueActions(db, view));
+  };
   return {
     db,
     now,
     ctx,
+    source,
     async product(slug, channel, locale = "en") {
-      const view = await ctx(locale);
-      const live = await findLiveProduct(db, slug);
-      if (!live) throw new Error(`no live product ${slug}`);
-      const stock = stockLevels(await inventoryFor(db, [live.entryId]));
-      return productForChannel(productSource(live.doc, stock, live, view, await catalogueActions(db, view)), channel);
+      return productForChannel(await source(slug, locale), channel);
     },
     async message(key, channel, locale = "en") {
       const view = await ctx(locale);

@@ -9,7 +9,7 @@ import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct } from "../../catalogue/products";
 import { renderBodyComponents } from "../../channels/bodies";
 import type { EntityView, Renderer } from "../../channels/contract";
-import { catalogueActions, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
+import { catalogueActions, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
 import { auditCatalogue } from "../../consistency/audit";
 import { renderCached } from "../../consistency/cache";
 import type { Registry } from "../../consistency/engine";
@@ -55,7 +55,7 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const db = c.get("db");
     const live = await findLiveProduct(db, slug);
     if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
-    const view = productForChannel(productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx)), channel);
+    const view = productForDisplay(productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx)), channel);
     return respondRendered(c, renderer, view, format, ctx.locale);
   });
 

@@ -18,7 +18,7 @@ import {
   type ViewContext,
 } from "../../catalogue/products";
 import type { WebChrome } from "../../channels/contract";
-import { catalogueActions, listedProducts, messageForChannel, messageSource, productForChannel, productSource } from "../../channels/load";
+import { catalogueActions, listedProducts, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
 import { HandoffCode, redeemHandoff } from "../../journeys/handoffs";
 import { invokeAction } from "../../journeys/invoke";
@@ -282,7 +282,7 @@ export function registerStorefrontRoutes(app: Router) {
         const live = await findLiveProduct(db, slug);
         if (!live) throw new ApiError("not_found", `No product "${slug}".`);
         const source = productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx));
-        return renderPage(c, productForChannel(source, "web"), await chromeFor(c, ctx, { cartCount }));
+        return renderPage(c, productForDisplay(source, "web"), await chromeFor(c, ctx, { cartCount }));
       });
       return respondPage(c, rendered, { etag: true });
     }),
