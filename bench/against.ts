@@ -9,13 +9,16 @@
  *   git worktree add --detach ../before <commit> && cp -al node_modules ../before/node_modules
  *   npm run bench:against -- --base ../before
  *   npm run bench:against -- --base ../before --rounds 5 --seconds 3 --paths /v1/products/{slug},/products/{slug}
+ *   npm run bench:against -- --base ../before --db /tmp/unison-scale/scale-100000.db --products 100000
+ *     an existing catalogue file instead (bench:scale --keep writes one), the slug picked at random over its
+ *     products on every request; both trees serve that file as it is
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { issueProduct } from "./catalogue";
-import { build, importedCatalogue, load, median, pinLoadGenerator, ROOT, range, type Server, start, startCommand } from "./harness";
+import { build, importedCatalogue, load, median, pick, pinLoadGenerator, ROOT, range, type Server, start, startCommand } from "./harness";
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -23,6 +26,8 @@ const baseTree = option("--base");
 const ROUNDS = Number(option("--rounds") ?? 5);
 const SECONDS = Number(option("--seconds") ?? 3);
 const PATHS = (option("--paths") ?? "/v1/products/{slug},/v1/render/web/products/{slug},/products/{slug}").split(",");
+const GIVEN_DB = option("--db");
+const PRODUCTS = Number(option("--products") ?? 1000);
 if (!baseTree) {
   console.error("Give the other checkout: --base <dir> (with its own node_modules).");
   process.exit(2);
@@ -34,8 +39,10 @@ const servers: Server[] = [];
 try {
   build();
   execFileSync(process.execPath, [join(resolve(baseTree), "scripts/build.mjs")], { cwd: resolve(baseTree), stdio: "inherit" });
-  const { db } = importedCatalogue(dir, 1000);
-  const slugs = Array.from({ length: 1000 }, (_, i) => issueProduct(i).slug);
+  const db = GIVEN_DB ? resolve(GIVEN_DB) : importedCatalogue(dir, PRODUCTS).db;
+  const slugs = Array.from({ length: PRODUCTS }, (_, i) => issueProduct(i).slug);
+  // A given catalogue is read at random (a large one's neighbouring slugs share pages); the imported one in turn.
+  const slugAt = (i: number) => slugs[GIVEN_DB ? pick(i, slugs.length) : i % slugs.length]!;
   writeFileSync(join(dir, "a.json"), JSON.stringify({ data: issueProduct(0) }));
 
   const env = { DATABASE_PATH: db, RATE_LIMIT_PER_MINUTE: "0" };
@@ -48,9 +55,11 @@ try {
   const next = await start("this tree", entry(ROOT), env);
   servers.push(next);
 
-  console.log(`this tree against ${baseTree}: ${ROUNDS} paired rounds × ${SECONDS} s per path, 1,000 products, 32 connections`);
+  console.log(
+    `this tree against ${baseTree}: ${ROUNDS} paired rounds × ${SECONDS} s per path, ${PRODUCTS.toLocaleString("en")} products${GIVEN_DB ? ` (${GIVEN_DB}, random slugs)` : ""}, 32 connections`,
+  );
   for (const template of PATHS) {
-    const path = (i: number) => template.replace("{slug}", slugs[i % slugs.length]!);
+    const path = (i: number) => template.replace("{slug}", slugAt(i));
     for (const server of [base, next]) await load(server, path, 2);
     await load(A, () => "/", 2);
     const rounds: { a: number; base: Awaited<ReturnType<typeof load>>; next: Awaited<ReturnType<typeof load>> }[] = [];

@@ -17,7 +17,8 @@
  * Rows (per size, medians over the rounds):
  *   random-slug GET /v1/products/{slug}, 32 connections: req/s with the response cache on (default) and off,
  *     and the server's CPU time per request (from /proc: steadier than req/s on a shared machine), whose
- *     on ÷ off ratio is the cache's promise (a miss never dearer than no cache)
+ *     on ÷ off ratio is the cache's promise (a miss never dearer than no cache); the same for the web render
+ *     (cache off) and the storefront's product page (no session), random slugs at 32 connections
  *   p50 / p99 service time, one connection, one request after the other (sub-millisecond timer):
  *     storefront /products/{slug} (random slug), / and /categories/{c} (a fresh address each time, so every
  *     request renders its page), the paged sorted list (sort and page 1–80 rotating, fresh addresses),
@@ -35,6 +36,7 @@ import {
   load,
   median,
   nodeStartMs,
+  pick,
   pinLoadGenerator,
   pinned,
   range,
@@ -53,14 +55,6 @@ interface Options {
   samples: number;
   /** Only the rows whose name contains one of these (`--rows q=,storefront`); every row when absent. */
   rows?: string[] | undefined;
-}
-
-/** A deterministic uniform pick in [0, n) per request index (mulberry32 of the index). */
-function pick(i: number, n: number): number {
-  let t = (i + 0x6d2b79f5) | 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
 }
 
 /** Writes `count` products through the real import, in batches (bounded memory), into a new SQLite file. */
@@ -127,6 +121,8 @@ function allTargets(s: Size, floor: Server, round: number, pages: number) {
     throughput: {
       "GET /v1/products/{slug}, cache on": [s.U, (i: number) => `/v1/products/${slug(round * 1_000_003 + i)}`],
       "GET /v1/products/{slug}, cache off": [s.N, (i: number) => `/v1/products/${slug(round * 1_000_003 + i)}`],
+      "GET /v1/render/web/products/{slug}, cache off": [s.N, (i: number) => `/v1/render/web/products/${slug(round * 1_000_003 + i)}`],
+      "storefront /products/{slug}, 32 connections": [s.U, (i: number) => `/products/${slug(round * 1_000_033 + i)}`],
     },
     times: {
       "storefront /products/{slug}": [s.U, (i: number) => `/products/${slug(round * 100_003 + i)}`],
