@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 import { renderers } from "../../renderers";
 import { smsRenderer } from "../../renderers/sms";
 import { importContent } from "../../src/catalogue/content";
+import type { Channel } from "../../src/catalogue/documents";
+import { fallbackChain, loadLocales } from "../../src/catalogue/locales";
+import { findLiveProduct } from "../../src/catalogue/products";
 import type { Renderer } from "../../src/channels/contract";
+import { catalogueActions, productForDisplay, productSource } from "../../src/channels/load";
 import { readContentDir } from "../../src/cli/content-files";
 import { createTestApp, expectStatus, patchDraft, type TestApp } from "../helpers/app";
 import { BASE_URL, CONTENT_DIR, loadDemo } from "../helpers/demo";
@@ -16,6 +20,19 @@ async function demoApp(options: Parameters<typeof createTestApp>[0] = {}): Promi
   const report = await importContent(t.db, await readContentDir(CONTENT_DIR), { keyId: null, now: t.now });
   expect(report.problems).toEqual([]);
   return t;
+}
+
+/** Sets every variant's stock of a product to 0 through the admin API; returns the product as the API gives it. */
+async function sellOut(t: TestApp, admin: Record<string, string>, slug: string) {
+  const product = await expectStatus(await t.request("GET", `/v1/admin/products/${slug}`, { headers: admin }), 200);
+  for (const { sku } of product.draft.variants) {
+    const row = await expectStatus(await t.request("GET", `/v1/admin/inventory/${sku}`, { headers: admin }), 200);
+    await expectStatus(
+      await t.request("PUT", `/v1/admin/inventory/${sku}`, { headers: { ...admin, "if-match": `"v${row.version}"` }, body: { stock: 0 } }),
+      200,
+    );
+  }
+  return product;
 }
 
 const TYPES = { web: "text/html", mobile: "application/json", sms: "text/plain", chat: "application/json" } as const;
@@ -63,23 +80,68 @@ describe("GET /v1/render/{channel}/…", () => {
     const tag = before.headers.get("etag");
     expect(await before.text()).toContain("In stock");
     const admin = await t.auth("admin");
-    const product = await expectStatus(await t.request("GET", "/v1/admin/products/enamel-mug", { headers: admin }), 200);
-    for (const { sku } of product.draft.variants) {
-      const row = await expectStatus(await t.request("GET", `/v1/admin/inventory/${sku}`, { headers: admin }), 200);
-      await expectStatus(
-        await t.request("PUT", `/v1/admin/inventory/${sku}`, {
-          headers: { ...admin, "if-match": `"v${row.version}"` },
-          body: { stock: 0 },
-        }),
-        200,
-      );
-    }
+    await sellOut(t, admin, "enamel-mug");
     const after = await t.request("GET", "/v1/render/sms/products/enamel-mug", { headers: { "if-none-match": tag! } });
     expect(after.status).toBe(200);
     const text = await after.text();
     expect(text).toContain("Out of stock");
     expect(text).toContain("NOTIFY"); // out of stock: the offer becomes notify_back_in_stock
     expect(text).not.toContain("ADD ");
+  });
+});
+
+/** The render the route must send, built here from the database with no memory in between. */
+async function direct(t: TestApp, channel: Channel, slug: string, locale: string, format?: string): Promise<string | null> {
+  const locales = await loadLocales(t.db);
+  const ctx = { locales, locale, chain: fallbackChain(locales, locale), baseUrl: BASE_URL };
+  const live = await findLiveProduct(t.db, slug);
+  if (!live) return null;
+  const view = productForDisplay(productSource(live.doc, live.stock, live, ctx, await catalogueActions(t.db, ctx)), channel);
+  return renderers[channel].render(view, { baseUrl: BASE_URL, format }).body;
+}
+
+describe("keyed renders (a chat bot's, an SMS gateway's: the response cache never keeps them)", () => {
+  it("are remembered until the database changes, and never past it: an action, a stock move, an unpublish", async () => {
+    const t = await demoApp();
+    const bot = await t.auth("catalog:read");
+    const admin = await t.auth("admin");
+    const renders: [Channel, string, string?][] = [
+      ["sms", "en"],
+      ["sms", "fr"],
+      ["chat", "fr", "whatsapp"],
+      ["chat", "fr", "messenger"],
+      ["web", "en"],
+    ];
+    const expectFresh = async (slug: string) => {
+      for (const [channel, locale, format] of renders) {
+        const res = await t.request("GET", `/v1/render/${channel}/products/${slug}?locale=${locale}${format ? `&format=${format}` : ""}`, {
+          headers: bot,
+        });
+        const expected = await direct(t, channel, slug, locale, format);
+        expect(res.status, `${channel} ${format} ${locale}`).toBe(expected === null ? 404 : 200);
+        // Not the response cache's: it keeps no keyed request's answer (no Cache-Status).
+        expect(res.headers.get("cache-status")).toBeNull();
+        if (expected !== null) expect(await res.text(), `${channel} ${format} ${locale}`).toBe(expected);
+      }
+    };
+    await expectFresh("ribbed-beanie");
+    await expectFresh("ribbed-beanie");
+    const patched = await patchDraft(t, admin, "/v1/admin/actions/add_to_cart", { label: { en: "Add to bag" } });
+    await expectStatus(
+      await t.request("POST", "/v1/admin/actions/add_to_cart/publish", { headers: { ...admin, "if-match": `"v${patched.version}"` } }),
+      200,
+    );
+    expect(await direct(t, "sms", "ribbed-beanie", "en")).toContain("(Add to bag)");
+    await expectFresh("ribbed-beanie");
+    const product = await sellOut(t, admin, "ribbed-beanie");
+    expect(await direct(t, "sms", "ribbed-beanie", "en")).toContain("Out of stock");
+    await expectFresh("ribbed-beanie");
+    await expectStatus(
+      await t.request("POST", "/v1/admin/products/ribbed-beanie/unpublish", { headers: { ...admin, "if-match": `"v${product.version}"` } }),
+      200,
+    );
+    expect(await direct(t, "sms", "ribbed-beanie", "en")).toBeNull();
+    await expectFresh("ribbed-beanie");
   });
 });
 

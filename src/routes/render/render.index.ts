@@ -8,12 +8,13 @@ import { getEntry } from "../../catalogue/entries";
 import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct } from "../../catalogue/products";
 import { renderBodyComponents } from "../../channels/bodies";
-import type { EntityView, Renderer } from "../../channels/contract";
+import type { EntityView, Rendered, Renderer } from "../../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
 import { auditCatalogue } from "../../consistency/audit";
 import { renderCached } from "../../consistency/cache";
 import type { Registry } from "../../consistency/engine";
 import { auditDocument } from "../../consistency/gate";
+import { memoized } from "../../db/client";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, validationError } from "../../lib/errors";
@@ -34,7 +35,19 @@ function rendererFor(c: Context<AppEnv>, channel: Channel, format: string | unde
 }
 
 function respondRendered(c: Context<AppEnv>, renderer: Renderer, view: EntityView, format: string | undefined, locale: string) {
-  const out = renderCached(renderer, view, { baseUrl: c.get("config").PUBLIC_BASE_URL, format }, c.get("renderCache"));
+  return respondOutput(c, renderCached(renderer, view, { baseUrl: c.get("config").PUBLIC_BASE_URL, format }, c.get("renderCache")), locale);
+}
+
+/** Renderers by identity, for memo keys: an app's registry is its own (a test's may wrap the real one). */
+const rendererIds = new WeakMap<Renderer, number>();
+const rendererId = (renderer: Renderer) => {
+  let id = rendererIds.get(renderer);
+  if (id === undefined) rendererIds.set(renderer, (id = nextRendererId++));
+  return id;
+};
+let nextRendererId = 1;
+
+function respondOutput(c: Context<AppEnv>, out: Rendered & { etag: string }, locale: string) {
   cacheHeaders(c, locale);
   c.header("etag", out.etag);
   if (matchesIfNoneMatch(c.req.header("if-none-match"), out.etag)) return c.body(null, 304);
@@ -53,10 +66,20 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const renderer = rendererFor(c, channel, format);
     const ctx = await viewContext(c, locale);
     const db = c.get("db");
-    const live = await findLiveProduct(db, slug);
-    if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
-    const view = productForDisplay(productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx)), channel);
-    return respondRendered(c, renderer, view, format, ctx.locale);
+    const baseUrl = c.get("config").PUBLIC_BASE_URL;
+    const render = async () => {
+      const live = await findLiveProduct(db, slug);
+      if (!live) return null;
+      const view = productForDisplay(productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx)), channel);
+      return renderCached(renderer, view, { baseUrl, format }, c.get("renderCache"));
+    };
+    // As `GET /v1/products/{slug}` does: the render is remembered until the database changes when the response
+    // cache does not keep it (it is off, or the request carries a key: a chat bot's or an SMS gateway's).
+    const out = c.get("answerCached")
+      ? await render()
+      : await memoized(db, `render|${rendererId(renderer)}|${format ?? ""}|${ctx.locale}|${baseUrl}|${slug}`, render);
+    if (!out) throw new ApiError("not_found", `No published product with slug "${slug}".`);
+    return respondOutput(c, out, ctx.locale);
   });
 
   app.openapi(renderMessage, async (c) => {
