@@ -12,6 +12,8 @@
  *   npm run bench:against -- --base ../before --db /tmp/unison-scale/scale-100000.db --products 100000
  *     an existing catalogue file instead (bench:scale --keep writes one), the slug picked at random over its
  *     products on every request; both trees serve that file as it is
+ *   npm run bench:against -- --base ../before --env RESPONSE_CACHE_ENTRIES=0
+ *     both servers with these settings too (comma-separated NAME=value pairs)
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +30,12 @@ const SECONDS = Number(option("--seconds") ?? 3);
 const PATHS = (option("--paths") ?? "/v1/products/{slug},/v1/render/web/products/{slug},/products/{slug}").split(",");
 const GIVEN_DB = option("--db");
 const PRODUCTS = Number(option("--products") ?? 1000);
+const EXTRA_ENV = Object.fromEntries(
+  (option("--env") ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((pair) => pair.split("=", 2) as [string, string]),
+);
 if (!baseTree) {
   console.error("Give the other checkout: --base <dir> (with its own node_modules).");
   process.exit(2);
@@ -45,7 +53,7 @@ try {
   const slugAt = (i: number) => slugs[GIVEN_DB ? pick(i, slugs.length) : i % slugs.length]!;
   writeFileSync(join(dir, "a.json"), JSON.stringify({ data: issueProduct(0) }));
 
-  const env = { DATABASE_PATH: db, RATE_LIMIT_PER_MINUTE: "0" };
+  const env = { DATABASE_PATH: db, RATE_LIMIT_PER_MINUTE: "0", ...EXTRA_ENV };
   const command = startCommand();
   const entry = (tree: string) => command.map((part) => (part === "dist/node.js" ? join(tree, "dist/node.js") : part));
   const A = await start("A", [process.execPath, "bench/baselines.mjs", "a", "PORT", join(dir, "a.json")]);
@@ -56,7 +64,7 @@ try {
   servers.push(next);
 
   console.log(
-    `this tree against ${baseTree}: ${ROUNDS} paired rounds × ${SECONDS} s per path, ${PRODUCTS.toLocaleString("en")} products${GIVEN_DB ? ` (${GIVEN_DB}, random slugs)` : ""}, 32 connections`,
+    `this tree against ${baseTree}: ${ROUNDS} paired rounds × ${SECONDS} s per path, ${PRODUCTS.toLocaleString("en")} products${GIVEN_DB ? ` (${GIVEN_DB}, random slugs)` : ""}, 32 connections${option("--env") ? `, ${option("--env")}` : ""}`,
   );
   for (const template of PATHS) {
     const path = (i: number) => template.replace("{slug}", slugAt(i));
