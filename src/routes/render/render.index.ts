@@ -40,12 +40,14 @@ function respondRendered(c: Context<AppEnv>, renderer: Renderer, view: EntityVie
 
 /** Renderers by identity, for memo keys: an app's registry is its own (a test's may wrap the real one). */
 const rendererIds = new WeakMap<Renderer, number>();
-const rendererId = (renderer: Renderer) => {
-  let id = rendererIds.get(renderer);
-  if (id === undefined) rendererIds.set(renderer, (id = nextRendererId++));
-  return id;
+let renderersSeen = 0;
+const rendererId = (renderer: Renderer): number => {
+  const known = rendererIds.get(renderer);
+  if (known !== undefined) return known;
+  renderersSeen += 1;
+  rendererIds.set(renderer, renderersSeen);
+  return renderersSeen;
 };
-let nextRendererId = 1;
 
 function respondOutput(c: Context<AppEnv>, out: Rendered & { etag: string }, locale: string) {
   cacheHeaders(c, locale);
