@@ -196,8 +196,9 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
 
 /**
  * Sends due outbound webhooks and chat replies every `WEBHOOK_INTERVAL_MS` (one tick at a
- * time) and keeps the stored answers up (`maintainAnswers`: a batch a tick), resolving webhook receivers' host names so none is reached on a private address.
- * Returns a stop that waits for the running tick.
+ * time), resolving webhook receivers' host names so none is reached on a private address, and
+ * keeps the stored answers up (`maintainAnswers`: a batch a tick). Returns a stop that waits for
+ * the running tick.
  */
 function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseConfig>): () => Promise<void> {
   if (config.WEBHOOK_INTERVAL_MS === 0) return async () => {};

@@ -63,14 +63,15 @@ function appFor(env: Env, origin?: string) {
 
 /**
  * One outbound tick on the plain binding: webhooks (Workers' fetch cannot reach private
- * networks; literal private addresses are refused), chat replies, and the stored answers' upkeep (a batch a tick).
+ * networks; literal private addresses are refused) and chat replies. The cron trigger's tick also keeps the
+ * stored answers up (a batch a tick); after a write the request itself has built one.
  */
-function tick(env: Env, config: Config) {
+function tick(env: Env, config: Config, options: { answers?: boolean } = {}) {
   const db = openD1(env.DB);
   return Promise.all([
     dispatchWebhooks(db, { now: () => new Date(), baseUrl: config.PUBLIC_BASE_URL, allowHosts: config.WEBHOOK_ALLOW_HOSTS }),
     sendReplies(db, { now: () => new Date(), config, platforms }),
-    maintainAnswers(db),
+    options.answers ? maintainAnswers(db) : 0,
   ]).catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })));
 }
 
@@ -86,6 +87,6 @@ export default {
   },
   /** The cron trigger in wrangler.toml: retries and anything a request did not send. */
   scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
-    ctx.waitUntil(tick(env, appFor(env).config));
+    ctx.waitUntil(tick(env, appFor(env).config, { answers: true }));
   },
 } satisfies ExportedHandler<Env>;

@@ -357,10 +357,10 @@ export async function refreshProductAnswers(
 
 /**
  * Answers stored under another basis than the current one are ignored by reads: stored by a release that built
- * them differently (`ANSWER_FORMAT`, src/catalogue/answers.ts), or under a locale set changed where no trigger saw it. This drops them
- * and marks their products due, in one atomic unit, so they are rebuilt. With `sample`, one stored answer is looked
- * at first and nothing is done if it is current: an upgrade leaves every answer stale, and a tick need not read
- * them all. Returns whether it swept.
+ * them differently (`ANSWER_FORMAT`, src/catalogue/answers.ts), or under a locale set changed where no trigger
+ * saw it. This drops them and marks their products due, in one atomic unit, so they are rebuilt. With `sample`,
+ * one stored answer is looked at first and nothing is done if it is current: an upgrade leaves every answer
+ * stale, and a tick need not read them all. Returns whether it swept.
  */
 export async function markStaleAnswers(db: Database, options: { sample?: boolean } = {}): Promise<boolean> {
   const basis = answerBasis(await loadLocales(db));

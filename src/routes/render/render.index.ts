@@ -38,17 +38,6 @@ function respondRendered(c: Context<AppEnv>, renderer: Renderer, view: EntityVie
   return respondOutput(c, renderCached(renderer, view, { baseUrl: c.get("config").PUBLIC_BASE_URL, format }, c.get("renderCache")), locale);
 }
 
-/** Renderers by identity, for memo keys: an app's registry is its own (a test's may wrap the real one). */
-const rendererIds = new WeakMap<Renderer, number>();
-let renderersSeen = 0;
-const rendererId = (renderer: Renderer): number => {
-  const known = rendererIds.get(renderer);
-  if (known !== undefined) return known;
-  renderersSeen += 1;
-  rendererIds.set(renderer, renderersSeen);
-  return renderersSeen;
-};
-
 function respondOutput(c: Context<AppEnv>, out: Rendered & { etag: string }, locale: string) {
   cacheHeaders(c, locale);
   c.header("etag", out.etag);
@@ -79,7 +68,7 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     // cache does not keep it (it is off, or the request carries a key: a chat bot's or an SMS gateway's).
     const out = c.get("answerCached")
       ? await render()
-      : await memoized(db, `render|${rendererId(renderer)}|${format ?? ""}|${ctx.locale}|${baseUrl}|${slug}`, render);
+      : await memoized(db, `render|${channel}|${format ?? ""}|${ctx.locale}|${baseUrl}|${slug}`, render);
     if (!out) throw new ApiError("not_found", `No published product with slug "${slug}".`);
     return respondOutput(c, out, ctx.locale);
   });
