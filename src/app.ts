@@ -12,6 +12,7 @@ import { acpErrorResponse, isAcpCheckoutPath, toAcpError } from "./acp/errors";
 import { registerAcpRoutes } from "./acp/routes";
 import type { BeforePublish } from "./catalogue/entries";
 import { refreshProductAnswers } from "./catalogue/products";
+import { pageBuilder } from "./channels/pages";
 import type { Platforms } from "./channels/platform";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
@@ -87,6 +88,8 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((line: string) => console.log(line));
   const registry = deps.renderers;
+  /** Stored product pages are built with the answers when the registry's web renderer can cut its pages. */
+  const pages = pageBuilder(registry.web.site);
   const renderCache = createRenderCache();
   const header = deps.requestHeader ?? fetchHeader;
   const beforePublish = deps.beforePublish ?? publishGate({ registry, baseUrl: deps.config.PUBLIC_BASE_URL, cache: renderCache });
@@ -145,7 +148,7 @@ export function createApp(deps: AppDeps) {
   /** Builds the due answers after a write; a failure is logged, never the request's (its write has committed). */
   const refreshAnswersAfter = async (db: Database, id: string) => {
     try {
-      await refreshProductAnswers(db);
+      await refreshProductAnswers(db, { pages });
     } catch (error) {
       log(`${clock().toISOString()} ${id} stored answers not rebuilt: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -24,6 +24,7 @@ import { platforms, renderers } from "../renderers";
 import { type AppDeps, createApp } from "./app";
 import { importContent } from "./catalogue/content";
 import { maintainAnswers } from "./catalogue/products";
+import { pageBuilder } from "./channels/pages";
 import { holdsContent, readContentDir } from "./cli/content-files";
 import { parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
@@ -110,7 +111,12 @@ export async function seedIfEmpty(
     return false;
   }
   const bundle = await readContentDir(contentDir);
-  const report = await importContent(db, bundle, { keyId: null, now: new Date() }, { publish: true });
+  const report = await importContent(
+    db,
+    bundle,
+    { keyId: null, now: new Date() },
+    { publish: true, pages: pageBuilder(renderers.web.site) },
+  );
   if (report.problems.length) {
     throw new Error(`content/ does not validate:\n${report.problems.map((p) => `  ${p.file}:${p.pointer}: ${p.message}`).join("\n")}`);
   }
@@ -203,6 +209,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
 function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseConfig>): () => Promise<void> {
   if (config.WEBHOOK_INTERVAL_MS === 0) return async () => {};
   const webhookFetch = publicOnlyFetch(config.WEBHOOK_ALLOW_HOSTS);
+  const pages = pageBuilder(renderers.web.site);
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;
   const timer = setInterval(() => {
@@ -217,7 +224,7 @@ function startOutboundTicks(db: SqliteDatabase, config: ReturnType<typeof parseC
         fetch: webhookFetch,
       }),
       sendReplies(db, { now: () => new Date(), config, platforms }),
-      maintainAnswers(db),
+      maintainAnswers(db, pages),
     ])
       .catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })))
       .finally(() => {

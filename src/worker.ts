@@ -8,6 +8,7 @@
 import { platforms, renderers } from "../renderers";
 import { createApp } from "./app";
 import { maintainAnswers } from "./catalogue/products";
+import { pageBuilder } from "./channels/pages";
 import { openD1 } from "./db/d1";
 import { type Config, parseConfig } from "./env";
 import { sendReplies } from "./inbound/outbox";
@@ -71,7 +72,7 @@ function tick(env: Env, config: Config, options: { answers?: boolean } = {}) {
   return Promise.all([
     dispatchWebhooks(db, { now: () => new Date(), baseUrl: config.PUBLIC_BASE_URL, allowHosts: config.WEBHOOK_ALLOW_HOSTS }),
     sendReplies(db, { now: () => new Date(), config, platforms }),
-    options.answers ? maintainAnswers(db) : 0,
+    options.answers ? maintainAnswers(db, pageBuilder(renderers.web.site)) : 0,
   ]).catch((error: unknown) => console.error(JSON.stringify({ level: "error", outbound: String(error) })));
 }
 

@@ -3,6 +3,9 @@ import type { TemplateSpecification } from "handlebars";
 
 export type TemplateName = "action_result" | "cart" | "message" | "order" | "product" | "product_list" | "tail";
 
+/** A hash of the template sources (their names and text): what stored renders name as their templates' version. */
+export const templatesHash = "1d7d633d35f70ed6";
+
 export const templates = {
   "action_result": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1;

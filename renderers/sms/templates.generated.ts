@@ -3,6 +3,9 @@ import type { TemplateSpecification } from "handlebars";
 
 export type TemplateName = "action_result" | "cart" | "menu" | "message" | "order" | "product" | "product_list";
 
+/** A hash of the template sources (their names and text): what stored renders name as their templates' version. */
+export const templatesHash = "1c0c12255275de1a";
+
 export const templates = {
   "action_result": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;

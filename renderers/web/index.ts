@@ -24,12 +24,12 @@ import type {
 } from "../../src/channels/contract";
 import { factsNotIn, MAX_LINE_QUANTITY } from "../../src/channels/contract";
 import { strongEtag } from "../../src/channels/fingerprint";
-import type { CheckoutPage } from "../../src/channels/site";
+import type { CheckoutPage, ProductPageParts, ProductPages } from "../../src/channels/site";
 import { viewTemplates } from "../../src/channels/templates";
 import { dateFact } from "../../src/channels/views";
 import { wording } from "../../src/channels/wording";
 import { inspectHtml } from "./inspect";
-import { templates } from "./templates.generated";
+import { templates, templatesHash } from "./templates.generated";
 import { webWords } from "./words";
 
 export { webWords } from "./words";
@@ -181,21 +181,18 @@ function constant<T extends object>(value: T): T {
   return value;
 }
 
+/** A frame with nothing in it but the shop's name, read by `cleanDeep` once. */
+function emptyChrome(shopName: string): WebChrome {
+  return constant({ shopName, locales: [], categories: [], banner: [], cartCount: null, query: "", notice: null });
+}
+
 /** The frame of a page rendered without chrome (the audit's renders), one per base URL. */
 const noChrome = new Map<string, WebChrome>();
 
 function frameWithoutChrome(baseUrl: string): WebChrome {
   let chrome = noChrome.get(baseUrl);
   if (!chrome) {
-    chrome = constant({
-      shopName: new URL(baseUrl).host,
-      locales: [],
-      categories: [],
-      banner: [],
-      cartCount: null,
-      query: "",
-      notice: null,
-    });
+    chrome = emptyChrome(new URL(baseUrl).host);
     // Bounded: callers pass the shop's few base URLs; an unexpected many only stop being remembered.
     if (noChrome.size < 64) noChrome.set(baseUrl, chrome);
   }
@@ -351,6 +348,69 @@ function pageContext(view: EntityView, options: RenderOptions, degradations: Ren
   return context;
 }
 
+// --- Product pages in parts ---------------------------------------------------------------------
+
+/**
+ * Where a product page's head ends and its main begins in `page_parts.hbs`: U+FDD1, a Unicode noncharacter. A
+ * document holding one gets no stored parts (src/catalogue/answers.ts, `canStore`), and `parts` refuses a page
+ * that does not cut in exactly two.
+ */
+const PARTS_CUT = "\uFDD1";
+
+/**
+ * The version of what this file makes of a product view beyond its templates (which the format hashes itself):
+ * bump it when the page context changes (test/channels/pages.test.ts fails when a fixed page's parts change
+ * while the format does not).
+ */
+const PAGE_PARTS_FORMAT = 1;
+
+/** The same templates, with a `layout` that writes only the head, the cut, and the main section. */
+const hbParts = Handlebars.create();
+hbParts.registerHelper("json", (value: unknown) => new hbParts.SafeString(scriptJson(value)));
+hbParts.registerPartial("layout", hbParts.template(templates.page_parts));
+for (const name of ["form", "missing_facts"] as const) hbParts.registerPartial(name, hbParts.template(templates[name]));
+const drawParts = hbParts.template(templates.product);
+const drawFramed = hb.template(templates.framed);
+
+/** The frame parts are rendered in: none (the layout of `page_parts.hbs` shows no frame). */
+const PARTS_CHROME = emptyChrome("");
+
+const productPages: ProductPages = {
+  // Parts stored from other templates (the hash of their sources, scripts/build-templates.ts) are never composed.
+  format: `${PAGE_PARTS_FORMAT}:${templatesHash}`,
+
+  parts(view: ProductRenderView, baseUrl: string): ProductPageParts | null {
+    const out = drawParts(pageContext(view, { baseUrl, chrome: PARTS_CHROME }, []));
+    const cut = out.indexOf(PARTS_CUT);
+    if (cut === -1 || out.includes(PARTS_CUT, cut + 1)) return null;
+    return { locale: view.locale, title: view.title, url: view.url, cart: view.ui.cart, head: out.slice(0, cut), main: out.slice(cut + 1) };
+  },
+
+  compose(parts: ProductPageParts, options: { baseUrl: string; chrome: WebChrome }): string {
+    // The layout's context as `pageContext` builds it for a product view, from the fields the layout reads.
+    const baseUrl = options.baseUrl.replace(/\/+$/, "");
+    const chrome = options.chrome;
+    const language = parts.locale.split("-")[0] ?? parts.locale;
+    const context = cleanDeep(
+      {
+        lang: parts.locale,
+        dir: RTL.has(language) ? "rtl" : "ltr",
+        pageTitle: `${parts.title} · ${chrome.shopName}`,
+        url: parts.url,
+        ui: { cart: parts.cart },
+        home: `${baseUrl}/`,
+        stylesheet: `${baseUrl}/assets/${STYLESHEET.name}`,
+        cartUrl: `${baseUrl}/cart`,
+        cartCount: chrome.cartCount,
+        chrome,
+        words: wordsOf(parts.locale),
+      },
+      { count: 0 },
+    );
+    return drawFramed({ ...context, headHtml: parts.head, mainHtml: parts.main });
+  },
+};
+
 // --- Checkout pages ----------------------------------------------------------------------------
 
 export type { CheckoutPage } from "../../src/channels/site";
@@ -438,7 +498,7 @@ export const webRenderer: Renderer = {
   channel: "web",
   formats: ["html"],
   normalizeFact,
-  site: { words: webWords, stylesheet: STYLESHEET, renderCheckoutPage },
+  site: { words: webWords, stylesheet: STYLESHEET, renderCheckoutPage, productPages },
 
   render(view: EntityView, options: RenderOptions): Rendered {
     const degradations: Rendered["manifest"]["degradations"] = [];

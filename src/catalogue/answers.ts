@@ -24,6 +24,7 @@ import { productAnswers } from "../db/schema";
 import { strongEtag } from "../lib/etag";
 import type { LocaleSet } from "./locales";
 import { money } from "./money";
+import type { LiveProduct, ViewContext } from "./products";
 
 /**
  * Where a stored answer holds the base URL: U+FDD0, a Unicode noncharacter (reserved for a program's internal
@@ -62,9 +63,15 @@ export function answerBasis(set: LocaleSet, format = ANSWER_FORMAT): string {
   return basis;
 }
 
-/** Whether a document's answers can be stored: its text never holds the base URL's mark itself. */
+/**
+ * The marks stored answers and pages use (U+FDD0–U+FDEF, the noncharacters of the Arabic block): the base URL's,
+ * and the cut between a page's head and main (renderers/web/index.ts).
+ */
+const MARKS = /[\uFDD0-\uFDEF]/;
+
+/** Whether a document's answers can be stored: its text holds none of the marks stored answers and pages use. */
 export function canStore(document: string): boolean {
-  return !document.includes(BASE_MARK);
+  return !MARKS.test(document);
 }
 
 let lastBase: { url: string; json: string } | undefined;
@@ -100,6 +107,22 @@ export async function storedAnswer(db: Database, slug: string, locale: string, s
   return row && row.basis === answerBasis(set) ? withBase(row.body, baseUrl) : null;
 }
 
+/**
+ * A product's stored page in `locale` with the base URL filled in, or null when none was stored under `basis` (the
+ * caller renders the page whole). `baseUrl` must read the same escaped as raw (src/channels/pages.ts checks it).
+ */
+export async function storedPage(db: Database, slug: string, locale: string, basis: string, baseUrl: string): Promise<string | null> {
+  const query = prepared(db, "product-page", (orm) =>
+    orm
+      .select({ basis: productAnswers.pageBasis, page: productAnswers.page })
+      .from(productAnswers)
+      .where(and(eq(productAnswers.slug, sql.placeholder("slug")), eq(productAnswers.locale, sql.placeholder("locale"))))
+      .prepare(),
+  );
+  const [row] = await query.all({ slug, locale });
+  return row?.page && row.basis === basis ? withBase(row.page, baseUrl) : null;
+}
+
 /** The live row an answer was built from, as read: the insert writes it only while the row still holds exactly this. */
 export interface AnswerSource {
   entryId: string;
@@ -110,10 +133,36 @@ export interface AnswerSource {
   document: string;
 }
 
-/** Writes a product's answers (locale → JSON with {@link BASE_MARK}) if its row still holds `source`; else nothing. */
-export function storeAnswersStatement(source: AnswerSource, basis: string, answers: Record<string, string>): Statement {
-  return raw(sql`INSERT OR REPLACE INTO product_answers (slug, locale, basis, body)
-    SELECT ${source.slug}, a.key, ${basis}, a.value FROM json_each(${JSON.stringify(answers)}) a
+/**
+ * Builds a live product's stored web page (src/channels/pages.ts) next to its answers: the catalogue layer knows
+ * no renderer, so whoever refreshes answers with a registry at hand passes one.
+ */
+export interface PageBuilder {
+  /** What the pages built now depend on besides their row (locale set, live actions, the renderer's format). */
+  basis(db: Database, set: LocaleSet): Promise<string>;
+  /** A product's page in `ctx` (its base URL is {@link BASE_MARK}) as stored text, or null to render it whole. */
+  build(db: Database, live: LiveProduct, ctx: ViewContext): Promise<string | null>;
+}
+
+/** A product's stored pages: the basis they were built under, and each locale's (null: none, rendered whole). */
+export interface StoredPages {
+  basis: string;
+  pages: Record<string, string | null>;
+}
+
+/**
+ * Writes a product's answers (locale → JSON with {@link BASE_MARK}) and, when built, its pages if its row still
+ * holds `source`; else nothing. Without pages the row's page basis is '' (due again once a renderer is at hand).
+ */
+export function storeAnswersStatement(
+  source: AnswerSource,
+  basis: string,
+  answers: Record<string, string>,
+  pages: StoredPages = { basis: "", pages: {} },
+): Statement {
+  return raw(sql`INSERT OR REPLACE INTO product_answers (slug, locale, basis, body, page_basis, page)
+    SELECT ${source.slug}, a.key, ${basis}, a.value, ${pages.basis}, json_extract(${JSON.stringify(pages.pages)}, '$."' || a.key || '"')
+    FROM json_each(${JSON.stringify(answers)}) a
     WHERE EXISTS (SELECT 1 FROM published_products p WHERE p.slug = ${source.slug} AND p.entry_id = ${source.entryId}
       AND p.revision_number = ${source.revision} AND p.published_at = ${source.publishedAt}
       AND p.stock = ${source.stock} AND p.document = ${source.document})`);

@@ -16,6 +16,7 @@ import type { Database } from "../db/client";
 import { entries, inventory, locales as localesTable, revisions } from "../db/schema";
 import { type FieldError, zodIssuesToFieldErrors } from "../lib/errors";
 import { actionKind } from "./actions";
+import type { PageBuilder } from "./answers";
 import { type DeliveryCounts, DeliveryFile, type DeliveryOptionDoc, readDeliveryOptions, saveDeliveryOptions } from "./delivery";
 import { ActionDoc, LocaleDoc, MessageDoc, OVERRIDABLE_FIELDS, ProductDoc, Variant } from "./documents";
 import {
@@ -392,6 +393,8 @@ export async function importContent(
     publish?: boolean;
     dryRun?: boolean;
     onProgress?: (done: number, total: number, pass: "validated" | "imported" | "answered") => void;
+    /** Builds the products' stored pages with their answers (src/channels/pages.ts). */
+    pages?: PageBuilder | undefined;
   } = {},
 ): Promise<ImportReport> {
   const publish = options.publish ?? true;
@@ -582,7 +585,7 @@ export async function importContent(
       answered += n;
       if (Math.floor(answered / 500) > Math.floor(before / 500) || answered === due) onProgress?.(answered, due, "answered");
     };
-    await refreshProductAnswers(db, { all: true, ...(due ? { onBatch } : {}) });
+    await refreshProductAnswers(db, { all: true, pages: options.pages, ...(due ? { onBatch } : {}) });
   }
   return report;
 }

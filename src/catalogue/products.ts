@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import { jsonText } from "../lib/etag";
 import { newId } from "../lib/ids";
-import { answerBasis, BASE_MARK, canStore, storeAnswersStatement } from "./answers";
+import { answerBasis, BASE_MARK, canStore, type PageBuilder, storeAnswersStatement } from "./answers";
 import { bestAvailability, productAvailabilitySql, productStockSql, refreshAvailabilitySql, variantAvailability } from "./availability";
 import { AVAILABILITIES, type Availability, ProductDoc, type Variant } from "./documents";
 import type { EntityKind, EntryRow } from "./entries";
@@ -298,7 +298,7 @@ export const ANSWER_BATCH = 200;
  */
 export async function refreshProductAnswers(
   db: Database,
-  options: { all?: boolean; onBatch?: (products: number) => void } = {},
+  options: { all?: boolean; onBatch?: (products: number) => void; pages?: PageBuilder | undefined } = {},
 ): Promise<number> {
   let stored = 0;
   for (let after = ""; ; ) {
@@ -320,11 +320,21 @@ export async function refreshProductAnswers(
     }
     const answers = new Map<string, Statement>();
     if (contexts.length) {
+      const pageBasis = await options.pages?.basis(db, set);
+      const built: { row: LiveRow; bodies: Record<string, string>; pages: Record<string, string | null> }[] = [];
       for (const row of rows) {
         if (!canStore(row.document)) continue;
         const live = toLive(row);
         const bodies = Object.fromEntries(contexts.map((ctx) => [ctx.locale, jsonText(productView(live.doc, live.stock, live, ctx))]));
-        answers.set(row.entryId, storeAnswersStatement(row, basis, bodies));
+        const pages: Record<string, string | null> = {};
+        if (options.pages) for (const ctx of contexts) pages[ctx.locale] = await options.pages.build(db, live, ctx);
+        built.push({ row, bodies, pages });
+      }
+      // Pages are stored under the basis they were built in: one that moved meanwhile (an action published
+      // between the two reads) leaves them unbuilt, and due again.
+      const stable = pageBasis !== undefined && pageBasis === (await options.pages?.basis(db, set));
+      for (const { row, bodies, pages } of built) {
+        answers.set(row.entryId, storeAnswersStatement(row, basis, bodies, stable ? { basis: pageBasis, pages } : undefined));
       }
     }
     const clear = (orm: Orm, d: (typeof due)[number]) =>
@@ -383,9 +393,30 @@ export async function markStaleAnswers(db: Database, options: { sample?: boolean
  * `ANSWER_FORMAT` this rebuilds every answer in the background, a batch a tick, while reads build theirs
  * from the row. Returns how many products' answers it built.
  */
-export async function maintainAnswers(db: Database): Promise<number> {
+export async function maintainAnswers(db: Database, pages?: PageBuilder): Promise<number> {
   await markStaleAnswers(db, { sample: true });
-  return refreshProductAnswers(db);
+  if (pages) await markStalePages(db, pages);
+  return refreshProductAnswers(db, { pages });
+}
+
+/**
+ * Stored pages built under another basis than the current one (an action published, the renderer upgraded) or
+ * without a renderer are never composed: this marks their products due and their pages as marked (NULL basis),
+ * in one atomic unit, so a batch a tick rebuilds them. Their answers stay and are served meanwhile. Finding none
+ * costs two seeks of the page-basis index. Returns whether it marked any.
+ */
+export async function markStalePages(db: Database, pages: PageBuilder): Promise<boolean> {
+  const basis = await pages.basis(db, await loadLocales(db));
+  const stale = sql`(${productAnswers.pageBasis} < ${basis} OR ${productAnswers.pageBasis} > ${basis})`;
+  const [first] = await db.orm.select({ slug: productAnswers.slug }).from(productAnswers).where(stale).limit(1);
+  if (!first) return false;
+  await db.atomic((orm) => [
+    raw(sql`INSERT OR IGNORE INTO product_answers_due (entry_id, mark)
+      SELECT p.entry_id, hex(randomblob(8)) FROM published_products p
+      WHERE p.slug IN (SELECT slug FROM product_answers WHERE ${stale})`),
+    orm.update(productAnswers).set({ pageBasis: null, page: null }).where(stale),
+  ]);
+  return true;
 }
 
 export interface ProductQuery {

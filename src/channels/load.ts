@@ -25,7 +25,7 @@ import { type CatalogueAction, messageRenderView, productRenderView } from "./vi
 const catalogueCache = new Map<string, CatalogueAction[]>();
 const CATALOGUE_CACHE_SIZE = 32;
 
-async function catalogueStamp(db: Database): Promise<string> {
+export async function catalogueStamp(db: Database): Promise<string> {
   const query = prepared(db, "live-actions-stamp", (orm) =>
     orm
       .select({ stamp: sql<string | null>`group_concat(${publishedActions.revisionId}, ',')` })

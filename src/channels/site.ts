@@ -4,7 +4,7 @@
  * it as `webRenderer.site`; the routes reach it through the injected registry, never by importing
  * `renderers/web` (docs/architecture.md, "Layers").
  */
-import type { EntityView, WebChrome } from "./contract";
+import type { EntityView, ProductRenderView, WebChrome } from "./contract";
 
 /**
  * The words of the web page frame (skip link, search box, column headings, error pages) that the
@@ -101,4 +101,29 @@ export interface WebSite {
   stylesheet: { name: string; css: string };
   /** A checkout step as a full page in the storefront's frame. */
   renderCheckoutPage(page: CheckoutPage, options: { baseUrl: string; chrome: WebChrome }): string;
+  /** Product pages in two steps, for storing their parts (src/channels/pages.ts); absent, every page is rendered whole. */
+  productPages?: ProductPages;
+}
+
+/**
+ * What a product page shows that no frame changes (its head's tags, its main section, its title, address and cart
+ * label), rendered once and stored; the frame (switcher, banner, categories, cart count, notice) goes around it
+ * per request. `compose(parts(view, baseUrl), …)` is byte for byte `render(view, …)` (test/channels/pages.test.ts).
+ */
+export interface ProductPageParts {
+  locale: string;
+  title: string;
+  url: string;
+  cart: string;
+  head: string;
+  main: string;
+}
+
+export interface ProductPages {
+  /** The version of the parts this renderer builds: stored parts of another format are never composed. */
+  format: string;
+  /** The parts of a product page, or null when they cannot be cut apart (the page is then rendered whole). */
+  parts(view: ProductRenderView, baseUrl: string): ProductPageParts | null;
+  /** The whole page: the frame of this request around stored parts. */
+  compose(parts: ProductPageParts, options: { baseUrl: string; chrome: WebChrome }): string;
 }

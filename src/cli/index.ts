@@ -11,7 +11,8 @@ import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
 import { type ContentProblem, contentFiles, type ImportReport, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
-import { markStaleAnswers, refreshProductAnswers } from "../catalogue/products";
+import { markStaleAnswers, markStalePages, refreshProductAnswers } from "../catalogue/products";
+import { pageBuilder } from "../channels/pages";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
 import { parseConfig } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
@@ -106,7 +107,7 @@ async function importDir(
   db.client.exec("BEGIN IMMEDIATE");
   let report: ImportReport;
   try {
-    report = await importContent(db, source, { keyId: null, now: new Date() }, options);
+    report = await importContent(db, source, { keyId: null, now: new Date() }, { ...options, pages: pageBuilder(renderers.web.site) });
   } catch (error) {
     if (db.client.inTransaction) db.client.exec("ROLLBACK");
     throw error;
@@ -221,8 +222,10 @@ export async function main(
         try {
           // Products due for their stored answers (a database migrated to 0015, a locale edit, answers an older
           // release stored in another format): all of them now.
+          const pages = pageBuilder(renderers.web.site);
           await markStaleAnswers(db);
-          const built = await refreshProductAnswers(db, { all: true });
+          if (pages) await markStalePages(db, pages);
+          const built = await refreshProductAnswers(db, { all: true, pages });
           if (built) out(`${built} product(s) given stored answers.`);
         } finally {
           db.close();

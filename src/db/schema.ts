@@ -135,8 +135,12 @@ export const productAnswers = sqliteTable(
     locale: text("locale").notNull(),
     basis: text("basis").notNull(),
     body: text("body").notNull(),
+    /** What the stored page parts were built from (migrations/0016): '' built without a renderer, NULL marked due. */
+    pageBasis: text("page_basis").default(""),
+    /** The product page's parts (`ProductPageParts` as JSON, base URL as a mark), or null: rendered whole. */
+    page: text("page"),
   },
-  (t) => [primaryKey({ columns: [t.slug, t.locale] })],
+  (t) => [primaryKey({ columns: [t.slug, t.locale] }), index("product_answers_page_basis").on(t.pageBasis)],
 );
 
 /** Products whose answers are to be built again (migrations/0015): `mark` changes with every write of the row. */

@@ -3,6 +3,9 @@ import type { TemplateSpecification } from "handlebars";
 
 export type TemplateName = "audit" | "conflict" | "customer" | "customers" | "dashboard" | "edit" | "field" | "insights" | "layout" | "list" | "preview" | "problem" | "revisions" | "signin";
 
+/** A hash of the template sources (their names and text): what stored renders name as their templates' version. */
+export const templatesHash = "51b4e488c7cab944";
+
 export const templates = {
   "audit": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {

@@ -11,55 +11,15 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ANSWER_FORMAT, answerBasis, BASE_MARK } from "../../src/catalogue/answers";
-import { ProductDoc } from "../../src/catalogue/documents";
-import type { LocaleRow, LocaleSet } from "../../src/catalogue/locales";
 import { fallbackChain } from "../../src/catalogue/locales";
 import { productView } from "../../src/catalogue/products";
 import { jsonText } from "../../src/lib/etag";
-import { productDoc } from "../helpers/db";
+import { locales, products, rows, stock } from "../helpers/fixed-products";
 
 /** Each answer format's fingerprint of the fixed products' answers. */
 const RECORDED: Record<number, string> = {
   1: "4e5e613989b306b46515c810",
 };
-
-const row = (code: string, name: string, fallback: string | null, currency: string, position: number): LocaleRow => ({
-  code,
-  name,
-  fallback,
-  isDefault: fallback === null,
-  currency,
-  position,
-  archived: false,
-  version: 1,
-  createdAt: "2026-11-24T12:00:00.000Z",
-  updatedAt: "2026-11-24T12:00:00.000Z",
-});
-const rows = [row("en", "English", null, "EUR", 0), row("fr", "Français", "en", "EUR", 1), row("en-US", "English (US)", "en", "USD", 2)];
-const locales: LocaleSet = { rows, default: rows[0]!, byCode: new Map(rows.map((r) => [r.code, r])) };
-
-/** Products that reach every branch of the view: fallbacks, relative media, compare-at prices, stock levels. */
-const products = [
-  productDoc("merino-crew", {
-    title: { en: 'Merino crew <sweater> & "more"', fr: "Pull ras du cou" },
-    media: [
-      { url: "/media/merino.jpg", alt: { en: "Front", fr: "Devant" } },
-      { url: "https://img.example/back.jpg", alt: { en: "Back" } },
-    ],
-    attributes: [{ key: "material", label: { en: "Material", fr: "Matière" }, value: { en: "Merino wool" } }],
-    variants: [
-      { sku: "MC-S", options: { size: "S" }, prices: { EUR: 8900, USD: 9900 }, compareAtPrices: { EUR: 12000 } },
-      { sku: "MC-M", options: { size: "M" }, prices: { EUR: 123456 }, lowStockThreshold: 5 },
-      { sku: "MC-L", options: { size: "L" }, prices: { EUR: 8900 }, backorder: "preorder" },
-    ],
-  }),
-  productDoc("silk-scarf", { categories: ["accessories", "gifts"], summary: { en: "Light. 🧣" } }),
-].map((doc) => ProductDoc.parse(doc));
-const stock = new Map([
-  ["MC-S", 40],
-  ["MC-M", 3],
-  ["MC-L", 0],
-]);
 
 function answers(): string[] {
   return products.flatMap((doc, i) =>

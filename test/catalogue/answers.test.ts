@@ -5,76 +5,35 @@
  * locale edit, another base URL, a document holding the base URL's mark, a write racing the builder, a platform
  * refusing a statement, a database made before the table existed.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { platforms, renderers } from "../../renderers";
-import { createApp } from "../../src/app";
+import { describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
 import { answerBasis, BASE_MARK, storeAnswersStatement, withBase } from "../../src/catalogue/answers";
 import { type ContentBundle, importContent } from "../../src/catalogue/content";
 import { loadLocales, saveLocale } from "../../src/catalogue/locales";
 import { ANSWER_BATCH, maintainAnswers, markStaleAnswers, refreshProductAnswers } from "../../src/catalogue/products";
+import { pageBuilder } from "../../src/channels/pages";
 import { readContentDir } from "../../src/cli/content-files";
-import { parseConfig } from "../../src/env";
-import { createApiKey } from "../../src/lib/keys";
-import { serve } from "../../src/node";
 import { MIGRATIONS_DIR, openSqlite, type SqliteDatabase } from "../../src/node/sqlite";
-import { builtAnswer, expectAnswersAreBuilt, storedAnswers } from "../helpers/answers";
+import {
+  appOn,
+  builtAnswer,
+  expectAnswersAreBuilt,
+  fileDb,
+  publish,
+  release,
+  STORE_BASE,
+  serveTicking,
+  storedAnswers,
+  track,
+} from "../helpers/answers";
 import { expectStatus } from "../helpers/app";
 import { unison } from "../helpers/cli";
 import { productDoc } from "../helpers/db";
 import { CONTENT_DIR, DEMO_NOW } from "../helpers/demo";
 
-const BASE = "https://shop.example";
-const dirs: string[] = [];
-const open: SqliteDatabase[] = [];
-
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A real SQLite file with the en and fr locales. */
-async function fileDb(): Promise<{ db: SqliteDatabase; path: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "unison-answers-"));
-  dirs.push(dir);
-  const path = join(dir, "unison.db");
-  const db = openSqlite(path);
-  open.push(db);
-  await saveLocale(db, { code: "en", name: "English", fallback: null, default: true, currency: "EUR" }, null, DEMO_NOW);
-  await saveLocale(db, { code: "fr", name: "Français", fallback: "en", default: false, currency: "EUR" }, null, DEMO_NOW);
-  return { db, path };
-}
-
-/** The app as `npm start` builds it, on `db`, with its own base URL. */
-function appOn(db: SqliteDatabase, baseUrl = BASE) {
-  const logs: string[] = [];
-  const app = createApp({
-    resolveDb: () => db,
-    config: parseConfig({ PUBLIC_BASE_URL: baseUrl, RATE_LIMIT_PER_MINUTE: "0" }),
-    clock: () => DEMO_NOW,
-    log: (line) => logs.push(line),
-    renderers,
-    platforms,
-  });
-  let editor: Promise<{ authorization: string }> | undefined;
-  const key = () =>
-    (editor ??= createApiKey(db, { name: "editor", scopes: ["catalog:write", "catalog:publish"] }, DEMO_NOW).then((k) => ({
-      authorization: `Bearer ${k.secret}`,
-    })));
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(method === "GET" ? {} : await key()),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  return { app, logs, request, get: (path: string) => request("GET", path) };
-}
+const BASE = STORE_BASE;
 
 /** A bundle of products only (the database's locales stay), as `POST /v1/admin/import` takes one. */
 const productsBundle = (docs: Record<string, unknown>[]): ContentBundle => ({
@@ -83,12 +42,6 @@ const productsBundle = (docs: Record<string, unknown>[]): ContentBundle => ({
   messages: [],
   actions: [],
 });
-
-/** Creates and publishes a product through the API (the publish request builds its answers). */
-async function publish(t: ReturnType<typeof appOn>, doc: Record<string, unknown>) {
-  await expectStatus(await t.request("POST", "/v1/admin/products", doc), 201);
-  await expectStatus(await t.request("POST", `/v1/admin/products/${doc.slug}/publish`, undefined, { "if-match": '"v1"' }), 200);
-}
 
 const due = (db: SqliteDatabase) => (db.client.prepare("SELECT count(*) AS n FROM product_answers_due").get() as { n: number }).n;
 
@@ -269,11 +222,13 @@ describe("stored answers", () => {
 
   it("left by a release that built them in another format are ignored at once, then swept and rebuilt: a batch a tick, the rest by `unison migrate`", async () => {
     const { db, path } = await fileDb();
+    // As the server and the CLI build them: with the storefront's pages (their own sweep: test/catalogue/pages.test.ts).
+    const pages = pageBuilder(renderers.web.site);
     const t = appOn(db);
     const count = ANSWER_BATCH + 30;
     const slugs = Array.from({ length: count }, (_, i) => `hat-${String(i).padStart(4, "0")}`);
     expect(
-      (await importContent(db, productsBundle(slugs.map((slug) => productDoc(slug))), { keyId: null, now: DEMO_NOW })).problems,
+      (await importContent(db, productsBundle(slugs.map((slug) => productDoc(slug))), { keyId: null, now: DEMO_NOW }, { pages })).problems,
     ).toEqual([]);
     expect(await markStaleAnswers(db, { sample: true })).toBe(false);
     // What an upgrade finds: every answer stored under the older release's basis, and one for a locale since removed.
@@ -282,7 +237,7 @@ describe("stored answers", () => {
     const stored = () => (db.client.prepare("SELECT count(*) AS n FROM product_answers").get() as { n: number }).n;
     expect(await t.get("/v1/products/hat-0007?locale=fr").then((r) => r.text())).toBe(await builtAnswer(db, "hat-0007", "fr", BASE));
     // The tick's upkeep: one sample finds them stale; all are dropped and their products due; one batch is built.
-    expect(await maintainAnswers(db)).toBe(ANSWER_BATCH);
+    expect(await maintainAnswers(db, pages)).toBe(ANSWER_BATCH);
     expect(due(db)).toBe(count - ANSWER_BATCH);
     expect(stored()).toBe(ANSWER_BATCH * 2);
     expect(await markStaleAnswers(db, { sample: true })).toBe(false);
@@ -290,13 +245,12 @@ describe("stored answers", () => {
     await expectAnswersAreBuilt(db, t.get, "hat-0229", BASE, false);
     // `unison migrate` sweeps every stored answer, not a sample: one left stale among current ones is rebuilt too.
     db.client.exec(`UPDATE product_answers SET basis = 'an older release' WHERE slug = 'hat-0150'`);
-    db.close();
-    open.splice(open.indexOf(db), 1);
+    release(db);
     const migrated = unison(["migrate", "--db", path]);
     expect(migrated.code).toBe(0);
     expect(migrated.stdout).toContain(`${count - ANSWER_BATCH + 1} product(s) given stored answers.`);
     const after = openSqlite(path);
-    open.push(after);
+    track(after);
     expect(due(after)).toBe(0);
     expect((after.client.prepare("SELECT count(*) AS n FROM product_answers").get() as { n: number }).n).toBe(count * 2);
     const tAfter = appOn(after);
@@ -314,13 +268,7 @@ describe("stored answers", () => {
     db.client.exec(`UPDATE product_answers SET basis = 'an older release', body = '{"older":true}'`);
     const current = answerBasis(await loadLocales(db));
     const rebuilt = () => (db.client.prepare("SELECT count(*) AS n FROM product_answers WHERE basis = ?").get(current) as { n: number }).n;
-    const running = await serve({
-      db,
-      port: 0,
-      host: "127.0.0.1",
-      env: { LOG_REQUESTS: "false", WEBHOOK_INTERVAL_MS: "20" },
-      print: () => {},
-    });
+    const running = await serveTicking(db);
     try {
       await expect.poll(rebuilt, { timeout: 10_000 }).toBe(4);
       expect(due(db)).toBe(0);
@@ -350,14 +298,13 @@ describe("stored answers", () => {
     // One write request builds one batch.
     await expectStatus(await t.request("POST", "/v1/admin/products", productDoc("draft-hat")), 201);
     expect(due(db)).toBe(count - ANSWER_BATCH);
-    db.close();
-    open.splice(open.indexOf(db), 1);
+    release(db);
     const migrated = unison(["migrate", "--db", path]);
     expect(migrated.stderr).toBe("");
     expect(migrated.code).toBe(0);
     expect(migrated.stdout).toContain(`${count - ANSWER_BATCH} product(s) given stored answers.`);
     const after = openSqlite(path);
-    open.push(after);
+    track(after);
     expect(due(after)).toBe(0);
     const stored = after.client.prepare("SELECT count(*) AS n FROM product_answers").get() as { n: number };
     expect(stored.n).toBe(count * 2);

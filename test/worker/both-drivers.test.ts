@@ -6,21 +6,25 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
 import { storedAnswer } from "../../src/catalogue/answers";
 import { contentFiles, exportContent } from "../../src/catalogue/content";
 import { createEntry, parseDocument, publishEntry, updateDraft } from "../../src/catalogue/entries";
-import { loadLocales, saveLocale } from "../../src/catalogue/locales";
+import { fallbackChain, loadLocales, saveLocale } from "../../src/catalogue/locales";
 import {
   findLiveProduct,
   inventoryInserts,
   listLiveProducts,
   maintainAnswers,
   markStaleAnswers,
+  markStalePages,
   productKind,
   productView,
   refreshProductAnswers,
   setStock,
 } from "../../src/catalogue/products";
+import { catalogueActions, productForDisplay, productSource } from "../../src/channels/load";
+import { pageBuilder, storedProductPage } from "../../src/channels/pages";
 import { type Database, raw } from "../../src/db/client";
 import { ApiError } from "../../src/lib/errors";
 import { newId } from "../../src/lib/ids";
@@ -100,6 +104,33 @@ describe.each(drivers)("on %s", { timeout: 60_000 }, (driver, open) => {
     const rebuilt = await served();
     expect(rebuilt.stored).toBe(rebuilt.built);
     expect(await markStaleAnswers(db, { sample: true })).toBe(false);
+  });
+
+  it("stored pages: built with the answers, read back as the renderer cut them, swept and rebuilt when their basis moves", async () => {
+    const db = await seeded(open);
+    const doc = parseDocument(productKind, productDoc("wool-hat"));
+    const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
+      inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 40 }], ctx.now.toISOString()),
+    );
+    await publishEntry(db, productKind, ctx, entry, 1);
+    const pages = renderers.web.site!.productPages!;
+    const builder = pageBuilder(renderers.web.site)!;
+    expect(await refreshProductAnswers(db, { pages: builder })).toBe(1);
+    const locales = await loadLocales(db);
+    const view = { locales, locale: "fr", chain: fallbackChain(locales, "fr"), baseUrl: BASE };
+    const live = (await findLiveProduct(db, "wool-hat"))!;
+    const cut = pages.parts(
+      productForDisplay(productSource(live.doc, live.stock, live, view, await catalogueActions(db, view)), "web"),
+      BASE,
+    );
+    expect(cut?.main).toContain("Titre wool-hat");
+    expect(await storedProductPage(db, "wool-hat", view, pages)).toEqual(cut);
+    // Stored under another basis (an older renderer): never read; the tick's upkeep marks it due and rebuilds it.
+    await db.orm.run(sql`UPDATE product_answers SET page_basis = 'an older release'`);
+    expect(await storedProductPage(db, "wool-hat", view, pages)).toBeNull();
+    expect(await maintainAnswers(db, builder)).toBe(1);
+    expect(await storedProductPage(db, "wool-hat", view, pages)).toEqual(cut);
+    expect(await markStalePages(db, builder)).toBe(false);
   });
 
   it("a search past the ranking bound pages in index order, every match once", async () => {

@@ -1,6 +1,7 @@
 /** Bulk import and export of the catalogue in the `content/` format, as JSON. */
 import { z } from "@hono/zod-openapi";
 import { bundleFromJson, exportContent, importContent } from "../../catalogue/content";
+import { pageBuilder } from "../../channels/pages";
 import type { Router } from "../../lib/create-router";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { hasScope } from "../../lib/keys";
@@ -128,7 +129,7 @@ export function registerContentRoutes(app: Router) {
       c.get("db"),
       bundleFromJson(c.req.valid("json") as Parameters<typeof bundleFromJson>[0]),
       { keyId: c.get("principal")?.keyId ?? null, now: c.get("clock")() },
-      { publish: publish === "true", dryRun: dryRun === "true" },
+      { publish: publish === "true", dryRun: dryRun === "true", pages: pageBuilder(c.get("renderers").web.site) },
     );
     if (report.problems.length) {
       throw new ApiError("unprocessable", `The bundle has ${report.problems.length} problem(s); nothing was imported.`, {

@@ -19,6 +19,7 @@ import {
 } from "../../catalogue/products";
 import type { WebChrome } from "../../channels/contract";
 import { catalogueActions, listedProducts, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
+import { storedProductPage } from "../../channels/pages";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
 import { HandoffCode, redeemHandoff } from "../../journeys/handoffs";
 import { invokeAction } from "../../journeys/invoke";
@@ -29,6 +30,7 @@ import { registerCheckoutRoutes } from "./checkout.index";
 import {
   categoryLabel,
   chromeFor,
+  composePage,
   ensureSession,
   fromOtherSite,
   memoPage,
@@ -279,6 +281,9 @@ export function registerStorefrontRoutes(app: Router) {
       const db = c.get("db");
       const slug = c.req.param("slug") ?? "";
       const rendered = await memoPage(c, ctx, async (cartCount) => {
+        // Its stored parts in this request's frame (src/channels/pages.ts), else rendered whole from the row.
+        const stored = await storedProductPage(db, slug, ctx, webSite(c).productPages);
+        if (stored) return composePage(c, stored, await chromeFor(c, ctx, { cartCount }));
         const live = await findLiveProduct(db, slug);
         if (!live) throw new ApiError("not_found", `No product "${slug}".`);
         const source = productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx));

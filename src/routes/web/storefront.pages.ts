@@ -14,7 +14,7 @@ import { listLiveMessages, messageView, messageWindows } from "../../catalogue/m
 import { money } from "../../catalogue/money";
 import { liveCategories, type ViewContext } from "../../catalogue/products";
 import type { EntityView, WebChrome } from "../../channels/contract";
-import type { WebSite } from "../../channels/site";
+import type { ProductPageParts, WebSite } from "../../channels/site";
 import { actionResultRenderView } from "../../channels/views";
 import type { Database, Orm } from "../../db/client";
 import { type CartView, cartView, loadCartOf } from "../../journeys/carts";
@@ -270,6 +270,20 @@ export interface RenderedPage {
 export function renderPage(c: PageContext, view: EntityView, chrome: WebChrome, validUntil = Number.POSITIVE_INFINITY): RenderedPage {
   const rendered = c.get("renderers").web.render(view, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
   return { body: rendered.body, contentType: rendered.contentType, locale: view.locale, etag: strongEtag(rendered.body), validUntil };
+}
+
+/** A product page from its stored parts (src/channels/pages.ts) in this request's frame: the bytes `renderPage` gives. */
+export function composePage(c: PageContext, parts: ProductPageParts, chrome: WebChrome): RenderedPage {
+  const pages = webSite(c).productPages;
+  if (!pages) throw new Error("The web renderer in the registry cannot compose stored pages (WebSite.productPages).");
+  const body = pages.compose(parts, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
+  return {
+    body,
+    contentType: "text/html; charset=utf-8",
+    locale: parts.locale,
+    etag: strongEtag(body),
+    validUntil: Number.POSITIVE_INFINITY,
+  };
 }
 
 /**

@@ -1,0 +1,216 @@
+/**
+ * Stored product pages (src/channels/pages.ts, migrations/0016): the storefront's `/products/{slug}` composes a
+ * product's stored head and main section into each request's frame, and those bytes must be, byte for byte,
+ * what rendering the page whole gives. The oracle is the same storefront on the same file through its own
+ * connection (its own memos), with a registry whose web renderer cannot cut pages. These tests try to make a
+ * stored page lie: an action relabelled, a locale edited, a stock move, an unpublish, a write that bypasses the
+ * app, a base URL that escaping changes, a document holding a mark, a database whose pages were never built.
+ */
+import { describe, expect, it } from "vitest";
+import { renderers } from "../../renderers";
+import { BASE_MARK } from "../../src/catalogue/answers";
+import { importContent } from "../../src/catalogue/content";
+import { loadLocales, saveLocale } from "../../src/catalogue/locales";
+import { maintainAnswers, markStalePages } from "../../src/catalogue/products";
+import { pageBuilder, pagesBasis } from "../../src/channels/pages";
+import { readContentDir } from "../../src/cli/content-files";
+import type { Registry } from "../../src/consistency/engine";
+import { openSqlite, type SqliteDatabase } from "../../src/node/sqlite";
+import { appOn, fileDb, publish, release, STORE_BASE, serveTicking, track } from "../helpers/answers";
+import { expectStatus } from "../helpers/app";
+import { unison } from "../helpers/cli";
+import { productDoc } from "../helpers/db";
+import { CONTENT_DIR, DEMO_NOW } from "../helpers/demo";
+
+const site = renderers.web.site!;
+const pages = site.productPages!;
+const builder = pageBuilder(site)!;
+/** The same registry, its web renderer unable to cut pages: every product page is rendered whole. */
+const whole: Registry = { ...renderers, web: { ...renderers.web, site: { ...site, productPages: undefined } } };
+
+/** The demo catalogue imported into a real file with its pages stored; the storefront, and its whole-render oracle. */
+async function demoStore(options: { withPages?: boolean } = {}) {
+  const { db, path } = await fileDb();
+  const report = await importContent(
+    db,
+    await readContentDir(CONTENT_DIR),
+    { keyId: null, now: DEMO_NOW },
+    { pages: options.withPages === false ? undefined : builder },
+  );
+  expect(report.problems).toEqual([]);
+  const slugs = db.client.prepare("SELECT slug FROM published_products ORDER BY slug").pluck().all() as string[];
+  expect(slugs.length).toBeGreaterThan(30);
+  return { db, path, slugs, t: appOn(db), oracle: oracleOn(path) };
+}
+
+function oracleOn(path: string, baseUrl = STORE_BASE) {
+  return appOn(track(openSqlite(path)), baseUrl, {}, whole);
+}
+
+/** Stored pages, slug/locale → page basis and whether a page is stored. */
+function storedPages(db: SqliteDatabase): Map<string, { basis: string | null; page: string | null }> {
+  const rows = db.client.prepare("SELECT slug, locale, page_basis AS basis, page FROM product_answers").all() as {
+    slug: string;
+    locale: string;
+    basis: string | null;
+    page: string | null;
+  }[];
+  return new Map(rows.map((r) => [`${r.slug}/${r.locale}`, { basis: r.basis, page: r.page }]));
+}
+
+/** The storefront's product page and the oracle's are the same response, in every locale. */
+async function expectSamePage(t: ReturnType<typeof appOn>, oracle: ReturnType<typeof appOn>, slug: string): Promise<string[]> {
+  const bodies: string[] = [];
+  for (const locale of ["en", "fr"]) {
+    const path = `/products/${slug}?locale=${locale}`;
+    const [got, want] = [await t.get(path), await oracle.get(path)];
+    const body = await got.text();
+    expect(got.status, `${slug} ${locale}`).toBe(want.status);
+    expect(body, `${slug} ${locale}: the bytes sent`).toBe(await want.text());
+    expect(got.headers.get("etag"), `${slug} ${locale}: the tag sent`).toBe(want.headers.get("etag"));
+    bodies.push(body);
+  }
+  return bodies;
+}
+
+describe("stored product pages", () => {
+  it("are stored by an import for every product and locale, and compose to the bytes of a whole render", async () => {
+    const { db, slugs, t, oracle } = await demoStore();
+    const basis = await pagesBasis(db, await loadLocales(db), pages.format);
+    const stored = storedPages(db);
+    expect(stored.size).toBe(slugs.length * 2);
+    for (const [key, row] of stored) {
+      expect(row.basis, key).toBe(basis);
+      expect(row.page, key).toContain(BASE_MARK);
+    }
+    for (const slug of slugs) await expectSamePage(t, oracle, slug);
+  });
+
+  it("are what the storefront sends: the row is not read", async () => {
+    const { db, t } = await demoStore();
+    db.client.exec(
+      "UPDATE product_answers SET page = replace(page, 'Merino crew sweater', 'Planted sweater') WHERE slug = 'merino-crew-sweater' AND locale = 'en'",
+    );
+    const body = await (await t.get("/products/merino-crew-sweater?locale=en")).text();
+    expect(body).toContain("Planted sweater");
+    expect(body).toContain(`<link rel="canonical" href="${STORE_BASE}/products/merino-crew-sweater">`);
+  });
+
+  it("are never composed once an action is relabelled, and the tick rebuilds them all", async () => {
+    const { db, slugs, t, oracle } = await demoStore();
+    const before = await pagesBasis(db, await loadLocales(db), pages.format);
+    const draft = await expectStatus(await t.get("/v1/admin/actions/add_to_cart", await t.editor()), 200);
+    await expectStatus(
+      await t.request(
+        "PATCH",
+        "/v1/admin/actions/add_to_cart",
+        { label: { en: "Add to bag" } },
+        {
+          "if-match": `"v${draft.version}"`,
+          "content-type": "application/merge-patch+json",
+        },
+      ),
+      200,
+    );
+    await expectStatus(
+      await t.request("POST", "/v1/admin/actions/add_to_cart/publish", undefined, { "if-match": `"v${draft.version + 1}"` }),
+      200,
+    );
+    // Every stored page still names the old actions: none is composed.
+    expect([...storedPages(db).values()].every((r) => r.basis === before)).toBe(true);
+    const [en] = await expectSamePage(t, oracle, "ribbed-beanie");
+    expect(en).toContain("Add to bag");
+    // One tick marks them all due and rebuilds them (the demo is less than a batch).
+    expect(await maintainAnswers(db, builder)).toBe(slugs.length);
+    const after = await pagesBasis(db, await loadLocales(db), pages.format);
+    expect(after).not.toBe(before);
+    expect([...storedPages(db).values()].every((r) => r.basis === after && r.page)).toBe(true);
+    expect(storedPages(db).get("ribbed-beanie/en")?.page).toContain("Add to bag");
+    expect(await markStalePages(db, builder)).toBe(false);
+    for (const slug of slugs) await expectSamePage(t, oracle, slug);
+  });
+
+  it("follow their row and the locales: a stock move, a write that bypasses the app, a locale edit, an unpublish", async () => {
+    const { db, t, oracle } = await demoStore();
+    // Sold out through the admin API: the write drops the page and its request builds it again.
+    const admin = await t.editor();
+    const product = await expectStatus(await t.get("/v1/admin/products/ribbed-beanie", admin), 200);
+    for (const { sku } of product.draft.variants) {
+      const row = await expectStatus(await t.get(`/v1/admin/inventory/${sku}`, admin), 200);
+      await expectStatus(
+        await t.request("PUT", `/v1/admin/inventory/${sku}`, { stock: 0 }, { ...admin, "if-match": `"v${row.version}"` }),
+        200,
+      );
+    }
+    expect(storedPages(db).get("ribbed-beanie/en")?.page).toBeTruthy();
+    const [soldOut] = await expectSamePage(t, oracle, "ribbed-beanie");
+    expect(soldOut).toContain("OutOfStock");
+    // A write no code path of ours made: the row's trigger drops the page.
+    db.client.exec(`UPDATE published_products SET stock = '{}' WHERE slug = 'enamel-mug'`);
+    expect(storedPages(db).has("enamel-mug/en")).toBe(false);
+    await expectSamePage(t, oracle, "enamel-mug");
+    // A locale renamed: the locale switcher is the frame's, the pages' basis names the locale set.
+    const fr = (await loadLocales(db)).byCode.get("fr")!;
+    await saveLocale(
+      db,
+      { code: "fr", name: "Français (France)", fallback: fr.fallback, default: fr.isDefault, currency: fr.currency },
+      fr.version,
+      DEMO_NOW,
+    );
+    expect(storedPages(db).get("merino-crew-sweater/fr")?.page).toBeTruthy();
+    await expectSamePage(t, oracle, "merino-crew-sweater");
+    // Unpublished: no page, from either.
+    const merino = await expectStatus(await t.get("/v1/admin/products/merino-crew-sweater", admin), 200);
+    await expectStatus(
+      await t.request("POST", "/v1/admin/products/merino-crew-sweater/unpublish", undefined, { "if-match": `"v${merino.version}"` }),
+      200,
+    );
+    expect(storedPages(db).has("merino-crew-sweater/en")).toBe(false);
+    expect((await t.get("/products/merino-crew-sweater")).status).toBe(404);
+    await expectSamePage(t, oracle, "merino-crew-sweater");
+  });
+
+  it("of a database that has none (one upgraded to 0016) are built by the server `npm start` runs, and by `unison migrate`", async () => {
+    const { db, path, slugs, t, oracle } = await demoStore({ withPages: false });
+    const current = await pagesBasis(db, await loadLocales(db), pages.format);
+    const built = (d: SqliteDatabase) => [...storedPages(d).values()].filter((r) => r.basis === current && r.page).length;
+    expect([...storedPages(db).values()].every((r) => r.basis === "" && r.page === null)).toBe(true);
+    await expectSamePage(t, oracle, "merino-crew-sweater");
+    // The server, on its outbound ticks (a batch a tick: the demo is less than one).
+    const running = await serveTicking(db);
+    try {
+      await expect.poll(() => built(db), { timeout: 10_000 }).toBe(slugs.length * 2);
+      const served = await (await fetch(`${running.url}/products/merino-crew-sweater`)).text();
+      expect(served).toContain(`<link rel="canonical" href="${running.url}/products/merino-crew-sweater">`);
+      expect(served).toBe(await (await appOn(track(openSqlite(path)), running.url, {}, whole).get("/products/merino-crew-sweater")).text());
+    } finally {
+      await running.close();
+    }
+    // `unison migrate`: all at once, on a file whose pages were all dropped.
+    release(db); // closed by the server
+    const before = openSqlite(path);
+    before.client.exec("UPDATE product_answers SET page_basis = '', page = NULL");
+    before.close();
+    const migrated = unison(["migrate", "--db", path]);
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout).toContain(`${slugs.length} product(s) given stored answers.`);
+    const after = track(openSqlite(path));
+    expect(built(after)).toBe(slugs.length * 2);
+    for (const slug of slugs.slice(0, 5)) await expectSamePage(appOn(after), oracleOn(path), slug);
+    expect(unison(["migrate", "--db", path]).stdout).not.toContain("given stored answers");
+  });
+
+  it("are not composed for a base URL that escaping changes, nor stored for a document holding a mark", async () => {
+    const { db, path, t } = await demoStore();
+    const odd = "https://cdn.example/a&b=1";
+    const [en] = await expectSamePage(appOn(track(openSqlite(path)), odd), oracleOn(path, odd), "merino-crew-sweater");
+    expect(en).toContain(`href="https://cdn.example/a&amp;b&#x3D;1/products/merino-crew-sweater"`);
+    for (const mark of ["\uFDD0", "\uFDD1", "\uFDEF"]) {
+      const slug = `odd-hat-${mark.codePointAt(0)}`;
+      await publish(t, productDoc(slug, { title: { en: `Odd ${mark} hat`, fr: "Chapeau" } }));
+      expect(storedPages(db).has(`${slug}/en`)).toBe(false);
+      const [page] = await expectSamePage(t, oracleOn(path), slug);
+      expect(page).toContain(`Odd ${mark} hat`);
+    }
+  });
+});
