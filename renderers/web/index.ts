@@ -362,7 +362,7 @@ const PARTS_CUT = "\uFDD1";
  * bump it when the page context changes (test/channels/pages.test.ts fails when a fixed page's parts change
  * while the format does not).
  */
-const PAGE_PARTS_FORMAT = 1;
+const PAGE_PARTS_FORMAT = 2;
 
 /** The same templates, with a `layout` that writes only the head, the cut, and the main section. */
 const hbParts = Handlebars.create();
@@ -380,16 +380,18 @@ const productPages: ProductPages = {
   format: `${PAGE_PARTS_FORMAT}:${templatesHash}`,
 
   parts(view: ProductRenderView, baseUrl: string): ProductPageParts | null {
-    const out = drawParts(pageContext(view, { baseUrl, chrome: PARTS_CHROME }, []));
+    const degradations: Rendered["manifest"]["degradations"] = [];
+    const out = drawParts(pageContext(view, { baseUrl, chrome: PARTS_CHROME }, degradations));
     const cut = out.indexOf(PARTS_CUT);
     if (cut === -1 || out.includes(PARTS_CUT, cut + 1)) return null;
-    return { locale: view.locale, title: view.title, url: view.url, cart: view.ui.cart, head: out.slice(0, cut), main: out.slice(cut + 1) };
+    const [head, main] = [out.slice(0, cut), out.slice(cut + 1)];
+    return { locale: view.locale, title: view.title, url: view.url, cart: view.ui.cart, head, main, degradations: degradations.length };
   },
 
-  compose(parts: ProductPageParts, options: { baseUrl: string; chrome: WebChrome }): string {
+  compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined }): string {
     // The layout's context as `pageContext` builds it for a product view, from the fields the layout reads.
     const baseUrl = options.baseUrl.replace(/\/+$/, "");
-    const chrome = options.chrome;
+    const chrome = options.chrome ?? frameWithoutChrome(baseUrl);
     const language = parts.locale.split("-")[0] ?? parts.locale;
     const context = cleanDeep(
       {

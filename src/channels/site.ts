@@ -117,6 +117,8 @@ export interface ProductPageParts {
   cart: string;
   head: string;
   main: string;
+  /** How many degradations a whole render of the view reports (`Rendered.manifest.degradations`), framed without chrome. */
+  degradations: number;
 }
 
 export interface ProductPages {
@@ -124,6 +126,6 @@ export interface ProductPages {
   format: string;
   /** The parts of a product page, or null when they cannot be cut apart (the page is then rendered whole). */
   parts(view: ProductRenderView, baseUrl: string): ProductPageParts | null;
-  /** The whole page: the frame of this request around stored parts. */
-  compose(parts: ProductPageParts, options: { baseUrl: string; chrome: WebChrome }): string;
+  /** The whole page: the frame of this request around stored parts (without `chrome`, the frame `render` draws without one). */
+  compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined }): string;
 }

@@ -58,17 +58,24 @@ function storedPages(db: SqliteDatabase): Map<string, { basis: string | null; pa
   return new Map(rows.map((r) => [`${r.slug}/${r.locale}`, { basis: r.basis, page: r.page }]));
 }
 
-/** The storefront's product page and the oracle's are the same response, in every locale. */
+/**
+ * The storefront's product page and the oracle's are the same response, in every locale; so are the web renders of
+ * `GET /v1/render/web/products/{slug}` (framed without chrome), with their count of degradations.
+ */
 async function expectSamePage(t: ReturnType<typeof appOn>, oracle: ReturnType<typeof appOn>, slug: string): Promise<string[]> {
   const bodies: string[] = [];
   for (const locale of ["en", "fr"]) {
-    const path = `/products/${slug}?locale=${locale}`;
-    const [got, want] = [await t.get(path), await oracle.get(path)];
-    const body = await got.text();
-    expect(got.status, `${slug} ${locale}`).toBe(want.status);
-    expect(body, `${slug} ${locale}: the bytes sent`).toBe(await want.text());
-    expect(got.headers.get("etag"), `${slug} ${locale}: the tag sent`).toBe(want.headers.get("etag"));
-    bodies.push(body);
+    for (const path of [`/products/${slug}?locale=${locale}`, `/v1/render/web/products/${slug}?locale=${locale}`]) {
+      const [got, want] = [await t.get(path), await oracle.get(path)];
+      const body = await got.text();
+      expect(got.status, path).toBe(want.status);
+      // A problem carries its own request id: the rest is the same.
+      const unlike = (text: string) => (got.status === 200 ? text : text.replace(/"requestId":"[^"]*"/, ""));
+      expect(unlike(body), `${path}: the bytes sent`).toBe(unlike(await want.text()));
+      expect(got.headers.get("etag"), `${path}: the tag sent`).toBe(want.headers.get("etag"));
+      expect(got.headers.get("x-unison-degradations"), `${path}: the degradations`).toBe(want.headers.get("x-unison-degradations"));
+      if (path.startsWith("/products/")) bodies.push(body);
+    }
   }
   return bodies;
 }
@@ -84,6 +91,12 @@ describe("stored product pages", () => {
       expect(row.page, key).toContain(BASE_MARK);
     }
     for (const slug of slugs) await expectSamePage(t, oracle, slug);
+    // A page whose render degrades (no media: a placeholder image): so does its composed render, and the render
+    // endpoint says so as a whole render does.
+    await publish(t, productDoc("bare-hat", { media: [] }));
+    expect(storedPages(db).get("bare-hat/en")?.page).toBeTruthy();
+    await expectSamePage(t, oracle, "bare-hat");
+    expect((await t.get("/v1/render/web/products/bare-hat?locale=en")).headers.get("x-unison-degradations")).toBe("1");
   });
 
   it("are what the storefront sends: the row is not read", async () => {

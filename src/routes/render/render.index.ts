@@ -8,8 +8,10 @@ import { getEntry } from "../../catalogue/entries";
 import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct } from "../../catalogue/products";
 import { renderBodyComponents } from "../../channels/bodies";
-import type { EntityView, Rendered, Renderer } from "../../channels/contract";
+import type { EntityView, Renderer } from "../../channels/contract";
 import { catalogueActions, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
+import { storedProductPage } from "../../channels/pages";
+import type { ProductPageParts, ProductPages } from "../../channels/site";
 import { auditCatalogue } from "../../consistency/audit";
 import { renderCached } from "../../consistency/cache";
 import type { Registry } from "../../consistency/engine";
@@ -18,7 +20,7 @@ import { memoized } from "../../db/client";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, validationError } from "../../lib/errors";
-import { matchesIfNoneMatch } from "../../lib/etag";
+import { matchesIfNoneMatch, strongEtag } from "../../lib/etag";
 import { cacheHeaders, viewContext } from "../delivery/delivery.index";
 import { consistencyReport, previewMessage, previewProduct, renderMessage, renderProduct } from "./render.routes";
 
@@ -34,17 +36,42 @@ function rendererFor(c: Context<AppEnv>, channel: Channel, format: string | unde
   return renderer;
 }
 
-function respondRendered(c: Context<AppEnv>, renderer: Renderer, view: EntityView, format: string | undefined, locale: string) {
-  return respondOutput(c, renderCached(renderer, view, { baseUrl: c.get("config").PUBLIC_BASE_URL, format }, c.get("renderCache")), locale);
+/** What a render endpoint sends: the body, its strong tag, and how many degradations the render reported. */
+interface Output {
+  body: string;
+  contentType: string;
+  etag: string;
+  degradations: number;
 }
 
-function respondOutput(c: Context<AppEnv>, out: Rendered & { etag: string }, locale: string) {
+/** `renderCached`, as sent. */
+function renderOutput(
+  renderer: Renderer,
+  view: EntityView,
+  options: { baseUrl: string; format?: string | undefined },
+  c: Context<AppEnv>,
+): Output {
+  const out = renderCached(renderer, view, options, c.get("renderCache"));
+  return { body: out.body, contentType: out.contentType, etag: out.etag, degradations: out.manifest.degradations.length };
+}
+
+function respondRendered(c: Context<AppEnv>, renderer: Renderer, view: EntityView, format: string | undefined, locale: string) {
+  return respondOutput(c, renderOutput(renderer, view, { baseUrl: c.get("config").PUBLIC_BASE_URL, format }, c), locale);
+}
+
+function respondOutput(c: Context<AppEnv>, out: Output, locale: string) {
   cacheHeaders(c, locale);
   c.header("etag", out.etag);
   if (matchesIfNoneMatch(c.req.header("if-none-match"), out.etag)) return c.body(null, 304);
   c.header("content-type", out.contentType);
-  c.header("x-unison-degradations", String(out.manifest.degradations.length));
+  c.header("x-unison-degradations", String(out.degradations));
   return c.body(out.body, 200);
+}
+
+/** A product's web render from its stored parts: what `renderOutput` gives for the view they were cut from. */
+function composedRender(pages: ProductPages, parts: ProductPageParts, baseUrl: string): Output {
+  const body = pages.compose(parts, { baseUrl });
+  return { body, contentType: "text/html; charset=utf-8", etag: strongEtag(body), degradations: parts.degradations };
 }
 
 export function registerRenderRoutes(app: Router, registry: Registry) {
@@ -59,10 +86,14 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const db = c.get("db");
     const baseUrl = c.get("config").PUBLIC_BASE_URL;
     const render = async () => {
+      // A web page from its stored parts (src/channels/pages.ts) in the frame a render without chrome draws.
+      const pages = channel === "web" ? renderer.site?.productPages : undefined;
+      const stored = pages ? await storedProductPage(db, slug, ctx, pages) : null;
+      if (pages && stored) return composedRender(pages, stored, baseUrl);
       const live = await findLiveProduct(db, slug);
       if (!live) return null;
       const view = productForDisplay(productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx)), channel);
-      return renderCached(renderer, view, { baseUrl, format }, c.get("renderCache"));
+      return renderOutput(renderer, view, { baseUrl, format }, c);
     };
     // As `GET /v1/products/{slug}` does: the render is remembered until the database changes when the response
     // cache does not keep it (it is off, or the request carries a key: a chat bot's or an SMS gateway's).
