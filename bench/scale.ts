@@ -28,7 +28,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { renderers } from "../renderers";
 import { importContent } from "../src/catalogue/content";
+import { pageBuilder } from "../src/channels/pages";
 import { openSqlite } from "../src/node/sqlite";
 import { CATEGORIES, generatedProduct, issueProduct, LOCALES } from "./catalogue";
 import {
@@ -71,6 +73,8 @@ async function seed(file: string, count: number) {
       db,
       { locales: offset === 0 ? { path: "locales.json", data: LOCALES } : null, products, messages: [], actions: [] },
       { keyId: null, now },
+      // As `unison import` does: with the storefront's stored pages.
+      { pages: pageBuilder(renderers.web.site) },
     );
     if (report.problems.length) throw new Error(JSON.stringify(report.problems.slice(0, 3)));
     if (count > BATCH) process.stderr.write(`\rseeded ${offset + n} / ${count}`);

@@ -407,8 +407,8 @@ export async function maintainAnswers(db: Database, pages?: PageBuilder): Promis
  */
 export async function markStalePages(db: Database, pages: PageBuilder): Promise<boolean> {
   const basis = await pages.basis(db, await loadLocales(db));
-  const stale = sql`(${productAnswers.pageBasis} < ${basis} OR ${productAnswers.pageBasis} > ${basis})`;
-  const [first] = await db.orm.select({ slug: productAnswers.slug }).from(productAnswers).where(stale).limit(1);
+  const stale = stalePages(basis);
+  const [first] = await firstStalePage(db.orm, basis);
   if (!first) return false;
   await db.atomic((orm) => [
     raw(sql`INSERT OR IGNORE INTO product_answers_due (entry_id, mark)
@@ -417,6 +417,16 @@ export async function markStalePages(db: Database, pages: PageBuilder): Promise<
     orm.update(productAnswers).set({ pageBasis: null, page: null }).where(stale),
   ]);
   return true;
+}
+
+/** Stored pages under another basis than `basis`: two ranges of the page-basis index (NULL, queued, is in neither). */
+function stalePages(basis: string) {
+  return sql`(${productAnswers.pageBasis} < ${basis} OR ${productAnswers.pageBasis} > ${basis})`;
+}
+
+/** The look for a stale page a tick makes ({@link markStalePages}; its plan is tested). */
+export function firstStalePage(orm: Orm, basis: string) {
+  return orm.select({ slug: productAnswers.slug }).from(productAnswers).where(stalePages(basis)).limit(1);
 }
 
 export interface ProductQuery {

@@ -11,11 +11,12 @@
  *   what it was built from (src/catalogue/answers.ts).
  * - **The rest of what it shows.** Its basis ({@link pagesBasis}) names the locale set (as the answer's does),
  *   the live actions (their revisions: a relabelled or withdrawn action changes every page) and the web
- *   renderer's format (a hash of its compiled templates and a version of its page context). A page stored under
+ *   renderer's format (a hash of its template sources and a version of its page context). A page stored under
  *   another basis is never composed; the outbound tick marks those products due and rebuilds them a batch at a
  *   time (src/catalogue/products.ts `markStalePages`), while reads render pages whole.
  * - **The base URL.** Parts hold the answers' mark where the base URL goes; it is filled in only for a base URL
- *   that HTML and JSON escaping leave as it is ({@link PLAIN_BASE}); any other base URL renders pages whole.
+ *   that HTML and JSON escaping leave as it is ({@link PLAIN_BASE}) and that ends without a slash; any other base
+ *   URL renders pages whole.
  * - **The cut.** `compose(parts(view))` equals `render(view)` (test/channels/pages.test.ts).
  */
 import { answerBasis, type PageBuilder, storedPage } from "../catalogue/answers";
@@ -69,7 +70,9 @@ export async function storedProductPage(
   ctx: ViewContext,
   pages: ProductPages | undefined,
 ): Promise<ProductPageParts | null> {
-  if (!pages || !PLAIN_BASE.test(ctx.baseUrl)) return null;
+  // A trailing slash: the renderer strips it from the URLs it makes, the view keeps it (the render endpoint's
+  // base URL is the configured one as it is), and the one mark cannot stand for both.
+  if (!pages || !PLAIN_BASE.test(ctx.baseUrl) || ctx.baseUrl.endsWith("/")) return null;
   const text = await storedPage(db, slug, ctx.locale, await pagesBasis(db, ctx.locales, pages.format), ctx.baseUrl);
   return text === null ? null : (JSON.parse(text) as ProductPageParts);
 }

@@ -51,32 +51,27 @@ describe("one migration history for both runtimes", () => {
     const file = await tempDbFile();
     const first = openSqlite(file);
     const applied = first.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get();
-    // As the file was before migrations/0015: a live product, no stored answers nor their triggers, and the newest
-    // migration not recorded.
+    // As the file was before migrations/0016: a product's stored answer without the page columns or their index,
+    // and the newest migration not recorded.
     first.client.exec(
-      `INSERT INTO entries (id, type, key, status, draft, version, write_token, published_revision_id, last_revision_number, created_at, updated_at)
-         VALUES ('pro_1', 'product', 'hat', 'published', '{}', 2, 'wt', 'rev_1', 1, 'now', 'now');
-       INSERT INTO revisions (id, entry_id, number, document, created_at) VALUES ('rev_1', 'pro_1', 1, '{}', 'now');
-       INSERT INTO published_products (entry_id, slug, revision_id, availability, published_at) VALUES ('pro_1', 'hat', 'rev_1', 'in_stock', 'now');
-       DROP TABLE product_answers; DROP TABLE product_answers_due;
-       ${(
-         first.client
-           .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'product_answers%'")
-           .pluck()
-           .all() as string[]
-       )
-         .map((name) => `DROP TRIGGER ${name};`)
-         .join(" ")}
+      `INSERT INTO product_answers (slug, locale, basis, body) VALUES ('hat', 'en', 'b', '{}');
+       DROP INDEX product_answers_page_basis;
+       ALTER TABLE product_answers DROP COLUMN page;
+       ALTER TABLE product_answers DROP COLUMN page_basis;
        DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)`,
     );
-    const triggers = (db: typeof first) =>
-      db.client.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'product_answers%'").pluck().get();
-    expect(triggers(first)).toBe(0);
+    const columns = (db: typeof first) => db.client.prepare("SELECT name FROM pragma_table_info('product_answers')").pluck().all();
+    expect(columns(first)).toEqual(["slug", "locale", "basis", "body"]);
     first.close();
     const second = openSqlite(file);
-    expect(triggers(second)).toBe(8);
-    // The live product it finds is due for its answers.
-    expect(second.client.prepare("SELECT entry_id FROM product_answers_due").pluck().all()).toEqual(["pro_1"]);
+    expect(columns(second)).toEqual(["slug", "locale", "basis", "body", "page_basis", "page"]);
+    // The answer it finds keeps its body and has no page yet: built without a renderer, so the tick's sweep marks it due.
+    expect(second.client.prepare("SELECT body, page_basis, page FROM product_answers").all()).toEqual([
+      { body: "{}", page_basis: "", page: null },
+    ]);
+    expect(
+      second.client.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'product_answers'").pluck().all(),
+    ).toContain("product_answers_page_basis");
     expect(second.client.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get()).toEqual(applied);
     second.close();
   });

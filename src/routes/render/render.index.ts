@@ -87,7 +87,7 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const baseUrl = c.get("config").PUBLIC_BASE_URL;
     const render = async () => {
       // A web page from its stored parts (src/channels/pages.ts) in the frame a render without chrome draws.
-      const pages = channel === "web" ? renderer.site?.productPages : undefined;
+      const pages = channel === "web" && (format ?? renderer.formats[0]) === renderer.formats[0] ? renderer.site?.productPages : undefined;
       const stored = pages ? await storedProductPage(db, slug, ctx, pages) : null;
       if (pages && stored) return composedRender(pages, stored, baseUrl);
       const live = await findLiveProduct(db, slug);

@@ -324,8 +324,10 @@ export async function memoPage(
     });
     pages.set(db.orm, memo);
   }
-  memo.set(key, { ...built, body: UTF8.encode(built.body as string), validUntil: Math.min(built.validUntil, frame.validUntil), stamp });
-  return built;
+  const kept = { ...built, body: UTF8.encode(built.body as string), validUntil: Math.min(built.validUntil, frame.validUntil), stamp };
+  memo.set(key, kept);
+  // Its bytes, encoded once: sending the text would encode it again.
+  return kept;
 }
 
 /**
