@@ -348,6 +348,9 @@ function pageContext(view: EntityView, options: RenderOptions, degradations: Ren
   return context;
 }
 
+/** The media type of every page this renderer draws. */
+const HTML = "text/html; charset=utf-8";
+
 // --- Product pages in parts ---------------------------------------------------------------------
 
 /**
@@ -378,6 +381,7 @@ const PARTS_CHROME = emptyChrome("");
 const productPages: ProductPages = {
   // Parts stored from other templates (the hash of their sources, scripts/build-templates.ts) are never composed.
   format: `${PAGE_PARTS_FORMAT}:${templatesHash}`,
+  contentType: HTML,
 
   parts(view: ProductRenderView, baseUrl: string): ProductPageParts | null {
     const degradations: Rendered["manifest"]["degradations"] = [];
@@ -510,7 +514,7 @@ export const webRenderer: Renderer = {
     return {
       channel: "web",
       format: options.format ?? "html",
-      contentType: "text/html; charset=utf-8",
+      contentType: HTML,
       body,
       manifest: {
         facts: view.facts,

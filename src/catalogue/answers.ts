@@ -95,32 +95,42 @@ export function withBase(stored: string, baseUrl: string): string {
  * A product's stored answer in `locale` with the base URL filled in, or null when there is none for this
  * locale set (the caller builds it from the row).
  */
-export async function storedAnswer(db: Database, slug: string, locale: string, set: LocaleSet, baseUrl: string): Promise<string | null> {
-  const query = prepared(db, "product-answer", (orm) =>
-    orm
-      .select({ basis: productAnswers.basis, body: productAnswers.body })
-      .from(productAnswers)
-      .where(and(eq(productAnswers.slug, sql.placeholder("slug")), eq(productAnswers.locale, sql.placeholder("locale"))))
-      .prepare(),
-  );
-  const [row] = await query.all({ slug, locale });
-  return row && row.basis === answerBasis(set) ? withBase(row.body, baseUrl) : null;
+export function storedAnswer(db: Database, slug: string, locale: string, set: LocaleSet, baseUrl: string): Promise<string | null> {
+  return storedText(db, "answer", slug, locale, answerBasis(set), baseUrl);
 }
 
 /**
  * A product's stored page in `locale` with the base URL filled in, or null when none was stored under `basis` (the
  * caller renders the page whole). `baseUrl` must read the same escaped as raw (src/channels/pages.ts checks it).
  */
-export async function storedPage(db: Database, slug: string, locale: string, basis: string, baseUrl: string): Promise<string | null> {
-  const query = prepared(db, "product-page", (orm) =>
+export function storedPage(db: Database, slug: string, locale: string, basis: string, baseUrl: string): Promise<string | null> {
+  return storedText(db, "page", slug, locale, basis, baseUrl);
+}
+
+/** Which columns of a product's stored row hold each kind of stored text, and the basis it was stored under. */
+const STORED = {
+  answer: { basis: productAnswers.basis, text: productAnswers.body },
+  page: { basis: productAnswers.pageBasis, text: productAnswers.page },
+};
+
+/** A stored text of a product in `locale` (one seek, a prepared read), base URL filled in; null unless stored under `basis`. */
+async function storedText(
+  db: Database,
+  kind: keyof typeof STORED,
+  slug: string,
+  locale: string,
+  basis: string,
+  baseUrl: string,
+): Promise<string | null> {
+  const query = prepared(db, `product-${kind}`, (orm) =>
     orm
-      .select({ basis: productAnswers.pageBasis, page: productAnswers.page })
+      .select(STORED[kind])
       .from(productAnswers)
       .where(and(eq(productAnswers.slug, sql.placeholder("slug")), eq(productAnswers.locale, sql.placeholder("locale"))))
       .prepare(),
   );
   const [row] = await query.all({ slug, locale });
-  return row?.page && row.basis === basis ? withBase(row.page, baseUrl) : null;
+  return row?.text && row.basis === basis ? withBase(row.text, baseUrl) : null;
 }
 
 /** The live row an answer was built from, as read: the insert writes it only while the row still holds exactly this. */

@@ -5,7 +5,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import { type Database, guardWhen, isGuardFailure, memoized, type Orm, prepared, raw, releaseGuard, type Statement } from "../db/client";
 import { inventory, productAnswers, productAnswersDue, productSortKeys, publishedProductCategories, publishedProducts } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
@@ -378,12 +378,7 @@ export async function markStaleAnswers(db: Database, options: { sample?: boolean
     const [first] = await db.orm.select({ basis: productAnswers.basis }).from(productAnswers).limit(1);
     if (!first || first.basis === basis) return false;
   }
-  await db.atomic(() => [
-    raw(sql`INSERT OR IGNORE INTO product_answers_due (entry_id, mark)
-      SELECT p.entry_id, hex(randomblob(8)) FROM published_products p
-      WHERE p.slug IN (SELECT slug FROM product_answers WHERE basis <> ${basis})`),
-    raw(sql`DELETE FROM product_answers WHERE basis <> ${basis}`),
-  ]);
+  await db.atomic(() => [dueWhereStored(sql`basis <> ${basis}`), raw(sql`DELETE FROM product_answers WHERE basis <> ${basis}`)]);
   return true;
 }
 
@@ -410,13 +405,15 @@ export async function markStalePages(db: Database, pages: PageBuilder): Promise<
   const stale = stalePages(basis);
   const [first] = await firstStalePage(db.orm, basis);
   if (!first) return false;
-  await db.atomic((orm) => [
-    raw(sql`INSERT OR IGNORE INTO product_answers_due (entry_id, mark)
-      SELECT p.entry_id, hex(randomblob(8)) FROM published_products p
-      WHERE p.slug IN (SELECT slug FROM product_answers WHERE ${stale})`),
-    orm.update(productAnswers).set({ pageBasis: null, page: null }).where(stale),
-  ]);
+  await db.atomic((orm) => [dueWhereStored(stale), orm.update(productAnswers).set({ pageBasis: null, page: null }).where(stale)]);
   return true;
+}
+
+/** Marks due the live products whose stored rows match `where` (a condition on `product_answers`). */
+function dueWhereStored(where: SQL): Statement {
+  return raw(sql`INSERT OR IGNORE INTO product_answers_due (entry_id, mark)
+    SELECT p.entry_id, hex(randomblob(8)) FROM published_products p
+    WHERE p.slug IN (SELECT slug FROM product_answers WHERE ${where})`);
 }
 
 /** Stored pages under another basis than `basis`: two ranges of the page-basis index (NULL, queued, is in neither). */

@@ -124,6 +124,8 @@ export interface ProductPageParts {
 export interface ProductPages {
   /** The version of the parts this renderer builds: stored parts of another format are never composed. */
   format: string;
+  /** The media type of what `compose` returns (that of the renderer's whole pages). */
+  contentType: string;
   /** The parts of a product page, or null when they cannot be cut apart (the page is then rendered whole). */
   parts(view: ProductRenderView, baseUrl: string): ProductPageParts | null;
   /** The whole page: the frame of this request around stored parts (without `chrome`, the frame `render` draws without one). */

@@ -43,6 +43,15 @@ async function seeded(open: () => Promise<Database>) {
   return db;
 }
 
+/** Creates and publishes `wool-hat`, 40 in stock (its publish marks it due for its stored answers). */
+async function publishWoolHat(db: Database) {
+  const doc = parseDocument(productKind, productDoc("wool-hat"));
+  const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
+    inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 40 }], ctx.now.toISOString()),
+  );
+  await publishEntry(db, productKind, ctx, entry, 1);
+}
+
 async function count(db: Database, table: string): Promise<number> {
   const row = (await db.orm.get(sql.raw(`SELECT COUNT(*) AS n FROM ${table}`))) as { n: number };
   return row.n;
@@ -68,11 +77,7 @@ describe.each(drivers)("on %s", { timeout: 60_000 }, (driver, open) => {
 
   it("stored answers: a publish and a stock move drop them and mark the product due, the builder writes what the row builds", async () => {
     const db = await seeded(open);
-    const doc = parseDocument(productKind, productDoc("wool-hat"));
-    const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
-      inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 40 }], ctx.now.toISOString()),
-    );
-    await publishEntry(db, productKind, ctx, entry, 1);
+    await publishWoolHat(db);
     const locales = await loadLocales(db);
     const served = async () => {
       const live = (await findLiveProduct(db, "wool-hat"))!;
@@ -108,11 +113,7 @@ describe.each(drivers)("on %s", { timeout: 60_000 }, (driver, open) => {
 
   it("stored pages: built with the answers, read back as the renderer cut them, swept and rebuilt when their basis moves", async () => {
     const db = await seeded(open);
-    const doc = parseDocument(productKind, productDoc("wool-hat"));
-    const entry = await createEntry(db, productKind, ctx, doc, (orm, id) =>
-      inventoryInserts(orm, id, [{ ...doc.variants[0]!, stock: 40 }], ctx.now.toISOString()),
-    );
-    await publishEntry(db, productKind, ctx, entry, 1);
+    await publishWoolHat(db);
     const pages = renderers.web.site!.productPages!;
     const builder = pageBuilder(renderers.web.site)!;
     expect(await refreshProductAnswers(db, { pages: builder })).toBe(1);

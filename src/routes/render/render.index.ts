@@ -71,7 +71,7 @@ function respondOutput(c: Context<AppEnv>, out: Output, locale: string) {
 /** A product's web render from its stored parts: what `renderOutput` gives for the view they were cut from. */
 function composedRender(pages: ProductPages, parts: ProductPageParts, baseUrl: string): Output {
   const body = pages.compose(parts, { baseUrl });
-  return { body, contentType: "text/html; charset=utf-8", etag: strongEtag(body), degradations: parts.degradations };
+  return { body, contentType: pages.contentType, etag: strongEtag(body), degradations: parts.degradations };
 }
 
 export function registerRenderRoutes(app: Router, registry: Registry) {

@@ -279,7 +279,7 @@ export function composePage(c: PageContext, parts: ProductPageParts, chrome: Web
   const body = pages.compose(parts, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
   return {
     body,
-    contentType: "text/html; charset=utf-8",
+    contentType: pages.contentType,
     locale: parts.locale,
     etag: strongEtag(body),
     validUntil: Number.POSITIVE_INFINITY,
