@@ -24,7 +24,7 @@ import type {
 } from "../../src/channels/contract";
 import { factsNotIn, MAX_LINE_QUANTITY } from "../../src/channels/contract";
 import { strongEtag } from "../../src/channels/fingerprint";
-import type { CheckoutPage, ProductPageParts, ProductPages } from "../../src/channels/site";
+import { type CheckoutPage, PAGE_PATH, type ProductPageParts, type ProductPages } from "../../src/channels/site";
 import { viewTemplates } from "../../src/channels/templates";
 import { dateFact } from "../../src/channels/views";
 import { wording } from "../../src/channels/wording";
@@ -392,30 +392,102 @@ const productPages: ProductPages = {
     return { locale: view.locale, title: view.title, url: view.url, cart: view.ui.cart, head, main, degradations: degradations.length };
   },
 
-  compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined }): string {
-    // The layout's context as `pageContext` builds it for a product view, from the fields the layout reads.
+  compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined; path?: string }): string {
     const baseUrl = options.baseUrl.replace(/\/+$/, "");
     const chrome = options.chrome ?? frameWithoutChrome(baseUrl);
-    const language = parts.locale.split("-")[0] ?? parts.locale;
-    const context = cleanDeep(
-      {
-        lang: parts.locale,
-        dir: RTL.has(language) ? "rtl" : "ltr",
-        pageTitle: `${parts.title} · ${chrome.shopName}`,
-        url: parts.url,
-        ui: { cart: parts.cart },
-        home: `${baseUrl}/`,
-        stylesheet: `${baseUrl}/assets/${STYLESHEET.name}`,
-        cartUrl: `${baseUrl}/cart`,
-        cartCount: chrome.cartCount,
-        chrome,
-        words: wordsOf(parts.locale),
-      },
-      { count: 0 },
-    );
-    return drawFramed({ ...context, headHtml: parts.head, mainHtml: parts.main });
+    const plan = framePlan(parts, baseUrl, chrome);
+    if (plan) {
+      let page = plan[0] as string;
+      for (let i = 1; i < plan.length; i += 2) page += slotValue(plan[i] as string, parts, options.path) + plan[i + 1];
+      return page;
+    }
+    const framed =
+      options.path === undefined
+        ? chrome
+        : { ...chrome, locales: chrome.locales.map((l) => ({ ...l, url: l.url.replaceAll(PAGE_PATH, options.path as string) })) };
+    return drawFramed({ ...frameContext(parts, baseUrl, framed), headHtml: parts.head, mainHtml: parts.main });
   },
 };
+
+/** The layout's context as `pageContext` builds it for a product view, from the fields the layout reads. */
+function frameContext(parts: Pick<ProductPageParts, "locale" | "title" | "url" | "cart">, baseUrl: string, chrome: WebChrome) {
+  const language = parts.locale.split("-")[0] ?? parts.locale;
+  return cleanDeep(
+    {
+      lang: parts.locale,
+      dir: RTL.has(language) ? "rtl" : "ltr",
+      pageTitle: `${parts.title} · ${chrome.shopName}`,
+      url: parts.url,
+      ui: { cart: parts.cart },
+      home: `${baseUrl}/`,
+      stylesheet: `${baseUrl}/assets/${STYLESHEET.name}`,
+      cartUrl: `${baseUrl}/cart`,
+      cartCount: chrome.cartCount,
+      chrome,
+      words: wordsOf(parts.locale),
+    },
+    { count: 0 },
+  );
+}
+
+/**
+ * A frame drawn once, around slots for what differs between the pages composed in it (their title, address, head
+ * and main, and the path in the switcher's addresses): noncharacters, filled in per page with exactly what the
+ * layout would have written there. Escaping and removing control characters are both character by character, so
+ * `a · b` escaped is `a` escaped followed by ` · b` escaped, and a filled plan is byte for byte the frame drawn
+ * around that page (test/channels/pages.test.ts).
+ */
+const SLOT = { title: "\uFDE0", url: "\uFDE1", head: "\uFDE2", main: "\uFDE3", path: PAGE_PATH } as const;
+const SLOTS = new RegExp(`([${Object.values(SLOT).join("")}])`);
+
+/** Plans per frame (the same object: the frame without chrome, or one the storefront keeps), per locale, cart label and base URL. */
+const plans = new WeakMap<WebChrome, Map<string, string[] | null>>();
+
+/** The frame's plan: segments with the slots between them (odd indexes); null when its own text holds a slot's character. */
+function framePlan(parts: ProductPageParts, baseUrl: string, chrome: WebChrome): string[] | null {
+  let byPage = plans.get(chrome);
+  if (!byPage) {
+    byPage = new Map();
+    plans.set(chrome, byPage);
+  }
+  const key = `${parts.locale}\u0000${parts.cart}\u0000${baseUrl}`;
+  let plan = byPage.get(key);
+  if (plan !== undefined) return plan;
+  // Text of the frame's own holding a slot's character would be taken for the slot: such a frame is drawn per page.
+  const own = JSON.stringify([
+    parts.locale,
+    parts.cart,
+    baseUrl,
+    { ...chrome, locales: chrome.locales.map((l) => ({ ...l, url: l.url.replaceAll(PAGE_PATH, "") })) },
+  ]);
+  plan = SLOTS.test(own)
+    ? null
+    : drawFramed({
+        ...frameContext({ ...parts, title: SLOT.title, url: SLOT.url }, baseUrl, chrome),
+        headHtml: SLOT.head,
+        mainHtml: SLOT.main,
+      }).split(SLOTS);
+  // Bounded: a frame is composed in a few locales and base URLs.
+  if (byPage.size >= 32) byPage.clear();
+  byPage.set(key, plan);
+  return plan;
+}
+
+/** What the layout writes where a slot is, for this page. */
+function slotValue(slot: string, parts: ProductPageParts, path: string | undefined): string {
+  switch (slot) {
+    case SLOT.head:
+      return parts.head;
+    case SLOT.main:
+      return parts.main;
+    case SLOT.title:
+      return hb.escapeExpression(webText(`${parts.title}`));
+    case SLOT.url:
+      return hb.escapeExpression(typeof parts.url === "string" ? webText(parts.url) : parts.url);
+    default:
+      return path === undefined ? PAGE_PATH : hb.escapeExpression(webText(path));
+  }
+}
 
 // --- Checkout pages ----------------------------------------------------------------------------
 

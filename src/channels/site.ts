@@ -128,6 +128,16 @@ export interface ProductPages {
   contentType: string;
   /** The parts of a product page, or null when they cannot be cut apart (the page is then rendered whole). */
   parts(view: ProductRenderView, baseUrl: string): ProductPageParts | null;
-  /** The whole page: the frame of this request around stored parts (without `chrome`, the frame `render` draws without one). */
-  compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined }): string;
+  /**
+   * The whole page: the frame of this request around stored parts (without `chrome`, the frame `render` draws without
+   * one). A frame's `locales[].url` may hold {@link PAGE_PATH} where the page's own path goes; `path` fills it in (as
+   * the text it is, escaped like any other). A frame passed again as the same object is drawn once, not per page.
+   */
+  compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined; path?: string }): string;
 }
+
+/**
+ * Where a product page's own path goes in the language switcher's addresses of a frame shared by every product
+ * page (a Unicode noncharacter: `ProductPages.compose` fills it in with its `path`).
+ */
+export const PAGE_PATH = "\uFDEF";

@@ -59,14 +59,21 @@ function storedPages(db: SqliteDatabase): Map<string, { basis: string | null; pa
 }
 
 /**
- * The storefront's product page and the oracle's are the same response, in every locale; so are the web renders of
+ * The storefront's product page and the oracle's are the same response, in every locale, asked for with a query (a
+ * frame drawn for the page) and without (the frame every product page shares); so are the web renders of
  * `GET /v1/render/web/products/{slug}` (framed without chrome), with their count of degradations.
  */
-async function expectSamePage(t: ReturnType<typeof appOn>, oracle: ReturnType<typeof appOn>, slug: string): Promise<string[]> {
+async function expectSamePage(
+  t: ReturnType<typeof appOn>,
+  oracle: ReturnType<typeof appOn>,
+  slug: string,
+  headers: Record<string, string> = {},
+): Promise<string[]> {
   const bodies: string[] = [];
   for (const locale of ["en", "fr"]) {
-    for (const path of [`/products/${slug}?locale=${locale}`, `/v1/render/web/products/${slug}?locale=${locale}`]) {
-      const [got, want] = [await t.get(path), await oracle.get(path)];
+    for (const path of [`/products/${slug}`, `/products/${slug}?locale=${locale}`, `/v1/render/web/products/${slug}?locale=${locale}`]) {
+      const asked = { ...headers, "accept-language": locale };
+      const [got, want] = [await t.get(path, asked), await oracle.get(path, asked)];
       const body = await got.text();
       expect(got.status, path).toBe(want.status);
       // A problem carries its own request id: the rest is the same.
@@ -74,7 +81,7 @@ async function expectSamePage(t: ReturnType<typeof appOn>, oracle: ReturnType<ty
       expect(unlike(body), `${path}: the bytes sent`).toBe(unlike(await want.text()));
       expect(got.headers.get("etag"), `${path}: the tag sent`).toBe(want.headers.get("etag"));
       expect(got.headers.get("x-unison-degradations"), `${path}: the degradations`).toBe(want.headers.get("x-unison-degradations"));
-      if (path.startsWith("/products/")) bodies.push(body);
+      if (path.startsWith("/products/") && path.includes("?")) bodies.push(body);
     }
   }
   return bodies;
@@ -235,5 +242,42 @@ describe("stored product pages", () => {
       const [page] = await expectSamePage(t, oracleOn(path), slug);
       expect(page).toContain(`Odd ${mark} hat`);
     }
+  });
+
+  it("are composed in the frame of each request: a cart, a notice, a search query, an address spelled another way, a HEAD", async () => {
+    const { t, oracle } = await demoStore();
+    const added = await t.app.request("/actions/add_to_cart", {
+      method: "POST",
+      body: new URLSearchParams({ sku: "MER-CRE-SWE-S-OAT", quantity: "2" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: STORE_BASE },
+    });
+    expect(added.status).toBe(303);
+    const cookies = added.headers.getSetCookie().map((line) => line.split(";")[0]!);
+    const session = cookies.find((pair) => pair.startsWith("unison_session="))!;
+    const notice = cookies.find((pair) => pair.startsWith("unison_notice="))!;
+    expect(notice).toBeTruthy();
+    for (const slug of ["merino-crew-sweater", "ribbed-beanie"]) {
+      // The session's cart count, in the shared frame of product pages with two items in the cart.
+      const [withCart] = await expectSamePage(t, oracle, slug, { cookie: session });
+      expect(withCart).toContain("(2)</a>");
+      // A one-time notice: the frame is drawn for that page.
+      const noticed = await t.get(`/products/${slug}`, { cookie: `${session}; ${notice}` });
+      const wanted = await oracle.get(`/products/${slug}`, { cookie: `${session}; ${notice}` });
+      const body = await noticed.text();
+      expect(body).toContain(`<p class="notice"`);
+      expect(body).toBe(await wanted.text());
+    }
+    // The search box keeps its query; an address spelled with escapes keeps its spelling in the switcher.
+    for (const path of ["/products/ribbed-beanie?q=%22%3E%3Cb%3Ewool", "/products/ribbed%2Dbeanie", "/products/ribbed-beanie?"]) {
+      const [got, want] = [await t.get(path), await oracle.get(path)];
+      expect(got.status, path).toBe(200);
+      expect(await got.text(), path).toBe(await want.text());
+    }
+    expect(await (await t.get("/products/ribbed%2Dbeanie")).text()).toContain(
+      `href="${STORE_BASE}/products/ribbed%2Dbeanie?locale&#x3D;fr"`,
+    );
+    const head = await t.app.request("/products/ribbed-beanie", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("etag")).toBe((await oracle.get("/products/ribbed-beanie")).headers.get("etag"));
   });
 });

@@ -37,6 +37,7 @@ import {
   nextBoundary,
   type PageContext,
   pageContext,
+  productChrome,
   renderPage,
   respondPage,
   sendPage,
@@ -283,7 +284,7 @@ export function registerStorefrontRoutes(app: Router) {
       const rendered = await memoPage(c, ctx, async (cartCount) => {
         // Its stored parts in this request's frame (src/channels/pages.ts), else rendered whole from the row.
         const stored = await storedProductPage(db, slug, ctx, webSite(c).productPages);
-        if (stored) return composePage(c, stored, await chromeFor(c, ctx, { cartCount }));
+        if (stored) return composePage(c, stored, await productChrome(c, ctx, cartCount));
         const live = await findLiveProduct(db, slug);
         if (!live) throw new ApiError("not_found", `No product "${slug}".`);
         const source = productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx));

@@ -14,7 +14,7 @@ import { listLiveMessages, messageView, messageWindows } from "../../catalogue/m
 import { money } from "../../catalogue/money";
 import { liveCategories, type ViewContext } from "../../catalogue/products";
 import type { EntityView, WebChrome } from "../../channels/contract";
-import type { ProductPageParts, WebSite } from "../../channels/site";
+import { PAGE_PATH, type ProductPageParts, type WebSite } from "../../channels/site";
 import { actionResultRenderView } from "../../channels/views";
 import type { Database, Orm } from "../../db/client";
 import { type CartView, cartView, loadCartOf } from "../../journeys/carts";
@@ -228,31 +228,90 @@ export async function chromeFor(c: PageContext, ctx: ViewContext, options: { cat
   const url = new URL(c.req.url);
   // A page answering a form post has no address of its own to reload in another language: the switcher goes home.
   const path = c.req.method === "POST" ? "/" : url.pathname;
-  const here = (params: URLSearchParams) => `${ctx.baseUrl}${path}${params.toString() ? `?${params}` : ""}`;
+  const frame = await sharedFrame(c, ctx);
+  const cartCount = options.cartCount ?? (await sessionCart(c, ctx)).itemCount;
+  return drawChrome(c, ctx, frame, {
+    path,
+    search: url.searchParams,
+    category: options.category,
+    cartCount,
+    query: c.req.query("q") ?? "",
+    notice: takeNotice(c),
+  });
+}
+
+function drawChrome(
+  c: PageContext,
+  ctx: ViewContext,
+  frame: SharedFrame,
+  page: {
+    path: string;
+    search: URLSearchParams;
+    category: string | null | undefined;
+    cartCount: number;
+    query: string;
+    notice: string | null;
+  },
+): WebChrome {
+  const here = (params: URLSearchParams) => `${ctx.baseUrl}${page.path}${params.toString() ? `?${params}` : ""}`;
   const locales = ctx.locales.rows.map((row) => {
-    const params = new URLSearchParams(url.searchParams);
+    const params = new URLSearchParams(page.search);
     params.set("locale", row.code);
     return { code: row.code, name: row.name, url: here(params), current: row.code === ctx.locale };
   });
-  const frame = await sharedFrame(c, ctx);
   const categories = [
-    { label: webSite(c).words(ctx.locale).allProducts, url: `${ctx.baseUrl}/`, current: options.category === null },
+    { label: webSite(c).words(ctx.locale).allProducts, url: `${ctx.baseUrl}/`, current: page.category === null },
     ...frame.categories.map((category) => ({
       label: categoryLabel(category),
       url: `${ctx.baseUrl}/categories/${encodeURIComponent(category)}`,
-      current: category === options.category,
+      current: category === page.category,
     })),
   ];
-  const cartCount = options.cartCount ?? (await sessionCart(c, ctx)).itemCount;
   return {
     shopName: c.get("config").SMS_BRAND,
     locales,
     categories,
     banner: frame.banner,
-    cartCount: cartCount || null,
-    query: c.req.query("q") ?? "",
-    notice: takeNotice(c),
-  } satisfies WebChrome;
+    cartCount: page.cartCount || null,
+    query: page.query,
+    notice: page.notice,
+  };
+}
+
+/** Product pages' frames, drawn once per shared frame (so per change stamp), cart count, shop name and words. */
+const productFrames = new WeakMap<SharedFrame, Map<string, WebChrome>>();
+
+/**
+ * The frame of a product page composed from stored parts, and the path `compose` fills in. A plain GET (no query,
+ * no notice) gets the one frame every product page of its locale and cart count shares: its switcher's addresses
+ * hold `PAGE_PATH`, and the web renderer draws that frame once, not per page (renderers/web/index.ts, `framePlan`).
+ */
+export async function productChrome(c: PageContext, ctx: ViewContext, cartCount: number): Promise<{ chrome: WebChrome; path?: string }> {
+  const url = new URL(c.req.url);
+  if (c.req.method === "POST" || url.search !== "" || getCookie(c, NOTICE_COOKIE) !== undefined || c.get("db").changeStamp === undefined) {
+    return { chrome: await chromeFor(c, ctx, { cartCount }) };
+  }
+  const frame = await sharedFrame(c, ctx);
+  let byCart = productFrames.get(frame);
+  if (!byCart) {
+    byCart = new Map();
+    productFrames.set(frame, byCart);
+  }
+  const key = `${cartCount}|${c.get("config").SMS_BRAND}|${webSite(c).words(ctx.locale).allProducts}`;
+  let chrome = byCart.get(key);
+  if (!chrome) {
+    chrome = drawChrome(c, ctx, frame, {
+      path: PAGE_PATH,
+      search: url.searchParams,
+      category: undefined,
+      cartCount,
+      query: "",
+      notice: null,
+    });
+    // Bounded: one frame per cart size seen; more than a few dozen only stop being kept.
+    if (byCart.size < 64) byCart.set(key, chrome);
+  }
+  return { chrome, path: url.pathname };
 }
 
 /** A rendered page: its bytes as text, their strong validator, and until when it may be served again. */
@@ -273,10 +332,10 @@ export function renderPage(c: PageContext, view: EntityView, chrome: WebChrome, 
 }
 
 /** A product page from its stored parts (src/channels/pages.ts) in this request's frame: the bytes `renderPage` gives. */
-export function composePage(c: PageContext, parts: ProductPageParts, chrome: WebChrome): RenderedPage {
+export function composePage(c: PageContext, parts: ProductPageParts, frame: { chrome: WebChrome; path?: string }): RenderedPage {
   const pages = webSite(c).productPages;
   if (!pages) throw new Error("The web renderer in the registry cannot compose stored pages (WebSite.productPages).");
-  const body = pages.compose(parts, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
+  const body = pages.compose(parts, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), ...frame });
   return {
     body,
     contentType: pages.contentType,
