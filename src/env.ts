@@ -18,9 +18,17 @@ const list = z
       .filter(Boolean),
   );
 
+/** A base URL as links are made from it: `${base}/products/x`, so without the slashes it may end with. */
+export function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
 export const ConfigSchema = z.object({
-  /** Public https origin the web channel is served from; links in every channel point here. */
-  PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:8787"),
+  /**
+   * Public https origin the web channel is served from; links in every channel point here. A trailing slash is
+   * dropped (`https://shop.example/` and `https://shop.example` make the same links, never `//products`).
+   */
+  PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:8787").transform(withoutTrailingSlash),
   /** When true, delivery GETs need a key with `catalog:read`. */
   DELIVERY_REQUIRES_KEY: bool.default(false),
   /** Cap on request bodies, in bytes (the import endpoint has its own, larger cap). */

@@ -70,8 +70,8 @@ export async function storedProductPage(
   ctx: ViewContext,
   pages: ProductPages | undefined,
 ): Promise<ProductPageParts | null> {
-  // A trailing slash: the renderer strips it from the URLs it makes, the view keeps it (the render endpoint's
-  // base URL is the configured one as it is), and the one mark cannot stand for both.
+  // A trailing slash (a caller's own base URL; the configuration drops it): the renderer strips it from the URLs it
+  // makes, the view would keep it, and the one mark cannot stand for both.
   if (!pages || !PLAIN_BASE.test(ctx.baseUrl) || ctx.baseUrl.endsWith("/")) return null;
   const text = await storedPage(db, slug, ctx.locale, await pagesBasis(db, ctx.locales, pages.format), ctx.baseUrl);
   return text === null ? null : (JSON.parse(text) as ProductPageParts);

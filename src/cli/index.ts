@@ -14,7 +14,7 @@ import { CHANNELS, type Channel } from "../catalogue/documents";
 import { markStaleAnswers, markStalePages, refreshProductAnswers } from "../catalogue/products";
 import { pageBuilder } from "../channels/pages";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
-import { parseConfig } from "../env";
+import { parseConfig, withoutTrailingSlash } from "../env";
 import { apiKeyInsertSql, createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../lib/keys";
 import { openSqlite, type SqliteDatabase } from "../node/sqlite";
 import { ContentReadError, holdsContent, openContentDir, readContentDir, writeContentFile } from "./content-files";
@@ -294,7 +294,7 @@ export async function main(
         if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) {
           throw new UsageError(`--channel takes one of ${CHANNELS.join(", ")}`);
         }
-        const baseUrl = values["base-url"] ?? parseConfig(process.env).PUBLIC_BASE_URL;
+        const baseUrl = withoutTrailingSlash(values["base-url"] ?? parseConfig(process.env).PUBLIC_BASE_URL);
         const progress = progressReporter(values.progress ?? false, err);
         let scratch: string | null = null;
         let db: SqliteDatabase | null = null;
@@ -382,7 +382,7 @@ export async function main(
           const locales = await loadLocales(db);
           const locale = negotiateLocale(locales, values.locale, undefined);
           const config = parseConfig(process.env);
-          const baseUrl = values["base-url"] ?? config.PUBLIC_BASE_URL;
+          const baseUrl = withoutTrailingSlash(values["base-url"] ?? config.PUBLIC_BASE_URL);
           const views = await publishedViews(db, { locales, locale, chain: fallbackChain(locales, locale), baseUrl });
           const items = views.flatMap((v) =>
             feedItems(v, { sellerName: config.SMS_BRAND, baseUrl, checkout: config.PAYMENTS_MODE !== "off" }),

@@ -128,6 +128,11 @@ describe("GET /v1/feeds/acp", () => {
       });
       expect(unison("feed", "acp", join(dir, "feed.csv")).status).toBe(0);
       expect((await readFile(join(dir, "feed.csv"), "utf8")).split("\r\n")[0]).toMatch(/^item_id,title,/);
+      // Another base URL, given with a trailing slash: its links have one slash.
+      expect(unison("feed", "acp", join(dir, "cdn.json"), "--base-url", "https://cdn.example/shop/").status).toBe(0);
+      const cdn = await readFile(join(dir, "cdn.json"), "utf8");
+      expect(cdn).toContain('"url": "https://cdn.example/shop/products/merino-crew-sweater"');
+      expect(cdn).not.toContain("shop//");
       expect(unison("feed", "rss", join(dir, "x")).status).toBe(2);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -232,9 +232,20 @@ describe("stored product pages", () => {
     const odd = "https://cdn.example/a&b=1";
     const [en] = await expectSamePage(appOn(track(openSqlite(path)), odd), oracleOn(path, odd), "merino-crew-sweater");
     expect(en).toContain(`href="https://cdn.example/a&amp;b&#x3D;1/products/merino-crew-sweater"`);
-    // A trailing slash: the storefront drops it, the render endpoint's views keep it and its frame does not.
+    // A trailing slash is dropped from the configuration: every link made from it has one slash, in the API's
+    // answer, the render endpoint's page and the storefront's.
     const slashed = `${STORE_BASE}/shop/`;
-    await expectSamePage(appOn(track(openSqlite(path)), slashed), oracleOn(path, slashed), "merino-crew-sweater");
+    const onSlash = appOn(track(openSqlite(path)), slashed);
+    await expectSamePage(onSlash, oracleOn(path, slashed), "merino-crew-sweater");
+    for (const link of [
+      "/v1/products/merino-crew-sweater",
+      "/v1/render/web/products/merino-crew-sweater",
+      "/products/merino-crew-sweater",
+    ]) {
+      const body = await (await onSlash.get(link)).text();
+      expect(body, link).toContain(`${STORE_BASE}/shop/products/merino-crew-sweater`);
+      expect(body, link).not.toContain("/shop//");
+    }
     for (const mark of ["\uFDD0", "\uFDD1", "\uFDEF"]) {
       const slug = `odd-hat-${mark.codePointAt(0)}`;
       await publish(t, productDoc(slug, { title: { en: `Odd ${mark} hat`, fr: "Chapeau" } }));

@@ -94,7 +94,7 @@ export async function pageContext(c: PageContext): Promise<ViewContext> {
   const asked = known(c.req.query("locale"));
   if (asked) setCookie(c, LOCALE_COOKIE, asked, cookieOptions(c, 60 * 60 * 24 * 365));
   const locale = asked ?? known(getCookie(c, LOCALE_COOKIE)) ?? negotiated(locales, c.req.header("accept-language"));
-  return { locales, locale, chain: fallbackChain(locales, locale), baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, "") };
+  return { locales, locale, chain: fallbackChain(locales, locale), baseUrl: c.get("config").PUBLIC_BASE_URL };
 }
 
 function negotiated(locales: ViewContext["locales"], header: string | undefined): string {
@@ -327,7 +327,7 @@ export interface RenderedPage {
 
 /** Renders a view inside its frame (the same code path as the API's render endpoint). */
 export function renderPage(c: PageContext, view: EntityView, chrome: WebChrome, validUntil = Number.POSITIVE_INFINITY): RenderedPage {
-  const rendered = c.get("renderers").web.render(view, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), chrome });
+  const rendered = c.get("renderers").web.render(view, { baseUrl: c.get("config").PUBLIC_BASE_URL, chrome });
   return { body: rendered.body, contentType: rendered.contentType, locale: view.locale, etag: strongEtag(rendered.body), validUntil };
 }
 
@@ -335,7 +335,7 @@ export function renderPage(c: PageContext, view: EntityView, chrome: WebChrome, 
 export function composePage(c: PageContext, parts: ProductPageParts, frame: { chrome: WebChrome; path?: string }): RenderedPage {
   const pages = webSite(c).productPages;
   if (!pages) throw new Error("The web renderer in the registry cannot compose stored pages (WebSite.productPages).");
-  const body = pages.compose(parts, { baseUrl: c.get("config").PUBLIC_BASE_URL.replace(/\/+$/, ""), ...frame });
+  const body = pages.compose(parts, { baseUrl: c.get("config").PUBLIC_BASE_URL, ...frame });
   return {
     body,
     contentType: pages.contentType,
