@@ -111,4 +111,38 @@ describe("the storefront's memo", () => {
     expect((await page("/products/merino-crew-sweater")).body).not.toContain("Cart (");
     expect((await page("/products/merino-crew-sweater", "unison_session=AAAAAAAAAAAAAAAAAAAAAAAA")).body).not.toContain("Cart (");
   });
+
+  it("keeps the pages asked for often when pages asked for once outnumber it, and says what it did in Cache-Status", async () => {
+    const status = async (path: string) => {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(200);
+      await res.arrayBuffer();
+      return res.headers.get("cache-status");
+    };
+    const hot = "/products/merino-crew-sweater";
+    expect(await status(hot)).toBe("unison; fwd=uri-miss; stored");
+    expect(await status(hot)).toBe("unison; hit");
+    expect(await status(hot)).toBe("unison; hit");
+    // Addresses asked for once each (a crawler, or traffic spread over a catalogue far larger than the memo), until
+    // far more than it holds (6 MiB) have gone by: once full, none of them is kept in place of the page asked for often.
+    const sweep = (i: number) => `/products/ribbed-beanie?sweep=${i}`;
+    const said: Record<string, number> = {};
+    for (let i = 0; i < 2500; i++) {
+      const s = (await status(sweep(i)))!;
+      said[s] = (said[s] ?? 0) + 1;
+    }
+    expect(said["unison; fwd=uri-miss; stored"]).toBeGreaterThan(100);
+    expect(said["unison; fwd=uri-miss"]).toBeGreaterThan(100);
+    expect(Object.keys(said).sort()).toEqual(["unison; fwd=uri-miss", "unison; fwd=uri-miss; stored"]);
+    expect(await status(hot)).toBe("unison; hit");
+    // A new address asked for again is more wanted than the least recently used page: kept on its second request.
+    const wanted = "/products/ribbed-beanie?campaign=winter";
+    expect(await status(wanted)).toBe("unison; fwd=uri-miss");
+    expect(await status(wanted)).toBe("unison; fwd=uri-miss; stored");
+    expect(await status(wanted)).toBe("unison; hit");
+    // A page whose data changed is replaced, whatever its count.
+    db.client.exec("UPDATE published_products SET stock = stock WHERE slug = 'merino-crew-sweater'");
+    expect(await status(hot)).toBe("unison; fwd=stale; stored");
+    expect(await status(hot)).toBe("unison; hit");
+  });
 });

@@ -20,6 +20,7 @@ import type { Database, Orm } from "../../db/client";
 import { type CartView, cartView, loadCartOf } from "../../journeys/carts";
 import { findIdentity } from "../../journeys/customers";
 import type { AppEnv } from "../../lib/context";
+import { FrequencySketch, fingerprint } from "../../lib/doorkeeper";
 import { matchesIfNoneMatch, strongEtag } from "../../lib/etag";
 import { Lru } from "../../lib/lru";
 
@@ -350,15 +351,40 @@ export function composePage(c: PageContext, parts: ProductPageParts, frame: { ch
  * catalogue, bounds memory (a 1,000-product catalogue's product pages take about 3.5 MB).
  */
 const PAGE_MEMO_BYTES = 6 * 1024 * 1024;
+const PAGE_MEMO_ENTRIES = 4096;
 const UTF8 = new TextEncoder();
-const pages = new WeakMap<Orm, Lru<RenderedPage & { stamp: string }>>();
+
+type KeptPage = RenderedPage & { body: Uint8Array<ArrayBuffer>; stamp: string; fp: number };
+
+/** A database's remembered pages, and how often each address was asked for lately (for admission). */
+interface PageMemo {
+  entries: Lru<KeptPage>;
+  frequency: FrequencySketch;
+}
+
+const pages = new WeakMap<Orm, PageMemo>();
+const weighPage = (p: KeptPage) => p.body.byteLength + p.etag.length + 128;
+
+/**
+ * Whether a page not in the memo is kept: always while there is room; once full, only when its address was asked
+ * for more often lately than the least recently used page it would evict (TinyLFU, as the response cache admits:
+ * src/lib/response-cache.ts). Pages of a catalogue far larger than the memo, asked for evenly, then cost no
+ * eviction and leave no old-generation garbage behind.
+ */
+function admits(memo: PageMemo, page: KeptPage): boolean {
+  const { entries, frequency } = memo;
+  if (entries.size < PAGE_MEMO_ENTRIES && entries.weight + weighPage(page) <= PAGE_MEMO_BYTES) return true;
+  const victim = entries.oldest();
+  return victim === undefined || frequency.estimate(page.fp) > frequency.estimate(entries.peek(victim)?.fp ?? 0);
+}
 
 /**
  * A GET page from memory while nothing it shows can have changed: the same address (path and
  * query), locale and cart count, the database's change stamp unchanged, before its `validUntil`,
  * and no one-time notice to show. Otherwise `build` renders it (and it is kept, within a byte
- * budget). The page's own lookups (product, stock, actions) and its frame are then skipped; only
- * the session's cart count is read per request, and a request without a session reads nothing.
+ * budget, by {@link admits}). The page's own lookups (product, stock, actions) and its frame are then skipped; only
+ * the session's cart count is read per request, and a request without a session reads nothing. `Cache-Status`
+ * (RFC 9211) says what the memo did, as the response cache says it for the API.
  */
 export async function memoPage(
   c: PageContext,
@@ -372,20 +398,38 @@ export async function memoPage(
   const url = c.req.url;
   const key = `${url.slice(url.indexOf("/", url.indexOf("//") + 2))}|${ctx.locale}|${cartCount}|${ctx.baseUrl}|${c.get("config").SMS_BRAND}`;
   let memo = pages.get(db.orm);
-  const hit = memo?.get(key);
-  if (hit && hit.stamp === stamp && c.get("clock")().getTime() < hit.validUntil) return hit;
-  const built = await build(cartCount);
-  const frame = await sharedFrame(c, ctx);
   if (!memo) {
-    memo = new Lru(4096, {
-      maxWeight: PAGE_MEMO_BYTES,
-      weigh: (p) => (p.body as Uint8Array<ArrayBuffer>).byteLength + p.etag.length + 128,
-    });
+    memo = {
+      entries: new Lru(PAGE_MEMO_ENTRIES, { maxWeight: PAGE_MEMO_BYTES, weigh: weighPage }),
+      frequency: new FrequencySketch(PAGE_MEMO_ENTRIES * 4),
+    };
     pages.set(db.orm, memo);
   }
-  const kept = { ...built, body: UTF8.encode(built.body as string), validUntil: Math.min(built.validUntil, frame.validUntil), stamp };
-  memo.set(key, kept);
+  const fp = fingerprint(key);
+  memo.frequency.increment(fp);
+  const held = memo.entries.get(key);
+  if (held && held.stamp === stamp && c.get("clock")().getTime() < held.validUntil) {
+    c.header("cache-status", "unison; hit");
+    return held;
+  }
+  const built = await build(cartCount);
+  const frame = await sharedFrame(c, ctx);
   // Its bytes, encoded once: sending the text would encode it again.
+  const kept: KeptPage = {
+    ...built,
+    body: UTF8.encode(built.body as string),
+    validUntil: Math.min(built.validUntil, frame.validUntil),
+    stamp,
+    fp,
+  };
+  const forward = held ? "unison; fwd=stale" : "unison; fwd=uri-miss";
+  // A stale page is always replaced.
+  if (held || admits(memo, kept)) {
+    memo.entries.set(key, kept);
+    c.header("cache-status", `${forward}; stored`);
+  } else {
+    c.header("cache-status", forward);
+  }
   return kept;
 }
 
