@@ -395,7 +395,8 @@ const productPages: ProductPages = {
   compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined; path?: string }): string {
     const baseUrl = options.baseUrl.replace(/\/+$/, "");
     const chrome = options.chrome ?? frameWithoutChrome(baseUrl);
-    const plan = framePlan(parts, baseUrl, chrome);
+    // A frame shared by many pages (passed with their path) or none at all is drawn once; a frame of its own, per page.
+    const plan = options.chrome === undefined || options.path !== undefined ? framePlan(parts, baseUrl, chrome) : null;
     if (plan) {
       let page = plan[0] as string;
       for (let i = 1; i < plan.length; i += 2) page += slotValue(plan[i] as string, parts, options.path) + plan[i + 1];

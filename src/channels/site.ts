@@ -131,7 +131,8 @@ export interface ProductPages {
   /**
    * The whole page: the frame of this request around stored parts (without `chrome`, the frame `render` draws without
    * one). A frame's `locales[].url` may hold {@link PAGE_PATH} where the page's own path goes; `path` fills it in (as
-   * the text it is, escaped like any other). A frame passed again as the same object is drawn once, not per page.
+   * the text it is, escaped like any other). A frame passed with a `path` (one shared by many pages) is drawn once
+   * per frame object, not per page; so is the frame without chrome.
    */
   compose(parts: ProductPageParts, options: { baseUrl: string; chrome?: WebChrome | undefined; path?: string }): string;
 }

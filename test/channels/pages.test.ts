@@ -51,6 +51,10 @@ describe("a product page in stored parts", () => {
           expect(pages!.compose(parts!, { baseUrl: BASE_URL, chrome }), `${slug} ${locale}`).toBe(whole);
           composed++;
         }
+        // No frame: the one a render without chrome draws (the render endpoint's), drawn once for every page.
+        expect(pages!.compose(parts!, { baseUrl: BASE_URL }), `${slug} ${locale}`).toBe(
+          renderers.web.render(view, { baseUrl: BASE_URL }).body,
+        );
       }
     }
     expect(composed).toBe(slugs.length * 2 * CHROMES.length);
