@@ -283,13 +283,15 @@ function drawChrome(
 const productFrames = new WeakMap<SharedFrame, Map<string, WebChrome>>();
 
 /**
- * The frame of a product page composed from stored parts, and the path `compose` fills in. A plain GET (no query,
- * no notice) gets the one frame every product page of its locale and cart count shares: its switcher's addresses
+ * The frame of a product page composed from stored parts, and the path `compose` fills in. A plain GET (no query
+ * but `locale`, no notice) gets the one frame every product page of its locale and cart count shares: its switcher's addresses
  * hold `PAGE_PATH`, and the web renderer draws that frame once, not per page (renderers/web/index.ts, `framePlan`).
  */
 export async function productChrome(c: PageContext, ctx: ViewContext, cartCount: number): Promise<{ chrome: WebChrome; path?: string }> {
   const url = new URL(c.req.url);
-  if (c.req.method === "POST" || url.search !== "" || getCookie(c, NOTICE_COOKIE) !== undefined || c.get("db").changeStamp === undefined) {
+  // A query of `locale` alone (the switcher's own links) draws the same frame: the switcher sets `locale` anyway.
+  const plain = url.search === "" || [...url.searchParams.keys()].every((name) => name === "locale");
+  if (c.req.method === "POST" || !plain || getCookie(c, NOTICE_COOKIE) !== undefined || c.get("db").changeStamp === undefined) {
     return { chrome: await chromeFor(c, ctx, { cartCount }) };
   }
   const frame = await sharedFrame(c, ctx);
@@ -303,7 +305,7 @@ export async function productChrome(c: PageContext, ctx: ViewContext, cartCount:
   if (!chrome) {
     chrome = drawChrome(c, ctx, frame, {
       path: PAGE_PATH,
-      search: url.searchParams,
+      search: new URLSearchParams(),
       category: undefined,
       cartCount,
       query: "",
