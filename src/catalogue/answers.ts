@@ -102,8 +102,15 @@ export function storedAnswer(db: Database, slug: string, locale: string, set: Lo
 /**
  * A product's stored page in `locale` with the base URL filled in, or null when none was stored under `basis` (the
  * caller renders the page whole). `baseUrl` must read the same escaped as raw (src/channels/pages.ts checks it).
+ * A `basis` still being read is awaited alongside the row: on D1 the two statements are in flight at once.
  */
-export function storedPage(db: Database, slug: string, locale: string, basis: string, baseUrl: string): Promise<string | null> {
+export function storedPage(
+  db: Database,
+  slug: string,
+  locale: string,
+  basis: string | Promise<string>,
+  baseUrl: string,
+): Promise<string | null> {
   return storedText(db, "page", slug, locale, basis, baseUrl);
 }
 
@@ -119,7 +126,7 @@ async function storedText(
   kind: keyof typeof STORED,
   slug: string,
   locale: string,
-  basis: string,
+  basis: string | Promise<string>,
   baseUrl: string,
 ): Promise<string | null> {
   const query = prepared(db, `product-${kind}`, (orm) =>
@@ -129,8 +136,8 @@ async function storedText(
       .where(and(eq(productAnswers.slug, sql.placeholder("slug")), eq(productAnswers.locale, sql.placeholder("locale"))))
       .prepare(),
   );
-  const [row] = await query.all({ slug, locale });
-  return row?.text && row.basis === basis ? withBase(row.text, baseUrl) : null;
+  const [[row], expected] = await Promise.all([query.all({ slug, locale }), basis]);
+  return row?.text && row.basis === expected ? withBase(row.text, baseUrl) : null;
 }
 
 /** The live row an answer was built from, as read: the insert writes it only while the row still holds exactly this. */

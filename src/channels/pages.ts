@@ -73,6 +73,7 @@ export async function storedProductPage(
   // A trailing slash (a caller's own base URL; the configuration drops it): the renderer strips it from the URLs it
   // makes, the view would keep it, and the one mark cannot stand for both.
   if (!pages || !PLAIN_BASE.test(ctx.baseUrl) || ctx.baseUrl.endsWith("/")) return null;
-  const text = await storedPage(db, slug, ctx.locale, await pagesBasis(db, ctx.locales, pages.format), ctx.baseUrl);
+  // The basis (on D1 a read of the live actions) and the row at once: one round trip's wait, not two.
+  const text = await storedPage(db, slug, ctx.locale, pagesBasis(db, ctx.locales, pages.format), ctx.baseUrl);
   return text === null ? null : (JSON.parse(text) as ProductPageParts);
 }

@@ -26,15 +26,20 @@ import {
 import { catalogueActions, productForDisplay, productSource } from "../../src/channels/load";
 import { pageBuilder, storedProductPage } from "../../src/channels/pages";
 import { type Database, raw } from "../../src/db/client";
+import { openD1 } from "../../src/db/d1";
 import { ApiError } from "../../src/lib/errors";
 import { newId } from "../../src/lib/ids";
-import { bothDrivers } from "../helpers/d1";
+import { bothDrivers, type LocalD1, localD1 } from "../helpers/d1";
 import { productDoc } from "../helpers/db";
 
 const ctx = { keyId: null, now: new Date("2026-11-24T12:00:00Z") };
 const BASE = "https://shop.example";
 const { drivers, dispose } = bothDrivers();
-afterAll(dispose);
+const opened: LocalD1[] = [];
+afterAll(async () => {
+  await dispose();
+  await Promise.all(opened.map((d) => d.dispose()));
+});
 
 async function seeded(open: () => Promise<Database>) {
   const db = await open();
@@ -222,5 +227,62 @@ describe.each(drivers)("on %s", { timeout: 60_000 }, (driver, open) => {
       .catch((e) => e);
     expect(failure).toBeInstanceOf(Error);
     expect(await count(db, "audit_log")).toBe(before);
+  });
+});
+
+/**
+ * A local D1 whose binding counts the statements in flight at once (the real binding underneath: every statement
+ * still runs in workerd's SQLite).
+ */
+async function countingD1() {
+  const d1 = await localD1();
+  opened.push(d1);
+  let now = 0;
+  let most = 0;
+  const track = <T>(sent: Promise<T>) => {
+    most = Math.max(most, ++now);
+    return sent.finally(() => now--);
+  };
+  const statement = (s: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(s, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (typeof value !== "function") return value;
+        if (name === "bind") return (...args: unknown[]) => statement(value.apply(target, args));
+        if (name === "all" || name === "raw" || name === "first" || name === "run")
+          return (...args: unknown[]) => track(value.apply(target, args));
+        return value.bind(target);
+      },
+    });
+  const binding = new Proxy(d1.binding, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as unknown;
+      if (typeof value !== "function") return value;
+      return name === "prepare" ? (query: string) => statement(value.call(target, query)) : value.bind(target);
+    },
+  });
+  return {
+    db: openD1(binding),
+    mostInFlight: () => most,
+    reset: () => {
+      most = 0;
+    },
+  };
+}
+
+describe("on d1, round trips", { timeout: 60_000 }, () => {
+  it("a stored page and what it must have been stored under are read at once, not one after the other", async () => {
+    const { db, mostInFlight, reset } = await countingD1();
+    await seeded(async () => db);
+    await publishWoolHat(db);
+    const pages = renderers.web.site!.productPages!;
+    expect(await refreshProductAnswers(db, { pages: pageBuilder(renderers.web.site) })).toBe(1);
+    const locales = await loadLocales(db);
+    const view = { locales, locale: "en", chain: fallbackChain(locales, "en"), baseUrl: BASE };
+    reset();
+    const page = await storedProductPage(db, "wool-hat", view, pages);
+    expect(page?.main).toContain("Title wool-hat");
+    // D1 has no change stamp: the live actions' revisions (the page's basis) are read on every request, with the row.
+    expect(mostInFlight()).toBe(2);
   });
 });
