@@ -6,7 +6,8 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderers } from "../../renderers";
+import { platforms, renderers } from "../../renderers";
+import { createApp } from "../../src/app";
 import { storedAnswer } from "../../src/catalogue/answers";
 import { contentFiles, exportContent } from "../../src/catalogue/content";
 import { createEntry, parseDocument, publishEntry, updateDraft } from "../../src/catalogue/entries";
@@ -27,6 +28,7 @@ import { catalogueActions, productForDisplay, productSource } from "../../src/ch
 import { pageBuilder, storedProductPage } from "../../src/channels/pages";
 import { type Database, raw } from "../../src/db/client";
 import { openD1 } from "../../src/db/d1";
+import { parseConfig } from "../../src/env";
 import { ApiError } from "../../src/lib/errors";
 import { newId } from "../../src/lib/ids";
 import { bothDrivers, type LocalD1, localD1 } from "../helpers/d1";
@@ -239,6 +241,7 @@ async function countingD1() {
   opened.push(d1);
   let now = 0;
   let most = 0;
+  const queries: string[] = [];
   const track = <T>(sent: Promise<T>) => {
     most = Math.max(most, ++now);
     return sent.finally(() => now--);
@@ -258,14 +261,20 @@ async function countingD1() {
     get(target, name) {
       const value = Reflect.get(target, name) as unknown;
       if (typeof value !== "function") return value;
-      return name === "prepare" ? (query: string) => statement(value.call(target, query)) : value.bind(target);
+      if (name !== "prepare") return value.bind(target);
+      return (query: string) => {
+        queries.push(query);
+        return statement(value.call(target, query));
+      };
     },
   });
   return {
     db: openD1(binding),
     mostInFlight: () => most,
+    sent: () => queries,
     reset: () => {
       most = 0;
+      queries.length = 0;
     },
   };
 }
@@ -284,5 +293,26 @@ describe("on d1, round trips", { timeout: 60_000 }, () => {
     expect(page?.main).toContain("Title wool-hat");
     // D1 has no change stamp: the live actions' revisions (the page's basis) are read on every request, with the row.
     expect(mostInFlight()).toBe(2);
+  });
+
+  it("a storefront product page sends its frame's queries with its stored page's, and loads its frame once", async () => {
+    const { db, mostInFlight, reset, sent } = await countingD1();
+    await seeded(async () => db);
+    await publishWoolHat(db);
+    expect(await refreshProductAnswers(db, { pages: pageBuilder(renderers.web.site) })).toBe(1);
+    const app = createApp({
+      resolveDb: () => db,
+      config: parseConfig({ PUBLIC_BASE_URL: BASE, RATE_LIMIT_PER_MINUTE: "0" }),
+      renderers,
+      platforms,
+      log: () => {},
+    });
+    reset();
+    const res = await app.request("/products/wool-hat");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Title wool-hat");
+    // The page and its basis (2) with the frame's promotions, categories and promotion windows (3).
+    expect(mostInFlight()).toBe(5);
+    expect(sent().filter((q) => q.includes("categor")).length).toBe(1);
   });
 });

@@ -45,6 +45,7 @@ import {
   sessionCart,
   sessionCustomer,
   setNotice,
+  sharedFrame,
   webIdentity,
   webSite,
 } from "./storefront.pages";
@@ -283,7 +284,11 @@ export function registerStorefrontRoutes(app: Router) {
       const slug = c.req.param("slug") ?? "";
       const rendered = await memoPage(c, ctx, async (cartCount) => {
         // Its stored parts in this request's frame (src/channels/pages.ts), else rendered whole from the row.
-        const stored = await storedProductPage(db, slug, ctx, webSite(c).productPages);
+        // Where the frame is read per request (D1, no change stamp), its queries go out with the page's.
+        const [stored] = await Promise.all([
+          storedProductPage(db, slug, ctx, webSite(c).productPages),
+          db.changeStamp === undefined ? sharedFrame(c, ctx) : null,
+        ]);
         if (stored) return composePage(c, stored, await productChrome(c, ctx, cartCount));
         const live = await findLiveProduct(db, slug);
         if (!live) throw new ApiError("not_found", `No product "${slug}".`);

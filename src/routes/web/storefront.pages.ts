@@ -163,7 +163,7 @@ function takeNotice(c: PageContext): string | null {
  * What every page's frame shares in one locale: the categories (`liveCategories`) and the
  * live promotions. Remembered per locale until the database changes
  * (its change stamp) or the next time a promotion starts or ends, whichever comes first; where the
- * driver has no stamp (D1) it is read every time.
+ * driver has no stamp (D1) it is read once per request.
  */
 interface SharedFrame {
   categories: string[];
@@ -173,23 +173,30 @@ interface SharedFrame {
 }
 
 const frames = new WeakMap<Orm, Lru<SharedFrame & { stamp: string }>>();
+/** Where the driver has no stamp (D1): the frame, loaded once per request (a product page asks for it early). */
+const requestFrames = new WeakMap<PageContext, { key: string; frame: Promise<SharedFrame> }>();
 
-async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<SharedFrame> {
+export async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<SharedFrame> {
   const db = c.get("db");
   const now = c.get("clock")();
   const stamp = db.changeStamp?.();
   const key = `${ctx.locale}|${ctx.chain.join(">")}|${ctx.baseUrl}`;
+  if (stamp === undefined) {
+    const held = requestFrames.get(c);
+    if (held?.key === key) return held.frame;
+    const frame = loadFrame(db, ctx, now);
+    requestFrames.set(c, { key, frame });
+    return frame;
+  }
   let memo = frames.get(db.orm);
   const hit = memo?.get(key);
   if (hit && hit.stamp === stamp && now.getTime() < hit.validUntil) return hit;
   const frame = await loadFrame(db, ctx, now);
-  if (stamp !== undefined) {
-    if (!memo) {
-      memo = new Lru(64);
-      frames.set(db.orm, memo);
-    }
-    memo.set(key, { ...frame, stamp });
+  if (!memo) {
+    memo = new Lru(64);
+    frames.set(db.orm, memo);
   }
+  memo.set(key, { ...frame, stamp });
   return frame;
 }
 
