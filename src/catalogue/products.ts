@@ -383,15 +383,16 @@ export async function markStaleAnswers(db: Database, options: { sample?: boolean
 }
 
 /**
- * The stored answers' upkeep on every outbound tick (Node's interval, the Worker's cron trigger): stale answers
- * swept ({@link markStaleAnswers}, one sample) and one batch of due products built. After an upgrade that changed
- * `ANSWER_FORMAT` this rebuilds every answer in the background, a batch a tick, while reads build theirs
- * from the row. Returns how many products' answers it built.
+ * The stored answers' and pages' upkeep on every outbound tick (Node's interval, the Worker's cron trigger): stale
+ * answers swept ({@link markStaleAnswers}, one sample), stale pages swept ({@link markStalePages}) and one batch of
+ * due products built. After an upgrade that changed `ANSWER_FORMAT` this rebuilds every answer in the background,
+ * a batch a tick, while reads build theirs from the row. With `all` (`unison migrate`), every stored answer is
+ * looked at and every due product built now. Returns how many products' answers it built.
  */
-export async function maintainAnswers(db: Database, pages?: PageBuilder): Promise<number> {
-  await markStaleAnswers(db, { sample: true });
+export async function maintainAnswers(db: Database, pages?: PageBuilder, options: { all?: boolean } = {}): Promise<number> {
+  await markStaleAnswers(db, { sample: !options.all });
   if (pages) await markStalePages(db, pages);
-  return refreshProductAnswers(db, { pages });
+  return refreshProductAnswers(db, { pages, all: options.all ?? false });
 }
 
 /**

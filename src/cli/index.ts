@@ -11,7 +11,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { renderers } from "../../renderers";
 import { type ContentProblem, contentFiles, type ImportReport, importContent } from "../catalogue/content";
 import { CHANNELS, type Channel } from "../catalogue/documents";
-import { markStaleAnswers, markStalePages, refreshProductAnswers } from "../catalogue/products";
+import { maintainAnswers } from "../catalogue/products";
 import { pageBuilder } from "../channels/pages";
 import { type AuditReport, auditCatalogue } from "../consistency/audit";
 import { parseConfig, withoutTrailingSlash } from "../env";
@@ -222,10 +222,7 @@ export async function main(
         try {
           // Products due for their stored answers (a database migrated to 0015, a locale edit, answers an older
           // release stored in another format): all of them now.
-          const pages = pageBuilder(renderers.web.site);
-          await markStaleAnswers(db);
-          if (pages) await markStalePages(db, pages);
-          const built = await refreshProductAnswers(db, { all: true, pages });
+          const built = await maintainAnswers(db, pageBuilder(renderers.web.site), { all: true });
           if (built) out(`${built} product(s) given stored answers.`);
         } finally {
           db.close();
