@@ -11,7 +11,7 @@ import type { Channel, MessageDoc, Override, ProductDoc } from "../catalogue/doc
 import { overridesAlong } from "../catalogue/locales";
 import { type MessageView, messageView } from "../catalogue/messages";
 import { type LiveProduct, type ProductView, productView, type StockLevels, type ViewContext } from "../catalogue/products";
-import { type Database, prepared } from "../db/client";
+import { type Database, prepared, sharedRead } from "../db/client";
 import { publishedActions } from "../db/schema";
 import type { MessageRenderView, ProductRenderView } from "./contract";
 import { type CatalogueAction, messageRenderView, productRenderView } from "./views";
@@ -25,15 +25,18 @@ import { type CatalogueAction, messageRenderView, productRenderView } from "./vi
 const catalogueCache = new Map<string, CatalogueAction[]>();
 const CATALOGUE_CACHE_SIZE = 32;
 
-export async function catalogueStamp(db: Database): Promise<string> {
-  const query = prepared(db, "live-actions-stamp", (orm) =>
-    orm
-      .select({ stamp: sql<string | null>`group_concat(${publishedActions.revisionId}, ',')` })
-      .from(publishedActions)
-      .prepare(),
-  );
-  const [row] = await query.all();
-  return row?.stamp ?? "";
+/** The live actions' revisions; sent once per request where the driver has no change stamp (`sharedRead`). */
+export function catalogueStamp(db: Database): Promise<string> {
+  return sharedRead(db, "live-actions-stamp", async () => {
+    const query = prepared(db, "live-actions-stamp", (orm) =>
+      orm
+        .select({ stamp: sql<string | null>`group_concat(${publishedActions.revisionId}, ',')` })
+        .from(publishedActions)
+        .prepare(),
+    );
+    const [row] = await query.all();
+    return row?.stamp ?? "";
+  });
 }
 
 /** Every live action, localized for `ctx`, with its overrides. */

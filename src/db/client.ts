@@ -47,6 +47,8 @@ export interface Database {
 }
 
 const viewed = new WeakMap<Database, Database>();
+/** The reads a stamp-less request view shares (see {@link readView}), by key: each one sent at most once. */
+const requestReads = new WeakMap<Database, Map<string, Promise<unknown>>>();
 
 /**
  * The database as one read-only request sees it: its change stamp read once, when first asked for, and
@@ -57,7 +59,11 @@ const viewed = new WeakMap<Database, Database>();
  * only reads, `src/app.ts`): a write later in the request would not move the stamp. Keeping
  * the first stamp is safe for every reader: each one takes its stamp before it reads, and an answer
  * remembered under an older stamp is only ever served while the database still shows that stamp.
- * Where the driver gives no stamp (D1) the database itself is returned.
+ *
+ * Where the driver gives no stamp (D1), nothing is remembered between requests, and every read is a round
+ * trip. The view then shares its reads within the request instead ({@link sharedRead}, and every
+ * {@link memoized} read): the locales, the live actions' stamp or a page's frame are sent once however many
+ * parts of the request ask for them, and a read started early (a prefetch) is the one later callers await.
  *
  * @example
  * const view = readView(db); // one request's
@@ -66,15 +72,38 @@ const viewed = new WeakMap<Database, Database>();
  */
 export function readView(db: Database): Database {
   const stampOf = db.changeStamp;
-  if (!stampOf) return db;
-  let stamp: string | undefined;
   const view: Database = Object.create(db);
-  view.changeStamp = () => {
-    stamp ??= stampOf.call(db);
-    return stamp;
-  };
+  if (stampOf) {
+    let stamp: string | undefined;
+    view.changeStamp = () => {
+      stamp ??= stampOf.call(db);
+      return stamp;
+    };
+  } else {
+    requestReads.set(view, new Map());
+  }
   viewed.set(view, db);
   return view;
+}
+
+/**
+ * A read a stamp-less request view (D1's, {@link readView}) sends once for the whole request: the first caller's
+ * promise, settled or in flight, is every later caller's. Anywhere else (a database with a change stamp, or one
+ * that is no request's read view) `load` simply runs. Keys must name everything the read depends on besides the
+ * database and the request.
+ *
+ * @example
+ * const stamp = await sharedRead(db, "actions-stamp", () => readStamp(db));
+ */
+export function sharedRead<T>(db: Database, key: string, load: () => Promise<T>): Promise<T> {
+  const shared = db.changeStamp ? undefined : requestReads.get(db);
+  if (!shared) return load();
+  let read = shared.get(key) as Promise<T> | undefined;
+  if (!read) {
+    read = load();
+    shared.set(key, read);
+  }
+  return read;
 }
 
 /** The database a {@link readView} was made of (itself when it is none): what outlives the request. */
@@ -140,11 +169,27 @@ export function prepared<T>(db: Database, name: string, build: (orm: Orm) => T):
 const memos = new WeakMap<Orm, { entries: Lru<{ stamp: string; value: unknown }>; seen: Doorkeeper }>();
 
 /**
+ * Starts a {@link sharedRead} now, where the request's view shares its reads (D1's read views); anywhere else it
+ * does nothing. The read's later callers await this one, so a page can send what it will need whatever its
+ * locale alongside its first read (the locales) instead of after it. A failure reaches those callers, not the process.
+ *
+ * @example
+ * prefetch(db, () => catalogueStamp(db)); // catalogueStamp is a sharedRead
+ * const ctx = await pageContext(c); // the locales and the stamp in flight together
+ */
+export function prefetch(db: Database, read: () => Promise<unknown>): void {
+  if (db.changeStamp || !requestReads.has(db)) return;
+  read().catch(() => {});
+}
+
+/**
  * A read remembered until the database changes: `load` runs again only when
  * {@link Database.changeStamp} moved since the remembered answer (or the key
  * aged out of a bounded LRU). The stamp is taken before `load` reads, so an
  * answer is never kept under a stamp older than the data it saw. Keys must
  * name everything the answer depends on besides the database (locale, query).
+ * Where the driver has no stamp (D1) nothing outlives the request: the read is only shared within a
+ * request's read view ({@link sharedRead}).
  *
  * Once {@link MEMO_ENTRIES} reads are remembered, a new key is kept on its second miss (TinyLFU's
  * doorkeeper, src/lib/doorkeeper.ts): at 100,000 products a uniform random read is almost
@@ -160,7 +205,7 @@ const memos = new WeakMap<Orm, { entries: Lru<{ stamp: string; value: unknown }>
  */
 export async function memoized<T>(db: Database, key: string, load: () => Promise<T>): Promise<T> {
   const stamp = db.changeStamp?.();
-  if (stamp === undefined) return load();
+  if (stamp === undefined) return sharedRead(db, key, load);
   let memo = memos.get(db.orm);
   if (!memo) {
     memo = { entries: new Lru(MEMO_ENTRIES), seen: new Doorkeeper(MEMO_ENTRIES * 4) };

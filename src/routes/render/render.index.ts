@@ -9,14 +9,14 @@ import { findLiveMessage } from "../../catalogue/messages";
 import { findLiveProduct } from "../../catalogue/products";
 import { renderBodyComponents } from "../../channels/bodies";
 import type { EntityView, Renderer } from "../../channels/contract";
-import { catalogueActions, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
+import { catalogueActions, catalogueStamp, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
 import { storedProductPage } from "../../channels/pages";
 import type { ProductPageParts, ProductPages } from "../../channels/site";
 import { auditCatalogue } from "../../consistency/audit";
 import { renderCached } from "../../consistency/cache";
 import type { Registry } from "../../consistency/engine";
 import { auditDocument } from "../../consistency/gate";
-import { memoized } from "../../db/client";
+import { memoized, prefetch, sharedRead } from "../../db/client";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError, validationError } from "../../lib/errors";
@@ -82,15 +82,20 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const { locale, format } = c.req.valid("query");
     // The format is checked before any read: a wrong one is a 400 whatever the slug.
     const renderer = rendererFor(c, channel, format);
-    const ctx = await viewContext(c, locale);
     const db = c.get("db");
+    // A web page from its stored parts (src/channels/pages.ts) in the frame a render without chrome draws.
+    const pages = channel === "web" && (format ?? renderer.formats[0]) === renderer.formats[0] ? renderer.site?.productPages : undefined;
+    const liveProduct = () => sharedRead(db, `live-product|${slug}`, () => findLiveProduct(db, slug));
+    // Where each read is a round trip (D1), what does not depend on the locale goes out with the locales: the live
+    // actions' stamp, and the product's row unless a stored page will likely spare it.
+    prefetch(db, () => catalogueStamp(db));
+    if (!pages) prefetch(db, liveProduct);
+    const ctx = await viewContext(c, locale);
     const baseUrl = c.get("config").PUBLIC_BASE_URL;
     const render = async () => {
-      // A web page from its stored parts (src/channels/pages.ts) in the frame a render without chrome draws.
-      const pages = channel === "web" && (format ?? renderer.formats[0]) === renderer.formats[0] ? renderer.site?.productPages : undefined;
       const stored = pages ? await storedProductPage(db, slug, ctx, pages) : null;
       if (pages && stored) return composedRender(pages, stored, baseUrl);
-      const live = await findLiveProduct(db, slug);
+      const live = await liveProduct();
       if (!live) return null;
       const view = productForDisplay(productSource(live.doc, live.stock, live, ctx, await catalogueActions(db, ctx)), channel);
       return renderOutput(renderer, view, { baseUrl, format }, c);

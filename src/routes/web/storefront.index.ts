@@ -18,9 +18,18 @@ import {
   type ViewContext,
 } from "../../catalogue/products";
 import type { WebChrome } from "../../channels/contract";
-import { catalogueActions, listedProducts, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
+import {
+  catalogueActions,
+  catalogueStamp,
+  listedProducts,
+  messageForChannel,
+  messageSource,
+  productForDisplay,
+  productSource,
+} from "../../channels/load";
 import { storedProductPage } from "../../channels/pages";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
+import { prefetch, sharedRead } from "../../db/client";
 import { HandoffCode, redeemHandoff } from "../../journeys/handoffs";
 import { invokeAction } from "../../journeys/invoke";
 import { findCustomerOrder, orderView } from "../../journeys/orders";
@@ -37,6 +46,7 @@ import {
   nextBoundary,
   type PageContext,
   pageContext,
+  prefetchFrame,
   productChrome,
   renderPage,
   respondPage,
@@ -70,8 +80,15 @@ interface OutcomeBody {
 export type PageHandler = (c: PageContext, ctx: ViewContext) => Promise<Response>;
 
 /** Runs a page handler; a client error (unknown slug, bad cursor, refused action) becomes an HTML page with its status. */
-function page(handler: PageHandler) {
+function page(handler: PageHandler, reads: { actions?: boolean; early?: (c: PageContext) => Promise<unknown> } = {}) {
   return async (c: PageContext) => {
+    // Where each read is a round trip (D1), what the page reads whatever its locale goes out with the locales:
+    // its frame, the live actions' stamp unless it draws no actions (a product's stored page is checked against
+    // it too), and its own `early` read. Elsewhere these are remembered reads, and nothing is sent here.
+    const db = c.get("db");
+    prefetchFrame(c);
+    if (reads.actions !== false) prefetch(db, () => catalogueStamp(db));
+    if (reads.early) prefetch(db, () => reads.early!(c));
     const ctx = await pageContext(c);
     try {
       return await handler(c, ctx);
@@ -102,15 +119,28 @@ async function listPage(c: PageContext, ctx: ViewContext, category: string | nul
   return q ? searchPage(c, ctx, q, category, cartCount) : browsePage(c, ctx, category, cartCount);
 }
 
+/** The live message a message page shows, read once per request: the page's `early` read. */
+function liveMessage(c: PageContext) {
+  const db = c.get("db");
+  const key = c.req.param("key") ?? "";
+  return sharedRead(db, `live-message|${key}`, () => findLiveMessage(db, key));
+}
+
+/** A search's matches (none asked for: null), read once per request: the list page's `early` read. */
+function searchMatches(c: PageContext, category: string | null) {
+  const db = c.get("db");
+  const q = c.req.query("q")?.trim();
+  if (!q) return Promise.resolve(null);
+  const cursor = c.req.query("cursor");
+  return sharedRead(db, `search|${category ?? ""}|${q}|${cursor ?? ""}`, () =>
+    listLiveProducts(db, { limit: PAGE_SIZE, cursor, q, category: category ?? undefined }),
+  );
+}
+
 /** A search: by relevance, a "More" link (cursor) to the next matches. */
 async function searchPage(c: PageContext, ctx: ViewContext, q: string, category: string | null, cartCount: number) {
   const db = c.get("db");
-  const { items, nextCursor } = await listLiveProducts(db, {
-    limit: PAGE_SIZE,
-    cursor: c.req.query("cursor"),
-    q,
-    category: category ?? undefined,
-  });
+  const { items, nextCursor } = (await searchMatches(c, category))!;
   const path = category ? `/categories/${encodeURIComponent(category)}` : "/";
   const next = new URLSearchParams({ q, ...(nextCursor ? { cursor: nextCursor } : {}) });
   const view = productListRenderView(listedProducts(items, ctx), await catalogueActions(db, ctx), "web", {
@@ -266,15 +296,20 @@ export const STOREFRONT_READS = /^\/(?:(?:products|categories|messages)\/[^/]+)?
 export function registerStorefrontRoutes(app: Router) {
   app.get(
     "/",
-    page(async (c, ctx) => respondPage(c, await memoPage(c, ctx, (cartCount) => listPage(c, ctx, null, cartCount)), { etag: true })),
+    page(async (c, ctx) => respondPage(c, await memoPage(c, ctx, (cartCount) => listPage(c, ctx, null, cartCount)), { etag: true }), {
+      early: (c) => searchMatches(c, null),
+    }),
   );
 
   app.get(
     "/categories/:category",
-    page(async (c, ctx) => {
-      const category = c.req.param("category") ?? "";
-      return respondPage(c, await memoPage(c, ctx, (cartCount) => listPage(c, ctx, category, cartCount)), { etag: true });
-    }),
+    page(
+      async (c, ctx) => {
+        const category = c.req.param("category") ?? "";
+        return respondPage(c, await memoPage(c, ctx, (cartCount) => listPage(c, ctx, category, cartCount)), { etag: true });
+      },
+      { early: (c) => searchMatches(c, c.req.param("category") ?? "") },
+    ),
   );
 
   app.get(
@@ -301,18 +336,22 @@ export function registerStorefrontRoutes(app: Router) {
 
   app.get(
     "/messages/:key",
-    page(async (c, ctx) => {
-      const key = c.req.param("key") ?? "";
-      const rendered = await memoPage(c, ctx, async (cartCount) => {
-        const live = await findLiveMessage(c.get("db"), key);
-        if (!live) throw new ApiError("not_found", `No message "${key}".`);
-        const now = c.get("clock")();
-        const view = messageForChannel(messageSource(live.doc, live, ctx, now), "web");
-        // The page says whether the message is live: it changes by itself when its window opens or closes.
-        return renderPage(c, view, await chromeFor(c, ctx, { cartCount }), nextBoundary([live.doc], now));
-      });
-      return respondPage(c, rendered, { etag: true });
-    }),
+    page(
+      async (c, ctx) => {
+        const key = c.req.param("key") ?? "";
+        const rendered = await memoPage(c, ctx, async (cartCount) => {
+          const live = await liveMessage(c);
+          if (!live) throw new ApiError("not_found", `No message "${key}".`);
+          const now = c.get("clock")();
+          const view = messageForChannel(messageSource(live.doc, live, ctx, now), "web");
+          // The page says whether the message is live: it changes by itself when its window opens or closes.
+          return renderPage(c, view, await chromeFor(c, ctx, { cartCount }), nextBoundary([live.doc], now));
+        });
+        return respondPage(c, rendered, { etag: true });
+      },
+      // A message page draws no actions; its message does not depend on the locale, so it goes out with the locales.
+      { actions: false, early: liveMessage },
+    ),
   );
 
   app.get(

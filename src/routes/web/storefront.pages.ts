@@ -16,7 +16,7 @@ import { liveCategories, type ViewContext } from "../../catalogue/products";
 import type { EntityView, WebChrome } from "../../channels/contract";
 import { PAGE_PATH, type ProductPageParts, type WebSite } from "../../channels/site";
 import { actionResultRenderView } from "../../channels/views";
-import type { Database, Orm } from "../../db/client";
+import { type Database, type Orm, prefetch, sharedRead } from "../../db/client";
 import { type CartView, cartView, loadCartOf } from "../../journeys/carts";
 import { findIdentity } from "../../journeys/customers";
 import type { AppEnv } from "../../lib/context";
@@ -200,12 +200,25 @@ export async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<Sha
   return frame;
 }
 
+/**
+ * What a frame is drawn from in any locale: the live promotions, the categories, the promotions' windows. Where the
+ * driver has no change stamp (D1) a read request sends these once ({@link sharedRead}), and a storefront GET sends
+ * them with its locales ({@link prefetchFrame}): three statements that wait for nothing.
+ */
+function frameRows(db: Database, now: Date) {
+  return sharedRead(db, "frame-rows", () =>
+    Promise.all([listLiveMessages(db, { limit: BANNER_MAX, kind: "promotion" }, now), liveCategories(db), messageWindows(db, "promotion")]),
+  );
+}
+
+/** Sends a page's frame reads now where they are round trips of this request's own (D1's read views); else nothing. */
+export function prefetchFrame(c: PageContext): void {
+  const db = c.get("db");
+  prefetch(db, () => frameRows(db, c.get("clock")()));
+}
+
 async function loadFrame(db: Database, ctx: ViewContext, now: Date): Promise<SharedFrame> {
-  const [promotions, categories, windows] = await Promise.all([
-    listLiveMessages(db, { limit: BANNER_MAX, kind: "promotion" }, now),
-    liveCategories(db),
-    messageWindows(db, "promotion"),
-  ]);
+  const [promotions, categories, windows] = await frameRows(db, now);
   const banner = promotions.items.map((m) => {
     const view = messageView(m.doc, m, ctx, now);
     return { title: view.title, short: view.short, url: `${ctx.baseUrl}/messages/${view.key}` };
