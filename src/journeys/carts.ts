@@ -73,17 +73,28 @@ export interface CartState {
 export async function loadCart(db: Database, cartId: string): Promise<CartState> {
   const [cart] = await db.orm.select().from(carts).where(eq(carts.id, cartId)).limit(1);
   if (!cart) throw new ApiError("not_found", `No cart "${cartId}".`);
-  const lines = await db.orm
-    .select()
-    .from(cartLines)
-    .where(eq(cartLines.cartId, cartId))
-    .orderBy(asc(cartLines.addedAt), asc(cartLines.id));
-  return { cart, lines };
+  return { cart, lines: await linesOf(db, cartId) };
 }
 
 export async function loadCartOf(db: Database, customerId: string): Promise<CartState | null> {
   const [cart] = await db.orm.select().from(carts).where(eq(carts.customerId, customerId)).limit(1);
-  return cart ? loadCart(db, cart.id) : null;
+  return cart ? { cart, lines: await linesOf(db, cart.id) } : null;
+}
+
+function linesOf(db: Database, cartId: string) {
+  return db.orm.select().from(cartLines).where(eq(cartLines.cartId, cartId)).orderBy(asc(cartLines.addedAt), asc(cartLines.id));
+}
+
+/**
+ * How many items the cart of whoever holds this identity holds (a cart view's `itemCount`: every line's quantity,
+ * available or not), 0 when the identity, its customer's cart or its lines are none. One statement: what a page's
+ * frame shows, without the cart's view (its lines' live products and stock).
+ */
+export async function cartItemCount(db: Database, identity: { channel: string; externalId: string }): Promise<number> {
+  const [row] = (await db.orm.all(sql`SELECT coalesce(sum(l.quantity), 0) AS n
+    FROM identities i JOIN carts c ON c.customer_id = i.customer_id JOIN cart_lines l ON l.cart_id = c.id
+    WHERE i.channel = ${identity.channel} AND i.external_id = ${identity.externalId}`)) as { n: number }[];
+  return row?.n ?? 0;
 }
 
 // ---------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
 import { importContent } from "../../src/catalogue/content";
+import { getEntry, withdrawEntry } from "../../src/catalogue/entries";
+import { productKind } from "../../src/catalogue/products";
 import { readContentDir } from "../../src/cli/content-files";
 import { parseConfig } from "../../src/env";
 import type { SqliteDatabase } from "../../src/node/sqlite";
@@ -110,6 +112,36 @@ describe("the storefront's memo", () => {
     expect((await page("/products/merino-crew-sweater", session)).body).toContain("Cart (2)");
     expect((await page("/products/merino-crew-sweater")).body).not.toContain("Cart (");
     expect((await page("/products/merino-crew-sweater", "unison_session=AAAAAAAAAAAAAAAAAAAAAAAA")).body).not.toContain("Cart (");
+  });
+
+  it("a page's cart count is the cart's own item count: every line's quantity, a line whose product was withdrawn too", async () => {
+    const add = async (sku: string, quantity: number, cookie?: string) => {
+      const res = await app.request("/actions/add_to_cart", {
+        method: "POST",
+        body: new URLSearchParams({ sku, quantity: String(quantity) }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE_URL, ...(cookie ? { cookie } : {}) },
+      });
+      expect(res.status).toBe(303);
+      return (
+        cookie ??
+        res.headers
+          .getSetCookie()
+          .map((line) => line.split(";")[0]!)
+          .find((pair) => pair.startsWith("unison_session="))!
+      );
+    };
+    const session = await add("MER-CRE-SWE-S-OAT", 2);
+    await add("ALP-CAR-S-CHARC", 3, session);
+    await add("MER-CRE-SWE-S-OAT", 1, session);
+    const pages = ["/", "/products/merino-crew-sweater", "/categories/knitwear", "/messages/spring_camping_preview"];
+    // The oracle: the cart page, whose count is its view's (src/journeys/carts.ts cartView).
+    expect((await page("/cart", session)).body).toContain("Cart (6)");
+    for (const path of pages) expect((await page(path, session)).body, path).toContain("Cart (6)");
+    // Withdrawn, the cardigan's line stays in the cart (no longer available): the cart still counts it, and so does every page.
+    const cardigan = (await getEntry(db, "product", "alpaca-cardigan"))!;
+    await withdrawEntry(db, productKind, { keyId: null, now }, cardigan, cardigan.version, "draft");
+    expect((await page("/cart", session)).body).toContain("Cart (6)");
+    for (const path of pages) expect((await page(path, session)).body, path).toContain("Cart (6)");
   });
 
   it("keeps the pages asked for often when pages asked for once outnumber it, and says what it did in Cache-Status", async () => {

@@ -53,6 +53,7 @@ import {
   sendPage,
   sendProblem,
   sessionCart,
+  sessionCartCount,
   sessionCustomer,
   setNotice,
   sharedFrame,
@@ -83,10 +84,11 @@ export type PageHandler = (c: PageContext, ctx: ViewContext) => Promise<Response
 function page(handler: PageHandler, reads: { actions?: boolean; early?: (c: PageContext) => Promise<unknown> } = {}) {
   return async (c: PageContext) => {
     // Where each read is a round trip (D1), what the page reads whatever its locale goes out with the locales:
-    // its frame, the live actions' stamp unless it draws no actions (a product's stored page is checked against
-    // it too), and its own `early` read. Elsewhere these are remembered reads, and nothing is sent here.
+    // its frame, the session's cart count, the live actions' stamp unless it draws no actions (a product's stored
+    // page is checked against it too), and its own `early` read. Elsewhere nothing is sent here.
     const db = c.get("db");
     prefetchFrame(c);
+    prefetch(db, () => sessionCartCount(c));
     if (reads.actions !== false) prefetch(db, () => catalogueStamp(db));
     if (reads.early) prefetch(db, () => reads.early!(c));
     const ctx = await pageContext(c);

@@ -17,7 +17,7 @@ import type { EntityView, WebChrome } from "../../channels/contract";
 import { PAGE_PATH, type ProductPageParts, type WebSite } from "../../channels/site";
 import { actionResultRenderView } from "../../channels/views";
 import { type Database, type Orm, prefetch, sharedRead } from "../../db/client";
-import { type CartView, cartView, loadCartOf } from "../../journeys/carts";
+import { type CartView, cartItemCount, cartView, loadCartOf } from "../../journeys/carts";
 import { findIdentity } from "../../journeys/customers";
 import type { AppEnv } from "../../lib/context";
 import { FrequencySketch, fingerprint } from "../../lib/doorkeeper";
@@ -137,6 +137,17 @@ export function fromOtherSite(c: PageContext): boolean {
 }
 
 /** The session's cart (empty when it has none). */
+/**
+ * How many items the session's cart holds: what every page's frame shows. No session cookie: 0, no read. Else one
+ * statement, read once per request; on D1 a page sends it with its locales (it does not depend on the locale).
+ */
+export function sessionCartCount(c: PageContext): Promise<number> {
+  const id = sessionId(c);
+  if (!id) return Promise.resolve(0);
+  const db = c.get("db");
+  return sharedRead(db, "session-cart-count", () => cartItemCount(db, webIdentity(id)));
+}
+
 export async function sessionCart(c: PageContext, ctx: ViewContext): Promise<CartView> {
   const customer = await sessionCustomer(c);
   const state = customer ? await loadCartOf(c.get("db"), customer) : null;
@@ -250,7 +261,7 @@ export async function chromeFor(c: PageContext, ctx: ViewContext, options: { cat
   // A page answering a form post has no address of its own to reload in another language: the switcher goes home.
   const path = c.req.method === "POST" ? "/" : url.pathname;
   const frame = await sharedFrame(c, ctx);
-  const cartCount = options.cartCount ?? (await sessionCart(c, ctx)).itemCount;
+  const cartCount = options.cartCount ?? (await sessionCartCount(c));
   return drawChrome(c, ctx, frame, {
     path,
     search: url.searchParams,
@@ -415,7 +426,7 @@ export async function memoPage(
 ): Promise<RenderedPage> {
   const db = c.get("db");
   const stamp = db.changeStamp?.();
-  const cartCount = (await sessionCart(c, ctx)).itemCount;
+  const cartCount = await sessionCartCount(c);
   if (stamp === undefined || getCookie(c, NOTICE_COOKIE) !== undefined) return build(cartCount);
   const url = c.req.url;
   const key = `${url.slice(url.indexOf("/", url.indexOf("//") + 2))}|${ctx.locale}|${cartCount}|${ctx.baseUrl}|${c.get("config").SMS_BRAND}`;
