@@ -136,7 +136,6 @@ export function fromOtherSite(c: PageContext): boolean {
   return origin !== undefined && origin !== new URL(c.get("config").PUBLIC_BASE_URL).origin;
 }
 
-/** The session's cart (empty when it has none). */
 /**
  * How many items the session's cart holds: what every page's frame shows. No session cookie: 0, no read. Else one
  * statement, read once per request; on D1 a page sends it with its locales (it does not depend on the locale).
@@ -148,6 +147,7 @@ export function sessionCartCount(c: PageContext): Promise<number> {
   return sharedRead(db, "session-cart-count", () => cartItemCount(db, webIdentity(id)));
 }
 
+/** The session's cart (empty when it has none). */
 export async function sessionCart(c: PageContext, ctx: ViewContext): Promise<CartView> {
   const customer = await sessionCustomer(c);
   const state = customer ? await loadCartOf(c.get("db"), customer) : null;
