@@ -283,11 +283,12 @@ export async function runAction(c: PageContext, ctx: ViewContext, key: string, i
 }
 
 /**
- * The storefront pages a GET only reads (home, a category, a product, a message): no session is
+ * The storefront pages a GET only reads (home, a category, a product, a message, the cart): no session is
  * made, no view recorded. The app lets them see the database through one change stamp (db/client.ts
- * `readView`), like the delivery reads; `/cart`, `/orders/…` and `/h/…` are not among them.
+ * `readView`; on D1 the request's reads are shared and sent early), like the delivery reads; `/orders/…` and `/h/…`
+ * (a handoff is redeemed) are not among them.
  */
-export const STOREFRONT_READS = /^\/(?:(?:products|categories|messages)\/[^/]+)?$/;
+export const STOREFRONT_READS = /^\/(?:(?:products|categories|messages)\/[^/]+|cart)?$/;
 
 /**
  * The storefront's pages and its form target.
@@ -359,9 +360,12 @@ export function registerStorefrontRoutes(app: Router) {
   app.get(
     "/cart",
     page(async (c, ctx) => {
-      const cart = await sessionCart(c, ctx);
       const db = c.get("db");
-      const [actions, delivery] = await Promise.all([catalogueActions(db, ctx), listDeliveryOptions(db, ctx.locale)]);
+      const [cart, actions, delivery] = await Promise.all([
+        sessionCart(c, ctx),
+        catalogueActions(db, ctx),
+        listDeliveryOptions(db, ctx.locale),
+      ]);
       const view = cartRenderView(cart, actions, "web", ctx.locale, ctx.baseUrl, delivery);
       return sendPage(c, view, await chromeFor(c, ctx, { cartCount: cart.itemCount }));
     }),
