@@ -56,7 +56,6 @@ import {
   sessionCartCount,
   sessionCustomer,
   setNotice,
-  sharedFrame,
   webIdentity,
   webSite,
 } from "./storefront.pages";
@@ -321,12 +320,9 @@ export function registerStorefrontRoutes(app: Router) {
       const db = c.get("db");
       const slug = c.req.param("slug") ?? "";
       const rendered = await memoPage(c, ctx, async (cartCount) => {
-        // Its stored parts in this request's frame (src/channels/pages.ts), else rendered whole from the row.
-        // Where the frame is read per request (D1, no change stamp), its queries go out with the page's.
-        const [stored] = await Promise.all([
-          storedProductPage(db, slug, ctx, webSite(c).productPages),
-          db.changeStamp === undefined ? sharedFrame(c, ctx) : null,
-        ]);
+        // Its stored parts in this request's frame (src/channels/pages.ts), else rendered whole from the row. (On D1
+        // the frame's reads went out with the locales: `page` above.)
+        const stored = await storedProductPage(db, slug, ctx, webSite(c).productPages);
         if (stored) return composePage(c, stored, await productChrome(c, ctx, cartCount));
         const live = await findLiveProduct(db, slug);
         if (!live) throw new ApiError("not_found", `No product "${slug}".`);

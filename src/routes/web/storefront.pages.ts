@@ -184,21 +184,14 @@ interface SharedFrame {
 }
 
 const frames = new WeakMap<Orm, Lru<SharedFrame & { stamp: string }>>();
-/** Where the driver has no stamp (D1): the frame, loaded once per request (a product page asks for it early). */
-const requestFrames = new WeakMap<PageContext, { key: string; frame: Promise<SharedFrame> }>();
 
-export async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<SharedFrame> {
+async function sharedFrame(c: PageContext, ctx: ViewContext): Promise<SharedFrame> {
   const db = c.get("db");
   const now = c.get("clock")();
   const stamp = db.changeStamp?.();
   const key = `${ctx.locale}|${ctx.chain.join(">")}|${ctx.baseUrl}`;
-  if (stamp === undefined) {
-    const held = requestFrames.get(c);
-    if (held?.key === key) return held.frame;
-    const frame = loadFrame(db, ctx, now);
-    requestFrames.set(c, { key, frame });
-    return frame;
-  }
+  // No stamp (D1): its rows are read once per request ({@link frameRows}), a storefront GET's with its locales.
+  if (stamp === undefined) return loadFrame(db, ctx, now);
   let memo = frames.get(db.orm);
   const hit = memo?.get(key);
   if (hit && hit.stamp === stamp && now.getTime() < hit.validUntil) return hit;
