@@ -31,7 +31,7 @@ import { createResponseCache } from "./lib/response-cache";
 import { SECURITY_SCHEME } from "./lib/route";
 import { registerMcpRoutes } from "./mcp/routes";
 import { registerAdminRoutes } from "./routes/admin/admin.index";
-import { CACHEABLE_DELIVERY, registerDeliveryRoutes } from "./routes/delivery/delivery.index";
+import { CACHEABLE_DELIVERY, DELIVERY_READS, registerDeliveryRoutes } from "./routes/delivery/delivery.index";
 import { registerInboundChatRoutes } from "./routes/inbound/chat.index";
 import { registerInboundSmsRoutes } from "./routes/inbound/sms.index";
 import { registerCustomerSearchRoutes } from "./routes/journeys/customers.index";
@@ -166,7 +166,7 @@ export function createApp(deps: AppDeps) {
     // A public delivery read and a storefront page write nothing: they see the database through one change
     // stamp (db/client.ts `readView`).
     const db = deps.resolveDb(c);
-    const reads = c.req.method === "GET" && (CACHEABLE_DELIVERY.test(c.req.path) || STOREFRONT_READS.test(c.req.path));
+    const reads = c.req.method === "GET" && (DELIVERY_READS.test(c.req.path) || STOREFRONT_READS.test(c.req.path));
     c.set("db", reads ? readView(db) : db);
     c.set("principal", null);
     c.set("renderers", registry);

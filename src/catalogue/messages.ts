@@ -5,7 +5,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { type Database, sharedRead } from "../db/client";
 import { publishedMessages, revisions } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
@@ -105,6 +105,14 @@ export async function findLiveMessage(db: Database, key: string): Promise<LiveMe
     .where(eq(publishedMessages.key, key))
     .limit(1);
   return row ? { doc: JSON.parse(row.document) as MessageDoc, revision: row.revision, publishedAt: row.publishedAt } : null;
+}
+
+/**
+ * {@link findLiveMessage}, read once per request where a request's reads are shared (D1's read views,
+ * `sharedRead`): what a route sends early, with the locales, and then awaits.
+ */
+export function liveMessageOnce(db: Database, key: string): Promise<LiveMessage | null> {
+  return sharedRead(db, `live-message|${key}`, () => findLiveMessage(db, key));
 }
 
 type KeyCursor = { k: string; f: string };

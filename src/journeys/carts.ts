@@ -14,7 +14,7 @@ import { MoneySchema, money } from "../catalogue/money";
 import type { ViewContext } from "../catalogue/products";
 import { MAX_LINE_QUANTITY } from "../channels/contract";
 import { type Database, guardWhen, type Orm, releaseGuard, type Statement } from "../db/client";
-import { cartLines, carts, inventory, publishedProducts } from "../db/schema";
+import { cartLines, carts, identities, inventory, publishedProducts } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import type { ActionContext } from "./plan";
@@ -79,6 +79,26 @@ export async function loadCart(db: Database, cartId: string): Promise<CartState>
 export async function loadCartOf(db: Database, customerId: string): Promise<CartState | null> {
   const [cart] = await db.orm.select().from(carts).where(eq(carts.customerId, customerId)).limit(1);
   return cart ? { cart, lines: await linesOf(db, cart.id) } : null;
+}
+
+/**
+ * The cart of whoever holds this identity, with its lines (null when the identity or its customer's cart is
+ * none): one statement from the identity to the lines, where reading the identity, then the cart, then its
+ * lines waits for three.
+ */
+export async function cartOfIdentity(
+  db: Database,
+  identity: Pick<typeof identities.$inferSelect, "channel" | "externalId">,
+): Promise<CartState | null> {
+  const rows = await db.orm
+    .select({ cart: carts, line: cartLines })
+    .from(identities)
+    .innerJoin(carts, eq(carts.customerId, identities.customerId))
+    .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
+    .where(and(eq(identities.channel, identity.channel), eq(identities.externalId, identity.externalId)))
+    .orderBy(asc(cartLines.addedAt), asc(cartLines.id));
+  const [first] = rows;
+  return first ? { cart: first.cart, lines: rows.flatMap((r) => (r.line ? [r.line] : [])) } : null;
 }
 
 function linesOf(db: Database, cartId: string) {

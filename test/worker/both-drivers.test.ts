@@ -378,6 +378,10 @@ describe("on d1, round trips", { timeout: 60_000 }, () => {
       "/v1/render/sms/products/alpaca-cardigan": 1, // the row and the actions' stamp go out with the locales
       "/v1/render/sms/products/alpaca-cardigan?locale=fr": 1,
       "/v1/products/alpaca-cardigan": 2,
+      "/v1/messages": 1, // the list goes out with the locales
+      "/v1/messages/faq_sizing": 1, // so does the message, for its API view and its renders
+      "/v1/render/sms/messages/faq_sizing": 1,
+      "/v1/render/web/messages/faq_sizing?locale=fr": 1,
     };
     // A shopper with a cart: every page shows its count, which goes out with the locales too.
     const shopper = async (app: typeof onD1) => {
@@ -403,9 +407,45 @@ describe("on d1, round trips", { timeout: 60_000 }, () => {
       expect(body, path).toContain("Cart (2)");
       expect(body, path).toBe(await oracle.text());
       // The same chain as without a session: the count was one more read in the first round trip. The cart page
-      // reads the cart itself: locales → the session's identity → its cart → its lines → their products and stock.
-      expect(trips, path).toBe(path === "/cart" ? 5 : inARow[path as keyof typeof inARow]);
+      // reads the cart itself, with the locales (one statement from the session's identity to the lines), then
+      // the lines' products and stock.
+      expect(trips, path).toBe(path === "/cart" ? 2 : inARow[path as keyof typeof inARow]);
     }
+    // The checkout's steps and an order's page read only too (the checkout's state is a cookie): the cart (or the
+    // session's customer) goes out with the locales, then its products and stock (the order and its lines).
+    const address = { name: "Ana", email: "ana@example.com", street: "1 Rua Augusta", postcode: "1100-048", city: "Lisboa", country: "PT" };
+    const state = `unison_checkout=${encodeURIComponent(JSON.stringify({ address, deliveryOption: "standard" }))}`;
+    const steps: Record<string, number> = {};
+    for (const path of ["/checkout", "/checkout/delivery", "/checkout/review"]) {
+      const headers = (session: string) => ({ cookie: `${session}; ${state}` });
+      await onD1.request(path, { headers: headers(sessions.d1) });
+      reset();
+      const res = await onD1.request(path, { headers: headers(sessions.d1) });
+      steps[path] = roundTripsInARow();
+      const oracle = await onNode.request(path, { headers: headers(sessions.node) });
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toBe(await oracle.text());
+    }
+    const ordered = async (app: typeof onD1, session: string) => {
+      const placed = await app.request("/actions/checkout", {
+        method: "POST",
+        body: new URLSearchParams({ deliveryOption: "pickup" }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE, cookie: session },
+      });
+      expect(placed.status).toBe(303);
+      return new URL(placed.headers.get("location")!).pathname;
+    };
+    const orderPages = { d1: await ordered(onD1, sessions.d1), node: await ordered(onNode, sessions.node) };
+    await onD1.request(orderPages.d1, { headers: { cookie: sessions.d1 } });
+    reset();
+    const order = await onD1.request(orderPages.d1, { headers: { cookie: sessions.d1 } });
+    steps["/orders/{number}"] = roundTripsInARow();
+    const orderOracle = await onNode.request(orderPages.node, { headers: { cookie: sessions.node } });
+    const numberless = async (res: Response) => (await res.text()).replaceAll(/UN-[0-9A-Z]{8}/g, "UN-…");
+    expect(order.status).toBe(200);
+    expect(await numberless(order)).toBe(await numberless(orderOracle));
+    // Before: 8, 9, 8 and 7 (the identity, then the cart, then its lines; the count read again for the frame).
+    expect(steps).toEqual({ "/checkout": 2, "/checkout/delivery": 2, "/checkout/review": 2, "/orders/{number}": 2 });
     const waited: Record<string, number> = {};
     for (const path of Object.keys(inARow)) {
       // Once before: what an isolate keeps between requests (the actions parsed per locale, prepared statements) is

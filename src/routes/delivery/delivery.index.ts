@@ -7,9 +7,9 @@ import { actionView, findLiveAction, listLiveActions } from "../../catalogue/act
 import { storedAnswer } from "../../catalogue/answers";
 import { listDeliveryOptions } from "../../catalogue/delivery";
 import { fallbackChain, loadLocales, localeDto, negotiateLocale } from "../../catalogue/locales";
-import { findLiveMessage, listLiveMessages, messageView } from "../../catalogue/messages";
+import { listLiveMessages, liveMessageOnce, messageView } from "../../catalogue/messages";
 import { findLiveProduct, listLiveProducts, type ProductView, productView, type ViewContext } from "../../catalogue/products";
-import { memoized } from "../../db/client";
+import { memoized, prefetch, sharedRead } from "../../db/client";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
 import { ApiError } from "../../lib/errors";
@@ -22,6 +22,14 @@ import { getMessage, getProduct, listActions, listDeliveryOptionsRoute, listLoca
  * (messages have validity windows): products, their channel renders, actions, delivery options, locales.
  */
 export const CACHEABLE_DELIVERY = /^\/v1\/(products(\/[^/]+)?|render\/[a-z]+\/products\/[^/]+|actions|delivery-options|locales)$/;
+
+/**
+ * Every public delivery read: the cacheable ones and the messages (a list, one, its channel renders), which
+ * depend on the clock too. A GET of one writes nothing, so the app lets it see the database through one
+ * change stamp (db/client.ts `readView`; on D1 its reads are shared and sent early).
+ */
+export const DELIVERY_READS =
+  /^\/v1\/(products(\/[^/]+)?|messages(\/[^/]+)?|render\/[a-z]+\/(products|messages)\/[^/]+|actions|delivery-options|locales)$/;
 
 /** Resolves the response locale and its fallback chain for a delivery request. */
 export async function viewContext(c: Context<AppEnv>, queryLocale: string | undefined): Promise<ViewContext> {
@@ -82,9 +90,16 @@ export function registerDeliveryRoutes(app: Router) {
 
   app.openapi(listMessages, async (c) => {
     const query = c.req.valid("query");
-    const ctx = await viewContext(c, query.locale);
+    const db = c.get("db");
     const now = c.get("clock")();
-    const { items, nextCursor } = await listLiveMessages(c.get("db"), query, now);
+    // Where each read is a round trip (D1), the list does not wait for the locales: it goes out with them.
+    const list = () =>
+      sharedRead(db, `messages|${query.kind ?? ""}|${query.includeInactive}|${query.limit}|${query.cursor ?? ""}`, () =>
+        listLiveMessages(db, query, now),
+      );
+    prefetch(db, list);
+    const ctx = await viewContext(c, query.locale);
+    const { items, nextCursor } = await list();
     cacheHeaders(c, ctx.locale);
     return jsonWithEtag<JsonBody<typeof listMessages>>(c, {
       data: items.map((m) => messageView(m.doc, m, ctx, now)),
@@ -95,8 +110,10 @@ export function registerDeliveryRoutes(app: Router) {
 
   app.openapi(getMessage, async (c) => {
     const { key } = c.req.valid("param");
+    const db = c.get("db");
+    prefetch(db, () => liveMessageOnce(db, key));
     const ctx = await viewContext(c, c.req.valid("query").locale);
-    const live = await findLiveMessage(c.get("db"), key);
+    const live = await liveMessageOnce(db, key);
     if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
     cacheHeaders(c, ctx.locale);
     return jsonWithEtag<JsonBody<typeof getMessage>>(c, messageView(live.doc, live, ctx, c.get("clock")()));

@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type { Channel } from "../../catalogue/documents";
 import { getEntry } from "../../catalogue/entries";
-import { findLiveMessage } from "../../catalogue/messages";
+import { liveMessageOnce } from "../../catalogue/messages";
 import { findLiveProduct } from "../../catalogue/products";
 import { renderBodyComponents } from "../../channels/bodies";
 import type { EntityView, Renderer } from "../../channels/contract";
@@ -113,8 +113,11 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const { channel, key } = c.req.valid("param");
     const { locale, format } = c.req.valid("query");
     const renderer = rendererFor(c, channel, format);
+    const db = c.get("db");
+    // The message does not depend on the locale: where each read is a round trip (D1), it goes out with them.
+    prefetch(db, () => liveMessageOnce(db, key));
     const ctx = await viewContext(c, locale);
-    const live = await findLiveMessage(c.get("db"), key);
+    const live = await liveMessageOnce(db, key);
     if (!live) throw new ApiError("not_found", `No published message with key "${key}".`);
     const view = messageForChannel(messageSource(live.doc, live, ctx, c.get("clock")()), channel);
     return respondRendered(c, renderer, view, format, ctx.locale);

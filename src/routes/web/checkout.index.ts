@@ -12,6 +12,7 @@ import { money } from "../../catalogue/money";
 import type { ViewContext } from "../../catalogue/products";
 import type { CheckoutPage } from "../../channels/site";
 import { wording } from "../../channels/wording";
+import type { CartView } from "../../journeys/carts";
 import { ShippingAddress } from "../../journeys/orders";
 import type { AppEnv } from "../../lib/context";
 import type { Router } from "../../lib/create-router";
@@ -28,7 +29,10 @@ interface CheckoutState {
   deliveryOption?: string;
 }
 
-type PageWrapper = (handler: (c: PageContext, ctx: ViewContext) => Promise<Response>) => (c: Context<AppEnv>) => Promise<Response>;
+type PageWrapper = (
+  handler: (c: PageContext, ctx: ViewContext) => Promise<Response>,
+  reads?: { cart?: boolean },
+) => (c: Context<AppEnv>) => Promise<Response>;
 type RunAction = (c: PageContext, ctx: ViewContext, key: string, input: Record<string, unknown>) => Promise<Response>;
 
 function readState(c: PageContext): CheckoutState {
@@ -56,10 +60,13 @@ type StepPage = CheckoutPage extends infer P
     : never
   : never;
 
-async function send(c: PageContext, ctx: ViewContext, page: StepPage, status = 200) {
-  // The checkout keeps the frame (shop name, search, cart, language) without the category list and the
-  // promotions banner: on a phone they would push the step's form below the first screen.
-  const chrome = { ...(await chromeFor(c, ctx)), categories: [], banner: [] };
+/**
+ * A step's page. The checkout keeps the frame (shop name, search, cart, language) without the category list and
+ * the promotions banner: on a phone they would push the step's form below the first screen. `cart` is the
+ * session's cart when the step has read it already: its count is then the frame's, with no read of its own.
+ */
+async function send(c: PageContext, ctx: ViewContext, page: StepPage, options: { status?: number; cart?: CartView } = {}) {
+  const chrome = { ...(await chromeFor(c, ctx, { cartCount: options.cart?.itemCount })), categories: [], banner: [] };
   const body = webSite(c).renderCheckoutPage(
     {
       ...page,
@@ -73,24 +80,36 @@ async function send(c: PageContext, ctx: ViewContext, page: StepPage, status = 2
   return respondPage(
     c,
     { body, contentType: "text/html; charset=utf-8", locale: ctx.locale, etag: strongEtag(body), validUntil: 0 },
-    { status },
+    { status: options.status ?? 200 },
   );
 }
 
 /** The page a step cannot be shown without: an empty cart goes back to the cart, a missing address to the address form. */
 async function guard(c: PageContext, ctx: ViewContext, needs: "cart" | "address" | "delivery") {
-  const cart = await sessionCart(c, ctx);
+  // The cart and the delivery options wait for nothing of each other: on D1 one round trip, not two.
+  const [cart, options] = await Promise.all([sessionCart(c, ctx), listDeliveryOptions(c.get("db"), ctx.locale)]);
   if (!cart.lines.length) return { ok: false as const, redirect: c.redirect(`${ctx.baseUrl}/cart`, 303) };
   const state = readState(c);
   if (needs !== "cart" && !state.address) return { ok: false as const, redirect: c.redirect(`${ctx.baseUrl}/checkout`, 303) };
-  const options = await listDeliveryOptions(c.get("db"), ctx.locale);
   const option = options.find((o) => o.key === state.deliveryOption);
   if (needs === "delivery" && !option) return { ok: false as const, redirect: c.redirect(`${ctx.baseUrl}/checkout/delivery`, 303) };
   return { ok: true as const, cart, state, options, option };
 }
 
+/** What a step found it can be shown with. */
+type Found = Extract<Awaited<ReturnType<typeof guard>>, { ok: true }>;
+
+/** A step's page shows the cart (its lines, and the frame's count): on D1 it goes out with the locales. */
+const SHOWS_CART = { cart: true };
+
 export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction: RunAction) {
-  const addressPage = (c: PageContext, ctx: ViewContext, values: CheckoutState["address"] | Record<string, string>, invalid: string[]) =>
+  const addressPage = (
+    c: PageContext,
+    ctx: ViewContext,
+    values: CheckoutState["address"] | Record<string, string>,
+    invalid: string[],
+    cart?: CartView,
+  ) =>
     send(
       c,
       ctx,
@@ -101,7 +120,7 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
         values: Object.fromEntries(FIELDS.map((f) => [f, String(values?.[f] ?? "")])) as Record<(typeof FIELDS)[number], string>,
         invalid,
       },
-      invalid.length ? 400 : 200,
+      { status: invalid.length ? 400 : 200, cart },
     );
 
   app.get(
@@ -109,8 +128,8 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
     page(async (c, ctx) => {
       const found = await guard(c, ctx, "cart");
       if (!found.ok) return found.redirect;
-      return addressPage(c, ctx, found.state.address, []);
-    }),
+      return addressPage(c, ctx, found.state.address, [], found.cart);
+    }, SHOWS_CART),
   );
 
   app.post(
@@ -129,8 +148,8 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
     }),
   );
 
-  const deliveryPage = async (c: PageContext, ctx: ViewContext, chosen: string | undefined, invalid: boolean) => {
-    const options = await listDeliveryOptions(c.get("db"), ctx.locale);
+  const deliveryPage = (c: PageContext, ctx: ViewContext, found: Found, chosen: string | undefined, invalid: boolean) => {
+    const { options, cart } = found;
     return send(
       c,
       ctx,
@@ -147,7 +166,7 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
         })),
         invalid,
       },
-      invalid ? 400 : 200,
+      { status: invalid ? 400 : 200, cart },
     );
   };
 
@@ -156,8 +175,8 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
     page(async (c, ctx) => {
       const found = await guard(c, ctx, "address");
       if (!found.ok) return found.redirect;
-      return deliveryPage(c, ctx, found.state.deliveryOption, false);
-    }),
+      return deliveryPage(c, ctx, found, found.state.deliveryOption, false);
+    }, SHOWS_CART),
   );
 
   app.post(
@@ -167,7 +186,7 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
       const found = await guard(c, ctx, "address");
       if (!found.ok) return found.redirect;
       const chosen = (await c.req.parseBody()).deliveryOption;
-      if (typeof chosen !== "string" || !found.options.some((o) => o.key === chosen)) return deliveryPage(c, ctx, undefined, true);
+      if (typeof chosen !== "string" || !found.options.some((o) => o.key === chosen)) return deliveryPage(c, ctx, found, undefined, true);
       writeState(c, { ...found.state, deliveryOption: chosen });
       return c.redirect(`${ctx.baseUrl}/checkout/review`, 303);
     }),
@@ -181,17 +200,22 @@ export function registerCheckoutRoutes(app: Router, page: PageWrapper, runAction
       const { cart, option, state } = found;
       if (!option || !state.address) return c.redirect(`${ctx.baseUrl}/checkout`, 303);
       const shipping = deliveryPrice(option, cart.subtotal.amount, ctx.locale);
-      return send(c, ctx, {
-        step: "review",
-        url: `${ctx.baseUrl}/checkout/review`,
-        formAction: `${ctx.baseUrl}/checkout/place`,
-        lines: cart.lines.map((l) => ({ title: l.title, quantity: l.quantity, lineTotal: l.lineTotal.formatted })),
-        subtotal: cart.subtotal.formatted,
-        delivery: { name: option.name, price: shipping.formatted, leadTime: option.leadTime },
-        total: money(cart.subtotal.amount + shipping.amount, cart.subtotal.currency, ctx.locale).formatted,
-        address: option.kind === "shipping" ? state.address : null,
-      });
-    }),
+      return send(
+        c,
+        ctx,
+        {
+          step: "review",
+          url: `${ctx.baseUrl}/checkout/review`,
+          formAction: `${ctx.baseUrl}/checkout/place`,
+          lines: cart.lines.map((l) => ({ title: l.title, quantity: l.quantity, lineTotal: l.lineTotal.formatted })),
+          subtotal: cart.subtotal.formatted,
+          delivery: { name: option.name, price: shipping.formatted, leadTime: option.leadTime },
+          total: money(cart.subtotal.amount + shipping.amount, cart.subtotal.currency, ctx.locale).formatted,
+          address: option.kind === "shipping" ? state.address : null,
+        },
+        { cart },
+      );
+    }, SHOWS_CART),
   );
 
   app.post(

@@ -8,7 +8,7 @@
  * 303 (post/redirect/get), so the shop works without JavaScript.
  */
 import { listDeliveryOptions } from "../../catalogue/delivery";
-import { findLiveMessage } from "../../catalogue/messages";
+import { liveMessageOnce } from "../../catalogue/messages";
 import {
   findLiveProduct,
   listLiveProducts,
@@ -54,6 +54,7 @@ import {
   sendProblem,
   sessionCart,
   sessionCartCount,
+  sessionCartState,
   sessionCustomer,
   setNotice,
   webIdentity,
@@ -80,14 +81,14 @@ interface OutcomeBody {
 export type PageHandler = (c: PageContext, ctx: ViewContext) => Promise<Response>;
 
 /** Runs a page handler; a client error (unknown slug, bad cursor, refused action) becomes an HTML page with its status. */
-function page(handler: PageHandler, reads: { actions?: boolean; early?: (c: PageContext) => Promise<unknown> } = {}) {
+function page(handler: PageHandler, reads: PageReads = {}) {
   return async (c: PageContext) => {
     // Where each read is a round trip (D1), what the page reads whatever its locale goes out with the locales:
-    // its frame, the session's cart count, the live actions' stamp unless it draws no actions (a product's stored
-    // page is checked against it too), and its own `early` read. Elsewhere nothing is sent here.
+    // its frame, the session's cart count (or its whole cart), the live actions' stamp unless it draws no actions
+    // (a product's stored page is checked against it too), and its own `early` read. Elsewhere nothing is sent here.
     const db = c.get("db");
     prefetchFrame(c);
-    prefetch(db, () => sessionCartCount(c));
+    prefetch(db, () => (reads.cart ? sessionCartState(c) : sessionCartCount(c)));
     if (reads.actions !== false) prefetch(db, () => catalogueStamp(db));
     if (reads.early) prefetch(db, () => reads.early!(c));
     const ctx = await pageContext(c);
@@ -101,6 +102,15 @@ function page(handler: PageHandler, reads: { actions?: boolean; early?: (c: Page
         : sendProblem(c, ctx, error.status, words.refusedTitle, error.message);
     }
   };
+}
+
+/** What a page reads whatever its locale, for {@link page} to send early. */
+interface PageReads {
+  /** It draws actions (the default): the live actions' stamp. */
+  actions?: boolean;
+  /** It shows the session's cart, lines and all (which gives the frame its count), not only the count. */
+  cart?: boolean;
+  early?: (c: PageContext) => Promise<unknown>;
 }
 
 /** The page's sort: `?sort=` when it is one the shop offers, else the default (title). */
@@ -122,9 +132,7 @@ async function listPage(c: PageContext, ctx: ViewContext, category: string | nul
 
 /** The live message a message page shows, read once per request: the page's `early` read. */
 function liveMessage(c: PageContext) {
-  const db = c.get("db");
-  const key = c.req.param("key") ?? "";
-  return sharedRead(db, `live-message|${key}`, () => findLiveMessage(db, key));
+  return liveMessageOnce(c.get("db"), c.req.param("key") ?? "");
 }
 
 /** A search's matches (none asked for: null), read once per request: the list page's `early` read. */
@@ -282,12 +290,12 @@ export async function runAction(c: PageContext, ctx: ViewContext, key: string, i
 }
 
 /**
- * The storefront pages a GET only reads (home, a category, a product, a message, the cart): no session is
- * made, no view recorded. The app lets them see the database through one change stamp (db/client.ts
- * `readView`; on D1 the request's reads are shared and sent early), like the delivery reads; `/orders/…` and `/h/…`
- * (a handoff is redeemed) are not among them.
+ * The storefront pages a GET only reads (home, a category, a product, a message, the cart, the checkout's steps,
+ * an order): no session is made, no view recorded (the checkout's state is a cookie). The app lets them see the
+ * database through one change stamp (db/client.ts `readView`; on D1 the request's reads are shared and sent
+ * early), like the delivery reads; `/h/…` (a handoff is redeemed) is not among them.
  */
-export const STOREFRONT_READS = /^\/(?:(?:products|categories|messages)\/[^/]+|cart)?$/;
+export const STOREFRONT_READS = /^\/(?:(?:products|categories|messages|orders)\/[^/]+|cart|checkout(?:\/delivery|\/review)?)?$/;
 
 /**
  * The storefront's pages and its form target.
@@ -355,35 +363,37 @@ export function registerStorefrontRoutes(app: Router) {
 
   app.get(
     "/cart",
-    page(async (c, ctx) => {
-      const db = c.get("db");
-      const [cart, actions, delivery] = await Promise.all([
-        sessionCart(c, ctx),
-        catalogueActions(db, ctx),
-        listDeliveryOptions(db, ctx.locale),
-      ]);
-      const view = cartRenderView(cart, actions, "web", ctx.locale, ctx.baseUrl, delivery);
-      return sendPage(c, view, await chromeFor(c, ctx, { cartCount: cart.itemCount }));
-    }),
+    page(
+      async (c, ctx) => {
+        const db = c.get("db");
+        const [cart, actions, delivery] = await Promise.all([
+          sessionCart(c, ctx),
+          catalogueActions(db, ctx),
+          listDeliveryOptions(db, ctx.locale),
+        ]);
+        const view = cartRenderView(cart, actions, "web", ctx.locale, ctx.baseUrl, delivery);
+        return sendPage(c, view, await chromeFor(c, ctx, { cartCount: cart.itemCount }));
+      },
+      { cart: true },
+    ),
   );
 
   app.get(
     "/orders/:number",
-    page(async (c, ctx) => {
-      const number = (c.req.param("number") ?? "").toUpperCase();
-      const customer = await sessionCustomer(c);
-      // Only the session's own orders: another customer's order is "not found" (its existence is not ours to tell).
-      if (!customer) throw new ApiError("not_found", `You have no order ${number}.`);
-      const { order, lines } = await findCustomerOrder(c.get("db"), customer, number);
-      const view = orderRenderView(
-        orderView(order, lines, ctx.locale),
-        await catalogueActions(c.get("db"), ctx),
-        "web",
-        ctx.locale,
-        ctx.baseUrl,
-      );
-      return sendPage(c, view, await chromeFor(c, ctx));
-    }),
+    page(
+      async (c, ctx) => {
+        const number = (c.req.param("number") ?? "").toUpperCase();
+        const customer = await sessionCustomer(c);
+        // Only the session's own orders: another customer's order is "not found" (its existence is not ours to tell).
+        if (!customer) throw new ApiError("not_found", `You have no order ${number}.`);
+        const db = c.get("db");
+        const [{ order, lines }, actions] = await Promise.all([findCustomerOrder(db, customer, number), catalogueActions(db, ctx)]);
+        const view = orderRenderView(orderView(order, lines, ctx.locale), actions, "web", ctx.locale, ctx.baseUrl);
+        return sendPage(c, view, await chromeFor(c, ctx));
+      },
+      // The session's customer does not depend on the locale: it goes out with the locales.
+      { early: sessionCustomer },
+    ),
   );
 
   app.post("/actions/:key", page(postAction));

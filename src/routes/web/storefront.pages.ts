@@ -17,7 +17,7 @@ import type { EntityView, WebChrome } from "../../channels/contract";
 import { PAGE_PATH, type ProductPageParts, type WebSite } from "../../channels/site";
 import { actionResultRenderView } from "../../channels/views";
 import { type Database, type Orm, prefetch, sharedRead } from "../../db/client";
-import { type CartView, cartItemCount, cartView, loadCartOf } from "../../journeys/carts";
+import { type CartState, type CartView, cartItemCount, cartOfIdentity, cartView } from "../../journeys/carts";
 import { findIdentity } from "../../journeys/customers";
 import type { AppEnv } from "../../lib/context";
 import { FrequencySketch, fingerprint } from "../../lib/doorkeeper";
@@ -85,7 +85,8 @@ export function webIdentity(id: string) {
 export async function sessionCustomer(c: PageContext): Promise<string | null> {
   const id = sessionId(c);
   if (!id) return null;
-  return (await findIdentity(c.get("db"), webIdentity(id)))?.customerId ?? null;
+  const db = c.get("db");
+  return (await sharedRead(db, "session-identity", () => findIdentity(db, webIdentity(id))))?.customerId ?? null;
 }
 
 /** The page's locale: `?locale=` (remembered in a cookie), else the cookie, else Accept-Language, else the default. */
@@ -147,10 +148,20 @@ export function sessionCartCount(c: PageContext): Promise<number> {
   return sharedRead(db, "session-cart-count", () => cartItemCount(db, webIdentity(id)));
 }
 
+/**
+ * The session's cart and its lines as stored (null when the session has none), read once per request where a
+ * request's reads are shared: what a page that shows the cart sends early, with the locales (`page`'s `cart`).
+ */
+export function sessionCartState(c: PageContext): Promise<CartState | null> {
+  const id = sessionId(c);
+  if (!id) return Promise.resolve(null);
+  const db = c.get("db");
+  return sharedRead(db, "session-cart", () => cartOfIdentity(db, webIdentity(id)));
+}
+
 /** The session's cart (empty when it has none). */
 export async function sessionCart(c: PageContext, ctx: ViewContext): Promise<CartView> {
-  const customer = await sessionCustomer(c);
-  const state = customer ? await loadCartOf(c.get("db"), customer) : null;
+  const state = await sessionCartState(c);
   return state ? cartView(c.get("db"), state, ctx) : emptyCart(ctx);
 }
 
