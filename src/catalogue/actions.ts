@@ -84,6 +84,19 @@ export async function findLiveAction(db: Database, key: string): Promise<LiveAct
   return row ? toLive(row) : null;
 }
 
+/**
+ * Every live action in key order, each with the revision it is live at: what the live actions' stamp
+ * (`catalogueStamp`, their revision ids) names. One statement, for the action catalogue every render needs.
+ */
+export async function allLiveActions(db: Database): Promise<(LiveAction & { revisionId: string })[]> {
+  const rows = await db.orm
+    .select({ ...columns, revisionId: publishedActions.revisionId })
+    .from(publishedActions)
+    .innerJoin(revisions, eq(revisions.id, publishedActions.revisionId))
+    .orderBy(asc(publishedActions.key));
+  return rows.map((r) => ({ ...toLive(r), revisionId: r.revisionId }));
+}
+
 type KeyCursor = { k: string };
 const isKeyCursor = (v: Record<string, unknown>): v is KeyCursor => typeof v.k === "string";
 

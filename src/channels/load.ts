@@ -6,12 +6,12 @@
  */
 
 import { sql } from "drizzle-orm";
-import { actionView, listLiveActions } from "../catalogue/actions";
+import { actionView, allLiveActions, type LiveAction } from "../catalogue/actions";
 import type { Channel, MessageDoc, Override, ProductDoc } from "../catalogue/documents";
 import { overridesAlong } from "../catalogue/locales";
 import { type MessageView, messageView } from "../catalogue/messages";
 import { type LiveProduct, type ProductView, productView, type StockLevels, type ViewContext } from "../catalogue/products";
-import { type Database, prepared, sharedRead } from "../db/client";
+import { type Database, prefetch, prepared, sharedRead } from "../db/client";
 import { publishedActions } from "../db/schema";
 import type { MessageRenderView, ProductRenderView } from "./contract";
 import { type CatalogueAction, messageRenderView, productRenderView } from "./views";
@@ -24,6 +24,27 @@ import { type CatalogueAction, messageRenderView, productRenderView } from "./vi
  */
 const catalogueCache = new Map<string, CatalogueAction[]>();
 const CATALOGUE_CACHE_SIZE = 32;
+
+/**
+ * The live actions this process (a Worker's isolate) read last, under the stamp they were read at: a locale not
+ * yet localized is built from them without a read. Only ever held when the rows are what the stamp names.
+ */
+let heldActions: { stamp: string; items: LiveAction[] } | undefined;
+
+/** Every live action, read once per request where reads are shared (`sharedRead`). */
+function liveActionRows(db: Database) {
+  return sharedRead(db, "live-actions", () => allLiveActions(db));
+}
+
+/**
+ * Sends the live actions' stamp now where each read is a round trip of the request's own (D1's read views), and the
+ * actions themselves when this isolate holds none yet (a cold one): its first page then waits for no more round
+ * trips than the next. After a publish, the first request of each warm isolate still reads them after the stamp.
+ */
+export function prefetchActions(db: Database): void {
+  prefetch(db, () => catalogueStamp(db));
+  if (!heldActions) prefetch(db, () => liveActionRows(db));
+}
 
 /** The live actions' revisions; sent once per request where the driver has no change stamp (`sharedRead`). */
 export function catalogueStamp(db: Database): Promise<string> {
@@ -41,24 +62,31 @@ export function catalogueStamp(db: Database): Promise<string> {
 
 /** Every live action, localized for `ctx`, with its overrides. */
 export async function catalogueActions(db: Database, ctx: ViewContext): Promise<CatalogueAction[]> {
-  const key = `${await catalogueStamp(db)}|${ctx.chain.join(">")}|${ctx.locale}|${ctx.baseUrl}`;
+  const stamp = await catalogueStamp(db);
+  const key = `${stamp}|${ctx.chain.join(">")}|${ctx.locale}|${ctx.baseUrl}`;
   const hit = catalogueCache.get(key);
   if (hit) return hit;
-  const out = await loadCatalogueActions(db, ctx);
+  const { items, current } = await liveActionsAt(db, stamp);
+  const out = items.map((live) => ({ view: actionView(live.doc, live, ctx), overrides: overridesAlong(live.doc, ctx.chain) }));
+  if (!current) return out;
   if (catalogueCache.size >= CATALOGUE_CACHE_SIZE) catalogueCache.delete(catalogueCache.keys().next().value as string);
   catalogueCache.set(key, out);
   return out;
 }
 
-async function loadCatalogueActions(db: Database, ctx: ViewContext): Promise<CatalogueAction[]> {
-  const out: CatalogueAction[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listLiveActions(db, { limit: 100, cursor });
-    for (const live of page.items) out.push({ view: actionView(live.doc, live, ctx), overrides: overridesAlong(live.doc, ctx.chain) });
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return out;
+/**
+ * The live actions at `stamp`: those held when they are the stamp's, else read. Read alongside the stamp (or after
+ * it), the rows may come from just before or after a publish: they are `current`, and held and remembered under the
+ * stamp, only when their revisions are the stamp's own, so no stamp is ever paired with another moment's actions.
+ */
+async function liveActionsAt(db: Database, stamp: string): Promise<{ items: LiveAction[]; current: boolean }> {
+  if (heldActions?.stamp === stamp) return { items: heldActions.items, current: true };
+  const rows = await liveActionRows(db);
+  const read = rows.map((r) => r.revisionId).sort();
+  const named = stamp ? stamp.split(",").sort() : [];
+  const current = read.length === named.length && read.every((id, i) => id === named[i]);
+  if (current) heldActions = { stamp, items: rows };
+  return { items: rows, current };
 }
 
 /** A product document (live or draft) with its stock, localized once; `forChannel` specialises it. */

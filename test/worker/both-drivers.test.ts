@@ -5,9 +5,10 @@
  * guards behave the same on both.
  */
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { platforms, renderers } from "../../renderers";
 import { createApp } from "../../src/app";
+import { actionKind } from "../../src/catalogue/actions";
 import { storedAnswer } from "../../src/catalogue/answers";
 import { contentFiles, exportContent, importContent } from "../../src/catalogue/content";
 import { createEntry, parseDocument, publishEntry, updateDraft } from "../../src/catalogue/entries";
@@ -26,6 +27,7 @@ import {
 } from "../../src/catalogue/products";
 import { catalogueActions, productForDisplay, productSource } from "../../src/channels/load";
 import { pageBuilder, storedProductPage } from "../../src/channels/pages";
+import type { CatalogueAction } from "../../src/channels/views";
 import { readContentDir } from "../../src/cli/content-files";
 import { type Database, raw } from "../../src/db/client";
 import { openD1 } from "../../src/db/d1";
@@ -332,6 +334,75 @@ describe("on d1, round trips", { timeout: 60_000 }, () => {
     expect(sent().filter((q) => q.includes("categor")).length).toBe(1);
   });
 
+  it("actions read alongside their stamp are kept only when they are the stamp's: a publish between the two reads is never served stale", async () => {
+    const d1 = await localD1();
+    opened.push(d1);
+    // A binding that holds the next statement reading the live actions' stamp until it is let go.
+    let hold: Promise<void> | null = null;
+    let holding = false;
+    let release = () => {};
+    const answered: string[] = [];
+    const statement = (s: D1PreparedStatement, query: string): D1PreparedStatement =>
+      new Proxy(s, {
+        get(target, name) {
+          const value = Reflect.get(target, name) as unknown;
+          if (typeof value !== "function") return value;
+          if (name === "bind") return (...args: unknown[]) => statement(value.apply(target, args), query);
+          if (name !== "all" && name !== "raw" && name !== "first" && name !== "run") return value.bind(target);
+          return async (...args: unknown[]) => {
+            if (hold && query.includes("group_concat")) {
+              const waiting = hold;
+              hold = null;
+              holding = true;
+              await waiting;
+            }
+            const out = await value.apply(target, args);
+            answered.push(query);
+            return out;
+          };
+        },
+      });
+    const binding = new Proxy(d1.binding, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (name === "prepare") return (query: string) => statement((value as D1Database["prepare"]).call(target, query), query);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const db = await seeded(async () => openD1(binding));
+    const actionDoc = (label: string) =>
+      parseDocument(actionKind, {
+        key: "add_to_cart",
+        label: { en: label },
+        confirmation: { en: "Added." },
+        appliesTo: ["global"],
+        keyword: "ADD",
+      });
+    const entry = await publishEntry(db, actionKind, ctx, await createEntry(db, actionKind, ctx, actionDoc("Add to cart")), 1);
+    const locales = await loadLocales(db);
+    const view = { locales, locale: "en", chain: fallbackChain(locales, "en"), baseUrl: BASE };
+    const labels = (actions: CatalogueAction[]) => actions.map((a) => a.view.label);
+
+    // A cold isolate: modules loaded afresh, holding no actions.
+    vi.resetModules();
+    const load = await import("../../src/channels/load");
+    const client = await import("../../src/db/client");
+    const racing = client.readView(db);
+    hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    load.prefetchActions(racing); // the stamp (held back) and the rows (answered now, before the publish)
+    await vi.waitFor(() => expect(holding && answered.some((q) => q.includes('"revisions"'))).toBe(true));
+    const draft = await updateDraft(db, actionKind, ctx, entry, entry.version, actionDoc("Put in bag"));
+    await publishEntry(db, actionKind, ctx, draft, draft.version);
+    release(); // the stamp is read now: the new revision's
+    // The request racing the publish may show the actions it read…
+    expect(labels(await load.catalogueActions(racing, view))).toEqual(["Add to cart"]);
+    // …but they are not what the stamp names, so no later request is served them under it.
+    expect(labels(await load.catalogueActions(client.readView(db), view))).toEqual(["Put in bag"]);
+    expect(labels(await load.catalogueActions(client.readView(db), { ...view, baseUrl: `${BASE}/` }))).toEqual(["Put in bag"]);
+  });
+
   it("storefront pages and renders wait only for the round trips their reads need one after another, and show what Node shows", async () => {
     const { db, roundTripsInARow, reset } = await countingD1();
     const node = openSqlite(":memory:");
@@ -351,8 +422,8 @@ describe("on d1, round trips", { timeout: 60_000 }, () => {
       );
       await publishEntry(target, productKind, ctx, entry, 1);
     }
-    const appOn = (target: Database) =>
-      createApp({
+    const appOn = (target: Database, create = createApp) =>
+      create({
         resolveDb: () => target,
         config: parseConfig({ PUBLIC_BASE_URL: BASE, RATE_LIMIT_PER_MINUTE: "0" }),
         clock: () => DEMO_NOW,
@@ -361,6 +432,19 @@ describe("on d1, round trips", { timeout: 60_000 }, () => {
         log: () => {},
       });
     const [onD1, onNode] = [appOn(db), appOn(node)];
+    // A cold isolate (the app's modules loaded afresh, so it holds no actions yet) waits for no more round trips
+    // than a warm one: the actions go out with their stamp. (Before, the page read them after it: 4 and 2.)
+    for (const [path, trips] of [
+      ["/products/marked-hat", 3],
+      ["/v1/render/sms/products/alpaca-cardigan", 1],
+    ] as const) {
+      vi.resetModules();
+      const cold = appOn(db, (await import("../../src/app")).createApp);
+      reset();
+      const res = await cold.request(path);
+      expect(roundTripsInARow(), path).toBe(trips);
+      expect(await res.text(), path).toBe(await (await onNode.request(path)).text());
+    }
     // Each read waits only for what it depends on: the locales (every page negotiates one), then what needs the
     // locale. The frame, the actions' stamp, a message and a search go out with the locales.
     const inARow = {

@@ -9,7 +9,7 @@ import { liveMessageOnce } from "../../catalogue/messages";
 import { findLiveProduct } from "../../catalogue/products";
 import { renderBodyComponents } from "../../channels/bodies";
 import type { EntityView, Renderer } from "../../channels/contract";
-import { catalogueActions, catalogueStamp, messageForChannel, messageSource, productForDisplay, productSource } from "../../channels/load";
+import { catalogueActions, messageForChannel, messageSource, prefetchActions, productForDisplay, productSource } from "../../channels/load";
 import { storedProductPage } from "../../channels/pages";
 import type { ProductPageParts, ProductPages } from "../../channels/site";
 import { auditCatalogue } from "../../consistency/audit";
@@ -87,8 +87,9 @@ export function registerRenderRoutes(app: Router, registry: Registry) {
     const pages = channel === "web" && (format ?? renderer.formats[0]) === renderer.formats[0] ? renderer.site?.productPages : undefined;
     const liveProduct = () => sharedRead(db, `live-product|${slug}`, () => findLiveProduct(db, slug));
     // Where each read is a round trip (D1), what does not depend on the locale goes out with the locales: the live
-    // actions' stamp, and the product's row unless a stored page will likely spare it.
-    prefetch(db, () => catalogueStamp(db));
+    // actions' stamp (and, on a cold isolate, the actions), and the product's row unless a stored page will likely
+    // spare it.
+    prefetchActions(db);
     if (!pages) prefetch(db, liveProduct);
     const ctx = await viewContext(c, locale);
     const baseUrl = c.get("config").PUBLIC_BASE_URL;

@@ -20,10 +20,10 @@ import {
 import type { WebChrome } from "../../channels/contract";
 import {
   catalogueActions,
-  catalogueStamp,
   listedProducts,
   messageForChannel,
   messageSource,
+  prefetchActions,
   productForDisplay,
   productSource,
 } from "../../channels/load";
@@ -84,12 +84,13 @@ export type PageHandler = (c: PageContext, ctx: ViewContext) => Promise<Response
 function page(handler: PageHandler, reads: PageReads = {}) {
   return async (c: PageContext) => {
     // Where each read is a round trip (D1), what the page reads whatever its locale goes out with the locales:
-    // its frame, the session's cart count (or its whole cart), the live actions' stamp unless it draws no actions
-    // (a product's stored page is checked against it too), and its own `early` read. Elsewhere nothing is sent here.
+    // its frame, the session's cart count (or its whole cart), the live actions' stamp (and, on a cold isolate, the
+    // actions) unless it draws no actions (a product's stored page is checked against the stamp too), and its own
+    // `early` read. Elsewhere nothing is sent here.
     const db = c.get("db");
     prefetchFrame(c);
     prefetch(db, () => (reads.cart ? sessionCartState(c) : sessionCartCount(c)));
-    if (reads.actions !== false) prefetch(db, () => catalogueStamp(db));
+    if (reads.actions !== false) prefetchActions(db);
     if (reads.early) prefetch(db, () => reads.early!(c));
     const ctx = await pageContext(c);
     try {
