@@ -6,14 +6,14 @@
  * same cart at once never lose a change: the loser re-plans on fresh reads.
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { variantAvailability } from "../catalogue/availability";
 import { AVAILABILITIES, type Availability, type ProductDoc, type Variant } from "../catalogue/documents";
 import { resolveText } from "../catalogue/locales";
 import { MoneySchema, money } from "../catalogue/money";
 import type { ViewContext } from "../catalogue/products";
 import { MAX_LINE_QUANTITY } from "../channels/contract";
-import { type Database, guardWhen, type Orm, releaseGuard, type Statement } from "../db/client";
+import { type Database, guardWhen, type Orm, prepared, releaseGuard, type Statement } from "../db/client";
 import { cartLines, carts, identities, inventory, publishedProducts } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -81,6 +81,9 @@ export async function loadCartOf(db: Database, customerId: string): Promise<Cart
   return cart ? { cart, lines: await linesOf(db, cart.id) } : null;
 }
 
+/** The identity of the `channel` and `externalId` placeholders (the prepared reads below). */
+const byIdentity = and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId")));
+
 /**
  * The cart of whoever holds this identity, with its lines (null when the identity or its customer's cart is
  * none): one statement from the identity to the lines, where reading the identity, then the cart, then its
@@ -90,13 +93,17 @@ export async function cartOfIdentity(
   db: Database,
   identity: Pick<typeof identities.$inferSelect, "channel" | "externalId">,
 ): Promise<CartState | null> {
-  const rows = await db.orm
-    .select({ cart: carts, line: cartLines })
-    .from(identities)
-    .innerJoin(carts, eq(carts.customerId, identities.customerId))
-    .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
-    .where(and(eq(identities.channel, identity.channel), eq(identities.externalId, identity.externalId)))
-    .orderBy(asc(cartLines.addedAt), asc(cartLines.id));
+  const query = prepared(db, "cart-of-identity", (orm) =>
+    orm
+      .select({ cart: carts, line: cartLines })
+      .from(identities)
+      .innerJoin(carts, eq(carts.customerId, identities.customerId))
+      .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
+      .where(byIdentity)
+      .orderBy(asc(cartLines.addedAt), asc(cartLines.id))
+      .prepare(),
+  );
+  const rows = await query.all({ channel: identity.channel, externalId: identity.externalId });
   const [first] = rows;
   return first ? { cart: first.cart, lines: rows.flatMap((r) => (r.line ? [r.line] : [])) } : null;
 }
@@ -111,11 +118,21 @@ function linesOf(db: Database, cartId: string) {
  * frame shows, without the cart's view (its lines' live products and stock).
  */
 export async function cartItemCount(db: Database, identity: { channel: string; externalId: string }): Promise<number> {
-  const [row] = (await db.orm.all(sql`SELECT coalesce(sum(l.quantity), 0) AS n
-    FROM identities i JOIN carts c ON c.customer_id = i.customer_id JOIN cart_lines l ON l.cart_id = c.id
-    WHERE i.channel = ${identity.channel} AND i.external_id = ${identity.externalId}`)) as { n: number }[];
+  const query = prepared(db, "cart-item-count", (orm) =>
+    orm
+      .select({ n: sql<number>`coalesce(sum(${cartLines.quantity}), 0)` })
+      .from(identities)
+      .innerJoin(carts, eq(carts.customerId, identities.customerId))
+      .innerJoin(cartLines, eq(cartLines.cartId, carts.id))
+      .where(byIdentity)
+      .prepare(),
+  );
+  const [row] = await query.all({ channel: identity.channel, externalId: identity.externalId });
   return row?.n ?? 0;
 }
+
+/** A list of values as one parameter (a JSON array): one prepared statement whatever the list's length. */
+const inList = (values: readonly string[]) => JSON.stringify(values);
 
 // ---------------------------------------------------------------------------
 // The live catalogue, as carts and orders need it.
@@ -130,17 +147,28 @@ export interface LiveDoc {
 export async function liveProductsByEntry(db: Database, entryIds: readonly string[]): Promise<Map<string, LiveDoc>> {
   const ids = [...new Set(entryIds)];
   if (!ids.length) return new Map();
-  const rows = await db.orm
-    .select({ entryId: publishedProducts.entryId, slug: publishedProducts.slug, document: publishedProducts.document })
-    .from(publishedProducts)
-    .where(inArray(publishedProducts.entryId, ids));
+  const query = prepared(db, "live-products-by-entry", (orm) =>
+    orm
+      .select({ entryId: publishedProducts.entryId, slug: publishedProducts.slug, document: publishedProducts.document })
+      .from(publishedProducts)
+      .where(sql`${publishedProducts.entryId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
+      .prepare(),
+  );
+  const rows = await query.all({ ids: inList(ids) });
   return new Map(rows.map((r) => [r.entryId, { entryId: r.entryId, slug: r.slug, doc: JSON.parse(r.document) as ProductDoc }]));
 }
 
 export async function inventoryBySku(db: Database, skus: readonly string[]): Promise<Map<string, InventoryRow>> {
   const list = [...new Set(skus)];
   if (!list.length) return new Map();
-  const rows = await db.orm.select().from(inventory).where(inArray(inventory.sku, list));
+  const query = prepared(db, "inventory-by-sku", (orm) =>
+    orm
+      .select()
+      .from(inventory)
+      .where(sql`${inventory.sku} IN (SELECT value FROM json_each(${sql.placeholder("skus")}))`)
+      .prepare(),
+  );
+  const rows = await query.all({ skus: inList(list) });
   return new Map(rows.map((r) => [r.sku, r]));
 }
 

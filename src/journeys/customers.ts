@@ -6,7 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
-import { type Database, isUniqueViolation, type Orm, type Statement } from "../db/client";
+import { type Database, isUniqueViolation, type Orm, prepared, type Statement } from "../db/client";
 import { auditLog, carts, customers, identities } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -47,12 +47,17 @@ export interface ResolvedCustomer {
   created: boolean;
 }
 
+/** The identity row of a channel handle (a prepared read: every page of a shopper's session asks). */
 export async function findIdentity(db: Database, identity: Identity): Promise<IdentityRow | null> {
-  const [row] = await db.orm
-    .select()
-    .from(identities)
-    .where(and(eq(identities.channel, identity.channel), eq(identities.externalId, identity.externalId)))
-    .limit(1);
+  const query = prepared(db, "identity", (orm) =>
+    orm
+      .select()
+      .from(identities)
+      .where(and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId"))))
+      .limit(1)
+      .prepare(),
+  );
+  const [row] = await query.all({ channel: identity.channel, externalId: identity.externalId });
   return row ?? null;
 }
 

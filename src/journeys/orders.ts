@@ -13,7 +13,7 @@ import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, or, sql } from "
 import { refreshAvailabilitySql } from "../catalogue/availability";
 import { type DeliveryOptionView, deliveryPrice, listDeliveryOptions } from "../catalogue/delivery";
 import { MoneySchema, money } from "../catalogue/money";
-import { type Database, guardWhen, type Orm, raw, releaseGuard, type Statement } from "../db/client";
+import { type Database, guardWhen, type Orm, prepared, raw, releaseGuard, type Statement } from "../db/client";
 import { cartLines, inventory, ORDER_STATUSES, orderLines, orders } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
@@ -148,23 +148,27 @@ export async function linesOf(db: Database, orderIds: readonly string[]): Promis
   return out;
 }
 
+/** The order of the `number` and `customerId` placeholders. */
+const theOrder = and(eq(orders.number, sql.placeholder("number")), eq(orders.customerId, sql.placeholder("customerId")));
+
 /** The customer's order with that number. Another customer's order is "not found" too: its existence is not theirs to learn. */
 export async function findCustomerOrder(
   db: Database,
   customerId: string,
   number: string,
 ): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
-  const theOrder = and(eq(orders.number, number), eq(orders.customerId, customerId));
-  // The order and its lines, by the same (number, customer): two reads that wait for nothing of each other.
-  const [[order], lines] = await Promise.all([
-    db.orm.select().from(orders).where(theOrder).limit(1),
-    db.orm
+  // The order and its lines, by the same (number, customer): two prepared reads that wait for nothing of each other.
+  const orderQuery = prepared(db, "customer-order", (orm) => orm.select().from(orders).where(theOrder).limit(1).prepare());
+  const linesQuery = prepared(db, "customer-order-lines", (orm) =>
+    orm
       .select(getTableColumns(orderLines))
       .from(orderLines)
       .innerJoin(orders, eq(orders.id, orderLines.orderId))
       .where(theOrder)
-      .orderBy(asc(orderLines.position)),
-  ]);
+      .orderBy(asc(orderLines.position))
+      .prepare(),
+  );
+  const [[order], lines] = await Promise.all([orderQuery.all({ number, customerId }), linesQuery.all({ number, customerId })]);
   if (!order) throw new ApiError("not_found", `You have no order ${number}.`);
   return { order, lines };
 }

@@ -40,6 +40,28 @@ async function page(path: string, cookie?: string) {
   return { body: await res.text(), etag: res.headers.get("etag") };
 }
 
+/** A form post, as the storefront's own forms send it. */
+function post(path: string, form: Record<string, string>, cookie?: string) {
+  return app.request(path, {
+    method: "POST",
+    body: new URLSearchParams(form).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE_URL, ...(cookie ? { cookie } : {}) },
+  });
+}
+
+/** Adds to the session's cart (a new session when none is given); the session's cookie. */
+async function addToCart(sku: string, quantity: number, cookie?: string) {
+  const res = await post("/actions/add_to_cart", { sku, quantity: String(quantity) }, cookie);
+  expect(res.status).toBe(303);
+  return (
+    cookie ??
+    res.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0]!)
+      .find((pair) => pair.startsWith("unison_session="))!
+  );
+}
+
 describe("the storefront's memo", () => {
   it("shows a promotion on every page from the moment its window opens, with no write in between", async () => {
     for (const path of ["/", "/products/merino-crew-sweater", "/categories/knitwear", "/messages/spring_camping_preview"]) {
@@ -115,21 +137,7 @@ describe("the storefront's memo", () => {
   });
 
   it("a page's cart count is the cart's own item count: every line's quantity, a line whose product was withdrawn too", async () => {
-    const add = async (sku: string, quantity: number, cookie?: string) => {
-      const res = await app.request("/actions/add_to_cart", {
-        method: "POST",
-        body: new URLSearchParams({ sku, quantity: String(quantity) }).toString(),
-        headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE_URL, ...(cookie ? { cookie } : {}) },
-      });
-      expect(res.status).toBe(303);
-      return (
-        cookie ??
-        res.headers
-          .getSetCookie()
-          .map((line) => line.split(";")[0]!)
-          .find((pair) => pair.startsWith("unison_session="))!
-      );
-    };
+    const add = addToCart;
     const session = await add("MER-CRE-SWE-S-OAT", 2);
     await add("ALP-CAR-S-CHARC", 3, session);
     await add("MER-CRE-SWE-S-OAT", 1, session);
@@ -176,5 +184,35 @@ describe("the storefront's memo", () => {
     db.client.exec("UPDATE published_products SET stock = stock WHERE slug = 'merino-crew-sweater'");
     expect(await status(hot)).toBe("unison; fwd=stale; stored");
     expect(await status(hot)).toBe("unison; hit");
+  });
+});
+
+describe("a shopper's pages", () => {
+  it("compile no SQL once warm: every read they make, the session's cart and order too, is a statement prepared once", async () => {
+    const session = await addToCart("MER-CRE-SWE-S-OAT", 2);
+    const placed = await post("/actions/checkout", { deliveryOption: "pickup" }, session);
+    expect(placed.status).toBe(303);
+    const order = new URL(placed.headers.get("location")!).pathname;
+    await addToCart("ALP-CAR-S-CHARC", 1, session);
+    const address = { name: "Ana", email: "ana@example.com", street: "1 Rua Augusta", postcode: "1100-048", city: "Lisboa", country: "PT" };
+    const cookie = `${session}; unison_checkout=${encodeURIComponent(JSON.stringify({ address, deliveryOption: "standard" }))}`;
+    const paths = ["/", "/products/merino-crew-sweater", "/categories/knitwear", "/messages/spring_camping_preview"];
+    paths.push("/cart", "/checkout", "/checkout/delivery", "/checkout/review", order);
+    const compiled: string[] = [];
+    const prepare = db.client.prepare;
+    db.client.prepare = function (this: typeof db.client, source: string) {
+      compiled.push(source);
+      return prepare.call(this, source);
+    } as typeof prepare;
+    try {
+      for (const path of paths) {
+        await page(path, cookie);
+        compiled.length = 0;
+        expect((await page(path, cookie)).body, path).toContain("Cart (1)");
+        expect(compiled, path).toEqual([]);
+      }
+    } finally {
+      db.client.prepare = prepare;
+    }
   });
 });
