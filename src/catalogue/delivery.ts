@@ -8,8 +8,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { memoized } from "../db/client";
+import { type Database, memoized, prepared } from "../db/client";
 import { auditLog, deliveryOptions } from "../db/schema";
 import { newId } from "../lib/ids";
 import { CurrencyCode, Key, localized, sortedRecord } from "./documents";
@@ -113,7 +112,10 @@ export function deliveryPrice(option: DeliveryOptionView, subtotal: number, loca
 /** Every stored option (enabled or not), in offering order, as documents. */
 export async function readDeliveryOptions(db: Database): Promise<DeliveryOptionDoc[]> {
   return memoized(db, "delivery-options", async () => {
-    const rows = await db.orm.select().from(deliveryOptions).orderBy(asc(deliveryOptions.position), asc(deliveryOptions.key));
+    const query = prepared(db, "delivery-options", (orm) =>
+      orm.select().from(deliveryOptions).orderBy(asc(deliveryOptions.position), asc(deliveryOptions.key)).prepare(),
+    );
+    const rows = await query.all();
     return rows.map((r) => JSON.parse(r.document) as DeliveryOptionDoc);
   });
 }

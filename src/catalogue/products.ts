@@ -302,12 +302,17 @@ export async function refreshProductAnswers(
 ): Promise<number> {
   let stored = 0;
   for (let after = ""; ; ) {
-    const due = await db.orm
-      .select()
-      .from(productAnswersDue)
-      .where(gt(productAnswersDue.entryId, after))
-      .orderBy(asc(productAnswersDue.entryId))
-      .limit(ANSWER_BATCH);
+    // Asked after every write request (src/app.ts): a statement prepared once.
+    const dueQuery = prepared(db, "answers-due", (orm) =>
+      orm
+        .select()
+        .from(productAnswersDue)
+        .where(gt(productAnswersDue.entryId, sql.placeholder("after")))
+        .orderBy(asc(productAnswersDue.entryId))
+        .limit(ANSWER_BATCH)
+        .prepare(),
+    );
+    const due = await dueQuery.all({ after });
     if (!due.length) return stored;
     const set = await loadLocales(db);
     const basis = answerBasis(set);

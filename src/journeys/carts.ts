@@ -70,15 +70,33 @@ export interface CartState {
   lines: CartLineRow[];
 }
 
+/** A cart and its lines in the order they were added, as one statement's rows give them (null: no cart). */
+function cartState(rows: { cart: CartRow; line: CartLineRow | null }[]): CartState | null {
+  const [first] = rows;
+  return first ? { cart: first.cart, lines: rows.flatMap((r) => (r.line ? [r.line] : [])) } : null;
+}
+
+/** The cart named by the `id` or `customerId` placeholder, with its lines: one prepared statement. */
+function cartQuery(db: Database, by: "id" | "customerId") {
+  return prepared(db, `cart-by-${by}`, (orm) =>
+    orm
+      .select({ cart: carts, line: cartLines })
+      .from(carts)
+      .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
+      .where(eq(by === "id" ? carts.id : carts.customerId, sql.placeholder("key")))
+      .orderBy(asc(cartLines.addedAt), asc(cartLines.id))
+      .prepare(),
+  );
+}
+
 export async function loadCart(db: Database, cartId: string): Promise<CartState> {
-  const [cart] = await db.orm.select().from(carts).where(eq(carts.id, cartId)).limit(1);
-  if (!cart) throw new ApiError("not_found", `No cart "${cartId}".`);
-  return { cart, lines: await linesOf(db, cartId) };
+  const state = cartState(await cartQuery(db, "id").all({ key: cartId }));
+  if (!state) throw new ApiError("not_found", `No cart "${cartId}".`);
+  return state;
 }
 
 export async function loadCartOf(db: Database, customerId: string): Promise<CartState | null> {
-  const [cart] = await db.orm.select().from(carts).where(eq(carts.customerId, customerId)).limit(1);
-  return cart ? { cart, lines: await linesOf(db, cart.id) } : null;
+  return cartState(await cartQuery(db, "customerId").all({ key: customerId }));
 }
 
 /** The identity of the `channel` and `externalId` placeholders (the prepared reads below). */
@@ -103,13 +121,7 @@ export async function cartOfIdentity(
       .orderBy(asc(cartLines.addedAt), asc(cartLines.id))
       .prepare(),
   );
-  const rows = await query.all({ channel: identity.channel, externalId: identity.externalId });
-  const [first] = rows;
-  return first ? { cart: first.cart, lines: rows.flatMap((r) => (r.line ? [r.line] : [])) } : null;
-}
-
-function linesOf(db: Database, cartId: string) {
-  return db.orm.select().from(cartLines).where(eq(cartLines.cartId, cartId)).orderBy(asc(cartLines.addedAt), asc(cartLines.id));
+  return cartState(await query.all({ channel: identity.channel, externalId: identity.externalId }));
 }
 
 /**

@@ -62,7 +62,15 @@ export async function findIdentity(db: Database, identity: Identity): Promise<Id
 }
 
 export async function findCustomer(db: Database, id: string): Promise<CustomerRow | null> {
-  const [row] = await db.orm.select().from(customers).where(eq(customers.id, id)).limit(1);
+  const query = prepared(db, "customer", (orm) =>
+    orm
+      .select()
+      .from(customers)
+      .where(eq(customers.id, sql.placeholder("id")))
+      .limit(1)
+      .prepare(),
+  );
+  const [row] = await query.all({ id });
   return row ?? null;
 }
 
@@ -74,7 +82,15 @@ export async function getCustomer(db: Database, id: string): Promise<CustomerRow
 
 /** The customer's cart id; customers get their cart when they are created, this only repairs a missing one. */
 export async function cartIdOf(db: Database, customerId: string, now: Date): Promise<string> {
-  const [row] = await db.orm.select({ id: carts.id }).from(carts).where(eq(carts.customerId, customerId)).limit(1);
+  const query = prepared(db, "cart-id-of", (orm) =>
+    orm
+      .select({ id: carts.id })
+      .from(carts)
+      .where(eq(carts.customerId, sql.placeholder("customerId")))
+      .limit(1)
+      .prepare(),
+  );
+  const [row] = await query.all({ customerId });
   if (row) return row.id;
   const at = now.toISOString();
   await db.atomic((orm) => [

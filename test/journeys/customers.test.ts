@@ -106,6 +106,43 @@ describe("customers, identities and the timeline", () => {
     expect(older.nextCursor).toBeNull();
   });
 
+  it("an action's reads and a cart read compile no SQL once warm: only an action's writes are statements of its own", async () => {
+    const t = await journeyApp();
+    await t.product("hat", [{ sku: "HAT-M", price: 2500, stock: 5 }]);
+    const first = await ok(await t.act("add_to_cart", { ...sms("+33600000011"), input: { sku: "HAT-M" } }, { key: "1" }));
+    const customer = first.customer as string;
+    const compiled: string[] = [];
+    const prepare = t.db.client.prepare;
+    t.db.client.prepare = function (this: typeof t.db.client, source: string) {
+      compiled.push(source);
+      return prepare.call(this, source);
+    } as typeof prepare;
+    try {
+      const calls: [string, () => Promise<Response>][] = [
+        ["view_cart", () => t.act("view_cart", { ...sms("+33600000011") }, { key: crypto.randomUUID() })],
+        [
+          "update_quantity",
+          () => t.act("update_quantity", { ...sms("+33600000011"), input: { sku: "HAT-M", quantity: 2 } }, { key: crypto.randomUUID() }),
+        ],
+        ["GET cart", () => t.request("GET", `/v1/customers/${customer}/cart`, { headers: t.agent })],
+      ];
+      for (const [name, call] of calls) {
+        await expectStatus(await call(), 200);
+        compiled.length = 0;
+        await expectStatus(await call(), 200);
+        // The customer, the identity, the cart and its lines, the catalogue, the delivery options and the answers
+        // due after a write are read by statements prepared once; a write (a claim, a line, the timeline) is built.
+        expect(
+          compiled.filter((source) => /^\s*select/i.test(source)),
+          name,
+        ).toEqual([]);
+        if (name === "GET cart") expect(compiled).toEqual([]);
+      }
+    } finally {
+      t.db.client.prepare = prepare;
+    }
+  });
+
   it("customer reads need customers:read (401 without a key, 403 with another scope); unknown ids are 404, malformed 400", async () => {
     const t = await journeyApp();
     const created = await ok(await t.act("view_cart", sms("+33600000011")));
