@@ -76,31 +76,38 @@ function cartState(rows: { cart: CartRow; line: CartLineRow | null }[]): CartSta
   return first ? { cart: first.cart, lines: rows.flatMap((r) => (r.line ? [r.line] : [])) } : null;
 }
 
-/** The cart named by the `id` or `customerId` placeholder, with its lines: one prepared statement. */
-function cartQuery(db: Database, by: "id" | "customerId") {
+/** The identity of the `channel` and `externalId` placeholders (the prepared reads below). */
+const byIdentity = and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId")));
+
+/** Which cart a {@link cartQuery} reads: by its id, its customer's, or that of whoever holds an identity. */
+const CART_BY = {
+  id: eq(carts.id, sql.placeholder("id")),
+  customerId: eq(carts.customerId, sql.placeholder("customerId")),
+  identity: sql`${carts.customerId} = (SELECT ${identities.customerId} FROM ${identities} WHERE ${byIdentity})`,
+};
+
+/** A cart with its lines, in the order they were added: one prepared statement (each table by its index). */
+function cartQuery(db: Database, by: keyof typeof CART_BY) {
   return prepared(db, `cart-by-${by}`, (orm) =>
     orm
       .select({ cart: carts, line: cartLines })
       .from(carts)
       .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
-      .where(eq(by === "id" ? carts.id : carts.customerId, sql.placeholder("key")))
+      .where(CART_BY[by])
       .orderBy(asc(cartLines.addedAt), asc(cartLines.id))
       .prepare(),
   );
 }
 
 export async function loadCart(db: Database, cartId: string): Promise<CartState> {
-  const state = cartState(await cartQuery(db, "id").all({ key: cartId }));
+  const state = cartState(await cartQuery(db, "id").all({ id: cartId }));
   if (!state) throw new ApiError("not_found", `No cart "${cartId}".`);
   return state;
 }
 
 export async function loadCartOf(db: Database, customerId: string): Promise<CartState | null> {
-  return cartState(await cartQuery(db, "customerId").all({ key: customerId }));
+  return cartState(await cartQuery(db, "customerId").all({ customerId }));
 }
-
-/** The identity of the `channel` and `externalId` placeholders (the prepared reads below). */
-const byIdentity = and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId")));
 
 /**
  * The cart of whoever holds this identity, with its lines (null when the identity or its customer's cart is
@@ -111,17 +118,7 @@ export async function cartOfIdentity(
   db: Database,
   identity: Pick<typeof identities.$inferSelect, "channel" | "externalId">,
 ): Promise<CartState | null> {
-  const query = prepared(db, "cart-of-identity", (orm) =>
-    orm
-      .select({ cart: carts, line: cartLines })
-      .from(identities)
-      .innerJoin(carts, eq(carts.customerId, identities.customerId))
-      .leftJoin(cartLines, eq(cartLines.cartId, carts.id))
-      .where(byIdentity)
-      .orderBy(asc(cartLines.addedAt), asc(cartLines.id))
-      .prepare(),
-  );
-  return cartState(await query.all({ channel: identity.channel, externalId: identity.externalId }));
+  return cartState(await cartQuery(db, "identity").all({ channel: identity.channel, externalId: identity.externalId }));
 }
 
 /**

@@ -83,10 +83,23 @@ export function webIdentity(id: string) {
 
 /** The session's customer, or null while the session has never acted. */
 export async function sessionCustomer(c: PageContext): Promise<string | null> {
+  return (await sessionRead(c, "session-identity", null, findIdentity))?.customerId ?? null;
+}
+
+/**
+ * A read of the session's web identity, once per request where a request's reads are shared (`sharedRead`): what
+ * a page sends early, with its locales. Without a session cookie: `none`, and no read.
+ */
+function sessionRead<T>(
+  c: PageContext,
+  key: string,
+  none: T,
+  read: (db: Database, identity: ReturnType<typeof webIdentity>) => Promise<T>,
+): Promise<T> {
   const id = sessionId(c);
-  if (!id) return null;
+  if (!id) return Promise.resolve(none);
   const db = c.get("db");
-  return (await sharedRead(db, "session-identity", () => findIdentity(db, webIdentity(id))))?.customerId ?? null;
+  return sharedRead(db, key, () => read(db, webIdentity(id)));
 }
 
 /** The page's locale: `?locale=` (remembered in a cookie), else the cookie, else Accept-Language, else the default. */
@@ -142,10 +155,7 @@ export function fromOtherSite(c: PageContext): boolean {
  * statement, read once per request; on D1 a page sends it with its locales (it does not depend on the locale).
  */
 export function sessionCartCount(c: PageContext): Promise<number> {
-  const id = sessionId(c);
-  if (!id) return Promise.resolve(0);
-  const db = c.get("db");
-  return sharedRead(db, "session-cart-count", () => cartItemCount(db, webIdentity(id)));
+  return sessionRead(c, "session-cart-count", 0, cartItemCount);
 }
 
 /**
@@ -153,10 +163,7 @@ export function sessionCartCount(c: PageContext): Promise<number> {
  * request's reads are shared: what a page that shows the cart sends early, with the locales (`page`'s `cart`).
  */
 export function sessionCartState(c: PageContext): Promise<CartState | null> {
-  const id = sessionId(c);
-  if (!id) return Promise.resolve(null);
-  const db = c.get("db");
-  return sharedRead(db, "session-cart", () => cartOfIdentity(db, webIdentity(id)));
+  return sessionRead(c, "session-cart", null, cartOfIdentity);
 }
 
 /** The session's cart (empty when it has none). */
