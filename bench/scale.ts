@@ -13,6 +13,9 @@
  *   npm run bench:scale -- --keep /tmp/unison-scale  keep the seeded files there and reuse them next time
  *   npm run bench:scale -- --rows q=,floor           only the rows whose name contains one of these
  *   npm run bench -- --scale                         the same, from the main benchmark
+ *   npm run bench:scale -- --env RESPONSE_CACHE_BYTES=268435456,RESPONSE_CACHE_ENTRIES=262144 --fill --rows "cache on"
+ *                                                    the servers with these settings, every product's JSON asked for once
+ *                                                    before the warm-up (a cache sized to hold the catalogue, filled)
  *
  * Rows (per size, medians over the rounds):
  *   random-slug GET /v1/products/{slug}, 32 connections: req/s with the response cache on (default) and off,
@@ -57,6 +60,24 @@ interface Options {
   samples: number;
   /** Only the rows whose name contains one of these (`--rows q=,storefront`); every row when absent. */
   rows?: string[] | undefined;
+  /** Settings for every server (`--env NAME=value,…`), as an operator would set them. */
+  env?: Record<string, string> | undefined;
+  /** Ask every product's JSON once from the server with the response cache on before the warm-up (`--fill`). */
+  fill?: boolean | undefined;
+}
+
+/** Every product's JSON asked for once, 16 at a time: what the response cache holds once a catalogue has been read. */
+async function fill(server: Server, size: number) {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < size; i = next++) {
+      // As the load generator asks (no Accept-Language: fetch would send `*`, another key of the cache).
+      const res = await fetch(`${server.base}/v1/products/${generatedProduct(i).slug}`, { headers: { "accept-language": "" } });
+      if (res.status !== 200) throw new Error(`fill: ${res.status}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
 }
 
 /** Writes `count` products through the real import, in batches (bounded memory), into a new SQLite file. */
@@ -155,7 +176,7 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
     servers.push(floor);
     for (const size of options.sizes) {
       const { file, seconds } = await seeded(cacheDir, size);
-      const env = { DATABASE_PATH: file, RATE_LIMIT_PER_MINUTE: "0", LOG_REQUESTS: "false" };
+      const env = { DATABASE_PATH: file, RATE_LIMIT_PER_MINUTE: "0", LOG_REQUESTS: "false", ...options.env };
       const U = await start("unison", startCommand(), env);
       servers.push(U);
       const N = await start("unison, RESPONSE_CACHE_ENTRIES=0", startCommand(), { ...env, RESPONSE_CACHE_ENTRIES: "0" });
@@ -164,6 +185,7 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
     }
     // The same pages at every size: the first 80, or as many as the smallest catalogue has.
     const pages = Math.min(80, Math.floor(Math.min(...options.sizes) / 12));
+    if (options.fill) for (const s of sizes) await fill(s.U, s.size);
     // Warm-up: the JIT and SQLite's page cache.
     for (const s of sizes) {
       const { throughput, times } = targets(s, floor, 99, pages, options.rows);
@@ -207,7 +229,13 @@ function report(sizes: Size[], options: Options) {
   const [base, ...others] = sizes;
   const names = sizes.map((s) => s.size.toLocaleString("en"));
   console.log(
-    `\nScale: ${names.join(" vs ")} products, ${options.rounds} paired rounds (servers ${pinned ? "on core 0, load on core 1" : "unpinned"}); per size the median [rounds]; ratio = median of the per-round ratios [range]`,
+    `\nScale: ${names.join(" vs ")} products, ${options.rounds} paired rounds (servers ${pinned ? "on core 0, load on core 1" : "unpinned"}); per size the median [rounds]; ratio = median of the per-round ratios [range]${
+      options.env
+        ? `; servers with ${Object.entries(options.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")}`
+        : ""
+    }${options.fill ? "; every product's JSON asked for once first" : ""}`,
   );
   const show = (row: Row) =>
     row.kind === "rps"
@@ -255,5 +283,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     samples: Number(option("--samples", "400")),
     cacheDir: args.includes("--keep") ? option("--keep", "") : undefined,
     rows: args.includes("--rows") ? option("--rows", "").split(",") : undefined,
+    env: args.includes("--env")
+      ? Object.fromEntries(
+          option("--env", "")
+            .split(",")
+            .map((pair) => pair.split("=", 2)),
+        )
+      : undefined,
+    fill: args.includes("--fill"),
   });
 }

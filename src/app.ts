@@ -205,7 +205,12 @@ export function createApp(deps: AppDeps) {
 
   // Public delivery reads that depend only on the URL, the language and the data: stored here, and
   // answered from memory before routing (below) until the database changes.
-  const responses = createResponseCache({ paths: CACHEABLE_DELIVERY, entries: deps.config.RESPONSE_CACHE_ENTRIES, header });
+  const responses = createResponseCache({
+    paths: CACHEABLE_DELIVERY,
+    entries: deps.config.RESPONSE_CACHE_ENTRIES,
+    bytes: deps.config.RESPONSE_CACHE_BYTES,
+    header,
+  });
   app.use("/v1/*", responses.middleware);
 
   // Body limits (also enforced on chunked bodies without Content-Length); the bulk import has its own.

@@ -18,6 +18,15 @@ const list = z
       .filter(Boolean),
   );
 
+/** A memory budget in bytes (0 turns its cache off), up to 16 GiB. */
+const memoryBudget = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 34)
+    .default(fallback);
+
 /** A base URL as links are made from it: `${base}/products/x`, so without the slashes it may end with. */
 export function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, "");
@@ -48,12 +57,24 @@ export const ConfigSchema = z.object({
   DELIVERY_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
   /**
    * Public delivery answers kept in memory until the database changes (products, actions, locales); 0 turns it off.
-   * Within 8 MiB whatever the count (src/lib/response-cache.ts): the default lets the bytes bind, so a 1,000-product
+   * Within RESPONSE_CACHE_BYTES whatever the count (src/lib/response-cache.ts): the default lets the bytes bind, so a 1,000-product
    * store's JSON, web and SMS answers (3,000 entries, about 6 MB) all stay. At 2,048 the three evicted each other in
    * turn: in rounds cycling the three paths, as `npm run bench:paired` does, renders cost 170 µs of server CPU with a
    * p99 of 26 ms, against 100 µs and 6 ms at 4,096.
    */
   RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(8192),
+  /**
+   * What the response cache's answers may weigh together, bodies and bookkeeping, in bytes; 0 turns it off. The default
+   * (8 MiB) keeps the process under 150 MB whatever the catalogue. A large catalogue read evenly is answered from memory
+   * only as far as its answers fit: about 2 kB each, so 100,000 products' JSON in one locale need about 200 MB (and as
+   * many `RESPONSE_CACHE_ENTRIES`).
+   */
+  RESPONSE_CACHE_BYTES: memoryBudget(8 * 1024 * 1024),
+  /**
+   * What the storefront's remembered pages (home, category, product and message pages, as UTF-8) may weigh together,
+   * in bytes; 0 turns it off. 6 MiB holds a 1,000-product store's product pages; a product page is about 10 kB.
+   */
+  PAGE_CACHE_BYTES: memoryBudget(6 * 1024 * 1024),
   LOG_REQUESTS: bool.default(true),
   /** Twilio's auth token: inbound SMS (POST /v1/inbound/sms) is verified with it; without it SMS is off (503). */
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),

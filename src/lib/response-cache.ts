@@ -47,10 +47,10 @@ const HIT = "unison; hit";
 /** Larger answers (a 100-item page is ~60 kB) go through every time. */
 const MAX_BODY = 256 * 1024;
 /**
- * What the stored answers may weigh together (bodies, keys, per-entry bookkeeping): the memory bound,
- * whatever `entries` says. 8 MB holds the product, web and SMS answers of a 1,000-product catalogue.
+ * What the stored answers may weigh together by default (bodies, keys, per-entry bookkeeping): the memory bound,
+ * whatever `entries` says. 8 MiB holds the product, web and SMS answers of a 1,000-product catalogue.
  */
-const MAX_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_BYTES = 8 * 1024 * 1024;
 /** Per-entry bookkeeping counted against the budget besides body and key (headers, objects). */
 const ENTRY_OVERHEAD = 512;
 
@@ -77,6 +77,8 @@ export interface ResponseCacheOptions {
   paths: RegExp;
   /** How many answers to keep; 0 turns the cache off. */
   entries: number;
+  /** What they may weigh together, in bytes ({@link DEFAULT_BYTES} when absent); 0 turns the cache off. */
+  bytes?: number;
   /** How a request's headers are read (the runtime's fast reader, if it has one). */
   header?: HeaderReader;
 }
@@ -108,14 +110,17 @@ function keyOf(url: string, acceptLanguage: string | undefined): string {
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const max = Math.max(1, options.entries);
+  const budget = options.bytes ?? DEFAULT_BYTES;
   const entries = new Lru<CachedAnswer & { key: string; fp: number }>(max, {
-    maxWeight: MAX_BYTES,
+    maxWeight: budget,
     weigh: (a) => a.body.byteLength + a.key.length * 2 + ENTRY_OVERHEAD,
   });
   /** How often keys were asked for lately (at least 4,096 counters a row: small caches forget little). */
   const frequency = new FrequencySketch(Math.max(max * 4, 4096));
-  const full = () => entries.size >= max || entries.weight >= MAX_BYTES - MAX_BODY;
-  const enabled = options.entries > 0;
+  // Full once the next answer might not fit: room for the largest one kept, or an eighth of a small budget.
+  const headroom = Math.min(MAX_BODY, Math.floor(budget / 8));
+  const full = () => entries.size >= max || entries.weight >= budget - headroom;
+  const enabled = options.entries > 0 && budget > 0;
   const header = options.header ?? fetchHeader;
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -162,7 +167,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     // more than the miss it stores.
     const text = sentText(res);
     const body = text !== undefined ? encoder.encode(text) : new Uint8Array(await res.arrayBuffer());
-    const stored = body.byteLength <= MAX_BODY;
+    // Kept unless it is larger than the largest answer kept, or than the whole budget (the LRU would refuse it).
+    const stored = body.byteLength <= Math.min(MAX_BODY, budget - key.length * 2 - ENTRY_OVERHEAD);
     res.headers.set("cache-status", stored ? `${forward}; stored` : forward);
     if (text === undefined) {
       // Unset first: assigning over a response copies it through its stream (hono's `res` setter).

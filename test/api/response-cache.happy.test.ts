@@ -331,6 +331,31 @@ describe("response cache admission", () => {
   });
 });
 
+describe("RESPONSE_CACHE_BYTES", () => {
+  it("0 turns the cache off", async () => {
+    const { t } = await withProduct({ RESPONSE_CACHE_BYTES: "0" });
+    for (let i = 0; i < 2; i++) expect((await t.request("GET", "/v1/products/wool-hat")).headers.get("cache-status")).toBeNull();
+  });
+
+  it("keeps no more than the budget: an answer larger than it is never kept, two where one fits evict each other", async () => {
+    const [a, b] = ["/v1/products/wool-hat?locale=en", "/v1/products/wool-hat?locale=fr"];
+    const { t: off } = await withProduct({ RESPONSE_CACHE_ENTRIES: "0" });
+    const size = new TextEncoder().encode(await (await off.request("GET", a)).text()).byteLength;
+    // What an answer weighs: its bytes, its key (path, query and Accept-Language, two bytes a character), 512 of bookkeeping.
+    const weight = size + (a.length + 1) * 2 + 512;
+    const { t: tiny } = await withProduct({ RESPONSE_CACHE_BYTES: String(weight - 1) });
+    for (let i = 0; i < 3; i++) expect((await tiny.request("GET", a)).headers.get("cache-status")).toBe("unison; fwd=uri-miss");
+    const { t: one } = await withProduct({ RESPONSE_CACHE_BYTES: String(weight + 100) });
+    const status = async (path: string) => (await one.request("GET", path)).headers.get("cache-status");
+    expect(await status(a)).toBe("unison; fwd=uri-miss; stored");
+    expect(await status(a)).toBe("unison; hit");
+    // Full with one answer: b is kept once asked for more often than a (TinyLFU admission), and a is gone.
+    for (let i = 0; i < 3; i++) await status(b);
+    expect(await status(b)).toBe("unison; hit");
+    expect(await status(a)).not.toBe("unison; hit");
+  });
+});
+
 describe("a product's bytes are remembered once", () => {
   /**
    * Counts the reads of a product's bytes by slug: its stored answer (src/catalogue/answers.ts) or its row (the real

@@ -187,6 +187,48 @@ describe("the storefront's memo", () => {
   });
 });
 
+describe("PAGE_CACHE_BYTES", () => {
+  /** The storefront of the same database with its page memo within `bytes`; what each request's Cache-Status said. */
+  function within(bytes: string) {
+    const sized = createApp({
+      renderers,
+      platforms,
+      resolveDb: () => db,
+      config: parseConfig({ PUBLIC_BASE_URL: BASE_URL, PAGE_CACHE_BYTES: bytes }),
+      clock: () => now,
+      log: () => {},
+    });
+    return async (path: string) => {
+      const res = await sized.request(path);
+      expect(res.status, path).toBe(200);
+      return { status: res.headers.get("cache-status"), bytes: (await res.arrayBuffer()).byteLength };
+    };
+  }
+
+  it("0 turns the memo off: every request renders, and says nothing of a cache", async () => {
+    const ask = within("0");
+    const first = await ask("/products/merino-crew-sweater");
+    expect(first.status).toBeNull();
+    expect(await ask("/products/merino-crew-sweater")).toEqual(first);
+  });
+
+  it("keeps no more than the budget: a page larger than it is never kept, two pages where one fits evict each other", async () => {
+    const [a, b] = ["/products/merino-crew-sweater", "/products/ribbed-beanie"];
+    const size = (await within("0")(a)).bytes;
+    expect(size).toBeGreaterThan(4000);
+    const tiny = within(String(size - 1));
+    for (let i = 0; i < 3; i++) expect((await tiny(a)).status).toBe("unison; fwd=uri-miss");
+    // Room for one page (its bytes, its tag, the bookkeeping) and not for two.
+    const one = within(String(size + 1000));
+    expect((await one(a)).status).toBe("unison; fwd=uri-miss; stored");
+    expect((await one(a)).status).toBe("unison; hit");
+    // b is asked for more often than a (TinyLFU admission), then takes the whole budget: a is gone.
+    for (let i = 0; i < 3; i++) await one(b);
+    expect((await one(b)).status).toBe("unison; hit");
+    expect((await one(a)).status).not.toBe("unison; hit");
+  });
+});
+
 describe("a shopper's pages", () => {
   it("compile no SQL once warm: every read they make, the session's cart and order too, is a statement prepared once", async () => {
     const session = await addToCart("MER-CRE-SWE-S-OAT", 2);

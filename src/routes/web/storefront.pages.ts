@@ -391,19 +391,30 @@ export function composePage(c: PageContext, parts: ProductPageParts, frame: { ch
 }
 
 /**
- * Pages remembered (whole, rendered, as UTF-8) per database, up to this many bytes: the budget, not the
- * catalogue, bounds memory (a 1,000-product catalogue's product pages take about 3.5 MB).
+ * Pages are remembered whole, rendered, as UTF-8, per database, within PAGE_CACHE_BYTES (6 MiB by default): the
+ * budget, not the catalogue, bounds memory (a 1,000-product catalogue's product pages take about 3.5 MB).
  */
-const PAGE_MEMO_BYTES = 6 * 1024 * 1024;
-const PAGE_MEMO_ENTRIES = 4096;
 const UTF8 = new TextEncoder();
 
 type KeptPage = RenderedPage & { body: Uint8Array<ArrayBuffer>; stamp: string; fp: number };
 
-/** A database's remembered pages, and how often each address was asked for lately (for admission). */
+/** A database's remembered pages within `bytes` (PAGE_CACHE_BYTES), and how often each address was asked for lately (for admission). */
 interface PageMemo {
+  bytes: number;
+  /** At most a page per 1.5 kB of the budget (4,096 in the default 6 MiB): a page is 5–20 kB. */
+  most: number;
   entries: Lru<KeptPage>;
   frequency: FrequencySketch;
+}
+
+function pageMemo(db: Database, bytes: number): PageMemo {
+  let memo = pages.get(db.orm);
+  if (memo?.bytes !== bytes) {
+    const most = Math.max(16, Math.floor(bytes / 1536));
+    memo = { bytes, most, entries: new Lru(most, { maxWeight: bytes, weigh: weighPage }), frequency: new FrequencySketch(most * 4) };
+    pages.set(db.orm, memo);
+  }
+  return memo;
 }
 
 const pages = new WeakMap<Orm, PageMemo>();
@@ -417,7 +428,8 @@ const weighPage = (p: KeptPage) => p.body.byteLength + p.etag.length + 128;
  */
 function admits(memo: PageMemo, page: KeptPage): boolean {
   const { entries, frequency } = memo;
-  if (entries.size < PAGE_MEMO_ENTRIES && entries.weight + weighPage(page) <= PAGE_MEMO_BYTES) return true;
+  if (weighPage(page) > memo.bytes) return false;
+  if (entries.size < memo.most && entries.weight + weighPage(page) <= memo.bytes) return true;
   const victim = entries.oldest();
   return victim === undefined || frequency.estimate(page.fp) > frequency.estimate(entries.peek(victim)?.fp ?? 0);
 }
@@ -438,17 +450,11 @@ export async function memoPage(
   const db = c.get("db");
   const stamp = db.changeStamp?.();
   const cartCount = await sessionCartCount(c);
-  if (stamp === undefined || getCookie(c, NOTICE_COOKIE) !== undefined) return build(cartCount);
+  const bytes = c.get("config").PAGE_CACHE_BYTES;
+  if (stamp === undefined || bytes === 0 || getCookie(c, NOTICE_COOKIE) !== undefined) return build(cartCount);
   const url = c.req.url;
   const key = `${url.slice(url.indexOf("/", url.indexOf("//") + 2))}|${ctx.locale}|${cartCount}|${ctx.baseUrl}|${c.get("config").SMS_BRAND}`;
-  let memo = pages.get(db.orm);
-  if (!memo) {
-    memo = {
-      entries: new Lru(PAGE_MEMO_ENTRIES, { maxWeight: PAGE_MEMO_BYTES, weigh: weighPage }),
-      frequency: new FrequencySketch(PAGE_MEMO_ENTRIES * 4),
-    };
-    pages.set(db.orm, memo);
-  }
+  const memo = pageMemo(db, bytes);
   const fp = fingerprint(key);
   memo.frequency.increment(fp);
   const held = memo.entries.get(key);
