@@ -20,7 +20,8 @@
  * Rows (per size, medians over the rounds):
  *   random-slug GET /v1/products/{slug}, 32 connections: req/s with the response cache on (default) and off,
  *     and the server's CPU time per request (from /proc: steadier than req/s on a shared machine), whose
- *     on ÷ off ratio is the cache's promise (a miss never dearer than no cache); the same for the web render
+ *     on ÷ off ratio is the cache's promise (a miss never dearer than no cache; the storefront's rows run on a
+ *     third server, so the two compared hold nothing else); the same for the web render
  *     (cache off) and the storefront's product page (no session), random slugs at 32 connections
  *   p50 / p99 service time, one connection, one request after the other (sub-millisecond timer):
  *     storefront /products/{slug} (random slug), / and /categories/{c} (a fresh address each time, so every
@@ -111,10 +112,12 @@ interface Row {
   p99: number;
 }
 
-/** A catalogue size with its servers: `U` as `npm start` runs it, `N` with RESPONSE_CACHE_ENTRIES=0. */
+/** A catalogue size with its servers: `U` and `W` as `npm start` runs it, `N` with RESPONSE_CACHE_ENTRIES=0. */
 interface Size {
   size: number;
   U: Server;
+  /** As `npm start` runs it too, for the storefront's rows: its page memo and frames do not share U's heap. */
+  W: Server;
   N: Server;
   seedSeconds: number;
   rows: Record<string, Row>;
@@ -147,13 +150,13 @@ function allTargets(s: Size, floor: Server, round: number, pages: number) {
       "GET /v1/products/{slug}, cache on": [s.U, (i: number) => `/v1/products/${slug(round * 1_000_003 + i)}`],
       "GET /v1/products/{slug}, cache off": [s.N, (i: number) => `/v1/products/${slug(round * 1_000_003 + i)}`],
       "GET /v1/render/web/products/{slug}, cache off": [s.N, (i: number) => `/v1/render/web/products/${slug(round * 1_000_003 + i)}`],
-      "storefront /products/{slug}, 32 connections": [s.U, (i: number) => `/products/${slug(round * 1_000_033 + i)}`],
+      "storefront /products/{slug}, 32 connections": [s.W, (i: number) => `/products/${slug(round * 1_000_033 + i)}`],
     },
     times: {
-      "storefront /products/{slug}": [s.U, (i: number) => `/products/${slug(round * 100_003 + i)}`],
-      "storefront / (rendered)": [s.U, (i: number) => `/?v=${round}-${i}`],
-      "storefront /categories/{c} (rendered)": [s.U, (i: number) => `/categories/${CATEGORIES[i % CATEGORIES.length]}?v=${round}-${i}`],
-      "paged sorted list (page 1–80 or fewer)": [s.U, (i: number) => `/?sort=${sorts[i % 3]}&page=${1 + pick(i, pages)}&v=${round}-${i}`],
+      "storefront /products/{slug}": [s.W, (i: number) => `/products/${slug(round * 100_003 + i)}`],
+      "storefront / (rendered)": [s.W, (i: number) => `/?v=${round}-${i}`],
+      "storefront /categories/{c} (rendered)": [s.W, (i: number) => `/categories/${CATEGORIES[i % CATEGORIES.length]}?v=${round}-${i}`],
+      "paged sorted list (page 1–80 or fewer)": [s.W, (i: number) => `/?sort=${sorts[i % 3]}&page=${1 + pick(i, pages)}&v=${round}-${i}`],
       "GET /v1/products?q=merino, cache off": [s.N, () => "/v1/products?q=merino&limit=20"],
       "floor: bare Hono, same client": [floor, () => "/"],
     },
@@ -181,7 +184,9 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
       servers.push(U);
       const N = await start("unison, RESPONSE_CACHE_ENTRIES=0", startCommand(), { ...env, RESPONSE_CACHE_ENTRIES: "0" });
       servers.push(N);
-      sizes.push({ size, U, N, seedSeconds: seconds, rows: {} });
+      const W = await start("unison, storefront", startCommand(), env);
+      servers.push(W);
+      sizes.push({ size, U, N, W, seedSeconds: seconds, rows: {} });
     }
     // The same pages at every size: the first 80, or as many as the smallest catalogue has.
     const pages = Math.min(80, Math.floor(Math.min(...options.sizes) / 12));
@@ -269,7 +274,7 @@ function report(sizes: Size[], options: Options) {
     `start to a ready /healthz (npm start's command): ${sizes.map((s, i) => `${names[i]} products ${s.U.readyMs.toFixed(0)} / ${s.N.readyMs.toFixed(0)} ms`).join(", ")}; a bare \`node -e 0\` ${bare.toFixed(0)} ms`,
   );
   console.log(
-    `seeding through importContent: ${sizes.map((s, i) => `${names[i]} ${s.seedSeconds ? `in ${s.seedSeconds.toFixed(0)} s` : "reused"}`).join(", ")}; peak RSS of the servers: ${sizes.map((s, i) => `${names[i]} ${Math.max(s.U.peakRss, s.N.peakRss).toFixed(0)} MB`).join(", ")}`,
+    `seeding through importContent: ${sizes.map((s, i) => `${names[i]} ${s.seedSeconds ? `in ${s.seedSeconds.toFixed(0)} s` : "reused"}`).join(", ")}; peak RSS of the servers: ${sizes.map((s, i) => `${names[i]} ${Math.max(s.U.peakRss, s.N.peakRss, s.W.peakRss).toFixed(0)} MB`).join(", ")}`,
   );
 }
 
