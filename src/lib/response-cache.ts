@@ -50,7 +50,7 @@ const MAX_BODY = 256 * 1024;
  * What the stored answers may weigh together by default (bodies, keys, per-entry bookkeeping): the memory bound,
  * whatever `entries` says. 8 MiB holds the product, web and SMS answers of a 1,000-product catalogue.
  */
-export const DEFAULT_BYTES = 8 * 1024 * 1024;
+const DEFAULT_BYTES = 8 * 1024 * 1024;
 /** Per-entry bookkeeping counted against the budget besides body and key (headers, objects). */
 const ENTRY_OVERHEAD = 512;
 
@@ -175,7 +175,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       c.res = undefined;
       c.res = new Response(body, { status: res.status, headers: res.headers });
     }
-    if (!stored) return;
+    if (!stored) {
+      // The stale answer it would have replaced goes: it would only hold its bytes until evicted.
+      if (known) entries.delete(key);
+      return;
+    }
     const headers: [string, string][] = [];
     for (const name of KEPT) {
       const value = res.headers.get(name);

@@ -353,6 +353,12 @@ describe("RESPONSE_CACHE_BYTES", () => {
     for (let i = 0; i < 3; i++) await status(b);
     expect(await status(b)).toBe("unison; hit");
     expect(await status(a)).not.toBe("unison; hit");
+    // The product grows past the whole budget: the stale answer is not replaced by one too large to keep, and goes.
+    one.db.client
+      .prepare("UPDATE published_products SET document = json_set(document, '$.description.fr', ?) WHERE slug = 'wool-hat'")
+      .run("Une longue description. ".repeat(100));
+    expect(await status(b)).toBe("unison; fwd=stale");
+    expect(await status(b)).toBe("unison; fwd=uri-miss");
   });
 });
 

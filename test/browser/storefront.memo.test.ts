@@ -226,6 +226,14 @@ describe("PAGE_CACHE_BYTES", () => {
     for (let i = 0; i < 3; i++) await one(b);
     expect((await one(b)).status).toBe("unison; hit");
     expect((await one(a)).status).not.toBe("unison; hit");
+    // b's product grows past the whole budget: the stale page is not replaced by one too large to keep, and goes.
+    db.client
+      .prepare("UPDATE published_products SET document = json_set(document, '$.description.en', ?) WHERE slug = 'ribbed-beanie'")
+      .run("A long description. ".repeat(200));
+    const grown = await one(b);
+    expect(grown.bytes).toBeGreaterThan(size + 1000);
+    expect(grown.status).toBe("unison; fwd=stale");
+    expect((await one(b)).status).toBe("unison; fwd=uri-miss");
   });
 });
 

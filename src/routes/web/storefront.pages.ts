@@ -478,6 +478,8 @@ export async function memoPage(
   // Its bytes, encoded once: sending the text would encode it again.
   const kept: KeptPage = { ...built, body: UTF8.encode(built.body as string), validUntil, stamp, fp };
   if (weighPage(kept) > memo.bytes) {
+    // Larger than the whole budget: not kept, and the stale page it replaces goes.
+    memo.entries.delete(key);
     c.header("cache-status", forward);
     return kept;
   }
