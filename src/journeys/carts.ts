@@ -17,6 +17,7 @@ import { type Database, guardWhen, type Orm, prepared, releaseGuard, type Statem
 import { cartLines, carts, identities, inventory, publishedProducts } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { byIdentity } from "./customers";
 import type { ActionContext } from "./plan";
 
 export type CartRow = typeof carts.$inferSelect;
@@ -75,9 +76,6 @@ function cartState(rows: { cart: CartRow; line: CartLineRow | null }[]): CartSta
   const [first] = rows;
   return first ? { cart: first.cart, lines: rows.flatMap((r) => (r.line ? [r.line] : [])) } : null;
 }
-
-/** The identity of the `channel` and `externalId` placeholders (the prepared reads below). */
-const byIdentity = and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId")));
 
 /** Which cart a {@link cartQuery} reads: by its id, its customer's, or that of whoever holds an identity. */
 const CART_BY = {

@@ -47,16 +47,12 @@ export interface ResolvedCustomer {
   created: boolean;
 }
 
+/** The identity of the `channel` and `externalId` placeholders (prepared reads by a channel handle). */
+export const byIdentity = and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId")));
+
 /** The identity row of a channel handle (a prepared read: every page of a shopper's session asks). */
 export async function findIdentity(db: Database, identity: Identity): Promise<IdentityRow | null> {
-  const query = prepared(db, "identity", (orm) =>
-    orm
-      .select()
-      .from(identities)
-      .where(and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId"))))
-      .limit(1)
-      .prepare(),
-  );
+  const query = prepared(db, "identity", (orm) => orm.select().from(identities).where(byIdentity).limit(1).prepare());
   const [row] = await query.all({ channel: identity.channel, externalId: identity.externalId });
   return row ?? null;
 }

@@ -53,6 +53,8 @@ const MAX_BODY = 256 * 1024;
 const DEFAULT_BYTES = 8 * 1024 * 1024;
 /** Per-entry bookkeeping counted against the budget besides body and key (headers, objects). */
 const ENTRY_OVERHEAD = 512;
+/** What a stored answer weighs against the budget: its body, its key (two bytes a character), the bookkeeping. */
+const weigh = (key: string, body: Uint8Array) => body.byteLength + key.length * 2 + ENTRY_OVERHEAD;
 
 /** The `Cache-Status` response header, for the OpenAPI description of the operations this cache serves. */
 export const CACHE_STATUS_HEADER = {
@@ -111,10 +113,7 @@ function keyOf(url: string, acceptLanguage: string | undefined): string {
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const max = Math.max(1, options.entries);
   const budget = options.bytes ?? DEFAULT_BYTES;
-  const entries = new Lru<CachedAnswer & { key: string; fp: number }>(max, {
-    maxWeight: budget,
-    weigh: (a) => a.body.byteLength + a.key.length * 2 + ENTRY_OVERHEAD,
-  });
+  const entries = new Lru<CachedAnswer & { key: string; fp: number }>(max, { maxWeight: budget, weigh: (a) => weigh(a.key, a.body) });
   /** How often keys were asked for lately (at least 4,096 counters a row: small caches forget little). */
   const frequency = new FrequencySketch(Math.max(max * 4, 4096));
   // Full once the next answer might not fit: room for the largest one kept, or an eighth of a small budget.
@@ -168,7 +167,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const text = sentText(res);
     const body = text !== undefined ? encoder.encode(text) : new Uint8Array(await res.arrayBuffer());
     // Kept unless it is larger than the largest answer kept, or than the whole budget (the LRU would refuse it).
-    const stored = body.byteLength <= Math.min(MAX_BODY, budget - key.length * 2 - ENTRY_OVERHEAD);
+    const stored = body.byteLength <= MAX_BODY && weigh(key, body) <= budget;
     res.headers.set("cache-status", stored ? `${forward}; stored` : forward);
     if (text === undefined) {
       // Unset first: assigning over a response copies it through its stream (hono's `res` setter).

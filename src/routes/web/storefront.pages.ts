@@ -411,14 +411,20 @@ function pageMemo(db: Database, bytes: number): PageMemo {
   let memo = pages.get(db.orm);
   if (memo?.bytes !== bytes) {
     const most = Math.max(16, Math.floor(bytes / 1536));
-    memo = { bytes, most, entries: new Lru(most, { maxWeight: bytes, weigh: weighPage }), frequency: new FrequencySketch(most * 4) };
+    memo = {
+      bytes,
+      most,
+      entries: new Lru<KeptPage>(most, { maxWeight: bytes, weigh: weighPage }),
+      frequency: new FrequencySketch(most * 4),
+    };
     pages.set(db.orm, memo);
   }
   return memo;
 }
 
 const pages = new WeakMap<Orm, PageMemo>();
-const weighPage = (p: KeptPage) => p.body.byteLength + p.etag.length + 128;
+/** What a page weighs against the budget: its bytes (its text's length before it is encoded: at most its UTF-8 bytes), its tag, bookkeeping. */
+const weighPage = (p: RenderedPage) => (typeof p.body === "string" ? p.body.length : p.body.byteLength) + p.etag.length + 128;
 
 /**
  * Whether a page not in the memo is kept: always while there is room; once full, only when its address was asked
@@ -428,8 +434,8 @@ const weighPage = (p: KeptPage) => p.body.byteLength + p.etag.length + 128;
  */
 function admits(memo: PageMemo, page: RenderedPage, fp: number): boolean {
   const { entries, frequency } = memo;
-  // Before it is encoded: its text's length, at most its UTF-8 bytes (the budget is checked again once it is).
-  const weight = (typeof page.body === "string" ? page.body.length : page.body.byteLength) + page.etag.length + 128;
+  // Weighed before it is encoded (the budget is checked again once it is).
+  const weight = weighPage(page);
   if (weight > memo.bytes) return false;
   if (entries.size < memo.most && entries.weight + weight <= memo.bytes) return true;
   const victim = entries.oldest();
