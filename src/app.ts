@@ -17,7 +17,7 @@ import type { Platforms } from "./channels/platform";
 import { createRenderCache } from "./consistency/cache";
 import type { Registry } from "./consistency/engine";
 import { publishGate } from "./consistency/gate";
-import { type Database, readView } from "./db/client";
+import { type Database, memoBudget, readView } from "./db/client";
 import type { Config } from "./env";
 import { type AppEnv, fetchHeader, type HeaderReader } from "./lib/context";
 import { createRouter } from "./lib/create-router";
@@ -166,6 +166,7 @@ export function createApp(deps: AppDeps) {
     // A public delivery read and a storefront page write nothing: they see the database through one change
     // stamp (db/client.ts `readView`).
     const db = deps.resolveDb(c);
+    memoBudget(db, deps.config.READ_MEMO_BYTES);
     const reads = c.req.method === "GET" && (DELIVERY_READS.test(c.req.path) || STOREFRONT_READS.test(c.req.path));
     c.set("db", reads ? readView(db) : db);
     c.set("principal", null);

@@ -75,6 +75,13 @@ export const ConfigSchema = z.object({
    * in bytes; 0 turns it off. 6 MiB holds a 1,000-product store's product pages; a product page is about 10 kB.
    */
   PAGE_CACHE_BYTES: memoryBudget(6 * 1024 * 1024),
+  /**
+   * What the read memo may weigh together, in bytes; 0 turns it off. It remembers, until the database changes, what
+   * the response cache does not keep: keyed reads (a chat bot's, an SMS gateway's), product JSON and renders with the
+   * cache off, the locales, the counts a list page shows (src/db/client.ts `memoized`). 6 MiB holds a 1,000-product
+   * store's JSON, web and SMS renders in one locale (4.9 MB).
+   */
+  READ_MEMO_BYTES: memoryBudget(6 * 1024 * 1024),
   LOG_REQUESTS: bool.default(true),
   /** Twilio's auth token: inbound SMS (POST /v1/inbound/sms) is verified with it; without it SMS is off (503). */
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),

@@ -165,8 +165,84 @@ export function prepared<T>(db: Database, name: string, build: (orm: Orm) => T):
   return query;
 }
 
-/** A database's remembered reads, and the fingerprints of keys that missed while they were full. */
-const memos = new WeakMap<Orm, { entries: Lru<{ stamp: string; value: unknown }>; seen: Doorkeeper }>();
+/**
+ * A database's remembered reads within `bytes` (READ_MEMO_BYTES), at most `most` of them, and the fingerprints of
+ * keys that missed while they were full.
+ */
+interface Memo {
+  bytes: number;
+  most: number;
+  entries: Lru<Remembered>;
+  seen: Doorkeeper;
+}
+
+/** A remembered read: the stamp it was read under, its value, and what it weighs against the memo's bytes. */
+interface Remembered {
+  stamp: string;
+  value: unknown;
+  weight: number;
+}
+
+const memos = new WeakMap<Orm, Memo>();
+
+/**
+ * What a database's memo may weigh by default, in bytes (READ_MEMO_BYTES): 6 MiB. A 1,000-product store's JSON, web
+ * and SMS renders in one locale weigh 4.9 MB; 4 MiB made the JSON and web reads of one server evict each other.
+ */
+export const MEMO_BYTES = 6 * 1024 * 1024;
+
+/** How many reads a memo of `bytes` keeps at most: one a kB (a product's JSON is 1–3 kB), at least 16. */
+export const memoEntries = (bytes: number): number => Math.max(16, Math.floor(bytes / 1024));
+
+/** What a memo keeps free below its budget before it counts as full (new keys then wait for their second miss). */
+const headroom = (bytes: number) => Math.min(64 * 1024, bytes / 8);
+
+function newMemo(bytes: number): Memo {
+  const most = memoEntries(bytes);
+  return { bytes, most, entries: new Lru(most, { maxWeight: bytes, weigh: (r) => r.weight }), seen: new Doorkeeper(most * 4) };
+}
+
+/**
+ * Sets what `db`'s memo may weigh (READ_MEMO_BYTES; 0 turns it off): the app calls it on every request, and it
+ * does nothing unless the budget changed, when the memo starts empty under the new one. A database no app has
+ * configured (the CLI's, a test's) remembers within {@link MEMO_BYTES}.
+ *
+ * @example
+ * memoBudget(db, config.READ_MEMO_BYTES);
+ */
+export function memoBudget(db: Database, bytes: number): void {
+  // Without a change stamp (D1, a database per request) nothing is remembered between requests: no memo to size.
+  if (db.changeStamp && memos.get(db.orm)?.bytes !== bytes) memos.set(db.orm, newMemo(bytes));
+}
+
+/** What `db`'s memo holds: its budget, how many reads and what they weigh (for diagnostics and tests). */
+export function memoStats(db: Database): { bytes: number; size: number; weight: number } | undefined {
+  const memo = memos.get(db.orm);
+  return memo && { bytes: memo.bytes, size: memo.entries.size, weight: memo.entries.weight };
+}
+
+/**
+ * What a remembered value weighs in bytes, as V8 holds it, near enough to bound a memo: a string its length
+ * (one byte a character, as V8 keeps Latin-1 text) and a header; an array or object its slots and what they
+ * hold; a number, boolean or null a slot. Deeper than six levels, a nominal 64 bytes.
+ */
+export function weighValue(value: unknown, depth = 0): number {
+  if (typeof value === "string") return 16 + value.length;
+  if (typeof value !== "object" || value === null) return 8;
+  if (depth > 6) return 64;
+  let weight = 16;
+  if (Array.isArray(value)) {
+    for (const item of value) weight += 8 + weighValue(item, depth + 1);
+  } else if (value instanceof Map) {
+    for (const [k, v] of value) weight += 16 + weighValue(k, depth + 1) + weighValue(v, depth + 1);
+  } else {
+    for (const k in value) weight += 8 + weighValue((value as Record<string, unknown>)[k], depth + 1);
+  }
+  return weight;
+}
+
+/** A remembered read's bookkeeping besides its key and value: its entry in the map, the record, the stamp. */
+const ENTRY_OVERHEAD = 96;
 
 /**
  * Starts a {@link sharedRead} now, where the request's view shares its reads (D1's read views); anywhere else it
@@ -191,7 +267,9 @@ export function prefetch(db: Database, read: () => Promise<unknown>): void {
  * Where the driver has no stamp (D1) nothing outlives the request: the read is only shared within a
  * request's read view ({@link sharedRead}).
  *
- * Once {@link MEMO_ENTRIES} reads are remembered, a new key is kept on its second miss (TinyLFU's
+ * What is remembered weighs at most READ_MEMO_BYTES ({@link memoBudget}; {@link MEMO_BYTES} by default), its keys
+ * and values weighed by {@link weighValue}: a value heavier than the whole budget is not kept. Once full (at the
+ * budget less a little headroom, or {@link memoEntries} reads), a new key is kept on its second miss (TinyLFU's
  * doorkeeper, src/lib/doorkeeper.ts): at 100,000 products a uniform random read is almost
  * never asked for again, and keeping each one evicted another that was, and left both as old-generation
  * garbage. A plain object is kept as a copy made here, not the object `load` made: V8 decides per
@@ -208,24 +286,25 @@ export async function memoized<T>(db: Database, key: string, load: () => Promise
   if (stamp === undefined) return sharedRead(db, key, load);
   let memo = memos.get(db.orm);
   if (!memo) {
-    memo = { entries: new Lru(MEMO_ENTRIES), seen: new Doorkeeper(MEMO_ENTRIES * 4) };
+    memo = newMemo(MEMO_BYTES);
     memos.set(db.orm, memo);
   }
-  const hit = memo.entries.get(key);
+  if (memo.bytes === 0) return load();
+  const { entries } = memo;
+  const hit = entries.get(key);
   if (hit?.stamp === stamp) return hit.value as T;
-  const seen = !hit && memo.entries.size >= MEMO_ENTRIES ? fingerprint(key) : 0;
+  const full = entries.size >= memo.most || entries.weight >= memo.bytes - headroom(memo.bytes);
+  const seen = !hit && full ? fingerprint(key) : 0;
   if (seen && !memo.seen.admits(seen)) return load();
   const value = await load();
-  memo.entries.set(key, { stamp, value: isPlainObject(value) ? { ...value } : value });
+  const kept = isPlainObject(value) ? { ...value } : value;
+  entries.set(key, { stamp, value: kept, weight: key.length * 2 + ENTRY_OVERHEAD + weighValue(kept) });
   if (seen) memo.seen.delete(seen);
   return value;
 }
 
 const isPlainObject = (value: unknown): value is object =>
   typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-
-/** How many remembered reads a database keeps (a product body is a few kB). */
-export const MEMO_ENTRIES = 2048;
 
 /** Outbox tables whose rows are sent by a tick: `status`, `next_attempt_at`, `lease_until`, `attempts`. */
 export type OutboxTable = "webhook_deliveries" | "reply_outbox";

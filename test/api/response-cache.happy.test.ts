@@ -416,4 +416,24 @@ describe("a product's bytes are remembered once", () => {
       reads.restore();
     }
   });
+
+  it("READ_MEMO_BYTES bounds the memo: 0 reads the product every time, a budget its answer outweighs never keeps it", async () => {
+    const path = "/v1/products/wool-hat?locale=fr";
+    const { t: sized } = await withProduct({ RESPONSE_CACHE_ENTRIES: "0" });
+    const answer = await (await sized.request("GET", path)).text();
+    for (const [bytes, expected] of [
+      ["0", 3],
+      [String(answer.length), 3],
+      [String(64 * 1024), 1],
+    ] as const) {
+      const { t } = await withProduct({ RESPONSE_CACHE_ENTRIES: "0", READ_MEMO_BYTES: bytes });
+      const reads = productReads(t);
+      try {
+        for (let i = 0; i < 3; i++) expect((await t.request("GET", path)).status).toBe(200);
+        expect(reads.count(), `READ_MEMO_BYTES ${bytes}`).toBe(expected);
+      } finally {
+        reads.restore();
+      }
+    }
+  });
 });

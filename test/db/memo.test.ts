@@ -7,8 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MEMO_ENTRIES, memoized } from "../../src/db/client";
+import { MEMO_BYTES, memoBudget, memoEntries, memoized, memoStats, weighValue } from "../../src/db/client";
 import { openSqlite, type SqliteDatabase } from "../../src/node/sqlite";
+
+/** How many reads the default memo keeps at most. */
+const MEMO_ENTRIES = memoEntries(MEMO_BYTES);
 
 let dir: string;
 let db: SqliteDatabase;
@@ -103,5 +106,86 @@ describe("memoized", () => {
     expect(await memoized(db, "held", held)).toEqual({ name: "held", run: 2 });
     expect(await memoized(db, "held", held)).toEqual({ name: "held", run: 2 });
     expect(held.runs).toBe(2);
+  });
+});
+
+describe("memoized within READ_MEMO_BYTES", () => {
+  it("weighs a value as V8 holds it: strings by length, slots for the rest", () => {
+    expect(weighValue("x".repeat(1000))).toBe(1016);
+    expect(weighValue({ body: "x".repeat(1000), tag: '"t"' })).toBe(16 + 8 + 1016 + 8 + 19);
+    expect(weighValue([1, "ab"])).toBe(16 + 8 + 8 + 8 + 18);
+    expect(weighValue(new Map([["k", 1]]))).toBe(16 + 16 + 17 + 8);
+    // A cycle is cut at depth six, not followed for ever.
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(weighValue(loop)).toBe(7 * 24 + 64);
+  });
+
+  it("0 turns the memo off: every read loads", async () => {
+    memoBudget(db, 0);
+    const load = counted("off");
+    await memoized(db, "off", load);
+    await memoized(db, "off", load);
+    expect(load.runs).toBe(2);
+    expect(memoStats(db)).toEqual({ bytes: 0, size: 0, weight: 0 });
+  });
+
+  it("never keeps a value heavier than the whole budget, and drops the stale one it replaces", async () => {
+    memoBudget(db, 16 * 1024);
+    let text = "small";
+    const load = async () => {
+      load.runs++;
+      return text;
+    };
+    load.runs = 0;
+    await memoized(db, "grows", load);
+    await memoized(db, "grows", load);
+    expect(load.runs).toBe(1);
+    expect(memoStats(db)?.size).toBe(1);
+    write();
+    text = "x".repeat(16 * 1024);
+    await memoized(db, "grows", load);
+    await memoized(db, "grows", load);
+    expect(load.runs).toBe(3);
+    expect(memoStats(db)).toEqual({ bytes: 16 * 1024, size: 0, weight: 0 });
+  });
+
+  it("evicts by bytes before it reaches its count, the least recently used first", async () => {
+    memoBudget(db, 64 * 1024); // 64 reads at most, full at 56 KiB
+    const loads = Array.from({ length: 8 }, (_, i) => {
+      const load = async () => {
+        load.runs++;
+        return `${i}`.repeat(9000);
+      };
+      load.runs = 0;
+      return load;
+    });
+    for (let i = 0; i < 7; i++) await memoized(db, `k${i}`, loads[i]!);
+    const weight = memoStats(db)?.weight ?? 0;
+    expect(weight).toBe(7 * (2 * 2 + 96 + 16 + 9000));
+    // Full by weight with 7 of 64: the eighth key is kept on its second miss, and k0, the oldest, makes room.
+    await memoized(db, "k7", loads[7]!);
+    expect(memoStats(db)?.size).toBe(7);
+    await memoized(db, "k7", loads[7]!);
+    expect(memoStats(db)).toEqual({ bytes: 64 * 1024, size: 7, weight });
+    await memoized(db, "k1", loads[1]!);
+    await memoized(db, "k7", loads[7]!);
+    expect(loads[1]!.runs).toBe(1);
+    expect(loads[7]!.runs).toBe(2);
+    await memoized(db, "k0", loads[0]!);
+    expect(loads[0]!.runs).toBe(2);
+  });
+
+  it("a new budget starts the memo empty; the same budget again keeps it", async () => {
+    const load = counted("kept");
+    memoBudget(db, 1024 * 1024);
+    await memoized(db, "kept", load);
+    memoBudget(db, 1024 * 1024);
+    await memoized(db, "kept", load);
+    expect(load.runs).toBe(1);
+    memoBudget(db, 2 * 1024 * 1024);
+    await memoized(db, "kept", load);
+    expect(load.runs).toBe(2);
+    expect(memoStats(db)?.bytes).toBe(2 * 1024 * 1024);
   });
 });
