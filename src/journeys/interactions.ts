@@ -5,8 +5,8 @@
  * action that did not happen (or misses one that did).
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
-import type { Database, Orm, Statement } from "../db/client";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { type Database, type Orm, prepared, type Statement } from "../db/client";
 import { type InteractionDirection, interactions } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
@@ -241,18 +241,23 @@ export async function listTimeline(
   if (after && (after.o !== order || after.f !== filter)) {
     throw new ApiError("invalid_cursor", "This cursor belongs to another order or filter.");
   }
-  const rows = await db.orm
-    .select()
-    .from(interactions)
-    .where(
-      and(
-        eq(interactions.customerId, customerId),
-        query.channel ? eq(interactions.channel, query.channel) : undefined,
-        after ? (order === "asc" ? gt(interactions.seq, after.q) : lt(interactions.seq, after.q)) : undefined,
-      ),
-    )
-    .orderBy(order === "asc" ? asc(interactions.seq) : desc(interactions.seq))
-    .limit(query.limit + 1);
+  // One statement per shape (order, a channel or not, a cursor or not), prepared once per database; the values are parameters.
+  const pageQuery = prepared(db, `timeline|${order}|${query.channel ? "channel" : ""}|${after ? "after" : ""}`, (orm) =>
+    orm
+      .select()
+      .from(interactions)
+      .where(
+        and(
+          eq(interactions.customerId, sql.placeholder("customerId")),
+          query.channel ? eq(interactions.channel, sql.placeholder("channel")) : undefined,
+          after ? (order === "asc" ? gt : lt)(interactions.seq, sql.placeholder("after")) : undefined,
+        ),
+      )
+      .orderBy(order === "asc" ? asc(interactions.seq) : desc(interactions.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
+  );
+  const rows = await pageQuery.all({ customerId, channel: query.channel, after: after?.q, limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -263,11 +268,15 @@ export async function listTimeline(
 
 /** The most recent interactions, oldest first (what an agent case carries). */
 export async function recentTimeline(db: Database, customerId: string, max: number): Promise<InteractionView[]> {
-  const rows = await db.orm
-    .select()
-    .from(interactions)
-    .where(eq(interactions.customerId, customerId))
-    .orderBy(desc(interactions.seq))
-    .limit(max);
+  const recent = prepared(db, "timeline-recent", (orm) =>
+    orm
+      .select()
+      .from(interactions)
+      .where(eq(interactions.customerId, sql.placeholder("customerId")))
+      .orderBy(desc(interactions.seq))
+      .limit(sql.placeholder("max"))
+      .prepare(),
+  );
+  const rows = await recent.all({ customerId, max });
   return rows.reverse().map(interactionView);
 }

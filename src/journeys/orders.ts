@@ -9,7 +9,7 @@
  * projection's availability is refreshed in the same unit.
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import { refreshAvailabilitySql } from "../catalogue/availability";
 import { type DeliveryOptionView, deliveryPrice, listDeliveryOptions } from "../catalogue/delivery";
 import { MoneySchema, money } from "../catalogue/money";
@@ -136,15 +136,35 @@ export function orderView(order: OrderRow, lines: readonly OrderLineRow[], local
   };
 }
 
+/** The lines of these orders, by order, each in position order. One order's (an ACP session's, its events') is a prepared read. */
 export async function linesOf(db: Database, orderIds: readonly string[]): Promise<Map<string, OrderLineRow[]>> {
+  if (!orderIds.length) return new Map();
+  const rows =
+    orderIds.length === 1
+      ? await prepared(db, "order-lines", (orm) =>
+          orm
+            .select()
+            .from(orderLines)
+            .where(eq(orderLines.orderId, sql.placeholder("orderId")))
+            .orderBy(asc(orderLines.position))
+            .prepare(),
+        ).all({ orderId: orderIds[0] })
+      : await db.orm
+          .select()
+          .from(orderLines)
+          .where(inArray(orderLines.orderId, [...orderIds]))
+          .orderBy(asc(orderLines.position));
+  return byOrder(rows);
+}
+
+/** Lines grouped by their order, in the order given. */
+function byOrder(rows: readonly OrderLineRow[]): Map<string, OrderLineRow[]> {
   const out = new Map<string, OrderLineRow[]>();
-  if (!orderIds.length) return out;
-  const rows = await db.orm
-    .select()
-    .from(orderLines)
-    .where(inArray(orderLines.orderId, [...orderIds]))
-    .orderBy(asc(orderLines.position));
-  for (const row of rows) out.set(row.orderId, [...(out.get(row.orderId) ?? []), row]);
+  for (const row of rows) {
+    const lines = out.get(row.orderId);
+    if (lines) lines.push(row);
+    else out.set(row.orderId, [row]);
+  }
   return out;
 }
 
@@ -184,18 +204,40 @@ export async function listCustomerOrders(
   locale: string,
 ): Promise<{ items: OrderView[]; nextCursor: string | null }> {
   const after = query.cursor ? decodeCursor(`orders:${customerId}`, query.cursor, isIdCursor) : null;
-  const rows = await db.orm
-    .select()
-    .from(orders)
-    .where(and(eq(orders.customerId, customerId), after ? lt(orders.id, after.i) : undefined))
-    .orderBy(desc(orders.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const lines = await linesOf(
-    db,
-    page.map((o) => o.id),
+  // Prepared once per database (a page, and a page after a cursor; the limit is a parameter): an agent's console
+  // or a bot asking for a customer's history costs no SQL compiled per request.
+  const pageQuery = prepared(db, after ? "customer-orders-after" : "customer-orders", (orm) =>
+    orm
+      .select()
+      .from(orders)
+      .where(and(eq(orders.customerId, sql.placeholder("customerId")), after ? lt(orders.id, sql.placeholder("after")) : undefined))
+      .orderBy(desc(orders.id))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
   );
+  const rows = await pageQuery.all({ customerId, after: after?.i, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  // The page's lines: its orders are the customer's from the oldest to the newest id of the page (ids are
+  // time-ordered, so an order placed meanwhile is newer than the page), whatever the page's size.
+  const linesQuery = prepared(db, "customer-orders-lines", (orm) =>
+    orm
+      .select(getTableColumns(orderLines))
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .where(
+        and(
+          eq(orders.customerId, sql.placeholder("customerId")),
+          gte(orders.id, sql.placeholder("oldest")),
+          lte(orders.id, sql.placeholder("newest")),
+        ),
+      )
+      .orderBy(asc(orderLines.position))
+      .prepare(),
+  );
+  const lines = last
+    ? byOrder(await linesQuery.all({ customerId, oldest: last.id, newest: page[0]?.id }))
+    : new Map<string, OrderLineRow[]>();
   return {
     items: page.map((o) => orderView(o, lines.get(o.id) ?? [], locale)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(`orders:${customerId}`, { i: last.id }) : null,

@@ -12,7 +12,7 @@ import { productKind } from "../../src/catalogue/products";
 import { readContentDir } from "../../src/cli/content-files";
 import { parseConfig } from "../../src/env";
 import type { SqliteDatabase } from "../../src/node/sqlite";
-import { freshDb } from "../helpers/db";
+import { compiledSql, freshDb } from "../helpers/db";
 import { BASE_URL, CONTENT_DIR } from "../helpers/demo";
 
 let db: SqliteDatabase;
@@ -248,12 +248,7 @@ describe("a shopper's pages", () => {
     const cookie = `${session}; unison_checkout=${encodeURIComponent(JSON.stringify({ address, deliveryOption: "standard" }))}`;
     const paths = ["/", "/products/merino-crew-sweater", "/categories/knitwear", "/messages/spring_camping_preview"];
     paths.push("/cart", "/checkout", "/checkout/delivery", "/checkout/review", order);
-    const compiled: string[] = [];
-    const prepare = db.client.prepare;
-    db.client.prepare = function (this: typeof db.client, source: string) {
-      compiled.push(source);
-      return prepare.call(this, source);
-    } as typeof prepare;
+    const { compiled, restore } = compiledSql(db);
     try {
       for (const path of paths) {
         await page(path, cookie);
@@ -262,7 +257,7 @@ describe("a shopper's pages", () => {
         expect(compiled, path).toEqual([]);
       }
     } finally {
-      db.client.prepare = prepare;
+      restore();
     }
   });
 });

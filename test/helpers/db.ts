@@ -23,3 +23,19 @@ export function productDoc(slug: string, overrides: Record<string, unknown> = {}
     ...overrides,
   };
 }
+
+/** Records the SQL better-sqlite3 compiles from now on (every `prepare`), until `restore`. */
+export function compiledSql(db: SqliteDatabase) {
+  const compiled: string[] = [];
+  const prepare = db.client.prepare;
+  db.client.prepare = function (this: typeof db.client, source: string) {
+    compiled.push(source);
+    return prepare.call(this, source);
+  } as typeof prepare;
+  return {
+    compiled,
+    restore: () => {
+      db.client.prepare = prepare;
+    },
+  };
+}

@@ -4,6 +4,7 @@ import { CustomerSchema } from "../../src/journeys/customers";
 import { InteractionSchema } from "../../src/journeys/interactions";
 import { OrderSchema } from "../../src/journeys/orders";
 import { expectStatus } from "../helpers/app";
+import { compiledSql } from "../helpers/db";
 import { dump } from "../helpers/snapshot";
 import { journeyApp, ok, problem, sms, web, whatsapp } from "./helpers";
 
@@ -106,17 +107,70 @@ describe("customers, identities and the timeline", () => {
     expect(older.nextCursor).toBeNull();
   });
 
+  it("order and timeline pages carry their own orders' lines, and compile no SQL once warm", async () => {
+    const t = await journeyApp();
+    await t.product("hat", [{ sku: "HAT-M", price: 2500, stock: 20 }]);
+    const first = await ok(await t.act("add_to_cart", { ...sms("+33600000012"), input: { sku: "HAT-M" } }, { key: "1" }));
+    const customer = first.customer as string;
+    await ok(await t.act("checkout", { channel: "sms", customer }, { key: "2" }));
+    for (const [channel, quantity, key] of [
+      ["web", 2, "3"],
+      ["mobile", 3, "5"],
+    ] as const) {
+      await ok(await t.act("add_to_cart", { channel, customer, input: { sku: "HAT-M", quantity } }, { key }));
+      await ok(await t.act("checkout", { channel, customer }, { key: `${key}b` }));
+    }
+    const get = async (path: string) => expectStatus(await t.request("GET", `/v1/customers/${customer}${path}`, { headers: t.agent }), 200);
+    const orders = (page: { data: unknown[] }) =>
+      page.data.map((o) => OrderSchema.parse(o)).map((o) => [o.channel, o.itemCount, o.lines.map((l) => l.quantity)]);
+    const newest = await get("/orders?limit=2");
+    expect(orders(newest)).toEqual([
+      ["mobile", 3, [3]],
+      ["web", 2, [2]],
+    ]);
+    const oldest = await get(`/orders?limit=2&cursor=${newest.nextCursor}`);
+    expect(orders(oldest)).toEqual([["sms", 1, [1]]]);
+    expect(oldest.nextCursor).toBeNull();
+    const timeline = await get("/timeline?order=desc&limit=2");
+    const paths = [
+      "/orders?limit=2",
+      `/orders?limit=2&cursor=${newest.nextCursor}`,
+      "/timeline",
+      "/timeline?order=desc&limit=2",
+      `/timeline?order=desc&limit=2&cursor=${timeline.nextCursor}`,
+      "/timeline?channel=web&limit=1",
+    ];
+    const { compiled, restore } = compiledSql(t.db);
+    try {
+      for (const path of paths) await get(path);
+      compiled.length = 0;
+      for (const path of paths) await get(path);
+      expect(compiled).toEqual([]);
+    } finally {
+      restore();
+    }
+    // Each shape answers with its own values: a channel filter, the page after a cursor, newest first.
+    const web = await get("/timeline?channel=web&limit=50");
+    expect(web.data.length).toBeGreaterThan(0);
+    expect(web.data.every((i: { channel: string }) => i.channel === "web")).toBe(true);
+    const after = await get(`/timeline?order=desc&limit=2&cursor=${timeline.nextCursor}`);
+    const seqs = [...timeline.data, ...after.data].map((i: { at: string; id: string }) => i.id);
+    expect(new Set(seqs).size).toBe(4);
+    const all = await get("/timeline?limit=100");
+    expect([...timeline.data, ...after.data].map((i: { id: string }) => i.id)).toEqual(
+      all.data
+        .map((i: { id: string }) => i.id)
+        .reverse()
+        .slice(0, 4),
+    );
+  });
+
   it("an action's reads and a cart read compile no SQL once warm: only an action's writes are statements of its own", async () => {
     const t = await journeyApp();
     await t.product("hat", [{ sku: "HAT-M", price: 2500, stock: 5 }]);
     const first = await ok(await t.act("add_to_cart", { ...sms("+33600000011"), input: { sku: "HAT-M" } }, { key: "1" }));
     const customer = first.customer as string;
-    const compiled: string[] = [];
-    const prepare = t.db.client.prepare;
-    t.db.client.prepare = function (this: typeof t.db.client, source: string) {
-      compiled.push(source);
-      return prepare.call(this, source);
-    } as typeof prepare;
+    const { compiled, restore } = compiledSql(t.db);
     try {
       const calls: [string, () => Promise<Response>][] = [
         ["view_cart", () => t.act("view_cart", { ...sms("+33600000011") }, { key: crypto.randomUUID() })],
@@ -139,7 +193,7 @@ describe("customers, identities and the timeline", () => {
         if (name === "GET cart") expect(compiled).toEqual([]);
       }
     } finally {
-      t.db.client.prepare = prepare;
+      restore();
     }
   });
 
