@@ -20,9 +20,9 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import { type Database, guardWhen, isUniqueViolation, type Orm, releaseGuard, type Statement } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
+import { sha256Hex } from "../lib/digest";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { sha256Hex } from "../lib/keys";
 
 /** How long a key and its response are kept (docs/architecture.md, "Idempotency": at least 24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

@@ -9,6 +9,7 @@ import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { type Database, type Orm, prepared, type Statement } from "../db/client";
 import { type InteractionDirection, interactions } from "../db/schema";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { sha256Hex } from "../lib/digest";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type JourneyChannel, JourneyChannelSchema } from "./channels";
@@ -203,8 +204,7 @@ export function recordInteraction(orm: Orm, entry: NewInteraction): Statement {
  * webhook the platform sends twice is one interaction.
  */
 export async function deliveredMessageId(channel: JourneyChannel, messageId: string, part: "inbound" | "reply"): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${channel}\n${messageId}\n${part}`));
-  return `int_${[...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `int_${(await sha256Hex(`${channel}\n${messageId}\n${part}`)).slice(0, 32)}`;
 }
 
 export function interactionView(row: InteractionRow): InteractionView {

@@ -8,6 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { type Database, prepared } from "../db/client";
 import { apiKeys, auditLog } from "../db/schema";
+import { sha256Hex } from "./digest";
 import { newId } from "./ids";
 
 export const SCOPES = [
@@ -33,11 +34,6 @@ export interface Principal {
 
 export function hasScope(principal: Principal | null, scope: Scope): boolean {
   return !!principal && (principal.scopes.includes("admin") || principal.scopes.includes(scope));
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function randomHex(bytes: number): string {

@@ -1,8 +1,9 @@
-/** Web Crypto helpers (runtime-neutral: Node 20 and Workers). */
+/** Crypto helpers (runtime-neutral: Node 20 and Workers). */
+import { sha256 } from "../lib/digest";
 
 /** Base64 of the SHA-256 of a text: the form CSP hash sources take (`'sha256-…'`). */
 export async function sha256Base64(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const digest = await sha256(text);
   let binary = "";
   for (const byte of digest) binary += String.fromCharCode(byte);
   return btoa(binary);

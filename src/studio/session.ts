@@ -6,7 +6,8 @@
  * on every POST together with the Origin header.
  */
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { authenticate, type Principal, sha256Hex } from "../lib/keys";
+import { sha256Hex } from "../lib/digest";
+import { authenticate, type Principal } from "../lib/keys";
 import type { StudioContext } from "./view";
 
 export const SESSION_COOKIE = "unison_studio";
