@@ -77,4 +77,32 @@ describe("Lru", () => {
       { numRuns: 500 },
     );
   });
+
+  it("a key read at least once every quarter of its count of sets is never evicted; one not read goes", () => {
+    const lru = new Lru<number>(64);
+    lru.set("hot", 1);
+    lru.set("cold", 2);
+    for (let i = 0; i < 10_000; i++) {
+      lru.set(`k${i}`, i);
+      if (i % 16 === 0) expect(lru.get("hot")).toBe(1);
+    }
+    expect(lru.has("hot")).toBe(true);
+    expect(lru.has("cold")).toBe(false);
+    expect(lru.size).toBe(64);
+  });
+
+  it("a read within the newest quarter leaves the entry where it is (no Map delete and set on a hot key's every read)", () => {
+    const lru = new Lru<number>(8); // a quarter: 2
+    for (const key of "abcdefgh") lru.set(key, 0);
+    lru.get("g"); // 1 set after it: near the newest end, not moved
+    for (const key of "ijklmno") lru.set(key, 0);
+    expect(lru.has("g")).toBe(false);
+    expect(lru.has("h")).toBe(true);
+    // Read from further back, an entry is moved to the newest end as a plain LRU moves it.
+    lru.get("h"); // 7 sets after it
+    expect(lru.oldest()).toBe("i");
+    lru.set("p", 0);
+    expect(lru.has("h")).toBe(true);
+    expect(lru.has("i")).toBe(false);
+  });
 });
