@@ -16,6 +16,8 @@
  *   npm run bench:scale -- --env RESPONSE_CACHE_BYTES=268435456,RESPONSE_CACHE_ENTRIES=262144 --fill --rows "cache on"
  *                                                    the servers with these settings, every product's JSON asked for once
  *                                                    before the warm-up (a cache sized to hold the catalogue, filled)
+ *   npm run bench:scale -- --cold                    the database files as the OS's file cache has them; by default each is
+ *                                                    read through once first, so both sizes measure reads from memory
  *
  * Rows (per size, medians over the rounds):
  *   random-slug GET /v1/products/{slug}, 32 connections: req/s with the response cache on (default) and off,
@@ -29,7 +31,7 @@
  *     GET /v1/products?q=merino (a common word: 1 product in 12 matches), response cache off
  *   the floor: a bare Hono server's constant answer through the same client (what no request can beat).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderers } from "../renderers";
@@ -65,6 +67,32 @@ interface Options {
   env?: Record<string, string> | undefined;
   /** Ask every product's JSON once from the server with the response cache on before the warm-up (`--fill`). */
   fill?: boolean | undefined;
+  /** Leave the database files as the OS's file cache has them, not read through first (`--cold`). */
+  cold?: boolean | undefined;
+}
+
+/**
+ * Reads a database file (and its WAL) through, so the OS's file cache holds all of it, as it does on a server whose
+ * database has been read for a while (or after `vmtouch -t`). A 1,000-product file stays cached whole through any
+ * run; of 100,000 products' 2 GB, read at random, much is not: these machines are VMs whose kernel pages out memory
+ * not touched for 60 s (DAMON's `pageout` scheme, /sys/kernel/mm/damon/admin), the file cache included, and a random
+ * read then measured the disk: a stored page's read took 232 µs instead of 40, the raw statement 42–85 µs instead of
+ * 13–18, and a storefront product page cost 312–373 µs of CPU in process instead of 247–275. Done before every round.
+ * Returns the bytes read.
+ */
+function readThrough(file: string): number {
+  const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+  let total = 0;
+  for (const path of [file, `${file}-wal`]) {
+    if (!existsSync(path)) continue;
+    const fd = openSync(path, "r");
+    try {
+      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) total += n;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return total;
 }
 
 /** Every product's JSON asked for once, 16 at a time: what the response cache holds once a catalogue has been read. */
@@ -119,6 +147,7 @@ interface Size {
   /** As `npm start` runs it too, for the storefront's rows: its page memo and frames do not share U's heap. */
   W: Server;
   N: Server;
+  file: string;
   seedSeconds: number;
   rows: Record<string, Row>;
 }
@@ -186,10 +215,21 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
       servers.push(N);
       const W = await start("unison, storefront", startCommand(), env);
       servers.push(W);
-      sizes.push({ size, U, N, W, seedSeconds: seconds, rows: {} });
+      sizes.push({ size, file, U, N, W, seedSeconds: seconds, rows: {} });
     }
     // The same pages at every size: the first 80, or as many as the smallest catalogue has.
     const pages = Math.min(80, Math.floor(Math.min(...options.sizes) / 12));
+    const warmFiles = () => {
+      if (options.cold) return;
+      for (const s of sizes) {
+        const t0 = performance.now();
+        const bytes = readThrough(s.file);
+        process.stderr.write(
+          `read ${s.size} products' file through: ${(bytes / 1e6).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+        );
+      }
+    };
+    warmFiles();
     if (options.fill) for (const s of sizes) await fill(s.U, s.size);
     // Warm-up: the JIT and SQLite's page cache.
     for (const s of sizes) {
@@ -204,6 +244,7 @@ export async function benchScaleTable(options: Options & { cacheDir?: string | u
       row.p99 = Math.max(row.p99, p99);
     };
     for (let r = 0; r < options.rounds; r++) {
+      warmFiles();
       for (const name of Object.keys(targets(sizes[0]!, floor, r, pages, options.rows).throughput)) {
         for (const s of sizes) {
           const [server, path] = targets(s, floor, r, pages, options.rows).throughput[name]!;
@@ -296,5 +337,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         )
       : undefined,
     fill: args.includes("--fill"),
+    cold: args.includes("--cold"),
   });
 }
