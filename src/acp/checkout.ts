@@ -379,7 +379,7 @@ function error(code: string, param: string, content: string, resolution: AcpMess
 export async function loadContent(db: Database, row: SessionRow, view: ViewContext): Promise<SessionContent> {
   if (row.orderId) {
     const [order] = await db.orm.select().from(orders).where(eq(orders.id, row.orderId)).limit(1);
-    if (order) return { kind: "order", order: orderView(order, (await linesOf(db, [order.id])).get(order.id) ?? [], view.locale) };
+    if (order) return { kind: "order", order: orderView(order, await linesOf(db, order.id), view.locale) };
   }
   const state = await loadCartOf(db, row.customerId);
   if (!state) throw new Error(`Customer ${row.customerId} has no cart.`);

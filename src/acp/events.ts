@@ -22,7 +22,7 @@ export async function acpOrderEvent(
   const [order] = await db.orm.select().from(orders).where(eq(orders.id, row.entityKey)).limit(1);
   const [session] = await db.orm.select().from(acpCheckoutSessions).where(eq(acpCheckoutSessions.orderId, row.entityKey)).limit(1);
   if (!order || !session) return null;
-  const view = orderView(order, (await linesOf(db, [order.id])).get(order.id) ?? [], session.locale);
+  const view = orderView(order, await linesOf(db, order.id), session.locale);
   const detail = row.detail ? (JSON.parse(row.detail) as { status?: keyof typeof ACP_ORDER_STATUS }) : {};
   const data = acpOrder(session.id, view, baseUrl);
   // The status the change moved the order to (the order may have moved on since; a later event reports that).

@@ -9,7 +9,7 @@
  * projection's availability is refreshed in the same unit.
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, lt, lte, or, sql } from "drizzle-orm";
 import { refreshAvailabilitySql } from "../catalogue/availability";
 import { type DeliveryOptionView, deliveryPrice, listDeliveryOptions } from "../catalogue/delivery";
 import { MoneySchema, money } from "../catalogue/money";
@@ -136,25 +136,17 @@ export function orderView(order: OrderRow, lines: readonly OrderLineRow[], local
   };
 }
 
-/** The lines of these orders, by order, each in position order. One order's (an ACP session's, its events') is a prepared read. */
-export async function linesOf(db: Database, orderIds: readonly string[]): Promise<Map<string, OrderLineRow[]>> {
-  if (!orderIds.length) return new Map();
-  const rows =
-    orderIds.length === 1
-      ? await prepared(db, "order-lines", (orm) =>
-          orm
-            .select()
-            .from(orderLines)
-            .where(eq(orderLines.orderId, sql.placeholder("orderId")))
-            .orderBy(asc(orderLines.position))
-            .prepare(),
-        ).all({ orderId: orderIds[0] })
-      : await db.orm
-          .select()
-          .from(orderLines)
-          .where(inArray(orderLines.orderId, [...orderIds]))
-          .orderBy(asc(orderLines.position));
-  return byOrder(rows);
+/** One order's lines in position order (an ACP session's order, its events): a prepared read. */
+export async function linesOf(db: Database, orderId: string): Promise<OrderLineRow[]> {
+  const query = prepared(db, "order-lines", (orm) =>
+    orm
+      .select()
+      .from(orderLines)
+      .where(eq(orderLines.orderId, sql.placeholder("orderId")))
+      .orderBy(asc(orderLines.position))
+      .prepare(),
+  );
+  return query.all({ orderId });
 }
 
 /** Lines grouped by their order, in the order given. */
