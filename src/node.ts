@@ -53,6 +53,14 @@ export interface ServeOptions {
   nodeHeaders?: boolean;
 }
 
+/**
+ * Node's request, on the exact `Request` object @hono/node-server built from it, under a key only this module
+ * holds: a property rather than a WeakMap entry, which cost every young-generation GC an ephemeron to trace per
+ * request in flight. A request the app builds itself (the studio's sub-requests) has none.
+ */
+const INCOMING = Symbol("unison.incoming");
+type NodeRequest = Request & { [INCOMING]?: (HttpBindings | Http2Bindings)["incoming"] };
+
 /** @hono/node-server's fetch callback. */
 export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
@@ -72,18 +80,18 @@ export function createNodeFetch(
   deps: Omit<AppDeps, "requestHeader" | "clientAddress" | "renderers" | "platforms"> & Partial<Pick<AppDeps, "renderers" | "platforms">>,
   options: { nodeHeaders?: boolean } = {},
 ): NodeFetch {
-  const incomingOf = new WeakMap<Request, (HttpBindings | Http2Bindings)["incoming"]>();
+  const incomingOf = (request: Request) => (request as NodeRequest)[INCOMING];
   const app = createApp({
     ...deps,
     // The Node entry knows the registry (src/ reaches renderers and platforms only through what it is given).
     renderers: deps.renderers ?? renderers,
     platforms: deps.platforms ?? platforms,
-    clientAddress: (request) => incomingOf.get(request)?.socket.remoteAddress,
+    clientAddress: (request) => incomingOf(request)?.socket.remoteAddress,
     ...(options.nodeHeaders === false
       ? {}
       : {
           requestHeader: (request: Request, name: string) => {
-            const incoming = incomingOf.get(request);
+            const incoming = incomingOf(request);
             if (!incoming) return request.headers.get(name) ?? undefined;
             const value = incoming.headers[name];
             return Array.isArray(value) ? value.join(", ") : value;
@@ -92,7 +100,7 @@ export function createNodeFetch(
   });
   const bindings = Object.freeze({});
   return (request, env) => {
-    incomingOf.set(request, env.incoming);
+    (request as NodeRequest)[INCOMING] = env.incoming;
     return app.fetch(request, bindings);
   };
 }

@@ -41,4 +41,28 @@ describe("rate limits without a key", () => {
     expect((await get("10.0.0.1", "3.3.3.3")).status).toBe(429);
     expect((await get("10.0.0.2")).status).toBe(200);
   });
+
+  it("on the Node server (as npm start serves), each socket's address is its own budget, cache hits included", async () => {
+    const { request } = await import("node:http");
+    const { startServer } = await import("../helpers/server");
+    const server = await startServer({ RATE_LIMIT_PER_MINUTE: "2" });
+    // Loopback answers every 127.x address: each client connects from its own.
+    const get = (from: string) =>
+      new Promise<string>((done, fail) => {
+        const req = request(`${server.url}/v1/products/merino-crew-sweater`, { localAddress: from, agent: false }, (res) => {
+          res.resume();
+          res.on("end", () => done(`${res.statusCode} ${res.headers["cache-status"] ?? "-"}`));
+        });
+        req.on("error", fail);
+        req.end();
+      });
+    try {
+      // The second answer of the same URL is a response-cache hit, limited before routing.
+      const first = [await get("127.0.0.2"), await get("127.0.0.2"), await get("127.0.0.2")];
+      expect(first).toEqual(["200 unison; fwd=uri-miss; stored", "200 unison; hit", "429 -"]);
+      expect(await get("127.0.0.3")).toBe("200 unison; hit");
+    } finally {
+      await server.close();
+    }
+  });
 });
