@@ -10,8 +10,9 @@ import { actionSections, messageSections, productSections } from "./sections";
 import type { Session } from "./session";
 import { type StudioContext, sendProblem } from "./view";
 
+/** The kind an editor's page is mounted for: the segment after `/studio/` (guard.ts `editorRoute`). */
 export function kindOf(c: StudioContext): KindName | null {
-  const kind = c.req.param("kind");
+  const kind = c.req.path.split("/", 3)[2];
   return kind === "products" || kind === "messages" || kind === "actions" ? kind : null;
 }
 
