@@ -10,7 +10,6 @@ export function registerAuditPage(app: Router) {
   editorRoute(app, "GET", "/studio/:kind/:key/audit", async (c, session, api) => {
     const kind = kindOf(c);
     const key = c.req.param("key") ?? "";
-    if (!kind) return notFound(c, session, "such page");
     const res = await api("GET", `/v1/admin/${kind}/${encodeURIComponent(key)}/audit`);
     if (res.status === 404) return notFound(c, session, "such entry");
     okBody(res, `GET /v1/admin/${kind}/${key}/audit`);

@@ -5,15 +5,19 @@
 import { type LocaleSet, loadLocales } from "../catalogue/locales";
 import { inventoryFor } from "../catalogue/products";
 import { type Api, type ApiResult, okBody } from "./api";
-import { allSpecs, type Doc, type FieldSpec, KINDS, type KindName, type SectionSpec, type StockRow } from "./forms";
+import { allSpecs, type Doc, type FieldSpec, KIND_NAMES, KINDS, type KindName, type SectionSpec, type StockRow } from "./forms";
 import { actionSections, messageSections, productSections } from "./sections";
 import type { Session } from "./session";
 import { type StudioContext, sendProblem } from "./view";
 
-/** The kind an editor's page is mounted for: the segment after `/studio/` (guard.ts `editorRoute`). */
-export function kindOf(c: StudioContext): KindName | null {
-  const kind = c.req.path.split("/", 3)[2];
-  return kind === "products" || kind === "messages" || kind === "actions" ? kind : null;
+/**
+ * The kind an editor's page is mounted for: the segment after `/studio/`. guard.ts `editorRoute` mounts each kind's
+ * pages as literal paths, so on those pages it is always one of {@link KIND_NAMES}.
+ */
+export function kindOf(c: StudioContext): KindName {
+  const kind = c.req.path.split("/", 3)[2] as KindName;
+  if (!KIND_NAMES.includes(kind)) throw new Error(`${c.req.path} is not an editor's page (guard.ts editorRoute).`);
+  return kind;
 }
 
 export function basePath(kind: KindName, key: string) {
@@ -60,10 +64,9 @@ export async function load(c: StudioContext, api: Api, kind: KindName, key: stri
   return { kind, key, base: basePath(kind, key), entry, locales, stock, sections, specs: allSpecs(sections) };
 }
 
-/** The entry the URL names (`/studio/:kind/:key`), loaded; null when there is no such kind or entry. */
+/** The entry the URL names (`/studio/{kind}/:key`), loaded; null when there is no such entry. */
 export async function loadFromUrl(c: StudioContext, api: Api): Promise<Loaded | null> {
-  const kind = kindOf(c);
-  return kind ? load(c, api, kind, c.req.param("key") ?? "") : null;
+  return load(c, api, kindOf(c), c.req.param("key") ?? "");
 }
 
 // --- Listing a kind ---------------------------------------------------------------------------

@@ -22,6 +22,9 @@ export const KINDS = {
   actions: { type: "action", param: "key", noun: "action", plural: "Actions", schema: ActionDoc },
 } as const;
 
+/** The kinds, in the order the studio lists them. */
+export const KIND_NAMES = Object.keys(KINDS) as KindName[];
+
 export type Doc = Record<string, unknown> & { overrides: Override[] };
 
 export interface FieldSpec {

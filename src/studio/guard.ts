@@ -12,7 +12,7 @@ import type { Router } from "../lib/create-router";
 import { ApiError } from "../lib/errors";
 import { hasScope, type Principal, type Scope } from "../lib/keys";
 import { type Api, ApiFailure, apiClient } from "./api";
-import { type FormValues, formValues, type KindName } from "./forms";
+import { type FormValues, formValues, KIND_NAMES } from "./forms";
 import { endSession, readSession, type Session, sameOrigin, tokensEqual } from "./session";
 import { type StudioContext, sendProblem } from "./view";
 
@@ -76,9 +76,6 @@ const EDITORS_ONLY: Denial = {
   detail: "This key cannot edit the catalogue (it needs the catalog:write scope).",
 };
 
-/** The kinds an editor's page serves, in the order the studio lists them. */
-const EDITOR_KINDS: readonly KindName[] = ["products", "messages", "actions"];
-
 /**
  * Mounts an editor's page or form: the studio's one guard, with the catalog:write scope. A path with `:kind`
  * is mounted once per kind, as a literal (`/studio/products/:key`): a `/studio/:kind/:key` beside
@@ -88,7 +85,7 @@ const EDITOR_KINDS: readonly KindName[] = ["products", "messages", "actions"];
  */
 export function editorRoute(app: Router, method: "GET" | "POST", path: string, handler: PageHandler) {
   const page = guardedPage(app, "catalog:write", handler, method, EDITORS_ONLY);
-  const paths = path.includes("/:kind") ? EDITOR_KINDS.map((kind) => path.replace("/:kind", `/${kind}`)) : [path];
+  const paths = path.includes("/:kind") ? KIND_NAMES.map((kind) => path.replace("/:kind", `/${kind}`)) : [path];
   for (const literal of paths) {
     if (method === "GET") app.get(literal, page);
     else app.post(literal, page);

@@ -5,7 +5,7 @@
  */
 import { loadLocales } from "../catalogue/locales";
 import type { Router } from "../lib/create-router";
-import { basePath, kindOf, listAll, notFound, type Row } from "./entries";
+import { basePath, kindOf, listAll, type Row } from "./entries";
 import { KINDS } from "./forms";
 import { editorRoute } from "./guard";
 import { buildPreview } from "./preview";
@@ -14,7 +14,6 @@ import { chrome, sendPage } from "./view";
 export function registerListPage(app: Router) {
   editorRoute(app, "GET", "/studio/:kind", async (c, session, api) => {
     const kind = kindOf(c);
-    if (!kind) return notFound(c, session, "such page");
     const q = (c.req.query("q") ?? "").trim().toLowerCase();
     const status = c.req.query("status") ?? "";
     const apiStatus = ["draft", "published", "archived"].includes(status) ? `status=${status}&` : "";

@@ -51,7 +51,6 @@ export function registerPublishActions(app: Router) {
   editorRoute(app, "POST", "/studio/:kind/:key/unpublish", async (c, session, api, values) => {
     const kind = kindOf(c);
     const key = c.req.param("key") ?? "";
-    if (!kind) return notFound(c, session, "such page");
     const res = await api("POST", `/v1/admin/${kind}/${encodeURIComponent(key)}/unpublish`, {
       version: Number(values.get("_version")),
     });
@@ -63,7 +62,7 @@ export function registerPublishActions(app: Router) {
     const kind = kindOf(c);
     const key = c.req.param("key") ?? "";
     const target = values.get("_confirm") ?? "";
-    if (!kind || !/^[a-z]+\/[A-Za-z-]+\/[a-z]+$/.test(target)) return notFound(c, session, "such override");
+    if (!/^[a-z]+\/[A-Za-z-]+\/[a-z]+$/.test(target)) return notFound(c, session, "such override");
     const res = await api("POST", `/v1/admin/${kind}/${encodeURIComponent(key)}/overrides/${target}/confirm`, {
       version: Number(values.get("_version")),
     });

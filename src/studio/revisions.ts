@@ -13,7 +13,6 @@ export function registerRevisionPages(app: Router) {
   editorRoute(app, "GET", "/studio/:kind/:key/revisions", async (c, session, api) => {
     const kind = kindOf(c);
     const key = c.req.param("key") ?? "";
-    if (!kind) return notFound(c, session, "such page");
     const path = `/v1/admin/${kind}/${encodeURIComponent(key)}`;
     const [entry, list] = await Promise.all([api("GET", path), api("GET", `${path}/revisions`)]);
     if (entry.status === 404) return notFound(c, session, "such entry");
@@ -66,7 +65,6 @@ export function registerRevisionPages(app: Router) {
   editorRoute(app, "POST", "/studio/:kind/:key/rollback", async (c, session, api, values) => {
     const kind = kindOf(c);
     const key = c.req.param("key") ?? "";
-    if (!kind) return notFound(c, session, "such page");
     const revision = Number(values.get("revision"));
     const res = await api("POST", `/v1/admin/${kind}/${encodeURIComponent(key)}/rollback`, {
       body: { revision },
