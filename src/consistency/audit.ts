@@ -116,7 +116,6 @@ export function overrideViolations(
         continue;
       }
     }
-    if (o.field === "label" || o.field === "confirmation") continue;
     // Both read in the override's locale chain: a French override of an English-only base is held to the English text's claims.
     const chain = locales.byCode.has(o.locale) ? fallbackChain(locales, o.locale) : [o.locale];
     const said = claimKeys([o.value], chain);
@@ -129,11 +128,12 @@ export function overrideViolations(
         detail: `The ${o.channel} ${o.field} (${o.locale}) must make its base text's claims, no more, no fewer:${added.length ? ` adds ${added.join(", ")}` : ""}${added.length && dropped.length ? ";" : ""}${dropped.length ? ` drops ${dropped.join(", ")}` : ""}.`,
       });
     }
-    if (o.field === "title" && entity.type === "product" && !namesSameEntity(o.value, baseText)) {
+    // A label override is a name too: "Buy for €1", "Return" or "Contact agent" on "Add to cart" is another offer.
+    if (((o.field === "title" && entity.type === "product") || o.field === "label") && !namesSameEntity(o.value, baseText)) {
       out.push({
         ...where,
         rule: "override_entity",
-        detail: `The ${o.channel} title "${o.value}" (${o.locale}) does not name "${baseText}": a title override keeps words of the base title and adds none.`,
+        detail: `The ${o.channel} ${o.field} "${o.value}" (${o.locale}) does not name "${baseText}": a ${o.field} override keeps at least half of the base's words and every number, adds no word, symbol or mark.`,
       });
     }
   }
@@ -300,19 +300,11 @@ export async function auditCatalogue(
               detail: `The label (${ctx.locale}) shows nothing once invisible characters are removed.`,
             },
           ];
-      // An override inherited along the chain is reported once, in the locale it was written for.
-      const overrides = found.overrides
-        .filter((o) => !o.from && o.locale === ctx.locale && o.field === "label" && !visibleText(o.value))
-        .map((o) => ({
-          entity,
-          channel: o.channel,
-          format: null,
-          locale: o.locale,
-          field: `overrides/${o.channel}/${o.locale}/label`,
-          rule: "label_invisible" as Rule,
-          detail: `The ${o.channel} label (${o.locale}) shows nothing once invisible characters are removed.`,
-        }));
-      return [...own, ...overrides];
+      // The overrides written for this locale, held to their base label and confirmation as the gate holds them (an
+      // override inherited along the chain is reported once, in the locale it was written for).
+      const written = found.overrides.filter((o) => !o.from && o.locale === ctx.locale);
+      const base = { label: { [ctx.locale]: found.view.label }, confirmation: { [ctx.locale]: found.view.confirmation }, overrides: written };
+      return [...own, ...overrideViolations(entity, base, scope.locales)];
     });
     results.push({
       entity: { type: "action", key: action.key },

@@ -12,11 +12,14 @@ import { linksIn } from "../channels/contract";
 import { wording } from "../channels/wording";
 import { BoundedMemo, detached } from "./memo";
 
-export type ClaimKind = "money" | "percent" | "date" | "availability" | "code" | "link";
+export type ClaimKind = "money" | "percent" | "date" | "availability" | "offer" | "code" | "link";
 
 export interface Claim {
   kind: ClaimKind;
-  /** The normalised value: `EUR 89`, `20`, `2027-01-06` (or `--01-06` without a year), `in_stock`, `WINTER20`, a link. */
+  /**
+   * The normalised value: `EUR 89`, `20`, `2027-01-06` (`--01-06` without a year, `--01` a month alone), `in_stock`,
+   * `free`, `WINTER20`, a link.
+   */
   value: string;
   /** The text as written. */
   text: string;
@@ -27,9 +30,26 @@ export const claimKey = (c: Pick<Claim, "kind" | "value">) => `${c.kind}:${c.val
 
 // --- Money -----------------------------------------------------------------------------------
 
-const SYMBOLS: Record<string, string> = { "€": "EUR", $: "USD", US$: "USD", "£": "GBP", "¥": "JPY", "₹": "INR", CHF: "CHF", kr: "SEK" };
-const ISO = "EUR|USD|GBP|JPY|CHF|SEK|NOK|DKK|CAD|AUD|NZD|INR|PLN|CZK|HUF|CNY|BRL|MXN";
-const SYMBOL = "US\\$|€|\\$|£|¥|₹";
+const SYMBOLS: Record<string, string> = {
+  "€": "EUR",
+  $: "USD",
+  US$: "USD",
+  A$: "AUD",
+  AU$: "AUD",
+  C$: "CAD",
+  CA$: "CAD",
+  NZ$: "NZD",
+  HK$: "HKD",
+  "£": "GBP",
+  "₤": "GBP",
+  "¥": "JPY",
+  "₹": "INR",
+  CHF: "CHF",
+  kr: "SEK",
+};
+const ISO_CODES = "EUR USD GBP JPY CHF SEK NOK DKK CAD AUD NZD HKD INR PLN CZK HUF CNY BRL MXN".split(" ");
+const ISO = ISO_CODES.join("|");
+const SYMBOL = "US\\$|AU?\\$|CA?\\$|NZ\\$|HK\\$|€|\\$|£|₤|¥|₹";
 const SP = "[ \\u00a0\\u202f\\u2009]";
 /** 89 · 89.00 · 89,00 · 1,234.50 · 1 234,50 · 1.234,50 */
 const NUMBER = `\\d{1,3}(?:[,.\\u00a0\\u202f\\u2009]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?`;
@@ -56,9 +76,97 @@ function currencyOf(symbol: string): string {
   return SYMBOLS[s] ?? s;
 }
 
+/**
+ * Numbers written as words (English, French), as amounts and percentages are written out: "ten euros", "thirty
+ * percent", "vingt pour cent". A compound ("twenty-five") is read as its last word, so an override that writes
+ * one where its base has the figure is refused, as one that changes the number.
+ */
+const AMOUNT_WORDS: Record<string, number> = Object.fromEntries([
+  ..."zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+    .split(" ")
+    .map((w, i) => [w, i] as const),
+  ..."zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
+    .split(" ")
+    .map((w, i) => [w, i] as const),
+  ["une", 1],
+  ["vingt", 20],
+  ...["thirty trente", "forty quarante", "fifty cinquante", "sixty soixante", "seventy", "eighty", "ninety"].flatMap((names, i) =>
+    names.split(" ").map((w) => [w, (i + 3) * 10] as const),
+  ),
+  ["hundred", 100],
+  ["cent", 100],
+]);
+const AMOUNT_WORD = Object.keys(AMOUNT_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+
+/**
+ * Currencies named in words after an amount ("10 euros", "ten dollars", "5 quid"), and ISO codes in any case
+ * ("10eur", "10 Eur"). Not "pound" or "livre" alone: they are a weight and a book as often as money.
+ */
+const CURRENCY_WORDS: Record<string, string> = {
+  ...Object.fromEntries(ISO_CODES.map((c) => [c.toLowerCase(), c])),
+  euro: "EUR",
+  euros: "EUR",
+  "pounds sterling": "GBP",
+  "pound sterling": "GBP",
+  "livres sterling": "GBP",
+  "livre sterling": "GBP",
+  sterling: "GBP",
+  quid: "GBP",
+  dollar: "USD",
+  dollars: "USD",
+  buck: "USD",
+  bucks: "USD",
+  yen: "JPY",
+  yens: "JPY",
+  franc: "CHF",
+  francs: "CHF",
+  rupee: "INR",
+  rupees: "INR",
+  roupie: "INR",
+  roupies: "INR",
+  yuan: "CNY",
+  krona: "SEK",
+  kronor: "SEK",
+  krone: "NOK",
+  kroner: "NOK",
+  zloty: "PLN",
+  zlotys: "PLN",
+};
+const CURRENCY_WORD = Object.keys(CURRENCY_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(/ /g, SP))
+  .join("|");
+/** An amount then a currency in words or a code in any case; or a code in any case then an amount ("eur 10"). */
+const MONEY_WORDS = new RegExp(
+  `(?<![\\p{L}\\p{N}.,])(?:(${NUMBER}|${AMOUNT_WORD})(?:${SP}|-)?(${CURRENCY_WORD})|(${ISO})${SP}?(${NUMBER}))(?![\\p{L}\\p{N}]|[.,]\\d)`,
+  "giu",
+);
+const MAYBE_MONEY_WORD = new RegExp(CURRENCY_WORD, "iu");
+
+/** An amount in figures ("17,5") or in words ("twenty") as a plain decimal string. */
+const amountOf = (text: string): string => {
+  const word = AMOUNT_WORDS[text.toLowerCase()];
+  return word === undefined ? parseNumber(text) : String(word);
+};
+
 // --- Percentages -----------------------------------------------------------------------------
 
 const PERCENT = /(?<![\p{L}\p{N}.,])(\d+(?:[.,]\d+)?)[ \u00a0\u202f\u2009]?(?:%|per ?cent\b|pour ?cent\b)/giu;
+/** A percentage in words: "thirty percent", "vingt pour cent". */
+const PERCENT_WORDS = new RegExp(`(?<![\\p{L}\\p{N}])(${AMOUNT_WORD})[ \\u00a0-](?:per ?cent|pour ?cent)(?![\\p{L}])`, "giu");
+
+// --- Offers ----------------------------------------------------------------------------------
+
+/**
+ * What a price says without a figure: free, half price, two for one. "Free of" and "free from" say "without"
+ * ("free from PFAS"), and a word glued by a hyphen is an adjective ("PFAS-free"), not an offer.
+ */
+const OFFER =
+  /(?<![\p{L}\p{N}-])(?:(free of charge|free(?![ \u00a0](?:of|from)\b)|gratis|gratuit(?:e|s|es)?|offert(?:e|s|es)?)|(half[ \u00a0-](?:price|off)|moiti[ée][ \u00a0]prix)|(buy one,? get one(?: free)?|bogo|two for one|2 for 1|deux pour (?:le prix d')?un))(?![\p{L}\p{N}-])/giu;
+const OFFER_VALUES = ["free", "half-price", "two-for-one"] as const;
+const MAYBE_OFFER = /fre|grat|offert|half|moiti|bogo|buy one|for (?:one|1)|pour/i;
 
 // --- Dates -----------------------------------------------------------------------------------
 
@@ -126,8 +234,54 @@ function pushDate(out: Claim[], taken: number[], index: number, raw: string, val
  * added to `out`. The patterns are global and run with `exec` from index 0 (no per-call copies, as
  * `matchAll` makes); each is tried only when the text has what it needs (a hyphen, a space, a separator).
  */
-function datesIn(text: string, locales: readonly string[], out: Claim[]): void {
+function datesIn(text: string, locales: readonly string[], out: Claim[], digits: boolean): void {
   const taken: number[] = [];
+  if (digits) datesInFigures(text, locales, out, taken);
+  // A month alone ("until the end of January", "tout février") is a claim of its own: it is never the day a
+  // date names, so an override that stretches "until 6 Jan" to "end of January" adds one.
+  const months = monthPatternOf(locales);
+  if (months.maybe.test(text)) {
+    for (let m = execFrom0(months.pattern, text); m; m = months.pattern.exec(text)) {
+      const month = months.byName.get(fold(m[0]));
+      if (month && !within(taken, m.index)) out.push({ kind: "date", value: `--${pad(month)}`, text: m[0] });
+    }
+  }
+}
+
+const monthPatterns = new Map<string, { pattern: RegExp; maybe: RegExp; byName: Map<string, number> }>();
+
+/**
+ * The full month names of the locales (and English) as whole words: as Intl writes them (English capitalised,
+ * French in lower case) or capitalised. Not English "May" (a verb as often as a month).
+ */
+function monthPatternOf(locales: readonly string[]) {
+  const key = localesKey(locales);
+  let found = monthPatterns.get(key);
+  if (found) return found;
+  const byName = new Map<string, number>();
+  const names = new Set<string>();
+  for (const locale of new Set([...locales, "en"])) {
+    const f = new Intl.DateTimeFormat(locale, { month: "long", timeZone: "UTC" });
+    for (let m = 0; m < 12; m++) {
+      const name = f.format(new Date(Date.UTC(2020, m, 1)));
+      if (name === "May" || name.length < 4) continue;
+      byName.set(fold(name), m + 1);
+      names.add(name);
+      names.add(name[0]!.toUpperCase() + name.slice(1));
+    }
+  }
+  const alternatives = [...names].sort((a, b) => b.length - a.length).join("|");
+  found = {
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, "gu"),
+    maybe: new RegExp(alternatives, "u"),
+    byName,
+  };
+  monthPatterns.set(key, found);
+  return found;
+}
+
+/** Dates written with a day (and perhaps a year), in words or figures; each recorded in `taken`. */
+function datesInFigures(text: string, locales: readonly string[], out: Claim[], taken: number[]): void {
   if (text.includes("-")) {
     for (let m = execFrom0(ISO_DATE, text); m; m = ISO_DATE.exec(text))
       pushDate(out, taken, m.index, m[0], dateValue(m[1], Number(m[2]), Number(m[3])));
@@ -174,17 +328,52 @@ const NUMERIC_DATE_SHAPE = /\d[/.]\d\d?[/.]\d{4}/;
 
 const availabilityPhrases = new Map<string, { pattern: RegExp; byText: Map<string, Availability> }>();
 
+/**
+ * Other ways of saying an availability, in every locale's text (a French word on an English channel says the
+ * same): an override that says "Sold out" or "Available now" makes the claim the system's own words make.
+ */
+const AVAILABILITY_SYNONYMS: Record<Availability, readonly string[]> = {
+  in_stock: [
+    "available now",
+    "now available",
+    "in stock now",
+    "back in stock",
+    "ready to ship",
+    "ships today",
+    "disponible immédiatement",
+    "de retour en stock",
+  ],
+  low_stock: ["almost gone", "selling fast", "last few", "few left", "limited stock", "low stock", "dernières pièces", "stock limité"],
+  preorder: ["pre-order", "preorder", "pre order", "coming soon", "précommande", "bientôt disponible"],
+  out_of_stock: [
+    "sold out",
+    "sold-out",
+    "unavailable",
+    "not available",
+    "no longer available",
+    "not in stock",
+    "épuisé",
+    "épuisée",
+    "épuisés",
+    "épuisées",
+    "rupture de stock",
+    "indisponible",
+    "plus disponible",
+  ],
+};
+
 function phrasesOf(locales: readonly string[]) {
   const key = localesKey(locales);
   let found = availabilityPhrases.get(key);
   if (found) return found;
   const byText = new Map<string, Availability>();
+  for (const a of AVAILABILITIES) for (const phrase of AVAILABILITY_SYNONYMS[a]) byText.set(phrase, a);
   for (const locale of new Set([...locales, "en"])) {
     for (const a of AVAILABILITIES) byText.set(wording(locale).availability[a].toLowerCase(), a);
   }
   const alternatives = [...byText.keys()]
     .sort((a, b) => b.length - a.length)
-    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "[ \\u00a0]"));
+    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[ -]/g, "[ \\u00a0-]"));
   found = { pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, "giu"), byText };
   availabilityPhrases.set(key, found);
   return found;
@@ -217,7 +406,8 @@ const MAYBE_LINK = /:\/\/|www\.|\.[a-z]{2,}(?::\d+)?\//i;
  * claimsIn("Today only €19.00! 30% off until 16 January 2027", ["en"]).map(claimKey)
  * // ["money:EUR 19", "percent:30", "date:2027-01-16"]
  */
-export function claimsIn(text: string, locales: readonly string[]): Claim[] {
+export function claimsIn(written: string, locales: readonly string[]): Claim[] {
+  const text = asRead(written);
   const out: Claim[] = [];
   // Offsets of the amounts read (start, end, in pairs): a code-shaped word inside one is no code.
   const amounts: number[] = [];
@@ -236,14 +426,40 @@ export function claimsIn(text: string, locales: readonly string[]): Claim[] {
       out.push({ kind: "money", value: `${currencyOf(symbol)} ${parseNumber(amount)}`, text: m[0] });
     }
   }
-  if (digits && MAYBE_PERCENT.test(text)) {
-    for (let m = execFrom0(PERCENT, text); m; m = PERCENT.exec(text))
-      out.push({ kind: "percent", value: parseNumber(m[1] ?? ""), text: m[0] });
+  if (MAYBE_MONEY_WORD.test(text)) {
+    for (let m = execFrom0(MONEY_WORDS, text); m; m = MONEY_WORDS.exec(text)) {
+      if (within(amounts, m.index)) continue;
+      const amount = m[1] ?? m[4] ?? "";
+      const currency = m[1] ? CURRENCY_WORDS[(m[2] ?? "").toLowerCase().replace(/[\u00a0\u202f\u2009]/g, " ")] : m[3]?.toUpperCase();
+      // A code before its amount in capitals is MONEY's to read (it has passed on it: an identifier); in another case
+      // it is no amount inside an identifier either ("x-eur20", "gbp7-0").
+      if (
+        m[3] &&
+        (m[3] === m[3].toUpperCase() ||
+          GLUE.test(text[m.index - 1] ?? "") ||
+          IDENTIFIER_TAIL.test(text.slice(MONEY_WORDS.lastIndex, MONEY_WORDS.lastIndex + 2)))
+      )
+        continue;
+      amounts.push(m.index, m.index + m[0].length);
+      out.push({ kind: "money", value: `${currency} ${amountOf(amount)}`, text: m[0] });
+    }
   }
-  if (digits) datesIn(text, locales, out);
+  if (MAYBE_PERCENT.test(text)) {
+    if (digits)
+      for (let m = execFrom0(PERCENT, text); m; m = PERCENT.exec(text))
+        out.push({ kind: "percent", value: parseNumber(m[1] ?? ""), text: m[0] });
+    for (let m = execFrom0(PERCENT_WORDS, text); m; m = PERCENT_WORDS.exec(text))
+      out.push({ kind: "percent", value: amountOf(m[1] ?? ""), text: m[0] });
+  }
+  if (MAYBE_OFFER.test(text)) {
+    for (let m = execFrom0(OFFER, text); m; m = OFFER.exec(text))
+      out.push({ kind: "offer", value: OFFER_VALUES[m[1] ? 0 : m[2] ? 1 : 2], text: m[0] });
+  }
+  datesIn(text, locales, out, digits);
   const phrases = phrasesOf(locales);
   for (let m = execFrom0(phrases.pattern, text); m; m = phrases.pattern.exec(text)) {
-    const availability = phrases.byText.get(m[0].toLowerCase().replace(/\u00a0/g, " "));
+    const availability =
+      phrases.byText.get(m[0].toLowerCase().replace(/\u00a0/g, " ")) ?? phrases.byText.get(m[0].toLowerCase().replace(/[\u00a0-]/g, " "));
     if (availability) out.push({ kind: "availability", value: availability, text: m[0] });
   }
   // A code-shaped word has a capital and a digit: a text without digits has none.
@@ -260,6 +476,34 @@ export function claimsIn(text: string, locales: readonly string[]): Claim[] {
 }
 
 const DIGIT = /\d/;
+
+/**
+ * Characters that read as ASCII ones: full-width forms ("€１０", "ＥＵＲ"), super- and subscript, circled and
+ * mathematical digits. Each is replaced by its compatibility form (NFKC) alone: normalising the whole text would
+ * also turn the no-break spaces that group thousands ("1 234,50 €") into spaces.
+ */
+const COMPATIBLE = /[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u24ff\u2776-\u2793\u3000\uff01-\uff5e\u{1d7ce}-\u{1d7ff}]/gu;
+/** Decimal digits of other scripts ("٣", "३"): read as the digit they are. */
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/gu;
+const ND = /\p{Nd}/u;
+
+/** A digit's value: Unicode encodes every script's digits as a run of ten from its zero, runs following runs. */
+function digitValue(digit: string): string {
+  const code = digit.codePointAt(0)!;
+  let before = 0;
+  while (before < 100 && ND.test(String.fromCodePoint(code - before - 1))) before++;
+  return String(before % 10);
+}
+
+/** A text as a reader reads its figures and letters: compatibility forms and other scripts' digits as ASCII. */
+function asRead(text: string): string {
+  COMPATIBLE.lastIndex = 0;
+  OTHER_DIGIT.lastIndex = 0;
+  let read = COMPATIBLE.test(text) ? text.replace(COMPATIBLE, (c) => c.normalize("NFKC")) : text;
+  OTHER_DIGIT.lastIndex = 0;
+  if (OTHER_DIGIT.test(read)) read = read.replace(OTHER_DIGIT, digitValue);
+  return read;
+}
 
 /** The first match of a global pattern from the start of `text` (then `pattern.exec(text)` for the next ones). */
 function execFrom0(pattern: RegExp, text: string): RegExpExecArray | null {
@@ -451,16 +695,36 @@ export function nameWords(title: string): string[] {
     .filter((w) => w && !STOP_WORDS.has(w));
 }
 
+/** A name's words with every number word as its numeral ("four" and "4" are one word). */
+const asNumerals = (words: readonly string[]) => words.map((w) => NUMBER_WORDS[w] ?? w);
+const NUMERAL = /^\d+$/;
+
 /**
- * Whether a title override names the same product as its base title (content/README.md, "Overrides"):
- * it keeps at least one of the base title's words and adds none — every word of it is a word of the
- * base title, or the beginning (3 letters or more) of one ("Merino crew" for "Merino crew sweater").
+ * Symbols, format characters and combining marks: drawn on a title or label they change what it says ("🆓",
+ * "❌", a strike-through "M̶e̶r̶i̶n̶o̶", a right-to-left override) while its words stay the same.
+ */
+const MARKS_AND_SYMBOLS = /[\p{So}\p{Cf}\p{M}]/gu;
+const marksOf = (text: string) => new Set(text.normalize("NFD").match(MARKS_AND_SYMBOLS) ?? []);
+
+/**
+ * Whether a title (or label) override names the same product (or action) as its base text (content/README.md,
+ * "Overrides"): every word of it is a word of the base, or the beginning (3 letters or more) of one ("Merino crew"
+ * for "Merino crew sweater"); it keeps at least half of the base's words, every number of it ("Stoneware bowls"
+ * is not "Stoneware bowls (set of 4)"; a numeral may stand for a number word) and draws no symbol or mark the base
+ * does not. "Merino" alone could be any merino product of the shop.
  */
 export function namesSameEntity(override: string, base: string): boolean {
-  const words = nameWords(override);
-  const baseWords = nameWords(base).flatMap((w) => (NUMBER_WORDS[w] ? [w, NUMBER_WORDS[w]] : [w]));
+  const words = asNumerals(nameWords(override));
+  const baseWords = asNumerals(nameWords(base));
   if (!words.length) return false;
-  return words.every((w) => baseWords.some((b) => b === w || (w.length >= 3 && b.startsWith(w))));
+  const matches = (w: string, b: string) => b === w || (w.length >= 3 && !NUMERAL.test(w) && b.startsWith(w));
+  if (!words.every((w) => baseWords.some((b) => matches(w, b)))) return false;
+  if (!baseWords.every((b) => !NUMERAL.test(b) || words.includes(b))) return false;
+  const kept = baseWords.filter((b) => words.some((w) => matches(w, b))).length;
+  if (kept * 2 < baseWords.length) return false;
+  const baseMarks = marksOf(base);
+  for (const mark of marksOf(override)) if (!baseMarks.has(mark)) return false;
+  return true;
 }
 
 // --- Invisible text --------------------------------------------------------------------------

@@ -75,6 +75,7 @@ const KIND_WORDS: Record<Claim["kind"], string> = {
   percent: "percentage",
   date: "date",
   availability: "availability",
+  offer: "offer",
   code: "code",
   link: "link",
 };

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeLink } from "../../src/channels/contract";
-import { type Claim, claimsByLine, claimsByLineCut, claimsIn, cutOut } from "../../src/consistency/claims";
+import { type Claim, claimsByLine, claimsByLineCut, claimsIn, cutOut, namesSameEntity } from "../../src/consistency/claims";
 
 const perLine = (text: string, locales: readonly string[]) => text.split("\n").flatMap((line) => (line ? claimsIn(line, locales) : []));
 
@@ -27,6 +27,14 @@ const FRAGMENTS = [
   "Out of stock",
   "code WINTER20",
   "K7QM3XZT",
+  "10 euros",
+  "ten dollars",
+  "€１０",
+  "thirty percent",
+  "Free",
+  "half price",
+  "Sold out",
+  "end of January",
   "https://shop.example/products/merino-crew-sweater",
   "HTTPS://Shop.Example/Products/x",
   "www.fjord-deals.example/tent",
@@ -134,5 +142,55 @@ describe("amounts and identifiers", () => {
     expect(money("only EUR20.")).toEqual(["EUR 20"]);
     expect(money("GBP 7.50!")).toEqual(["GBP 7.5"]);
     expect(money("from €10-20")).toEqual(["EUR 10"]);
+  });
+});
+
+describe("claims written in other words (what the first gate let through)", () => {
+  const keys = (text: string, locales = ["en"]) => claimsIn(text, locales).map((c) => `${c.kind}:${c.value}`);
+
+  it("reads figures as a reader reads them: full-width, other scripts' digits, currencies in words and in any case", () => {
+    expect(keys("Now only €１０!")).toEqual(["money:EUR 10"]);
+    expect(keys("ＥＵＲ 10")).toEqual(["money:EUR 10"]);
+    expect(keys("€١٠ or €१०")).toEqual(["money:EUR 10", "money:EUR 10"]);
+    expect(keys("10 euros, ten dollars, 5 quid, 10eur, Eur 12, A$10, ₤3")).toEqual([
+      "money:AUD 10",
+      "money:GBP 3",
+      "money:EUR 10",
+      "money:USD 10",
+      "money:GBP 5",
+      "money:EUR 10",
+      "money:EUR 12",
+    ]);
+    // A weight, a book, a SKU in lower case: no amount.
+    expect(keys("Weighs 2 pounds; 3 livres de recettes; ref gbp7-0")).toEqual([]);
+    // No-break spaces that group thousands stay grouping: only the compatibility characters are replaced.
+    expect(keys("1\u202f234,50\u00a0€ ou ５ €", ["fr"])).toEqual(["money:EUR 1234.5", "money:EUR 5"]);
+  });
+
+  it("reads offers, percentages in words, months alone and other words for an availability", () => {
+    expect(keys("Free! Half price, buy one get one free")).toEqual(["offer:free", "offer:half-price", "offer:two-for-one"]);
+    expect(keys("PFAS-free, free from PFAS, free of lead")).toEqual([]);
+    expect(keys("thirty percent, vingt pour cent")).toEqual(["percent:30", "percent:20"]);
+    expect(keys("until 6 Jan, then all of February")).toEqual(["date:--01-06", "date:--02"]);
+    // A month named in a date is the date; "may" is a verb.
+    expect(keys("until 6 January 2027; it may vary in May")).toEqual(["date:2027-01-06"]);
+    expect(keys("Sold out. Available now! Coming soon. Épuisé.")).toEqual([
+      "availability:out_of_stock",
+      "availability:in_stock",
+      "availability:preorder",
+      "availability:out_of_stock",
+    ]);
+  });
+
+  it("a title or label names its base only with half of its words, every number and no new symbol or mark", () => {
+    expect(namesSameEntity("Merino crew", "Merino crew sweater")).toBe(true);
+    expect(namesSameEntity("Stoneware bowls (set of four)", "Stoneware bowls (set of 4)")).toBe(true);
+    expect(namesSameEntity("Add", "Add to cart")).toBe(true);
+    expect(namesSameEntity("Merino", "Merino hiking socks")).toBe(false);
+    expect(namesSameEntity("Stoneware bowls", "Stoneware bowls (set of 4)")).toBe(false);
+    expect(namesSameEntity("Merino crew sweater 🆓", "Merino crew sweater")).toBe(false);
+    expect(namesSameEntity("M\u0336erino crew sweater", "Merino crew sweater")).toBe(false);
+    expect(namesSameEntity("Merino crew sweater\u202e", "Merino crew sweater")).toBe(false);
+    expect(namesSameEntity("Return", "Add to cart")).toBe(false);
   });
 });

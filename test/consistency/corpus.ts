@@ -70,6 +70,22 @@ const SUMMARY_LIES: [string, string][] = [
   ["link in capitals added", "A freestanding tent: HTTPS://fjord-deals.example/tent"],
 ];
 
+/** Summary overrides that add a claim written as the first gate did not read claims (each on one channel). */
+const CLAIMS_IN_OTHER_WORDS: [string, string][] = [
+  ["price in full-width digits", `${TENT_SUMMARY} Now only €１０!`],
+  ["currency code in full-width letters", `${TENT_SUMMARY} Now ＥＵＲ 10.`],
+  ["price in Arabic-Indic digits", `${TENT_SUMMARY} Now only €١٠!`],
+  ["amount in words of a currency", `${TENT_SUMMARY} Now only 10 euros!`],
+  ["amount and currency in words", `${TENT_SUMMARY} Only ten euros!`],
+  ["currency code in lower case", `${TENT_SUMMARY} Now 10eur.`],
+  ["Australian dollars", `${TENT_SUMMARY} Now A$10.`],
+  ["an offer without a figure", `Free! ${TENT_SUMMARY}`],
+  ["half price", `Half price this week. ${TENT_SUMMARY}`],
+  ["a synonym of out of stock", `Sold out. ${TENT_SUMMARY}`],
+  ["a synonym of in stock", `Available now, ships today! ${TENT_SUMMARY}`],
+  ["out of stock in French on an English channel", `Épuisé. ${TENT_SUMMARY}`],
+];
+
 const SHORT_LIES: [string, string][] = [
   ["percentage changed", "WINTER20: 30% off knitwear until 6 Jan"],
   ["percentage inside a bigger one", "WINTER20: 120% off knitwear until 6 Jan"],
@@ -468,5 +484,122 @@ export function corpus(): Case[] {
     keyword: "GIFT",
     overrides: [],
   });
+
+  // 1 and 4. What a careless or hostile editor writes that the first gate let through (issue #14's review): a
+  // price in full-width digits, in words or another currency's sign; an offer, an availability or a month in
+  // words; a title that could be another product or carries a symbol; a label that offers something else.
+  CLAIMS_IN_OTHER_WORDS.forEach(([what, text], i) => {
+    const channel = CHANNELS[i % CHANNELS.length]!;
+    bad(
+      "1",
+      `${channel} summary override: ${what}`,
+      "product",
+      product("two-person-tent", (d) => {
+        d.overrides = [override(channel, "en", "summary", text, TENT_SUMMARY)];
+      }),
+      "override_claims",
+    );
+  });
+  for (const [channel, what, text] of [
+    ["sms", "stretches the end date to a month", `${SALE_SHORT}, extended to end of January`],
+    ["chat", "adds a month", "WINTER20: 20% off knitwear until 6 Jan + all February"],
+    ["web", "adds a percentage in words", `${SALE_SHORT}; thirty percent for members`],
+    ["mobile", "adds an offer", `${SALE_SHORT}, 2nd pair free`],
+  ] as const) {
+    bad(
+      "2",
+      `${channel} short override ${what}`,
+      "message",
+      message("winter_sale", (d) => {
+        d.overrides = [override(channel, "en", "short", text, SALE_SHORT)];
+      }),
+      "override_claims",
+    );
+  }
+  for (const [channel, what, base, title] of [
+    ["sms", "keeps one word of three: any merino product", "merino-crew-sweater", "Merino"],
+    ["chat", "drops the number of the set", "stoneware-bowls", "Stoneware bowls"],
+    ["web", "adds a symbol", "merino-crew-sweater", "Merino crew sweater 🆓"],
+    ["mobile", "strikes a word through", "merino-crew-sweater", "M\u0336e\u0336r\u0336i\u0336n\u0336o\u0336 crew sweater"],
+    ["sms", "ends in a right-to-left override", "merino-crew-sweater", "Merino crew sweater\u202e"],
+  ] as const) {
+    bad(
+      "1",
+      `${channel} title override ${what}`,
+      "product",
+      product(base, (d) => {
+        d.overrides = [override(channel, "en", "title", title, d.title.en)];
+      }),
+      "override_entity",
+    );
+  }
+  const orderAction = (key: string, keyword: string, overrides: Doc[]) => ({
+    key,
+    label: { en: "Track parcel" },
+    confirmation: { en: "Tracking sent." },
+    appliesTo: ["order"],
+    enabled: true,
+    keyword,
+    overrides,
+  });
+  bad(
+    "4",
+    "web label override adds a discount",
+    "action",
+    orderAction("c903_track", "TRACKA", [override("web", "en", "label", "Track parcel - 50% off", "Track parcel")]),
+    "override_claims",
+  );
+  bad(
+    "4",
+    "SMS label override offers another action",
+    "action",
+    orderAction("c904_track", "TRACKB", [override("sms", "en", "label", "Contact agent", "Track parcel")]),
+    "override_entity",
+  );
+  bad(
+    "4",
+    "chat label override says free and sold out",
+    "action",
+    orderAction("c905_track", "TRACKC", [override("chat", "en", "label", "Free - Sold out", "Track parcel")]),
+    "override_claims",
+  );
+  bad(
+    "4",
+    "SMS confirmation override adds a price",
+    "action",
+    orderAction("c906_track", "TRACKD", [override("sms", "en", "confirmation", "Tracking sent. You paid €1.", "Tracking sent.")]),
+    "override_claims",
+  );
+  good(
+    "4",
+    "SMS label override shortens the label",
+    "action",
+    orderAction("c907_track", "TRACKE", [override("sms", "en", "label", "Track", "Track parcel")]),
+  );
+  good(
+    "1",
+    "chat title override writes the set's number as a word",
+    "product",
+    product("stoneware-bowls", (d) => {
+      d.overrides = [override("chat", "en", "title", "Stoneware bowls (set of four)", "Stoneware bowls (set of 4)")];
+    }),
+  );
+  good(
+    "2",
+    "SMS short override writes the amount in words of a currency",
+    "message",
+    message("free_shipping", (d) => {
+      d.overrides = [override("sms", "en", "short", "Free EU shipping over 75 euros", SHIP_SHORT)];
+    }),
+  );
+  good(
+    "1",
+    "web summary override keeps an adjective ending in -free",
+    "product",
+    product("two-person-tent", (d) => {
+      d.summary.en = "A PFAS-free tent that pitches in five minutes.";
+      d.overrides = [override("web", "en", "summary", "PFAS-free; up in five minutes.", d.summary.en)];
+    }),
+  );
   return cases;
 }
