@@ -25,7 +25,16 @@ import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
 import { assertJsonDepth } from "./lib/json-depth";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
-import { anonymousCredential, type ClientAddress, createRateLimiter, rateLimit, type SharedRateLimiter } from "./lib/rate-limit";
+import {
+  anonymousCredential,
+  type ClientAddress,
+  createRateLimiter,
+  type RateLimitVerdict,
+  rateLimit,
+  rateLimited,
+  type SharedRateLimiter,
+  unknownKeyLimit,
+} from "./lib/rate-limit";
 import { requestLogLine } from "./lib/request-log";
 import { createResponseCache } from "./lib/response-cache";
 import { SECURITY_SCHEME } from "./lib/route";
@@ -41,7 +50,9 @@ import { registerRenderRoutes } from "./routes/render/render.index";
 import { registerSystemRoutes } from "./routes/system/system.index";
 import { registerAssetRoutes } from "./routes/web/assets.index";
 import { registerStorefrontRoutes, STOREFRONT_READS } from "./routes/web/storefront.index";
+import { pageContext, sendProblem as storefrontProblem, webSite } from "./routes/web/storefront.pages";
 import { registerStudioRoutes } from "./studio/studio.index";
+import { sendProblem as studioProblem } from "./studio/view";
 
 export interface AppDeps {
   /**
@@ -77,6 +88,8 @@ export interface AppDeps {
 
 /** Query parameters that would carry a credential; keys are refused there (they end up in logs and caches). */
 const CREDENTIAL_PARAMS = ["api_key", "apikey", "access_token", "token", "key"];
+/** A key anywhere in a (percent-decoded) query parameter, whatever its name: `?q=%20unison_sk_…`, `?authorization=Bearer unison_sk_…`. */
+const KEY_IN_QUERY = new RegExp(KEY_PREFIX, "i");
 
 /**
  * @example
@@ -116,25 +129,53 @@ export function createApp(deps: AppDeps) {
     return problemResponse("internal_error", "Something went wrong on our side. Quote the request id when you report it.", id);
   };
 
+  const clientAddress = deps.clientAddress ?? (() => undefined);
+  const shared = deps.config.RATE_LIMIT_PER_MINUTE > 0 ? deps.sharedRateLimiter : undefined;
+  const limiter =
+    deps.config.RATE_LIMIT_PER_MINUTE > 0 && !shared
+      ? createRateLimiter({ limit: deps.config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, now: () => clock().getTime() })
+      : undefined;
+  const anyLimiter = shared ?? limiter;
+  /** Unknown keys spend their address's anonymous budget, where anonymous requests are limited (src/lib/rate-limit.ts). */
+  const unknownKeys = anyLimiter ? unknownKeyLimit(anyLimiter, () => clock().getTime()) : undefined;
+
   /** The credential rules: keys only in the Authorization header, and only known, unrevoked keys. A promise only when there is a key to look up. */
   const admit = (c: Context<AppEnv>): Promise<void> | undefined => {
     if (c.req.url.includes("?")) {
+      // searchParams are percent-decoded: a key is found however it was encoded, under any parameter name.
       for (const [name, value] of new URL(c.req.url).searchParams) {
-        if (CREDENTIAL_PARAMS.includes(name.toLowerCase()) || value.startsWith(KEY_PREFIX)) {
+        if (CREDENTIAL_PARAMS.includes(name.toLowerCase()) || KEY_IN_QUERY.test(value) || KEY_IN_QUERY.test(name)) {
           throw new ApiError("credentials_in_query", "Send API keys in the Authorization header, never in the URL.");
         }
       }
     }
     if (header(c.req.raw, "authorization") === undefined) return undefined;
-    const authorization = c.req.header("authorization") ?? "";
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-    return (token ? authenticate(c.get("db"), token) : Promise.resolve(null)).then((principal) => {
-      if (!principal) {
-        throw new ApiError("invalid_api_key", "The API key is unknown, malformed or revoked.", {
-          headers: { "www-authenticate": 'Bearer realm="unison", error="invalid_token"' },
-        });
-      }
+    return admitKey(c);
+  };
+
+  /**
+   * Looks the request's key up. Where anonymous requests are limited, a key that does not authenticate is no
+   * credential: its request spends the client address's anonymous budget (429 once over), and an address that went
+   * over with an unknown key is refused before its next lookups, until its window resets.
+   */
+  const admitKey = async (c: Context<AppEnv>): Promise<void> => {
+    const address = unknownKeys && isRateLimited(c.req.path) ? anonymousCredential(clientAddress(c.req.raw, c.env)) : undefined;
+    let counted: RateLimitVerdict | undefined;
+    if (address && unknownKeys) {
+      const before = unknownKeys.before(address);
+      counted = before instanceof Promise ? await before : before;
+      if (counted && !counted.allowed) throw rateLimited(counted);
+    }
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const principal = token ? await authenticate(c.get("db"), token) : null;
+    if (principal) {
       c.set("principal", principal);
+      return;
+    }
+    const verdict = address && unknownKeys ? await unknownKeys.unknown(address, counted) : undefined;
+    if (verdict && !verdict.allowed) throw rateLimited(verdict);
+    throw new ApiError("invalid_api_key", "The API key is unknown, malformed or revoked.", {
+      headers: { "www-authenticate": 'Bearer realm="unison", error="invalid_token"', ...verdict?.headers },
     });
   };
 
@@ -193,13 +234,7 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  const clientAddress = deps.clientAddress ?? (() => undefined);
-  const shared = deps.config.RATE_LIMIT_PER_MINUTE > 0 ? deps.sharedRateLimiter : undefined;
-  const limiter =
-    deps.config.RATE_LIMIT_PER_MINUTE > 0 && !shared
-      ? createRateLimiter({ limit: deps.config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60, now: () => clock().getTime() })
-      : undefined;
-  const anyLimiter = shared ?? limiter;
+  // Where anonymous requests are limited (keep isRateLimited below in step).
   if (anyLimiter) app.use("/v1/*", rateLimit(anyLimiter, clientAddress));
   if (anyLimiter) app.use("/mcp", rateLimit(anyLimiter, clientAddress));
   if (anyLimiter) app.use("/checkout_sessions/*", rateLimit(anyLimiter, clientAddress));
@@ -220,8 +255,22 @@ export function createApp(deps: AppDeps) {
   };
   const defaultLimit = bodyLimit({ maxSize: deps.config.BODY_LIMIT_BYTES, onError: tooLarge(deps.config.BODY_LIMIT_BYTES) });
   const importLimit = bodyLimit({ maxSize: deps.config.IMPORT_BODY_LIMIT_BYTES, onError: tooLarge(deps.config.IMPORT_BODY_LIMIT_BYTES) });
+  /**
+   * Whether a request came without a body. RFC 9112 §6.3: with neither Content-Length nor Transfer-Encoding there is
+   * none, yet @hono/node-server hands every POST a body stream; a Request built in-process carries no framing headers
+   * even with a body. So without a Content-Length the bytes decide: `bodyLimit` (which runs first) has read them all
+   * into memory by then, and the text is kept for the handler.
+   */
+  const bodiless = async (c: Context<AppEnv>): Promise<boolean> => {
+    const raw = c.req.raw;
+    if (raw.body === null) return true;
+    const length = header(raw, "transfer-encoding") === undefined ? header(raw, "content-length") : undefined;
+    return length !== undefined ? Number(length) === 0 : (await c.req.text()) === "";
+  };
+  /** Whether a route answers this method here: a request with none gets its 404 / 405, not a verdict on its body. */
+  const routed = (method: string, path: string) => allowedMethods(app, path).includes(method);
   // JSON APIs take JSON: a body of another media type is 415 before any handler runs.
-  const jsonOnly = (c: Context<AppEnv>, next: () => Promise<void>) => {
+  const jsonOnly = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const method = c.req.method;
     const path = c.req.path;
     if (
@@ -230,8 +279,8 @@ export function createApp(deps: AppDeps) {
       !path.startsWith("/v1/inbound/")
     ) {
       const type = c.req.header("content-type");
-      const empty = c.req.raw.body === null || c.req.header("content-length") === "0";
-      if (empty && (method === "PATCH" || path === "/v1/admin/import")) {
+      const empty = await bodiless(c);
+      if (empty && (method === "PATCH" || path === "/v1/admin/import") && routed(method, path)) {
         // A merge-patch or an import with no document is a mistake, not "change nothing".
         throw new ApiError("validation_failed", "The request body is empty; send a JSON document.", {
           extra: { errors: [{ in: "body", pointer: "", code: "required", message: "A JSON body is required." }] },
@@ -242,7 +291,7 @@ export function createApp(deps: AppDeps) {
         const headers = new Headers(c.req.raw.headers);
         headers.delete("content-type");
         c.req.raw = new Request(c.req.raw.url, { method, headers });
-      } else if (!empty && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type ?? "")) {
+      } else if (!empty && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type ?? "") && routed(method, path)) {
         throw new ApiError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
       }
     }
@@ -288,7 +337,14 @@ export function createApp(deps: AppDeps) {
   registerCustomerSearchRoutes(app);
 
   app.notFound((c) => {
-    const allowed = allowedMethods(app, c.req.path);
+    const path = c.req.path;
+    const allowed = allowedMethods(app, path);
+    // A person's miss (a typed address, an old link, Enter in the address bar on a form's answer) gets a page;
+    // the APIs' misses stay problems.
+    if (!PROBLEM_PATHS.test(path) && takesHtml(header(c.req.raw, "accept"))) {
+      if (path === "/studio" || path.startsWith("/studio/")) return studioMiss(c, allowed);
+      if (c.get("renderers").web.site) return storefrontMiss(c, allowed);
+    }
     if (allowed.length) {
       return problemResponse(
         "method_not_allowed",
@@ -333,6 +389,59 @@ export function createApp(deps: AppDeps) {
   }
 
   return app;
+}
+
+/** Where anonymous requests are limited (the paths `createApp` gives the rate-limit middleware), unknown keys included. */
+function isRateLimited(path: string): boolean {
+  return path === "/mcp" || path === "/v1" || path.startsWith("/v1/") || isAcpCheckoutPath(path);
+}
+
+/**
+ * Paths whose misses stay RFC 9457 problems whatever the client accepts: the APIs (REST, MCP, ACP), their documents
+ * and probes, the files pages load. A miss anywhere else is an address a person may have typed or followed.
+ */
+const PROBLEM_PATHS = /^\/(?:v1|mcp|openapi\.json|checkout_sessions|\.well-known|healthz|docs|assets|media)(?:\/|$)/;
+
+/** Whether a client takes an HTML page: it asks for HTML (a browser), or for no JSON type at all (any type, or no Accept). */
+function takesHtml(accept: string | undefined): boolean {
+  return accept === undefined || /text\/html/i.test(accept) || !/json/i.test(accept);
+}
+
+/** Whether a miss is a GET (or HEAD) of a form target: a path that only takes POST. */
+function getOfFormTarget(method: string, allowed: readonly string[]): boolean {
+  return (method === "GET" || method === "HEAD") && allowed.includes("POST") && !allowed.includes("GET");
+}
+
+/**
+ * A storefront miss. A GET of a form target (Enter in the address bar on the page a POST answered, such as a failed
+ * "Place order") goes back with a 303 to the page its form is on: the order review for `/checkout/place` (whose own
+ * guard goes back further when the checkout is incomplete or done), the cart for `/actions/…`. Anything else is the
+ * shop's own not-found page (the one an unknown product gets), 405 with `Allow` when the path has other methods.
+ */
+async function storefrontMiss(c: Context<AppEnv>, allowed: readonly string[]): Promise<Response> {
+  if (getOfFormTarget(c.req.method, allowed)) {
+    return c.redirect(`${c.get("config").PUBLIC_BASE_URL}${c.req.path === "/checkout/place" ? "/checkout/review" : "/cart"}`, 303);
+  }
+  const ctx = await pageContext(c);
+  const words = webSite(c).words(ctx.locale);
+  if (!allowed.length) return storefrontProblem(c, ctx, 404, words.notFoundTitle, words.notFoundText);
+  const res = await storefrontProblem(c, ctx, 405, words.refusedTitle, words.notFoundText);
+  res.headers.set("allow", allowed.join(", "));
+  return res;
+}
+
+/**
+ * A studio miss: the studio's own not-found page (signed-out chrome: the session is not read for a miss), 405 with
+ * `Allow` when the path has other methods; a GET of a form target (…/publish, /studio/signout) goes back to the page
+ * the form is on, one segment up.
+ */
+function studioMiss(c: Context<AppEnv>, allowed: readonly string[]): Response {
+  const path = c.req.path;
+  if (getOfFormTarget(c.req.method, allowed)) return c.redirect(path.slice(0, path.lastIndexOf("/")) || "/studio", 303);
+  if (!allowed.length) return studioProblem(c, null, 404, "Not found", "There is no such page in the studio.");
+  const res = studioProblem(c, null, 405, "Not allowed", `This page does not take ${c.req.method}.`);
+  res.headers.set("allow", allowed.join(", "));
+  return res;
 }
 
 /** hono's own HTTP errors (a body that is not JSON, too large, of another type) as the codes `answerError` gives them. */

@@ -124,6 +124,72 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   };
 }
 
+/** The 429 `rate_limited` of a request over its budget, with `Retry-After` and the RateLimit headers. */
+export function rateLimited(verdict: RateLimitVerdict): ApiError {
+  return new ApiError("rate_limited", `Too many requests for this credential; retry in ${verdict.reset} s.`, {
+    headers: { ...verdict.headers, "retry-after": String(verdict.reset) },
+  });
+}
+
+export interface UnknownKeyLimit {
+  /**
+   * Before a key is looked up: while its address is refused, the request is counted against the address and the
+   * verdict returned (a 429 when still over budget); otherwise undefined, and nothing is counted.
+   */
+  before(credential: string): RateLimitVerdict | Promise<RateLimitVerdict> | undefined;
+  /**
+   * After a key did not authenticate: the request is counted against the address (unless `before` counted it:
+   * `counted`) and the verdict returned; over budget, the address is refused before any lookup until its window resets.
+   */
+  unknown(credential: string, counted?: RateLimitVerdict): RateLimitVerdict | Promise<RateLimitVerdict>;
+}
+
+/**
+ * Requests with an unknown key spend the anonymous budget of their client address: a key that does not
+ * authenticate is no credential, so such a request is the address's (else every bogus key — each a SHA-256
+ * and a database read — would go unlimited). Once an address goes over its budget with an unknown key, its
+ * further keyed requests are refused before the lookup until its window resets. An address over budget by
+ * anonymous requests alone still has its keys looked up: a valid key keeps its own budget, even beside
+ * anonymous neighbours (a storefront server reading anonymously and acting with a key from one address).
+ *
+ * @example
+ * const unknownKeys = unknownKeyLimit(limiter, Date.now);
+ * const verdict = await unknownKeys.unknown("ip:203.0.113.7");
+ * if (!verdict.allowed) throw rateLimited(verdict);
+ */
+export function unknownKeyLimit(limiter: RateLimiter | SharedRateLimiter, now: () => number, maxTracked = 10_000): UnknownKeyLimit {
+  /** Addresses refused before the lookup, and until when (ms). */
+  const refused = new Map<string, number>();
+  const refuse = (credential: string, verdict: RateLimitVerdict) => {
+    refused.delete(credential);
+    if (refused.size >= maxTracked) {
+      const oldest = refused.keys().next().value;
+      if (oldest !== undefined) refused.delete(oldest);
+    }
+    refused.set(credential, now() + verdict.reset * 1000);
+  };
+  const judged = (credential: string, verdict: RateLimitVerdict) => {
+    if (!verdict.allowed) refuse(credential, verdict);
+    return verdict;
+  };
+  return {
+    before(credential) {
+      const until = refused.get(credential);
+      if (until === undefined) return undefined;
+      if (until <= now()) {
+        refused.delete(credential);
+        return undefined;
+      }
+      return limiter.take(credential);
+    },
+    unknown(credential, counted) {
+      if (counted) return judged(credential, counted);
+      const taken = limiter.take(credential);
+      return taken instanceof Promise ? taken.then((verdict) => judged(credential, verdict)) : judged(credential, taken);
+    },
+  };
+}
+
 /**
  * The limiter as middleware: over budget is a 429 `rate_limited` with `Retry-After`.
  *
@@ -136,11 +202,7 @@ export function rateLimit(limiter: RateLimiter | SharedRateLimiter, clientAddres
     const taken = limiter.take(principal ? `key:${principal.keyId}` : anonymousCredential(clientAddress(c.req.raw, c.env)));
     // The in-memory limiter answers at once; only a shared one costs an await.
     const verdict = taken instanceof Promise ? await taken : taken;
-    if (!verdict.allowed) {
-      throw new ApiError("rate_limited", `Too many requests for this credential; retry in ${verdict.reset} s.`, {
-        headers: { ...verdict.headers, "retry-after": String(verdict.reset) },
-      });
-    }
+    if (!verdict.allowed) throw rateLimited(verdict);
     await next();
     for (const [name, value] of Object.entries(verdict.headers)) c.res.headers.set(name, value);
   };
