@@ -2,6 +2,9 @@
  * The studio's stylesheet and script, served at `/studio/assets/*` with a
  * content hash in the URL and a year of immutable caching. External files
  * (not inline) so the pages' CSP can say `script-src 'self'; style-src 'self'`.
+ * From 320 px up no page scrolls sideways: the top menu wraps, grids never ask
+ * for a column wider than the screen, and every table sits in a `.scroll` box
+ * that scrolls on its own (test/studio/mobile.browser.test.ts).
  *
  * The script is progressive: every form works without it. With it, the edit
  * form's fields post (debounced, ≈300 ms) to the form's `data-preview` URL and
@@ -22,9 +25,9 @@ a{color:var(--accent)}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:1rem 2rem;padding:.75rem 1.5rem;background:#13233f;color:#fff}
 .top a{color:#fff}
 .brand{font-weight:700;text-decoration:none;font-size:1.1rem}
-.top nav ul{display:flex;gap:1.25rem;list-style:none;margin:0;padding:0}
+.top nav ul{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;list-style:none;margin:0;padding:0}
 .top nav a[aria-current]{font-weight:700;text-decoration-thickness:3px}
-.signout{margin-left:auto;display:flex;gap:.75rem;align-items:center}
+.signout{margin-left:auto;display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:center}
 .who{font-size:.9rem}
 main{padding:1.25rem 1.5rem;max-width:110rem;margin:0 auto}
 h1{margin:.25rem 0 .75rem;font-size:1.6rem}
@@ -51,14 +54,15 @@ button:disabled{background:#d5d9df;border-color:#d5d9df;color:#3b424c;cursor:not
 .block,.card,.publish,.preview{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem 1rem;margin-bottom:1rem}
 .group{border:1px solid var(--line);border-radius:4px;padding:.5rem .75rem;margin:.5rem 0}
 .group summary{font-weight:600;cursor:pointer}
-.fields{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr))}
+.fields{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fill,minmax(min(14rem,100%),1fr))}
 .filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end;margin-bottom:1rem}
-.filters .field{margin:0;min-width:14rem}
+.filters .field{margin:0;min-width:min(14rem,100%)}
 table{border-collapse:collapse;background:var(--card)}
 table.wide{width:100%}
+.scroll{max-width:100%;overflow-x:auto;margin-bottom:.5rem}
 th,td{border:1px solid var(--line);padding:.4rem .6rem;text-align:left;vertical-align:top}
 td.detail{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-word}
-.cards{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}
+.cards{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(18rem,100%),1fr))}
 .status{font-size:.85rem;padding:.05rem .45rem;border-radius:99px;background:#e6e9ee}
 .status.published{background:#d7f0e0;color:#0a4d2a}
 .status.draft{background:#fdf0d5;color:#5c3a00}
@@ -70,7 +74,7 @@ td.detail{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-w
 .where{color:var(--muted)}
 .locale{margin:.5rem 0}
 .locale>summary{font-weight:700;cursor:pointer}
-.channels{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));margin-top:.5rem}
+.channels{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(min(17rem,100%),1fr));margin-top:.5rem}
 .ch h5{margin:.25rem 0;font-size:.95rem}
 iframe.web{width:100%;height:26rem;border:1px solid var(--line);border-radius:4px;background:#fff}
 .phone{width:16.5rem;border:10px solid #222;border-radius:28px;background:#222;padding:14px 0}
@@ -99,7 +103,7 @@ figure.chart{background:var(--card);border:1px solid var(--line);border-radius:6
 figure.chart svg{display:block;max-width:100%;height:auto}
 figure.chart figcaption{font-weight:600;margin-bottom:.4rem}
 input[type=date]{font:inherit;padding:.4rem .5rem;border:1px solid #6b7380;border-radius:4px;background:#fff;color:var(--ink)}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(22rem,100%),1fr));gap:1rem}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 `;
 

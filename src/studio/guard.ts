@@ -4,7 +4,8 @@
  * the CSRF token, then the page's scope. Editors' pages need `catalog:write`
  * (`editorPage`); the pages for customer-service and customer-experience staff
  * (customers, insights) need `customers:read` — an agent's key need not edit
- * the catalogue, and an editor's key does not see customers.
+ * the catalogue, and an editor's key does not see customers. Sign-out needs no
+ * scope (`null`): any key that could sign in can sign out.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../lib/context";
@@ -30,13 +31,13 @@ export interface Denial {
 }
 
 /**
- * Wraps a studio page, the editors' and the staff's alike: a session (else sign-in), the page's scope, for
- * POSTs the Origin and CSRF checks; an API call that fails shows its error, never an empty page that looks
- * like data.
+ * Wraps a studio page, the editors' and the staff's alike: a session (else sign-in), the page's scope (`null`:
+ * any signed-in key), for POSTs the Origin and CSRF checks; an API call that fails shows its error, never an
+ * empty page that looks like data.
  */
 export function guardedPage(
   app: Router,
-  scope: Scope,
+  scope: Scope | null,
   handler: PageHandler,
   method: "GET" | "POST" = "GET",
   denied: Denial = { title: "Not allowed", detail: `This key cannot see this page (it needs the ${scope} scope).` },
@@ -57,7 +58,7 @@ export function guardedPage(
         return sendProblem(c, session, 403, "Refused", "The form's security token is missing or wrong. Reload the page and try again.");
       }
     }
-    if (!hasScope(session.principal, scope)) return sendProblem(c, session, 403, denied.title, denied.detail);
+    if (scope !== null && !hasScope(session.principal, scope)) return sendProblem(c, session, 403, denied.title, denied.detail);
     try {
       return await handler(c, session, apiClient(app, c, session), values);
     } catch (error) {

@@ -5,7 +5,7 @@
  */
 import type { Router } from "../lib/create-router";
 import { authenticate, hasScope } from "../lib/keys";
-import { editorRoute, staffLanding } from "./guard";
+import { guardedPage, staffLanding } from "./guard";
 import { endSession, readSession, sameOrigin, startSession } from "./session";
 import { chrome, sendPage, sendProblem } from "./view";
 
@@ -40,8 +40,19 @@ export function registerSignin(app: Router) {
     return c.redirect(staffLanding(principal, safeNext(c.req.query("next"))), 303);
   });
 
-  editorRoute(app, "POST", "/studio/signout", async (c) => {
-    endSession(c);
-    return c.redirect("/studio/signin?notice=signedout", 303);
-  });
+  // Any signed-in key may sign out, a staff key without catalog:write included (scope `null`), still behind
+  // the Origin and CSRF checks of every studio POST. A stale or revoked cookie has no session: the guard
+  // clears it and sends the browser to sign-in all the same.
+  app.post(
+    "/studio/signout",
+    guardedPage(
+      app,
+      null,
+      async (c) => {
+        endSession(c);
+        return c.redirect("/studio/signin?notice=signedout", 303);
+      },
+      "POST",
+    ),
+  );
 }

@@ -4,7 +4,7 @@ import type { TemplateSpecification } from "handlebars";
 export type TemplateName = "audit" | "conflict" | "customer" | "customers" | "dashboard" | "edit" | "field" | "insights" | "layout" | "list" | "preview" | "problem" | "revisions" | "signin";
 
 /** A hash of the template sources (their names and text): what stored renders name as their templates' version. */
-export const templatesHash = "51b4e488c7cab944";
+export const templatesHash = "df96151e095159ce";
 
 export const templates = {
   "audit": {"0":function(container,depth0,helpers,partials,data) {
@@ -22,7 +22,7 @@ export const templates = {
     + "\">Back to the editor</a> · <a href=\""
     + alias3(alias2(alias1(depth0, "base", {"start":{"line":3,"column":58},"end":{"line":3,"column":62}} ), depth0))
     + "/revisions\">Revisions</a></p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":9,"column":43}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":11,"column":43}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -32,24 +32,24 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Action</th><th scope=\"col\">Key</th><th scope=\"col\">Version</th><th scope=\"col\">Revision</th><th scope=\"col\">Detail</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":7},"end":{"line":7,"column":181}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Action</th><th scope=\"col\">Key</th><th scope=\"col\">Version</th><th scope=\"col\">Revision</th><th scope=\"col\">Detail</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":7},"end":{"line":8,"column":181}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td>"
-    + alias3(alias2(alias1(depth0, "at", {"start":{"line":7,"column":31},"end":{"line":7,"column":33}} ), depth0))
+    + alias3(alias2(alias1(depth0, "at", {"start":{"line":8,"column":31},"end":{"line":8,"column":33}} ), depth0))
     + "</td><td><code>"
-    + alias3(alias2(alias1(depth0, "action", {"start":{"line":7,"column":52},"end":{"line":7,"column":58}} ), depth0))
+    + alias3(alias2(alias1(depth0, "action", {"start":{"line":8,"column":52},"end":{"line":8,"column":58}} ), depth0))
     + "</code></td><td>"
-    + alias3(alias2(alias1(depth0, "keyId", {"start":{"line":7,"column":78},"end":{"line":7,"column":83}} ), depth0))
+    + alias3(alias2(alias1(depth0, "keyId", {"start":{"line":8,"column":78},"end":{"line":8,"column":83}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "versions", {"start":{"line":7,"column":96},"end":{"line":7,"column":104}} ), depth0))
+    + alias3(alias2(alias1(depth0, "versions", {"start":{"line":8,"column":96},"end":{"line":8,"column":104}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "revisions", {"start":{"line":7,"column":117},"end":{"line":7,"column":126}} ), depth0))
+    + alias3(alias2(alias1(depth0, "revisions", {"start":{"line":8,"column":117},"end":{"line":8,"column":126}} ), depth0))
     + "</td><td class=\"detail\">"
-    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":7,"column":154},"end":{"line":7,"column":160}} ), depth0))
+    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":8,"column":154},"end":{"line":8,"column":160}} ), depth0))
     + "</td></tr>";
 },"3":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing recorded yet.</p>";
@@ -83,34 +83,34 @@ export const templates = {
     + alias3(alias2(alias1(lookupProperty(depth0,"chrome"), "csrf", {"start":{"line":5,"column":43},"end":{"line":5,"column":54}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_version\" value=\""
     + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":6,"column":46},"end":{"line":6,"column":60}} ), depth0))
-    + "\">\n<input type=\"hidden\" name=\"_reapply\" value=\"1\">\n<table class=\"wide conflict\">\n<caption>Fields where your version and the current version differ</caption>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Your version</th><th scope=\"col\">Current version (v"
-    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":10,"column":106},"end":{"line":10,"column":120}} ), depth0))
+    + "\">\n<input type=\"hidden\" name=\"_reapply\" value=\"1\">\n<div class=\"scroll\">\n<table class=\"wide conflict\">\n<caption>Fields where your version and the current version differ</caption>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Your version</th><th scope=\"col\">Current version (v"
+    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":11,"column":106},"end":{"line":11,"column":120}} ), depth0))
     + ")</th><th scope=\"col\">Re-apply</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":12,"column":348}}})) != null ? stack1 : "")
-    + "\n</tbody>\n</table>\n<div class=\"actions\">\n<button type=\"submit\">Re-apply checked changes on version "
-    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":16,"column":60},"end":{"line":16,"column":74}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":13,"column":348}}})) != null ? stack1 : "")
+    + "\n</tbody>\n</table>\n</div>\n<div class=\"actions\">\n<button type=\"submit\">Re-apply checked changes on version "
+    + alias3(alias2(alias1(depth0, "currentVersion", {"start":{"line":18,"column":60},"end":{"line":18,"column":74}} ), depth0))
     + "</button>\n<a class=\"button secondary\" href=\""
-    + alias3(alias2(alias1(depth0, "base", {"start":{"line":17,"column":36},"end":{"line":17,"column":40}} ), depth0))
+    + alias3(alias2(alias1(depth0, "base", {"start":{"line":19,"column":36},"end":{"line":19,"column":40}} ), depth0))
     + "\">Discard mine and open the current version</a>\n</div>\n</form>\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><th scope=\"row\">"
-    + alias3(alias2(alias1(depth0, "label", {"start":{"line":12,"column":36},"end":{"line":12,"column":41}} ), depth0))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":13,"column":36},"end":{"line":13,"column":41}} ), depth0))
     + "</th><td class=\"yours\" dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "yours", {"start":{"line":12,"column":79},"end":{"line":12,"column":84}} ), depth0))
+    + alias3(alias2(alias1(depth0, "yours", {"start":{"line":13,"column":79},"end":{"line":13,"column":84}} ), depth0))
     + "</td><td class=\"theirs\" dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "theirs", {"start":{"line":12,"column":123},"end":{"line":12,"column":129}} ), depth0))
+    + alias3(alias2(alias1(depth0, "theirs", {"start":{"line":13,"column":123},"end":{"line":13,"column":129}} ), depth0))
     + "</td><td><input type=\"checkbox\" id=\"keep-"
-    + alias3(alias2(alias1(data, "index", {"start":{"line":12,"column":174},"end":{"line":12,"column":180}} ), depth0))
+    + alias3(alias2(alias1(data, "index", {"start":{"line":13,"column":174},"end":{"line":13,"column":180}} ), depth0))
     + "\" name=\"_keep\" value=\""
-    + alias3(alias2(alias1(depth0, "name", {"start":{"line":12,"column":206},"end":{"line":12,"column":210}} ), depth0))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":13,"column":206},"end":{"line":13,"column":210}} ), depth0))
     + "\" checked><label for=\"keep-"
-    + alias3(alias2(alias1(data, "index", {"start":{"line":12,"column":241},"end":{"line":12,"column":247}} ), depth0))
+    + alias3(alias2(alias1(data, "index", {"start":{"line":13,"column":241},"end":{"line":13,"column":247}} ), depth0))
     + "\">Keep mine</label><input type=\"hidden\" name=\"_mine:"
-    + alias3(alias2(alias1(depth0, "name", {"start":{"line":12,"column":303},"end":{"line":12,"column":307}} ), depth0))
+    + alias3(alias2(alias1(depth0, "name", {"start":{"line":13,"column":303},"end":{"line":13,"column":307}} ), depth0))
     + "\" value=\""
-    + alias3(alias2(alias1(depth0, "yours", {"start":{"line":12,"column":320},"end":{"line":12,"column":325}} ), depth0))
+    + alias3(alias2(alias1(depth0, "yours", {"start":{"line":13,"column":320},"end":{"line":13,"column":325}} ), depth0))
     + "\"></td></tr>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -143,19 +143,19 @@ export const templates = {
     + "</dd>\n<dt>Channels used</dt><dd>"
     + alias4(alias3(alias2(depth0, "channels", {"start":{"line":9,"column":28},"end":{"line":9,"column":36}} ), depth0))
     + "</dd>\n</dl>\n\n<section aria-labelledby=\"cases-h\">\n<h2 id=\"cases-h\">Open cases</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"openCases"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(16, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":48,"column":35}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"openCases"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(16, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":50,"column":35}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"closedCases"),"length"),{"name":"if","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "")
-    + "</section>\n\n<section aria-labelledby=\"identities-h\">\n<h2 id=\"identities-h\">Identities</h2>\n<table class=\"wide\">\n<caption>Where this customer can be reached</caption>\n<thead><tr><th scope=\"col\">Channel</th><th scope=\"col\">Identity</th><th scope=\"col\">Seen since</th><th scope=\"col\">Joined by a handoff</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"identities"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":63,"column":7},"end":{"line":63,"column":176}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n</section>\n\n<section aria-labelledby=\"cart-h\">\n<h2 id=\"cart-h\">Cart</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"cart"),"lines"),"length"),{"name":"if","hash":{},"fn":container.program(21, data, 0, blockParams, depths),"inverse":container.program(26, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":75,"column":40}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"closedCases"),"length"),{"name":"if","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":51,"column":0},"end":{"line":59,"column":7}}})) != null ? stack1 : "")
+    + "</section>\n\n<section aria-labelledby=\"identities-h\">\n<h2 id=\"identities-h\">Identities</h2>\n<div class=\"scroll\">\n<table class=\"wide\">\n<caption>Where this customer can be reached</caption>\n<thead><tr><th scope=\"col\">Channel</th><th scope=\"col\">Identity</th><th scope=\"col\">Seen since</th><th scope=\"col\">Joined by a handoff</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"identities"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":7},"end":{"line":68,"column":176}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n</section>\n\n<section aria-labelledby=\"cart-h\">\n<h2 id=\"cart-h\">Cart</h2>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"cart"),"lines"),"length"),{"name":"if","hash":{},"fn":container.program(21, data, 0, blockParams, depths),"inverse":container.program(26, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":75,"column":0},"end":{"line":83,"column":40}}})) != null ? stack1 : "")
     + "\n</section>\n\n<section aria-labelledby=\"orders-h\">\n<h2 id=\"orders-h\">Orders</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"orders"),"length"),{"name":"if","hash":{},"fn":container.program(27, data, 0, blockParams, depths),"inverse":container.program(29, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":86,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"orders"),"length"),{"name":"if","hash":{},"fn":container.program(27, data, 0, blockParams, depths),"inverse":container.program(29, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":96,"column":32}}})) != null ? stack1 : "")
     + "\n</section>\n\n<section aria-labelledby=\"timeline-h\">\n<h2 id=\"timeline-h\">Timeline</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"truncated"),{"name":"if","hash":{},"fn":container.program(30, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":91,"column":0},"end":{"line":91,"column":75}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"truncated"),{"name":"if","hash":{},"fn":container.program(30, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":101,"column":0},"end":{"line":101,"column":75}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"timeline"),"length"),{"name":"if","hash":{},"fn":container.program(31, data, 0, blockParams, depths),"inverse":container.program(34, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":92,"column":0},"end":{"line":98,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"timeline"),"length"),{"name":"if","hash":{},"fn":container.program(31, data, 0, blockParams, depths),"inverse":container.program(34, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":102,"column":0},"end":{"line":110,"column":34}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
@@ -188,7 +188,7 @@ export const templates = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"openCases"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":47,"column":9}}})) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"openCases"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":49,"column":9}}})) != null ? stack1 : "");
 },"7":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -205,8 +205,8 @@ export const templates = {
     + alias3(alias2(alias1(depth0, "openedAt", {"start":{"line":18,"column":12},"end":{"line":18,"column":20}} ), depth0))
     + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"message"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":59}}})) != null ? stack1 : "")
     + "</p>\n<p>The conversation is in the timeline below.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"replies"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":26,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depths[1],"canReply"),{"name":"if","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"replies"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":28,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depths[1],"canReply"),{"name":"if","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":47,"column":7}}})) != null ? stack1 : "")
     + "</article>\n";
 },"8":function(container,depth0,helpers,partials,data) {
     return ": “"
@@ -220,9 +220,9 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<caption>Replies sent on this case</caption>\n<thead><tr><th scope=\"col\">Queued</th><th scope=\"col\">Channel</th><th scope=\"col\">To</th><th scope=\"col\">Text</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"replies"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":7},"end":{"line":24,"column":237}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<caption>Replies sent on this case</caption>\n<thead><tr><th scope=\"col\">Queued</th><th scope=\"col\">Channel</th><th scope=\"col\">To</th><th scope=\"col\">Text</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"replies"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":7},"end":{"line":25,"column":237}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"10":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -232,23 +232,23 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias3(alias2(alias1(depth0, "queuedAt", {"start":{"line":24,"column":34},"end":{"line":24,"column":42}} ), depth0))
+    + alias3(alias2(alias1(depth0, "queuedAt", {"start":{"line":25,"column":34},"end":{"line":25,"column":42}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":24,"column":55},"end":{"line":24,"column":62}} ), depth0))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":25,"column":55},"end":{"line":25,"column":62}} ), depth0))
     + "</td><td><code>"
-    + alias3(alias2(alias1(depth0, "to", {"start":{"line":24,"column":81},"end":{"line":24,"column":83}} ), depth0))
+    + alias3(alias2(alias1(depth0, "to", {"start":{"line":25,"column":81},"end":{"line":25,"column":83}} ), depth0))
     + "</code></td><td dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "text", {"start":{"line":24,"column":114},"end":{"line":24,"column":118}} ), depth0))
+    + alias3(alias2(alias1(depth0, "text", {"start":{"line":25,"column":114},"end":{"line":25,"column":118}} ), depth0))
     + "</td><td><span class=\"status "
-    + alias3(alias2(alias1(depth0, "status", {"start":{"line":24,"column":151},"end":{"line":24,"column":157}} ), depth0))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":25,"column":151},"end":{"line":25,"column":157}} ), depth0))
     + "\">"
-    + alias3(alias2(alias1(depth0, "status", {"start":{"line":24,"column":163},"end":{"line":24,"column":169}} ), depth0))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":25,"column":163},"end":{"line":25,"column":169}} ), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lastError"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":178},"end":{"line":24,"column":218}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lastError"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":178},"end":{"line":25,"column":218}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"11":function(container,depth0,helpers,partials,data) {
     return " — "
-    + container.escapeExpression(container.lambda(container.strict(depth0, "lastError", {"start":{"line":24,"column":200},"end":{"line":24,"column":209}} ), depth0));
+    + container.escapeExpression(container.lambda(container.strict(depth0, "lastError", {"start":{"line":25,"column":200},"end":{"line":25,"column":209}} ), depth0));
 },"12":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -258,23 +258,23 @@ export const templates = {
     };
 
   return "<form method=\"post\" action=\""
-    + alias3(alias2(alias1(depths[1], "replyAction", {"start":{"line":28,"column":30},"end":{"line":28,"column":44}} ), depth0))
+    + alias3(alias2(alias1(depths[1], "replyAction", {"start":{"line":30,"column":30},"end":{"line":30,"column":44}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"_csrf\" value=\""
-    + alias3(alias2(alias1(depths[1], "csrf", {"start":{"line":29,"column":43},"end":{"line":29,"column":50}} ), depth0))
+    + alias3(alias2(alias1(depths[1], "csrf", {"start":{"line":31,"column":43},"end":{"line":31,"column":50}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"case\" value=\""
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":30,"column":42},"end":{"line":30,"column":44}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":32,"column":42},"end":{"line":32,"column":44}} ), depth0))
     + "\">\n<input type=\"hidden\" name=\"key\" value=\""
-    + alias3(alias2(alias1(depths[1], "replyKey", {"start":{"line":31,"column":41},"end":{"line":31,"column":52}} ), depth0))
+    + alias3(alias2(alias1(depths[1], "replyKey", {"start":{"line":33,"column":41},"end":{"line":33,"column":52}} ), depth0))
     + "\">\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"channels"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":37,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"channels"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "")
     + "<div class=\"field\">\n<label for=\"reply-"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":39,"column":20},"end":{"line":39,"column":22}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":41,"column":20},"end":{"line":41,"column":22}} ), depth0))
     + "\">Reply to the customer</label>\n<textarea id=\"reply-"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":40,"column":22},"end":{"line":40,"column":24}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":42,"column":22},"end":{"line":42,"column":24}} ), depth0))
     + "\" name=\"text\" rows=\"3\" maxlength=\"4096\" required aria-describedby=\"reply-"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":40,"column":101},"end":{"line":40,"column":103}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":42,"column":101},"end":{"line":42,"column":103}} ), depth0))
     + "-hint\"></textarea>\n<p class=\"hint\" id=\"reply-"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":41,"column":28},"end":{"line":41,"column":30}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":43,"column":28},"end":{"line":43,"column":30}} ), depth0))
     + "-hint\">Sent on the channel chosen, with that platform's rules: WhatsApp within 24 hours of the customer's last message there, Messenger within 7 days, SMS never to a number that opted out. A reply that cannot be sent is refused with the reason.</p>\n</div>\n<button type=\"submit\">Send reply</button>\n</form>\n";
 },"13":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -285,11 +285,11 @@ export const templates = {
     };
 
   return "<div class=\"field\">\n<label for=\"reply-"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":34,"column":20},"end":{"line":34,"column":22}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":36,"column":20},"end":{"line":36,"column":22}} ), depth0))
     + "-channel\">Send on</label>\n<select id=\"reply-"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":35,"column":20},"end":{"line":35,"column":22}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":37,"column":20},"end":{"line":37,"column":22}} ), depth0))
     + "-channel\" name=\"channel\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"channels"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":49},"end":{"line":35,"column":152}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"channels"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":49},"end":{"line":37,"column":152}}})) != null ? stack1 : "")
     + "</select>\n</div>\n";
 },"14":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -300,11 +300,11 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias3(alias2(alias1(depth0, "value", {"start":{"line":35,"column":84},"end":{"line":35,"column":89}} ), depth0))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":37,"column":84},"end":{"line":37,"column":89}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":92},"end":{"line":35,"column":124}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":92},"end":{"line":37,"column":124}}})) != null ? stack1 : "")
     + ">"
-    + alias3(alias2(alias1(depth0, "value", {"start":{"line":35,"column":127},"end":{"line":35,"column":132}} ), depth0))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":37,"column":127},"end":{"line":37,"column":132}} ), depth0))
     + "</option>";
 },"15":function(container,depth0,helpers,partials,data) {
     return " selected";
@@ -318,24 +318,24 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<caption>Closed cases</caption>\n<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Channel</th><th scope=\"col\">Opened</th><th scope=\"col\">Closed</th><th scope=\"col\">Message</th><th scope=\"col\">Resolution</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"closedCases"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":7},"end":{"line":53,"column":179}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<caption>Closed cases</caption>\n<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Channel</th><th scope=\"col\">Opened</th><th scope=\"col\">Closed</th><th scope=\"col\">Message</th><th scope=\"col\">Resolution</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"closedCases"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":7},"end":{"line":56,"column":179}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"18":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td><code>"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":53,"column":44},"end":{"line":53,"column":46}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":56,"column":44},"end":{"line":56,"column":46}} ), depth0))
     + "</code></td><td>"
-    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":53,"column":66},"end":{"line":53,"column":73}} ), depth0))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":56,"column":66},"end":{"line":56,"column":73}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "openedAt", {"start":{"line":53,"column":86},"end":{"line":53,"column":94}} ), depth0))
+    + alias3(alias2(alias1(depth0, "openedAt", {"start":{"line":56,"column":86},"end":{"line":56,"column":94}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "closedAt", {"start":{"line":53,"column":107},"end":{"line":53,"column":115}} ), depth0))
+    + alias3(alias2(alias1(depth0, "closedAt", {"start":{"line":56,"column":107},"end":{"line":56,"column":115}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "message", {"start":{"line":53,"column":128},"end":{"line":53,"column":135}} ), depth0))
+    + alias3(alias2(alias1(depth0, "message", {"start":{"line":56,"column":128},"end":{"line":56,"column":135}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "resolution", {"start":{"line":53,"column":148},"end":{"line":53,"column":158}} ), depth0))
+    + alias3(alias2(alias1(depth0, "resolution", {"start":{"line":56,"column":148},"end":{"line":56,"column":158}} ), depth0))
     + "</td></tr>";
 },"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -346,16 +346,16 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":63,"column":37},"end":{"line":63,"column":44}} ), depth0))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":68,"column":37},"end":{"line":68,"column":44}} ), depth0))
     + "</td><td><code>"
-    + alias3(alias2(alias1(depth0, "externalId", {"start":{"line":63,"column":63},"end":{"line":63,"column":73}} ), depth0))
+    + alias3(alias2(alias1(depth0, "externalId", {"start":{"line":68,"column":63},"end":{"line":68,"column":73}} ), depth0))
     + "</code></td><td>"
-    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":63,"column":93},"end":{"line":63,"column":102}} ), depth0))
+    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":68,"column":93},"end":{"line":68,"column":102}} ), depth0))
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"linkedAt"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":63,"column":113},"end":{"line":63,"column":157}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"linkedAt"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":68,"column":113},"end":{"line":68,"column":157}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"20":function(container,depth0,helpers,partials,data) {
-    return container.escapeExpression(container.lambda(container.strict(depth0, "linkedAt", {"start":{"line":63,"column":131},"end":{"line":63,"column":139}} ), depth0));
+    return container.escapeExpression(container.lambda(container.strict(depth0, "linkedAt", {"start":{"line":68,"column":131},"end":{"line":68,"column":139}} ), depth0));
 },"21":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -364,13 +364,13 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<caption>The cart, the same on every channel ("
-    + alias3(alias2(alias1(lookupProperty(depth0,"cart"), "itemCount", {"start":{"line":71,"column":48},"end":{"line":71,"column":62}} ), depth0))
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<caption>The cart, the same on every channel ("
+    + alias3(alias2(alias1(lookupProperty(depth0,"cart"), "itemCount", {"start":{"line":78,"column":48},"end":{"line":78,"column":62}} ), depth0))
     + " items, "
-    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"cart"),"subtotal"), "formatted", {"start":{"line":71,"column":74},"end":{"line":71,"column":97}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(lookupProperty(depth0,"cart"),"subtotal"), "formatted", {"start":{"line":78,"column":74},"end":{"line":78,"column":97}} ), depth0))
     + ")</caption>\n<thead><tr><th scope=\"col\">Item</th><th scope=\"col\">SKU</th><th scope=\"col\">Quantity</th><th scope=\"col\">Price</th><th scope=\"col\">Now</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"cart"),"lines"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":7},"end":{"line":73,"column":266}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"cart"),"lines"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":7},"end":{"line":80,"column":266}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"22":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -380,15 +380,15 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias3(alias2(alias1(depth0, "title", {"start":{"line":73,"column":37},"end":{"line":73,"column":42}} ), depth0))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":80,"column":37},"end":{"line":80,"column":42}} ), depth0))
     + "</td><td><code>"
-    + alias3(alias2(alias1(depth0, "sku", {"start":{"line":73,"column":61},"end":{"line":73,"column":64}} ), depth0))
+    + alias3(alias2(alias1(depth0, "sku", {"start":{"line":80,"column":61},"end":{"line":80,"column":64}} ), depth0))
     + "</code></td><td>"
-    + alias3(alias2(alias1(depth0, "quantity", {"start":{"line":73,"column":84},"end":{"line":73,"column":92}} ), depth0))
+    + alias3(alias2(alias1(depth0, "quantity", {"start":{"line":80,"column":84},"end":{"line":80,"column":92}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(lookupProperty(depth0,"lineTotal"), "formatted", {"start":{"line":73,"column":105},"end":{"line":73,"column":124}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"lineTotal"), "formatted", {"start":{"line":80,"column":105},"end":{"line":80,"column":124}} ), depth0))
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"currentPrice"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(25, data, 0),"data":data,"loc":{"start":{"line":73,"column":135},"end":{"line":73,"column":247}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"currentPrice"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(25, data, 0),"data":data,"loc":{"start":{"line":80,"column":135},"end":{"line":80,"column":247}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"23":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -398,8 +398,8 @@ export const templates = {
         return undefined
     };
 
-  return container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"currentPrice"), "formatted", {"start":{"line":73,"column":157},"end":{"line":73,"column":179}} ), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"priceChanged"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":181},"end":{"line":73,"column":218}}})) != null ? stack1 : "");
+  return container.escapeExpression(container.lambda(container.strict(lookupProperty(depth0,"currentPrice"), "formatted", {"start":{"line":80,"column":157},"end":{"line":80,"column":179}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"priceChanged"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":181},"end":{"line":80,"column":218}}})) != null ? stack1 : "");
 },"24":function(container,depth0,helpers,partials,data) {
     return " (changed)";
 },"25":function(container,depth0,helpers,partials,data) {
@@ -414,9 +414,9 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<caption>Orders from every channel, newest first</caption>\n<thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Status</th><th scope=\"col\">Channel</th><th scope=\"col\">Placed</th><th scope=\"col\">Items</th><th scope=\"col\">Total</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"orders"),{"name":"each","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":7},"end":{"line":84,"column":222}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<caption>Orders from every channel, newest first</caption>\n<thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Status</th><th scope=\"col\">Channel</th><th scope=\"col\">Placed</th><th scope=\"col\">Items</th><th scope=\"col\">Total</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"orders"),{"name":"each","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":93,"column":7},"end":{"line":93,"column":222}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"28":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -426,19 +426,19 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias3(alias2(alias1(depth0, "number", {"start":{"line":84,"column":39},"end":{"line":84,"column":45}} ), depth0))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":93,"column":39},"end":{"line":93,"column":45}} ), depth0))
     + "</code></td><td><span class=\"status "
-    + alias3(alias2(alias1(depth0, "status", {"start":{"line":84,"column":85},"end":{"line":84,"column":91}} ), depth0))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":93,"column":85},"end":{"line":93,"column":91}} ), depth0))
     + "\">"
-    + alias3(alias2(alias1(depth0, "status", {"start":{"line":84,"column":97},"end":{"line":84,"column":103}} ), depth0))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":93,"column":97},"end":{"line":93,"column":103}} ), depth0))
     + "</span></td><td>"
-    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":84,"column":123},"end":{"line":84,"column":130}} ), depth0))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":93,"column":123},"end":{"line":93,"column":130}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "placedAt", {"start":{"line":84,"column":143},"end":{"line":84,"column":151}} ), depth0))
+    + alias3(alias2(alias1(depth0, "placedAt", {"start":{"line":93,"column":143},"end":{"line":93,"column":151}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "itemCount", {"start":{"line":84,"column":164},"end":{"line":84,"column":173}} ), depth0))
+    + alias3(alias2(alias1(depth0, "itemCount", {"start":{"line":93,"column":164},"end":{"line":93,"column":173}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(lookupProperty(depth0,"total"), "formatted", {"start":{"line":84,"column":186},"end":{"line":84,"column":201}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"total"), "formatted", {"start":{"line":93,"column":186},"end":{"line":93,"column":201}} ), depth0))
     + "</td></tr>";
 },"29":function(container,depth0,helpers,partials,data) {
     return "<p>No orders.</p>";
@@ -452,9 +452,9 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide timeline\">\n<caption>Every message, action and reply, on every channel, oldest first</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Channel</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">What</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"timeline"),{"name":"each","hash":{},"fn":container.program(32, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":7},"end":{"line":96,"column":178}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide timeline\">\n<caption>Every message, action and reply, on every channel, oldest first</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Channel</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">What</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"timeline"),{"name":"each","hash":{},"fn":container.program(32, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":107,"column":7},"end":{"line":107,"column":178}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"32":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -464,19 +464,19 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias3(alias2(alias1(depth0, "at", {"start":{"line":96,"column":35},"end":{"line":96,"column":37}} ), depth0))
+    + alias3(alias2(alias1(depth0, "at", {"start":{"line":107,"column":35},"end":{"line":107,"column":37}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":96,"column":50},"end":{"line":96,"column":57}} ), depth0))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":107,"column":50},"end":{"line":107,"column":57}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "who", {"start":{"line":96,"column":70},"end":{"line":96,"column":73}} ), depth0))
+    + alias3(alias2(alias1(depth0, "who", {"start":{"line":107,"column":70},"end":{"line":107,"column":73}} ), depth0))
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"action"),{"name":"if","hash":{},"fn":container.program(33, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":84},"end":{"line":96,"column":128}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"action"),{"name":"if","hash":{},"fn":container.program(33, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":107,"column":84},"end":{"line":107,"column":128}}})) != null ? stack1 : "")
     + "</td><td dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "summary", {"start":{"line":96,"column":150},"end":{"line":96,"column":157}} ), depth0))
+    + alias3(alias2(alias1(depth0, "summary", {"start":{"line":107,"column":150},"end":{"line":107,"column":157}} ), depth0))
     + "</td></tr>";
 },"33":function(container,depth0,helpers,partials,data) {
     return "<code>"
-    + container.escapeExpression(container.lambda(container.strict(depth0, "action", {"start":{"line":96,"column":106},"end":{"line":96,"column":112}} ), depth0))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "action", {"start":{"line":107,"column":106},"end":{"line":107,"column":112}} ), depth0))
     + "</code>";
 },"34":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing yet.</p>";
@@ -505,7 +505,7 @@ export const templates = {
     + " "
     + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"searched"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":11,"column":27},"end":{"line":11,"column":97}}})) != null ? stack1 : "")
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":20,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":22,"column":37}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     return "customers match.";
@@ -519,14 +519,14 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<caption>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"searched"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":14,"column":9},"end":{"line":14,"column":82}}})) != null ? stack1 : "")
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<caption>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"searched"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":15,"column":9},"end":{"line":15,"column":82}}})) != null ? stack1 : "")
     + "</caption>\n<thead><tr><th scope=\"col\">Customer</th><th scope=\"col\">Name</th><th scope=\"col\">Email</th><th scope=\"col\">First seen on</th><th scope=\"col\">Since</th><th scope=\"col\">Identities</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":17,"column":245}}})) != null ? stack1 : "")
-    + "\n</tbody>\n</table>\n";
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":18,"column":245}}})) != null ? stack1 : "")
+    + "\n</tbody>\n</table>\n</div>\n";
 },"4":function(container,depth0,helpers,partials,data) {
     return "Customers matching “"
-    + container.escapeExpression(container.lambda(container.strict(depth0, "q", {"start":{"line":14,"column":47},"end":{"line":14,"column":48}} ), depth0))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "q", {"start":{"line":15,"column":47},"end":{"line":15,"column":48}} ), depth0))
     + "”";
 },"5":function(container,depth0,helpers,partials,data) {
     return "Newest customers";
@@ -539,26 +539,26 @@ export const templates = {
     };
 
   return "<tr><td><a href=\""
-    + alias3(alias2(alias1(depth0, "href", {"start":{"line":17,"column":33},"end":{"line":17,"column":37}} ), depth0))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":18,"column":33},"end":{"line":18,"column":37}} ), depth0))
     + "\"><code>"
-    + alias3(alias2(alias1(depth0, "id", {"start":{"line":17,"column":49},"end":{"line":17,"column":51}} ), depth0))
+    + alias3(alias2(alias1(depth0, "id", {"start":{"line":18,"column":49},"end":{"line":18,"column":51}} ), depth0))
     + "</code></a></td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"name"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":73},"end":{"line":17,"column":109}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"name"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":18,"column":73},"end":{"line":18,"column":109}}})) != null ? stack1 : "")
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"email"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":118},"end":{"line":17,"column":156}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"email"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":18,"column":118},"end":{"line":18,"column":156}}})) != null ? stack1 : "")
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "firstChannel", {"start":{"line":17,"column":167},"end":{"line":17,"column":179}} ), depth0))
+    + alias3(alias2(alias1(depth0, "firstChannel", {"start":{"line":18,"column":167},"end":{"line":18,"column":179}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":17,"column":192},"end":{"line":17,"column":201}} ), depth0))
+    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":18,"column":192},"end":{"line":18,"column":201}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "identities", {"start":{"line":17,"column":214},"end":{"line":17,"column":224}} ), depth0))
+    + alias3(alias2(alias1(depth0, "identities", {"start":{"line":18,"column":214},"end":{"line":18,"column":224}} ), depth0))
     + "</td></tr>";
 },"7":function(container,depth0,helpers,partials,data) {
-    return container.escapeExpression(container.lambda(container.strict(depth0, "name", {"start":{"line":17,"column":87},"end":{"line":17,"column":91}} ), depth0));
+    return container.escapeExpression(container.lambda(container.strict(depth0, "name", {"start":{"line":18,"column":87},"end":{"line":18,"column":91}} ), depth0));
 },"8":function(container,depth0,helpers,partials,data) {
     return "—";
 },"9":function(container,depth0,helpers,partials,data) {
-    return container.escapeExpression(container.lambda(container.strict(depth0, "email", {"start":{"line":17,"column":133},"end":{"line":17,"column":138}} ), depth0));
+    return container.escapeExpression(container.lambda(container.strict(depth0, "email", {"start":{"line":18,"column":133},"end":{"line":18,"column":138}} ), depth0));
 },"10":function(container,depth0,helpers,partials,data) {
     return "<p>Nobody matches.</p>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
@@ -587,22 +587,22 @@ export const templates = {
     + alias3(alias2(alias1(lookupProperty(depth0,"summary"), "violations", {"start":{"line":3,"column":135},"end":{"line":3,"column":153}} ), depth0))
     + " violation(s) in "
     + alias3(alias2(alias1(lookupProperty(depth0,"summary"), "entitiesWithViolations", {"start":{"line":3,"column":174},"end":{"line":3,"column":204}} ), depth0))
-    + " entities.</p>\n<div class=\"cards\">\n<section class=\"card\" aria-labelledby=\"by-channel\">\n<h2 id=\"by-channel\">Violations by channel</h2>\n<table>\n<thead><tr><th scope=\"col\">Channel</th><th scope=\"col\">Violations</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"byChannel"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":7},"end":{"line":9,"column":92}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n</section>\n<section class=\"card\" aria-labelledby=\"by-rule\">\n<h2 id=\"by-rule\">Violations by rule</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"byRule"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":19,"column":40}}})) != null ? stack1 : "")
+    + " entities.</p>\n<div class=\"cards\">\n<section class=\"card\" aria-labelledby=\"by-channel\">\n<h2 id=\"by-channel\">Violations by channel</h2>\n<div class=\"scroll\">\n<table>\n<thead><tr><th scope=\"col\">Channel</th><th scope=\"col\">Violations</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias4,lookupProperty(depth0,"byChannel"),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":7},"end":{"line":10,"column":92}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n</section>\n<section class=\"card\" aria-labelledby=\"by-rule\">\n<h2 id=\"by-rule\">Violations by rule</h2>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"byRule"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":23,"column":40}}})) != null ? stack1 : "")
     + "\n</section>\n</div>\n<section aria-labelledby=\"violations\">\n<h2 id=\"violations\">Live entities with violations</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"entities"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(8, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":31,"column":85}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"entities"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(8, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":37,"column":85}}})) != null ? stack1 : "")
     + "\n</section>\n<section aria-labelledby=\"stale\">\n<h2 id=\"stale\">Stale overrides</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"stale"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.program(11, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":40,"column":43}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"stale"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.program(11, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":48,"column":43}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><th scope=\"row\">"
-    + alias3(alias2(alias1(depth0, "label", {"start":{"line":9,"column":48},"end":{"line":9,"column":53}} ), depth0))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":10,"column":48},"end":{"line":10,"column":53}} ), depth0))
     + "</th><td>"
-    + alias3(alias2(alias1(depth0, "count", {"start":{"line":9,"column":66},"end":{"line":9,"column":71}} ), depth0))
+    + alias3(alias2(alias1(depth0, "count", {"start":{"line":10,"column":66},"end":{"line":10,"column":71}} ), depth0))
     + "</td></tr>";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -612,16 +612,16 @@ export const templates = {
         return undefined
     };
 
-  return "<table>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Violations</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"byRule"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":7},"end":{"line":17,"column":101}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Violations</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"byRule"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":7},"end":{"line":20,"column":101}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><th scope=\"row\"><code>"
-    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":17,"column":51},"end":{"line":17,"column":55}} ), depth0))
+    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":20,"column":51},"end":{"line":20,"column":55}} ), depth0))
     + "</code></th><td>"
-    + alias3(alias2(alias1(depth0, "count", {"start":{"line":17,"column":75},"end":{"line":17,"column":80}} ), depth0))
+    + alias3(alias2(alias1(depth0, "count", {"start":{"line":20,"column":75},"end":{"line":20,"column":80}} ), depth0))
     + "</td></tr>";
 },"4":function(container,depth0,helpers,partials,data) {
     return "<p>No rule is broken.</p>";
@@ -633,9 +633,9 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Channel</th><th scope=\"col\">Rule</th><th scope=\"col\">Field</th><th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"entities"),{"name":"each","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":28,"column":199}}})) != null ? stack1 : "")
-    + "\n</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Channel</th><th scope=\"col\">Rule</th><th scope=\"col\">Field</th><th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"entities"),{"name":"each","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":0},"end":{"line":33,"column":199}}})) != null ? stack1 : "")
+    + "\n</tbody>\n</table>\n</div>\n";
 },"6":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -644,22 +644,22 @@ export const templates = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"violations"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":18},"end":{"line":28,"column":190}}})) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"violations"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":18},"end":{"line":33,"column":190}}})) != null ? stack1 : "");
 },"7":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td><a href=\""
-    + alias3(alias2(alias1(depths[1], "href", {"start":{"line":28,"column":57},"end":{"line":28,"column":64}} ), depth0))
+    + alias3(alias2(alias1(depths[1], "href", {"start":{"line":33,"column":57},"end":{"line":33,"column":64}} ), depth0))
     + "\">"
-    + alias3(alias2(alias1(depths[1], "label", {"start":{"line":28,"column":70},"end":{"line":28,"column":78}} ), depth0))
+    + alias3(alias2(alias1(depths[1], "label", {"start":{"line":33,"column":70},"end":{"line":33,"column":78}} ), depth0))
     + "</a></td><td>"
-    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":28,"column":95},"end":{"line":28,"column":102}} ), depth0))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":33,"column":95},"end":{"line":33,"column":102}} ), depth0))
     + "</td><td><code>"
-    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":28,"column":121},"end":{"line":28,"column":125}} ), depth0))
+    + alias3(alias2(alias1(depth0, "rule", {"start":{"line":33,"column":121},"end":{"line":33,"column":125}} ), depth0))
     + "</code></td><td>"
-    + alias3(alias2(alias1(depth0, "field", {"start":{"line":28,"column":145},"end":{"line":28,"column":150}} ), depth0))
+    + alias3(alias2(alias1(depth0, "field", {"start":{"line":33,"column":145},"end":{"line":33,"column":150}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":28,"column":163},"end":{"line":28,"column":169}} ), depth0))
+    + alias3(alias2(alias1(depth0, "detail", {"start":{"line":33,"column":163},"end":{"line":33,"column":169}} ), depth0))
     + "</td></tr>";
 },"8":function(container,depth0,helpers,partials,data) {
     return "<p>Every live product, message and action agrees on every channel.</p>";
@@ -671,22 +671,22 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Channel</th><th scope=\"col\">Locale</th><th scope=\"col\">Field</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"stale"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":7},"end":{"line":38,"column":138}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Channel</th><th scope=\"col\">Locale</th><th scope=\"col\">Field</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"stale"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":45,"column":7},"end":{"line":45,"column":138}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"10":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr><td><a href=\""
-    + alias3(alias2(alias1(depth0, "href", {"start":{"line":38,"column":41},"end":{"line":38,"column":45}} ), depth0))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":45,"column":41},"end":{"line":45,"column":45}} ), depth0))
     + "\">"
-    + alias3(alias2(alias1(depth0, "label", {"start":{"line":38,"column":51},"end":{"line":38,"column":56}} ), depth0))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":45,"column":51},"end":{"line":45,"column":56}} ), depth0))
     + "</a></td><td>"
-    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":38,"column":73},"end":{"line":38,"column":80}} ), depth0))
+    + alias3(alias2(alias1(depth0, "channel", {"start":{"line":45,"column":73},"end":{"line":45,"column":80}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "locale", {"start":{"line":38,"column":93},"end":{"line":38,"column":99}} ), depth0))
+    + alias3(alias2(alias1(depth0, "locale", {"start":{"line":45,"column":93},"end":{"line":45,"column":99}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "field", {"start":{"line":38,"column":112},"end":{"line":38,"column":117}} ), depth0))
+    + alias3(alias2(alias1(depth0, "field", {"start":{"line":45,"column":112},"end":{"line":45,"column":117}} ), depth0))
     + "</td></tr>";
 },"11":function(container,depth0,helpers,partials,data) {
     return "<p>No override is stale.</p>";
@@ -1210,7 +1210,7 @@ export const templates = {
     + "</figure>\n<figure class=\"chart\"><figcaption>The value of crossing channels</figcaption>"
     + ((stack1 = alias2(alias1(lookupProperty(depth0,"charts"), "value", {"start":{"line":23,"column":80},"end":{"line":23,"column":92}} ), depth0)) != null ? stack1 : "")
     + "</figure>\n</div>\n\n<h2>The figures</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tables"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tables"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":40,"column":9}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1230,7 +1230,7 @@ export const templates = {
     + "\" download>Download “"
     + alias3(alias2(alias1(depth0, "title", {"start":{"line":30,"column":42},"end":{"line":30,"column":47}} ), depth0))
     + "” as CSV</a></p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"empty"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":38,"column":7}}})) != null ? stack1 : "")
     + "</section>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing in this period.</p>";
@@ -1242,11 +1242,11 @@ export const templates = {
         return undefined
     };
 
-  return "\n<table class=\"wide\">\n<thead><tr>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"head"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":11},"end":{"line":33,"column":63}}})) != null ? stack1 : "")
+  return "\n<div class=\"scroll\">\n<table class=\"wide\">\n<thead><tr>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"head"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":11},"end":{"line":34,"column":63}}})) != null ? stack1 : "")
     + "</tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":7},"end":{"line":34,"column":79}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":7},"end":{"line":35,"column":79}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"4":function(container,depth0,helpers,partials,data) {
     return "<th scope=\"col\">"
     + container.escapeExpression(container.lambda(depth0, depth0))
@@ -1260,7 +1260,7 @@ export const templates = {
     };
 
   return "<tr>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":25},"end":{"line":34,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":25},"end":{"line":35,"column":65}}})) != null ? stack1 : "")
     + "</tr>";
 },"6":function(container,depth0,helpers,partials,data) {
     return "<td>"
@@ -1362,7 +1362,7 @@ export const templates = {
     + " "
     + alias3(alias2(alias1(depth0, "noun", {"start":{"line":14,"column":29},"end":{"line":14,"column":33}} ), depth0))
     + " shown.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":22,"column":38}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":24,"column":38}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1389,13 +1389,13 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<thead><tr><th scope=\"col\">"
-    + container.escapeExpression(container.lambda(container.strict(depth0, "keyLabel", {"start":{"line":17,"column":29},"end":{"line":17,"column":37}} ), depth0))
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<thead><tr><th scope=\"col\">"
+    + container.escapeExpression(container.lambda(container.strict(depth0, "keyLabel", {"start":{"line":18,"column":29},"end":{"line":18,"column":37}} ), depth0))
     + "</th><th scope=\"col\">Title</th><th scope=\"col\">Status</th><th scope=\"col\">Unpublished changes</th><th scope=\"col\">Stale overrides</th>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"showViolations"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":173},"end":{"line":17,"column":233}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"showViolations"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":173},"end":{"line":18,"column":233}}})) != null ? stack1 : "")
     + "</tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":19,"column":275}}})) != null ? stack1 : "")
-    + "\n</tbody>\n</table>\n";
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":20,"column":275}}})) != null ? stack1 : "")
+    + "\n</tbody>\n</table>\n</div>\n";
 },"4":function(container,depth0,helpers,partials,data) {
     return "<th scope=\"col\">Violations</th>";
 },"5":function(container,depth0,helpers,partials,data,blockParams,depths) {
@@ -1407,21 +1407,21 @@ export const templates = {
     };
 
   return "<tr><td><a href=\""
-    + alias3(alias2(alias1(depth0, "href", {"start":{"line":19,"column":33},"end":{"line":19,"column":37}} ), depth0))
+    + alias3(alias2(alias1(depth0, "href", {"start":{"line":20,"column":33},"end":{"line":20,"column":37}} ), depth0))
     + "\">"
-    + alias3(alias2(alias1(depth0, "key", {"start":{"line":19,"column":43},"end":{"line":19,"column":46}} ), depth0))
+    + alias3(alias2(alias1(depth0, "key", {"start":{"line":20,"column":43},"end":{"line":20,"column":46}} ), depth0))
     + "</a></td><td dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "title", {"start":{"line":19,"column":74},"end":{"line":19,"column":79}} ), depth0))
+    + alias3(alias2(alias1(depth0, "title", {"start":{"line":20,"column":74},"end":{"line":20,"column":79}} ), depth0))
     + "</td><td><span class=\"status "
-    + alias3(alias2(alias1(depth0, "status", {"start":{"line":19,"column":112},"end":{"line":19,"column":118}} ), depth0))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":20,"column":112},"end":{"line":20,"column":118}} ), depth0))
     + "\">"
-    + alias3(alias2(alias1(depth0, "status", {"start":{"line":19,"column":124},"end":{"line":19,"column":130}} ), depth0))
+    + alias3(alias2(alias1(depth0, "status", {"start":{"line":20,"column":124},"end":{"line":20,"column":130}} ), depth0))
     + "</span></td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"changed"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(7, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":19,"column":148},"end":{"line":19,"column":183}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"changed"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.program(7, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":20,"column":148},"end":{"line":20,"column":183}}})) != null ? stack1 : "")
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "stale", {"start":{"line":19,"column":194},"end":{"line":19,"column":199}} ), depth0))
+    + alias3(alias2(alias1(depth0, "stale", {"start":{"line":20,"column":194},"end":{"line":20,"column":199}} ), depth0))
     + "</td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depths[1],"showViolations"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":206},"end":{"line":19,"column":261}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depths[1],"showViolations"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":206},"end":{"line":20,"column":261}}})) != null ? stack1 : "")
     + "</tr>";
 },"6":function(container,depth0,helpers,partials,data) {
     return "yes";
@@ -1429,7 +1429,7 @@ export const templates = {
     return "no";
 },"8":function(container,depth0,helpers,partials,data) {
     return "<td>"
-    + container.escapeExpression(container.lambda(container.strict(depth0, "violations", {"start":{"line":19,"column":237},"end":{"line":19,"column":247}} ), depth0))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "violations", {"start":{"line":20,"column":237},"end":{"line":20,"column":247}} ), depth0))
     + "</td>";
 },"9":function(container,depth0,helpers,partials,data) {
     return "<p>Nothing matches.</p>";
@@ -1760,9 +1760,9 @@ export const templates = {
     + "\">Back to the editor</a> · <a href=\""
     + alias3(alias2(alias1(depth0, "base", {"start":{"line":3,"column":58},"end":{"line":3,"column":62}} ), depth0))
     + "/audit\">Audit log</a></p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":16,"column":42}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(lookupProperty(depth0,"rows"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":18,"column":42}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"diff"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"diff"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1771,14 +1771,14 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide\">\n<thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Published</th><th scope=\"col\">By</th><th scope=\"col\">Note</th><th scope=\"col\">Live</th><th scope=\"col\">Roll back</th></tr></thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":8,"column":577}}})) != null ? stack1 : "")
-    + "\n</tbody>\n</table>\n<form class=\"filters\" method=\"get\" action=\""
-    + container.escapeExpression(container.lambda(container.strict(depth0, "base", {"start":{"line":11,"column":45},"end":{"line":11,"column":49}} ), depth0))
+  return "<div class=\"scroll\">\n<table class=\"wide\">\n<thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Published</th><th scope=\"col\">By</th><th scope=\"col\">Note</th><th scope=\"col\">Live</th><th scope=\"col\">Roll back</th></tr></thead>\n<tbody>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rows"),{"name":"each","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":9,"column":577}}})) != null ? stack1 : "")
+    + "\n</tbody>\n</table>\n</div>\n<form class=\"filters\" method=\"get\" action=\""
+    + container.escapeExpression(container.lambda(container.strict(depth0, "base", {"start":{"line":13,"column":45},"end":{"line":13,"column":49}} ), depth0))
     + "/revisions\">\n<div class=\"field\"><label for=\"from\">From</label><select id=\"from\" name=\"from\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"from"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":79},"end":{"line":12,"column":178}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"from"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":79},"end":{"line":14,"column":178}}})) != null ? stack1 : "")
     + "</select></div>\n<div class=\"field\"><label for=\"to\">To</label><select id=\"to\" name=\"to\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"to"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":71},"end":{"line":13,"column":168}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"to"),{"name":"each","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":71},"end":{"line":15,"column":168}}})) != null ? stack1 : "")
     + "</select></div>\n<button type=\"submit\">Compare</button>\n</form>\n";
 },"2":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, alias4=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1789,22 +1789,22 @@ export const templates = {
     };
 
   return "<tr><th scope=\"row\">#"
-    + alias3(alias2(alias1(depth0, "number", {"start":{"line":8,"column":37},"end":{"line":8,"column":43}} ), depth0))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":9,"column":37},"end":{"line":9,"column":43}} ), depth0))
     + "</th><td>"
-    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":8,"column":56},"end":{"line":8,"column":65}} ), depth0))
+    + alias3(alias2(alias1(depth0, "createdAt", {"start":{"line":9,"column":56},"end":{"line":9,"column":65}} ), depth0))
     + "</td><td>"
-    + alias3(alias2(alias1(depth0, "createdBy", {"start":{"line":8,"column":78},"end":{"line":8,"column":87}} ), depth0))
+    + alias3(alias2(alias1(depth0, "createdBy", {"start":{"line":9,"column":78},"end":{"line":9,"column":87}} ), depth0))
     + "</td><td dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "note", {"start":{"line":8,"column":111},"end":{"line":8,"column":115}} ), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"restoredFrom"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":117},"end":{"line":8,"column":173}}})) != null ? stack1 : "")
+    + alias3(alias2(alias1(depth0, "note", {"start":{"line":9,"column":111},"end":{"line":9,"column":115}} ), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"restoredFrom"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":117},"end":{"line":9,"column":173}}})) != null ? stack1 : "")
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.program(5, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":8,"column":182},"end":{"line":8,"column":214}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.program(5, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":9,"column":182},"end":{"line":9,"column":214}}})) != null ? stack1 : "")
     + "</td><td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(6, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":8,"column":223},"end":{"line":8,"column":558}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias4,lookupProperty(depth0,"live"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.program(6, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":9,"column":223},"end":{"line":9,"column":558}}})) != null ? stack1 : "")
     + "</td></tr>";
 },"3":function(container,depth0,helpers,partials,data) {
     return " (restores #"
-    + container.escapeExpression(container.lambda(container.strict(depth0, "restoredFrom", {"start":{"line":8,"column":151},"end":{"line":8,"column":163}} ), depth0))
+    + container.escapeExpression(container.lambda(container.strict(depth0, "restoredFrom", {"start":{"line":9,"column":151},"end":{"line":9,"column":163}} ), depth0))
     + ")";
 },"4":function(container,depth0,helpers,partials,data) {
     return "live";
@@ -1819,15 +1819,15 @@ export const templates = {
     };
 
   return "<form method=\"post\" action=\""
-    + alias3(alias2(alias1(depths[1], "base", {"start":{"line":8,"column":274},"end":{"line":8,"column":281}} ), depth0))
+    + alias3(alias2(alias1(depths[1], "base", {"start":{"line":9,"column":274},"end":{"line":9,"column":281}} ), depth0))
     + "/rollback\"><input type=\"hidden\" name=\"_csrf\" value=\""
-    + alias3(alias2(alias1(lookupProperty(depths[1],"chrome"), "csrf", {"start":{"line":8,"column":337},"end":{"line":8,"column":351}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depths[1],"chrome"), "csrf", {"start":{"line":9,"column":337},"end":{"line":9,"column":351}} ), depth0))
     + "\"><input type=\"hidden\" name=\"_version\" value=\""
-    + alias3(alias2(alias1(depths[1], "version", {"start":{"line":8,"column":401},"end":{"line":8,"column":411}} ), depth0))
+    + alias3(alias2(alias1(depths[1], "version", {"start":{"line":9,"column":401},"end":{"line":9,"column":411}} ), depth0))
     + "\"><input type=\"hidden\" name=\"revision\" value=\""
-    + alias3(alias2(alias1(depth0, "number", {"start":{"line":8,"column":461},"end":{"line":8,"column":467}} ), depth0))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":9,"column":461},"end":{"line":9,"column":467}} ), depth0))
     + "\"><button type=\"submit\" class=\"secondary\">Roll back to #"
-    + alias3(alias2(alias1(depth0, "number", {"start":{"line":8,"column":527},"end":{"line":8,"column":533}} ), depth0))
+    + alias3(alias2(alias1(depth0, "number", {"start":{"line":9,"column":527},"end":{"line":9,"column":533}} ), depth0))
     + "</button></form>";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1838,11 +1838,11 @@ export const templates = {
     };
 
   return "<option value=\""
-    + alias3(alias2(alias1(depth0, "value", {"start":{"line":12,"column":110},"end":{"line":12,"column":115}} ), depth0))
+    + alias3(alias2(alias1(depth0, "value", {"start":{"line":14,"column":110},"end":{"line":14,"column":115}} ), depth0))
     + "\""
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":118},"end":{"line":12,"column":150}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"selected"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":118},"end":{"line":14,"column":150}}})) != null ? stack1 : "")
     + ">"
-    + alias3(alias2(alias1(depth0, "label", {"start":{"line":12,"column":153},"end":{"line":12,"column":158}} ), depth0))
+    + alias3(alias2(alias1(depth0, "label", {"start":{"line":14,"column":153},"end":{"line":14,"column":158}} ), depth0))
     + "</option>";
 },"8":function(container,depth0,helpers,partials,data) {
     return " selected";
@@ -1857,11 +1857,11 @@ export const templates = {
     };
 
   return "<section aria-labelledby=\"diff-h\">\n<h2 id=\"diff-h\">Changes from "
-    + alias3(alias2(alias1(lookupProperty(depth0,"diff"), "from", {"start":{"line":19,"column":31},"end":{"line":19,"column":40}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"diff"), "from", {"start":{"line":21,"column":31},"end":{"line":21,"column":40}} ), depth0))
     + " to "
-    + alias3(alias2(alias1(lookupProperty(depth0,"diff"), "to", {"start":{"line":19,"column":48},"end":{"line":19,"column":55}} ), depth0))
+    + alias3(alias2(alias1(lookupProperty(depth0,"diff"), "to", {"start":{"line":21,"column":48},"end":{"line":21,"column":55}} ), depth0))
     + "</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"diff"),"changes"),"length"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(13, data, 0),"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":25,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"diff"),"changes"),"length"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(13, data, 0),"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":29,"column":37}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"11":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1871,22 +1871,22 @@ export const templates = {
         return undefined
     };
 
-  return "<table class=\"wide diff\">\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Field</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n<tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"diff"),"changes"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":7},"end":{"line":23,"column":161}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n";
+  return "<div class=\"scroll\">\n<table class=\"wide diff\">\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Field</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n<tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"diff"),"changes"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":7},"end":{"line":26,"column":161}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
 },"12":function(container,depth0,helpers,partials,data) {
     var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression;
 
   return "<tr class=\""
-    + alias3(alias2(alias1(depth0, "op", {"start":{"line":23,"column":42},"end":{"line":23,"column":44}} ), depth0))
+    + alias3(alias2(alias1(depth0, "op", {"start":{"line":26,"column":42},"end":{"line":26,"column":44}} ), depth0))
     + "\"><td>"
-    + alias3(alias2(alias1(depth0, "op", {"start":{"line":23,"column":54},"end":{"line":23,"column":56}} ), depth0))
+    + alias3(alias2(alias1(depth0, "op", {"start":{"line":26,"column":54},"end":{"line":26,"column":56}} ), depth0))
     + "</td><td><code>"
-    + alias3(alias2(alias1(depth0, "path", {"start":{"line":23,"column":75},"end":{"line":23,"column":79}} ), depth0))
+    + alias3(alias2(alias1(depth0, "path", {"start":{"line":26,"column":75},"end":{"line":26,"column":79}} ), depth0))
     + "</code></td><td dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "from", {"start":{"line":23,"column":110},"end":{"line":23,"column":114}} ), depth0))
+    + alias3(alias2(alias1(depth0, "from", {"start":{"line":26,"column":110},"end":{"line":26,"column":114}} ), depth0))
     + "</td><td dir=\"auto\">"
-    + alias3(alias2(alias1(depth0, "to", {"start":{"line":23,"column":138},"end":{"line":23,"column":140}} ), depth0))
+    + alias3(alias2(alias1(depth0, "to", {"start":{"line":26,"column":138},"end":{"line":26,"column":140}} ), depth0))
     + "</td></tr>";
 },"13":function(container,depth0,helpers,partials,data) {
     return "<p>No differences.</p>";

@@ -81,6 +81,40 @@ describe("studio sessions", () => {
     expect((await other.client.get("/studio")).status).toBe(303);
   });
 
+  it("a customers:read-only staff key signs out: the cookie is cleared and the session no longer opens /studio/customers", async () => {
+    const { client } = await signedIn(["customers:read"]);
+    expect((await client.get("/studio/customers")).status).toBe(200);
+    const out = await client.post("/studio/signout", {});
+    expect(out.status, await out.clone().text()).toBe(303);
+    expect(out.headers.get("location")).toBe("/studio/signin?notice=signedout");
+    expect(out.headers.getSetCookie().join()).toMatch(/unison_studio=;.*Max-Age=0/);
+    expect(client.cookies.has("unison_studio")).toBe(false);
+    const customers = await client.get("/studio/customers");
+    expect(customers.status).toBe(303);
+    expect(customers.headers.get("location")).toBe(`/studio/signin?next=${encodeURIComponent("/studio/customers")}`);
+    expect(await html(await client.get("/studio/signin?notice=signedout"), 200)).toContain("Signed out.");
+  });
+
+  it("sign-out of a staff session without the CSRF token or from another origin is 403 and the session stays", async () => {
+    const { client } = await signedIn(["customers:read"]);
+    expect((await client.post("/studio/signout", {}, { csrf: null })).status).toBe(403);
+    expect((await client.post("/studio/signout", {}, { csrf: "0".repeat(64) })).status).toBe(403);
+    expect((await client.post("/studio/signout", {}, { origin: "https://evil.example" })).status).toBe(403);
+    expect(client.cookies.has("unison_studio")).toBe(true);
+    expect((await client.get("/studio/customers")).status).toBe(200);
+  });
+
+  it("sign-out with a stale session cookie clears it and goes to sign-in", async () => {
+    const studio = await studioApp();
+    const client = studio.client();
+    client.cookies.set("unison_studio", `unison_sk_${"0".repeat(48)}`);
+    const out = await client.post("/studio/signout", {}, { csrf: null });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toMatch(/^\/studio\/signin/);
+    expect(out.headers.getSetCookie().join()).toMatch(/unison_studio=;.*Max-Age=0/);
+    expect(client.cookies.has("unison_studio")).toBe(false);
+  });
+
   it("POST without or with a wrong CSRF token, or from another origin, is 403 and changes nothing", async () => {
     const { client, key, api } = await signedIn();
     const fields = formFields(await html(await client.get(PRODUCT), 200), "edit");
