@@ -23,7 +23,7 @@ import { type AppEnv, fetchHeader, type HeaderReader } from "./lib/context";
 import { createRouter } from "./lib/create-router";
 import { ApiError, problemResponse } from "./lib/errors";
 import { type Clock, systemClock } from "./lib/ids";
-import { assertJsonDepth } from "./lib/json-depth";
+import { assertJsonDepth, assertNoPrototypeKeys } from "./lib/json-depth";
 import { authenticate, KEY_PREFIX } from "./lib/keys";
 import {
   anonymousCredential,
@@ -301,7 +301,9 @@ export function createApp(deps: AppDeps) {
   const shallowJson = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const type = c.req.header("content-type");
     if (c.req.raw.body !== null && (/json/i.test(type ?? "") || (type === undefined && c.req.path.startsWith("/v1/inbound/")))) {
-      assertJsonDepth(await c.req.text());
+      const text = await c.req.text();
+      assertJsonDepth(text);
+      assertNoPrototypeKeys(text);
     }
     return next();
   };

@@ -39,3 +39,29 @@ export function assertJsonDepth(text: string, what = "The request body"): void {
     });
   }
 }
+
+/** What a key spelled `__proto__` would need in a JSON text: the word, or an escape that could spell it. */
+const MAYBE_PROTO = /proto|\\u/;
+
+/**
+ * Throws 400 `validation_failed` when a JSON object in the text has a key `__proto__` (however it is escaped).
+ * `JSON.parse` keeps it as an own property, but validation skips it (zod does, to stay clear of prototype
+ * pollution) and every later copy drops it: `{"title":{"__proto__":"x"}}` changed nothing and answered 200. A key
+ * the documents cannot hold is refused like any unknown key. Texts without the word or an escape are not parsed here.
+ */
+export function assertNoPrototypeKeys(text: string): void {
+  if (!MAYBE_PROTO.test(text)) return;
+  let found = false;
+  try {
+    JSON.parse(text, function (this: Record<string, unknown>, key, value) {
+      if (key === "__proto__" && Object.hasOwn(this, key)) found = true;
+      return value;
+    });
+  } catch {
+    return; // Not JSON: the body's own parser answers malformed_json.
+  }
+  if (!found) return;
+  throw new ApiError("validation_failed", "The request body has a key named __proto__, which no document can hold.", {
+    extra: { errors: [{ in: "body", pointer: "", code: "invalid_key", message: "A key named __proto__ is not allowed." }] },
+  });
+}

@@ -137,3 +137,34 @@ describe("the limit itself", () => {
     expect(jsonDepth(DEEP, MAX_JSON_DEPTH)).toBe(MAX_JSON_DEPTH + 1);
   });
 });
+
+describe("a key named __proto__", () => {
+  it("is refused with 400 validation_failed however it is spelled, and the draft is unchanged (it used to answer 200 and drop it)", async () => {
+    const entry = async () =>
+      (await t.app.request("/v1/admin/products/merino-crew-sweater", { headers })).json() as Promise<{ version: number }>;
+    const { version } = await entry();
+    for (const body of [
+      '{"title":{"__proto__":"evil"}}',
+      '{"title":{"\\u005f_proto__":"evil"}}',
+      '{"summary":{"en":"x"},"title":{"en":"Merino crew sweater","__pro\\u0074o__":{"a":1}}}',
+    ]) {
+      const res = await t.app.request("/v1/admin/products/merino-crew-sweater", {
+        method: "PATCH",
+        headers: { ...headers, "content-type": "application/merge-patch+json", "if-match": `"v${version}"` },
+        body,
+      });
+      expect(res.status, body).toBe(400);
+      const problem = (await res.json()) as { code: string; errors: { code: string }[] };
+      expect(problem.code).toBe("validation_failed");
+      expect(problem.errors[0]?.code).toBe("invalid_key");
+    }
+    expect((await entry()).version).toBe(version);
+    // The word as a value, or a key that only contains it, is no such key.
+    const fine = await t.app.request("/v1/admin/products/merino-crew-sweater", {
+      method: "PATCH",
+      headers: { ...headers, "content-type": "application/merge-patch+json", "if-match": `"v${version}"` },
+      body: '{"summary":{"en":"Knit like __proto__ (a prototype), \\u00e9l\\u00e9gant."}}',
+    });
+    expect(fine.status).toBe(200);
+  });
+});
