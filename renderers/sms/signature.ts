@@ -2,7 +2,8 @@
  * Twilio's signature (docs/architecture.md, "Inbound signatures"): `X-Twilio-Signature` =
  * base64(HMAC-SHA1(auth token, URL + each POST parameter name + value, sorted by name)). Like
  * `twilio.validateRequest`, the URL is tried as received with and without its default port, then
- * WHATWG-normalised, then with a legacy `querystring` re-encoding. Web Crypto, constant-time.
+ * WHATWG-normalised, then with a legacy `querystring` re-encoding; and, since the URL we are given was
+ * already parsed by the runtime, as it may have been before parsing. Web Crypto, constant-time.
  */
 import { type FormParams, hmac, safeEqual, toBase64 } from "../../src/channels/signing";
 
@@ -77,14 +78,8 @@ export async function twilioSignature(authToken: string, url: string, params: Fo
   return toBase64(await hmac(authToken, "SHA-1", signedData(url, params)));
 }
 
-/**
- * Accepts exactly what `twilio.validateRequest(authToken, signature, url, params)` accepts.
- *
- * @example
- * await verifyTwilio(env.TWILIO_AUTH_TOKEN, c.req.header("x-twilio-signature"), publicUrl, parseForm(await c.req.text()))
- */
-export async function verifyTwilio(authToken: string, signature: string | undefined, url: string, params: FormParams): Promise<boolean> {
-  const header = signature ?? "";
+/** Exactly what `twilio.validateRequest(authToken, header, url, params)` accepts. */
+async function validates(authToken: string, header: string, url: string, params: FormParams): Promise<boolean> {
   const tryUrl = async (candidate: string) => safeEqual(header, await twilioSignature(authToken, candidate, params));
   for (const candidate of [removePort(url), addPort(url)]) if (await tryUrl(candidate)) return true;
   let normalized: string;
@@ -97,5 +92,40 @@ export async function verifyTwilio(authToken: string, signature: string | undefi
   const withPort = addPort(normalized);
   for (const candidate of [without, withPort, withLegacyQuery(without), withLegacyQuery(withPort)])
     if (await tryUrl(candidate)) return true;
+  return false;
+}
+
+/** What WHATWG URL parsing percent-encodes in an http(s) query and an HTTP request line can carry raw. */
+const ENCODED_BY_PARSING: Record<string, string> = { "%22": '"', "%27": "'", "%3C": "<", "%3E": ">" };
+
+/**
+ * The URL Twilio may have called, given the URL as a Fetch `Request` (Node and Workers alike) parsed it:
+ * parsing percent-encodes `"`, `'`, `<` and `>` in the query (in upper case), and a bare `?` may be lost on
+ * the way. A space, `#` or a non-ASCII character cannot arrive raw in a request line, so they are not undone.
+ * A query mixing raw and escaped forms of one character is not recovered (2ⁿ candidates for n escapes).
+ */
+function beforeParsing(url: string): string[] {
+  const start = url.indexOf("?");
+  if (start === -1) return [`${url}?`];
+  const query = url.slice(start + 1);
+  const raw = query.replace(/%(?:22|27|3C|3E)/g, (encoded) => ENCODED_BY_PARSING[encoded] ?? encoded);
+  return raw === query ? [] : [`${url.slice(0, start + 1)}${raw}`];
+}
+
+/**
+ * Accepts what `twilio.validateRequest(authToken, signature, urlTwilioCalled, params)` accepts, given the
+ * URL as the runtime parsed it: the URL itself first, then — only when that fails — the URL as Twilio may
+ * have called it before parsing ({@link beforeParsing}), as received with and without its port (its
+ * normalised forms are the URL's own, tried already). Each candidate still needs the auth token.
+ *
+ * @example
+ * await verifyTwilio(env.TWILIO_AUTH_TOKEN, c.req.header("x-twilio-signature"), publicUrl, parseForm(await c.req.text()))
+ */
+export async function verifyTwilio(authToken: string, signature: string | undefined, url: string, params: FormParams): Promise<boolean> {
+  const header = signature ?? "";
+  if (await validates(authToken, header, url, params)) return true;
+  for (const called of beforeParsing(url))
+    for (const candidate of [removePort(called), addPort(called)])
+      if (safeEqual(header, await twilioSignature(authToken, candidate, params))) return true;
   return false;
 }

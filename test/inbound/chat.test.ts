@@ -196,6 +196,65 @@ describe("Telegram bot webhook", () => {
     expect((await send(t, update, "wrong")).status).toBe(403);
     expect(dump(t.db)).toEqual(before);
   });
+
+  describe("a button's answerCallbackQuery text (0–200 characters)", () => {
+    /** The demo store with the alpaca cardigan (ALP-CAR-S-CHARC, €125.00) renamed `title` in English. */
+    async function titledApp(title: string) {
+      const t = await createTestApp({ config: { TELEGRAM_SECRET_TOKEN: TG } });
+      const content = await readContentDir(join(import.meta.dirname, "../../content"));
+      const file = content.products.find((f) => (f.data as { slug: string }).slug === "alpaca-cardigan");
+      if (!file) throw new Error("the demo store has no alpaca-cardigan");
+      (file.data as { title: Record<string, string> }).title.en = title;
+      await importContent(t.db, content, { keyId: null, now: t.now });
+      return t;
+    }
+    let update = 100;
+    const press = async (t: Awaited<ReturnType<typeof titledApp>>, data: string) => {
+      const id = `cbq-${++update}`;
+      const res = await send(t, { update_id: update, callback_query: { id, from: { id: 901 }, message: { chat: { id: 901 } }, data } });
+      expect(res.status, await res.clone().text()).toBe(200);
+      const answer = (await res.json()) as { method: string; callback_query_id: string; text: string };
+      expect(answer).toMatchObject({ method: "answerCallbackQuery", callback_query_id: id });
+      return answer.text;
+    };
+    const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const boundaries = (text: string) =>
+      new Set([...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].map((s) => s.index).concat(text.length));
+
+    /** Each button's answer: at most 200 UTF-16 units, well-formed, the text cut on a grapheme boundary of the reply with "…", the price kept. */
+    async function expectWellFormedAnswers(title: string) {
+      const t = await titledApp(title);
+      const presses = [
+        { data: "a:view_product:alpaca-cardigan", reply: `Here are the details. ${title}` },
+        { data: "a:add_to_cart:ALP-CAR-S-CHARC", reply: `Added to your cart. ${title} (S / Charcoal) ×1` },
+        { data: "a:view_cart", reply: `Here is your cart. ${title} (S / Charcoal) ×1` },
+      ];
+      for (const { data, reply } of presses) {
+        const text = await press(t, data);
+        expect(text.length, text).toBeLessThanOrEqual(200);
+        expect(text, data).not.toMatch(LONE_SURROGATE);
+        const kept = /^([\s\S]*)… — €125\.00$/.exec(text)?.[1];
+        expect(kept, `${data}: ${text}`).toBeDefined();
+        expect(reply.startsWith(kept as string), `${data}: ${text}`).toBe(true);
+        expect(boundaries(reply).has((kept as string).length), `${data} cut inside a grapheme: ${text}`).toBe(true);
+      }
+    }
+
+    it("a title of 95 🎉 is cut between two emoji with an ellipsis, and the price is kept", async () => {
+      await expectWellFormedAnswers("🎉".repeat(95));
+    });
+
+    it("a Devanagari title is cut between grapheme clusters (never between a consonant and its virama or vowel sign)", async () => {
+      await expectWellFormedAnswers("स्वतन्त्रता".repeat(18));
+    });
+
+    it("a reply within 200 characters is answered whole, its link included", async () => {
+      const t = await titledApp("Alpaca cardigan");
+      expect(await press(t, "a:view_product:alpaca-cardigan")).toBe(
+        "Here are the details. Alpaca cardigan — €125.00 https://shop.example/products/alpaca-cardigan",
+      );
+    });
+  });
 });
 
 describe("Slack webhook", () => {

@@ -53,6 +53,24 @@ describe("Twilio signatures, with the official twilio package as the oracle", ()
     }
   });
 
+  it("accepts a URL Twilio signed as sent, given it as a Fetch Request parsed it (quotes, angle brackets, a bare ?)", async () => {
+    const sent = [
+      "https://shop.example/v1/inbound/sms?store=o'brien",
+      'https://shop.example/v1/inbound/sms?q="<b>"&store=o\'brien',
+      "https://shop.example:443/v1/inbound/sms?note=it's%20here",
+      "https://shop.example/v1/inbound/sms?",
+    ];
+    for (const url of sent) {
+      const signature = twilio.getExpectedTwilioSignature(TOKEN, url, PARAMS);
+      expect(twilio.validateRequest(TOKEN, signature, url, PARAMS), url).toBe(true);
+      const parsed = new URL(new Request(url).url);
+      expect(await verifyTwilio(TOKEN, signature, `${parsed.origin}${parsed.pathname}${parsed.search}`, PARAMS), url).toBe(true);
+    }
+    const other = twilio.getExpectedTwilioSignature(TOKEN, "https://shop.example/v1/inbound/sms?store=o'neil", PARAMS);
+    expect(await verifyTwilio(TOKEN, other, "https://shop.example/v1/inbound/sms?store=o%27brien", PARAMS)).toBe(false);
+    expect(await verifyTwilio(TOKEN, other, "https://shop.example/v1/inbound/sms", PARAMS)).toBe(false);
+  });
+
   it("signs repeated form fields the way twilio does", async () => {
     const body = "To=%2B47&Body=hi&MediaUrl=https%3A%2F%2Fb&MediaUrl=https%3A%2F%2Fa";
     const params = parseForm(body);

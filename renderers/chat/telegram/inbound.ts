@@ -4,8 +4,34 @@
  * presses (`callback_data`) run their action and are always answered (`answerCallbackQuery`).
  */
 import { z } from "@hono/zod-openapi";
+import { charCount, truncate } from "../../../src/channels/contract";
 import { type ChatEvent, type ChatWebhook, escapeAngles, WebhookRefusal } from "../../../src/channels/platform";
 import { verifyTelegram } from "./signature";
+
+/** `answerCallbackQuery`'s `text`: 0–200 characters (Bot API), shown as a notification. */
+const CALLBACK_TEXT_MAX = 200;
+/** The longest closing figure (what follows the last ` — `: a price, a total) kept whole when the rest is cut. */
+const FIGURE_MAX = 40;
+
+/**
+ * A reply as a callback query's notification, within {@link CALLBACK_TEXT_MAX} and deterministic. When it is
+ * longer, decoration goes before facts: first the links (a notification cannot open them), then the rest is cut on a
+ * grapheme boundary with "…" (`truncate`), keeping whole the figure an action's detail ends with
+ * (`Title ×1 — €89.00`, src/journeys/actions.ts) so the price or total survives a long title. The reply text
+ * carries no availability (the sendMessage payload does, and a callback query is answered with this text only).
+ *
+ * @example
+ * callbackText(`Here is your cart. ${"🎉".repeat(95)} ×1 — €89.00`) // "Here is your cart. 🎉🎉…🎉… — €89.00" (≤ 200)
+ */
+function callbackText(text: string): string {
+  if (charCount(text) <= CALLBACK_TEXT_MAX) return text;
+  const plain = text.replace(/\s*\bhttps?:\/\/\S+/gi, "").trim();
+  if (charCount(plain) <= CALLBACK_TEXT_MAX) return plain;
+  const at = plain.lastIndexOf(" — ");
+  const figure = at === -1 ? "" : plain.slice(at);
+  if (!figure || charCount(figure) > FIGURE_MAX) return truncate(plain, CALLBACK_TEXT_MAX);
+  return `${truncate(plain.slice(0, at), CALLBACK_TEXT_MAX - charCount(figure))}${figure}`;
+}
 
 const TelegramUpdate = z
   .object({
@@ -118,7 +144,7 @@ export const telegramWebhook: ChatWebhook<TelegramEvent> = {
     const { event, reply } = handled;
     // Every callback query is answered, or the user's client keeps spinning (Bot API).
     if (event.callbackId !== undefined)
-      return { method: "answerCallbackQuery", callback_query_id: event.callbackId, text: reply.text.slice(0, 200) };
+      return { method: "answerCallbackQuery", callback_query_id: event.callbackId, text: callbackText(reply.text) };
     // The chat renderer's sendMessage (HTML escaped, inline keyboard of callback_data postbacks), addressed to this chat.
     if (reply.payload) return { ...reply.payload, chat_id: event.chatId };
     return { method: "sendMessage", chat_id: event.chatId, text: escapeAngles(reply.text).slice(0, 4096), parse_mode: "HTML" };

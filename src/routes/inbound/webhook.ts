@@ -15,12 +15,15 @@ import { hostOf, isAllowedHost } from "../../webhooks/endpoints";
 export async function webhookRequest(c: Context<AppEnv>): Promise<WebhookRequest> {
   const config = c.get("config");
   const url = new URL(c.req.url);
+  url.hash = "";
+  // `search` is "" for an empty query as for none: keep the bare `?` the request URL ends with (Twilio signs it).
+  const search = url.search || (url.href.endsWith("?") ? "?" : "");
   return {
     body: c.req.method === "GET" ? "" : await c.req.text(),
     header: (name) => c.req.header(name),
     query: c.req.query(),
     // Platforms sign the public URL they called; behind a proxy that is PUBLIC_BASE_URL, not the URL we see.
-    url: `${config.PUBLIC_BASE_URL}${url.pathname}${url.search}`,
+    url: `${config.PUBLIC_BASE_URL}${url.pathname}${search}`,
     now: c.get("clock")(),
     config,
     json(text, what = "The request body") {
