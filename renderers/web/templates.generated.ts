@@ -4,7 +4,7 @@ import type { TemplateSpecification } from "handlebars";
 export type TemplateName = "action_result" | "cart" | "checkout" | "form" | "framed" | "layout" | "message" | "missing_facts" | "order" | "page_parts" | "product" | "product_list" | "styles";
 
 /** A hash of the template sources (their names and text): what stored renders name as their templates' version. */
-export const templatesHash = "83bf0dd1f272f1fb";
+export const templatesHash = "c98b0bc50e38c2ac";
 
 export const templates = {
   "action_result": {"0":function(container,depth0,helpers,partials,data) {
@@ -20,8 +20,9 @@ export const templates = {
     + "</h1>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"ok"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":3,"column":141}}})) != null ? stack1 : "")
     + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"confirm"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":8,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"missing_facts"),depth0,{"name":"missing_facts","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"forms"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":10,"column":34}}})) != null ? stack1 : "")
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     return "<p class=\"ok text\" role=\"status\" dir=\"auto\">"
@@ -32,6 +33,21 @@ export const templates = {
     + container.escapeExpression(container.lambda(container.strict(depth0, "text", {"start":{"line":3,"column":124},"end":{"line":3,"column":128}} ), depth0))
     + "</p>";
 },"3":function(container,depth0,helpers,partials,data) {
+    var alias1=container.strict, alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<form class=\"action\" method=\"post\" action=\""
+    + alias3(alias2(alias1(lookupProperty(depth0,"confirm"), "action", {"start":{"line":4,"column":60},"end":{"line":4,"column":74}} ), depth0))
+    + "\">\n<button type=\"submit\">"
+    + alias3(alias2(alias1(lookupProperty(depth0,"confirm"), "label", {"start":{"line":5,"column":24},"end":{"line":5,"column":37}} ), depth0))
+    + "</button>\n</form>\n<p class=\"hint\" dir=\"auto\">"
+    + alias3(alias2(alias1(lookupProperty(depth0,"confirm"), "note", {"start":{"line":7,"column":29},"end":{"line":7,"column":41}} ), depth0))
+    + "</p>\n";
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];

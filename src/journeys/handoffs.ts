@@ -4,18 +4,25 @@
  * Codes are single use and expire after 30 minutes; redeeming one links the
  * redeeming identity to the customer, so both channels share one cart, one
  * order history and one timeline from then on.
+ *
+ * A code is a bearer token anyone can pass on, so redeeming it never takes an
+ * identity away from a customer who has a history of their own (orders, a cart
+ * with items, a name or email, another channel): a link from someone else must
+ * not move a shopper's browser, and what they order next, onto the sender's
+ * account. Such an identity is refused ({@link HandoffIdentityTaken}); only a
+ * new identity, or one whose customer has nothing yet, joins.
  */
 import { z } from "@hono/zod-openapi";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { ViewContext } from "../catalogue/products";
 import { type Database, guardWhen, isGuardFailure, isUniqueViolation, type Orm, releaseGuard, type Statement } from "../db/client";
-import { handoffs, identities } from "../db/schema";
+import { cartLines, carts, handoffs, identities } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { CartSchema, type CartView, cartView, loadCartOf } from "./carts";
 import { type Identity, IdentitySchema, type JourneyChannel, JourneyChannelSchema } from "./channels";
 import { HANDOFF_CODE_LENGTH, randomCode } from "./codes";
-import { findIdentity } from "./customers";
+import { findIdentity, type IdentityRow } from "./customers";
 import { recordInteraction } from "./interactions";
 import type { ActionContext, Plan } from "./plan";
 
@@ -88,13 +95,107 @@ export const RedeemResultSchema = z
     handoff: HandoffSchema,
     cart: CartSchema,
   })
-  .openapi("HandoffRedemption");
+  .openapi("HandoffRedemption", {
+    description:
+      "A redeemed handoff: `identity` now belongs to `customer`, whose cart it shares. An identity that already belongs to another customer with a history of their own (orders, a cart with items, a name or email, another channel's identity) is never moved: that redemption is refused with 409 `conflict` and the code stays unused.",
+  });
+
+/**
+ * Refused: the redeeming identity belongs to another customer with a history of their own, which a handoff never
+ * takes away from them (nothing changed; the code stays usable by a new identity). An `ApiError` (409 `conflict`),
+ * a class of its own so the storefront can explain it in the shopper's language.
+ */
+export class HandoffIdentityTaken extends ApiError {
+  constructor(channel: JourneyChannel) {
+    super(
+      "conflict",
+      `This ${channel} identity already has orders, a cart, details or another channel of its own: a handoff code never moves it to another customer. Continue with a new identity (on the web: another browser or a private window).`,
+    );
+    this.name = "HandoffIdentityTaken";
+  }
+}
+
+/**
+ * Whether the customer `customerId` has a history that keeps `identityId` theirs: an order, a cart line, a name or
+ * email, or an identity besides this one. One SQL condition, read by {@link previewHandoff} and checked again inside
+ * the atomic unit that would move the identity (so a cart filled or an order placed in between still counts).
+ */
+function historyOf(customerId: string, identityId: string): SQL {
+  // Tables named in full: the condition is also part of an UPDATE of `identities`, where drizzle would name columns bare.
+  return sql`(EXISTS (SELECT 1 FROM orders WHERE orders.customer_id = ${customerId})
+    OR EXISTS (SELECT 1 FROM cart_lines INNER JOIN carts ON carts.id = cart_lines.cart_id WHERE carts.customer_id = ${customerId})
+    OR EXISTS (SELECT 1 FROM customers WHERE customers.id = ${customerId} AND (customers.name IS NOT NULL OR customers.email IS NOT NULL))
+    OR EXISTS (SELECT 1 FROM identities AS other WHERE other.customer_id = ${customerId} AND other.id <> ${identityId}))`;
+}
+
+async function hasHistory(db: Database, identity: IdentityRow): Promise<boolean> {
+  const [row] = await db.orm.all<{ taken: number }>(sql`SELECT ${historyOf(identity.customerId, identity.id)} AS taken`);
+  return Boolean(row?.taken);
+}
+
+/** The code's row, when it can still be redeemed: else 404 `not_found`, 409 `handoff_used` or 410 `handoff_expired`. */
+async function usableHandoff(db: Database, code: string, at: string): Promise<HandoffRow> {
+  const [row] = await db.orm.select().from(handoffs).where(eq(handoffs.code, code)).limit(1);
+  if (!row) throw new ApiError("not_found", `No handoff with code ${code}.`);
+  if (row.redeemedAt) throw new ApiError("handoff_used", "This handoff code was already used. Ask for a new one.");
+  if (row.expiresAt <= at) throw new ApiError("handoff_expired", "This handoff code has expired. Ask for a new one.");
+  return row;
+}
+
+/**
+ * What redeeming a code would do to an identity: `new` (it joins the customer), `same` (it is theirs already),
+ * `move` (it leaves a customer who has nothing yet) or `refused` (its customer has a history: {@link HandoffIdentityTaken}).
+ */
+export type HandoffJoin = "new" | "same" | "move" | "refused";
+
+/** A handoff as the one who opens its link may see it: where it comes from and how much is in that cart, no personal data. */
+export interface HandoffPreview {
+  code: string;
+  from: JourneyChannel;
+  to: JourneyChannel;
+  expiresAt: string;
+  /** Items in the cart of the customer who asked for the code. */
+  itemCount: number;
+  join: HandoffJoin;
+}
+
+/**
+ * Reads, and changes nothing: whether a code can be redeemed (the same 404 / 409 / 410 as {@link redeemHandoff}) and
+ * what redeeming it would do to `identity` (null: an identity that does not exist yet, such as a browser without a
+ * session). The storefront's `GET /h/{code}` shows this before the shopper confirms.
+ *
+ * @example
+ * const preview = await previewHandoff(db, { code: "K7QM3XZT", identity: null }, now);
+ * // { from: "sms", to: "web", itemCount: 2, join: "new", … }
+ */
+export async function previewHandoff(db: Database, input: { code: string; identity: Identity | null }, now: Date): Promise<HandoffPreview> {
+  const row = await usableHandoff(db, input.code, now.toISOString());
+  const [count] = await db.orm
+    .select({ n: sql<number>`coalesce(sum(${cartLines.quantity}), 0)` })
+    .from(carts)
+    .innerJoin(cartLines, eq(cartLines.cartId, carts.id))
+    .where(eq(carts.customerId, row.customerId));
+  const existing = input.identity ? await findIdentity(db, input.identity) : null;
+  const join: HandoffJoin = !existing
+    ? "new"
+    : existing.customerId === row.customerId
+      ? "same"
+      : (await hasHistory(db, existing))
+        ? "refused"
+        : "move";
+  return { code: row.code, from: row.fromChannel, to: row.toChannel, expiresAt: row.expiresAt, itemCount: Number(count?.n ?? 0), join };
+}
 
 /**
  * Redeems a code for an identity: single use (a compare-and-set on
  * `redeemed_at`), unexpired, and linking the identity to the code's customer
- * in the same atomic unit. An identity that belonged to another customer moves
- * (what that customer already had stays with them).
+ * in the same atomic unit. A new identity joins; an identity of another customer
+ * moves only while that customer has no history (orders, cart lines, a name or
+ * email, another identity), checked in the same unit: otherwise
+ * {@link HandoffIdentityTaken} (409), nothing changes and the code stays unused.
+ *
+ * @example
+ * const { customer, cart } = await redeemHandoff(db, { code: "K7QM3XZT", identity: { channel: "web", externalId: session } }, now, view);
  */
 export async function redeemHandoff(
   db: Database,
@@ -104,12 +205,11 @@ export async function redeemHandoff(
 ): Promise<{ customer: string; identity: Identity; handoff: HandoffView; cart: CartView }> {
   const at = now.toISOString();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [row] = await db.orm.select().from(handoffs).where(eq(handoffs.code, input.code)).limit(1);
-    if (!row) throw new ApiError("not_found", `No handoff with code ${input.code}.`);
-    if (row.redeemedAt) throw new ApiError("handoff_used", "This handoff code was already used. Ask for a new one.");
-    if (row.expiresAt <= at) throw new ApiError("handoff_expired", "This handoff code has expired. Ask for a new one.");
-
+    const row = await usableHandoff(db, input.code, at);
     const existing = await findIdentity(db, input.identity);
+    if (existing && existing.customerId !== row.customerId && (await hasHistory(db, existing))) {
+      throw new HandoffIdentityTaken(input.identity.channel);
+    }
     const identityId = existing?.id ?? newId("idn");
     const token = newId("wt");
     const link = (orm: Orm): Statement[] => {
@@ -126,12 +226,19 @@ export async function redeemHandoff(
         ];
       }
       if (existing.customerId === row.customerId) return [];
+      // Moves only while its customer still has no history: an order or a cart line added since the read aborts the unit.
       const moved = newId("wt");
       return [
         orm
           .update(identities)
           .set({ customerId: row.customerId, linkedAt: at })
-          .where(and(eq(identities.id, existing.id), eq(identities.customerId, existing.customerId))),
+          .where(
+            and(
+              eq(identities.id, existing.id),
+              eq(identities.customerId, existing.customerId),
+              sql`NOT ${historyOf(existing.customerId, existing.id)}`,
+            ),
+          ),
         guardWhen(moved, sql`SELECT changes()`),
         releaseGuard(moved),
       ];

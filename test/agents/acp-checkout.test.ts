@@ -179,8 +179,11 @@ describe("ACP checkout sessions (POST/GET /checkout_sessions…)", () => {
       body: JSON.stringify({ channel: "agent", customer: customerId, input: { to: "web" } }),
     });
     const code = ((await handoff.json()) as any).result.handoff.code;
-    const opened = await fetch(`${server.url}/h/${code}`, { redirect: "manual" });
-    const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
+    // The link shows what continuing does; its button (a same-origin POST) links the browser.
+    expect((await fetch(`${server.url}/h/${code}`)).status).toBe(200);
+    const opened = await fetch(`${server.url}/h/${code}`, { method: "POST", headers: { origin: server.url }, redirect: "manual" });
+    expect(opened.status).toBe(303);
+    const cookie = (opened.headers.getSetCookie().find((c) => c.startsWith("unison_session=")) ?? "").split(";")[0]!;
     const page = await fetch(`${server.url}/orders/${order.id}`, { headers: { cookie } });
     expect(page.status).toBe(200);
     const html = await page.text();

@@ -224,8 +224,13 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
     // The agent hands the customer to the web: the same order, on the storefront's order page.
     const toWeb = await agent.callTool({ name: "handoff", arguments: { to: "web" }, _meta: meta });
     const webCode = (toWeb.structuredContent as { result: { handoff: { code: string } } }).result.handoff.code;
-    const opened = await call(`/h/${webCode}`, { redirect: "manual" });
-    const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
+    // Opening the link shows what continuing does; its button (a same-origin POST) links the browser.
+    const shown = await call(`/h/${webCode}`);
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain(`action="${server.url}/h/${webCode}"`);
+    const opened = await call(`/h/${webCode}`, { method: "POST", headers: { origin: server.url }, redirect: "manual" });
+    expect(opened.status).toBe(303);
+    const cookie = (opened.headers.getSetCookie().find((c) => c.startsWith("unison_session=")) ?? "").split(";")[0]!;
     expect(cookie).toMatch(/=/);
     const page = await call(`/orders/${order.number}`, { headers: { cookie } });
     expect(page.status).toBe(200);
@@ -304,8 +309,10 @@ describe("MCP at /mcp, with the official SDK client, on the server npm start run
     expect((after.structuredContent as { result: { cart: { lines: unknown[] } } }).result.cart.lines).toEqual([]);
     const toWeb = await agent.callTool({ name: "handoff", arguments: { to: "web" }, _meta: meta });
     const webCode = (toWeb.structuredContent as { result: { handoff: { code: string } } }).result.handoff.code;
-    const opened = await fetch(`${server.url}/h/${webCode}`, { redirect: "manual" });
-    const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect((await fetch(`${server.url}/h/${webCode}`)).status).toBe(200);
+    const opened = await fetch(`${server.url}/h/${webCode}`, { method: "POST", headers: { origin: server.url }, redirect: "manual" });
+    expect(opened.status).toBe(303);
+    const cookie = (opened.headers.getSetCookie().find((c) => c.startsWith("unison_session=")) ?? "").split(";")[0]!;
     const page = await fetch(`${server.url}/orders/${number}`, { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(number);

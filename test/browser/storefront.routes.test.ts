@@ -8,8 +8,10 @@ import { HtmlValidate } from "html-validate";
 import { beforeEach, describe, expect, it } from "vitest";
 import { importContent } from "../../src/catalogue/content";
 import { readContentDir } from "../../src/cli/content-files";
+import { HANDOFF_TTL_MS } from "../../src/journeys/handoffs";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { BASE_URL, CONTENT_DIR } from "../helpers/demo";
+import { dump } from "../helpers/snapshot";
 
 let t: TestApp;
 
@@ -233,33 +235,158 @@ describe("the cart flow through form posts", () => {
   });
 });
 
-describe("GET /h/:code (handoff)", () => {
-  it("links this browser to the customer who asked and opens their cart", async () => {
+describe("/h/:code (handoff links)", () => {
+  /** An SMS shopper's cart and a handoff to the web, as the SMS channel asks for one: the link's code. */
+  async function smsHandoff(phone = "+33612345678") {
     const auth = await t.auth("actions:invoke");
-    const identity = { channel: "sms", externalId: "+33612345678" };
+    const identity = { channel: "sms", externalId: phone };
     const call = (key: string, input: unknown) =>
       t.request("POST", `/v1/actions/${key}`, {
         body: { channel: "sms", identity, input },
         headers: { ...auth, "idempotency-key": crypto.randomUUID() },
       });
-    expect((await call("add_to_cart", { sku: "MER-CRE-SWE-S-OAT", quantity: 1 })).status).toBe(200);
-    const handoff = (await (await call("handoff", { to: "web" })).json()) as { result: { handoff: { code: string } } };
+    const added = await call("add_to_cart", { sku: "MER-CRE-SWE-S-OAT", quantity: 2 });
+    expect(added.status).toBe(200);
+    const handoff = (await (await call("handoff", { to: "web" })).json()) as { customer: string; result: { handoff: { code: string } } };
+    return { code: handoff.result.handoff.code, customer: handoff.customer };
+  }
+
+  /** A storefront shopper with a placed order (pick-up): their browser and the order's number. */
+  async function shopperWithOrder() {
     const browser = new Browser();
-    const res = await browser.get(`/h/${handoff.result.handoff.code}`);
-    expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("https://shop.example/cart");
-    expect(await html(await browser.get("/cart"), 200)).toContain("Merino crew sweater (S / Oat)");
-    // Single use.
-    await html(await new Browser().get(`/h/${handoff.result.handoff.code}`), 409);
+    expect((await browser.post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "1" })).status).toBe(303);
+    const placed = await browser.post("/actions/checkout", { deliveryOption: "pickup" });
+    expect(placed.status, await placed.clone().text()).toBe(303);
+    const number = new URL(placed.headers.get("location")!).pathname.split("/").pop()!;
+    await html(await browser.get(`/orders/${number}`), 200);
+    return { browser, number };
+  }
+
+  const customerOf = (session: string | undefined) =>
+    (
+      t.db.client.prepare("SELECT customer_id AS id FROM identities WHERE channel = 'web' AND external_id = ?").get(session) as
+        | { id: string }
+        | undefined
+    )?.id;
+  const redeemedAt = (code: string) =>
+    (t.db.client.prepare("SELECT redeemed_at AS at FROM handoffs WHERE code = ?").get(code) as { at: string | null }).at;
+  const confirmForm = (code: string) => `<form class="action" method="post" action="https://shop.example/h/${code}">`;
+
+  it("GET shows what continuing does, with a button that posts, and changes nothing: no row, no session cookie, not cached", async () => {
+    const { code } = await smsHandoff();
+    const before = dump(t.db);
+    const browser = new Browser();
+    const res = await browser.get(`/h/${code}`);
+    const body = await html(res, 200);
+    expect(body).toContain('<h1 dir="auto">Continue your cart here</h1>');
+    expect(body).toContain("Continue the cart from your SMS conversation on this browser. It holds 2 items.");
+    expect(body).toContain(`${confirmForm(code)}\n<button type="submit">Continue here</button>\n</form>`);
+    // Nothing about the other customer: no phone number, no product, no price.
+    expect(body).not.toContain("+33612345678");
+    expect(body).not.toContain("Merino");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("content-security-policy")).toContain("form-action 'self'");
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(browser.cookies.size).toBe(0);
+    expect(dump(t.db)).toEqual(before);
+    // Opened again (a link preview, a second tap): still the same page, the code still unused.
+    await html(await browser.get(`/h/${code.toLowerCase()}`), 200);
+    expect(redeemedAt(code)).toBeNull();
   });
 
-  it("is a 404 page for an unknown code", async () => {
+  it("speaks the shopper's language", async () => {
+    const { code } = await smsHandoff();
+    const body = await html(await new Browser().get(`/h/${code}`, { "accept-language": "fr-FR,fr;q=0.9" }), 200);
+    expect(body).toContain('<html lang="fr" dir="ltr">');
+    expect(body).toContain("Continuer sur ce navigateur le panier de votre conversation SMS. Il contient 2 articles.");
+    expect(body).toContain('<button type="submit">Continuer ici</button>');
+  });
+
+  it("POST (the button, from the shop's own page) links this browser to the SMS customer and opens their cart; a code works once", async () => {
+    const { code, customer } = await smsHandoff();
+    const browser = new Browser();
+    await html(await browser.get(`/h/${code}`), 200);
+    const res = await browser.post(`/h/${code}`, {});
+    expect(res.status, await res.clone().text()).toBe(303);
+    expect(res.headers.get("location")).toBe("https://shop.example/cart");
+    expect(customerOf(browser.cookies.get("unison_session"))).toBe(customer);
+    const cart = await html(await browser.get("/cart"), 200);
+    expect(cart).toContain("Merino crew sweater (S / Oat)");
+    expect(cart).toContain('<td data-label="Quantity">2</td>');
+    expect(cart).toContain('<p class="notice" role="status" dir="auto">Welcome back: your journey continues here.</p>');
+    // Single use: another browser is told so, in a page, and joins no one.
+    const other = new Browser();
+    expect(await html(await other.get(`/h/${code}`), 409)).toContain("This link was already used.");
+    expect(await html(await other.post(`/h/${code}`, {}), 409)).toContain("This link was already used.");
+    expect(customerOf(other.cookies.get("unison_session"))).toBeUndefined();
+  });
+
+  it("the attack: a link from someone else's session neither moves a shopper with orders onto the sender's account nor shows it their next order", async () => {
+    // (1) The victim has ordered on the storefront.
+    const victim = await shopperWithOrder();
+    const victimCustomer = customerOf(victim.browser.cookies.get("unison_session"))!;
+    // (2) The attacker, in their own storefront session, asks for a link to the web.
+    const attacker = new Browser();
+    expect((await attacker.post("/actions/handoff", { to: "web" })).status).toBe(303);
+    // The notice cookie holds the reply's text, URI-encoded by the storefront and again by the cookie.
+    const notice = decodeURIComponent(decodeURIComponent(attacker.cookies.get("unison_notice") ?? ""));
+    const code = /\/h\/([0-9A-Z]{8})\b/.exec(notice)?.[1];
+    expect(code, notice).toBeDefined();
+    const attackerCustomer = customerOf(attacker.cookies.get("unison_session"))!;
+    expect(attackerCustomer).not.toBe(victimCustomer);
+
+    // (3) The victim opens the link (a plain GET, from anywhere): a page saying this browser cannot continue there, no button.
+    const before = dump(t.db);
+    const shown = await html(await victim.browser.get(`/h/${code}`), 409);
+    expect(shown).toContain("This browser already has its own cart");
+    expect(shown).not.toContain(confirmForm(code!));
+    expect(dump(t.db)).toEqual(before);
+    // Even a POST the victim's browser makes (the same origin) is refused and changes nothing.
+    expect(await html(await victim.browser.post(`/h/${code}`, {}), 409)).toContain("open the link in another browser or a private window");
+    expect(dump(t.db)).toEqual(before);
+    expect(redeemedAt(code!)).toBeNull();
+
+    // The victim's order is still theirs, and (4) their next order too: the attacker sees neither.
+    await html(await victim.browser.get(`/orders/${victim.number}`), 200);
+    expect((await victim.browser.post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "1" })).status).toBe(303);
+    const again = await victim.browser.post("/actions/checkout", { deliveryOption: "pickup" });
+    const second = new URL(again.headers.get("location")!).pathname;
+    await html(await victim.browser.get(second), 200);
+    await html(await attacker.get(second), 404);
+    await html(await attacker.get(`/orders/${victim.number}`), 404);
+    expect(customerOf(victim.browser.cookies.get("unison_session"))).toBe(victimCustomer);
+    const owners = t.db.client.prepare("SELECT DISTINCT customer_id AS id FROM orders").all();
+    expect(owners).toEqual([{ id: victimCustomer }]);
+  });
+
+  it("refuses a cross-site POST with the 403 page and changes nothing (no session either); the code still works from the shop", async () => {
+    const { code, customer } = await smsHandoff();
+    const before = dump(t.db);
+    const browser = new Browser();
+    expect(await html(await browser.post(`/h/${code}`, {}, { origin: "https://evil.example" }), 403)).toContain("Request refused");
+    // A browser that sends no Origin still says where the form came from (Fetch Metadata).
+    await html(await browser.post(`/h/${code}`, {}, { "sec-fetch-site": "cross-site" }), 403);
+    await html(await browser.post(`/h/${code}`, {}, { origin: "null" }), 403);
+    expect(browser.cookies.has("unison_session")).toBe(false);
+    expect(dump(t.db)).toEqual(before);
+    expect((await browser.post(`/h/${code}`, {}, { origin: BASE_URL, "sec-fetch-site": "same-origin" })).status).toBe(303);
+    expect(customerOf(browser.cookies.get("unison_session"))).toBe(customer);
+  });
+
+  it("is a 404 page for an unknown code and a 410 page, on GET and POST alike, for an expired one", async () => {
     await html(await new Browser().get("/h/NOPE"), 404);
+    expect(await html(await new Browser().get("/h/ZZZZZZZZ"), 404)).toContain("Page not found");
+    await html(await new Browser().post("/h/ZZZZZZZZ", {}), 404);
+    const { code } = await smsHandoff();
+    t.now.setTime(t.now.getTime() + HANDOFF_TTL_MS);
+    expect(await html(await new Browser().get(`/h/${code}`), 410)).toContain("This link has expired");
+    await html(await new Browser().post(`/h/${code}`, {}), 410);
+    expect(redeemedAt(code)).toBeNull();
   });
 });
 
 describe("every storefront page", () => {
-  it("is valid HTML: catalogue, category, search, product, message, cart, order, refusal and 404", async () => {
+  it("is valid HTML: catalogue, category, search, product, message, cart, order, refusal, 404 and handoff", async () => {
     const validator = new HtmlValidate({
       extends: ["html-validate:recommended"],
       // The doctype is written in lower case on purpose (both are valid); titles over 70 characters are SEO advice.
@@ -280,6 +407,13 @@ describe("every storefront page", () => {
     pages.push(await browser.get("/checkout"));
     const checkout = await browser.post("/actions/checkout", { deliveryOption: "pickup" });
     pages.push(await browser.get(new URL(checkout.headers.get("location")!).pathname));
+    // A handoff link's confirmation page, and the one a browser with a history of its own gets.
+    const handoff = await t.request("POST", "/v1/actions/handoff", {
+      body: { channel: "sms", identity: { channel: "sms", externalId: "+33612345670" }, input: { to: "web" } },
+      headers: { ...(await t.auth("actions:invoke")), "idempotency-key": crypto.randomUUID() },
+    });
+    const code = ((await handoff.json()) as { result: { handoff: { code: string } } }).result.handoff.code;
+    pages.push(await new Browser().get(`/h/${code}`), await browser.get(`/h/${code}`));
     const problems: string[] = [];
     for (const res of pages) {
       const report = await validator.validateString(await res.text());

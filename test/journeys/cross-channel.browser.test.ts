@@ -13,7 +13,8 @@
  * handoff (`POST /v1/actions/handoff`) and redeems the code for the new
  * identity (`POST /v1/handoffs/{code}/redeem`) before that identity's first
  * message. The web identity joins the product's own way, by opening the link
- * the SMS reply carried. Screenshots land in test-artifacts/journey-*.png.
+ * the SMS reply carried and pressing its "Continue here" button (opening it
+ * alone changes nothing). Screenshots land in test-artifacts/journey-*.png.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
@@ -229,11 +230,21 @@ describe("one customer across chat, SMS, the web and WhatsApp", () => {
     const url = handoffLink(web);
     expect(url, `a /h/<code> link on ${server.url} in "${web}"`).not.toBeNull();
 
-    // 3. The web: Chromium (JavaScript off) opens the link and lands on the same cart, with the SMS line at the same price; checks out.
+    // 3. The web: Chromium (JavaScript off) opens the link: a page saying what continuing does, which changes nothing
+    // until its button is pressed; then it lands on the same cart, with the SMS line at the same price, and checks out.
     const context = await browser.newContext({ javaScriptEnabled: false, locale: "en-GB" });
     const page = await context.newPage();
-    await page.goto(url!);
+    const shown = await page.goto(url!);
+    expect(shown?.status()).toBe(200);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Continue your cart here");
+    expect(await page.locator("main").textContent()).toContain(
+      "Continue the cart from your SMS conversation on this browser. It holds 1 item.",
+    );
+    expect((await context.cookies()).some((c) => c.name === "unison_session")).toBe(false);
+    await screenshot(page, "journey-handoff-confirm");
+    await page.getByRole("button", { name: "Continue here" }).click();
     await page.waitForURL(`${server.url}/cart`);
+    expect(await page.getByRole("status").first().textContent()).toContain("Welcome back: your journey continues here.");
     const line = page.getByRole("row", { name: /Merino crew sweater \(S \/ Navy\)/ });
     await expect.poll(() => line.count()).toBe(1);
     expect(await page.locator("tbody tr").count()).toBe(1);
@@ -332,6 +343,7 @@ describe("one customer across chat, SMS, the web and WhatsApp", () => {
     try {
       const mine = await first.newPage();
       await mine.goto(url!);
+      await mine.getByRole("button", { name: "Continue here" }).click();
       await mine.waitForURL(`${server.url}/cart`);
       expect(await mine.locator("tbody tr").count()).toBe(1);
       const theirs = await second.newPage();

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { HANDOFF_TTL_MS, RedeemResultSchema } from "../../src/journeys/handoffs";
+import type { Database } from "../../src/db/client";
+import type { Identity } from "../../src/journeys/channels";
+import { HANDOFF_TTL_MS, HandoffIdentityTaken, previewHandoff, RedeemResultSchema, redeemHandoff } from "../../src/journeys/handoffs";
 import { expectStatus } from "../helpers/app";
 import { dump } from "../helpers/snapshot";
-import { journeyApp, ok, problem, web, whatsapp } from "./helpers";
+import { type JourneyApp, journeyApp, ok, problem, viewContextFor, web, whatsapp } from "./helpers";
 
 async function chatShopperWithCart() {
   const t = await journeyApp();
@@ -79,7 +81,7 @@ describe("handoffs: continue on another channel", () => {
     expect(t.count("identities")).toBe(1);
   });
 
-  it("redeeming moves an identity that belonged to someone else; its old customer keeps what they had", async () => {
+  it("redeeming moves an identity whose customer has nothing yet (an empty cart, no orders, no details, no other channel)", async () => {
     const { t, customer, handoff } = await chatShopperWithCart();
     const stranger = await ok(await t.act("view_cart", web("sess-shared")));
     expect(stranger.customer).not.toBe(customer);
@@ -91,6 +93,115 @@ describe("handoffs: continue on another channel", () => {
       200,
     );
     expect((await ok(await t.act("view_cart", web("sess-shared")))).customer).toBe(customer);
+  });
+
+  /** Each history that keeps a web session with its customer, given to the session `sess-own`. */
+  const histories: [string, (t: JourneyApp) => Promise<void>][] = [
+    [
+      "an order",
+      async (t) => {
+        await ok(await t.act("add_to_cart", { ...web("sess-own"), input: { sku: "HAT-M", quantity: 1 } }, { key: "own-add" }));
+        await ok(await t.act("checkout", { ...web("sess-own"), input: {} }, { key: "own-checkout" }));
+      },
+    ],
+    [
+      "a cart with items",
+      async (t) =>
+        void (await ok(await t.act("add_to_cart", { ...web("sess-own"), input: { sku: "HAT-M" } }, { key: crypto.randomUUID() }))),
+    ],
+    [
+      "a name or email",
+      async (t) => {
+        const own = await ok(await t.act("view_cart", web("sess-own")));
+        t.db.client.prepare("UPDATE customers SET email = 'own@example.com' WHERE id = ?").run(own.customer);
+      },
+    ],
+    [
+      "another channel",
+      async (t) => {
+        const own = await ok(await t.act("view_cart", web("sess-own")));
+        t.db.client
+          .prepare(
+            "INSERT INTO identities (id, channel, external_id, customer_id, created_at) VALUES ('idn_own_sms', 'sms', '+4790000009', ?, ?)",
+          )
+          .run(own.customer, t.now.toISOString());
+      },
+    ],
+  ];
+
+  for (const [history, give] of histories) {
+    it(`never moves an identity whose customer has ${history}: 409 conflict, nothing changes, the code stays usable`, async () => {
+      const { t, customer, handoff } = await chatShopperWithCart();
+      await give(t);
+      const owner = (await ok(await t.act("view_cart", web("sess-own")))).customer;
+      expect(owner).not.toBe(customer);
+      const before = dump(t.db);
+      const redeem = (session: string) =>
+        t.request("POST", `/v1/handoffs/${handoff.code}/redeem`, {
+          body: { identity: { channel: "web", externalId: session } },
+          headers: t.bot,
+        });
+      const refused = await problem(await redeem("sess-own"), 409, "conflict");
+      expect(refused.detail).toContain("never moves it to another customer");
+      expect(dump(t.db)).toEqual(before);
+      expect(await previewHandoff(t.db, { code: handoff.code, identity: web("sess-own").identity as Identity }, t.now)).toMatchObject({
+        join: "refused",
+      });
+      // The code was not spent: the chat shopper's own new browser still continues with it.
+      expect(RedeemResultSchema.parse(await expectStatus(await redeem("sess-new"), 200)).customer).toBe(customer);
+      expect((await ok(await t.act("view_cart", web("sess-own")))).customer).toBe(owner);
+    });
+  }
+
+  it("checks the history again in the unit that moves the identity: a cart line added after the read still stops it", async () => {
+    const { t, customer, handoff } = await chatShopperWithCart();
+    const own = await ok(await t.act("view_cart", web("sess-own")));
+    const identity = web("sess-own").identity as Identity;
+    expect(await previewHandoff(t.db, { code: handoff.code, identity }, t.now)).toMatchObject({
+      join: "move",
+      itemCount: 2,
+      from: "whatsapp",
+    });
+    // Another request's write lands between redeemHandoff's reads and its atomic unit (once).
+    let raced = false;
+    const racing: Database = {
+      orm: t.db.orm,
+      driver: t.db.driver,
+      async atomic(build) {
+        if (!raced) {
+          raced = true;
+          await ok(await t.act("add_to_cart", { ...web("sess-own"), input: { sku: "HAT-M" } }, { key: crypto.randomUUID() }));
+        }
+        return t.db.atomic(build);
+      },
+    };
+    await expect(redeemHandoff(racing, { code: handoff.code, identity }, t.now, await viewContextFor(t.db))).rejects.toBeInstanceOf(
+      HandoffIdentityTaken,
+    );
+    expect(raced).toBe(true);
+    expect((await ok(await t.act("view_cart", web("sess-own")))).customer).toBe(own.customer);
+    expect((await previewHandoff(t.db, { code: handoff.code, identity: null }, t.now)).join).toBe("new");
+    expect(customer).not.toBe(own.customer);
+  });
+
+  it("previewHandoff reads and changes nothing: the code's channel and item count, and what redeeming would do", async () => {
+    const { t, customer, handoff } = await chatShopperWithCart();
+    const before = dump(t.db);
+    expect(await previewHandoff(t.db, { code: handoff.code, identity: null }, t.now)).toEqual({
+      code: handoff.code,
+      from: "whatsapp",
+      to: "web",
+      expiresAt: handoff.expiresAt,
+      itemCount: 2,
+      join: "new",
+    });
+    const mine = whatsapp("wa-shopper").identity as Identity;
+    expect((await previewHandoff(t.db, { code: handoff.code, identity: mine }, t.now)).join).toBe("same");
+    expect(dump(t.db)).toEqual(before);
+    await expect(previewHandoff(t.db, { code: "ZZZZZZZZ", identity: null }, t.now)).rejects.toMatchObject({ code: "not_found" });
+    t.advance(HANDOFF_TTL_MS);
+    await expect(previewHandoff(t.db, { code: handoff.code, identity: null }, t.now)).rejects.toMatchObject({ code: "handoff_expired" });
+    expect(customer).toMatch(/^cus_/);
   });
 
   it("redeem: unknown code 404, malformed code or body 400, auth 401/403", async () => {

@@ -196,7 +196,7 @@ export const redeemHandoffRoute = defineRoute({
   operationId: "redeemHandoff",
   summary: "Redeem a handoff code",
   description:
-    "Continues a journey on another channel: links `identity` to the customer who asked for the handoff and returns their cart. A code works once (then 409 `handoff_used`) and for 30 minutes (then 410 `handoff_expired`). The web channel calls this when someone opens `/h/<code>`.",
+    "Continues a journey on another channel: links `identity` to the customer who asked for the handoff and returns their cart. A code works once (then 409 `handoff_used`) and for 30 minutes (then 410 `handoff_expired`). An identity whose customer has a history of its own (orders, a cart with items, a name or email, another channel) is never moved to another customer: 409 `conflict`, nothing changes and the code stays unused. The web channel calls this when someone confirms the page `/h/<code>` shows (a POST from the shop's own pages).",
   scope: "actions:invoke",
   request: {
     params: z.object({ code: HandoffCode }),

@@ -17,7 +17,7 @@ import {
   type ProductSort,
   type ViewContext,
 } from "../../catalogue/products";
-import type { WebChrome } from "../../channels/contract";
+import type { ActionResultRenderView, WebChrome } from "../../channels/contract";
 import {
   catalogueActions,
   listedProducts,
@@ -29,8 +29,10 @@ import {
 } from "../../channels/load";
 import { storedProductPage } from "../../channels/pages";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
+import { wording } from "../../channels/wording";
 import { prefetch, sharedRead } from "../../db/client";
-import { HandoffCode, redeemHandoff } from "../../journeys/handoffs";
+import type { JourneyChannel } from "../../journeys/channels";
+import { HandoffCode, HandoffIdentityTaken, type HandoffPreview, previewHandoff, redeemHandoff } from "../../journeys/handoffs";
 import { invokeAction } from "../../journeys/invoke";
 import { findCustomerOrder, orderView } from "../../journeys/orders";
 import type { Router } from "../../lib/create-router";
@@ -56,6 +58,7 @@ import {
   sessionCartCount,
   sessionCartState,
   sessionCustomer,
+  sessionId,
   setNotice,
   webIdentity,
   webSite,
@@ -294,7 +297,7 @@ export async function runAction(c: PageContext, ctx: ViewContext, key: string, i
  * The storefront pages a GET only reads (home, a category, a product, a message, the cart, the checkout's steps,
  * an order): no session is made, no view recorded (the checkout's state is a cookie). The app lets them see the
  * database through one change stamp (db/client.ts `readView`; on D1 the request's reads are shared and sent
- * early), like the delivery reads; `/h/…` (a handoff is redeemed) is not among them.
+ * early), like the delivery reads; `/h/…` (its POST redeems a handoff) is not among them.
  */
 export const STOREFRONT_READS = /^\/(?:(?:products|categories|messages|orders)\/[^/]+|cart|checkout(?:\/delivery|\/review)?)?$/;
 
@@ -400,14 +403,179 @@ export function registerStorefrontRoutes(app: Router) {
   app.post("/actions/:key", page(postAction));
   registerCheckoutRoutes(app, page, runAction);
 
-  app.get(
-    "/h/:code",
-    page(async (c, ctx) => {
-      const code = HandoffCode.safeParse((c.req.param("code") ?? "").toUpperCase());
-      if (!code.success) throw new ApiError("not_found", "No such handoff code.");
-      // Redeeming links this browser's session to the customer who asked for the handoff: their cart opens here.
-      await redeemHandoff(c.get("db"), { code: code.data, identity: webIdentity(ensureSession(c)) }, c.get("clock")(), ctx);
-      return c.redirect(`${ctx.baseUrl}/cart`, 303);
+  app.get("/h/:code", page(showHandoff, { actions: false }));
+  app.post("/h/:code", page(redeemHandoffHere, { actions: false }));
+}
+
+// --- Handoff links (`/h/<code>`) --------------------------------------------------------------
+//
+// A handoff link is a bearer token anyone can send anyone, and a GET is what any page, mail or preview bot can make
+// a browser do. So opening the link only shows what it would do; the shopper's own same-origin POST redeems it, and
+// a browser whose session already has a history of its own (orders, a cart, details, another channel) is never moved
+// onto the sender's customer (`redeemHandoff`, src/journeys/handoffs.ts). renderers/web/README.md, "Handoff links".
+
+/** The handoff pages' words. English is the fallback, as for the frame's words. */
+interface HandoffWords {
+  title: string;
+  /** What confirming does: continue the cart of a conversation on `from`, on this browser. */
+  lead: (from: JourneyChannel) => string;
+  items: (n: number) => string;
+  button: string;
+  note: string;
+  takenTitle: string;
+  taken: string;
+  used: string;
+  expired: string;
+}
+
+const HANDOFF_EN: HandoffWords = {
+  title: "Continue your cart here",
+  lead: (from) =>
+    ({
+      sms: "Continue the cart from your SMS conversation on this browser.",
+      whatsapp: "Continue the cart from your WhatsApp conversation on this browser.",
+      slack: "Continue the cart from your Slack conversation on this browser.",
+      telegram: "Continue the cart from your Telegram conversation on this browser.",
+      messenger: "Continue the cart from your Messenger conversation on this browser.",
+      web: "Continue the cart from your other browser on this one.",
+      mobile: "Continue the cart from our mobile app on this browser.",
+      agent: "Continue the cart from your AI assistant on this browser.",
+    })[from],
+  items: (n) => (n === 0 ? "That cart is empty." : n === 1 ? "It holds 1 item." : `It holds ${n} items.`),
+  button: "Continue here",
+  note: "Continue only if you asked for this link yourself: this browser then shares that cart, its orders and its details, and what you order here belongs to them.",
+  takenTitle: "This browser already has its own cart",
+  taken:
+    "This browser already has a cart, orders or details of its own, so this link cannot move it to another cart. To continue that cart, open the link in another browser or a private window. Nothing has changed.",
+  used: "This link was already used. Ask for a new one where you got it.",
+  expired: "This link has expired (links work for 30 minutes). Ask for a new one where you got it.",
+};
+
+const HANDOFF_WORDS: Record<string, HandoffWords> = {
+  en: HANDOFF_EN,
+  fr: {
+    title: "Continuer votre panier ici",
+    lead: (from) =>
+      ({
+        sms: "Continuer sur ce navigateur le panier de votre conversation SMS.",
+        whatsapp: "Continuer sur ce navigateur le panier de votre conversation WhatsApp.",
+        slack: "Continuer sur ce navigateur le panier de votre conversation Slack.",
+        telegram: "Continuer sur ce navigateur le panier de votre conversation Telegram.",
+        messenger: "Continuer sur ce navigateur le panier de votre conversation Messenger.",
+        web: "Continuer sur ce navigateur le panier de votre autre navigateur.",
+        mobile: "Continuer sur ce navigateur le panier de l'application mobile.",
+        agent: "Continuer sur ce navigateur le panier de votre assistant IA.",
+      })[from],
+    items: (n) => (n === 0 ? "Ce panier est vide." : n === 1 ? "Il contient 1 article." : `Il contient ${n} articles.`),
+    button: "Continuer ici",
+    note: "Ne continuez que si vous avez demandé ce lien vous-même : ce navigateur partagera alors ce panier, ses commandes et ses coordonnées, et ce que vous commandez ici leur appartiendra.",
+    takenTitle: "Ce navigateur a déjà son propre panier",
+    taken:
+      "Ce navigateur a déjà un panier, des commandes ou des coordonnées à lui : ce lien ne peut pas le rattacher à un autre panier. Pour continuer ce panier, ouvrez le lien dans un autre navigateur ou une fenêtre privée. Rien n'a changé.",
+    used: "Ce lien a déjà été utilisé. Demandez-en un nouveau là où vous l'avez reçu.",
+    expired: "Ce lien a expiré (un lien est valable 30 minutes). Demandez-en un nouveau là où vous l'avez reçu.",
+  },
+};
+
+function handoffWords(locale: string): HandoffWords {
+  return HANDOFF_WORDS[locale] ?? HANDOFF_WORDS[locale.split("-")[0] ?? ""] ?? HANDOFF_EN;
+}
+
+/** The code in the address, or a 404 page for one that cannot be a code. */
+function handoffCode(c: PageContext): string {
+  // Codes are upper case; a link typed by hand in lower case is the same code.
+  const code = HandoffCode.safeParse((c.req.param("code") ?? "").toUpperCase());
+  if (!code.success) throw new ApiError("not_found", "No such handoff code.");
+  return code.data;
+}
+
+/** An action_result page (never cached: `sendPage` without an ETag is `no-store`), with a confirmation form when `confirm` is given. */
+async function handoffPage(
+  c: PageContext,
+  ctx: ViewContext,
+  content: { status: number; title: string; text: string; ok: boolean; confirm?: { action: string; label: string; note: string } },
+) {
+  const view: ActionResultRenderView & { confirm: typeof content.confirm | null } = {
+    ...actionResultRenderView({
+      action: "handoff",
+      title: content.title,
+      text: content.text,
+      ok: content.ok,
+      locale: ctx.locale,
+      url: `${ctx.baseUrl}${new URL(c.req.url).pathname}`,
     }),
-  );
+    // Drawn by action_result.hbs: a form to this address, not an action offer (renderers/web/README.md).
+    confirm: content.confirm ?? null,
+  };
+  c.header("x-robots-tag", "noindex");
+  return sendPage(c, view, await chromeFor(c, ctx), { status: content.status });
+}
+
+/** A used or expired code as a page in the shopper's language (an unknown one is the 404 page `page` draws). */
+function handoffProblem(c: PageContext, ctx: ViewContext, error: unknown) {
+  if (!(error instanceof ApiError) || (error.code !== "handoff_used" && error.code !== "handoff_expired")) throw error;
+  const words = handoffWords(ctx.locale);
+  return handoffPage(c, ctx, {
+    status: error.status,
+    title: webSite(c).words(ctx.locale).refusedTitle,
+    text: error.code === "handoff_used" ? words.used : words.expired,
+    ok: false,
+  });
+}
+
+/**
+ * `GET /h/:code`: reads only (no session, no cookie, no row): what continuing would do — the channel the code comes
+ * from and how many items its cart holds, nothing about its customer — and a button that posts to this address. A
+ * session with a history of its own is told it cannot continue here, with no button.
+ */
+async function showHandoff(c: PageContext, ctx: ViewContext) {
+  const code = handoffCode(c);
+  const session = sessionId(c);
+  const words = handoffWords(ctx.locale);
+  let preview: HandoffPreview;
+  try {
+    preview = await previewHandoff(c.get("db"), { code, identity: session ? webIdentity(session) : null }, c.get("clock")());
+  } catch (error) {
+    return handoffProblem(c, ctx, error);
+  }
+  if (preview.join === "refused") {
+    return handoffPage(c, ctx, { status: 409, title: words.takenTitle, text: words.taken, ok: false });
+  }
+  return handoffPage(c, ctx, {
+    status: 200,
+    title: words.title,
+    text: `${words.lead(preview.from)} ${words.items(preview.itemCount)}`,
+    ok: true,
+    confirm: { action: `${ctx.baseUrl}/h/${code}`, label: words.button, note: words.note },
+  });
+}
+
+/** Whether the browser says the request comes from another site (Fetch Metadata), where it sends no `Origin`. */
+function crossSiteFetch(c: PageContext): boolean {
+  const site = c.req.header("sec-fetch-site");
+  return site !== undefined && site !== "same-origin" && site !== "none";
+}
+
+/**
+ * `POST /h/:code`: the confirmation. Refused from another site (403, like every storefront form); redeems the code
+ * for this browser's session (minted here when it has none) and opens the cart with a notice saying so, or explains
+ * why not: used, expired, or a session with a history of its own (409, nothing changed, the code still unused).
+ */
+async function redeemHandoffHere(c: PageContext, ctx: ViewContext) {
+  if (fromOtherSite(c) || crossSiteFetch(c)) {
+    const words = webSite(c).words(ctx.locale);
+    return sendProblem(c, ctx, 403, words.forbiddenTitle, words.forbiddenText);
+  }
+  const code = handoffCode(c);
+  const words = handoffWords(ctx.locale);
+  try {
+    await redeemHandoff(c.get("db"), { code, identity: webIdentity(ensureSession(c)) }, c.get("clock")(), ctx);
+  } catch (error) {
+    if (error instanceof HandoffIdentityTaken) {
+      return handoffPage(c, ctx, { status: 409, title: words.takenTitle, text: words.taken, ok: false });
+    }
+    return handoffProblem(c, ctx, error);
+  }
+  setNotice(c, wording(ctx.locale).continued);
+  return c.redirect(`${ctx.baseUrl}/cart`, 303);
 }
