@@ -303,7 +303,11 @@ export async function auditCatalogue(
       // The overrides written for this locale, held to their base label and confirmation as the gate holds them (an
       // override inherited along the chain is reported once, in the locale it was written for).
       const written = found.overrides.filter((o) => !o.from && o.locale === ctx.locale);
-      const base = { label: { [ctx.locale]: found.view.label }, confirmation: { [ctx.locale]: found.view.confirmation }, overrides: written };
+      const base = {
+        label: { [ctx.locale]: found.view.label },
+        confirmation: { [ctx.locale]: found.view.confirmation },
+        overrides: written,
+      };
       return [...own, ...overrideViolations(entity, base, scope.locales)];
     });
     results.push({
