@@ -361,9 +361,8 @@ describe("one customer across chat, SMS, the web and WhatsApp", () => {
     }
   });
 
-  // Known product bug: the order reply offers "Rate us" (postback `a:rate_experience`, no score), and tapping it answers
-  // 'The input of "rate_experience" is invalid.' This test is expected to fail until the chat reply asks for a score
-  // (e.g. one row per score); then vitest reports it and `.fails` should be removed.
+  // The order reply offers "Rate us" (postback `a:rate_experience`, no score). Tapping it used to answer 'The input of
+  // "rate_experience" is invalid.'; the reply now asks for the score, one list row per choice.
   it("tapping 'Rate us' on a WhatsApp order reply asks for the score, one list row per choice, and the chosen row rates", async () => {
     const from = "4790000003";
     const order = await api(
