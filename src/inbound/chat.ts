@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { decodePostback, menuText, parseSms } from "../channels/commands";
 import { catalogueActions } from "../channels/load";
 import type { ChatAnswer, ChatEvent, ChatReply, PlatformId } from "../channels/platform";
+import { refusalText } from "../channels/wording";
 import { resolveCustomer } from "../journeys/customers";
 import { deliveredMessageId, recordInteraction } from "../journeys/interactions";
 import { invokeAction } from "../journeys/invoke";
@@ -70,11 +71,12 @@ export async function handleChatMessage(c: Context<AppEnv>, platform: PlatformId
       view,
       now,
     });
-    const body = JSON.parse(outcome.body) as { reply?: { text: string; body: unknown }; detail?: string };
+    const body = JSON.parse(outcome.body) as { reply?: { text: string; body: unknown }; code?: string; detail?: string };
     const payload = body.reply && typeof body.reply.body === "object" ? (body.reply.body as Record<string, unknown>) : null;
-    return { text: body.reply?.text ?? body.detail ?? menuText(actions), payload };
+    return { text: body.reply?.text ?? (body.detail === undefined ? menuText(actions) : refusalText(view.locale, body)), payload };
   } catch (error) {
-    if (error instanceof ApiError && error.status < 500) return { text: error.message, payload: null };
+    if (error instanceof ApiError && error.status < 500)
+      return { text: refusalText(view.locale, { code: error.code, detail: error.message }), payload: null };
     throw error;
   }
 }

@@ -212,6 +212,19 @@ describe("the cart flow through form posts", () => {
     expect(body).toContain("MER-CRE-SWE-M-NAVY is out of stock.");
   });
 
+  it("tells a French shopper why in French: no English detail, no SKU, no action key (as SMS and chat do)", async () => {
+    const browser = new Browser();
+    await browser.get("/products/merino-crew-sweater?locale=fr");
+    const stock = await html(await browser.post("/actions/add_to_cart", { sku: "MER-CRE-SWE-M-NAVY", quantity: "1" }), 409);
+    expect(stock).toContain("Il n&#x27;y en a pas assez en stock pour ce que vous demandez.");
+    const input = await html(await browser.post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "100" }), 400);
+    expect(input).toContain("Cette demande n&#x27;est pas valide");
+    for (const body of [stock, input]) {
+      expect(body).not.toContain("MER-CRE-SWE-M-NAVY");
+      expect(body).not.toMatch(/out of stock|is invalid|add_to_cart&quot;/);
+    }
+  });
+
   it("accepts a quantity of 99, the most a line holds, and refuses 100 with a 400 page", async () => {
     const browser = new Browser();
     expect((await browser.post("/actions/add_to_cart", { sku: "ENA-MUG-WHITE", quantity: "99" })).status).toBe(303);

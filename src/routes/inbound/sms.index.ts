@@ -8,6 +8,7 @@ import { menuText, parseSms } from "../../channels/commands";
 import { catalogueActions } from "../../channels/load";
 import type { SmsPlatform } from "../../channels/platform";
 import { fitSms, SMS_SEGMENT_BUDGET } from "../../channels/sms-text";
+import { refusalText } from "../../channels/wording";
 import { continueHere } from "../../inbound/continue";
 import { setSmsConsent, smsOptedOut } from "../../journeys/consent";
 import { resolveCustomer } from "../../journeys/customers";
@@ -104,12 +105,13 @@ export function registerInboundSmsRoutes(app: Router, platform: SmsPlatform) {
         now,
       });
       // The reply as the SMS renderer drew it (within the segment budget, next steps as keywords).
-      const body = JSON.parse(outcome.body) as { reply?: { body: unknown; text: string }; detail?: string };
+      const body = JSON.parse(outcome.body) as { reply?: { body: unknown; text: string }; code?: string; detail?: string };
       const reply = typeof body.reply?.body === "string" ? body.reply.body : body.reply?.text;
-      return xml(reply ?? body.detail ?? menuText(actions));
+      return xml(reply ?? (body.detail === undefined ? menuText(actions) : refusalText(view.locale, body)));
     } catch (error) {
       // The customer sent something we could not act on: tell them why, in the SMS, not as an HTTP error.
-      if (error instanceof ApiError && error.status < 500) return xml(`${error.message} ${menuText(actions)}`);
+      if (error instanceof ApiError && error.status < 500)
+        return xml(`${refusalText(view.locale, { code: error.code, detail: error.message })} ${menuText(actions)}`);
       throw error;
     }
   });

@@ -29,7 +29,7 @@ import {
 } from "../../channels/load";
 import { storedProductPage } from "../../channels/pages";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
-import { wording } from "../../channels/wording";
+import { refusalText, wording } from "../../channels/wording";
 import { prefetch, sharedRead } from "../../db/client";
 import type { JourneyChannel } from "../../journeys/channels";
 import { HandoffCode, HandoffIdentityTaken, type HandoffPreview, previewHandoff, redeemHandoff } from "../../journeys/handoffs";
@@ -103,7 +103,7 @@ function page(handler: PageHandler, reads: PageReads = {}) {
       const words = webSite(c).words(ctx.locale);
       return error.status === 404
         ? sendProblem(c, ctx, 404, words.notFoundTitle, words.notFoundText)
-        : sendProblem(c, ctx, error.status, words.refusedTitle, error.message);
+        : sendProblem(c, ctx, error.status, words.refusedTitle, refusalText(ctx.locale, { code: error.code, detail: error.message }));
     }
   };
 }
@@ -282,7 +282,7 @@ export async function runAction(c: PageContext, ctx: ViewContext, key: string, i
     const view = actionResultRenderView({
       action: key,
       title: webSite(c).words(ctx.locale).refusedTitle,
-      text: String(body.detail ?? body.title ?? ""),
+      text: refusalText(ctx.locale, body),
       ok: false,
       locale: ctx.locale,
       url: `${ctx.baseUrl}/actions/${key}`,
