@@ -119,7 +119,9 @@ export const ACTION_HANDLERS = {
       const live = await findLiveProduct(ctx.db, slug);
       if (!live) throw new ApiError("not_found", `No published product with slug "${slug}".`);
       const product = productView(live.doc, live.stock, live, ctx.view);
-      return readOnly({ product }, `Viewed ${slug}`, `${product.title} — ${product.price.formatted} ${product.url}`);
+      // Name, price and availability: the facts every channel shows, also where only this text is (a Telegram button's answer).
+      const availability = wording(ctx.view.locale).availability[product.availability];
+      return readOnly({ product }, `Viewed ${slug}`, `${product.title} — ${product.price.formatted} (${availability}) ${product.url}`);
     },
   }),
 

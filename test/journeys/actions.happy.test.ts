@@ -13,14 +13,14 @@ describe("actions: one cart, one order history, whatever the channel", () => {
     expect(body.customer).toMatch(/^cus_[0-9a-f]{32}$/);
     const parsed = ACTION_HANDLERS.view_product.result.parse(body.result) as { product: { slug: string; price: { formatted: string } } };
     expect(parsed.product).toMatchObject({ slug: "merino-crew", price: { formatted: "€89.00" } });
-    // Drawn by the SMS renderer: Smart Encoding (— becomes -), and the availability the text did not say added as a fact.
+    // Drawn by the SMS renderer: Smart Encoding (— becomes -); the text says the availability, so no fact line is added.
     expect(body.reply).toMatchObject({
       channel: "sms",
       renderer: "sms",
       format: "text",
-      body: "Here are the details. Title merino-crew - €89.00 https://shop.example/products/merino-crew\nIn stock",
+      body: "Here are the details. Title merino-crew - €89.00 (In stock) https://shop.example/products/merino-crew",
     });
-    expect(body.reply.text).toBe("Here are the details. Title merino-crew — €89.00 https://shop.example/products/merino-crew");
+    expect(body.reply.text).toBe("Here are the details. Title merino-crew — €89.00 (In stock) https://shop.example/products/merino-crew");
 
     const again = await ok(await t.act("view_product", { ...sms("+33612345678"), input: { slug: "merino-crew" } }));
     expect(again.customer).toBe(body.customer);
