@@ -5,7 +5,8 @@
  * only what the catalogue cannot carry. Unknown languages fall back to English.
  */
 import type { Availability } from "../catalogue/documents";
-import type { OrderStatus } from "../db/schema";
+import type { JourneyChannel, OrderStatus } from "../db/schema";
+import { ApiError } from "../lib/errors";
 import type { UiStrings } from "./contract";
 
 interface Wording {
@@ -26,6 +27,22 @@ interface Wording {
    */
   refusals: Partial<Record<string, string>>;
   refused: string;
+  /** The storefront's handoff link page (`/h/<code>`, renderers/web/README.md, "Handoff links"). */
+  handoff: HandoffWords;
+}
+
+/** What the page a handoff link opens says, and its refusals. */
+interface HandoffWords {
+  title: string;
+  /** What confirming does: continue the cart of a conversation on `from`, on this browser. */
+  lead: (from: JourneyChannel) => string;
+  items: (n: number) => string;
+  button: string;
+  note: string;
+  takenTitle: string;
+  taken: string;
+  used: string;
+  expired: string;
 }
 
 const en: Wording = {
@@ -66,6 +83,28 @@ const en: Wording = {
   continued: "Welcome back: your journey continues here.",
   refusals: {},
   refused: "That did not work.",
+  handoff: {
+    title: "Continue your cart here",
+    lead: (from) =>
+      ({
+        sms: "Continue the cart from your SMS conversation on this browser.",
+        whatsapp: "Continue the cart from your WhatsApp conversation on this browser.",
+        slack: "Continue the cart from your Slack conversation on this browser.",
+        telegram: "Continue the cart from your Telegram conversation on this browser.",
+        messenger: "Continue the cart from your Messenger conversation on this browser.",
+        web: "Continue the cart from your other browser on this one.",
+        mobile: "Continue the cart from our mobile app on this browser.",
+        agent: "Continue the cart from your AI assistant on this browser.",
+      })[from],
+    items: (n) => (n === 0 ? "That cart is empty." : n === 1 ? "It holds 1 item." : `It holds ${n} items.`),
+    button: "Continue here",
+    note: "Continue only if you asked for this link yourself: this browser then shares that cart, its orders and its details, and what you order here belongs to them.",
+    takenTitle: "This browser already has its own cart",
+    taken:
+      "This browser already has a cart, orders or details of its own, so this link cannot move it to another cart. To continue that cart, open the link in another browser or a private window. Nothing has changed.",
+    used: "This link was already used. Ask for a new one where you got it.",
+    expired: "This link has expired (links work for 30 minutes). Ask for a new one where you got it.",
+  },
 };
 
 const fr: Wording = {
@@ -118,6 +157,28 @@ const fr: Wording = {
     handoff_expired: "Ce lien a expiré. Demandez-en un nouveau.",
   },
   refused: "Cela n'a pas abouti. Réessayez, ou écrivez-nous si cela continue.",
+  handoff: {
+    title: "Continuer votre panier ici",
+    lead: (from) =>
+      ({
+        sms: "Continuer sur ce navigateur le panier de votre conversation SMS.",
+        whatsapp: "Continuer sur ce navigateur le panier de votre conversation WhatsApp.",
+        slack: "Continuer sur ce navigateur le panier de votre conversation Slack.",
+        telegram: "Continuer sur ce navigateur le panier de votre conversation Telegram.",
+        messenger: "Continuer sur ce navigateur le panier de votre conversation Messenger.",
+        web: "Continuer sur ce navigateur le panier de votre autre navigateur.",
+        mobile: "Continuer sur ce navigateur le panier de l'application mobile.",
+        agent: "Continuer sur ce navigateur le panier de votre assistant IA.",
+      })[from],
+    items: (n) => (n === 0 ? "Ce panier est vide." : n === 1 ? "Il contient 1 article." : `Il contient ${n} articles.`),
+    button: "Continuer ici",
+    note: "Ne continuez que si vous avez demandé ce lien vous-même : ce navigateur partagera alors ce panier, ses commandes et ses coordonnées, et ce que vous commandez ici leur appartiendra.",
+    takenTitle: "Ce navigateur a déjà son propre panier",
+    taken:
+      "Ce navigateur a déjà un panier, des commandes ou des coordonnées à lui : ce lien ne peut pas le rattacher à un autre panier. Pour continuer ce panier, ouvrez le lien dans un autre navigateur ou une fenêtre privée. Rien n'a changé.",
+    used: "Ce lien a déjà été utilisé. Demandez-en un nouveau là où vous l'avez reçu.",
+    expired: "Ce lien a expiré (un lien est valable 30 minutes). Demandez-en un nouveau là où vous l'avez reçu.",
+  },
 };
 
 const BY_LANGUAGE: Record<string, Wording> = { en, fr };
@@ -135,7 +196,8 @@ export function wording(locale: string): Wording {
  * @example
  * refusalText("fr", { code: "out_of_stock", detail: "Not enough stock: …" }) // "Il n'y en a pas assez en stock …"
  */
-export function refusalText(locale: string, problem: { code?: unknown; detail?: unknown; title?: unknown }): string {
+export function refusalText(locale: string, refusal: ApiError | { code?: unknown; detail?: unknown; title?: unknown }): string {
+  const problem = refusal instanceof ApiError ? { code: refusal.code, detail: refusal.message } : refusal;
   const words = wording(locale);
   if (words === en) return String(problem.detail ?? problem.title ?? words.refused);
   return words.refusals[String(problem.code)] ?? words.refused;

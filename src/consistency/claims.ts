@@ -498,7 +498,6 @@ function digitValue(digit: string): string {
 /** A text as a reader reads its figures and letters: compatibility forms and other scripts' digits as ASCII. */
 function asRead(text: string): string {
   COMPATIBLE.lastIndex = 0;
-  OTHER_DIGIT.lastIndex = 0;
   let read = COMPATIBLE.test(text) ? text.replace(COMPATIBLE, (c) => c.normalize("NFKC")) : text;
   OTHER_DIGIT.lastIndex = 0;
   if (OTHER_DIGIT.test(read)) read = read.replace(OTHER_DIGIT, digitValue);
@@ -681,11 +680,11 @@ const STOP_WORDS = new Set(
   "a an the and or of for with in on to by de du des d la le les l en et à au aux pour avec un une sur".split(" "),
 );
 
-/** Numbers written as words (English, French): "2" names what "two" or "deux" does. */
+/** Number words from one to ten ({@link AMOUNT_WORDS}): in a name, "2" names what "two" or "deux" does. */
 const NUMBER_WORDS: Record<string, string> = Object.fromEntries(
-  ["one un une", "two deux", "three trois", "four quatre", "five cinq", "six", "seven sept", "eight huit", "nine neuf", "ten dix"].flatMap(
-    (names, i) => names.split(" ").map((w) => [w, String(i + 1)]),
-  ),
+  Object.entries(AMOUNT_WORDS)
+    .filter(([, n]) => n >= 1 && n <= 10)
+    .map(([w, n]) => [w, String(n)]),
 );
 
 /** The words of a title that name the product: folded to lower case without accents, stop words removed. */

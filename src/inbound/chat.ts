@@ -75,8 +75,7 @@ export async function handleChatMessage(c: Context<AppEnv>, platform: PlatformId
     const payload = body.reply && typeof body.reply.body === "object" ? (body.reply.body as Record<string, unknown>) : null;
     return { text: body.reply?.text ?? (body.detail === undefined ? menuText(actions) : refusalText(view.locale, body)), payload };
   } catch (error) {
-    if (error instanceof ApiError && error.status < 500)
-      return { text: refusalText(view.locale, { code: error.code, detail: error.message }), payload: null };
+    if (error instanceof ApiError && error.status < 500) return { text: refusalText(view.locale, error), payload: null };
     throw error;
   }
 }

@@ -110,8 +110,7 @@ export function registerInboundSmsRoutes(app: Router, platform: SmsPlatform) {
       return xml(reply ?? (body.detail === undefined ? menuText(actions) : refusalText(view.locale, body)));
     } catch (error) {
       // The customer sent something we could not act on: tell them why, in the SMS, not as an HTTP error.
-      if (error instanceof ApiError && error.status < 500)
-        return xml(`${refusalText(view.locale, { code: error.code, detail: error.message })} ${menuText(actions)}`);
+      if (error instanceof ApiError && error.status < 500) return xml(`${refusalText(view.locale, error)} ${menuText(actions)}`);
       throw error;
     }
   });

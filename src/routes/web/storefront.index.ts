@@ -31,7 +31,6 @@ import { storedProductPage } from "../../channels/pages";
 import { actionResultRenderView, cartRenderView, orderRenderView, productListRenderView } from "../../channels/views";
 import { refusalText, wording } from "../../channels/wording";
 import { prefetch, sharedRead } from "../../db/client";
-import type { JourneyChannel } from "../../journeys/channels";
 import { HandoffCode, HandoffIdentityTaken, type HandoffPreview, previewHandoff, redeemHandoff } from "../../journeys/handoffs";
 import { invokeAction } from "../../journeys/invoke";
 import { findCustomerOrder, orderView } from "../../journeys/orders";
@@ -103,7 +102,7 @@ function page(handler: PageHandler, reads: PageReads = {}) {
       const words = webSite(c).words(ctx.locale);
       return error.status === 404
         ? sendProblem(c, ctx, 404, words.notFoundTitle, words.notFoundText)
-        : sendProblem(c, ctx, error.status, words.refusedTitle, refusalText(ctx.locale, { code: error.code, detail: error.message }));
+        : sendProblem(c, ctx, error.status, words.refusedTitle, refusalText(ctx.locale, error));
     }
   };
 }
@@ -414,73 +413,6 @@ export function registerStorefrontRoutes(app: Router) {
 // a browser whose session already has a history of its own (orders, a cart, details, another channel) is never moved
 // onto the sender's customer (`redeemHandoff`, src/journeys/handoffs.ts). renderers/web/README.md, "Handoff links".
 
-/** The handoff pages' words. English is the fallback, as for the frame's words. */
-interface HandoffWords {
-  title: string;
-  /** What confirming does: continue the cart of a conversation on `from`, on this browser. */
-  lead: (from: JourneyChannel) => string;
-  items: (n: number) => string;
-  button: string;
-  note: string;
-  takenTitle: string;
-  taken: string;
-  used: string;
-  expired: string;
-}
-
-const HANDOFF_EN: HandoffWords = {
-  title: "Continue your cart here",
-  lead: (from) =>
-    ({
-      sms: "Continue the cart from your SMS conversation on this browser.",
-      whatsapp: "Continue the cart from your WhatsApp conversation on this browser.",
-      slack: "Continue the cart from your Slack conversation on this browser.",
-      telegram: "Continue the cart from your Telegram conversation on this browser.",
-      messenger: "Continue the cart from your Messenger conversation on this browser.",
-      web: "Continue the cart from your other browser on this one.",
-      mobile: "Continue the cart from our mobile app on this browser.",
-      agent: "Continue the cart from your AI assistant on this browser.",
-    })[from],
-  items: (n) => (n === 0 ? "That cart is empty." : n === 1 ? "It holds 1 item." : `It holds ${n} items.`),
-  button: "Continue here",
-  note: "Continue only if you asked for this link yourself: this browser then shares that cart, its orders and its details, and what you order here belongs to them.",
-  takenTitle: "This browser already has its own cart",
-  taken:
-    "This browser already has a cart, orders or details of its own, so this link cannot move it to another cart. To continue that cart, open the link in another browser or a private window. Nothing has changed.",
-  used: "This link was already used. Ask for a new one where you got it.",
-  expired: "This link has expired (links work for 30 minutes). Ask for a new one where you got it.",
-};
-
-const HANDOFF_WORDS: Record<string, HandoffWords> = {
-  en: HANDOFF_EN,
-  fr: {
-    title: "Continuer votre panier ici",
-    lead: (from) =>
-      ({
-        sms: "Continuer sur ce navigateur le panier de votre conversation SMS.",
-        whatsapp: "Continuer sur ce navigateur le panier de votre conversation WhatsApp.",
-        slack: "Continuer sur ce navigateur le panier de votre conversation Slack.",
-        telegram: "Continuer sur ce navigateur le panier de votre conversation Telegram.",
-        messenger: "Continuer sur ce navigateur le panier de votre conversation Messenger.",
-        web: "Continuer sur ce navigateur le panier de votre autre navigateur.",
-        mobile: "Continuer sur ce navigateur le panier de l'application mobile.",
-        agent: "Continuer sur ce navigateur le panier de votre assistant IA.",
-      })[from],
-    items: (n) => (n === 0 ? "Ce panier est vide." : n === 1 ? "Il contient 1 article." : `Il contient ${n} articles.`),
-    button: "Continuer ici",
-    note: "Ne continuez que si vous avez demandé ce lien vous-même : ce navigateur partagera alors ce panier, ses commandes et ses coordonnées, et ce que vous commandez ici leur appartiendra.",
-    takenTitle: "Ce navigateur a déjà son propre panier",
-    taken:
-      "Ce navigateur a déjà un panier, des commandes ou des coordonnées à lui : ce lien ne peut pas le rattacher à un autre panier. Pour continuer ce panier, ouvrez le lien dans un autre navigateur ou une fenêtre privée. Rien n'a changé.",
-    used: "Ce lien a déjà été utilisé. Demandez-en un nouveau là où vous l'avez reçu.",
-    expired: "Ce lien a expiré (un lien est valable 30 minutes). Demandez-en un nouveau là où vous l'avez reçu.",
-  },
-};
-
-function handoffWords(locale: string): HandoffWords {
-  return HANDOFF_WORDS[locale] ?? HANDOFF_WORDS[locale.split("-")[0] ?? ""] ?? HANDOFF_EN;
-}
-
 /** The code in the address, or a 404 page for one that cannot be a code. */
 function handoffCode(c: PageContext): string {
   // Codes are upper case; a link typed by hand in lower case is the same code.
@@ -514,7 +446,7 @@ async function handoffPage(
 /** A used or expired code as a page in the shopper's language (an unknown one is the 404 page `page` draws). */
 function handoffProblem(c: PageContext, ctx: ViewContext, error: unknown) {
   if (!(error instanceof ApiError) || (error.code !== "handoff_used" && error.code !== "handoff_expired")) throw error;
-  const words = handoffWords(ctx.locale);
+  const words = wording(ctx.locale).handoff;
   return handoffPage(c, ctx, {
     status: error.status,
     title: webSite(c).words(ctx.locale).refusedTitle,
@@ -531,7 +463,7 @@ function handoffProblem(c: PageContext, ctx: ViewContext, error: unknown) {
 async function showHandoff(c: PageContext, ctx: ViewContext) {
   const code = handoffCode(c);
   const session = sessionId(c);
-  const words = handoffWords(ctx.locale);
+  const words = wording(ctx.locale).handoff;
   let preview: HandoffPreview;
   try {
     preview = await previewHandoff(c.get("db"), { code, identity: session ? webIdentity(session) : null }, c.get("clock")());
@@ -567,7 +499,7 @@ async function redeemHandoffHere(c: PageContext, ctx: ViewContext) {
     return sendProblem(c, ctx, 403, words.forbiddenTitle, words.forbiddenText);
   }
   const code = handoffCode(c);
-  const words = handoffWords(ctx.locale);
+  const words = wording(ctx.locale).handoff;
   try {
     await redeemHandoff(c.get("db"), { code, identity: webIdentity(ensureSession(c)) }, c.get("clock")(), ctx);
   } catch (error) {
